@@ -1,0 +1,38 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+
+.PHONY: run test system-deps bench bench-quick clean
+
+$(VENV)/.app-installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.app-installed
+	$(PY) app.py --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's chromium (never a downloaded browser); PDFs need poppler-utils.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -q chromium poppler-utils >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q chromium poppler-utils >/dev/null)); \
+	  else \
+	    echo "fout: installeer eerst chromium en poppler-utils (sudo apt-get install chromium poppler-utils)" >&2; exit 2; \
+	  fi; \
+	fi
+
+test: $(VENV)/.dev-installed system-deps
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache
