@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import shapely.geometry
 
 GEO_DIR = Path(__file__).resolve().parents[1] / "assets" / "geo"
@@ -28,6 +29,12 @@ def _rows(name: str) -> list[dict]:
 def normalise_label(text: str) -> str:
     """How labels are compared: lower case, single spaces, underscores as spaces."""
     return re.sub(r"\s+", " ", str(text).replace("_", " ")).strip().lower()
+
+
+def normalise_labels(values: pd.Series) -> pd.Series:
+    """normalise_label for a whole column; missing stays missing."""
+    return (values.astype("string").str.replace("_", " ", regex=False)
+            .str.replace(r"\s+", " ", regex=True).str.strip().str.lower())
 
 
 def area_name(raw_name: str) -> str:
@@ -105,5 +112,5 @@ def _ensure_settings(con):
 
 
 def setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    rows = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None

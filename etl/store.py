@@ -24,6 +24,20 @@ DEFAULT_DB = Path("data") / "civ.duckdb"
 LOCK_RETRY_SECONDS = 15.0
 
 
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params=()) -> tuple | None:
+    """The first row or None, with the result fully consumed.
+
+    DuckDB 2 refuses register() while a result is only partly fetched, so no fetchone().
+    """
+    rows = con.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=()):
+    row = first_row(con, sql, params)
+    return row[0] if row else None
+
+
 def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     """`--db PATH`, else environment `CIV_DB`, else `data/civ.duckdb`."""
     return Path(cli_value or os.environ.get("CIV_DB") or DEFAULT_DB)
@@ -155,18 +169,17 @@ def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt:
     load_key = f"{kind}|{sha}|{fmt}|{option_text}"
     con = open_for_writing(db)
     try:
-        earlier = con.execute("SELECT batch_id FROM import_batches WHERE load_key = ? AND finished_at IS NOT NULL",
-                              [load_key]).fetchone()
+        earlier = first_row(con, "SELECT batch_id, rows_in FROM import_batches "
+                                 "WHERE load_key = ? AND finished_at IS NOT NULL", [load_key])
         if earlier:
-            counts = con.execute("SELECT rows_in FROM import_batches WHERE batch_id = ?", [earlier[0]]).fetchone()
             return LoadResult(file=str(file), batch_id=earlier[0], status="already-loaded",
-                              rows_in=counts[0], duplicates=counts[0])
+                              rows_in=earlier[1], duplicates=earlier[1])
         con.execute("BEGIN TRANSACTION")
         try:
-            batch_id = con.execute(
-                """INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key, started_at, is_demo)
+            batch_id = scalar(
+                con, """INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key, started_at, is_demo)
                    VALUES (?, ?, ?, ?, ?, now(), ?) RETURNING batch_id""",
-                [kind, Path(file).name, sha, fmt, load_key, is_demo]).fetchone()[0]
+                [kind, Path(file).name, sha, fmt, load_key, is_demo])
             counts = load(con, batch_id)
             if counts.rows_in != counts.loaded + counts.quarantined + counts.duplicates:
                 raise AssertionError(f"telling klopt niet: {counts}")  # a bug, never a user error
@@ -196,8 +209,8 @@ def _pause_for_interruption_test() -> None:
 
 def quarantine_rows(con: duckdb.DuckDBPyConnection, batch_id: int, relation_sql: str, params=()) -> int:
     """Insert rows (row_number, raw_text, reason) selected by `relation_sql` into the quarantine."""
-    before = con.execute("SELECT count(*) FROM quarantine WHERE batch_id = ?", [batch_id]).fetchone()[0]
+    before = scalar(con, "SELECT count(*) FROM quarantine WHERE batch_id = ?", [batch_id])
     con.execute(f"INSERT INTO quarantine (batch_id, row_number, raw_text, reason) "
                 f"SELECT ?, row_number, raw_text, reason FROM ({relation_sql})", [batch_id, *params])
-    after = con.execute("SELECT count(*) FROM quarantine WHERE batch_id = ?", [batch_id]).fetchone()[0]
+    after = scalar(con, "SELECT count(*) FROM quarantine WHERE batch_id = ?", [batch_id])
     return after - before

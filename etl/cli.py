@@ -1,0 +1,179 @@
+"""`python -m etl …`: load files into the store. A contract: flags and --json output are stable.
+
+Exit 0 when the file was processed (quarantined rows included), 2 with one line on stderr for a
+file or argument that cannot be used at all (nothing is written then).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Callable
+
+from etl import UnusableInput, store
+
+QUARANTINE_PREVIEW = 10
+
+
+def add_db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help="DuckDB-bestand (anders $CIV_DB, anders data/civ.duckdb)")
+
+
+def add_json_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="laatste regel van stdout: één JSON-object")
+
+
+def _loader(parser, name: str, help_text: str, example: str, handler: Callable) -> argparse.ArgumentParser:
+    command = parser.add_parser(name, help=help_text, description=f"{help_text}\n\nvoorbeeld: {example}",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.add_argument("file", metavar="FILE")
+    add_db_arg(command)
+    add_json_arg(command)
+    command.set_defaults(handler=handler)
+    return command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Bestanden laden in de civ-compstat-databank.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    reports = _loader(commands, "reports", "meldingen laden (CSV of XLSX)",
+                      "python -m etl reports meldingen.csv --format canonical", _reports)
+    reports.add_argument("--format", default="auto", choices=["auto", "canonical", "police-uk", "open311"])
+    reports.add_argument("--bbox", metavar="W,S,E,N", help="grondgebied in graden (standaard: politiezone AMOW)")
+    reports.add_argument("--tz", metavar="ZONE", help="tijdzone van lokale tijden (standaard Europe/Brussels; "
+                                                      "open311: America/New_York; police-uk: Europe/London)")
+
+    fixes = _loader(commands, "fixes", "GPS-posities van trackers laden (CSV, GPX of NMEA)",
+                    "python -m etl fixes ronde.gpx --device TRK-101", _fixes)
+    fixes.add_argument("--format", default="auto", choices=["auto", "csv", "gpx", "nmea"])
+    fixes.add_argument("--device", metavar="ID", help="tracker-id (nodig voor GPX en NMEA)")
+
+    _loader(commands, "devices", "trackers koppelen aan gemeenschapswachten (CSV: device_id,warden[,valid_from,valid_to])",
+            "python -m etl devices trackers.csv", _devices)
+    _loader(commands, "hotspots", "gedefinieerde hotspots laden (GeoJSON FeatureCollection)",
+            "python -m etl hotspots hotspots.geojson", _hotspots)
+    _loader(commands, "projects", "projecten laden (CSV of XLSX: name,type,start,end,categories,area)",
+            "python -m etl projects projecten.csv", _projects)
+
+    demo = commands.add_parser("demo", help="demogegevens voor Asse aanmaken en laden",
+                               description="demogegevens voor Asse aanmaken en laden\n\n"
+                                           "voorbeeld: python -m etl demo --seed 7",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo.add_argument("--seed", type=int, default=20111)
+    demo.add_argument("--end-month", metavar="JJJJ-MM", help="laatste maand (standaard: de laatste volledige)")
+    add_db_arg(demo)
+    add_json_arg(demo)
+    demo.set_defaults(handler=_demo)
+
+    quarantine = commands.add_parser("quarantine", help="geweigerde rijen tonen met hun reden",
+                                     description="geweigerde rijen tonen met hun reden\n\n"
+                                                 "voorbeeld: python -m etl quarantine --batch 3",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    quarantine.add_argument("--batch", type=int, metavar="N", help="alleen deze import")
+    quarantine.add_argument("--limit", type=int, default=200)
+    add_db_arg(quarantine)
+    add_json_arg(quarantine)
+    quarantine.set_defaults(handler=_quarantine)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UnusableInput as error:
+        print(f"fout: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("onderbroken: er is niets opgeslagen van deze import", file=sys.stderr)
+        return 130
+
+
+def _run_load(args, load: Callable[[], store.LoadResult]) -> int:
+    started = time.perf_counter()
+    if sys.stderr.isatty() and not args.json:
+        print(f"laden van {args.file} …", file=sys.stderr, flush=True)
+    result = load()
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        _print_summary(args, result, seconds)
+    return 0
+
+
+def _print_summary(args, result: store.LoadResult, seconds: float) -> None:
+    rows = [("bestand", result.file), ("import", result.batch_id), ("status", result.status),
+            ("rijen gelezen", result.rows_in), ("geladen", result.loaded), ("  waarvan bijgewerkt", result.updated),
+            ("in quarantaine", result.quarantined), ("dubbel", result.duplicates), ("duur", f"{seconds:.1f} s")]
+    for label, value in rows:
+        print(f"{label:<20} {value}")
+    if result.status == "loaded" and result.quarantined:
+        with store.reading(store.db_path(args.db)) as con:
+            preview = con.execute("SELECT row_number, reason FROM quarantine WHERE batch_id = ? "
+                                  "ORDER BY row_number LIMIT ?", [result.batch_id, QUARANTINE_PREVIEW]).fetchall()
+        print("\ngeweigerde rijen:")
+        for row_number, reason in preview:
+            print(f"  rij {row_number}: {reason}")
+        if result.quarantined > len(preview):
+            print(f"  … alle {result.quarantined}: python -m etl quarantine --batch {result.batch_id}")
+
+
+def _reports(args) -> int:
+    from etl.reports import load_reports_file
+    return _run_load(args, lambda: load_reports_file(store.db_path(args.db), args.file, fmt=args.format,
+                                                     bbox=args.bbox, tz=args.tz))
+
+
+def _fixes(args) -> int:
+    from etl.fixes import load_fixes_file
+    return _run_load(args, lambda: load_fixes_file(store.db_path(args.db), args.file, fmt=args.format,
+                                                   device=args.device))
+
+
+def _devices(args) -> int:
+    from etl.devices import load_devices_file
+    return _run_load(args, lambda: load_devices_file(store.db_path(args.db), args.file))
+
+
+def _hotspots(args) -> int:
+    from etl.hotspots import load_hotspots_file
+    return _run_load(args, lambda: load_hotspots_file(store.db_path(args.db), args.file))
+
+
+def _projects(args) -> int:
+    from etl.projects import load_projects_file
+    return _run_load(args, lambda: load_projects_file(store.db_path(args.db), args.file))
+
+
+def _demo(args) -> int:
+    from etl.demo import load_demo
+    summary = load_demo(store.db_path(args.db), seed=args.seed, end_month=args.end_month)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, default=str))
+    else:
+        for load in summary["loads"]:
+            print(f"{load['file']:<40} geladen {load['loaded']:>9}  quarantaine {load['quarantined']:>5}  "
+                  f"dubbel {load['duplicates']:>5}")
+        print(f"demogegevens geladen in {summary['seconds']:.1f} s (seed {summary['seed']})")
+    return 0
+
+
+def _quarantine(args) -> int:
+    with store.reading(store.db_path(args.db)) as con:
+        rows = con.execute("""SELECT q.batch_id, b.file_name, q.row_number, q.reason, q.raw_text
+                              FROM quarantine q JOIN import_batches b USING (batch_id)
+                              WHERE ? IS NULL OR q.batch_id = ?
+                              ORDER BY q.batch_id, q.row_number LIMIT ?""",
+                           [args.batch, args.batch, args.limit]).fetchall()
+    keys = ["batch_id", "file", "row_number", "reason", "raw_text"]
+    if args.json:
+        print(json.dumps([dict(zip(keys, row)) for row in rows], ensure_ascii=False))
+        return 0
+    for batch_id, file_name, row_number, reason, _raw in rows:
+        print(f"import {batch_id} {file_name} rij {row_number}: {reason}")
+    if not rows:
+        print("geen geweigerde rijen")
+    return 0
