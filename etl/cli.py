@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                                description="demogegevens voor Asse aanmaken en laden\n\n"
                                            "voorbeeld: python -m etl demo --seed 7",
                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    demo.add_argument("--seed", type=int, default=20111)
+    demo.add_argument("--seed", type=int, default=20111, help="zelfde seed, zelfde gegevens (standaard 20111)")
     demo.add_argument("--end-month", metavar="JJJJ-MM", help="laatste maand (standaard: de laatste volledige)")
     add_db_arg(demo)
     add_json_arg(demo)
@@ -72,15 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "voorbeeld: python -m etl quarantine --batch 3",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     quarantine.add_argument("--batch", type=int, metavar="N", help="alleen deze import")
-    quarantine.add_argument("--limit", type=int, default=200)
+    quarantine.add_argument("--limit", type=int, default=200, help="hoogstens zoveel rijen (standaard 200)")
     add_db_arg(quarantine)
     add_json_arg(quarantine)
     quarantine.set_defaults(handler=_quarantine)
     return parser
 
 
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """`--bbox -0.6,51.2,0.4,51.8` would read as an unknown option to argparse: glue it on."""
+    joined, pending = [], False
+    for arg in argv:
+        if pending and arg.startswith("-"):
+            joined[-1] = f"{joined[-1]}={arg}"
+        else:
+            joined.append(arg)
+        pending = arg == "--bbox"
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_join_negative_values(sys.argv[1:] if argv is None else argv))
     try:
         return args.handler(args)
     except UnusableInput as error:

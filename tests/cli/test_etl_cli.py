@@ -1,0 +1,121 @@
+"""`python -m etl` as users and scripts call it: exit codes, --json, messages, interruptions."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from conftest import DATA, ROOT
+from etl.cli import main
+
+REPORTS = ("id;datum;categorie;kanaal;lat;lon\n"
+           "K1;01/10/2026 10:00;Sluikstort;post;50,9102;4,1985\n"
+           "K2;31/02/2026 10:00;Sluikstort;post;;\n"
+           "K1;01/10/2026 10:00;Sluikstort;post;50,9102;4,1985\n")
+
+
+def last_json_line(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def test_json_output_is_the_last_line_with_the_contract_keys(db, write_file, capsys):
+    path = write_file("m.csv", REPORTS)
+    assert main(["reports", str(path), "--db", str(db), "--json"]) == 0
+    out = last_json_line(capsys.readouterr().out)
+    assert {"file", "batch_id", "status", "rows_in", "loaded", "quarantined", "duplicates"} <= set(out)
+    assert (out["status"], out["rows_in"], out["loaded"], out["quarantined"], out["duplicates"]) == (
+        "loaded", 3, 1, 1, 1)
+
+
+def test_readable_summary_lists_the_rejected_rows(db, write_file, capsys):
+    assert main(["reports", str(write_file("m.csv", REPORTS)), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "in quarantaine       1" in out
+    assert "rij 2: meldingsdatum 31/02/2026 10:00 bestaat niet" in out
+
+
+def test_quarantine_command_lists_reasons(db, write_file, capsys):
+    main(["reports", str(write_file("m.csv", REPORTS)), "--db", str(db), "--json"])
+    capsys.readouterr()
+    assert main(["quarantine", "--db", str(db), "--json"]) == 0
+    (row,) = last_json_line(capsys.readouterr().out)
+    assert (row["file"], row["row_number"], row["reason"]) == ("m.csv", 2, "meldingsdatum 31/02/2026 10:00 bestaat niet")
+
+
+def test_garbage_file_exits_2_with_one_line_and_writes_nothing(db, tmp_path, capsys):
+    path = tmp_path / "foto.jpg"
+    path.write_bytes(bytes(range(256)) * 20)
+    assert main(["reports", str(path), "--db", str(db), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("fout: ") and captured.err.count("\n") == 1
+    assert not db.exists()
+
+
+def test_missing_file_exits_2(db, tmp_path, capsys):
+    assert main(["reports", str(tmp_path / "bestaat-niet.csv"), "--db", str(db)]) == 2
+    assert "kan" in capsys.readouterr().err
+
+
+def test_unknown_format_is_a_usage_error_exit_2(db, write_file):
+    with pytest.raises(SystemExit) as stop:
+        main(["reports", str(write_file("m.csv", REPORTS)), "--format", "islp", "--db", str(db)])
+    assert stop.value.code == 2
+
+
+def test_db_path_comes_from_the_environment_when_no_flag(tmp_path, write_file, monkeypatch, capsys):
+    target = tmp_path / "elders" / "civ.duckdb"
+    monkeypatch.setenv("CIV_DB", str(target))
+    assert main(["reports", str(write_file("m.csv", REPORTS)), "--json"]) == 0
+    assert target.exists()
+
+
+def test_command_line_runs_as_a_module_in_a_fresh_process(db, write_file):
+    path = write_file("m.csv", REPORTS)
+    run = subprocess.run([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db), "--json"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert last_json_line(run.stdout)["loaded"] == 1
+    again = subprocess.run([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db), "--json"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert last_json_line(again.stdout)["status"] == "already-loaded"
+
+
+@pytest.mark.slow
+def test_a_load_killed_before_commit_leaves_the_store_unchanged_and_can_be_rerun(db, write_file):
+    main(["reports", str(write_file("eerste.csv", REPORTS)), "--db", str(db), "--json"])
+    before = _snapshot(db)
+    path = DATA / "police-uk" / "2018-05-city-of-london-street.csv"
+    env = {**os.environ, "CIV_TEST_PAUSE_BEFORE_COMMIT": "60"}
+    process = subprocess.Popen([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db),
+                                "--bbox", "-1,51,1,52", "--json"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # every row is written inside the open transaction when the loader says it is paused
+        assert process.stdout.readline().strip() == "CIV_TEST_PAUSED"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert _snapshot(db) == before
+
+    rerun = subprocess.run([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db),
+                            "--bbox", "-1,51,1,52", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    result = last_json_line(rerun.stdout)
+    assert (result["status"], result["rows_in"], result["loaded"]) == ("loaded", 680, 680)
+
+
+def _snapshot(db) -> tuple:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return tuple(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+                     for table in ("reports", "quarantine", "import_batches", "fixes"))
+    finally:
+        con.close()
