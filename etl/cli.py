@@ -105,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_load(args, load: Callable[[], store.LoadResult]) -> int:
     started = time.perf_counter()
-    if sys.stderr.isatty() and not args.json:
+    if sys.stdout.isatty() and not args.json:
         print(f"laden van {args.file} …", file=sys.stderr, flush=True)
+        store.show_progress = True
     result = load()
     seconds = time.perf_counter() - started
     if args.json:

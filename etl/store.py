@@ -22,6 +22,9 @@ from etl import UnusableInput
 
 DEFAULT_DB = Path("data") / "civ.duckdb"
 LOCK_RETRY_SECONDS = 15.0
+# DuckDB draws its own progress bar on the terminal for long statements; the command line turns it
+# on only for a person at a terminal, never when --json output is read by a program.
+show_progress = False
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params=()) -> tuple | None:
@@ -62,6 +65,7 @@ def connect(path: str | os.PathLike, read_only: bool = False,
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             con.execute("SET TimeZone = 'UTC'")
+            con.execute(f"SET enable_progress_bar = {'true' if show_progress else 'false'}")
             return con
         except (duckdb.IOException, duckdb.ConnectionException) as error:
             if not _is_lock_error(error) or time.monotonic() > deadline:
