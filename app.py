@@ -1,0 +1,116 @@
+"""Assemble and serve the dashboard: python app.py [--host H] [--port N] [--db PATH].
+
+Only assembly lives here: the store is prepared (schema migrated, demo data on a first start), the
+Dash app is built from dashboards/, and it is served. The app never keeps the store open: each
+page view opens a short read-only connection, so `python -m etl …` can import while it runs.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc  # noqa: F401  (the pages' layout components)
+
+from dashboards import connection
+from dashboards.components import frame
+from etl import store
+
+ROOT = Path(__file__).resolve().parent
+TITLE = "CIV Asse · CompStat"
+
+# Dash's own page, with the document language set: the interface speaks Dutch first.
+INDEX = """<!DOCTYPE html>
+<html lang="nl">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app(db_path: str | Path | None = None) -> dash.Dash:
+    """The Dash app on the store at `db_path` (default: etl.store.db_path()). Does not touch the store."""
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "dashboards" / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,          # no CDN: the app must work without internet
+        external_stylesheets=[],     # our own stylesheet in assets/, no CDN Bootstrap
+        title=TITLE,
+        update_title=None,
+        index_string=INDEX,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.config[connection.CONFIG_KEY] = str(store.db_path(db_path))
+    app.layout = frame.layout()
+    frame.register(app)
+    # Dash hands the module-level @callback's of the pages to the first app that serves a request.
+    # Serve one now, so that a second app built in the same process (tests) cannot take them.
+    app.server.test_client().get("/")
+    return app
+
+
+def prepare_store(db: Path) -> None:
+    """Before serving: demo data on a first start, then the schema brought up to date.
+
+    Both use a read-write connection that is closed again before the app serves.
+    """
+    if not db.exists():
+        try:
+            from etl.demo import load_demo
+        except ImportError as error:
+            print(f"let op: de demogegevens zijn nog niet beschikbaar ({error}); de app start met een "
+                  f"lege databank. Laad gegevens met: python -m etl reports BESTAND --db {db}",
+                  file=sys.stderr)
+        else:
+            print(f"eerste start: demogegevens laden in {db} …", file=sys.stderr)
+            load_demo(db)
+    con = store.open_for_writing(db)  # runs etl.store.migrate
+    con.close()
+
+
+def serve(app: dash.Dash, host: str, port: int) -> None:
+    """waitress when it is installed (a production server), else Werkzeug's threaded server."""
+    print(f"CIV-dashboard op http://{host}:{port}/ (Ctrl+C om te stoppen)", file=sys.stderr)
+    try:
+        from waitress import serve as waitress_serve
+    except ImportError:
+        from werkzeug.serving import run_simple
+        run_simple(host, port, app.server, threaded=True, use_reloader=False, use_debugger=False)
+    else:
+        waitress_serve(app.server, host=host, port=port, threads=8)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python app.py", description="Het CIV-dashboard serveren.",
+        epilog="voorbeeld: python app.py --port 8050 --db data/civ.duckdb")
+    parser.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8050, help="poort (standaard 8050)")
+    parser.add_argument("--db", help="DuckDB-bestand (standaard $CIV_DB, anders data/civ.duckdb)")
+    args = parser.parse_args(argv)
+    db = store.db_path(args.db)
+    try:
+        prepare_store(db)
+    except store.StoreBusy as error:
+        print(f"fout: {error}", file=sys.stderr)
+        return 2
+    serve(create_app(db), args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Widgets shared by the pages: the frame around them (navbar, demo banner, notices) and cards."""

@@ -1,0 +1,71 @@
+"""Dutch first, English second; Belgian numbers and Brussels dates whatever the language."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+
+from dashboards import i18n
+from dashboards.i18n import fmt_date, fmt_datetime, fmt_float, fmt_int, fmt_month, fmt_pct, lang_of, t
+
+
+def test_every_text_has_dutch_and_english():
+    for key, (nl, en) in i18n.TEXTS.items():
+        assert nl.strip() and en.strip(), key
+
+
+def test_dutch_is_the_default_and_english_on_request():
+    assert t("nav.home") == "Overzicht"
+    assert t("nav.home", "nl") == "Overzicht"
+    assert t("nav.home", "en") == "Overview"
+    assert t("nav.home", "fr") == "Overzicht"        # unknown languages fall back to Dutch
+    assert lang_of(None) == "nl" and lang_of("EN") == "en" and lang_of("en-GB") == "en"
+
+
+def test_fields_are_filled_in():
+    assert t("quarantine.count", "nl", count="1.234") == "1.234 rijen in quarantaine"
+    assert t("quarantine.count", "en", count="3") == "3 rows in quarantine"
+
+
+@pytest.mark.parametrize("value, text", [(0, "0"), (7, "7"), (1234, "1.234"), (1234567, "1.234.567"),
+                                         (-1234, "-1.234"), (None, "–"), (float("nan"), "–")])
+def test_fmt_int_uses_a_point_for_thousands(value, text):
+    assert fmt_int(value) == text
+
+
+def test_fmt_float_and_pct_use_a_decimal_comma():
+    assert fmt_float(1234.56) == "1.234,6"
+    assert fmt_float(0.5, 2) == "0,50"
+    assert fmt_float(1234567.891, 2) == "1.234.567,89"
+    assert fmt_pct(0.5) == "50,0 %"
+    assert fmt_pct(0.8734) == "87,3 %"
+    assert fmt_pct(None) == "–"
+
+
+def test_dates_are_shown_in_brussels_time():
+    late = datetime(2026, 10, 31, 23, 30, tzinfo=timezone.utc)
+    assert fmt_date(late) == "01/11/2026"
+    assert fmt_datetime(late) == "01/11/2026 00:30"
+    summer = pd.Timestamp("2026-07-14 12:05", tz="UTC")      # UTC+2
+    assert fmt_datetime(summer) == "14/07/2026 14:05"
+    assert fmt_date(pd.Timestamp("2026-10-31 10:00")) == "31/10/2026"   # naive: stored UTC
+    assert fmt_date(date(2026, 2, 3)) == "03/02/2026"
+    assert fmt_date(None) == "–" and fmt_datetime(pd.NaT) == "–"
+
+
+def test_month_labels():
+    assert fmt_month(pd.Timestamp("2026-10-01"), "nl") == "okt 2026"
+    assert fmt_month(pd.Timestamp("2026-03-01"), "nl") == "mrt 2026"
+    assert fmt_month(pd.Timestamp("2026-10-01"), "en") == "Oct 2026"
+
+
+def test_grid_locale_speaks_the_language():
+    assert i18n.grid_locale("nl")["noRowsToShow"] == "Geen rijen"
+    assert i18n.grid_locale("en")["noRowsToShow"] == "No rows"
+
+
+def test_import_kinds_have_labels():
+    assert i18n.kind_label("fixes", "nl") == "GPS-punten"
+    assert i18n.kind_label("reports", "en") == "reports"
+    assert i18n.kind_label("iets-nieuws", "nl") == "iets-nieuws"
