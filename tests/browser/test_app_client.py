@@ -6,7 +6,7 @@ import json
 import pytest
 
 from app import create_app
-from tests.browser.conftest import fill_store, page_callback_body
+from .served_app import fill_store, page_callback_body
 
 
 @pytest.fixture(scope="module")

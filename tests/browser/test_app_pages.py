@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import create_app
-from tests.browser.conftest import SHARED_SCREENS, fill_store, serving
+from .served_app import SHARED_SCREENS, fill_store, serving
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from app import create_app
 from etl.store import open_for_writing
-from tests.browser.conftest import fill_store, page_callback_body, serving
+from .served_app import fill_store, page_callback_body, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
