@@ -2,21 +2,31 @@
 
 The store keeps UTC instants; a report at 2026-10-31 23:30 UTC is 1 November 00:30 in Asse and so
 belongs to November. Every month, week or year boundary of the project is made here.
+
+A period is a half-open range of local dates [start, end). Its kinds:
+- `month`  '2026-10'   a calendar month;
+- `week`   '2026-W43'  an ISO week (Monday to Sunday; week 1 holds the year's first Thursday);
+- `ytd`    'ytd:2026-10' year to date: 1 January to the end of that month.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ_NAME = "Europe/Brussels"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+             "oktober", "november", "december"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
+
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """The local month [start, end) as UTC instants (midnight in Brussels, summer time included)."""
-    start = datetime(year, month, 1, tzinfo=LOCAL_TZ)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=LOCAL_TZ)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return Period.month(year, month).utc_bounds()
 
 
 def local_month_sql(column: str) -> str:
@@ -27,3 +37,106 @@ def local_month_sql(column: str) -> str:
     if not column.replace("_", "").replace(".", "").isalnum():
         raise ValueError(f"not a column name: {column!r}")
     return f"date_trunc('month', timezone('{LOCAL_TZ_NAME}', {column}))"
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str          # 'month', 'week' or 'ytd'
+    start: date        # first local day
+    end: date          # first local day after the period
+
+    # constructors ---------------------------------------------------------------------------
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        next_year, next_month = _add_months(year, month, 1)
+        return cls("month", date(year, month, 1), date(next_year, next_month, 1))
+
+    @classmethod
+    def iso_week(cls, year: int, week: int) -> "Period":
+        monday = date.fromisocalendar(year, week, 1)
+        return cls("week", monday, monday + timedelta(days=7))
+
+    @classmethod
+    def year_to_date(cls, year: int, month: int) -> "Period":
+        return cls("ytd", date(year, 1, 1), cls.month(year, month).end)
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        """'2026-10', '2026-W43' or 'ytd:2026-10'; ValueError with the expected forms otherwise."""
+        text = str(text).strip()
+        try:
+            if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
+                return cls.month(int(match[1]), int(match[2]))
+            if match := re.fullmatch(r"(\d{4})-W(\d{1,2})", text, flags=re.IGNORECASE):
+                return cls.iso_week(int(match[1]), int(match[2]))
+            if match := re.fullmatch(r"ytd:(\d{4})-(\d{2})", text, flags=re.IGNORECASE):
+                return cls.year_to_date(int(match[1]), int(match[2]))
+        except ValueError:
+            pass
+        raise ValueError(f"periode '{text}' onbekend: gebruik JJJJ-MM, JJJJ-Wnn of ytd:JJJJ-MM")
+
+    @classmethod
+    def last_complete_month(cls, today: date | None = None) -> "Period":
+        today = today or datetime.now(LOCAL_TZ).date()
+        year, month = _add_months(today.year, today.month, -1)
+        return cls.month(year, month)
+
+    # relatives ------------------------------------------------------------------------------
+    def previous(self) -> "Period | None":
+        """The period just before: last month, last week. Year to date has none."""
+        if self.kind == "month":
+            return Period.month(*_add_months(self.start.year, self.start.month, -1))
+        if self.kind == "week":
+            return Period("week", self.start - timedelta(days=7), self.start)
+        return None
+
+    def same_period_last_year(self) -> "Period":
+        if self.kind == "month":
+            return Period.month(self.start.year - 1, self.start.month)
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            weeks_last_year = date(year - 1, 12, 28).isocalendar()[1]  # 28 Dec is always in the last week
+            return Period.iso_week(year - 1, min(week, weeks_last_year))
+        last_day = self.end - timedelta(days=1)
+        return Period.year_to_date(self.start.year - 1, last_day.month)
+
+    def year_to_date_period(self) -> "Period":
+        """1 January of the year of the period's last day, up to the end of this period."""
+        return Period("ytd", date((self.end - timedelta(days=1)).year, 1, 1), self.end)
+
+    # values ---------------------------------------------------------------------------------
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        return _local_midnight_utc(self.start), _local_midnight_utc(self.end)
+
+    @property
+    def code(self) -> str:
+        if self.kind == "month":
+            return f"{self.start:%Y-%m}"
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        return f"ytd:{self.end - timedelta(days=1):%Y-%m}"
+
+    def label(self, lang: str = "nl") -> str:
+        months = MONTHS_EN if lang == "en" else MONTHS_NL
+        if self.kind == "month":
+            return f"{months[self.start.month - 1]} {self.start.year}"
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            last = self.end - timedelta(days=1)
+            return f"week {week} {year} ({self.start:%d/%m}–{last:%d/%m})"
+        last = self.end - timedelta(days=1)
+        return f"{self.start:%d/%m/%Y}–{last:%d/%m/%Y}"

@@ -1,0 +1,151 @@
+"""The CompStat table, its key figures and its follow-up block: pure functions over the store.
+
+Counting rules (what a number in the table means):
+- a report counts in the period that holds its `reported_at`, in Europe/Brussels local time;
+- reports known only by month (police-uk) count in months and years, never in weeks;
+- filters narrow every column alike: sub-municipality, category group, channel.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.periods import Period
+from analytics.significance import change_flags
+
+GROUPINGS = {"category": ["category_code"], "area": ["area_code"], "category,area": ["category_code", "area_code"]}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the view to. Values are bound as query parameters, never pasted."""
+    area: str | None = None             # sub-municipality code ('23002E') or None: whole territory
+    category_group: str | None = None   # 'afval', 'overlast', ...
+    channel: str | None = None          # channel code
+
+    def where(self, alias: str = "r") -> tuple[str, list]:
+        clauses, params = [], []
+        if self.area:
+            clauses.append(f"{alias}.area_code = ?")
+            params.append(self.area)
+        if self.category_group:
+            clauses.append(f"{alias}.category_code IN (SELECT code FROM categories WHERE category_group = ?)")
+            params.append(self.category_group)
+        if self.channel:
+            clauses.append(f"{alias}.channel_code = ?")
+            params.append(self.channel)
+        return (" AND ".join(clauses) or "true"), params
+
+
+def _windows(period: Period) -> dict[str, Period | None]:
+    return {"current": period, "previous": period.previous(), "last_year": period.same_period_last_year(),
+            "ytd": period.year_to_date_period(), "ytd_last_year": period.year_to_date_period().same_period_last_year()}
+
+
+def _precision_clause(period: Period, alias: str = "r") -> str:
+    return f"{alias}.reported_precision <> 'month'" if period.kind == "week" else "true"
+
+
+def period_counts(con: duckdb.DuckDBPyConnection, period: Period, by: str = "category",
+                  filters: Filters = Filters()) -> pd.DataFrame:
+    """Counts per group in the five CompStat windows (one scan of the store)."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    keys = GROUPINGS[by]
+    windows = {name: p for name, p in _windows(period).items() if p is not None}
+    counts, params = [], []
+    for name, window in windows.items():
+        start, end = window.utc_bounds()
+        counts.append(f"count(*) FILTER (WHERE r.reported_at >= ? AND r.reported_at < ?) AS {name}")
+        params += [start, end]
+    starts, ends = zip(*(w.utc_bounds() for w in windows.values()))
+    where, filter_params = filters.where()
+    frame = con.execute(f"""
+        SELECT {', '.join('r.' + k for k in keys)}, {', '.join(counts)}
+        FROM reports r
+        WHERE r.reported_at >= ? AND r.reported_at < ? AND {_precision_clause(period)} AND {where}
+        GROUP BY ALL""", params + [min(starts), max(ends)] + filter_params).df()
+    for name in ("previous",):
+        if name not in frame.columns:
+            frame[name] = pd.NA
+    return frame
+
+
+def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "category",
+                   filters: Filters = Filters(), alpha: float = 0.05) -> pd.DataFrame:
+    """One row per category (and/or area): the five windows, % change against last year,
+    the exact test and its flag (see analytics/significance.py), the expected range.
+
+    Columns: category, category_label, category_group, area, area_name, current, previous,
+    last_year, ytd, ytd_last_year, pct_change, p_value, q_value, flag, expected_low,
+    expected_high, too_few.
+    """
+    counts = period_counts(con, period, by, filters)
+    labels = con.execute("SELECT code, label_nl, label_en, category_group FROM categories").df()
+    areas = con.execute("SELECT code, name FROM areas").df()
+    frame = counts.rename(columns={"category_code": "category", "area_code": "area"})
+    if "category" in frame:
+        frame = frame.merge(labels.rename(columns={"code": "category", "label_nl": "category_label",
+                                                   "label_en": "category_label_en"}), on="category", how="left")
+    else:
+        frame["category"] = None
+    if "area" in frame:
+        frame = frame.merge(areas.rename(columns={"code": "area", "name": "area_name"}), on="area", how="left")
+        frame["area_name"] = frame["area_name"].fillna("zonder locatie")
+    else:
+        frame["area"] = None
+    frame = frame[(frame[["current", "last_year", "ytd", "ytd_last_year"]].sum(axis=1) > 0)].reset_index(drop=True)
+    last_year = period.same_period_last_year()
+    flags = change_flags(frame["current"].to_numpy(), frame["last_year"].to_numpy(),
+                         current_days=period.days, reference_days=last_year.days, alpha=alpha)
+    frame = pd.concat([frame, flags], axis=1)
+    return frame.sort_values(["current", "last_year"], ascending=False).reset_index(drop=True)
+
+
+def key_figures(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = Filters()) -> dict:
+    """KPI cards: reports, open backlog at the end, median days to close, GAS findings, share located."""
+    start, end = period.utc_bounds()
+    where, params = filters.where()
+    row = con.execute(f"""
+        SELECT count(*) FILTER (WHERE r.reported_at >= ?) AS reports,
+               count(*) FILTER (WHERE coalesce(r.closed_at >= ?, r.status <> 'afgesloten')) AS open_backlog,
+               median(date_diff('second', r.reported_at, r.closed_at) / 86400.0)
+                   FILTER (WHERE r.reported_at >= ? AND r.closed_at IS NOT NULL) AS median_days_to_close,
+               count(*) FILTER (WHERE r.reported_at >= ? AND r.gas_finding) AS gas_findings,
+               count(r.lat) FILTER (WHERE r.reported_at >= ?) AS located,
+               count(*) FILTER (WHERE r.reported_at >= ?) AS reports_all_precisions
+        FROM reports r WHERE r.reported_at < ? AND {_precision_clause(period)} AND {where}""",
+                      [start, end, start, start, start, start, end] + params).fetchall()[0]
+    reports, backlog, median_days, gas, located, all_precisions = row
+    return {"reports": reports, "open_backlog": backlog,
+            "median_days_to_close": None if median_days is None else round(float(median_days), 1),
+            "gas_findings": gas,
+            "share_located": None if not all_precisions else located / all_precisions}
+
+
+def follow_up(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = Filters()) -> dict[str, pd.DataFrame]:
+    """The follow-up block: reports by channel (Pro?bleembox per mailbox), by status, and time to
+    close per category (median and 90th percentile in days, of the reports closed so far)."""
+    start, end = period.utc_bounds()
+    where, params = filters.where()
+    base = f"FROM reports r WHERE r.reported_at >= ? AND r.reported_at < ? AND {where}"
+    args = [start, end] + params
+    by_channel = con.execute(f"""
+        SELECT r.channel_code AS channel, c.label_nl AS channel_label, c.label_en AS channel_label_en,
+               r.channel_detail AS mailbox, count(*) AS reports
+        FROM reports r JOIN channels c ON c.code = r.channel_code
+        WHERE r.reported_at >= ? AND r.reported_at < ? AND {where}
+        GROUP BY ALL ORDER BY reports DESC, channel, mailbox""", args).df()
+    by_status = con.execute(f"SELECT r.status, count(*) AS reports {base} GROUP BY ALL ORDER BY reports DESC",
+                            args).df()
+    time_to_close = con.execute(f"""
+        SELECT r.category_code AS category, k.label_nl AS category_label, k.label_en AS category_label_en,
+               count(*) AS reports, count(r.closed_at) AS closed,
+               round(median(date_diff('second', r.reported_at, r.closed_at) / 86400.0), 1) AS median_days,
+               round(quantile_cont(date_diff('second', r.reported_at, r.closed_at) / 86400.0, 0.9), 1) AS p90_days
+        FROM reports r JOIN categories k ON k.code = r.category_code
+        WHERE r.reported_at >= ? AND r.reported_at < ? AND {where}
+        GROUP BY ALL ORDER BY reports DESC""", args).df()
+    return {"by_channel": by_channel, "by_status": by_status, "time_to_close": time_to_close}
