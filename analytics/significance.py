@@ -28,14 +28,20 @@ from scipy import stats
 MIN_REPORTS_FOR_PERCENT = 5
 
 
-def conditional_binomial_p(current: int, reference: int, current_days: float = 1.0,
-                           reference_days: float = 1.0) -> float:
-    """Two-sided exact p-value of H0 'same rate' for two Poisson counts over given exposures."""
-    total = int(current) + int(reference)
-    if total == 0:
-        return 1.0
-    share = current_days / (current_days + reference_days)
-    return float(stats.binomtest(int(current), total, share, alternative="two-sided").pvalue)
+def conditional_binomial_p(current, reference, current_days=1.0, reference_days=1.0):
+    """Two-sided exact p-value of H0 'same rate' for two Poisson counts over given exposures.
+
+    Vectorised over arrays; a scalar in gives a float out. Two-sided by doubling the smaller tail.
+    """
+    current = np.asarray(current, dtype=float)
+    total = current + np.asarray(reference, dtype=float)
+    share = np.asarray(current_days, dtype=float) / (np.asarray(current_days, dtype=float)
+                                                     + np.asarray(reference_days, dtype=float))
+    lower = stats.binom.cdf(current, total, share)
+    upper = stats.binom.sf(current - 1, total, share)
+    p = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+    p = np.where(total == 0, 1.0, p)
+    return float(p) if p.ndim == 0 else p
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
@@ -51,12 +57,16 @@ def benjamini_hochberg(p_values) -> np.ndarray:
     return q
 
 
-def expected_range(reference: int, ratio: float = 1.0, level: float = 0.95) -> tuple[int, int]:
-    """Predictive interval for this period's count given `reference` over 1/ratio the exposure."""
+def expected_range(reference, ratio=1.0, level: float = 0.95):
+    """Predictive interval for this period's count given `reference` over 1/ratio the exposure.
+
+    Vectorised: arrays in, two integer arrays out; scalars in, a pair of ints out.
+    """
     # rate ~ Gamma(reference + 1, 1/ratio) ; count | rate ~ Poisson  =>  NegBin(reference + 1, 1/(1+ratio))
-    distribution = stats.nbinom(reference + 1, 1.0 / (1.0 + ratio))
+    distribution = stats.nbinom(np.asarray(reference) + 1, 1.0 / (1.0 + np.asarray(ratio, dtype=float)))
     tail = (1.0 - level) / 2.0
-    return int(distribution.ppf(tail)), int(distribution.ppf(1.0 - tail))
+    low, high = distribution.ppf(tail).astype(int), distribution.ppf(1.0 - tail).astype(int)
+    return (int(low), int(high)) if np.ndim(low) == 0 else (low, high)
 
 
 def change_flags(current, reference, current_days=1.0, reference_days=1.0, alpha: float = 0.05) -> pd.DataFrame:
@@ -69,11 +79,10 @@ def change_flags(current, reference, current_days=1.0, reference_days=1.0, alpha
     reference = np.asarray(reference, dtype=int)
     current_days = np.broadcast_to(np.asarray(current_days, dtype=float), current.shape)
     reference_days = np.broadcast_to(np.asarray(reference_days, dtype=float), current.shape)
-    p = np.array([conditional_binomial_p(c, r, cd, rd)
-                  for c, r, cd, rd in zip(current, reference, current_days, reference_days)])
+    p = np.atleast_1d(conditional_binomial_p(current, reference, current_days, reference_days))
     q = benjamini_hochberg(p)
     ratio = current_days / np.where(reference_days > 0, reference_days, 1.0)
-    ranges = [expected_range(r, k) for r, k in zip(reference, ratio)]
+    low, high = expected_range(reference, ratio) if len(reference) else (np.array([], int), np.array([], int))
     expected = reference * ratio
     significant = q <= alpha
     flag = np.where(significant & (current > expected), "up", np.where(significant & (current < expected), "down", "none"))
@@ -81,7 +90,7 @@ def change_flags(current, reference, current_days=1.0, reference_days=1.0, alpha
         pct = np.where(reference >= MIN_REPORTS_FOR_PERCENT, (current - expected) / expected * 100.0, np.nan)
     return pd.DataFrame({
         "p_value": p, "q_value": q, "flag": flag,
-        "expected_low": [low for low, _ in ranges], "expected_high": [high for _, high in ranges],
+        "expected_low": np.atleast_1d(low), "expected_high": np.atleast_1d(high),
         "pct_change": [None if np.isnan(v) else round(float(v), 1) for v in pct],
         "too_few": reference < MIN_REPORTS_FOR_PERCENT,
     })

@@ -6,6 +6,7 @@ import argparse
 import pytest
 
 from conftest import ROOT
+from analytics.cli import build_parser as analytics_parser
 from etl.cli import build_parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -29,4 +30,15 @@ def test_every_etl_command_is_in_the_readme_with_help_and_an_example(name):
     for action in command._actions:
         if action.option_strings and action.dest != "help":
             assert action.help or action.choices, f"{name} {action.option_strings} has no help"
+            assert action.option_strings[0] in README, f"{name} {action.option_strings[0]} not in README"
+
+
+@pytest.mark.parametrize("name", sorted(subcommands(analytics_parser())))
+def test_every_analytics_command_is_in_the_readme_with_help_and_an_example(name):
+    command = subcommands(analytics_parser())[name]
+    assert f"python -m analytics {name}" in README
+    assert command.description and "voorbeeld:" in command.description
+    for action in command._actions:
+        if action.option_strings and action.dest != "help":
+            assert action.help, f"{name} {action.option_strings} has no help"
             assert action.option_strings[0] in README, f"{name} {action.option_strings[0]} not in README"
