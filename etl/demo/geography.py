@@ -61,8 +61,24 @@ def distance_m(lat1, lon1, lat2, lon2) -> np.ndarray:
     return np.hypot((np.asarray(lat2) - lat1) * M_PER_DEG_LAT, (np.asarray(lon2) - lon1) * M_PER_DEG_LON)
 
 
+def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """distance_m for plain floats: the route planner calls it hundreds of thousands of times."""
+    return math.hypot((lat2 - lat1) * M_PER_DEG_LAT, (lon2 - lon1) * M_PER_DEG_LON)
+
+
 def offset(lat, lon, north_m, east_m):
-    return lat + np.asarray(north_m) / M_PER_DEG_LAT, lon + np.asarray(east_m) / M_PER_DEG_LON
+    return lat + north_m / M_PER_DEG_LAT, lon + east_m / M_PER_DEG_LON
+
+
+@lru_cache(maxsize=1)
+def _asse() -> shapely.Geometry:
+    union = shapely.union_all([a.polygon for a in areas()]).buffer(0)
+    shapely.prepare(union)
+    return union
+
+
+def inside_asse(lat: float, lon: float) -> bool:
+    return bool(shapely.contains_xy(_asse(), lon, lat))
 
 
 def sample_near(rng: np.random.Generator, area_idx: np.ndarray, centre_lat: np.ndarray,
