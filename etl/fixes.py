@@ -1,0 +1,240 @@
+"""Tracker fixes (CSV, GPX, NMEA) into the store: read → one staging shape → one SQL validation.
+
+Every reader ends in the same staging table `fx_staging` (STAGING_COLUMNS): the row number in
+the file, its raw text, a problem the reader already saw (wrong field count, point without time,
+void NMEA fix) and the fields as text. From there one SQL step checks them, so a rule and its
+Dutch reason are written once for all formats. A row the reader already rejected keeps that one
+reason: its fields cannot be trusted, so listing them as missing would only blur the cause.
+
+CSV: `device_id,timestamp,lat,lon[,accuracy_m,speed_kmh]` (header aliases in CSV_ALIASES),
+`,` `;` or tab, decimal comma allowed; read by DuckDB line by line (etl/formats/delimited.py), so
+tens of millions of rows never pass through Python. Times: ISO with offset, naive local times in
+Europe/Brussels (ISO or dd/mm/yyyy), or Unix seconds. Positions match as numbers (50.91 = 50.910).
+
+What happens to a row:
+- a problem (reader's, or device/time/position unreadable) → quarantine, reasons joined by "; ";
+- the same device, time and position again (in the file or already stored) → duplicate;
+- the same device and time with another position → quarantine: a tracker is in one place at a time;
+- otherwise stored, with an outlier flag when it is a physically impossible jump (etl/outliers.py).
+No territory check: a tracker may leave the territory and its fixes are still true measurements.
+Fixes of a device without a warden mapping are stored as they are; `fixes_attributed` names them
+after the device until a mapping arrives.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import UnusableInput, outliers, reference, store
+from etl.formats import delimited
+from etl.formats.gpx import read_gpx
+from etl.formats.nmea import read_nmea
+from etl.timestamps import timestamp_problem_sql, timestamp_sql
+
+FORMATS = ("csv", "gpx", "nmea")
+STAGING_COLUMNS = ("row_number", "raw_text", "read_problem", "device_id", "ts_text", "lat_text",
+                   "lon_text", "accuracy_text", "speed_text")
+CSV_TEMPLATE = "device_id,timestamp,lat,lon[,accuracy_m,speed_kmh]"
+CSV_ALIASES = {
+    "device_id": ("device_id", "device", "deviceid", "device_name", "tracker", "tracker_id", "toestel",
+                  "toestel_id", "unit_id"),
+    "timestamp": ("timestamp", "time", "ts", "datetime", "date_time", "utc", "gps_time", "tijd", "tijdstip",
+                  "datum_tijd"),
+    "lat": ("lat", "latitude", "breedtegraad", "breedte"),
+    "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "lengte"),
+    "accuracy_m": ("accuracy_m", "accuracy", "acc", "hacc", "nauwkeurigheid", "nauwkeurigheid_m"),
+    "speed_kmh": ("speed_kmh", "speed", "snelheid", "snelheid_kmh"),   # km/h, as the template says
+}
+TS_EXPECTED = "jjjj-mm-ddTuu:mm:ssZ, dd/mm/jjjj uu:mm:ss of Unix-seconden"
+
+
+def detect_format(path: str | Path) -> str:
+    """'gpx', 'nmea' or 'csv' from the extension and the first bytes; binary → UnusableInput."""
+    path = Path(path)
+    text = delimited.sniff(path).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if path.suffix.lower() in (".gpx", ".xml") or text.startswith("<"):
+        return "gpx"
+    if path.suffix.lower() == ".nmea" or text.startswith("$"):
+        return "nmea"
+    return "csv"
+
+
+def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device: str | None = None,
+                    is_demo: bool = False) -> store.LoadResult:
+    """Load one file of tracker fixes as one batch; see the module docstring for the rules.
+
+    `device` names the tracker of a GPX or NMEA file (required there) and of a CSV without a
+    device_id column; a CSV's own device_id column wins over it.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UnusableInput(f"bestand {path} bestaat niet")
+    if fmt == "auto":
+        fmt = detect_format(path)
+    elif fmt not in FORMATS:
+        raise UnusableInput(f"onbekend formaat '{fmt}' voor posities (kies auto, csv, gpx of nmea)")
+    else:
+        delimited.sniff(path)
+    # Read or at least inspect the file before the store is opened: an unusable file writes nothing.
+    if fmt == "csv":
+        source = delimited.inspect(path, CSV_ALIASES, ("timestamp", "lat", "lon"), CSV_TEMPLATE)
+        if source is not None and source.index("device_id") is None and not (device and device.strip()):
+            raise UnusableInput(f"{path.name} heeft geen kolom device_id: voeg die toe of geef het toestel "
+                                f"op met --device")
+
+        def stage(con):
+            _stage_csv(con, source, device)
+    else:
+        rows = read_gpx(path, device) if fmt == "gpx" else read_nmea(path, device)
+
+        def stage(con):
+            _stage_rows(con, rows)
+
+    def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
+        stage(con)
+        return _check_and_store(con, batch_id)
+
+    return store.run_batch(db, kind="fixes", file=path, fmt=fmt, options={"device": device}, load=load,
+                           is_demo=is_demo)
+
+
+def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) -> None:
+    if source is None:                       # a file with no text at all: zero rows, not an error
+        _stage_rows(con, [])
+        return
+    delimited.load_lines(con, source, "fx_lines")
+    # The --device value reaches the view through a one-row table: a parameter, never SQL text.
+    con.execute("CREATE OR REPLACE TEMP TABLE fx_device AS SELECT ?::VARCHAR AS device_id",
+                [device.strip() if device else None])
+    device_sql = (delimited.field_sql(source, "device_id") if source.index("device_id") is not None
+                  else "(SELECT device_id FROM fx_device)")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW fx_staging AS
+        SELECT row_number, raw_text, {delimited.field_count_problem_sql(source)} AS read_problem,
+               {device_sql} AS device_id,
+               {delimited.field_sql(source, 'timestamp')} AS ts_text,
+               {delimited.field_sql(source, 'lat')} AS lat_text,
+               {delimited.field_sql(source, 'lon')} AS lon_text,
+               {delimited.field_sql(source, 'accuracy_m')} AS accuracy_text,
+               {delimited.field_sql(source, 'speed_kmh')} AS speed_text
+        FROM fx_lines""")
+
+
+def _stage_rows(con, rows: list[tuple]) -> None:
+    frame = pd.DataFrame(rows, columns=list(STAGING_COLUMNS), dtype=object)
+    con.register("fx_rows", frame)
+    text_columns = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in STAGING_COLUMNS[1:])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_staging AS "
+                f"SELECT CAST(row_number AS BIGINT) AS row_number, {text_columns} FROM fx_rows")
+    con.unregister("fx_rows")
+
+
+def _number_problems(raw: str, value: str, label: str, *, required: bool, low: float | None = None,
+                     high: float | None = None) -> list[str]:
+    """SQL reasons for one numeric field: missing, not a number, outside [low, high] or negative."""
+    quoted = f"'{label} ''' || {raw} || ''''"
+    problems = [f"CASE WHEN {raw} IS NOT NULL AND ({value} IS NULL OR NOT isfinite({value})) "
+                f"THEN {quoted} || ' is geen getal' END"]
+    if required:
+        problems.insert(0, f"CASE WHEN {raw} IS NULL THEN '{label} ontbreekt' END")
+    if low is not None:
+        problems.append(f"CASE WHEN isfinite({value}) AND {value} NOT BETWEEN {low} AND {high} "
+                        f"THEN {quoted} || ' ligt niet tussen {low:g} en {high:g}' END")
+    else:
+        problems.append(f"CASE WHEN isfinite({value}) AND {value} < 0 THEN {quoted} || ' is negatief' END")
+    return problems
+
+
+def _validation_sql() -> str:
+    parsed_ts = timestamp_sql("ts_text", epoch_seconds=True)
+    problems = [
+        "CASE WHEN device_id IS NULL THEN 'toestel-id ontbreekt' END",
+        "CASE WHEN ts_text IS NULL THEN 'tijdstip ontbreekt' END",
+        timestamp_problem_sql("ts_text", "ts", "tijdstip", TS_EXPECTED),
+        *_number_problems("lat_text", "lat", "breedtegraad", required=True, low=-90, high=90),
+        *_number_problems("lon_text", "lon", "lengtegraad", required=True, low=-180, high=180),
+        # 0,0 is what many receivers write when they have no position at all
+        "CASE WHEN lat = 0 AND lon = 0 THEN 'positie 0,0 (\"null island\"): de tracker had geen echte positie' END",
+        *_number_problems("accuracy_text", "accuracy_m", "nauwkeurigheid (m)", required=False),
+        *_number_problems("speed_text", "speed_kmh", "snelheid (km/u)", required=False),
+    ]
+    return f"""
+        WITH s AS (
+            SELECT row_number, read_problem,
+                   nullif(trim(device_id), '') AS device_id, nullif(trim(ts_text), '') AS ts_text,
+                   nullif(trim(lat_text), '') AS lat_text, nullif(trim(lon_text), '') AS lon_text,
+                   nullif(trim(accuracy_text), '') AS accuracy_text, nullif(trim(speed_text), '') AS speed_text
+            FROM fx_staging),
+        p AS (
+            SELECT *, {parsed_ts} AS ts,
+                   -- a decimal comma is the only comma a single number can carry
+                   try_cast(replace(lat_text, ',', '.') AS DOUBLE) AS lat,
+                   try_cast(replace(lon_text, ',', '.') AS DOUBLE) AS lon,
+                   try_cast(replace(accuracy_text, ',', '.') AS DOUBLE) AS accuracy_m,
+                   try_cast(replace(speed_text, ',', '.') AS DOUBLE) AS speed_kmh
+            FROM s)
+        SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh,
+               coalesce(read_problem, nullif(concat_ws('; ', {', '.join(problems)}), '')) AS reason
+        FROM p"""
+
+
+def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql()}")
+    rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
+    _classify(con)
+    quarantined = store.quarantine_rows(con, batch_id, """
+        SELECT q.row_number, st.raw_text, q.reason
+        FROM (SELECT row_number, reason FROM fx_checked WHERE reason IS NOT NULL
+              UNION ALL
+              SELECT row_number, conflict_reason FROM fx_class WHERE outcome = 'conflict') q
+        JOIN fx_staging st ON st.row_number = q.row_number
+        ORDER BY q.row_number""")
+    loaded, duplicates = store.first_row(con, """
+        SELECT count(*) FILTER (WHERE outcome = 'load'), count(*) FILTER (WHERE outcome = 'duplicate')
+        FROM fx_class""")
+    # A big file's text and checked rows are no longer needed: free them before the series work.
+    con.execute("DROP TABLE fx_checked")
+    con.execute("DROP TABLE IF EXISTS fx_lines_text")
+    max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
+    outliers.store_with_flags(con, batch_id, max_speed)
+    return store.BatchCounts(rows_in=rows_in, loaded=loaded, quarantined=quarantined, duplicates=duplicates)
+
+
+def _classify(con: duckdb.DuckDBPyConnection) -> None:
+    """fx_class: each valid row as 'load', 'duplicate' or 'conflict' (same device and time, other place)."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE fx_ranges AS
+        SELECT device_id, min(ts) AS lo, max(ts) AS hi FROM fx_checked WHERE reason IS NULL GROUP BY device_id""")
+    lo, hi = store.first_row(con, "SELECT min(lo), max(hi) FROM fx_ranges")
+    # The fixes table has no index: the constant time bounds let DuckDB skip row groups by their
+    # min/max, and the join keeps only the devices and periods this batch touches.
+    con.execute("""CREATE OR REPLACE TEMP TABLE fx_stored AS
+        SELECT f.device_id, f.ts, f.lat, f.lon, f.is_outlier, f.outlier_reason
+        FROM fixes f JOIN fx_ranges r ON f.device_id = r.device_id AND f.ts BETWEEN r.lo AND r.hi
+        WHERE f.ts BETWEEN ? AND ?""", [lo, hi])
+    # Within the file the first row at a device's moment wins; a stored fix wins over the file.
+    con.execute("""CREATE OR REPLACE TEMP TABLE fx_class AS
+        WITH firsts AS (
+            SELECT device_id, ts, min(row_number) AS first_row,
+                   arg_min(lat, row_number) AS first_lat, arg_min(lon, row_number) AS first_lon
+            FROM fx_checked WHERE reason IS NULL GROUP BY device_id, ts),
+        stored AS (SELECT DISTINCT ON (device_id, ts) device_id, ts, lat, lon FROM fx_stored),
+        judged AS (
+            SELECT c.row_number, c.device_id, c.ts, c.lat, c.lon, c.accuracy_m, c.speed_kmh,
+                   s.ts IS NOT NULL AS is_stored, s.lat AS stored_lat, s.lon AS stored_lon,
+                   f.first_row, f.first_lat, f.first_lon,
+                   CASE WHEN s.ts IS NOT NULL THEN
+                            CASE WHEN s.lat = c.lat AND s.lon = c.lon THEN 'duplicate' ELSE 'conflict' END
+                        WHEN c.row_number = f.first_row THEN 'load'
+                        WHEN c.lat = f.first_lat AND c.lon = f.first_lon THEN 'duplicate'
+                        ELSE 'conflict' END AS outcome
+            FROM fx_checked c
+            JOIN firsts f ON f.device_id = c.device_id AND f.ts = c.ts
+            LEFT JOIN stored s ON s.device_id = c.device_id AND s.ts = c.ts
+            WHERE c.reason IS NULL)
+        SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh, outcome,
+               CASE WHEN outcome = 'conflict' THEN 'toestel heeft al een positie op dit tijdstip ('
+                   || CASE WHEN is_stored THEN 'opgeslagen: ' || stored_lat || ', ' || stored_lon
+                           ELSE 'rij ' || first_row || ': ' || first_lat || ', ' || first_lon END
+                   || ')' END AS conflict_reason
+        FROM judged""")

@@ -1,0 +1,122 @@
+"""Impossible jumps in a tracker's series: flagged and kept, never deleted.
+
+A warden walks or cycles; a fix that lies far from both the fix before and the fix after it, at a
+speed no warden reaches, is a receiver error (multipath near buildings, a cold start). The rule:
+
+    a fix is an outlier when the jump from its previous fix AND the jump to its next fix are both
+    longer than 100 m and faster than settings `max_speed_kmh` (130 km/u); at the start or end of
+    a device's series the one neighbour that exists decides.
+
+Requiring both sides flags a single spike but not the honest fixes around it (each of those has
+one normal side). A jump of 100 m or less is never an outlier: that is within a receiver's own
+scatter, and at fixes a second apart it would otherwise read as "too fast".
+
+The flags are a function of the whole series, whatever order the files arrive in. A batch only
+changes the neighbours of fixes inside its own time range and of the one stored fix just before
+and just after it, so those are recomputed on the merged series (stored + new); one more stored
+fix on each side is read as context only. Everything is SQL, on the batch's temp tables.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from etl import store
+
+JUMP_MIN_M = 100
+EARTH_RADIUS_M = 6371008.8
+
+# No least()/greatest() here: they skip NULLs, and a missing neighbour must stay NULL, not become a jump.
+_MACROS = f"""
+-- rounding can push the haversine term a hair above 1, where asin(sqrt()) has no value
+CREATE OR REPLACE TEMP MACRO fx_at_most_1(h) AS CASE WHEN h > 1 THEN 1.0 ELSE h END;
+CREATE OR REPLACE TEMP MACRO fx_distance_m(lat1, lon1, lat2, lon2) AS
+    2 * {EARTH_RADIUS_M} * asin(sqrt(fx_at_most_1(
+        pow(sin(radians(lat2 - lat1) / 2), 2)
+        + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2))));
+CREATE OR REPLACE TEMP MACRO fx_kmh(metres, seconds) AS
+    metres / (CASE WHEN seconds < 0.001 THEN 0.001 ELSE seconds END) * 3.6;
+CREATE OR REPLACE TEMP MACRO fx_is_jump(metres, seconds, max_kmh) AS
+    metres > {JUMP_MIN_M} AND fx_kmh(metres, seconds) > max_kmh;
+-- 'sprong van 4,2 km in 10 s (1512 km/u)': Dutch decimal comma, a unit a coordinator reads at once
+CREATE OR REPLACE TEMP MACRO fx_jump_text(metres, seconds) AS
+    'sprong van '
+    || CASE WHEN metres >= 1000 THEN replace(printf('%.1f', metres / 1000), '.', ',') || ' km'
+            ELSE printf('%d m', round(metres)::BIGINT) END
+    || ' in '
+    || CASE WHEN seconds < 120 THEN printf('%d s', round(seconds)::BIGINT)
+            WHEN seconds < 7200 THEN printf('%d min', round(seconds / 60)::BIGINT)
+            ELSE replace(printf('%.1f', seconds / 3600), '.', ',') || ' u' END
+    || ' (' || round(fx_kmh(metres, seconds))::BIGINT || ' km/u)';
+"""
+
+
+def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_kmh: float) -> None:
+    """Insert the rows of fx_class with outcome 'load' into fixes, flagged; re-flag stored neighbours.
+
+    Needs the temp tables of etl.fixes: fx_class (dropped here once read), fx_ranges (per device:
+    lo, hi of the batch) and fx_stored (the stored fixes of those devices inside their range).
+    """
+    con.execute(_MACROS)
+    stored_struct = "{'ts': f.ts, 'lat': f.lat, 'lon': f.lon, 'is_outlier': f.is_outlier, 'reason': f.outlier_reason}"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE fx_series AS
+        WITH before AS (
+            SELECT f.device_id, unnest(max_by({stored_struct}, f.ts, 2)) AS s
+            FROM fixes f JOIN fx_ranges r ON f.device_id = r.device_id AND f.ts < r.lo
+            GROUP BY f.device_id),
+        after AS (
+            SELECT f.device_id, unnest(min_by({stored_struct}, f.ts, 2)) AS s
+            FROM fixes f JOIN fx_ranges r ON f.device_id = r.device_id AND f.ts > r.hi
+            GROUP BY f.device_id),
+        edges AS (
+            SELECT device_id, s, row_number() OVER (PARTITION BY device_id ORDER BY s['ts'] DESC) AS k FROM before
+            UNION ALL
+            SELECT device_id, s, row_number() OVER (PARTITION BY device_id ORDER BY s['ts']) AS k FROM after)
+        SELECT device_id, ts, lat, lon, accuracy_m, speed_kmh, true AS is_new, false AS context_only,
+               NULL::BOOLEAN AS old_outlier, NULL::VARCHAR AS old_reason
+        FROM fx_class WHERE outcome = 'load'
+        UNION ALL
+        SELECT device_id, ts, lat, lon, NULL, NULL, false, false, is_outlier, outlier_reason FROM fx_stored
+        UNION ALL
+        -- the second fix outside the range: its own neighbours did not change, it only serves as one
+        SELECT device_id, s['ts'], s['lat'], s['lon'], NULL, NULL, false, k = 2, s['is_outlier'], s['reason']
+        FROM edges""")
+    con.execute("DROP TABLE fx_class")      # its rows now live in fx_series; free the memory early
+    con.execute("""CREATE OR REPLACE TEMP TABLE fx_flags AS
+        WITH n AS (
+            SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon, lag(ts) OVER w AS prev_ts,
+                      lead(lat) OVER w AS next_lat, lead(lon) OVER w AS next_lon, lead(ts) OVER w AS next_ts
+            FROM fx_series WINDOW w AS (PARTITION BY device_id ORDER BY ts)),
+        d AS (
+            SELECT *, fx_distance_m(prev_lat, prev_lon, lat, lon) AS prev_m,
+                      (epoch_us(ts) - epoch_us(prev_ts)) / 1e6 AS prev_s,
+                      fx_distance_m(lat, lon, next_lat, next_lon) AS next_m,
+                      (epoch_us(next_ts) - epoch_us(ts)) / 1e6 AS next_s
+            FROM n),
+        j AS (
+            SELECT *, fx_is_jump(prev_m, prev_s, $max) AS prev_jump, fx_is_jump(next_m, next_s, $max) AS next_jump,
+                   coalesce(CASE WHEN prev_ts IS NULL THEN fx_is_jump(next_m, next_s, $max)
+                                 WHEN next_ts IS NULL THEN fx_is_jump(prev_m, prev_s, $max)
+                                 ELSE fx_is_jump(prev_m, prev_s, $max) AND fx_is_jump(next_m, next_s, $max)
+                            END, false) AS flagged
+            FROM d)
+        SELECT device_id, ts, lat, lon, accuracy_m, speed_kmh, is_new, context_only, old_outlier, old_reason,
+               flagged AS is_outlier,
+               CASE WHEN flagged THEN CASE WHEN prev_jump THEN fx_jump_text(prev_m, prev_s)
+                                           ELSE fx_jump_text(next_m, next_s) END END AS outlier_reason
+        FROM j""", {"max": max_speed_kmh})
+    con.execute("DROP TABLE fx_series")
+    # Written in time order: row groups then cover short periods, which keeps later range checks cheap.
+    con.execute("""INSERT INTO fixes (device_id, ts, lat, lon, accuracy_m, speed_kmh, batch_id,
+                                      is_outlier, outlier_reason)
+                   SELECT device_id, ts, lat, lon, accuracy_m, speed_kmh, ?, is_outlier, outlier_reason
+                   FROM fx_flags WHERE is_new ORDER BY ts""", [batch_id])
+    con.execute("""CREATE OR REPLACE TEMP TABLE fx_reflag AS
+        SELECT device_id, ts, is_outlier, outlier_reason FROM fx_flags
+        WHERE NOT is_new AND NOT context_only
+          AND (is_outlier IS DISTINCT FROM old_outlier OR outlier_reason IS DISTINCT FROM old_reason)""")
+    lo, hi = store.first_row(con, "SELECT min(ts), max(ts) FROM fx_reflag")
+    if lo is not None:
+        con.execute("""UPDATE fixes SET is_outlier = r.is_outlier, outlier_reason = r.outlier_reason
+                       FROM fx_reflag r
+                       WHERE fixes.device_id = r.device_id AND fixes.ts = r.ts AND fixes.ts BETWEEN ? AND ?""",
+                    [lo, hi])
