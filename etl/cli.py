@@ -67,6 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(demo)
     demo.set_defaults(handler=_demo)
 
+    users = commands.add_parser("users", help="gebruikers beheren: add, list, disable",
+                                description="gebruikers beheren (rollen: beheerder, coordinator, kerngroep, politie)\n\n"
+                                            "voorbeeld: python -m etl users add an.peeters --role kerngroep",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    users.add_argument("action", choices=["add", "list", "disable"], help="add NAAM, list of disable NAAM")
+    users.add_argument("name", nargs="?", metavar="NAAM", help="gebruikersnaam (voor add en disable)")
+    users.add_argument("--role", choices=["beheerder", "coordinator", "kerngroep", "politie"],
+                       help="rol van een nieuwe gebruiker")
+    users.add_argument("--password-stdin", action="store_true",
+                       help="wachtwoord van de standaardinvoer lezen (voor scripts); anders wordt het gevraagd")
+    add_db_arg(users)
+    add_json_arg(users)
+    users.set_defaults(handler=_users)
+
     quarantine = commands.add_parser("quarantine", help="geweigerde rijen tonen met hun reden",
                                      description="geweigerde rijen tonen met hun reden\n\n"
                                                  "voorbeeld: python -m etl quarantine --batch 3",
@@ -189,4 +203,40 @@ def _quarantine(args) -> int:
         print(f"import {batch_id} {file_name} rij {row_number}: {reason}")
     if not rows:
         print("geen geweigerde rijen")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+    first = getpass.getpass("wachtwoord: ")
+    if getpass.getpass("nog eens: ") != first:
+        raise UnusableInput("de twee wachtwoorden verschillen")
+    return first
+
+
+def _users(args) -> int:
+    from etl import users
+    db = store.db_path(args.db)
+    if args.action in ("add", "disable") and not args.name:
+        raise UnusableInput(f"geef een gebruikersnaam: python -m etl users {args.action} NAAM")
+    if args.action == "add":
+        if not args.role:
+            raise UnusableInput("geef een rol met --role (beheerder, coordinator, kerngroep, politie)")
+        user = users.add_user(db, args.name, args.role, _read_password(args.password_stdin))
+        result = {"name": user.name, "role": user.role, "status": "added"}
+    elif args.action == "disable":
+        users.disable_user(db, args.name)
+        result = {"name": args.name, "status": "disabled"}
+    else:
+        result = users.list_users(db)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    elif args.action == "list":
+        for user in result:
+            state = "uitgeschakeld" if user["disabled_at"] else "actief"
+            print(f"{user['name']:<24}{user['role']:<14}{state}")
+    else:
+        print(f"{result['name']}: {'toegevoegd' if result['status'] == 'added' else 'uitgeschakeld'}")
     return 0

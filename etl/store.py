@@ -90,22 +90,26 @@ def reading(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _schema_files() -> list[tuple[int, str, str]]:
+def _schema_files(package: str = "etl.schema") -> list[tuple[int, str, str]]:
     files = []
-    for entry in importlib.resources.files("etl.schema").iterdir():
+    for entry in importlib.resources.files(package).iterdir():
         match = re.fullmatch(r"(\d{3})_(\w+)\.sql", entry.name)
         if match:
             files.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     return sorted(files)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every schema file not yet applied, each in its own transaction. Returns the version."""
+def migrate(con: duckdb.DuckDBPyConnection, package: str = "etl.schema") -> int:
+    """Apply every schema file of `package` not yet applied, each in its own transaction.
+
+    Returns the version. The main store also gets its reference data (categories, areas, …).
+    """
     con.execute("""CREATE TABLE IF NOT EXISTS schema_version (
                        version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,
                        applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
     applied = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
-    for version, name, sql in _schema_files():
+    files = _schema_files(package)
+    for version, name, sql in files:
         if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
@@ -116,9 +120,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-    from etl import reference  # late import: reference data needs the tables above
-    reference.ensure(con)
-    return max(applied | {v for v, _, _ in _schema_files()})
+    if package == "etl.schema":
+        from etl import reference  # late import: reference data needs the tables above
+        reference.ensure(con)
+    return max(applied | {v for v, _, _ in files})
 
 
 def open_for_writing(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
