@@ -81,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(users)
     users.set_defaults(handler=_users)
 
+    retention = commands.add_parser("retention", help="ruwe GPS-punten ouder dan de bewaartermijn tonen of verwijderen",
+                                    description="ruwe GPS-punten ouder dan de bewaartermijn (standaard 90 dagen) tonen, "
+                                                "en met --apply verwijderen; bezoeken en totalen blijven\n\n"
+                                                "voorbeeld: python -m etl retention --apply",
+                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    retention.add_argument("--days", type=int, metavar="N", help="bewaartermijn in dagen (standaard: instelling, 90)")
+    retention.add_argument("--apply", action="store_true", help="echt verwijderen (zonder: alleen tonen)")
+    add_db_arg(retention)
+    add_json_arg(retention)
+    retention.set_defaults(handler=_retention)
+
     quarantine = commands.add_parser("quarantine", help="geweigerde rijen tonen met hun reden",
                                      description="geweigerde rijen tonen met hun reden\n\n"
                                                  "voorbeeld: python -m etl quarantine --batch 3",
@@ -239,4 +250,19 @@ def _users(args) -> int:
             print(f"{user['name']:<24}{user['role']:<14}{state}")
     else:
         print(f"{result['name']}: {'toegevoegd' if result['status'] == 'added' else 'uitgeschakeld'}")
+    return 0
+
+
+def _retention(args) -> int:
+    from etl.retention import plan_or_apply
+    import getpass
+    plan = plan_or_apply(store.db_path(args.db), days=args.days, apply=args.apply, actor=f"cli:{getpass.getuser()}")
+    if args.json:
+        print(json.dumps(plan.as_json(), ensure_ascii=False))
+        return 0
+    verb = "verwijderd" if plan.applied else "te verwijderen"
+    print(f"bewaartermijn {plan.days} dagen: {plan.fixes_to_delete} GPS-punten van {plan.devices} toestellen "
+          f"van vóór {plan.cutoff[:10]} {verb}")
+    if not plan.applied and plan.fixes_to_delete:
+        print("verwijderen: python -m etl retention --apply")
     return 0
