@@ -123,6 +123,90 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grid.orCondition": ("OF", "OR"),
 }
 
+# The hot-spot page (dashboards/pages/hotspots.py) and the classes of analytics/hotspots.
+TEXTS.update({
+    "nav.hotspots": ("Hotspots", "Hot spots"),
+    "hotspots.title": ("Hotspots", "Hot spots"),
+    "hotspots.lead": ("Waar concentreren de meldingen zich deze maand, en is dat nieuw of groeiend? Elke plek "
+                      "is getoetst tegen haar eigen voorbije 12 maanden, met het seizoen van het hele grondgebied.",
+                      "Where do reports concentrate this month, and is that new or growing? Each place is tested "
+                      "against its own previous 12 months, with the season of the whole territory."),
+    "hotspots.filters": ("Filters van de hotspots", "Hot-spot filters"),
+    "hotspots.filter.month": ("Maand", "Month"),
+    "hotspots.filter.group": ("Categoriegroep", "Category group"),
+    "hotspots.filter.class": ("Klasse", "Class"),
+    "hotspots.all_groups": ("Alle groepen", "All groups"),
+    "hotspots.group.alle": ("Alle categorieën samen", "All categories together"),
+    "hotspots.all_classes": ("Alle klassen", "All classes"),
+    "hotspots.show_defined": ("Toon de gedefinieerde hotspots ernaast", "Show the defined hot spots beside them"),
+    "hotspots.bad_month": ("Maand '{value}' niet begrepen; {month} wordt getoond.",
+                           "Month '{value}' not understood; showing {month}."),
+    "hotspots.bad_filter": ("Filter '{value}' bestaat niet en wordt genegeerd.",
+                            "Filter '{value}' does not exist and is ignored."),
+    "class.new": ("Nieuw", "New"),
+    "class.intensifying": ("Toenemend", "Intensifying"),
+    "class.persistent": ("Blijvend", "Persistent"),
+    "class.diminishing": ("Afnemend", "Diminishing"),
+    "class.sporadic": ("Sporadisch", "Sporadic"),
+    "class.historical": ("Historisch", "Historical"),
+    "class.new.help": ("een concentratie die er voorheen niet was", "a concentration that was not there before"),
+    "class.intensifying.help": ("was al een concentratie en groeit duidelijk", "was a concentration and clearly grows"),
+    "class.persistent.help": ("bijna elke maand een concentratie, zonder verandering",
+                              "a concentration almost every month, without change"),
+    "class.diminishing.help": ("was vaak een concentratie, neemt duidelijk af", "was often a concentration, clearly fading"),
+    "class.sporadic.help": ("af en toe een concentratie", "now and then a concentration"),
+    "class.historical.help": ("was vaak een concentratie, nu niet meer", "was often a concentration, not now"),
+    "hotspots.kpi.emerging": ("Opkomend", "Emerging"),
+    "hotspots.kpi.emerging_note": ("nieuw of toenemend", "new or intensifying"),
+    "hotspots.kpi.persistent": ("Blijvend", "Persistent"),
+    "hotspots.kpi.fading": ("Afnemend of historisch", "Diminishing or historical"),
+    "hotspots.kpi.candidates": ("Niet op de hotspotlijst", "Not on the hot-spot list"),
+    "hotspots.kpi.candidates_note": ("kandidaten voor de gemeenschapswachten", "candidates for the wardens"),
+    "hotspots.map.title": ("Kaart", "Map"),
+    "hotspots.map.caption": ("{count} plekken, omlijnd en gekleurd volgens hun klasse. Beweeg over een plek voor "
+                             "de reden.", "{count} places, outlined and coloured by class. Hover over a place for "
+                             "the reason."),
+    "hotspots.map.caption_one": ("1 plek, omlijnd en gekleurd volgens haar klasse. Beweeg erover voor de reden.",
+                                 "1 place, outlined and coloured by its class. Hover over it for the reason."),
+    "hotspots.map.aria": ("Kaart van Asse met de gedetecteerde hotspots", "Map of Asse with the detected hot spots"),
+    "hotspots.list.title": ("Hotspots, de meest significante eerst", "Hot spots, most significant first"),
+    "hotspots.list.empty": ("Geen hotspots voor deze keuze.", "No hot spots for this choice."),
+    "hotspots.on_defined": ("op hotspot {name}", "on hot spot {name}"),
+    "hotspots.not_defined": ("niet op de hotspotlijst", "not on the hot-spot list"),
+    "hotspots.candidate": ("kandidaat voor de hotspotlijst", "candidate for the hot-spot list"),
+    "hotspots.facts": ("deze maand {current} · verwacht {expected} · p {p} · na correctie {q}",
+                       "this month {current} · expected {expected} · p {p} · corrected {q}"),
+    "hotspots.history": ("Meldingen per maand op deze plek", "Reports per month at this place"),
+    "hotspots.history_bar": ("{month}: {count}", "{month}: {count}"),
+    "hotspots.search": ("gevonden in: {group}", "found in: {group}"),
+    "hotspots.callout": ("{count} plekken met blijvende of opkomende concentraties liggen op geen gedefinieerde "
+                         "hotspot: kandidaten voor de hotspotlijst van de gemeenschapswachten.",
+                         "{count} places with persistent or emerging concentrations lie on no defined hot spot: "
+                         "candidates for the wardens' hot-spot list."),
+    "hotspots.callout_one": ("1 plek met een blijvende of opkomende concentratie ligt op geen gedefinieerde hotspot: "
+                             "een kandidaat voor de hotspotlijst van de gemeenschapswachten.",
+                             "1 place with a persistent or emerging concentration lies on no defined hot spot: "
+                             "a candidate for the wardens' hot-spot list."),
+    "hotspots.callout_none": ("Elke blijvende of opkomende concentratie ligt op een gedefinieerde hotspot.",
+                              "Every persistent or emerging concentration lies on a defined hot spot."),
+    "hotspots.defined.title": ("Gedefinieerde hotspots deze maand", "Defined hot spots this month"),
+    "hotspots.defined.none": ("niets gedetecteerd", "nothing detected"),
+    "hotspots.run.stored": ("Run {run} van {created}, gegevens tot {until}.", "Run {run} of {created}, data up to {until}."),
+    "hotspots.run.fresh": ("Nu berekend op de gegevens tot {until} (nog niet bewaard: python -m analytics hotspots "
+                           "--month {month} bewaart de run).",
+                           "Computed now on the data up to {until} (not stored yet: python -m analytics hotspots "
+                           "--month {month} stores the run)."),
+    "hotspots.method": ("Hoe: DBSCAN (100 m, minstens 4 meldingen) per categoriegroep en over alle categorieën; per "
+                        "plek een exacte toets van deze maand tegen de 12 maanden ervoor (seizoen van dezelfde "
+                        "categorieën in de rest van de gemeente) en een Mann–Kendall-trend, Benjamini–Hochberg 5 %. "
+                        "Een concentratie: minstens 4 meldingen op de plek in een maand.",
+                        "How: DBSCAN (100 m, at least 4 reports) per category group and over all categories; per "
+                        "place an exact test of this month against the 12 months before (season of the same "
+                        "categories in the rest of the municipality) and a Mann–Kendall trend, Benjamini–Hochberg "
+                        "5 %. A concentration: at least 4 reports at the place in a month."),
+    "hotspots.legend.title": ("Klasse", "Class"),
+})
+
 MONTHS_SHORT = {
     "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),

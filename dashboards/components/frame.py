@@ -19,6 +19,8 @@ from etl.store import StoreBusy
 
 # (path, i18n key) in menu order; later pages add CompStat, Hotspots, Dekking, Trends here.
 MENU = [("/", "nav.home"), ("/quarantaine", "nav.quarantine")]
+# Emerging hot spots right after CompStat: the meeting reads them together.
+MENU.insert(next((i + 1 for i, (path, _) in enumerate(MENU) if path == "/compstat"), 1), ("/hotspots", "nav.hotspots"))
 
 
 def href(path: str, lang: str, **params) -> str:
