@@ -6,6 +6,7 @@ upserted on every start so that a new release's labels reach existing stores.
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.resources
 import json
 import re
@@ -46,13 +47,28 @@ def _features(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["features"]
 
 
+def _fingerprint() -> str:
+    """A hash of every reference file: the upsert runs only when one of them changed."""
+    digest = hashlib.sha256()
+    folder = importlib.resources.files("etl.reference_data")
+    for name in sorted(e.name for e in folder.iterdir() if e.name.endswith(".csv")):
+        digest.update(folder.joinpath(name).read_bytes())
+    for path in (MUNICIPALITY_FILE, SUBMUNICIPALITY_FILE, POLICE_ZONE_FILE):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
+    fingerprint = _fingerprint()
+    if setting(con, "reference_fingerprint") == fingerprint:
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         _ensure_categories(con)
         _ensure_channels(con)
         _ensure_areas(con)
         _ensure_settings(con)
+        con.execute("INSERT OR REPLACE INTO settings VALUES ('reference_fingerprint', ?)", [fingerprint])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
