@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help=f"zoveel laatste maanden doorrekenen (standaard {DEFAULT_MONTHS})")
     add_json_arg(evaluate)
     evaluate.set_defaults(handler=_evaluate)
+    _add_trend_commands(commands)
     return parser
 
 
@@ -181,4 +182,90 @@ def _evaluate(args) -> int:
         print(f"    {flag['month']}: {flag['reason']}")
     print(f"voldoet aan de lat (recall ≥ 90 %, stabiel nooit opkomend, ≤ 1 vals alarm): "
           f"{'ja' if result['meets_bar'] else 'nee'}")
+    return 0
+
+
+# --- trends and project effects ---------------------------------------------------------------------
+def _add_trend_commands(commands) -> None:
+    trends = commands.add_parser(
+        "trends", help="reeks per maand of week met verwachte band, uitschieters en trendtoets",
+        description="reeks per maand of ISO-week (tot 5 jaar) met 12-maandsgemiddelde, zelfde periode vorig jaar, "
+                    "verwachte band uit een seizoensmodel (quasi-Poisson, zonder het punt zelf), uitschieters "
+                    "(Benjamini–Hochberg) en een trendtoets in woorden\n\n"
+                    "voorbeeld: python -m analytics trends --category sluikstort --area Zellik",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    trends.add_argument("--category", metavar="C", help="categorie (code of naam, bv. sluikstort); zonder: alle")
+    trends.add_argument("--group", metavar="GROEP", help="categoriegroep (bv. afval) in plaats van één categorie")
+    trends.add_argument("--area", metavar="A", help="deelgemeente (naam of NIS-code, bv. Zellik of 23002E)")
+    trends.add_argument("--channel", metavar="KANAAL", help="alleen dit kanaal (bv. probleembox)")
+    trends.add_argument("--kind", default="month", choices=["month", "week"], help="per maand (standaard) of per ISO-week")
+    trends.add_argument("--years", type=float, default=5, metavar="N", help="zoveel jaar terug (standaard 5)")
+    add_db_arg(trends)
+    add_json_arg(trends)
+    trends.set_defaults(handler=_trends)
+
+    effect = commands.add_parser(
+        "effect", help="werkte een project? effect met betrouwbaarheidsinterval",
+        description="effect van een project: het doelgebied voor tegenover tijdens/na, vergeleken met een "
+                    "vergelijkingsreeks over dezelfde periodes (verschil-in-verschillen op aantallen, "
+                    "quasi-binomiaal, seizoen inbegrepen); zegt 'geen meetbaar effect' als de gegevens het "
+                    "niet kunnen tonen\n\nvoorbeeld: python -m analytics effect --project \"Hondenpoepactie Zellik\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    effect.add_argument("--project", required=True, metavar="NAAM", help="naam van het project (zoals geladen)")
+    effect.add_argument("--kind", default="auto", choices=["auto", "month", "week"],
+                        help="per maand, per week, of auto: weken voor projecten korter dan twee maanden")
+    add_db_arg(effect)
+    add_json_arg(effect)
+    effect.set_defaults(handler=_effect)
+
+
+def _trends(args) -> int:
+    from analytics.trends import resolve_selection, series_records, trend_series
+
+    if not 0 < args.years <= 5:
+        raise UnusableInput("--years moet tussen 0 en 5 liggen")
+    with reading(db_path(args.db)) as con:
+        selection = resolve_selection(con, category=args.category, group=args.group, area=args.area,
+                                      channel=args.channel)
+        series = trend_series(con, selection, kind=args.kind, years=args.years)
+    record = series_records(series)
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False))
+        return 0
+    print(series.sentence)
+    for note in record["notes"]:
+        print(f"let op: {note}")
+    print("band: 95 %-voorspelinterval van een quasi-Poissonmodel (seizoen + trend) zonder het punt zelf; "
+          "! = uitschieter na Benjamini–Hochberg 5 %")
+    print(f"{'periode':<10}{'aantal':>7}{'gem. 12m':>10}{'vorig jaar':>11}{'verwacht':>10}{'band':>11}")
+    for row in record["series"]:
+        band = "" if row["lower"] is None else f"{row['lower']}–{row['upper']}"
+        ma = "" if row["ma12"] is None else f"{row['ma12']:.1f}".replace(".", ",")
+        expected = "" if row["expected"] is None else f"{row['expected']:.1f}".replace(".", ",")
+        last = "" if row["last_year"] is None else row["last_year"]
+        print(f"{row['code']:<10}{row['count']:>7}{ma:>10}{last:>11}{expected:>10}{band:>11}"
+              f"{'  !' if row['anomaly'] else ''}")
+    return 0
+
+
+def _effect(args) -> int:
+    from analytics.effects import project_effect
+
+    with reading(db_path(args.db)) as con:
+        result = project_effect(con, args.project, kind=args.kind)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(result["sentence"])
+    print(f"vergelijking: {result['comparison']}; per {'maand' if result['kind'] == 'month' else 'ISO-week'}")
+    for note in result["notes"]:
+        print(f"let op: {note}")
+    names = {"before": "voor", "during": "tijdens", "after": "na", "since_start": "sinds start"}
+    print(f"{'fase':<12}{'periodes':>9}{'doel':>7}{'vergelijking':>14}{'verwacht':>10}{'effect':>9}{'interval':>18}")
+    for row in result["phases"]:
+        expected = "" if row["expected"] is None else f"{row['expected']:.1f}".replace(".", ",")
+        effect = "" if row["effect_pct"] is None else f"{row['effect_pct']:+.0f} %"
+        interval = "" if row["lower"] is None else f"{row['lower']:+.0f} % … {row['upper']:+.0f} %"
+        print(f"{names[row['phase']]:<12}{row['periods']:>9}{row['target']:>7}{row['comparison']:>14}{expected:>10}"
+              f"{effect:>9}{interval:>18}")
     return 0

@@ -7,6 +7,9 @@ A period is a half-open range of local dates [start, end). Its kinds:
 - `month`  '2026-10'   a calendar month;
 - `week`   '2026-W43'  an ISO week (Monday to Sunday; week 1 holds the year's first Thursday);
 - `ytd`    'ytd:2026-10' year to date: 1 January to the end of that month.
+
+Series (trends, effects) are runs of consecutive months or ISO weeks: `period_of`, `next`,
+`complete_periods` and `bin_sql` below cut them, here and nowhere else.
 """
 from __future__ import annotations
 
@@ -37,6 +40,61 @@ def local_month_sql(column: str) -> str:
     if not column.replace("_", "").replace(".", "").isalnum():
         raise ValueError(f"not a column name: {column!r}")
     return f"date_trunc('month', timezone('{LOCAL_TZ_NAME}', {column}))"
+
+
+def local_week_sql(column: str) -> str:
+    """SQL for the Monday (local TIMESTAMP) of the ISO week a TIMESTAMPTZ column falls in, in Brussels."""
+    if not column.replace("_", "").replace(".", "").isalnum():
+        raise ValueError(f"not a column name: {column!r}")
+    return f"date_trunc('week', timezone('{LOCAL_TZ_NAME}', {column}))"
+
+
+SERIES_KINDS = ("month", "week")
+
+
+def bin_sql(column: str, kind: str) -> str:
+    """SQL for the first local day (as DATE) of the month or ISO week holding a TIMESTAMPTZ column."""
+    if kind not in SERIES_KINDS:
+        raise ValueError(f"reeks per 'month' of 'week', niet {kind!r}")
+    cut = local_month_sql(column) if kind == "month" else local_week_sql(column)
+    return f"CAST({cut} AS DATE)"
+
+
+def periods_per_year(kind: str) -> float:
+    """12 months or 52,18 ISO weeks in an average year: turns a slope per period into one per year."""
+    return 12.0 if kind == "month" else 365.25 / 7.0
+
+
+def period_of(day: date, kind: str) -> "Period":
+    """The month or ISO week holding a local date."""
+    if kind == "month":
+        return Period.month(day.year, day.month)
+    if kind == "week":
+        year, week, _ = day.isocalendar()
+        return Period.iso_week(year, week)
+    raise ValueError(f"reeks per 'month' of 'week', niet {kind!r}")
+
+
+def complete_periods(first_day: date, last_day: date, kind: str, max_years: float | None = None) -> list["Period"]:
+    """The consecutive months or weeks lying wholly inside the local dates [first_day, last_day].
+
+    A series shows complete periods only: a month of which the export holds ten days would read as a
+    fall. With `max_years`, only the most recent periods of that many years are kept.
+    """
+    first = period_of(first_day, kind)
+    if first.start < first_day:
+        first = first.next()
+    last = period_of(last_day, kind)
+    if last.end - timedelta(days=1) > last_day:
+        last = last.previous()
+    periods = []
+    current = first
+    while current.start <= last.start:
+        periods.append(current)
+        current = current.next()
+    if max_years is not None:
+        periods = periods[-int(round(max_years * periods_per_year(kind))):]
+    return periods
 
 
 def _local_midnight_utc(day: date) -> datetime:
@@ -99,6 +157,14 @@ class Period:
             return Period("week", self.start - timedelta(days=7), self.start)
         return None
 
+    def next(self) -> "Period":
+        """The month or week just after (not defined for year to date)."""
+        if self.kind == "month":
+            return Period.month(*_add_months(self.start.year, self.start.month, 1))
+        if self.kind == "week":
+            return Period("week", self.end, self.end + timedelta(days=7))
+        raise ValueError("year to date has no next period")
+
     def same_period_last_year(self) -> "Period":
         if self.kind == "month":
             return Period.month(self.start.year - 1, self.start.month)
@@ -117,6 +183,16 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days
+
+    @property
+    def middle(self) -> date:
+        """The middle day: where a period sits on a time axis and in the seasonal cycle."""
+        return self.start + timedelta(days=self.days // 2)
+
+    def overlap_days(self, first: date, last: date | None) -> int:
+        """How many days of this period lie in the local dates [first, last] (last None: open end)."""
+        end = self.end if last is None else min(self.end, last + timedelta(days=1))
+        return max(0, (end - max(self.start, first)).days)
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         return _local_midnight_utc(self.start), _local_midnight_utc(self.end)

@@ -123,6 +123,189 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grid.orCondition": ("OF", "OR"),
 }
 
+# Trends and projects (dashboards/pages/trends.py, projects.py). The Dutch sentence pieces
+# ('trend.', 'trendlabel.', 'effect.') are those of analytics/seasonal.py, trends.py and verdicts.py,
+# word for word (tests/unit/test_trends.py, test_effects.py), so the page and the command line say the same.
+TEXTS.update({
+    "nav.trends": ("Trends", "Trends"),
+    "nav.projects": ("Projecten", "Projects"),
+    "trends.title": ("Trends", "Trends"),
+    "trends.lead": ("Stijgt het echt? Meldingen per maand of week tot vijf jaar terug, met de band die het "
+                    "seizoen verwacht, uitschieters en een trendtoets.",
+                    "Is it really rising? Reports per month or week up to five years back, with the band the "
+                    "season leads us to expect, anomalies and a trend test."),
+    "trends.what": ("Wat", "What"),
+    "trends.all": ("Alle meldingen", "All reports"),
+    "trends.group_option": ("Groep: {group}", "Group: {group}"),
+    "trends.area": ("Deelgemeente", "Sub-municipality"),
+    "trends.all_areas": ("Heel Asse", "All of Asse"),
+    "trends.channel": ("Kanaal", "Channel"),
+    "trends.all_channels": ("Alle kanalen", "All channels"),
+    "trends.kind": ("Per", "Per"),
+    "trends.kind.month": ("maand", "month"),
+    "trends.kind.week": ("week", "week"),
+    "trends.compare": ("Vergelijk per", "Compare by"),
+    "trends.compare.category": ("categorie", "category"),
+    "trends.compare.category_group": ("categoriegroep", "category group"),
+    "trends.compare.area": ("deelgemeente", "sub-municipality"),
+    "trends.compare.channel": ("kanaal", "channel"),
+    "trends.bad_value": ("'{value}' is onbekend en wordt genegeerd.", "'{value}' is unknown and is ignored."),
+    "trends.empty_series": ("Geen volledige periodes met meldingen voor deze keuze.",
+                            "No complete periods with reports for this choice."),
+    "trends.chart.count": ("meldingen", "reports"),
+    "trends.chart.expected": ("verwacht", "expected"),
+    "trends.chart.band": ("verwachte band (95 %)", "expected band (95 %)"),
+    "trends.chart.ma.month": ("gemiddelde over 12 maanden", "12-month average"),
+    "trends.chart.ma.week": ("gemiddelde over 52 weken", "52-week average"),
+    "trends.chart.last_year": ("zelfde periode vorig jaar", "same period last year"),
+    "trends.chart.anomaly": ("uitschieter", "anomaly"),
+    "trends.chart.axis.month": ("meldingen per maand", "reports per month"),
+    "trends.chart.axis.week": ("meldingen per week", "reports per week"),
+    "trends.chart.hover": ("{period}: {count} meldingen (verwacht {low}–{high})",
+                           "{period}: {count} reports (expected {low}–{high})"),
+    "trends.anomalies": ("Uitschieters: {periods}.", "Anomalies: {periods}."),
+    "trends.no_anomalies": ("Geen uitschieters buiten de verwachte band.", "No anomalies outside the expected band."),
+    "trends.projects": ("Gearceerd: {names}.", "Shaded: {names}."),
+    "trends.method": ("Band: 95 %-voorspelinterval van een seizoensmodel (quasi-Poisson met seizoen en trend), "
+                      "telkens berekend zonder het punt zelf. Uitschieter: buiten de band en ook na correctie "
+                      "voor het aantal punten (Benjamini–Hochberg 5 %). Trend: de trendterm van hetzelfde model, "
+                      "zonder de uitschieters, met een foutmarge die ook naburige maanden meeweegt.",
+                      "Band: 95 % prediction interval of a seasonal model (quasi-Poisson with season and trend), "
+                      "each time computed without the point itself. Anomaly: outside the band and still so after "
+                      "correcting for the number of points (Benjamini–Hochberg 5 %). Trend: the model's trend "
+                      "term, without the anomalies, with a margin that also weighs neighbouring months."),
+    "trends.small.title": ("Vergelijken", "Compare"),
+    "trends.mix.title": ("Kanalen door de tijd", "Channels over time"),
+    "trends.mix.axis": ("aandeel van de meldingen (%)", "share of reports (%)"),
+    "trends.box.title": ("Pro?bleembox: gebruik per bus", "Pro?bleembox: use per mailbox"),
+    "trends.box.axis": ("bus", "mailbox"),
+    "trends.box.label": ("bus {mailbox}", "mailbox {mailbox}"),
+    "trends.box.empty": ("Geen meldingen via de Pro?bleembox in deze periode.",
+                         "No reports through the Pro?bleembox in this span."),
+    "trends.box.hover": ("{box}, {period}: {count} meldingen", "{box}, {period}: {count} reports"),
+    "trend.up": ("{label} stijgt met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
+                 "{label} is rising by about {amount} reports a year ({pct} a year, {p})."),
+    "trend.up_plural": ("{label} stijgen met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
+                        "{label} are rising by about {amount} reports a year ({pct} a year, {p})."),
+    "trend.down": ("{label} daalt met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
+                   "{label} is falling by about {amount} reports a year ({pct} a year, {p})."),
+    "trend.down_plural": ("{label} dalen met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
+                          "{label} are falling by about {amount} reports a year ({pct} a year, {p})."),
+    "trend.none": ("{label}: geen duidelijke trend ({p}).", "{label}: no clear trend ({p})."),
+    "trend.too_short": ("{label}: te korte reeks voor een trendtoets.", "{label}: too short a series for a trend test."),
+    "trend.too_few": ("{label}: te weinig meldingen voor een trendtoets.", "{label}: too few reports for a trend test."),
+    "trendlabel.all": ("Alle meldingen", "All reports"),
+    "trendlabel.group": ("Meldingen {group}", "Reports {group}"),
+    "trendlabel.in": ("{what} in {area}", "{what} in {area}"),
+    "trendlabel.via": ("{what} via {channel}", "{what} via {channel}"),
+    "trendlabel.mailbox": ("{what} (bus {mailbox})", "{what} (mailbox {mailbox})"),
+    "trendlabel.short": ("minder dan twee jaar gegevens: seizoen en trend zijn niet te scheiden",
+                         "less than two years of data: season and trend cannot be told apart"),
+    # projects
+    "projects.title": ("Projecten", "Projects"),
+    "projects.lead": ("Werkte het? Per project het doel voor en tijdens/na de start, vergeleken met een "
+                      "vergelijkingsreeks over dezelfde periodes, met een betrouwbaarheidsinterval.",
+                      "Did it work? Per project the target before and during/after the start, against a "
+                      "comparison over the same periods, with a confidence interval."),
+    "projects.choose": ("Project", "Project"),
+    "projects.all": ("Alle projecten", "All projects"),
+    "projects.none": ("Nog geen projecten geladen. Laad ze met: python -m etl projects PROJECTEN.csv",
+                      "No projects loaded yet. Load them with: python -m etl projects PROJECTS.csv"),
+    "projects.period": ("{start} – {end}", "{start} – {end}"),
+    "projects.ongoing": ("sinds {start} (lopend)", "since {start} (ongoing)"),
+    "projects.target": ("Doel: {what}", "Target: {what}"),
+    "projects.comparison": ("Vergelijking: {comparison}; per {kind}.", "Comparison: {comparison}; per {kind}."),
+    "projects.effect": ("{effect} ({level} %-interval {low} tot {high})", "{effect} ({level} % interval {low} to {high})"),
+    "projects.col.phase": ("Fase", "Phase"),
+    "projects.col.periods": ("Periodes", "Periods"),
+    "projects.col.target": ("Doel", "Target"),
+    "projects.col.comparison": ("Vergelijking", "Comparison"),
+    "projects.col.expected": ("Verwacht zonder project", "Expected without project"),
+    "projects.col.effect": ("Effect", "Effect"),
+    "projects.col.interval": ("Interval", "Interval"),
+    "projects.chart.target": ("geteld in het doel", "counted in the target"),
+    "projects.chart.expected": ("verwacht zonder project", "expected without the project"),
+    "projects.chart.axis.month": ("meldingen per maand", "reports per month"),
+    "projects.chart.axis.week": ("meldingen per week", "reports per week"),
+    "projects.chart.project": ("project", "project"),
+    "projects.to_trends": ("Bekijk de reeks op Trends", "See the series on Trends"),
+    "projects.method": ("Verschil-in-verschillen: het aandeel van het doel in doel + vergelijking, voor tegenover "
+                        "tijdens/na, met seizoen; quasi-binomiaal model. Geen getal als het interval 0 omvat of er te "
+                        "weinig meldingen zijn. Aanname: zonder project was het doel meegegaan met de vergelijking.",
+                        "Difference-in-differences: the target's share of target + comparison, before against "
+                        "during/after, with season; quasi-binomial model. No number when the interval includes 0 "
+                        "or there are too few reports. Assumption: without the project the target would have "
+                        "moved with the comparison."),
+    "effect.phase.before": ("voor de start", "before the start"),
+    "effect.phase.during": ("tijdens het project", "during the project"),
+    "effect.phase.after": ("na het project", "after the project"),
+    "effect.phase.since_start": ("sinds de start", "since the start"),
+    "effect.where.area": ("in {area}", "in {area}"),
+    "effect.where.hotspot": ("rond {area}", "around {area}"),
+    "effect.where.territory": ("op het hele grondgebied", "in the whole territory"),
+    "effect.where.none": ("op het hele grondgebied", "in the whole territory"),
+    "effect.what": ("meldingen {categories} {where}", "{categories} reports {where}"),
+    "effect.all_categories": ("(alle categorieën)", "(all categories)"),
+    "effect.comparison.area": ("dezelfde categorieën in de andere deelgemeenten",
+                               "the same categories in the other sub-municipalities"),
+    "effect.comparison.hotspot": ("dezelfde categorieën op de rest van het grondgebied",
+                                  "the same categories in the rest of the territory"),
+    "effect.comparison.territory": ("de andere categorieën op het hele grondgebied",
+                                    "the other categories in the whole territory"),
+    "effect.comparison.none": ("geen: het project geldt voor alle meldingen van het hele grondgebied",
+                               "none: the project covers every report of the whole territory"),
+    "effect.amount.less": ("{pct} % minder", "{pct} % fewer"),
+    "effect.amount.more": ("{pct} % meer", "{pct} % more"),
+    "effect.amount.times": ("{times} keer zoveel", "{times} times as many"),
+    "effect.between.pct": ("{low} tot {high}", "{low} to {high}"),
+    "effect.between.times": ("{low} tot {high} keer zoveel", "{low} to {high} times as many"),
+    "effect.detail.before": ("{count} voor de start", "{count} before the start"),
+    "effect.detail.expected": ("{expected} verwacht {phase}", "{expected} expected {phase}"),
+    "effect.sentence.nothing_to_compare": ("{name}: geen meetbaar effect — er is niets om mee te vergelijken "
+                                           "({comparison}).",
+                                           "{name}: no measurable effect — there is nothing to compare with "
+                                           "({comparison})."),
+    "effect.sentence.too_few": ("{name}: geen meetbaar effect — te weinig {what} om een effect van toeval te "
+                                "onderscheiden{detail}.",
+                                "{name}: no measurable effect — too few {what} to tell an effect from chance{detail}."),
+    "effect.sentence.none": ("{name}: geen meetbaar effect op de {what} {phase} (het {level} %-interval van {low} tot "
+                             "{high} omvat 0; {p}).",
+                             "{name}: no measurable effect on the {what} {phase} (the {level} % interval from {low} "
+                             "to {high} includes 0; {p})."),
+    "effect.sentence.decrease": ("{name} lijkt te werken: {phase} ongeveer {amount} {what} dan verwacht ({level} "
+                                 "%-interval: {from_pct} % tot {to_pct} % minder; {p}).",
+                                 "{name} seems to work: {phase} about {amount} {what} than expected ({level} % "
+                                 "interval: {from_pct} % to {to_pct} % fewer; {p})."),
+    "effect.sentence.increase": ("{name}: {phase} ongeveer {amount} {what} dan verwacht ({level} %-interval: "
+                                 "{between}; {p}).",
+                                 "{name}: {phase} about {amount} {what} than expected ({level} % interval: "
+                                 "{between}; {p})."),
+    "effect.sentence.increase_times": ("{name}: {phase} ongeveer {amount} {what} als verwacht ({level} %-interval: "
+                                       "{between}; {p}).",
+                                       "{name}: {phase} about {amount} {what} as expected ({level} % interval: "
+                                       "{between}; {p})."),
+    "effect.after.effect": (" Na het project: ongeveer {amount} (interval {low} tot {high}).",
+                            " After the project: about {amount} (interval {low} to {high})."),
+    "effect.after.none": (" Na het project: geen meetbaar effect meer (interval {low} tot {high}).",
+                          " After the project: no measurable effect any more (interval {low} to {high})."),
+    "effect.after.too_few": (" Na het project: te weinig meldingen om te oordelen.",
+                             " After the project: too few reports to judge."),
+    "effect.verdict.decrease": ("minder meldingen", "fewer reports"),
+    "effect.verdict.increase": ("meer meldingen", "more reports"),
+    "effect.verdict.none": ("geen meetbaar effect", "no measurable effect"),
+    "effect.verdict.too_few": ("geen meetbaar effect", "no measurable effect"),
+    "effect.note.weekly_month_precision": ("meldingen met alleen een maand (police-uk) tellen niet mee in een "
+                                           "reeks per week",
+                                           "reports known only by month (police-uk) do not count in a weekly series"),
+    "effect.note.nothing_to_compare": ("geen vergelijkingsreeks: het project geldt voor alle meldingen van het hele "
+                                       "grondgebied",
+                                       "no comparison series: the project covers every report of the whole territory"),
+    "effect.note.not_started": ("het project begint na de laatste volledige periode met gegevens",
+                                "the project starts after the last complete period with data"),
+    "effect.note.seasonal": ("het seizoen van doel en vergelijking mag verschillen (jaarlijkse harmonische)",
+                             "target and comparison may differ in season (a yearly harmonic)"),
+})
+
 # The hot-spot page (dashboards/pages/hotspots.py) and the classes of analytics/hotspots.
 TEXTS.update({
     "nav.hotspots": ("Hotspots", "Hot spots"),

@@ -1,0 +1,138 @@
+"""A project's verdict in words: 'Hondenpoepactie Zellik lijkt te werken: sinds de start ongeveer 56 %
+minder meldingen hondenpoep in Zellik dan verwacht (95 %-interval: 32 % tot 72 % minder; p < 0,001).'
+
+The pieces are Dutch here (the command line, the meeting pack); the pages pass the same pieces in
+the user's language from dashboards/i18n.py (keys 'effect.<key>'), and a test keeps the Dutch ones
+there equal to these. Numbers are Belgian whatever the language. The figures themselves come from
+analytics/effects.py.
+"""
+from __future__ import annotations
+
+from analytics.projects import Project
+from analytics.wording import number, p_text
+
+EFFECT_TEXTS_NL = {
+    "phase.before": "voor de start",
+    "phase.during": "tijdens het project",
+    "phase.after": "na het project",
+    "phase.since_start": "sinds de start",
+    "where.area": "in {area}",
+    "where.hotspot": "rond {area}",
+    "where.territory": "op het hele grondgebied",
+    "where.none": "op het hele grondgebied",
+    "what": "meldingen {categories} {where}",
+    "all_categories": "(alle categorieën)",
+    "comparison.area": "dezelfde categorieën in de andere deelgemeenten",
+    "comparison.hotspot": "dezelfde categorieën op de rest van het grondgebied",
+    "comparison.territory": "de andere categorieën op het hele grondgebied",
+    "comparison.none": "geen: het project geldt voor alle meldingen van het hele grondgebied",
+    "amount.less": "{pct} % minder",
+    "amount.more": "{pct} % meer",
+    "amount.times": "{times} keer zoveel",
+    "between.pct": "{low} tot {high}",
+    "between.times": "{low} tot {high} keer zoveel",
+    "detail.before": "{count} voor de start",
+    "detail.expected": "{expected} verwacht {phase}",
+    "sentence.nothing_to_compare": "{name}: geen meetbaar effect — er is niets om mee te vergelijken ({comparison}).",
+    "sentence.too_few": "{name}: geen meetbaar effect — te weinig {what} om een effect van toeval te "
+                        "onderscheiden{detail}.",
+    "sentence.none": "{name}: geen meetbaar effect op de {what} {phase} (het {level} %-interval van {low} tot "
+                     "{high} omvat 0; {p}).",
+    "sentence.decrease": "{name} lijkt te werken: {phase} ongeveer {amount} {what} dan verwacht ({level} %-interval: "
+                         "{from_pct} % tot {to_pct} % minder; {p}).",
+    "sentence.increase": "{name}: {phase} ongeveer {amount} {what} dan verwacht ({level} %-interval: {between}; {p}).",
+    "sentence.increase_times": "{name}: {phase} ongeveer {amount} {what} als verwacht ({level} %-interval: "
+                               "{between}; {p}).",
+    "after.effect": " Na het project: ongeveer {amount} (interval {low} tot {high}).",
+    "after.none": " Na het project: geen meetbaar effect meer (interval {low} tot {high}).",
+    "after.too_few": " Na het project: te weinig meldingen om te oordelen.",
+    "verdict.decrease": "minder meldingen",
+    "verdict.increase": "meer meldingen",
+    "verdict.none": "geen meetbaar effect",
+    "verdict.too_few": "geen meetbaar effect",
+    "note.weekly_month_precision": "meldingen met alleen een maand (police-uk) tellen niet mee in een reeks per week",
+    "note.nothing_to_compare": "geen vergelijkingsreeks: het project geldt voor alle meldingen van het hele grondgebied",
+    "note.not_started": "het project begint na de laatste volledige periode met gegevens",
+    "note.seasonal": "het seizoen van doel en vergelijking mag verschillen (jaarlijkse harmonische)",
+}
+
+
+def _amount(pct: float, texts: dict) -> str:
+    """−41 → '41 % minder'; +35 → '35 % meer'; +310 → '4,1 keer zoveel'."""
+    if pct >= 100:
+        return texts["amount.times"].format(times=number(1 + pct / 100, 1))
+    return texts["amount.less" if pct < 0 else "amount.more"].format(pct=number(abs(pct)))
+
+
+def _signed(pct: float) -> str:
+    rounded = round(pct)
+    return f"{'+' if rounded > 0 else '−' if rounded < 0 else ''}{number(abs(rounded))} %"
+
+
+def phase_words(project: Project, phase: str, texts: dict | None = None) -> str:
+    """'tijdens het project'; an ongoing project's 'during' is 'sinds de start'."""
+    texts = texts or EFFECT_TEXTS_NL
+    return texts["phase." + ("since_start" if phase == "during" and project.end is None else phase)]
+
+
+def effect_sentence(project: Project, row: dict, categories: str, level: float = 0.95,
+                    before_target: int | None = None, after: dict | None = None,
+                    texts: dict | None = None) -> str:
+    """The verdict in words, e.g. 'Hondenpoepactie Zellik lijkt te werken: sinds de start ongeveer
+    56 % minder meldingen hondenpoep in Zellik dan verwacht (95 %-interval: 33 % tot 71 % minder;
+    p < 0,001).' `categories` is the targeted categories' names ('' for all); `after` the after
+    phase's row when the headline is 'during'; `texts` the pieces in another language."""
+    texts = texts or EFFECT_TEXTS_NL
+    phase = phase_words(project, row["phase"], texts)
+    where = texts[f"where.{project.design}"].format(area=project.area_name)
+    what = texts["what"].format(categories=categories or texts["all_categories"], where=where).strip()
+    fields = {"name": project.name, "what": what, "phase": phase, "level": number(level * 100)}
+    code = row["verdict_code"]
+    if project.design == "none":
+        return texts["sentence.nothing_to_compare"].format(comparison=texts["comparison.none"], **fields)
+    if code == "too_few":
+        counted = [] if before_target is None else [texts["detail.before"].format(count=before_target)]
+        if row.get("expected") is not None and row["phase"] != "before":
+            counted.append(texts["detail.expected"].format(expected=number(row["expected"], 1), phase=phase))
+        detail = f" ({', '.join(counted)})" if counted else ""
+        return texts["sentence.too_few"].format(detail=detail, **fields)
+    low, high, p = row["lower"], row["upper"], p_text(row["p_value"])
+    if code == "none":
+        sentence = texts["sentence.none"].format(low=_signed(low), high=_signed(high), p=p, **fields)
+    elif code == "decrease":
+        sentence = texts["sentence.decrease"].format(amount=_amount(row["effect_pct"], texts),
+                                                     from_pct=number(abs(high)), to_pct=number(abs(low)), p=p, **fields)
+    else:
+        if low >= 100:
+            between = texts["between.times"].format(low=number(1 + low / 100, 1), high=number(1 + high / 100, 1))
+        else:
+            between = texts["between.pct"].format(low=_amount(low, texts), high=_amount(high, texts))
+        key = "sentence.increase_times" if row["effect_pct"] >= 100 else "sentence.increase"
+        sentence = texts[key].format(amount=_amount(row["effect_pct"], texts), between=between, p=p, **fields)
+    if after is not None:
+        if after["verdict_code"] in ("decrease", "increase"):
+            sentence += texts["after.effect"].format(amount=_amount(after["effect_pct"], texts),
+                                                     low=_signed(after["lower"]), high=_signed(after["upper"]))
+        elif after["verdict_code"] == "none":
+            sentence += texts["after.none"].format(low=_signed(after["lower"]), high=_signed(after["upper"]))
+        else:
+            sentence += texts["after.too_few"]
+    return sentence
+
+
+def category_names(con, project: Project, lang: str = "nl") -> str:
+    """'hondenpoep', 'foutparkeren / verkeersoverlast' (lower case, as inside a sentence)."""
+    column = "label_en" if lang == "en" else "label_nl"
+    names = dict(con.execute(f"SELECT code, lower({column}) FROM categories").fetchall())
+    return " / ".join(names.get(c, c) for c in project.categories)
+
+
+def result_sentence(project: Project, result: dict, categories: str, texts: dict | None = None) -> str:
+    """The sentence of a `project_effect` result, from its rounded figures (so the command line and
+    the page, in any language, say the same numbers)."""
+    row = next((p for p in result["phases"] if p["phase"] == result["phase"]), None) or {"phase": result["phase"]}
+    row = dict(row, verdict_code=result["verdict_code"])
+    after = None
+    if result["phase"] == "during":
+        after = next((p for p in result["phases"] if p["phase"] == "after"), None)
+    return effect_sentence(project, row, categories, result["level"], result["before_target"], after, texts)

@@ -1,0 +1,41 @@
+"""Numbers inside the Dutch sentences analytics/ writes for the command line and the meeting pack:
+decimal comma, thousands point, p-values a reader can take in ("p = 0,012", "p < 0,001").
+
+The pages format through dashboards/i18n.py; these helpers give the same text, so a sentence read
+on the command line and on the page is word for word the same.
+"""
+from __future__ import annotations
+
+import math
+
+
+def number(value: float, digits: int = 0) -> str:
+    """1234.5 -> '1.234,5' with `digits` decimals (Belgian)."""
+    text = f"{float(value):,.{digits}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def about(value: float) -> str:
+    """A rounded amount for 'ongeveer …': whole numbers from 3 on, one decimal below."""
+    value = abs(float(value))
+    return number(value, 0 if value >= 3 else 1)
+
+
+def p_text(p: float) -> str:
+    """'p = 0,43', 'p = 0,012', 'p = 0,0031', 'p < 0,001' — never '0,000'."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p onbekend"
+    if p < 0.001:
+        return "p < 0,001"
+    if p >= 0.1:
+        return f"p = {number(p, 2)}"
+    if p >= 0.01:
+        return f"p = {number(p, 3)}"
+    return f"p = {number(p, 4)}"
+
+
+def pct(value: float, signed: bool = True) -> str:
+    """-34.6 -> '−35 %' (a minus sign, not a hyphen); '+8 %'."""
+    rounded = round(float(value))
+    sign = ("+" if rounded > 0 else "−" if rounded < 0 else "") if signed else ""
+    return f"{sign}{number(abs(rounded))} %"
