@@ -64,9 +64,9 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
 
 
 def prepare_store(db: Path) -> None:
-    """Before serving: demo data on a first start, then the schema brought up to date.
+    """Before serving: demo data on a first start, the schema brought up to date, the coverage visits refreshed.
 
-    Both use a read-write connection that is closed again before the app serves.
+    All use a read-write connection that is closed again before the app serves.
     """
     if not db.exists():
         try:
@@ -80,6 +80,9 @@ def prepare_store(db: Path) -> None:
             load_demo(db)
     con = store.open_for_writing(db)  # runs etl.store.migrate
     con.close()
+    # Warden coverage: visits of the fixes loaded since the last start, before the first page view.
+    from analytics.coverage import refresh_visits
+    refresh_visits(db)
 
 
 def serve(app: dash.Dash, host: str, port: int) -> None:

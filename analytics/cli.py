@@ -8,6 +8,7 @@ import argparse
 import json
 import math
 import sys
+from datetime import date
 
 from etl import UnusableInput
 from etl.cli import add_db_arg, add_json_arg
@@ -68,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(evaluate)
     evaluate.set_defaults(handler=_evaluate)
     _add_trend_commands(commands)
+
+    coverage = commands.add_parser(
+        "coverage", help="bezoeken en aanwezigheid van de gemeenschapswachten per hotspot",
+        description="bezoeken en aanwezigheid van de gemeenschapswachten per gedefinieerde hotspot en tracker, "
+                    "met een rij 0 voor elke hotspot die niemand bezocht; werkt eerst de bezoeken bij met de "
+                    "nieuwe GPS-imports\n\nvoorbeeld: python -m analytics coverage --start 2026-10-01 "
+                    "--end 2026-10-31 --warden GW-A",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    coverage.add_argument("--start", required=True, metavar="JJJJ-MM-DD", help="eerste dag (lokale tijd, Brussel)")
+    coverage.add_argument("--end", required=True, metavar="JJJJ-MM-DD", help="laatste dag, zelf inbegrepen")
+    coverage.add_argument("--warden", metavar="W", help="alleen deze gemeenschapswacht (bv. GW-A) of dit toestel")
+    add_db_arg(coverage)
+    add_json_arg(coverage)
+    coverage.set_defaults(handler=_coverage)
     return parser
 
 
@@ -268,4 +283,53 @@ def _effect(args) -> int:
         interval = "" if row["lower"] is None else f"{row['lower']:+.0f} % … {row['upper']:+.0f} %"
         print(f"{names[row['phase']]:<12}{row['periods']:>9}{row['target']:>7}{row['comparison']:>14}{expected:>10}"
               f"{effect:>9}{interval:>18}")
+    return 0
+
+
+COVERAGE_KEYS = ["hotspot", "hotspot_id", "warden", "device_id", "visits", "minutes", "visits_10min", "last_visit"]
+
+
+def _day(text: str, label: str) -> date:
+    try:
+        return date.fromisoformat(text.strip()) if len(text.strip()) == 10 else date.fromisoformat("x")
+    except ValueError:
+        raise UnusableInput(f"{label} '{text}' onbekend: gebruik JJJJ-MM-DD") from None
+
+
+def _coverage(args) -> int:
+    from pathlib import Path
+
+    from analytics.coverage import refresh_visits
+    from analytics.coverage.dosage import tracker_dosage
+    from etl.store import StoreBusy
+
+    period = Period.between(_day(args.start, "begindatum"), _day(args.end, "einddatum"))
+    db = db_path(args.db)
+    if not Path(db).exists():
+        raise UnusableInput(f"database {db} bestaat niet; laad eerst gegevens (python -m etl demo)")
+    try:
+        refresh_visits(db)
+    except StoreBusy as error:
+        # another process holds the store: show what is stored, and say it may miss the newest imports
+        print(f"let op: {error}; de bezoeken zijn niet bijgewerkt met de nieuwste GPS-imports", file=sys.stderr)
+    with reading(db) as con:
+        table = tracker_dosage(con, period, warden=args.warden)
+    rows = []
+    for row in table.to_dict("records"):
+        last = row["last_visit"]
+        rows.append({"hotspot": row["hotspot"], "hotspot_id": row["hotspot_id"], "warden": _clean(row["warden"]),
+                     "device_id": _clean(row["device_id"]), "visits": int(row["visits"]),
+                     "minutes": round(float(row["minutes"]), 1), "visits_10min": int(row["visits_10min"]),
+                     "last_visit": None if last is None or last != last else
+                     last.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    print(f"Dekking {period.label()}" + (f" — {args.warden}" if args.warden else "")
+          + f" — bezoek: aaneengesloten aanwezigheid in de hotspot; ≥ 10 min telt als dosis")
+    print(f"{'hotspot':<30}{'wacht':<10}{'toestel':<10}{'bezoeken':>9}{'minuten':>9}{'≥10 min':>9}  laatste bezoek")
+    for row in rows:
+        last = "" if row["last_visit"] is None else row["last_visit"][:16].replace("T", " ") + " UTC"
+        print(f"{row['hotspot'][:29]:<30}{row['warden'] or '–':<10}{row['device_id'] or '–':<10}{row['visits']:>9}"
+              f"{str(row['minutes']).replace('.', ','):>9}{row['visits_10min']:>9}  {last}")
     return 0

@@ -6,7 +6,8 @@ belongs to November. Every month, week or year boundary of the project is made h
 A period is a half-open range of local dates [start, end). Its kinds:
 - `month`  '2026-10'   a calendar month;
 - `week`   '2026-W43'  an ISO week (Monday to Sunday; week 1 holds the year's first Thursday);
-- `ytd`    'ytd:2026-10' year to date: 1 January to the end of that month.
+- `ytd`    'ytd:2026-10' year to date: 1 January to the end of that month;
+- `days`   '2026-10-01..2026-10-07' any run of whole local days, both named days included.
 
 Series (trends, effects) are runs of consecutive months or ISO weeks: `period_of`, `next`,
 `complete_periods` and `bin_sql` below cut them, here and nowhere else.
@@ -97,6 +98,32 @@ def complete_periods(first_day: date, last_day: date, kind: str, max_years: floa
     return periods
 
 
+def local_day_sql(column: str) -> str:
+    """SQL for the local (Brussels) calendar date of a TIMESTAMPTZ column, as a DATE.
+
+    `column` must be a fixed identifier from the calling module, never text from a request.
+    """
+    if not column.replace("_", "").replace(".", "").isalnum():
+        raise ValueError(f"not a column name: {column!r}")
+    return f"CAST(timezone('{LOCAL_TZ_NAME}', {column}) AS DATE)"
+
+
+def local_midnight_sql(day_expression: str) -> str:
+    """SQL for the UTC instant (TIMESTAMPTZ) at which a local DATE expression begins in Brussels.
+
+    A day is 23, 24 or 25 hours long: the day after is `local_midnight_sql(day + 1)`, never
+    midnight plus 24 hours. `day_expression` must come from the calling module, never a request.
+    """
+    return f"timezone('{LOCAL_TZ_NAME}', CAST({day_expression} AS TIMESTAMP))"
+
+
+def local_date(instant: datetime) -> date:
+    """The calendar date in Brussels of an instant (naive instants are taken as UTC)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(LOCAL_TZ).date()
+
+
 def _local_midnight_utc(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
 
@@ -128,10 +155,19 @@ class Period:
         return cls("ytd", date(year, 1, 1), cls.month(year, month).end)
 
     @classmethod
+    def between(cls, first_day: date, last_day: date) -> "Period":
+        """The local days from `first_day` to `last_day`, both included (a single day: twice the same)."""
+        if last_day < first_day:
+            raise ValueError(f"einddatum {last_day:%d/%m/%Y} ligt voor begindatum {first_day:%d/%m/%Y}")
+        return cls("days", first_day, last_day + timedelta(days=1))
+
+    @classmethod
     def parse(cls, text: str) -> "Period":
-        """'2026-10', '2026-W43' or 'ytd:2026-10'; ValueError with the expected forms otherwise."""
+        """'2026-10', '2026-W43', 'ytd:2026-10' or '2026-10-01..2026-10-07'; ValueError otherwise."""
         text = str(text).strip()
         try:
+            if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", text):
+                return cls.between(date.fromisoformat(match[1]), date.fromisoformat(match[2]))
             if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
                 return cls.month(int(match[1]), int(match[2]))
             if match := re.fullmatch(r"(\d{4})-W(\d{1,2})", text, flags=re.IGNORECASE):
@@ -155,6 +191,8 @@ class Period:
             return Period.month(*_add_months(self.start.year, self.start.month, -1))
         if self.kind == "week":
             return Period("week", self.start - timedelta(days=7), self.start)
+        if self.kind == "days":
+            return Period("days", self.start - timedelta(days=self.days), self.start)
         return None
 
     def next(self) -> "Period":
@@ -172,6 +210,11 @@ class Period:
             year, week, _ = self.start.isocalendar()
             weeks_last_year = date(year - 1, 12, 28).isocalendar()[1]  # 28 Dec is always in the last week
             return Period.iso_week(year - 1, min(week, weeks_last_year))
+        if self.kind == "days":
+            def year_before(day: date) -> date:
+                return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(
+                    year=day.year - 1, day=28)
+            return Period("days", year_before(self.start), year_before(self.end))
         last_day = self.end - timedelta(days=1)
         return Period.year_to_date(self.start.year - 1, last_day.month)
 
@@ -204,6 +247,8 @@ class Period:
         if self.kind == "week":
             year, week, _ = self.start.isocalendar()
             return f"{year}-W{week:02d}"
+        if self.kind == "days":
+            return f"{self.start:%Y-%m-%d}..{self.end - timedelta(days=1):%Y-%m-%d}"
         return f"ytd:{self.end - timedelta(days=1):%Y-%m}"
 
     def label(self, lang: str = "nl") -> str:
@@ -215,4 +260,6 @@ class Period:
             last = self.end - timedelta(days=1)
             return f"week {week} {year} ({self.start:%d/%m}–{last:%d/%m})"
         last = self.end - timedelta(days=1)
+        if self.kind == "days" and last == self.start:
+            return f"{self.start:%d/%m/%Y}"
         return f"{self.start:%d/%m/%Y}–{last:%d/%m/%Y}"

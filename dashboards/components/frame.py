@@ -23,6 +23,10 @@ MENU = [("/", "nav.home"), ("/trends", "nav.trends"),
 # Emerging hot spots right after CompStat: the meeting reads them together.
 MENU.insert(next((i + 1 for i, (path, _) in enumerate(MENU) if path == "/compstat"), 1), ("/hotspots", "nav.hotspots"))
 
+# The wardens' coverage pages go before Quarantaine.
+MENU[-1:-1] = [("/coverage", "nav.coverage"), ("/coverage/day", "nav.coverage_day"), ("/live", "nav.live"),
+               ("/overview", "nav.overview")]
+
 
 def href(path: str, lang: str, **params) -> str:
     """A link inside the app that keeps the language; parameters that are None are left out."""

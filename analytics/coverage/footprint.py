@@ -1,0 +1,177 @@
+"""Whether points lie inside a defined hot spot: the exact test behind visits and "reports in its footprint".
+
+A hot spot is a Point with a watched radius (a circle, measured with the haversine distance that
+etl.hotspots uses) or a (Multi)Polygon. The store keeps each one's bounding box; callers first
+select candidate points by that box in DuckDB (cheap, `bbox_join_sql`), then this module decides
+exactly with numpy (circles) and shapely's vectorised `intersects_xy` (polygons; a point on the
+edge counts as inside).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.geometry
+
+EARTH_RADIUS_M = 6371008.8          # the radius etl.hotspots measures with
+METRES_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_M / 180
+
+
+@dataclass(frozen=True)
+class HotSpot:
+    hotspot_id: str
+    name: str
+    kind: str | None
+    lat: float                       # centre
+    lon: float
+    radius_m: float                  # points: the watched radius; polygons: the enclosing radius
+    polygon: shapely.Geometry | None  # None for a point with a radius
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)   # south, west, north, east (stored)
+
+    @property
+    def is_circle(self) -> bool:
+        return self.polygon is None
+
+
+def hotspots(con: duckdb.DuckDBPyConnection) -> list[HotSpot]:
+    """The defined hot spots, ordered by name."""
+    rows = con.execute("""SELECT hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m,
+                                 min_lat, min_lon, max_lat, max_lon
+                          FROM hotspots ORDER BY name, hotspot_id""").fetchall()
+    result = []
+    for hotspot_id, name, kind, geojson, lat, lon, radius_m, *box in rows:
+        geometry = json.loads(geojson)
+        polygon = None
+        if geometry.get("type") != "Point":
+            polygon = shapely.geometry.shape(geometry)
+            shapely.prepare(polygon)
+        result.append(HotSpot(hotspot_id, name, kind, float(lat), float(lon), float(radius_m), polygon,
+                              tuple(float(v) for v in box)))
+    return result
+
+
+def distance_m(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Haversine distance in metres, vectorised (the formula of etl.hotspots and etl.outliers)."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+
+
+def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    """The same distance as SQL over fixed column expressions of the calling module."""
+    return (f"(2 * {EARTH_RADIUS_M} * asin(sqrt(least(1.0, pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
+            f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))))")
+
+
+def box_around(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of a circle: the quick pre-filter before an exact distance test."""
+    dlat = radius_m / METRES_PER_DEGREE_LAT
+    dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
+    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
+
+
+def hotspot_boxes(con: duckdb.DuckDBPyConnection, margin_m: float = 0.0,
+                  hotspot_ids: list[str] | None = None) -> pd.DataFrame:
+    """hotspot_id and its stored bounding box widened by `margin_m` on every side (for a bbox join)."""
+    frame = con.execute("""SELECT hotspot_id, min_lat, min_lon, max_lat, max_lon FROM hotspots
+                           ORDER BY hotspot_id""").df()
+    if hotspot_ids is not None:
+        frame = frame[frame["hotspot_id"].isin(hotspot_ids)]
+    dlat = margin_m / METRES_PER_DEGREE_LAT
+    dlon = dlat / np.cos(np.radians((frame["min_lat"] + frame["max_lat"]) / 2))
+    return pd.DataFrame({"hotspot_id": frame["hotspot_id"], "lo_lat": frame["min_lat"] - dlat,
+                         "hi_lat": frame["max_lat"] + dlat, "lo_lon": frame["min_lon"] - dlon,
+                         "hi_lon": frame["max_lon"] + dlon}).reset_index(drop=True)
+
+
+# Buckets of about 550 x 580 m for the box join: fixes and boxes meet on equal bucket numbers (a hash
+# join DuckDB does in a fraction of the time of a range join over millions of fixes), then the box test.
+BUCKETS_PER_DEGREE_LAT = 200
+BUCKETS_PER_DEGREE_LON = 120
+
+
+def box_frame(spots: list[HotSpot], margin_m: float = 0.0) -> pd.DataFrame:
+    """Per hot spot: `h` (its index in `spots`), `hotspot_id` and its box widened by `margin_m`."""
+    rows = []
+    for h, spot in enumerate(spots):
+        south, west, north, east = spot.box
+        dlat = margin_m / METRES_PER_DEGREE_LAT
+        dlon = dlat / max(math.cos(math.radians((south + north) / 2)), 1e-6)
+        rows.append((h, spot.hotspot_id, south - dlat, north + dlat, west - dlon, east + dlon))
+    return pd.DataFrame(rows, columns=["h", "hotspot_id", "lo_lat", "hi_lat", "lo_lon", "hi_lon"]).astype({"h": "int32"})
+
+
+def bucket_sql(boxes: str) -> str:
+    """SQL for the boxes of table `boxes` (box_frame) spread over the buckets they touch: columns of the
+    table plus `gy`, `gx`. Join fixes on `bucket_of_sql(...)`, then test the box itself."""
+    return (f"(SELECT *, unnest(range(CAST(floor(lo_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER), "
+            f"CAST(floor(hi_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER) + 1)) AS gx FROM ("
+            f"SELECT *, unnest(range(CAST(floor(lo_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER), "
+            f"CAST(floor(hi_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER) + 1)) AS gy FROM {boxes}))")
+
+
+def bucket_of_sql(points: str) -> tuple[str, str]:
+    """The (gy, gx) bucket numbers of a point alias's lat and lon, as SQL."""
+    return (f"CAST(floor({points}.lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER)",
+            f"CAST(floor({points}.lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER)")
+
+
+def bbox_join_sql(points: str, boxes: str) -> str:
+    """A join condition: point alias `points` (lat, lon) inside box alias `boxes` (hotspot_boxes)."""
+    return (f"{points}.lat BETWEEN {boxes}.lo_lat AND {boxes}.hi_lat "
+            f"AND {points}.lon BETWEEN {boxes}.lo_lon AND {boxes}.hi_lon")
+
+
+def inside_sorted(spots: list[HotSpot], h: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Like `inside`, for rows sorted by `h` (index into `spots`): each hot spot is one slice, no masks."""
+    result = np.zeros(lat.shape, dtype=bool)
+    edges = np.searchsorted(h, np.arange(len(spots) + 1))
+    for index, spot in enumerate(spots):
+        a, b = edges[index], edges[index + 1]
+        if a == b:
+            continue
+        if spot.is_circle:
+            result[a:b] = distance_m(lat[a:b], lon[a:b], spot.lat, spot.lon) <= spot.radius_m
+        else:
+            result[a:b] = shapely.intersects_xy(spot.polygon, lon[a:b], lat[a:b])
+    return result
+
+
+def inside(spots: list[HotSpot], hotspot_id, lat, lon) -> np.ndarray:
+    """For each row (hot spot id, lat, lon): is the point inside that hot spot? Vectorised per hot spot."""
+    hotspot_id = np.asarray(hotspot_id, dtype=object)
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    result = np.zeros(lat.shape, dtype=bool)
+    for spot in spots:
+        rows = np.flatnonzero(hotspot_id == spot.hotspot_id)
+        if rows.size == 0:
+            continue
+        if spot.is_circle:
+            result[rows] = distance_m(lat[rows], lon[rows], spot.lat, spot.lon) <= spot.radius_m
+        else:
+            result[rows] = shapely.intersects_xy(spot.polygon, lon[rows], lat[rows])
+    return result
+
+
+def points_in_hotspots(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, spots: list[HotSpot]) -> pd.DataFrame:
+    """Every (point row, hot spot) pair with the point inside: the frame's columns plus `hotspot_id`.
+
+    `points` needs `lat` and `lon`; the bbox pre-filter runs in DuckDB, the exact test here.
+    """
+    if points.empty or not spots:
+        return points.iloc[0:0].assign(hotspot_id=pd.Series(dtype=object))
+    boxes = hotspot_boxes(con, 0.0, [s.hotspot_id for s in spots])
+    frame = points.reset_index(drop=True).assign(_row=lambda f: np.arange(len(f)))
+    pairs = con.execute(f"""SELECT p._row, b.hotspot_id FROM frame p JOIN boxes b ON {bbox_join_sql('p', 'b')}
+                            ORDER BY p._row, b.hotspot_id""").df()
+    if pairs.empty:
+        return points.iloc[0:0].assign(hotspot_id=pd.Series(dtype=object))
+    candidates = frame.iloc[pairs["_row"].to_numpy()].assign(hotspot_id=pairs["hotspot_id"].to_numpy())
+    keep = inside(spots, candidates["hotspot_id"], candidates["lat"], candidates["lon"])
+    return candidates[keep].drop(columns="_row").reset_index(drop=True)

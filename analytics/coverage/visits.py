@@ -1,0 +1,532 @@
+"""From fixes to visits, duty days and presence cells, materialised in DuckDB and kept up to date incrementally.
+
+**A visit** is one tracker continuously inside one defined hot spot. From the tracker's clean fixes
+(not flagged as outlier at load, accuracy no worse than `accuracy_max_m`, one fix per device and
+instant), each fix inside the hot spot stands for the time from halfway to the fix before it to
+halfway to the fix after it; a neighbour more than two `edge_cap_seconds` away counts as none, and
+that side takes the interval of the other side (a tracker that fell silent is not assumed to have
+stayed, and a fix's span depends only on the fixes within a minute of it). Robust to sampling every 10-60 s: the boundary crossing is
+estimated at half an interval, never at a whole one. Fixes inside the same hot spot whose spans
+are less than `merge_gap_minutes` apart are one visit (GPS scatter at the edge, a step outside);
+a visit shorter than `min_visit_minutes` or with a single fix is a pass-through and not counted.
+A visit's `minutes` is its length from start to end, merged gaps included.
+
+The neighbour of a fix is looked for among the tracker's fixes in the hot spot's box widened by
+`neighbour_margin_m`, so only those candidates are read (a bbox join in DuckDB), never all fixes in
+Python; the exact inside test is numpy (circles, haversine) and shapely (polygons).
+
+**Duty days** (per tracker, holder and Brussels date): first and last fix, minutes with a fix, and
+distance — the path through the tracker's 1-minute mean positions, steps under `min_step_m`
+counted as standing still (GPS drift of a warden at a desk is no distance). **Presence cells**:
+minutes per 250 m cell of analytics.grid, from the same 1-minute mean positions.
+
+**Incremental.** `coverage_batches` lists the fixes batches already processed. `refresh()` takes
+the time range of each new batch per device, plus the stored fix just before and just after it
+(the loader may have changed their outlier flags), widens each by the reach of a change (a merge
+gap and two edges) and by every stored visit it touches, and recomputes the visits in those
+windows (a visit reaching a window's edge sends that device back to its whole series), and the
+duty days and presence cells of the local days they touch. A changed warden mapping redoes
+that device; a changed or new hot spot redoes that hot spot's visits; other rules redo everything.
+So an incremental refresh gives exactly what a full rebuild gives (tested).
+
+**When it runs.** etl/ never imports analytics/, so loading fixes does not refresh. The refresh runs
+(1) from `python -m analytics coverage`, (2) when the app starts, after the schema migration and
+before serving, and (3) from the coverage pages when `pending()` says batches are waiting: they
+show what is stored with the banner "bezig met bijwerken" and start `refresh_visits()` in the
+background, which holds the write lock only for its own short transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.coverage import footprint
+from analytics.grid import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, ORIGIN_LAT, ORIGIN_LON
+from analytics.periods import local_day_sql, local_midnight_sql
+from etl import UnusableInput, store
+
+NEIGHBOUR_SEARCH = timedelta(days=4)  # where the fix before or after a new batch is looked for first (weekends)
+TABLES = ("visits", "duty_days", "presence_cells")
+
+
+@dataclass(frozen=True)
+class VisitRules:
+    """The parameters of the materialised tables; changing one rebuilds them."""
+    merge_gap_minutes: float = 5.0        # inside again within this: the same visit
+    min_visit_minutes: float = 1.0        # shorter: a pass-through, not a visit
+    min_fixes: int = 2                    # a single fix inside is a pass-through too
+    accuracy_max_m: float = 30.0          # fixes with a worse reported accuracy are skipped
+    edge_cap_seconds: float = 30.0        # at most this much time on either side of a fix (half of 60 s)
+    neighbour_margin_m: float = 150.0     # where a fix's neighbours are looked for around a hot spot
+    min_step_m: float = 15.0              # 1-minute steps shorter than this are standing still
+    cell_m: int = 250                     # presence grid (analytics.grid frame)
+
+    def fingerprint(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+DEFAULT_RULES = VisitRules()
+
+
+@dataclass
+class RefreshResult:
+    batches: list[int] = field(default_factory=list)   # fixes batches processed now
+    full: bool = False                                  # everything rebuilt
+    devices: list[str] = field(default_factory=list)   # devices with changed ranges
+    hotspots: list[str] = field(default_factory=list)  # hot spots redone over all fixes
+    visits: int = 0                                     # visits stored after the refresh
+
+    @property
+    def changed(self) -> bool:
+        return self.full or bool(self.batches or self.devices or self.hotspots)
+
+
+# --- what is out of date ------------------------------------------------------------------------
+def _has_tables(con) -> bool:
+    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return {"coverage_batches", "coverage_state", *TABLES} <= names
+
+
+def _hotspot_prints(con) -> dict[str, str]:
+    return {f"hotspot:{h}": v for h, v in con.execute(
+        "SELECT hotspot_id, md5(geojson || '|' || radius_m::VARCHAR) FROM hotspots").fetchall()}
+
+
+def _device_prints(con) -> dict[str, str]:
+    return {f"device:{d}": v for d, v in con.execute("""
+        SELECT device_id, md5(string_agg(warden_code || '|' || coalesce(valid_from::VARCHAR, '') || '|'
+                                         || coalesce(valid_to::VARCHAR, ''), ';' ORDER BY valid_from NULLS FIRST))
+        FROM devices GROUP BY device_id""").fetchall()}
+
+
+def _changed(stored: dict, current: dict, prefix: str) -> list[str]:
+    keys = {k for k in stored if k.startswith(prefix)} | set(current)
+    return sorted(k[len(prefix):] for k in keys if stored.get(k) != current.get(k))
+
+
+def pending(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -> dict:
+    """What a refresh would do, read-only and cheap: {'batches', 'devices', 'hotspots', 'full'}.
+
+    Empty lists and full False: the tables are up to date with the fixes, devices and hot spots.
+    """
+    if not _has_tables(con):
+        return {"batches": [], "devices": [], "hotspots": [], "full": True, "missing_tables": True}
+    stored = dict(con.execute("SELECT key, value FROM coverage_state").fetchall())
+    batches = [r[0] for r in con.execute("""
+        SELECT batch_id FROM import_batches
+        WHERE kind = 'fixes' AND finished_at IS NOT NULL
+          AND batch_id NOT IN (SELECT batch_id FROM coverage_batches)
+        ORDER BY batch_id""").fetchall()]
+    full = stored.get("rules") != rules.fingerprint()
+    return {"batches": batches, "full": full,
+            "devices": _changed(stored, _device_prints(con), "device:"),
+            "hotspots": _changed(stored, _hotspot_prints(con), "hotspot:")}
+
+
+def is_pending(status: dict) -> bool:
+    return bool(status["full"] or status["batches"] or status["devices"] or status["hotspots"])
+
+
+# --- visits from candidate fixes (numpy) -------------------------------------------------------
+VISIT_COLUMNS = ["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes", "minutes"]
+
+
+def _spans(h: np.ndarray, dev: np.ndarray, window: np.ndarray, t: np.ndarray, lat: np.ndarray, lon: np.ndarray,
+           spots: list[footprint.HotSpot], rules: VisitRules) -> dict[str, np.ndarray]:
+    """The visits of fixes sorted by (h, dev, window, t) — h an index into `spots`, dev any device code —
+    as arrays `h`, `dev`, `window`, `start_ms`, `end_ms`, `fixes`, `minutes`. All numpy, no row loop."""
+    group = np.ones(t.size, dtype=bool)           # first row of a (hot spot, device, window) series
+    group[1:] = (h[1:] != h[:-1]) | (dev[1:] != dev[:-1]) | (window[1:] != window[:-1])
+    keep = group.copy()
+    keep[1:] |= t[1:] != t[:-1]                    # one fix per device and instant
+    if not keep.all():
+        h, dev, window, t, lat, lon, group = (a[keep] for a in (h, dev, window, t, lat, lon, group))
+    # A neighbour more than two caps away (or none) is no neighbour: that side takes the interval on the
+    # other side (the tracker's own sampling rate there), or two caps when the fix stands alone. So a
+    # fix's span depends only on fixes within a minute of it, whatever else the store holds.
+    cap_ms = 2 * rules.edge_cap_seconds * 1000
+    gap = (t[1:] - t[:-1]).astype(float)
+    gap[group[1:] | (gap > cap_ms)] = np.nan
+    before = np.concatenate([[np.nan], gap])
+    after = np.concatenate([gap, [np.nan]])
+    before, after = (np.where(np.isnan(before), after, before), np.where(np.isnan(after), before, after))
+    before = np.where(np.isnan(before), cap_ms, before) / 2
+    after = np.where(np.isnan(after), cap_ms, after) / 2
+    rows = np.flatnonzero(footprint.inside_sorted(spots, h, lat, lon))
+    if rows.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return {"h": empty, "dev": empty, "window": empty, "start_ms": empty, "end_ms": empty, "fixes": empty,
+                "minutes": np.zeros(0)}
+    start = t[rows] - before[rows]
+    end = t[rows] + after[rows]
+    series = np.cumsum(group)[rows]               # which (hot spot, device, window) series a fix is in
+    new_visit = np.ones(rows.size, dtype=bool)
+    new_visit[1:] = (series[1:] != series[:-1]) | (start[1:] - end[:-1] > rules.merge_gap_minutes * 60_000)
+    firsts = np.flatnonzero(new_visit)
+    lasts = np.append(firsts[1:] - 1, rows.size - 1)
+    spans = {"h": h[rows][firsts], "dev": dev[rows][firsts], "window": window[rows][firsts],
+             "start_ms": np.rint(start[firsts]).astype(np.int64), "end_ms": np.rint(end[lasts]).astype(np.int64),
+             "fixes": lasts - firsts + 1}
+    spans["minutes"] = (spans["end_ms"] - spans["start_ms"]) / 60_000
+    counted = (spans["minutes"] >= rules.min_visit_minutes) & (spans["fixes"] >= rules.min_fixes)
+    return {k: v[counted] for k, v in spans.items()}
+
+
+def visits_from_fixes(candidates: pd.DataFrame, spots: list[footprint.HotSpot],
+                      rules: VisitRules = DEFAULT_RULES) -> pd.DataFrame:
+    """Visits from fixes near hot spots: columns `hotspot_id`, `device_id`, `t` (epoch ms), `lat`,
+    `lon`, optional `window` (visits never merge across windows). Rows may repeat and be in any order.
+
+    Returns `hotspot_id`, `device_id`, `window`, `start_ms`, `end_ms`, `fixes`, `minutes`.
+    """
+    if candidates.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("_ms") or c in ("fixes", "window")
+                                          else "float64" if c == "minutes" else object) for c in VISIT_COLUMNS})
+    index = {s.hotspot_id: i for i, s in enumerate(spots)}
+    h = candidates["hotspot_id"].map(index).to_numpy(np.int64)
+    device_codes, device_names = pd.factorize(candidates["device_id"])
+    window = candidates["window"].to_numpy(np.int64) if "window" in candidates else np.zeros(len(h), np.int64)
+    t = candidates["t"].to_numpy(np.int64)
+    order = np.lexsort((t, window, device_codes, h))
+    spans = _spans(h[order], device_codes[order], window[order], t[order],
+                   candidates["lat"].to_numpy(float)[order], candidates["lon"].to_numpy(float)[order], spots, rules)
+    return pd.DataFrame({
+        "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
+        "device_id": np.asarray(device_names, dtype=object)[spans["dev"]],
+        "window": spans["window"], "start_ms": spans["start_ms"], "end_ms": spans["end_ms"],
+        "fixes": spans["fixes"], "minutes": spans["minutes"]})[VISIT_COLUMNS]
+
+
+def _clean_fix_clause(alias: str = "f") -> str:
+    return f"NOT {alias}.is_outlier AND ({alias}.accuracy_m IS NULL OR {alias}.accuracy_m <= $accuracy)"
+
+
+def _visits_in_windows(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> pd.DataFrame:
+    """Visits of the fixes inside temp table cv_fetch(window, device_id, flo, fhi) near `spots`.
+
+    DuckDB selects the candidates (bucket join on the hot spots' widened boxes, clean fixes only) and
+    hands them over as numbers, sorted; numpy and shapely do the rest."""
+    if not spots:
+        return visits_from_fixes(pd.DataFrame(), spots, rules)
+    con.register("cv_boxes", footprint.box_frame(spots, rules.neighbour_margin_m))
+    gy, gx = footprint.bucket_of_sql("f")
+    try:
+        lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
+        devices = [r[0] for r in con.execute("SELECT DISTINCT device_id FROM cv_fetch ORDER BY 1").fetchall()]
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_candidates AS
+            WITH d AS (SELECT unnest($devices) AS device_id, CAST(generate_subscripts($devices, 1) - 1 AS INTEGER) AS dev)
+            SELECT b.h, d.dev, w."window", epoch_ms(f.ts) AS t, f.lat, f.lon
+            FROM fixes f
+            JOIN cv_fetch w ON f.device_id = w.device_id AND f.ts BETWEEN w.flo AND w.fhi
+            JOIN d ON d.device_id = f.device_id
+            JOIN {footprint.bucket_sql('cv_boxes')} b ON {gy} = b.gy AND {gx} = b.gx
+            WHERE f.ts BETWEEN $lo AND $hi AND {_clean_fix_clause()}
+              AND {footprint.bbox_join_sql('f', 'b')}""",
+                    {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m, "devices": devices})
+        columns = con.execute('SELECT * FROM cv_candidates ORDER BY h, dev, "window", t').fetchnumpy()
+    finally:
+        con.unregister("cv_boxes")
+        con.execute("DROP TABLE IF EXISTS cv_candidates")
+    spans = _spans(*(np.asarray(columns[c]) for c in ("h", "dev", "window", "t", "lat", "lon")), spots, rules)
+    return pd.DataFrame({
+        "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
+        "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
+        "window": spans["window"], "start_ms": spans["start_ms"], "end_ms": spans["end_ms"],
+        "fixes": spans["fixes"], "minutes": spans["minutes"]})[VISIT_COLUMNS]
+
+
+def _with_holder(con, found: pd.DataFrame) -> pd.DataFrame:
+    """The visits with `holder` (warden at the start, else device) and UTC timestamps."""
+    con.register("cv_found", found)
+    try:
+        return con.execute("""
+            SELECT v.hotspot_id, v.device_id, coalesce(d.warden_code, v.device_id) AS holder,
+                   make_timestamptz(v.start_ms * 1000) AS started_at, make_timestamptz(v.end_ms * 1000) AS ended_at,
+                   v.minutes, CAST(v.fixes AS INTEGER) AS fixes, v."window"
+            FROM cv_found v
+            LEFT JOIN devices d ON d.device_id = v.device_id
+             AND (d.valid_from IS NULL OR make_timestamptz(v.start_ms * 1000) >= d.valid_from)
+             AND (d.valid_to IS NULL OR make_timestamptz(v.start_ms * 1000) < d.valid_to)""").df()
+    finally:
+        con.unregister("cv_found")
+
+
+# --- the incremental refresh --------------------------------------------------------------------
+def _islands(con, source: str, target: str) -> None:
+    """Merge overlapping [lo, hi] ranges per device of `source` into `target` (window, device_id, flo, fhi)."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {target} AS
+        WITH o AS (SELECT device_id, lo, hi,
+                          max(hi) OVER (PARTITION BY device_id ORDER BY lo, hi
+                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach FROM {source}),
+        g AS (SELECT *, sum(CASE WHEN reach IS NULL OR lo > reach THEN 1 ELSE 0 END)
+                        OVER (PARTITION BY device_id ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS island FROM o)
+        SELECT CAST(row_number() OVER (ORDER BY device_id, min(lo)) AS BIGINT) AS "window",
+               device_id, min(lo) AS flo, max(hi) AS fhi
+        FROM g GROUP BY device_id, island""")
+
+
+def _device_spans(con, devices: list[str] | None = None) -> None:
+    """Temp table cv_span(device_id, first_ts, last_ts): every stored fix of the devices."""
+    where = "" if devices is None else "WHERE device_id IN (SELECT unnest($devices))"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_span AS
+                    SELECT device_id, min(ts) AS first_ts, max(ts) AS last_ts FROM fixes {where} GROUP BY device_id""",
+                {} if devices is None else {"devices": devices})
+
+
+def _reach(rules: VisitRules) -> timedelta:
+    """How far in time a change of fixes can change a visit: a merge gap plus the edges of two fixes."""
+    return timedelta(minutes=rules.merge_gap_minutes, seconds=2 * rules.edge_cap_seconds + 60)
+
+
+def _fetch_windows(con, rules: VisitRules) -> None:
+    """cv_fetch: the time windows per device whose visits are recomputed for the ranges in cv_work.
+
+    Each range widened by the reach of a change, then by every stored visit of the device it touches
+    (so a known visit is never cut in two), then by the reach again; overlapping windows merged."""
+    reach = _reach(rules)
+    con.execute("""CREATE OR REPLACE TEMP TABLE cv_padded AS
+        SELECT w.device_id, least(w.lo - $r, min(v.started_at)) - $r AS lo,
+               greatest(w.hi + $r, max(v.ended_at)) + $r AS hi
+        FROM cv_work w LEFT JOIN visits v
+          ON v.device_id = w.device_id AND v.ended_at >= w.lo - 2 * $r AND v.started_at <= w.hi + 2 * $r
+        GROUP BY w.device_id, w.lo, w.hi""", {"r": reach})
+    _islands(con, "cv_padded", "cv_fetch")
+
+
+def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None:
+    """Replace the stored visits overlapping the ranges of temp table cv_work(device_id, lo, hi).
+
+    Every visit found in a window is stored and every stored visit overlapping a window is replaced.
+    A found visit that reaches a window's edge might go on outside it: then that device's windows
+    become its whole series and everything is computed once more (rare: the windows already hold
+    every stored visit they touch)."""
+    _fetch_windows(con, rules)
+    reach = _reach(rules)
+    for attempt in range(2):
+        found = _with_holder(con, _visits_in_windows(con, rules, spots))
+        con.register("cv_new_visits", found)
+        try:
+            if attempt == 0:
+                cut = [r[0] for r in con.execute("""
+                    SELECT DISTINCT w.device_id FROM cv_new_visits v JOIN cv_fetch w ON w."window" = v."window"
+                    JOIN cv_span s ON s.device_id = w.device_id
+                    WHERE (v.started_at < w.flo + $reach AND w.flo > s.first_ts)
+                       OR (v.ended_at > w.fhi - $reach AND w.fhi < s.last_ts)""", {"reach": reach}).fetchall()]
+                if cut:
+                    con.execute("""INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span
+                                   WHERE device_id IN (SELECT unnest($d))""", {"d": cut})
+                    _fetch_windows(con, rules)
+                    continue
+            con.execute("""DELETE FROM visits USING cv_fetch w
+                           WHERE visits.device_id = w.device_id AND visits.started_at <= w.fhi
+                             AND visits.ended_at >= w.flo""")
+            con.execute("""INSERT INTO visits SELECT hotspot_id, device_id, holder, started_at, ended_at, minutes, fixes
+                           FROM cv_new_visits ORDER BY started_at""")
+            return
+        finally:
+            con.unregister("cv_new_visits")
+
+
+def _redo_days(con, rules: VisitRules) -> None:
+    """Replace duty days and presence cells of the local days touched by cv_work(device_id, lo, hi)."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_dayspan AS
+        SELECT device_id, {local_day_sql('lo')} AS first_day, {local_day_sql('hi')} AS last_day FROM cv_work""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_dayrange AS
+        SELECT device_id, {local_midnight_sql('first_day')} AS lo,
+               {local_midnight_sql('last_day + INTERVAL 1 DAY')} AS hi FROM cv_dayspan""")
+    _islands(con, "cv_dayrange", "cv_days")
+    lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_days")
+    if lo is None:
+        return
+    for table in ("duty_days", "presence_cells"):
+        con.execute(f"""DELETE FROM {table} USING cv_days w
+                        WHERE {table}.device_id = w.device_id
+                          AND {table}.day BETWEEN {local_day_sql('w.flo')} AND {local_day_sql('w.fhi')} - 1""")
+    # One row per tracker and minute: the mean position of its fixes in that minute.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_minutes AS
+        WITH m AS (
+            -- count(*): the loader never stores two fixes of one device at one instant (count DISTINCT
+            -- would cost five times as much on ten million fixes)
+            SELECT f.device_id, time_bucket(INTERVAL 1 MINUTE, f.ts) AS minute, min(f.ts) AS first_ts,
+                   max(f.ts) AS last_ts, count(*) AS fixes, avg(f.lat) AS lat, avg(f.lon) AS lon
+            FROM fixes f JOIN cv_days w ON f.device_id = w.device_id AND f.ts >= w.flo AND f.ts < w.fhi
+            WHERE f.ts >= $lo AND f.ts < $hi AND {_clean_fix_clause()}
+            GROUP BY ALL)
+        SELECT m.*, coalesce(d.warden_code, m.device_id) AS holder, {local_day_sql('m.minute')} AS day
+        FROM m LEFT JOIN devices d ON d.device_id = m.device_id
+         AND (d.valid_from IS NULL OR m.first_ts >= d.valid_from) AND (d.valid_to IS NULL OR m.first_ts < d.valid_to)""",
+                {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m})
+    step = footprint.haversine_sql("prev_lat", "prev_lon", "lat", "lon")
+    con.execute(f"""INSERT INTO duty_days
+        WITH s AS (SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon FROM cv_minutes
+                   WINDOW w AS (PARTITION BY device_id, holder, day ORDER BY minute))
+        SELECT device_id, holder, day, min(first_ts), max(last_ts), sum(fixes), count(*),
+               coalesce(sum({step}) FILTER (WHERE prev_lat IS NOT NULL AND {step} >= $min_step), 0) / 1000
+        FROM s GROUP BY device_id, holder, day ORDER BY day""", {"min_step": rules.min_step_m})
+    cell = float(rules.cell_m)
+    con.execute(f"""INSERT INTO presence_cells
+        SELECT device_id, holder, day,
+               CAST(floor((lon - {ORIGIN_LON}) * {METRES_PER_DEGREE_LON} / {cell}) AS INTEGER),
+               CAST(floor((lat - {ORIGIN_LAT}) * {METRES_PER_DEGREE_LAT} / {cell}) AS INTEGER), count(*)
+        FROM cv_minutes GROUP BY ALL ORDER BY day""")
+    con.execute("DROP TABLE cv_minutes")
+
+
+def _work_from_batches(con, batches: list[int]) -> None:
+    """cv_work += per device, the range of each new batch widened to the stored fix before and after it
+    (the loader may have changed their outlier flags). Looked for within a few days first, where the
+    fixes table's time order lets DuckDB skip most of it; only when none is there, in all of the device's fixes."""
+    if not batches:
+        return
+    con.execute("""CREATE OR REPLACE TEMP TABLE cv_batch_ranges AS
+                   SELECT device_id, batch_id, min(ts) AS lo, max(ts) AS hi FROM fixes
+                   WHERE batch_id IN (SELECT unnest($b)) GROUP BY ALL""", {"b": batches})
+    lo, hi = store.first_row(con, "SELECT min(lo), max(hi) FROM cv_batch_ranges")
+    if lo is None:
+        return
+    con.execute("""CREATE OR REPLACE TEMP TABLE cv_neighbours AS
+        SELECT r.device_id, r.batch_id, r.lo, r.hi,
+               max(f.ts) FILTER (WHERE f.ts < r.lo) AS before, min(f.ts) FILTER (WHERE f.ts > r.hi) AS after
+        FROM cv_batch_ranges r LEFT JOIN (
+            SELECT device_id, ts FROM fixes WHERE ts BETWEEN $lo - $near AND $hi + $near) f
+          ON f.device_id = r.device_id AND f.ts BETWEEN r.lo - $near AND r.hi + $near
+        GROUP BY ALL""", {"lo": lo, "hi": hi, "near": NEIGHBOUR_SEARCH})
+    # Not found nearby: search further, with a constant time bound so DuckDB skips the row groups that
+    # cannot hold it (after the newest batch there is usually nothing at all, and nothing is read).
+    for side, pick, compare, edge, widest in (("before", "max", "<", "lo", "max"), ("after", "min", ">", "hi", "min")):
+        bound = store.scalar(con, f"SELECT {widest}({edge}) FROM cv_neighbours WHERE {side} IS NULL")
+        if bound is None:
+            continue
+        con.execute(f"""UPDATE cv_neighbours SET {side} = x.found FROM (
+                            SELECT n.device_id, n.batch_id, {pick}(f.ts) AS found
+                            FROM cv_neighbours n JOIN fixes f ON f.device_id = n.device_id AND f.ts {compare} n.{edge}
+                            WHERE n.{side} IS NULL AND f.ts {compare} $bound GROUP BY ALL) x
+                        WHERE cv_neighbours.device_id = x.device_id AND cv_neighbours.batch_id = x.batch_id""",
+                    {"bound": bound})
+    # the neighbours as ranges of their own: a batch of this morning does not drag in last night's hours
+    con.execute("""INSERT INTO cv_work SELECT device_id, lo, hi FROM cv_neighbours
+                   UNION ALL SELECT device_id, before, before FROM cv_neighbours WHERE before IS NOT NULL
+                   UNION ALL SELECT device_id, after, after FROM cv_neighbours WHERE after IS NOT NULL""")
+
+
+def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -> RefreshResult:
+    """Bring visits, duty days and presence cells up to date on a read-write connection, in one transaction."""
+    status = pending(con, rules)
+    if status.get("missing_tables"):
+        raise UnusableInput("de databank heeft nog geen tabellen voor dekking; start de app of "
+                                  "voer een import uit om het schema bij te werken")
+    result = RefreshResult()
+    if not is_pending(status):
+        return result
+    spots = footprint.hotspots(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE cv_work (device_id VARCHAR, lo TIMESTAMPTZ, hi TIMESTAMPTZ)")
+        if status["full"]:
+            result.full = True
+            for table in TABLES:
+                con.execute(f"DELETE FROM {table}")
+            _device_spans(con)
+            con.execute("INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span")
+        else:
+            devices = status["devices"]
+            _device_spans(con)
+            if devices:
+                con.execute("""INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span
+                               WHERE device_id IN (SELECT unnest($d))""", {"d": devices})
+            _work_from_batches(con, status["batches"])
+            if status["hotspots"]:
+                # A redrawn hot spot: its visits over every fix; a removed one: its visits go.
+                con.execute("DELETE FROM visits WHERE hotspot_id IN (SELECT unnest($h))", {"h": status["hotspots"]})
+                redo = [s for s in spots if s.hotspot_id in set(status["hotspots"])]
+                if redo:
+                    con.execute("""CREATE OR REPLACE TEMP TABLE cv_fetch AS
+                                   SELECT CAST(row_number() OVER (ORDER BY device_id) AS BIGINT) AS "window",
+                                          device_id, first_ts AS flo, last_ts AS fhi FROM cv_span""")
+                    con.register("cv_redone", _with_holder(con, _visits_in_windows(con, rules, redo)))
+                    con.execute("""INSERT INTO visits SELECT hotspot_id, device_id, holder, started_at, ended_at,
+                                   minutes, fixes FROM cv_redone ORDER BY started_at""")
+                    con.unregister("cv_redone")
+                result.hotspots = status["hotspots"]
+        if store.scalar(con, "SELECT count(*) FROM cv_work"):
+            _redo_visits(con, rules, spots)
+            _redo_days(con, rules)
+        result.devices = sorted(r[0] for r in con.execute("SELECT DISTINCT device_id FROM cv_work").fetchall())
+        result.batches = status["batches"]
+        con.execute("""INSERT INTO coverage_batches
+                       SELECT batch_id, now() FROM import_batches
+                       WHERE kind = 'fixes' AND finished_at IS NOT NULL
+                         AND batch_id NOT IN (SELECT batch_id FROM coverage_batches)""")
+        con.execute("DELETE FROM coverage_state")
+        state = {"rules": rules.fingerprint(), **_hotspot_prints(con), **_device_prints(con)}
+        con.executemany("INSERT INTO coverage_state VALUES (?, ?)", [[k, v] for k, v in sorted(state.items())])
+        result.visits = store.scalar(con, "SELECT count(*) FROM visits")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for temp in ("cv_work", "cv_span", "cv_fetch", "cv_padded", "cv_dayspan", "cv_dayrange", "cv_days",
+                     "cv_batch_ranges", "cv_neighbours", "cv_minutes"):
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
+    return result
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -> RefreshResult:
+    """Forget everything derived and compute it again from all fixes (the reference for the incremental path)."""
+    con.execute("DELETE FROM coverage_state WHERE key = 'rules'")
+    return refresh(con, rules)
+
+
+def refresh_visits(db_path: str | os.PathLike, rules: VisitRules = DEFAULT_RULES) -> RefreshResult:
+    """Bring the coverage tables up to date, holding the write lock only while there is work.
+
+    A read-only look first (tens of milliseconds): when nothing waits, the store is never opened for
+    writing. A store without the coverage tables is migrated first (etl.store.open_for_writing).
+    """
+    with store.reading(db_path) as con:
+        status = pending(con, rules)
+    if not is_pending(status):
+        return RefreshResult()
+    con = store.open_for_writing(db_path) if status.get("missing_tables") else store.connect(db_path)
+    try:
+        return refresh(con, rules)
+    finally:
+        con.close()
+
+
+# --- refresh in the background (the app) ---------------------------------------------------------
+_background: dict[str, threading.Thread] = {}
+_background_lock = threading.Lock()
+
+
+def refresh_in_background(db_path: str | os.PathLike) -> bool:
+    """Start refresh_visits in a thread unless one already runs for this store. True when running."""
+    key = str(os.path.abspath(db_path))
+    with _background_lock:
+        running = _background.get(key)
+        if running is not None and running.is_alive():
+            return True
+
+        def run():
+            try:
+                refresh_visits(db_path)
+            except Exception as error:        # the page keeps showing the banner; the next view retries
+                print(f"let op: dekking bijwerken mislukt: {error}", flush=True)
+        thread = threading.Thread(target=run, name="coverage-refresh", daemon=True)
+        _background[key] = thread
+        thread.start()
+        return True
+
+
+def is_refreshing(db_path: str | os.PathLike) -> bool:
+    thread = _background.get(str(os.path.abspath(db_path)))
+    return thread is not None and thread.is_alive()
