@@ -23,6 +23,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.subtitle": ("Centrum voor integrale veiligheid", "Centre for integral safety"),
     "nav.home": ("Overzicht", "Overview"),
     "nav.quarantine": ("Quarantaine", "Quarantine"),
+    "nav.compstat": ("CompStat", "CompStat"),
     "nav.language": ("Taal", "Language"),
     "demo.badge": ("DEMOGEGEVENS", "DEMO DATA"),
     "demo.banner": ("Dit zijn verzonnen demogegevens voor Asse, geen echte meldingen of GPS-sporen.",
@@ -101,6 +102,120 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "No rows in quarantine: everything was loaded."),
     "quarantine.bad_batch": ("Import {batch} bestaat niet of heeft geen rijen in quarantaine.",
                              "Import {batch} does not exist or has no quarantined rows."),
+    # CompStat page
+    "compstat.title": ("CompStat", "CompStat"),
+    "compstat.lead": ("Wat ging er echt omhoog of omlaag, en waar? Deze periode tegenover de vorige en "
+                      "tegenover dezelfde periode vorig jaar.",
+                      "What really went up or down, and where? This period against the previous one and "
+                      "against the same period last year."),
+    "compstat.bad_period": ("Periode '{value}' is onbekend; {period} wordt getoond.",
+                            "Period '{value}' is unknown; showing {period}."),
+    "compstat.bad_filter": ("Filter '{value}' is onbekend en werd genegeerd.",
+                            "Filter '{value}' is unknown and was ignored."),
+    "compstat.filters": ("Filters", "Filters"),
+    "filter.kind": ("Soort periode", "Kind of period"),
+    "filter.period": ("Periode", "Period"),
+    "filter.area": ("Deelgemeente", "Sub-municipality"),
+    "filter.group": ("Categoriegroep", "Category group"),
+    "filter.channel": ("Kanaal", "Channel"),
+    "period.month": ("Maand", "Month"),
+    "period.week": ("Week", "Week"),
+    "period.ytd": ("Jaar tot nu", "Year to date"),
+    "filter.all_areas": ("Heel Asse", "All of Asse"),
+    "filter.all_groups": ("Alle groepen", "All groups"),
+    "filter.all_channels": ("Alle kanalen", "All channels"),
+    "group.afval": ("Afval", "Waste"),
+    "group.overlast": ("Overlast", "Nuisance"),
+    "group.openbare ruimte": ("Openbare ruimte", "Public space"),
+    "group.verkeer": ("Verkeer", "Traffic"),
+    "group.criminaliteit": ("Criminaliteit", "Crime"),
+    "group.overig": ("Overige", "Other"),
+    "compstat.kpi.reports": ("Meldingen", "Reports"),
+    "compstat.kpi.backlog": ("Open op einde periode", "Open at end of period"),
+    "compstat.kpi.backlog_note": ("nog niet afgesloten", "not closed yet"),
+    "compstat.kpi.median_close": ("Dagen tot afsluiting", "Days to close"),
+    "compstat.kpi.median_note": ("mediaan van de afgesloten meldingen", "median of the closed reports"),
+    "compstat.kpi.gas": ("GAS-vaststellingen", "GAS findings"),
+    "compstat.kpi.located": ("Met locatie", "With location"),
+    "compstat.kpi.located_note": ("op de kaart", "on the map"),
+    "compstat.table.title": ("Wat veranderde er?", "What changed?"),
+    "compstat.by.category": ("Per categorie", "By category"),
+    "compstat.by.area": ("Per deelgemeente", "By sub-municipality"),
+    "compstat.by.category,area": ("Categorie × deelgemeente", "Category × sub-municipality"),
+    "compstat.export": ("Exporteer CSV", "Export CSV"),
+    "compstat.export_title": ("Download de tabel als CSV (puntkomma, UTF-8) voor Excel",
+                              "Download the table as CSV (semicolon, UTF-8) for Excel"),
+    "compstat.caption": ("{period} tegenover {previous} en {last_year}.",
+                         "{period} against {previous} and {last_year}."),
+    "compstat.caption_ytd": ("{period} tegenover {last_year}.", "{period} against {last_year}."),
+    "compstat.method": ("Hoe de vlag beslist wordt: per rij een exacte binomiale toets van deze periode tegenover "
+                        "dezelfde periode vorig jaar (per dag gerekend), daarna gecorrigeerd voor het aantal rijen "
+                        "met Benjamini–Hochberg (5 % valse ontdekkingen). ▲ of ▼ staat er alleen als de verandering "
+                        "geen toeval lijkt. ‘Verwacht’ is wat we zonder echte verandering verwachten (95 %); "
+                        "met minder dan 5 meldingen vorig jaar geven we geen percentage.",
+                        "How the flag is decided: per row an exact binomial test of this period against the same "
+                        "period last year (per day), then corrected for the number of rows with Benjamini–Hochberg "
+                        "(5 % false discoveries). ▲ or ▼ only appears when the change does not look like chance. "
+                        "‘Expected’ is what we would expect without a real change (95 %); with fewer than 5 "
+                        "reports last year we give no percentage."),
+    "col.category": ("Categorie", "Category"),
+    "col.area": ("Deelgemeente", "Sub-municipality"),
+    "col.current": ("Deze periode", "This period"),
+    "col.previous": ("Vorige periode", "Previous period"),
+    "col.last_year": ("Zelfde periode vorig jaar", "Same period last year"),
+    "col.expected": ("Verwacht", "Expected"),
+    "col.expected_tip": ("Wat we zonder echte verandering verwachten (95 %), op basis van vorig jaar",
+                         "What we expect without a real change (95 %), based on last year"),
+    "col.ytd": ("Jaar tot nu", "Year to date"),
+    "col.ytd_last_year": ("Jaar tot nu vorig jaar", "Year to date last year"),
+    "col.pct_change": ("Verandering", "Change"),
+    "col.flag": ("Vlag", "Flag"),
+    "compstat.too_few": ("te weinig meldingen", "too few reports"),
+    "flag.up": ("▲ gestegen", "▲ up"),
+    "flag.down": ("▼ gedaald", "▼ down"),
+    "flag.none": ("— geen echte verandering", "— no real change"),
+    "flag.tip": ("p-waarde {p}; na correctie voor het aantal rijen {q}",
+                 "p-value {p}; after correction for the number of rows {q}"),
+    "area.none": ("zonder locatie", "no location"),
+    "compstat.map.title": ("Waar?", "Where?"),
+    "map.mode.markers": ("Meldingen", "Reports"),
+    "map.mode.count": ("Raster: aantal", "Grid: count"),
+    "map.mode.change": ("Raster: verschil met vorig jaar", "Grid: change from last year"),
+    "map.caption_points": ("{count} meldingen met locatie in deze periode.",
+                           "{count} reports with a location in this period."),
+    "map.caption_points_one": ("1 melding met locatie in deze periode.", "1 report with a location in this period."),
+    "map.caption_grid": ("{count} meldingen met locatie in cellen van {cell} m; vorig jaar {last_year}.",
+                         "{count} reports with a location in cells of {cell} m; last year {last_year}."),
+    "map.legend.count": ("Meldingen per cel", "Reports per cell"),
+    "map.legend.change": ("Verschil met vorig jaar per cel", "Change from last year per cell"),
+    "map.legend.areas": ("Deelgemeente", "Sub-municipality"),
+    "map.legend.hotspots": ("Gedefinieerde hotspot", "Defined hot spot"),
+    "map.legend.report": ("Melding (cijfer: groep meldingen)", "Report (number: group of reports)"),
+    "map.cell_tip": ("{current} meldingen · vorig jaar {last_year}", "{current} reports · last year {last_year}"),
+    "map.attribution": ("Grenzen: Statbel, statistische sectoren 2025", "Boundaries: Statbel, statistical sectors 2025"),
+    "map.aria": ("Kaart van Asse met de meldingen van de periode", "Map of Asse with the reports of the period"),
+    "reports.title": ("Meldingen op de kaart", "Reports on the map"),
+    "reports.hint": ("Klik op een cel of een melding op de kaart: de meldingen verschijnen hier.",
+                     "Click a cell or a report on the map: its reports appear here."),
+    "reports.cell": ("{count} meldingen in de aangeklikte cel", "{count} reports in the clicked cell"),
+    "reports.cell_one": ("1 melding in de aangeklikte cel", "1 report in the clicked cell"),
+    "reports.marker": ("De aangeklikte melding", "The clicked report"),
+    "col.channel": ("Kanaal", "Channel"),
+    "col.status": ("Status", "Status"),
+    "col.reports": ("Meldingen", "Reports"),
+    "col.share": ("Aandeel", "Share"),
+    "col.closed": ("Afgesloten", "Closed"),
+    "col.median_days": ("Mediaan (dagen)", "Median (days)"),
+    "col.p90_days": ("90 % binnen (dagen)", "90 % within (days)"),
+    "status.open": ("open", "open"),
+    "status.in_behandeling": ("in behandeling", "in progress"),
+    "status.afgesloten": ("afgesloten", "closed"),
+    "status.onbekend": ("onbekend", "unknown"),
+    "followup.title": ("Opvolging", "Follow-up"),
+    "followup.channels": ("Per kanaal", "By channel"),
+    "followup.statuses": ("Per status", "By status"),
+    "followup.close": ("Tijd tot afsluiting per categorie", "Time to close per category"),
+    "followup.mailbox": ("{channel} {mailbox}", "{channel} {mailbox}"),
     # AG Grid's own words (filter menus, paging)
     "grid.noRowsToShow": ("Geen rijen", "No rows"),
     "grid.contains": ("Bevat", "Contains"),
@@ -718,6 +833,18 @@ def fmt_month(value, lang: str = DEFAULT_LANG) -> str:
         return EMPTY
     stamp = pd.Timestamp(value)
     return f"{MONTHS_SHORT[lang_of(lang)][stamp.month - 1]} {stamp.year}"
+
+
+def fmt_p(value) -> str:
+    """A p-value the way a reader can take it in: '0,024', '0,0031', '< 0,0001'."""
+    if _missing(value):
+        return EMPTY
+    value = float(value)
+    if value < 0.0001:
+        return "< 0,0001"
+    if value >= 0.01:
+        return fmt_float(value, 2 if value >= 0.1 else 3)
+    return fmt_float(value, 4)
 
 
 def kind_label(kind: str, lang: str = DEFAULT_LANG) -> str:

@@ -17,8 +17,8 @@ from dashboards.i18n import DEFAULT_LANG, lang_of, t
 from etl import UnusableInput
 from etl.store import StoreBusy
 
-# (path, i18n key) in menu order; later pages add CompStat, Hotspots, Dekking, Trends here.
-MENU = [("/", "nav.home"), ("/trends", "nav.trends"),
+# (path, i18n key) in menu order; later pages add theirs here.
+MENU = [("/", "nav.home"), ("/compstat", "nav.compstat"), ("/trends", "nav.trends"),
         ("/projecten", "nav.projects"), ("/quarantaine", "nav.quarantine")]
 # Emerging hot spots right after CompStat: the meeting reads them together.
 MENU.insert(next((i + 1 for i, (path, _) in enumerate(MENU) if path == "/compstat"), 1), ("/hotspots", "nav.hotspots"))

@@ -1,0 +1,36 @@
+"""What the filters of a page can choose from: sub-municipalities, category groups, categories,
+channels, and the span of the reports. Read-only look-ups of the store's reference tables.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def submunicipalities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`code`, `name` of the sub-municipalities (deelgemeenten), by name."""
+    return con.execute("SELECT code, name FROM areas WHERE level = 'submunicipality' ORDER BY name").df()
+
+
+def category_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The category groups ('afval', 'overlast', ...) in alphabetical order."""
+    return [row[0] for row in con.execute(
+        "SELECT DISTINCT category_group FROM categories ORDER BY category_group").fetchall()]
+
+
+def categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`code`, `label_nl`, `label_en`, `category_group` of every category."""
+    return con.execute("SELECT code, label_nl, label_en, category_group FROM categories ORDER BY label_nl").df()
+
+
+def channels(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """`code`, `label_nl`, `label_en` of every channel, by Dutch label."""
+    return con.execute("SELECT code, label_nl, label_en FROM channels ORDER BY label_nl").df()
+
+
+def reporting_span(con: duckdb.DuckDBPyConnection) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """First and last `reported_at` in the store (UTC), or (None, None) without reports."""
+    first, last = con.execute("SELECT min(reported_at), max(reported_at) FROM reports").fetchone()
+    as_utc = (lambda v: None if v is None else pd.Timestamp(v).tz_convert("UTC")
+              if pd.Timestamp(v).tzinfo else pd.Timestamp(v).tz_localize("UTC"))
+    return as_utc(first), as_utc(last)
