@@ -70,6 +70,7 @@ def test_import_kinds_have_labels():
     assert i18n.kind_label("reports", "en") == "reports"
     assert i18n.kind_label("iets-nieuws", "nl") == "iets-nieuws"
 
+
 @pytest.mark.parametrize("value, text", [(0.5, "0,50"), (0.024, "0,024"), (0.0031, "0,0031"), (0.00002, "< 0,0001"),
                                          (1.0, "1,00"), (None, "–")])
 def test_fmt_p_keeps_small_p_values_readable(value, text):
