@@ -684,7 +684,7 @@ TEXTS.update({
     "live.col.age_stale": ("verouderd · {age}", "stale · {age}"),
     "live.label.group": ("{holders}", "{holders}"),
     "live.label.more_stale": ("(+ {count} verouderd)", "(+ {count} stale)"),
-    "live.label.several": ("{count} trackers", "{count} trackers"),
+    "live.label.several": ("{count} trackers · verouderd", "{count} trackers · stale"),
     "live.col.status": ("Status", "Status"),
     "live.current": ("actueel", "current"),
     "live.stale": ("verouderd", "stale"),

@@ -289,15 +289,25 @@ def _reach(rules: VisitRules) -> timedelta:
 def _fetch_windows(con, rules: VisitRules) -> None:
     """cv_fetch: the time windows per device whose visits are recomputed for the ranges in cv_work.
 
-    Each range widened by the reach of a change, then by every stored visit of the device it touches
-    (so a known visit is never cut in two), then by the reach again; overlapping windows merged."""
+    Each range widened by the reach of a change, then, until nothing changes, by every stored visit it
+    overlaps plus the reach again, so no stored visit lies within reach of a window's edge (a known
+    visit is never cut in two); overlapping windows merged."""
     reach = _reach(rules)
-    con.execute("""CREATE OR REPLACE TEMP TABLE cv_padded AS
-        SELECT w.device_id, least(w.lo - $r, min(v.started_at)) - $r AS lo,
-               greatest(w.hi + $r, max(v.ended_at)) + $r AS hi
-        FROM cv_work w LEFT JOIN visits v
-          ON v.device_id = w.device_id AND v.ended_at >= w.lo - 2 * $r AND v.started_at <= w.hi + 2 * $r
-        GROUP BY w.device_id, w.lo, w.hi""", {"r": reach})
+    con.execute("CREATE OR REPLACE TEMP TABLE cv_padded AS SELECT device_id, lo - $r AS lo, hi + $r AS hi FROM cv_work",
+                {"r": reach})
+    for _ in range(8):
+        con.execute("""CREATE OR REPLACE TEMP TABLE cv_padded_next AS
+            SELECT w.device_id, least(w.lo, min(v.started_at) - $r) AS lo, greatest(w.hi, max(v.ended_at) + $r) AS hi
+            FROM cv_padded w LEFT JOIN visits v
+              ON v.device_id = w.device_id AND v.ended_at >= w.lo AND v.started_at <= w.hi
+            GROUP BY w.device_id, w.lo, w.hi""", {"r": reach})
+        grown = store.scalar(con, """SELECT count(*) FROM cv_padded_next n
+                                     WHERE NOT EXISTS (SELECT 1 FROM cv_padded w WHERE w.device_id = n.device_id
+                                                       AND w.lo = n.lo AND w.hi = n.hi)""")
+        con.execute("DROP TABLE cv_padded")
+        con.execute("ALTER TABLE cv_padded_next RENAME TO cv_padded")
+        if not grown:
+            break
     _islands(con, "cv_padded", "cv_fetch")
 
 
@@ -315,11 +325,21 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
         con.register("cv_new_visits", found)
         try:
             if attempt == 0:
+                # An edge matters only where the device has fixes just outside it (a day's first fix at a
+                # hot spot, after a night without fixes, is the true start of that visit).
+                lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
                 cut = [r[0] for r in con.execute("""
+                    WITH outside AS (
+                        SELECT w."window", bool_or(f.ts < w.flo) AS before, bool_or(f.ts > w.fhi) AS after
+                        FROM cv_fetch w JOIN fixes f ON f.device_id = w.device_id
+                         AND (f.ts BETWEEN w.flo - $reach AND w.flo OR f.ts BETWEEN w.fhi AND w.fhi + $reach)
+                        WHERE f.ts BETWEEN $lo - $reach AND $hi + $reach AND f.ts <> w.flo AND f.ts <> w.fhi
+                        GROUP BY w."window")
                     SELECT DISTINCT w.device_id FROM cv_new_visits v JOIN cv_fetch w ON w."window" = v."window"
-                    JOIN cv_span s ON s.device_id = w.device_id
-                    WHERE (v.started_at < w.flo + $reach AND w.flo > s.first_ts)
-                       OR (v.ended_at > w.fhi - $reach AND w.fhi < s.last_ts)""", {"reach": reach}).fetchall()]
+                    JOIN outside o ON o."window" = w."window"
+                    WHERE (v.started_at < w.flo + $reach AND o.before)
+                       OR (v.ended_at > w.fhi - $reach AND o.after)""",
+                                              {"reach": reach, "lo": lo, "hi": hi}).fetchall()]
                 if cut:
                     con.execute("""INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span
                                    WHERE device_id IN (SELECT unnest($d))""", {"d": cut})
@@ -475,7 +495,7 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
         raise
     finally:
         for temp in ("cv_work", "cv_span", "cv_fetch", "cv_padded", "cv_dayspan", "cv_dayrange", "cv_days",
-                     "cv_batch_ranges", "cv_neighbours", "cv_minutes"):
+                     "cv_batch_ranges", "cv_neighbours", "cv_minutes", "cv_padded_next"):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
     return result
 

@@ -25,7 +25,7 @@ NEVER = "#67001f"
 MINUTE_COLOURS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 DEMAND_COLOURS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 NICE = [1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 600, 900, 1200, 1800, 2400, 3600, 6000]
-WARDEN_COLOURS = ["#1f5f8b", "#b45309", "#6a3d9a", "#33a02c", "#e31a1c", "#ff7f00", "#1b9e77", "#7570b3"]
+WARDEN_COLOURS = ["#1f5f8b", "#6a3d9a", "#1b9e77", "#e31a1c", "#33a02c", "#ff7f00", "#7570b3", "#a6761d"]
 
 
 def _fn(name: str) -> dict:
@@ -34,7 +34,7 @@ def _fn(name: str) -> dict:
 
 def warden_colours(holders) -> dict[str, str]:
     """A fixed colour per holder, in sorted order, the same on the map and in the timeline."""
-    return {h: WARDEN_COLOURS[i % len(WARDEN_COLOURS)] for i, h in enumerate(sorted(holders))}
+    return {h: WARDEN_COLOURS[i % len(WARDEN_COLOURS)] for i, h in enumerate(sorted(set(holders)))}
 
 
 def classes(values, colours: list[str]) -> list[float]:

@@ -195,8 +195,7 @@ def _positions(_tick, place, at, lang):
                 p["label"] = t("live.label.group", lang, holders=", ".join(current)) + (
                     " " + t("live.label.more_stale", lang, count=len(stale)) if stale else "")
             else:
-                shown = ", ".join(stale[:2]) + (" …" if len(stale) > 2 else "")
-                p["label"] = t("live.label.stale", lang, holder=shown, age=t("live.label.several", lang, count=len(stale)))
+                p["label"] = t("live.label.several", lang, count=len(stale))
             p["stale"] = not current
         else:
             p["label"] = (t("live.label.stale", lang, holder=names[i], age=p["age"]) if p["stale"]
