@@ -13,9 +13,9 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (the pages' layout components)
 
-from dashboards import connection
+from dashboards import auth, connection
 from dashboards.components import frame
-from etl import store
+from etl import store, users
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "CIV Asse · CompStat"
@@ -54,7 +54,9 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
         index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.server.config[connection.CONFIG_KEY] = str(store.db_path(db_path))
+    db = store.db_path(db_path)
+    app.server.config[connection.CONFIG_KEY] = str(db)
+    auth.install(app, db)
     app.layout = frame.layout()
     frame.register(app)
     # Dash hands the module-level @callback's of the pages to the first app that serves a request.
@@ -80,6 +82,11 @@ def prepare_store(db: Path) -> None:
             load_demo(db)
     con = store.open_for_writing(db)  # runs etl.store.migrate
     con.close()
+    password = users.ensure_admin(db)
+    if password:
+        print("\n" + "=" * 64 + f"\n  eerste start: account 'beheerder' aangemaakt, wachtwoord: {password}\n"
+              "  (wordt maar één keer getoond; maak daarna eigen accounts: python -m etl users add …)\n"
+              + "=" * 64 + "\n", file=sys.stderr, flush=True)
     # Warden coverage: visits of the fixes loaded since the last start, before the first page view.
     from analytics.coverage import refresh_visits
     refresh_visits(db)

@@ -75,7 +75,7 @@ def _secret_key(db: Path) -> bytes:
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
-    scripts = " ".join(f"'{h}'" for h in script_hashes)
+    scripts = " ".join(script_hashes)  # Dash gives them quoted: "'sha256-…'"
     # plotly.js compiles some functions at run time, hence 'unsafe-eval'; inline styles come from
     # React components (AG Grid, Leaflet) and cannot carry nonces
     return ("default-src 'self'; "
@@ -111,7 +111,7 @@ def install(app, db: Path) -> None:
     manager.init_app(server)
     throttle = LoginThrottle()
     role_cache: dict[str, tuple[float, str | None]] = {}
-    csp = content_security_policy(app.csp_hashes())
+    csp: list[str] = []  # computed on the first response: Dash adds inline scripts while it sets up
 
     @manager.user_loader
     def load_user(name: str):
@@ -142,7 +142,9 @@ def install(app, db: Path) -> None:
 
     @server.after_request
     def security_headers(response):
-        response.headers["Content-Security-Policy"] = csp
+        if not csp:
+            csp.append(content_security_policy(app.csp_hashes()))
+        response.headers["Content-Security-Policy"] = csp[0]
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"

@@ -36,12 +36,30 @@ class ConsoleLog:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
 
+def _log_in_on_first_visit(context, page):
+    """Before the first visit to an app served by served_app.serving, hand the browser the test
+    user's session cookie (obtained through the real login form), as if it had logged in."""
+    from .served_app import session_for
+
+    plain_goto = page.goto
+
+    def goto(url, **kwargs):
+        cookie = session_for(url)
+        if cookie and not any(c["name"] == "civ_session" for c in context.cookies(url)):
+            context.add_cookies([{"name": "civ_session", "value": cookie, "url": url.split("/", 3)[0] + "//"
+                                  + url.split("/", 3)[2]}])
+        return plain_goto(url, **kwargs)
+
+    page.goto = goto
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="nl-BE",
                                   timezone_id="Europe/Brussels")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    _log_in_on_first_visit(context, page)
     page.console = ConsoleLog(page)
     yield page
     context.close()

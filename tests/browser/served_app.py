@@ -61,7 +61,8 @@ def fill_store(path: Path, *, is_demo: bool = True) -> None:
             SELECT 'TRK-1', TIMESTAMPTZ '2026-10-01 07:00:00+00' + i * INTERVAL 20 SECOND, 50.91, 4.20, 2, i % 1000 = 0
             FROM range(12345) t(i)""")
         for n, kind in enumerate(["station", "plein", "park"]):
-            con.execute("""INSERT INTO hotspots VALUES (?, ?, ?, '{}', 50.9, 4.2, 50, 50.8, 4.1, 51.0, 4.3, 2)""",
+            con.execute("""INSERT INTO hotspots VALUES (?, ?, ?, '{"type": "Point", "coordinates": [4.2, 50.9]}',
+                                                       50.9, 4.2, 50, 50.8995, 4.1993, 50.9005, 4.2007, 2)""",
                         [f"h{n}", f"Hotspot {n}", kind])
         row = 0
         for batch_id, reasons in REASONS.items():
@@ -73,15 +74,61 @@ def fill_store(path: Path, *, is_demo: bool = True) -> None:
         con.close()
 
 
+TEST_USERS = {"coordinator": ("test-coordinator", "coordinator-wachtwoord"),
+              "kerngroep": ("test-kerngroep", "kerngroep-wachtwoord"),
+              "beheerder": ("test-beheerder", "beheerder-wachtwoord")}
+_sessions: dict[str, str] = {}   # base URL -> session cookie of the user the browser tests act as
+
+
+def ensure_test_users(db: Path) -> None:
+    from etl import users
+    existing = {u["name"] for u in users.list_users(db)}
+    for role, (name, password) in TEST_USERS.items():
+        if name not in existing:
+            users.add_user(db, name, role, password)
+
+
+def login_cookie(app, role: str = "coordinator") -> str:
+    """Log in through the real /login form (test client) and return the session cookie value."""
+    db = Path(app.server.config["CIV_DB"])
+    ensure_test_users(db)
+    name, password = TEST_USERS[role]
+    client = app.server.test_client()
+    client.get("/login")
+    with client.session_transaction() as session:
+        csrf = session["csrf"]
+    response = client.post("/login", data={"name": name, "password": password, "csrf": csrf})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client.get_cookie("civ_session").value
+
+
+def logged_in_client(app, role: str = "coordinator"):
+    """A Flask test client with the session of a test user of `role`."""
+    client = app.server.test_client()
+    client.set_cookie("civ_session", login_cookie(app, role), domain="localhost")
+    return client
+
+
+def session_for(url: str) -> str | None:
+    return next((cookie for base, cookie in _sessions.items() if url.startswith(base)), None)
+
+
 @contextmanager
-def serving(app):
-    """The app's Flask server on a free port in a background thread (threaded, like production)."""
+def serving(app, role: str | None = "coordinator"):
+    """The app's Flask server on a free port in a background thread (threaded, like production).
+
+    Browser pages opened on it act as a logged-in test user of `role` (None: not logged in).
+    """
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    if role:
+        _sessions[base] = login_cookie(app, role)
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
+        _sessions.pop(base, None)
         server.shutdown()
         thread.join(timeout=5)
 

@@ -6,14 +6,14 @@ import json
 import pytest
 
 from app import create_app
-from .served_app import fill_store, page_callback_body
+from .served_app import fill_store, logged_in_client, page_callback_body
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     db = tmp_path_factory.mktemp("store") / "civ.duckdb"
     fill_store(db, is_demo=True)
-    return create_app(db).server.test_client()
+    return logged_in_client(create_app(db))
 
 
 @pytest.mark.parametrize("path", ["/", "/quarantaine", "/quarantaine?batch=1&lang=en"])

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from app import create_app
 from etl.store import open_for_writing
-from .served_app import fill_store, page_callback_body, serving
+from .served_app import fill_store, page_callback_body, serving, session_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +44,8 @@ def _keep_reading(base_url: str, stop: threading.Event, answers: list) -> None:
     body = json.dumps(page_callback_body("/")).encode()
     while not stop.is_set():
         request = urllib.request.Request(base_url + "/_dash-update-component", data=body,
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json",
+                                                  "Cookie": f"civ_session={session_for(base_url)}"})
         with urllib.request.urlopen(request, timeout=30) as response:
             answers.append(response.status)
 
