@@ -67,15 +67,18 @@ def recent_batches(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pd.DataFr
 
 
 def quarantine_list(con: duckdb.DuckDBPyConnection, batch_id: int | None = None,
-                    limit: int = 500) -> pd.DataFrame:
+                    limit: int = 500, include_raw_text: bool = False) -> pd.DataFrame:
     """Refused rows with their reason, newest batch first, in file order within a batch.
 
     Columns: `batch_id`, `file_name`, `kind`, `row_number` (1 = first data row of the file),
-    `reason` (Dutch, for the coordinator), `raw_text` (the row as read, personal fields hashed).
+    `reason` (Dutch, for the coordinator), `raw_text` (the row as read, personal fields hashed;
+    it may hold a citizen's free text, so it is only filled when `include_raw_text`, for roles that
+    may see reporter data).
     """
     batch_id = _batch_id(batch_id)
-    return con.execute("""
-        SELECT q.batch_id, b.file_name, b.kind, q.row_number, q.reason, q.raw_text
+    raw = "q.raw_text" if include_raw_text else "NULL::VARCHAR AS raw_text"
+    return con.execute(f"""
+        SELECT q.batch_id, b.file_name, b.kind, q.row_number, q.reason, {raw}
         FROM quarantine q
         LEFT JOIN import_batches b USING (batch_id)
         WHERE ? IS NULL OR q.batch_id = ?

@@ -1,13 +1,76 @@
-"""Who may see what: the one place the pages ask before showing an individual warden's whereabouts.
+"""Who may see what: the one place the server decides, for page layouts and for callbacks alike.
 
-Individual tracks, live positions and overview lists of passages are personal data of the wardens
-(domain.md: only pseudonymous codes, and individual tracks for the coordinator only). Roles arrive
-with a later issue; until then this answers True, and the security work changes only this module.
-Aggregates per hot spot (the coverage page) are not individual tracks and need no check.
+Individual tracks, live positions and overview lists of passages are personal data of the wardens;
+free text and raw rows of reports may name citizens. Only `coordinator` and `beheerder` see them.
+`kerngroep` and `politie` see aggregates: CompStat, hot spots, trends, coverage per hot spot.
+
+Hiding a menu item protects nothing, so the callback endpoint is guarded too: a request whose
+outputs belong to a restricted page (by the page's id prefix) is refused with 403 before Dash runs
+it (dashboards/auth.py calls `refused_outputs`). Page layouts ask `allowed()` themselves, and data
+functions take what they may return as an argument (e.g. quarantine rows without raw text).
 """
 from __future__ import annotations
+
+import flask
+import flask_login
+
+from etl import users
+
+CAPABILITIES = {
+    "individual_tracks": {"coordinator", "beheerder"},
+    "reporter_data": {"coordinator", "beheerder"},
+    "admin": {"beheerder"},
+}
+# Component id prefixes of the pages that show restricted data (ids are prefixed with the page name).
+RESTRICTED_PREFIXES = {
+    "day-": "individual_tracks",
+    "live-": "individual_tracks",
+    "overview-": "individual_tracks",
+    "audit-": "admin",
+}
+
+
+def current_role() -> str | None:
+    user = flask_login.current_user
+    return getattr(user, "role", None) if user and user.is_authenticated else None
+
+
+def allowed(capability: str) -> bool:
+    return current_role() in CAPABILITIES[capability]
 
 
 def can_see_individual_tracks() -> bool:
     """Whether the current request may see individual tracks, positions and passages of wardens."""
-    return True
+    return allowed("individual_tracks")
+
+
+def _component_ids(outputs) -> list[str]:
+    items = outputs if isinstance(outputs, list) else [outputs]
+    ids = []
+    for item in items:
+        if isinstance(item, list):
+            ids += _component_ids(item)
+        elif isinstance(item, dict):
+            component = item.get("id")
+            ids.append(component if isinstance(component, str) else str(component.get("type", "")))
+    return ids
+
+
+def refused_outputs(request_body: dict | None) -> list[str]:
+    """The output ids of a callback request that the current user may not receive."""
+    if not isinstance(request_body, dict):
+        return []
+    refused = []
+    for component in _component_ids(request_body.get("outputs", [])):
+        for prefix, capability in RESTRICTED_PREFIXES.items():
+            if component.startswith(prefix) and not allowed(capability):
+                refused.append(component)
+    return refused
+
+
+def audit(event: str, detail: str | None = None) -> None:
+    """Write who saw what to the audit log (views of individual tracks, overview lists, exports)."""
+    user = flask_login.current_user
+    name = user.name if user and user.is_authenticated else None
+    db = flask.current_app.config["CIV_DB"]
+    users.audit(db, name, event, detail, flask.request.remote_addr)

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import flask
 import flask_login
 
+from dashboards import access
 from etl import users
 
 IDLE_MINUTES = 30
@@ -138,6 +139,12 @@ def install(app, db: Path) -> None:
                 return flask.Response('{"fout": "niet aangemeld"}', status=401, mimetype="application/json")
             return flask.redirect("/login?next=" + flask.request.full_path.rstrip("?"))
         session["seen"] = now
+        if path == "/_dash-update-component":
+            refused = access.refused_outputs(flask.request.get_json(silent=True))
+            if refused:
+                users.audit(db, flask_login.current_user.name, "refused",
+                            f"callback {', '.join(refused)[:200]}", flask.request.remote_addr)
+                return flask.Response('{"fout": "geen toegang"}', status=403, mimetype="application/json")
         return None
 
     @server.after_request

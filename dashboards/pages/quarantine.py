@@ -10,7 +10,7 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 
 from analytics import inventory
-from dashboards import connection
+from dashboards import access, connection
 from dashboards.components import frame
 from dashboards.i18n import fmt_int, grid_locale, kind_label, lang_of, t
 from etl import UnusableInput
@@ -36,7 +36,8 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
         with connection.reader() as con:
             summary = inventory.store_summary(con)
             batches = inventory.quarantine_batches(con)
-            rows = inventory.quarantine_list(con, batch_id=batch_id, limit=LIMIT)
+            rows = inventory.quarantine_list(con, batch_id=batch_id, limit=LIMIT,
+                                             include_raw_text=access.allowed("reporter_data"))
             total = inventory.quarantine_count(con, batch_id=batch_id)
     except UnusableInput as error:
         return _page(lang, [frame.store_problem(error, lang)])
