@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dash
+import flask
 import dash_bootstrap_components as dbc  # noqa: F401  (the pages' layout components)
 
 from dashboards import auth, connection
@@ -40,6 +41,13 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def _callback_failed(error: Exception) -> None:
+    """A callback that fails on hostile or unexpected input answers "no update", never a 500 with a
+    traceback; the error goes to the server log for the administrator."""
+    flask.current_app.logger.warning("callback mislukt: %r", error, exc_info=error)
+    return None
+
+
 def create_app(db_path: str | Path | None = None) -> dash.Dash:
     """The Dash app on the store at `db_path` (default: etl.store.db_path()). Does not touch the store."""
     app = dash.Dash(
@@ -53,6 +61,7 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
         update_title=None,
         index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        on_error=_callback_failed,
     )
     db = store.db_path(db_path)
     app.server.config[connection.CONFIG_KEY] = str(db)

@@ -168,7 +168,8 @@ def install(app, db: Path) -> None:
             form = flask.request.form
             name = form.get("name", "")[:64]
             address = flask.request.remote_addr or "?"
-            if not hmac.compare_digest(form.get("csrf", ""), flask.session.get("csrf", "")):
+            expected = flask.session.get("csrf") or secrets.token_urlsafe(24)  # no token given out: no match
+            if not hmac.compare_digest(form.get("csrf", ""), expected):
                 message = TEXT[lang]["expired"]
             elif throttle.blocked(address, name):
                 users.audit(db, None, "login_blocked", f"te veel pogingen voor '{name}'", address)
