@@ -42,26 +42,27 @@ def columns(by: str, period: Period, lang: str) -> list[dict]:
     labels = []   # pinned, so with fixed widths (AG Grid does not flex pinned columns)
     if "category" in by:
         labels.append({"field": "category", "headerName": t("col.category", lang), "pinned": "left",
-                       "width": 180 if "area" in by else 230, **wrap})
+                       "width": 180 if "area" in by else 184, **wrap})
     if "area" in by:
         labels.append({"field": "area", "headerName": t("col.area", lang), "pinned": "left",
-                       "width": 136 if "category" in by else 200, **wrap})
+                       "width": 150 if "category" in by else 184, **wrap})
     previous = period.previous()
-    # Minimum widths that fit the texts at the projector's font size; what is left goes by `flex`.
+    # Minimum widths that fit the texts at the projector's font size and, per category, a 1280 px
+    # projector; what is left goes by `flex`.
     return labels + [
         {"field": "current", "headerName": t("col.current", lang), "headerTooltip": period.label(lang),
-         "minWidth": 90, "flex": 1, "cellClass": "count-current", **NUMBER},
-        {"field": "previous", "headerName": t("col.previous", lang), "minWidth": 90, "flex": 1, **NUMBER,
+         "minWidth": 88, "flex": 1, "cellClass": "count-current", **NUMBER},
+        {"field": "previous", "headerName": t("col.previous", lang), "minWidth": 88, "flex": 1, **NUMBER,
          **({"headerTooltip": previous.label(lang)} if previous else {"hide": True})},
-        {"field": "last_year", "headerName": t("col.last_year", lang), "minWidth": 100, "flex": 1.1,
+        {"field": "last_year", "headerName": t("col.last_year", lang), "minWidth": 94, "flex": 1.1,
          "headerTooltip": period.same_period_last_year().label(lang), **NUMBER},
         {"field": "expected", "headerName": t("col.expected", lang), "headerTooltip": t("col.expected_tip", lang),
-         "minWidth": 118, "flex": 1.2, "type": "rightAligned", "sortable": False, "cellClass": "expected-cell"},
-        {"field": "ytd", "headerName": t("col.ytd", lang), "minWidth": 90, "flex": 0.9, **NUMBER},
-        {"field": "ytd_last_year", "headerName": t("col.ytd_last_year", lang), "minWidth": 96, "flex": 1, **NUMBER},
-        {"field": "pct", "headerName": t("col.pct_change", lang), "minWidth": 200, "flex": 1.5, "type": "rightAligned",
+         "minWidth": 130, "flex": 1.2, "type": "rightAligned", "sortable": False, "cellClass": "expected-cell"},
+        {"field": "ytd", "headerName": t("col.ytd", lang), "minWidth": 80, "flex": 0.9, **NUMBER},
+        {"field": "ytd_last_year", "headerName": t("col.ytd_last_year", lang), "minWidth": 90, "flex": 1, **NUMBER},
+        {"field": "pct", "headerName": t("col.pct_change", lang), "minWidth": 194, "flex": 1.2, "type": "rightAligned",
          "wrapText": True, "autoHeight": True,
          "valueFormatter": {"function": pct_format}, "cellClassRules": {"too-few": "params.data.too_few"}},
-        {"field": "flag_text", "headerName": t("col.flag", lang), "tooltipField": "flag_tip", "minWidth": 250,
-         "flex": 2, "cellClassRules": FLAG_CLASSES},
+        {"field": "flag_text", "headerName": t("col.flag", lang), "tooltipField": "flag_tip", "minWidth": 232,
+         "flex": 4, "wrapText": True, "autoHeight": True, "cellClassRules": FLAG_CLASSES},
     ]
