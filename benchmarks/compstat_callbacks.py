@@ -5,7 +5,8 @@
 1. The store: a canonical CSV (`;`, dd/mm/yyyy uu:mm, Brussels time) written with numpy and loaded
    through etl.reports.load_reports_file, the path a real import takes, so the load is measured too.
    An existing store with at least 1.000.000 reports is reused unless --rebuild.
-2. The callbacks, through Flask's test client posting to /_dash-update-component exactly as the
+2. The callbacks, through Flask's test client (logged in as a `kerngroep` user, so login, role
+   check and security headers are part of every call) posting to /_dash-update-component exactly as the
    browser does (so JSON in and out is measured, not only the analytics): the table, the map (marker
    columns, which the browser turns into the clustered layer, and grid), and a filter change (every callback one change fires, one after the other, as
    one 2-core server would run them). Each over `--calls` calls with a different month or filter per
@@ -122,11 +123,31 @@ def build_store(db: Path, rebuild: bool) -> dict:
 
 
 # --- the callbacks ------------------------------------------------------------------------------
+BENCH_USER = ("bench-kerngroep", "kerngroep", "benchmark-wachtwoord")   # the core group sees CompStat
+
+
+def logged_in_client(app, db: Path):
+    """A test client with the session of a `kerngroep` user, logged in through the real /login form."""
+    from etl import users
+
+    name, role, password = BENCH_USER
+    if name not in {u["name"] for u in users.list_users(db)}:
+        users.add_user(db, name, role, password)
+    client = app.server.test_client()
+    client.get("/login")
+    with client.session_transaction() as session:
+        csrf = session["csrf"]
+    response = client.post("/login", data={"name": name, "password": password, "csrf": csrf})
+    if response.status_code != 302:
+        raise RuntimeError(f"login failed: HTTP {response.status_code}")
+    return client
+
+
 class Callbacks:
     """Posts callback requests the way Dash's renderer does, built from the app's own callback map."""
 
-    def __init__(self, app):
-        self.client = app.server.test_client()
+    def __init__(self, app, db: Path):
+        self.client = logged_in_client(app, db)
         self.map = app.callback_map
 
     def request(self, output: str, values: dict, changed: str) -> tuple[float, int, float]:
@@ -161,7 +182,7 @@ def measure(calls: int, db: Path) -> dict:
     from app import create_app
 
     app = create_app(db)
-    callbacks = Callbacks(app)
+    callbacks = Callbacks(app, db)
     last = Period.last_complete_month()
     months = [last.code]
     while len(months) < 12:
