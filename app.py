@@ -62,6 +62,9 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
         index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         on_error=_callback_failed,
+        # Pages show different components by role and state (no access, empty store): a callback's
+        # ids are not in every layout, which is expected in a multi-page app, not an error.
+        suppress_callback_exceptions=True,
     )
     db = store.db_path(db_path)
     app.server.config[connection.CONFIG_KEY] = str(db)
