@@ -32,7 +32,7 @@ system-deps:
 	fi
 
 test: $(VENV)/.dev-installed system-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache
