@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.errors
 import shapely.geometry
 
 EARTH_RADIUS_M = 6371008.8          # the radius etl.hotspots measures with
@@ -45,11 +46,14 @@ def hotspots(con: duckdb.DuckDBPyConnection) -> list[HotSpot]:
                           FROM hotspots ORDER BY name, hotspot_id""").fetchall()
     result = []
     for hotspot_id, name, kind, geojson, lat, lon, radius_m, *box in rows:
-        geometry = json.loads(geojson)
         polygon = None
-        if geometry.get("type") != "Point":
-            polygon = shapely.geometry.shape(geometry)
-            shapely.prepare(polygon)
+        try:
+            geometry = json.loads(geojson)
+            if geometry.get("type") in ("Polygon", "MultiPolygon"):
+                polygon = shapely.geometry.shape(geometry)
+                shapely.prepare(polygon)
+        except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException):
+            polygon = None      # not loaded through etl.hotspots: the stored centre and radius stand in
         result.append(HotSpot(hotspot_id, name, kind, float(lat), float(lon), float(radius_m), polygon,
                               tuple(float(v) for v in box)))
     return result

@@ -58,6 +58,15 @@ def _circle(lat: float, lon: float, radius_m: float, segments: int) -> list[list
     return ring + [ring[0]]
 
 
+def _geometry(text: str) -> dict:
+    """The stored GeoJSON geometry; anything unreadable (a row not loaded through etl.hotspots) is {}."""
+    try:
+        geometry = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    return geometry if isinstance(geometry, dict) else {}
+
+
 def _number(value, digits: int = 1):
     if value is None or (isinstance(value, float) and not math.isfinite(value)) or pd.isna(value):
         return None
@@ -71,8 +80,8 @@ def hotspots_geojson(con: duckdb.DuckDBPyConnection, dosage: pd.DataFrame, with_
     shapes = dict(con.execute("SELECT hotspot_id, geojson FROM hotspots").fetchall())
     features = []
     for row in dosage.itertuples():
-        geometry = json.loads(shapes[row.hotspot_id])
-        if geometry.get("type") == "Point":
+        geometry = _geometry(shapes[row.hotspot_id])
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             geometry = {"type": "Polygon", "coordinates": [circle_ring(row.lat, row.lon, row.radius_m)]}
         days = None if pd.isna(row.days_since_last_visit) else int(row.days_since_last_visit)
         properties = {"id": row.hotspot_id, "name": row.name, "visits": int(row.visits),
@@ -150,8 +159,8 @@ def hotspot_outlines_geojson(con: duckdb.DuckDBPyConnection) -> dict:
     features = []
     for hotspot_id, name, geojson, lat, lon, radius_m in con.execute(
             "SELECT hotspot_id, name, geojson, center_lat, center_lon, radius_m FROM hotspots ORDER BY name").fetchall():
-        geometry = json.loads(geojson)
-        if geometry.get("type") == "Point":
+        geometry = _geometry(geojson)
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             geometry = {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m)]}
         features.append({"type": "Feature", "id": hotspot_id, "geometry": geometry,
                          "properties": {"id": hotspot_id, "name": name, "tip": name}})

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from analytics.coverage import footprint
-from analytics.coverage.visits import DEFAULT_RULES, VisitRules, visits_from_fixes
+from analytics.coverage.visits import VisitRules, visits_from_fixes
 from analytics.periods import Period
 
 MAX_RADIUS_M = 2000

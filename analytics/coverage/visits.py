@@ -37,7 +37,6 @@ background, which holds the write lock only for its own short transaction.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading

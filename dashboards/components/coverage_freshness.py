@@ -33,9 +33,10 @@ def _text(status: dict, lang: str) -> str:
     return t("cov.updating", lang) + " " + (t("cov.updating_batches", lang, count=count) if count else "")
 
 
-def status(prefix: str, lang: str) -> list:
-    """The banner, its poller and the version store, for a page's layout."""
-    waiting = _waiting()
+def status(prefix: str, lang: str, check: bool = True) -> list:
+    """The banner, its poller and the version store, for a page's layout (`check` False: only the
+    components, for a page that shows nothing)."""
+    waiting = _waiting() if check else None
     if waiting:
         refresh_in_background(connection.db_path())
     return [

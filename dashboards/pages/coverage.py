@@ -58,27 +58,31 @@ def _control(label: str, control) -> html.Div:
 def layout(period: str | None = None, warden: str | None = None, colour: str | None = None,
            layer: str | None = None, lang: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
+    # The whole page is always built, also without data or store: Dash checks every page's callbacks
+    # against these layouts when the app starts, so a missing control would be an error on every page.
+    months, holders, notices = [], [], []
+    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    freshness = coverage_freshness.status("coverage", lang)
     try:
-        freshness = coverage_freshness.status("coverage", lang)
         with connection.reader() as con:
             months = coverage_days.months_with_duty(con)
-            holders = coverage_days.holders(con)
+            holders = list(coverage_days.holders(con).itertuples())
             base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
                     "municipality": layers.areas_geojson(con, "municipality")}
     except UnusableInput as error:
-        return html.Div([_header(lang), frame.store_problem(error, lang)], id="coverage-page")
-    chosen, understood = _period(period, months[0] if months else None)
-    if chosen is None:
-        return html.Div([_header(lang), *freshness, html.P(t("cov.no_fixes", lang), className="notice",
-                                                            id="coverage-empty")], id="coverage-page")
-    notices = [] if understood else [html.P(t("cov.bad_period", lang, value=period, period=chosen.label(lang)),
-                                            className="notice", id="coverage-bad-period")]
+        notices.append(frame.store_problem(error, lang))
+    chosen, understood = _period(period, months[0] if months else Period.last_complete_month())
+    if not months and not notices:
+        notices.append(html.P(t("cov.no_fixes", lang), className="notice", id="coverage-empty"))
+    if not understood:
+        notices.append(html.P(t("cov.bad_period", lang, value=period, period=chosen.label(lang)),
+                              className="notice", id="coverage-bad-period"))
     options = [{"label": m.label(lang), "value": m.code} for m in months]
     if chosen.code not in {o["value"] for o in options}:
         options.insert(0, {"label": chosen.label(lang), "value": chosen.code})
     warden_options = [{"label": t("cov.all_wardens", lang), "value": ALL}] + [
         {"label": h.holder if h.is_warden else t("cov.device", lang, device=h.holder), "value": h.holder}
-        for h in holders.itertuples()]
+        for h in holders]
     warden = warden if warden in {o["value"] for o in warden_options} else ALL
     return html.Div([
         _header(lang),

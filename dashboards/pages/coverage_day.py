@@ -12,6 +12,7 @@ import dash_ag_grid as dag
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from analytics.coverage import days as coverage_days
 from analytics.coverage import layers
@@ -42,54 +43,65 @@ def _day(value: str | None) -> date | None:
 
 def layout(date: str | None = None, lang: str | None = None, **_query) -> html.Div:  # noqa: A002 (URL key)
     lang = lang_of(lang)
-    if not access.can_see_individual_tracks():
-        return html.Div([_header(lang), html.P(t("access.tracks", lang), className="notice")], id="day-page")
-    try:
-        freshness = coverage_freshness.status("day", lang)
-        with connection.reader() as con:
-            known = coverage_days.days_with_fixes(con)
-            base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                    "municipality": layers.areas_geojson(con, "municipality")}
-    except UnusableInput as error:
-        return html.Div([_header(lang), frame.store_problem(error, lang)], id="day-page")
-    if not known:
-        return html.Div([_header(lang), *freshness, html.P(t("cov.no_fixes", lang), className="notice")], id="day-page")
-    chosen = _day(date) or known[0]
+    # Always the whole page (Dash checks the callbacks against it at start); without access, data or
+    # store a notice says why and the content stays hidden (its callbacks return nothing either).
+    allowed = access.can_see_individual_tracks()
+    known, notices = [], []
+    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    freshness = coverage_freshness.status("day", lang) if allowed else coverage_freshness.status("day", lang, check=False)
+    if not allowed:
+        notices.append(html.P(t("access.tracks", lang), className="notice", id="day-no-access"))
+    else:
+        try:
+            with connection.reader() as con:
+                known = coverage_days.days_with_fixes(con)
+                base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
+                        "municipality": layers.areas_geojson(con, "municipality")}
+        except UnusableInput as error:
+            notices.append(frame.store_problem(error, lang))
+        if not known and not notices:
+            notices.append(html.P(t("cov.no_fixes", lang), className="notice", id="day-empty"))
+    from datetime import date as calendar_date
+    chosen = _day(date) or (known[0] if known else calendar_date.today())
+    hidden = not allowed
     return html.Div([
         _header(lang),
         dcc.Location(id="day-url", refresh=False),
         dcc.Store(id="day-lang", data=lang),
-        *freshness,
-        html.Section([
-            html.Div([html.Span(t("day.pick", lang), className="filter-label"),
-                      dcc.DatePickerSingle(id="day-date", date=chosen.isoformat(), display_format="DD/MM/YYYY",
-                                           first_day_of_week=1, min_date_allowed=known[-1].isoformat(),
-                                           max_date_allowed=known[0].isoformat(), clearable=False,
-                                           show_outside_days=True)], className="filter-control"),
-            html.Div([html.Button("◀ " + t("day.previous", lang), id="day-previous", n_clicks=0, className="button"),
-                      html.Button(t("day.next", lang) + " ▶", id="day-next", n_clicks=0, className="button")],
-                     className="day-steps"),
-            html.P(id="day-caption", className="caption day-caption"),
-        ], className="panel day-filters"),
-        html.Section([
-            html.H2(t("day.duty.title", lang)),
-            dag.AgGrid(id="day-duty", rowData=[], columnDefs=_duty_columns(lang),
-                       defaultColDef={"resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
-                       dashGridOptions={"localeText": grid_locale(lang), "domLayout": "autoHeight",
-                                        "suppressCellFocus": True}, style={"width": "100%"}, className="grid"),
-        ], className="panel"),
-        html.Section([
-            html.H2(t("day.timeline.title", lang)),
-            dcc.Graph(id="day-timeline", config={"displaylogo": False, "locale": "nl" if lang == "nl" else "en"}),
-        ], className="panel"),
-        html.Section([
-            html.H2(t("day.map.title", lang)),
-            coverage_map.base_map("day-map", lang=lang, **base, layers=[
-                coverage_map.pane("cov-outline", 420, [coverage_map.outline_layer("day-hotspots")]),
-                coverage_map.pane("cov-tracks", 440, [coverage_map.track_layer("day-tracks")]),
-            ]),
-            html.Div(id="day-legend"),
-        ], className="panel"),
+        *freshness, *notices,
+        html.Div([
+            html.Section([
+                html.Div([html.Span(t("day.pick", lang), className="filter-label"),
+                          dcc.DatePickerSingle(id="day-date", date=chosen.isoformat(), display_format="DD/MM/YYYY",
+                                               first_day_of_week=1,
+                                               min_date_allowed=known[-1].isoformat() if known else None,
+                                               max_date_allowed=known[0].isoformat() if known else None, clearable=False,
+                                               show_outside_days=True)], className="filter-control"),
+                html.Div([html.Button("◀ " + t("day.previous", lang), id="day-previous", n_clicks=0, className="button"),
+                          html.Button(t("day.next", lang) + " ▶", id="day-next", n_clicks=0, className="button")],
+                         className="day-steps"),
+                html.P(id="day-caption", className="caption day-caption"),
+            ], className="panel day-filters"),
+            html.Section([
+                html.H2(t("day.duty.title", lang)),
+                dag.AgGrid(id="day-duty", rowData=[], columnDefs=_duty_columns(lang),
+                           defaultColDef={"resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
+                           dashGridOptions={"localeText": grid_locale(lang), "domLayout": "autoHeight",
+                                            "suppressCellFocus": True}, style={"width": "100%"}, className="grid"),
+            ], className="panel"),
+            html.Section([
+                html.H2(t("day.timeline.title", lang)),
+                dcc.Graph(id="day-timeline", config={"displaylogo": False, "locale": "nl" if lang == "nl" else "en"}),
+            ], className="panel"),
+            html.Section([
+                html.H2(t("day.map.title", lang)),
+                coverage_map.base_map("day-map", lang=lang, **base, layers=[
+                    coverage_map.pane("cov-outline", 420, [coverage_map.outline_layer("day-hotspots")]),
+                    coverage_map.pane("cov-tracks", 440, [coverage_map.track_layer("day-tracks")]),
+                ]),
+                html.Div(id="day-legend"),
+            ], className="panel"),
+        ], hidden=hidden),
     ], id="day-page")
 
 
@@ -133,6 +145,8 @@ def _local_clock(value) -> str:
           Input("day-date", "date"), Input("day-version", "data"), State("day-lang", "data"))
 def _day_view(day_text, _version, lang):
     day = _day(day_text)
+    if day is None or not access.can_see_individual_tracks():
+        raise PreventUpdate
     period = Period.between(day, day)
     with connection.reader() as con:
         duty = coverage_days.duty_days(con, period)

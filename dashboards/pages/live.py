@@ -14,6 +14,7 @@ import dash
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from analytics.coverage import layers, live
 from dashboards import access, connection
@@ -54,16 +55,23 @@ def _coordinate(value) -> float | None:
 def layout(at: str | None = None, lat: str | None = None, lon: str | None = None, lang: str | None = None,
            **_query) -> html.Div:
     lang = lang_of(lang)
-    if not access.can_see_individual_tracks():
-        return html.Div([_header(lang), html.P(t("access.tracks", lang), className="notice")], id="live-page")
-    try:
-        with connection.reader() as con:
-            latest = live.latest_fix(con)
-            base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                    "municipality": layers.areas_geojson(con, "municipality")}
-            outlines = layers.hotspot_outlines_geojson(con)
-    except UnusableInput as error:
-        return html.Div([_header(lang), frame.store_problem(error, lang)], id="live-page")
+    # Always the whole page (Dash checks the callbacks against it at start); without access or store a
+    # notice says why and the content stays hidden (its callbacks return nothing either).
+    allowed = access.can_see_individual_tracks()
+    latest, notices = None, []
+    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    outlines = coverage_map.EMPTY
+    if not allowed:
+        notices.append(html.P(t("access.tracks", lang), className="notice", id="live-no-access"))
+    else:
+        try:
+            with connection.reader() as con:
+                latest = live.latest_fix(con)
+                base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
+                        "municipality": layers.areas_geojson(con, "municipality")}
+                outlines = layers.hotspot_outlines_geojson(con)
+        except UnusableInput as error:
+            notices.append(frame.store_problem(error, lang))
     moment = _moment(at)
     place = [_coordinate(lat), _coordinate(lon)]
     replay = []
@@ -82,8 +90,8 @@ def layout(at: str | None = None, lat: str | None = None, lon: str | None = None
         dcc.Store(id="live-at", data=moment.isoformat() if moment else None),
         dcc.Store(id="live-place", data=place if None not in place else None),
         dcc.Location(id="live-url", refresh=False),
-        dcc.Interval(id="live-tick", interval=REFRESH_MS),
-        *replay,
+        dcc.Interval(id="live-tick", interval=REFRESH_MS, disabled=not allowed),
+        *notices, *replay,
         html.Div([
             html.Section([
                 html.Div([html.H2(t("live.map.title", lang)), html.Span(id="live-clock", className="live-clock")],
@@ -106,7 +114,7 @@ def layout(at: str | None = None, lat: str | None = None, lon: str | None = None
                                                              "style": {"color": "#5f6b78", "fontStyle": "italic"}}]},
                            style={"width": "100%"}, className="grid"),
             ], className="panel live-side"),
-        ], className="live-columns"),
+        ], className="live-columns", hidden=not allowed),
     ], id="live-page")
 
 
@@ -170,6 +178,8 @@ def _remember(place, at, lang):
           Input("live-tick", "n_intervals"), Input("live-place", "data"), State("live-at", "data"),
           State("live-lang", "data"))
 def _positions(_tick, place, at, lang):
+    if not access.can_see_individual_tracks():
+        raise PreventUpdate
     moment = _moment(at) or datetime.now(timezone.utc)
     with connection.reader() as con:
         if place:

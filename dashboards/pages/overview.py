@@ -57,17 +57,24 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
            end: str | None = None, print: str | None = None, lang: str | None = None, **_query) -> html.Div:  # noqa: A002
     lang = lang_of(lang)
     printing = print in ("1", "true", "ja")
-    if not access.can_see_individual_tracks():
-        return html.Div([_header(lang), html.P(t("access.tracks", lang), className="notice")], id="overview-page")
-    try:
-        with connection.reader() as con:
-            known = coverage_days.days_with_fixes(con, limit=1)
-            spots = footprint.hotspots(con)
-            base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                    "municipality": layers.areas_geojson(con, "municipality")}
-            outlines = layers.hotspot_outlines_geojson(con)
-    except UnusableInput as error:
-        return html.Div([_header(lang), frame.store_problem(error, lang)], id="overview-page")
+    # Always the whole page (Dash checks the callbacks against it at start); without access or store a
+    # notice says why and the content stays hidden (its callbacks return nothing either).
+    allowed = access.can_see_individual_tracks()
+    known, spots, notices = [], [], []
+    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    outlines = coverage_map.EMPTY
+    if not allowed:
+        notices.append(html.P(t("access.tracks", lang), className="notice", id="overview-no-access"))
+    else:
+        try:
+            with connection.reader() as con:
+                known = coverage_days.days_with_fixes(con, limit=1)
+                spots = footprint.hotspots(con)
+                base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
+                        "municipality": layers.areas_geojson(con, "municipality")}
+                outlines = layers.hotspot_outlines_geojson(con)
+        except UnusableInput as error:
+            notices.append(frame.store_problem(error, lang))
     last = _date(end) or (known[0] if known else date.today())
     first = _date(start) or last - timedelta(days=6)
     spot_options = [{"label": s.name, "value": s.hotspot_id} for s in spots]
@@ -102,41 +109,44 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
         dcc.Store(id="overview-printing", data=printing),
         dcc.Store(id="overview-spots", data={s.hotspot_id: [s.lat, s.lon, s.radius_m] for s in spots}),
         dcc.Download(id="overview-download"),
-        html.Div(controls, hidden=printing),
+        *notices,
         html.Div([
-            html.Button(t("ov.print_now", lang), id="overview-print-now", n_clicks=0, className="button"),
-            dcc.Link(t("ov.back", lang), id="overview-back", href="#", className="button"),
-        ], className="ov-actions no-print", hidden=not printing),
-        html.P(id="overview-summary", className="ov-summary"),
-        html.Div([
+            html.Div(controls, hidden=printing),
+            html.Div([
+                html.Button(t("ov.print_now", lang), id="overview-print-now", n_clicks=0, className="button"),
+                dcc.Link(t("ov.back", lang), id="overview-back", href="#", className="button"),
+            ], className="ov-actions no-print", hidden=not printing),
+            html.P(id="overview-summary", className="ov-summary"),
+            html.Div([
+                html.Section([
+                    coverage_map.base_map("overview-map", lang=lang, **base, height="460px", layers=[
+                        coverage_map.pane("cov-outline", 420, [coverage_map.outline_layer("overview-hotspots", outlines)]),
+                        coverage_map.pane("cov-place", 600, [coverage_map.point_layer("overview-circle", kind="place")]),
+                        coverage_map.pane("cov-reports", 640, [coverage_map.point_layer("overview-reports", kind="report")]),
+                    ]),
+                    html.P(t("ov.map_hint", lang), className="caption no-print"),
+                ], className="panel ov-map"),
+            ], className="" if not printing else "print-hidden-map"),
             html.Section([
-                coverage_map.base_map("overview-map", lang=lang, **base, height="460px", layers=[
-                    coverage_map.pane("cov-outline", 420, [coverage_map.outline_layer("overview-hotspots", outlines)]),
-                    coverage_map.pane("cov-place", 600, [coverage_map.point_layer("overview-circle", kind="place")]),
-                    coverage_map.pane("cov-reports", 640, [coverage_map.point_layer("overview-reports", kind="report")]),
-                ]),
-                html.P(t("ov.map_hint", lang), className="caption no-print"),
-            ], className="panel ov-map"),
-        ], className="" if not printing else "print-hidden-map"),
-        html.Section([
-            html.H2(t("ov.passages.title", lang)),
-            html.P(id="overview-passages-note", className="caption"),
-            dag.AgGrid(id="overview-passages", rowData=[], columnDefs=_passage_columns(lang),
-                       defaultColDef={"sortable": True, "resizable": True},
-                       dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
-                                        "suppressCellFocus": True, "enableCellTextSelection": True},
-                       style={"width": "100%"}, className="grid"),
-        ], className="panel"),
-        html.Section([
-            html.H2(t("ov.reports.title", lang)),
-            html.P(id="overview-reports-note", className="caption"),
-            dag.AgGrid(id="overview-reports-grid", rowData=[], columnDefs=_report_columns(lang),
-                       defaultColDef={"sortable": True, "resizable": True},
-                       dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
-                                        "suppressCellFocus": True, "enableCellTextSelection": True},
-                       style={"width": "100%"}, className="grid"),
-        ], className="panel"),
-        html.P(t("ov.method", lang), className="method"),
+                html.H2(t("ov.passages.title", lang)),
+                html.P(id="overview-passages-note", className="caption"),
+                dag.AgGrid(id="overview-passages", rowData=[], columnDefs=_passage_columns(lang),
+                           defaultColDef={"sortable": True, "resizable": True},
+                           dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
+                                            "suppressCellFocus": True, "enableCellTextSelection": True},
+                           style={"width": "100%"}, className="grid"),
+            ], className="panel"),
+            html.Section([
+                html.H2(t("ov.reports.title", lang)),
+                html.P(id="overview-reports-note", className="caption"),
+                dag.AgGrid(id="overview-reports-grid", rowData=[], columnDefs=_report_columns(lang),
+                           defaultColDef={"sortable": True, "resizable": True},
+                           dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
+                                            "suppressCellFocus": True, "enableCellTextSelection": True},
+                           style={"width": "100%"}, className="grid"),
+            ], className="panel"),
+            html.P(t("ov.method", lang), className="method"),
+        ], hidden=not allowed),
     ], id="overview-page", className="print-view" if printing else "")
 
 
@@ -206,6 +216,8 @@ dash.clientside_callback("function(n) { if (n > 0) { window.print(); } return wi
 
 def _lists(lat, lon, radius, start, end):
     """(period, passages, reports) or a Dutch/English message key why not."""
+    if not access.can_see_individual_tracks():
+        return None, "access.tracks"
     lat, lon, radius = _number(lat), _number(lon), _number(radius)
     first, last = _date(start), _date(end)
     if lat is None or lon is None:
@@ -257,7 +269,7 @@ def _results(lat, lon, radius, start, end, lang):
     hidden, shown = {"width": "100%", "display": "none"}, {"width": "100%"}
     found, problem = _lists(lat, lon, radius, start, end)
     if found is None:
-        text = t(problem, lang) if problem.startswith("ov.") else problem
+        text = t(problem, lang) if problem.startswith(("ov.", "access.")) else problem
         return (html.Span(text, className="muted"), [], [], coverage_map.EMPTY, coverage_map.EMPTY, None, hidden,
                 None, hidden, dash.no_update)
     period, lat, lon, radius, passages, reports = found
