@@ -111,7 +111,7 @@ def key_figures(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters
     row = con.execute(f"""
         SELECT count(*) FILTER (WHERE r.reported_at >= ?) AS reports,
                count(*) FILTER (WHERE coalesce(r.closed_at >= ?, r.status <> 'afgesloten')) AS open_backlog,
-               median(date_diff('second', r.reported_at, r.closed_at) / 86400.0)
+               median((epoch(r.closed_at) - epoch(r.reported_at)) / 86400.0)
                    FILTER (WHERE r.reported_at >= ? AND r.closed_at IS NOT NULL) AS median_days_to_close,
                count(*) FILTER (WHERE r.reported_at >= ? AND r.gas_finding) AS gas_findings,
                count(r.lat) FILTER (WHERE r.reported_at >= ?) AS located,
@@ -143,8 +143,8 @@ def follow_up(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters =
     time_to_close = con.execute(f"""
         SELECT r.category_code AS category, k.label_nl AS category_label, k.label_en AS category_label_en,
                count(*) AS reports, count(r.closed_at) AS closed,
-               round(median(date_diff('second', r.reported_at, r.closed_at) / 86400.0), 1) AS median_days,
-               round(quantile_cont(date_diff('second', r.reported_at, r.closed_at) / 86400.0, 0.9), 1) AS p90_days
+               round(median((epoch(r.closed_at) - epoch(r.reported_at)) / 86400.0), 1) AS median_days,
+               round(quantile_cont((epoch(r.closed_at) - epoch(r.reported_at)) / 86400.0, 0.9), 1) AS p90_days
         FROM reports r JOIN categories k ON k.code = r.category_code
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {where}
         GROUP BY ALL ORDER BY reports DESC""", args).df()
