@@ -147,6 +147,7 @@ def _day_view(day_text, _version, lang):
     day = _day(day_text)
     if day is None or not access.can_see_individual_tracks():
         raise PreventUpdate
+    access.audit("track_view", f"dagoverzicht {day.isoformat()}")
     period = Period.between(day, day)
     with connection.reader() as con:
         duty = coverage_days.duty_days(con, period)

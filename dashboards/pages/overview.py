@@ -222,6 +222,7 @@ def _lists(lat, lon, radius, start, end):
     first, last = _date(start), _date(end)
     if lat is None or lon is None:
         return None, "ov.pick_place"
+    access.audit("overview_list", f"{lat:.5f}, {lon:.5f} straal {radius} m, {start} – {end}")
     if not (first and last) or last < first:
         return None, "ov.pick_period"
     period = Period.between(first, last)

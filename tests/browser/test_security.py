@@ -126,9 +126,13 @@ def test_kerngroep_cannot_get_individual_tracks_by_crafting_a_callback(app, body
     assert ("test-kerngroep", "refused") in events
 
 
-def test_the_coordinator_is_not_refused_the_same_callbacks(app):
-    response = logged_in_client(app, "coordinator").post("/_dash-update-component", json=TRACK_OUTPUTS[0])
-    assert response.status_code != 403
+def test_the_coordinator_gets_the_daily_tracks_and_the_view_is_audited(app):
+    key = next(k for k in app.callback_map if "day-duty.rowData" in k)
+    body = next(b for k, b in _callback_bodies(app, "2026-10-01") if k == key and b["changedPropIds"] == ["day-date.date"])
+    response = logged_in_client(app, "coordinator").post("/_dash-update-component", json=body)
+    assert response.status_code == 200 and "day-duty" in response.get_data(as_text=True)
+    views = [(e["user"], e["event"], e["detail"]) for e in users.audit_entries(app.server.config["CIV_DB"])]
+    assert ("test-coordinator", "track_view", "dagoverzicht 2026-10-01") in views
 
 
 def test_kerngroep_sees_quarantine_reasons_but_not_the_raw_rows(app):
