@@ -10,6 +10,12 @@ import shutil
 
 import pytest
 
+# Assertions wait for callbacks; on a busy 2-core CI machine 5 s (the default) is too short for
+# the model-fitting pages, and a slow page is not a wrong page.
+from playwright.sync_api import expect  # noqa: E402
+
+expect.set_options(timeout=20_000)
+
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage"]
 
