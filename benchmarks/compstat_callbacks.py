@@ -25,6 +25,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from callback_client import Callbacks
+
 import numpy as np
 import pandas as pd
 
@@ -123,47 +125,8 @@ def build_store(db: Path, rebuild: bool) -> dict:
 
 
 # --- the callbacks ------------------------------------------------------------------------------
-BENCH_USER = ("bench-kerngroep", "kerngroep", "benchmark-wachtwoord")   # the core group sees CompStat
 
 
-def logged_in_client(app, db: Path):
-    """A test client with the session of a `kerngroep` user, logged in through the real /login form."""
-    from etl import users
-
-    name, role, password = BENCH_USER
-    if name not in {u["name"] for u in users.list_users(db)}:
-        users.add_user(db, name, role, password)
-    client = app.server.test_client()
-    client.get("/login")
-    with client.session_transaction() as session:
-        csrf = session["csrf"]
-    response = client.post("/login", data={"name": name, "password": password, "csrf": csrf})
-    if response.status_code != 302:
-        raise RuntimeError(f"login failed: HTTP {response.status_code}")
-    return client
-
-
-class Callbacks:
-    """Posts callback requests the way Dash's renderer does, built from the app's own callback map."""
-
-    def __init__(self, app, db: Path):
-        self.client = logged_in_client(app, db)
-        self.map = app.callback_map
-
-    def request(self, output: str, values: dict, changed: str) -> tuple[float, int, float]:
-        key = next(k for k in self.map if output in k)
-        spec = self.map[key]
-        outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
-        body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-                "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in spec["inputs"]],
-                "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in spec["state"]],
-                "changedPropIds": [changed]}
-        began, cpu = time.perf_counter(), time.process_time()
-        response = self.client.post("/_dash-update-component", json=body)
-        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
-        if response.status_code not in (200, 204):
-            raise RuntimeError(f"{output}: HTTP {response.status_code}: {response.get_data(as_text=True)[:500]}")
-        return elapsed * 1000, len(response.get_data()), cpu * 1000
 
 
 def view(period: str, group: str = "all", area: str = "all", mode: str = "markers", by: str = "category") -> dict:

@@ -30,6 +30,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from callback_client import Callbacks
+
 import numpy as np
 import pandas as pd
 
@@ -231,27 +233,6 @@ def materialise(db: Path) -> dict:
 
 
 # --- the callbacks ------------------------------------------------------------------------------
-class Callbacks:
-    """Posts callback requests the way Dash's renderer does, built from the app's own callback map."""
-
-    def __init__(self, app):
-        self.client = app.server.test_client()
-        self.map = app.callback_map
-
-    def request(self, output: str, values: dict, changed: str) -> tuple[float, int, float]:
-        key = next(k for k in self.map if output in k)
-        spec = self.map[key]
-        outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
-        body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-                "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in spec["inputs"]],
-                "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in spec["state"]],
-                "changedPropIds": [changed]}
-        began, cpu = time.perf_counter(), time.process_time()
-        response = self.client.post("/_dash-update-component", json=body)
-        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
-        if response.status_code not in (200, 204):
-            raise RuntimeError(f"{output}: HTTP {response.status_code}: {response.get_data(as_text=True)[:500]}")
-        return elapsed * 1000, len(response.get_data()), cpu * 1000
 
 
 def coverage_view(period: str, warden: str = "all", colour: str = "days", layer: str = "presence") -> dict:
@@ -272,7 +253,7 @@ def measure(calls: int, db: Path) -> dict:
     from app import create_app
 
     app = create_app(db)
-    callbacks = Callbacks(app)
+    callbacks = Callbacks(app, db, role="coordinator")  # the daily overview and live need it
     periods = ["2026-09", "2026-W37", "2026-W38", "2026-09-01..2026-09-15", "2026-09-16..2026-09-30", "2026-W39"]
     wardens = ["all", "GW-7", "GW-42", "all", "GW-99"]
     days = [f"2026-09-{d:02d}" for d in range(1, 31)]
