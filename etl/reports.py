@@ -5,6 +5,7 @@ same source), quarantined with a Dutch reason, or a duplicate (same id and same 
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -17,9 +18,9 @@ import shapely.geometry
 
 from etl import UnusableInput, reference, store
 from etl.formats import ReportFormat, detect
-from etl.pseudonyms import load_key, pseudonymise
+from etl.pseudonyms import load_key, pseudonym, pseudonymise
 from etl.reference import normalise_labels
-from etl.tables import RawTable, read_table
+from etl.tables import RawTable, joined_fields, read_table
 from etl.timestamps import checked_zone, timestamp_problem_sql, timestamp_sql
 
 _STATUS = {
@@ -73,8 +74,7 @@ def _pseudonymise_personal_columns(table: RawTable, key: bytes) -> RawTable:
     frame = table.frame.copy()
     for column in personal:
         frame[column] = pseudonymise(frame[column], key).fillna("")
-    from etl.tables import _joined
-    frame["raw_text"] = _joined(frame, table.columns, table.delimiter)
+    frame["raw_text"] = joined_fields(frame, table.columns, table.delimiter)
     malformed = table.malformed.copy()
     if len(malformed):
         positions = [table.columns.index(c) for c in personal]
@@ -83,7 +83,6 @@ def _pseudonymise_personal_columns(table: RawTable, key: bytes) -> RawTable:
 
 
 def _mask_fields(text: str, delimiter: str, positions: list[int], key: bytes) -> str:
-    from etl.pseudonyms import pseudonym
     fields = text.split(delimiter)
     for position in positions:
         if position < len(fields) and fields[position].strip():
@@ -210,7 +209,7 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
         return
     codes = np.full(len(points), None, dtype=object)
     for code, geojson in con.execute("SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall():
-        polygon = shapely.geometry.shape(__import__("json").loads(geojson))
+        polygon = shapely.geometry.shape(json.loads(geojson))
         inside = shapely.contains_xy(polygon, points["lon"].to_numpy(), points["lat"].to_numpy())
         codes[inside & (codes == None)] = code  # noqa: E711 (element-wise)
     located_area = pd.DataFrame({"row_number": points["row_number"], "area_code": codes})

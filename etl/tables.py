@@ -103,12 +103,13 @@ def _read_delimited(text: str, encoding: str, name: str) -> RawTable:
     frame = pd.DataFrame(good, columns=columns, dtype="string") if good else \
         pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
     frame["row_number"] = pd.Series(good_numbers, dtype="int64")
-    frame["raw_text"] = _joined(frame, columns, delimiter)
+    frame["raw_text"] = joined_fields(frame, columns, delimiter)
     malformed = pd.DataFrame(bad, columns=["row_number", "raw_text", "reason"])
     return RawTable(columns, frame, malformed, delimiter, encoding)
 
 
-def _joined(frame: pd.DataFrame, columns: list[str], delimiter: str) -> pd.Series:
+def joined_fields(frame: pd.DataFrame, columns: list[str], delimiter: str) -> pd.Series:
+    """Each row's fields joined by the file's delimiter: the raw text kept with a quarantined row."""
     if frame.empty:
         return pd.Series(dtype="string")
     return functools.reduce(lambda acc, col: acc + delimiter + frame[col].fillna(""),
