@@ -1,8 +1,10 @@
 """Who may see what: the one place the server decides, for page layouts and for callbacks alike.
 
-Individual tracks, live positions and overview lists of passages are personal data of the wardens;
-free text and raw rows of reports may name citizens. Only `coordinator` and `beheerder` see them.
-`kerngroep` and `politie` see aggregates: CompStat, hot spots, trends, coverage per hot spot.
+Individual tracks, live positions and overview lists of passages are personal data of the wardens:
+only `coordinator` and `beheerder` see them. Free-text descriptions of reports and raw rows of
+imports may name citizens: only the `coordinator`, who follows the reports up, sees them (the
+`beheerder` manages accounts, not content). `kerngroep` and `politie` see aggregates: CompStat, hot
+spots, trends, coverage per hot spot. Users and the audit log are for the `beheerder` alone.
 
 Hiding a menu item protects nothing, so the callback endpoint is guarded too: a request whose
 outputs belong to a restricted page (by the page's id prefix) is refused with 403 before Dash runs
@@ -18,7 +20,7 @@ from etl import users
 
 CAPABILITIES = {
     "individual_tracks": {"coordinator", "beheerder"},
-    "reporter_data": {"coordinator", "beheerder"},
+    "reporter_data": {"coordinator"},   # free-text descriptions, raw rows of imports
     "admin": {"beheerder"},
 }
 # Component id prefixes of the pages that show restricted data (ids are prefixed with the page name).
@@ -26,7 +28,8 @@ RESTRICTED_PREFIXES = {
     "day-": "individual_tracks",
     "live-": "individual_tracks",
     "overview-": "individual_tracks",
-    "audit-": "admin",
+    "admin-": "admin",       # the users section of /beheer
+    "audit-": "admin",       # the audit-log section of /beheer
 }
 
 
@@ -37,6 +40,11 @@ def current_role() -> str | None:
 
 def allowed(capability: str) -> bool:
     return current_role() in CAPABILITIES[capability]
+
+
+def can_see_reporter_data() -> bool:
+    """Whether the current request may see free-text descriptions and raw rows of reports."""
+    return allowed("reporter_data")
 
 
 def can_see_individual_tracks() -> bool:
@@ -68,9 +76,13 @@ def refused_outputs(request_body: dict | None) -> list[str]:
     return refused
 
 
+def current_user_name() -> str | None:
+    user = flask_login.current_user
+    return user.name if user and user.is_authenticated else None
+
+
 def audit(event: str, detail: str | None = None) -> None:
     """Write who saw what to the audit log (views of individual tracks, overview lists, exports)."""
-    user = flask_login.current_user
-    name = user.name if user and user.is_authenticated else None
+    name = current_user_name()
     db = flask.current_app.config["CIV_DB"]
     users.audit(db, name, event, detail, flask.request.remote_addr)

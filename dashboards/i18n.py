@@ -743,9 +743,83 @@ TEXTS.update({
     "ov.status.in_behandeling": ("in behandeling", "in progress"),
     "ov.status.afgesloten": ("afgesloten", "closed"),
     "ov.method": ("Een passage is elke aanwezigheid van een tracker binnen de straal, ook een korte doortocht; "
-                  "uitschieters en onnauwkeurige punten (> 30 m) tellen niet. Meldingen zonder omschrijving of melder.",
+                  "uitschieters en onnauwkeurige punten (> 30 m) tellen niet. Meldingen zonder melder; de omschrijving "
+                  "alleen voor de coördinator.",
                   "A passage is every presence of a tracker within the radius, a short pass included; outliers and "
-                  "inaccurate fixes (> 30 m) are left out. Reports without description or reporter."),
+                  "inaccurate fixes (> 30 m) are left out. Reports without reporter; the description only for the coordinator."),
+})
+
+# Administration, exports and who sees free text (dashboards/pages/beheer.py, components/export.py)
+TEXTS.update({
+    "nav.admin": ("Beheer", "Administration"),
+    "access.description": ("Omschrijving alleen zichtbaar voor de coördinator.",
+                           "Description visible to the coordinator only."),
+    "access.admin": ("Deze pagina beheert gebruikers en toont het auditlogboek; alleen de beheerder mag ze openen.",
+                     "This page manages users and shows the audit log; only the administrator may open it."),
+    "ov.col.description": ("Omschrijving", "Description"),
+    "quarantine.raw_hidden": ("Ruwe rijen kunnen een omschrijving van de melder bevatten: alleen zichtbaar voor "
+                              "de coördinator.",
+                              "Raw rows may hold the reporter's description: visible to the coordinator only."),
+    "admin.title": ("Beheer", "Administration"),
+    "admin.lead": ("Gebruikers en hun rol, en het auditlogboek: wie meldde zich aan, wie exporteerde, wie bekeek "
+                   "individuele sporen.",
+                   "Users and their role, and the audit log: who logged in, who exported, who viewed individual tracks."),
+    "admin.users.title": ("Gebruikers", "Users"),
+    "admin.col.name": ("Naam", "Name"),
+    "admin.col.role": ("Rol", "Role"),
+    "admin.col.active": ("Actief", "Active"),
+    "admin.col.created": ("Aangemaakt", "Created"),
+    "admin.col.last_login": ("Laatst aangemeld", "Last login"),
+    "admin.yes": ("ja", "yes"),
+    "admin.no": ("nee", "no"),
+    "admin.user": ("Gebruiker", "User"),
+    "admin.pick_user": ("Kies een gebruiker", "Choose a user"),
+    "admin.new_role": ("Nieuwe rol", "New role"),
+    "admin.disable": ("Uitschakelen", "Disable"),
+    "admin.enable": ("Inschakelen", "Enable"),
+    "admin.change_role": ("Rol wijzigen", "Change role"),
+    "admin.confirm": ("Bevestigen", "Confirm"),
+    "admin.cancel": ("Annuleren", "Cancel"),
+    "admin.ask.disable": ("Gebruiker {name} uitschakelen? Die kan zich dan niet meer aanmelden.",
+                          "Disable user {name}? They can no longer log in."),
+    "admin.ask.enable": ("Gebruiker {name} weer inschakelen?", "Enable user {name} again?"),
+    "admin.ask.role": ("De rol van {name} wijzigen in {role}?", "Change the role of {name} to {role}?"),
+    "admin.done.disable": ("{name} is uitgeschakeld.", "{name} is disabled."),
+    "admin.done.enable": ("{name} is weer ingeschakeld.", "{name} is enabled again."),
+    "admin.done.role": ("{name} heeft nu de rol {role}.", "{name} now has the role {role}."),
+    "admin.add.title": ("Gebruiker toevoegen", "Add a user"),
+    "admin.add.name": ("Gebruikersnaam", "User name"),
+    "admin.add.role": ("Rol", "Role"),
+    "admin.add.submit": ("Toevoegen", "Add"),
+    "admin.add.done": ("{name} is toegevoegd met de rol {role}. Eenmalig wachtwoord:",
+                       "{name} was added with the role {role}. One-time password:"),
+    "admin.add.once": ("Geef het veilig door en noteer het nu: het wordt nergens bewaard en niet meer getoond.",
+                       "Pass it on safely and note it now: it is stored nowhere and not shown again."),
+    "admin.refused": ("Niet gelukt: {reason}", "Not done: {reason}"),
+    "admin.role.beheerder": ("beheerder", "administrator"),
+    "admin.role.coordinator": ("coördinator", "coordinator"),
+    "admin.role.kerngroep": ("kerngroep", "core group"),
+    "admin.role.politie": ("politie", "police"),
+    "audit.title": ("Auditlogboek", "Audit log"),
+    "audit.period": ("Periode", "Period"),
+    "audit.from": ("van", "from"),
+    "audit.to": ("tot", "to"),
+    "audit.user": ("Gebruiker", "User"),
+    "audit.event": ("Soort", "Kind"),
+    "audit.all_users": ("Alle gebruikers", "All users"),
+    "audit.all_events": ("Alle soorten", "All kinds"),
+    "audit.export": ("Exporteer CSV", "Export CSV"),
+    "audit.count": ("{count} gebeurtenissen, nieuwste eerst (tijden in Brussel)",
+                    "{count} events, newest first (Brussels time)"),
+    "audit.count_limited": ("eerste {shown} van {count} gebeurtenissen, nieuwste eerst (tijden in Brussel); "
+                            "verfijn de filters of exporteer voor de rest",
+                            "first {shown} of {count} events, newest first (Brussels time); narrow the filters "
+                            "or export for the rest"),
+    "audit.col.at": ("Tijdstip", "Time"),
+    "audit.col.user": ("Gebruiker", "User"),
+    "audit.col.event": ("Soort", "Kind"),
+    "audit.col.detail": ("Wat", "What"),
+    "audit.col.address": ("Adres", "Address"),
 })
 
 MONTHS_SHORT = {
@@ -821,10 +895,10 @@ def fmt_date(value) -> str:
     return EMPTY if stamp is None else stamp.strftime("%d/%m/%Y")
 
 
-def fmt_datetime(value) -> str:
-    """An instant in Brussels time, to the minute: '31/10/2026 14:05'."""
+def fmt_datetime(value, seconds: bool = False) -> str:
+    """An instant in Brussels time, to the minute: '31/10/2026 14:05' (or ':07' seconds more)."""
     stamp = _local(value)
-    return EMPTY if stamp is None else stamp.strftime("%d/%m/%Y %H:%M")
+    return EMPTY if stamp is None else stamp.strftime("%d/%m/%Y %H:%M" + (":%S" if seconds else ""))
 
 
 def fmt_month(value, lang: str = DEFAULT_LANG) -> str:

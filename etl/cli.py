@@ -67,14 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(demo)
     demo.set_defaults(handler=_demo)
 
-    users = commands.add_parser("users", help="gebruikers beheren: add, list, disable",
+    users = commands.add_parser("users", help="gebruikers beheren: add, list, disable, enable, role",
                                 description="gebruikers beheren (rollen: beheerder, coordinator, kerngroep, politie)\n\n"
                                             "voorbeeld: python -m etl users add an.peeters --role kerngroep",
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    users.add_argument("action", choices=["add", "list", "disable"], help="add NAAM, list of disable NAAM")
-    users.add_argument("name", nargs="?", metavar="NAAM", help="gebruikersnaam (voor add en disable)")
+    users.add_argument("action", choices=["add", "list", "disable", "enable", "role"],
+                       help="add NAAM, list, disable NAAM, enable NAAM of role NAAM --role ROL")
+    users.add_argument("name", nargs="?", metavar="NAAM", help="gebruikersnaam (voor add, disable, enable, role)")
     users.add_argument("--role", choices=["beheerder", "coordinator", "kerngroep", "politie"],
-                       help="rol van een nieuwe gebruiker")
+                       help="rol van een nieuwe gebruiker (add) of de nieuwe rol (role)")
     users.add_argument("--password-stdin", action="store_true",
                        help="wachtwoord van de standaardinvoer lezen (voor scripts); anders wordt het gevraagd")
     add_db_arg(users)
@@ -228,18 +229,27 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _users(args) -> int:
+    import getpass
+
     from etl import users
     db = store.db_path(args.db)
-    if args.action in ("add", "disable") and not args.name:
+    actor = f"cli:{getpass.getuser()}"  # the audit log says who changed an account
+    if args.action != "list" and not args.name:
         raise UnusableInput(f"geef een gebruikersnaam: python -m etl users {args.action} NAAM")
+    if args.action in ("add", "role") and not args.role:
+        raise UnusableInput("geef een rol met --role (beheerder, coordinator, kerngroep, politie)")
     if args.action == "add":
-        if not args.role:
-            raise UnusableInput("geef een rol met --role (beheerder, coordinator, kerngroep, politie)")
-        user = users.add_user(db, args.name, args.role, _read_password(args.password_stdin))
+        user = users.add_user(db, args.name, args.role, _read_password(args.password_stdin), by=actor)
         result = {"name": user.name, "role": user.role, "status": "added"}
     elif args.action == "disable":
-        users.disable_user(db, args.name)
+        users.disable_user(db, args.name, by=actor)
         result = {"name": args.name, "status": "disabled"}
+    elif args.action == "enable":
+        users.enable_user(db, args.name, by=actor)
+        result = {"name": args.name, "status": "enabled"}
+    elif args.action == "role":
+        users.set_role(db, args.name, args.role, by=actor)
+        result = {"name": args.name, "role": args.role, "status": "role_changed"}
     else:
         result = users.list_users(db)
     if args.json:
@@ -249,7 +259,9 @@ def _users(args) -> int:
             state = "uitgeschakeld" if user["disabled_at"] else "actief"
             print(f"{user['name']:<24}{user['role']:<14}{state}")
     else:
-        print(f"{result['name']}: {'toegevoegd' if result['status'] == 'added' else 'uitgeschakeld'}")
+        done = {"added": "toegevoegd", "disabled": "uitgeschakeld", "enabled": "weer ingeschakeld",
+                "role_changed": f"rol {args.role}"}
+        print(f"{result['name']}: {done[result['status']]}")
     return 0
 
 

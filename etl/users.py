@@ -74,7 +74,13 @@ def _check_password(password: str) -> str:
     return password
 
 
-def add_user(db, name: str, role: str, password: str) -> User:
+def generate_password() -> str:
+    """A random one-time password (16 characters, about 96 bits): shown once, stored only as a hash."""
+    return secrets.token_urlsafe(12)
+
+
+def add_user(db, name: str, role: str, password: str, by: str | None = None) -> User:
+    """A new active account; `by` is who added it (None from the command line), for the audit log."""
     name, role, password = _check_name(name), _check_role(role), _check_password(password)
     con = _open(db)
     try:
@@ -82,19 +88,65 @@ def add_user(db, name: str, role: str, password: str) -> User:
             raise UnusableInput(f"gebruiker '{name}' bestaat al")
         con.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                     [name, role, _hasher.hash(password), _now()])
-        _audit(con, None, "user_added", f"{name} ({role})", None)
+        _audit(con, by, "user_added", f"{name} ({role})", None)
     finally:
         con.close()
     return User(name, role)
 
 
-def disable_user(db, name: str) -> None:
+def _other_active_admins(con, name: str) -> int:
+    return store.scalar(con, "SELECT count(*) FROM users WHERE role = 'beheerder' AND disabled_at IS NULL "
+                             "AND name <> ?", [name])
+
+
+def _active_role(con, name: str) -> str:
+    role = store.scalar(con, "SELECT role FROM users WHERE name = ? AND disabled_at IS NULL", [name])
+    if role is None:
+        raise UnusableInput(f"geen actieve gebruiker '{name}'")
+    return role
+
+
+def disable_user(db, name: str, by: str | None = None) -> None:
+    """Disable an account. Refused for the one doing it (`by`) and for the last active beheerder:
+    without an active beheerder nobody could manage the users any more from the app."""
+    if by is not None and by == name:
+        raise UnusableInput("je kunt je eigen account niet uitschakelen")
     con = _open(db)
     try:
-        if not store.first_row(con, "SELECT 1 FROM users WHERE name = ? AND disabled_at IS NULL", [name]):
-            raise UnusableInput(f"geen actieve gebruiker '{name}'")
+        if _active_role(con, name) == "beheerder" and not _other_active_admins(con, name):
+            raise UnusableInput(f"'{name}' is de laatste actieve beheerder en blijft actief")
         con.execute("UPDATE users SET disabled_at = ? WHERE name = ?", [_now(), name])
-        _audit(con, None, "user_disabled", name, None)
+        _audit(con, by, "user_disabled", name, None)
+    finally:
+        con.close()
+
+
+def enable_user(db, name: str, by: str | None = None) -> None:
+    con = _open(db)
+    try:
+        if not store.first_row(con, "SELECT 1 FROM users WHERE name = ? AND disabled_at IS NOT NULL", [name]):
+            raise UnusableInput(f"geen uitgeschakelde gebruiker '{name}'")
+        con.execute("UPDATE users SET disabled_at = NULL WHERE name = ?", [name])
+        _audit(con, by, "user_enabled", name, None)
+    finally:
+        con.close()
+
+
+def set_role(db, name: str, role: str, by: str | None = None) -> None:
+    """Give an active account another role; the last active beheerder keeps theirs, and nobody changes
+    their own (a beheerder who demoted themselves would be locked out of the user management)."""
+    role = _check_role(role)
+    if by is not None and by == name:
+        raise UnusableInput("je kunt je eigen rol niet wijzigen")
+    con = _open(db)
+    try:
+        old = _active_role(con, name)
+        if old == role:
+            raise UnusableInput(f"'{name}' heeft de rol {role} al")
+        if old == "beheerder" and not _other_active_admins(con, name):
+            raise UnusableInput(f"'{name}' is de laatste actieve beheerder en blijft beheerder")
+        con.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
+        _audit(con, by, "role_changed", f"{name}: {old} → {role}", None)
     finally:
         con.close()
 
@@ -115,7 +167,7 @@ def ensure_admin(db) -> str | None:
     try:
         if store.scalar(con, "SELECT count(*) FROM users"):
             return None
-        password = secrets.token_urlsafe(12)
+        password = generate_password()
         con.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                     ["beheerder", "beheerder", _hasher.hash(password), _now()])
         _audit(con, None, "user_added", "beheerder (beheerder), eerste start", None)
@@ -168,12 +220,44 @@ def audit(db, user: str | None, event: str, detail: str | None = None, remote_ad
         con.close()
 
 
-def audit_entries(db, limit: int = 500) -> list[dict]:
+def _audit_where(since, until, user, event) -> tuple[str, list]:
+    """The audit log's filters as a parameterised WHERE clause; None leaves a filter out."""
+    return ("(?::TIMESTAMPTZ IS NULL OR logged_at >= ?) AND (?::TIMESTAMPTZ IS NULL OR logged_at < ?) "
+            "AND (?::VARCHAR IS NULL OR user_name = ?) AND (?::VARCHAR IS NULL OR event = ?)",
+            [since, since, until, until, user, user, event, event])
+
+
+def audit_entries(db, limit: int = 500, since: datetime | None = None, until: datetime | None = None,
+                  user: str | None = None, event: str | None = None) -> list[dict]:
+    """Audit entries newest first, at most `limit`, from `since` (included) to `until` (excluded)."""
+    where, params = _audit_where(since, until, user, event)
     con = _open(db, read_only=True)
     try:
         rows = con.execute("SELECT logged_at, user_name, event, detail, remote_addr FROM audit_log "
-                           "ORDER BY logged_at DESC LIMIT ?", [int(limit)]).fetchall()
+                           f"WHERE {where} ORDER BY logged_at DESC LIMIT ?", params + [int(limit)]).fetchall()
     finally:
         con.close()
     keys = ("at", "user", "event", "detail", "remote_addr")
     return [dict(zip(keys, row)) for row in rows]
+
+
+def audit_count(db, since: datetime | None = None, until: datetime | None = None, user: str | None = None,
+                event: str | None = None) -> int:
+    where, params = _audit_where(since, until, user, event)
+    con = _open(db, read_only=True)
+    try:
+        return int(store.scalar(con, f"SELECT count(*) FROM audit_log WHERE {where}", params))
+    finally:
+        con.close()
+
+
+def audit_vocabulary(db) -> dict[str, list[str]]:
+    """The user names and event kinds that occur in the audit log: what its filters offer."""
+    con = _open(db, read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT DISTINCT user_name FROM audit_log WHERE user_name IS NOT NULL "
+                                           "ORDER BY 1").fetchall()]
+        events = [r[0] for r in con.execute("SELECT DISTINCT event FROM audit_log ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+    return {"users": names, "events": events}

@@ -12,20 +12,33 @@ import dash
 from dash import Dash, Input, Output, dcc, html
 
 from analytics import inventory
-from dashboards import connection
+from dashboards import access, connection
 from dashboards.i18n import DEFAULT_LANG, lang_of, t
-from etl import UnusableInput
+from etl import UnusableInput, users
 from etl.store import StoreBusy
 
-# (path, i18n key) in menu order; later pages add theirs here.
-MENU = [("/", "nav.home"), ("/compstat", "nav.compstat"), ("/trends", "nav.trends"),
-        ("/projecten", "nav.projects"), ("/quarantaine", "nav.quarantine")]
-# Emerging hot spots right after CompStat: the meeting reads them together.
-MENU.insert(next((i + 1 for i, (path, _) in enumerate(MENU) if path == "/compstat"), 1), ("/hotspots", "nav.hotspots"))
+EVERYONE = frozenset(users.ROLES)
+# The menu in order: (path, i18n key, the roles that see the item). Hiding an item is only
+# courtesy — the pages and their callbacks refuse other roles on the server (dashboards/access.py).
+# Emerging hot spots come right after CompStat: the meeting reads them together.
+MENU = [
+    ("/", "nav.home", EVERYONE),
+    ("/compstat", "nav.compstat", EVERYONE),
+    ("/hotspots", "nav.hotspots", EVERYONE),
+    ("/trends", "nav.trends", EVERYONE),
+    ("/projecten", "nav.projects", EVERYONE),
+    ("/coverage", "nav.coverage", EVERYONE),
+    ("/coverage/day", "nav.coverage_day", access.CAPABILITIES["individual_tracks"]),
+    ("/live", "nav.live", access.CAPABILITIES["individual_tracks"]),
+    ("/overview", "nav.overview", access.CAPABILITIES["individual_tracks"]),
+    ("/quarantaine", "nav.quarantine", EVERYONE),
+    ("/beheer", "nav.admin", access.CAPABILITIES["admin"]),
+]
 
-# The wardens' coverage pages go before Quarantaine.
-MENU[-1:-1] = [("/coverage", "nav.coverage"), ("/coverage/day", "nav.coverage_day"), ("/live", "nav.live"),
-               ("/overview", "nav.overview")]
+
+def menu_for(role: str | None) -> list[tuple[str, str]]:
+    """The (path, i18n key) items `role` may open, in menu order."""
+    return [(path, key) for path, key, roles in MENU if role in roles]
 
 
 def href(path: str, lang: str, **params) -> str:
@@ -43,13 +56,14 @@ def _switched(pathname: str, search: str | None, lang: str) -> str:
     return href(pathname or "/", lang, **params)
 
 
-def navbar(pathname: str = "/", search: str | None = None, is_demo: bool = False) -> dbc.Navbar:
+def navbar(pathname: str = "/", search: str | None = None, is_demo: bool = False,
+           role: str | None = None) -> dbc.Navbar:
     lang = lang_of(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))
     links = [
         dbc.NavItem(dcc.Link(t(key, lang), href=href(path, lang),
                              className="nav-link" + (" active" if path == (pathname or "/") else ""),
                              id=f"app-nav-{path.strip('/') or 'home'}"))
-        for path, key in MENU
+        for path, key in menu_for(role)
     ]
     switch = html.Div([
         dcc.Link(code.upper(), href=_switched(pathname, search, code), id=f"app-lang-{code}",
@@ -98,7 +112,7 @@ def register(app: Dash) -> None:
                 is_demo = inventory.store_summary(con)["is_demo"]
         except UnusableInput:
             is_demo = False  # the page itself explains what is wrong with the store
-        return navbar(pathname, search, is_demo), demo_banner(lang) if is_demo else None
+        return navbar(pathname, search, is_demo, access.current_role()), demo_banner(lang) if is_demo else None
 
     # Screen readers and the browser's translation offer follow the page's language.
     app.clientside_callback(

@@ -9,6 +9,7 @@ writes them back without reloading the page (the map keeps its zoom).
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import datetime
 
 import dash
@@ -22,7 +23,7 @@ from analytics.compstat import GROUPINGS, Filters, compstat_table, follow_up, ke
 from analytics.grid import DEFAULT_CELL_M, grid_counts, grid_geojson, report_points, reports_in_cell
 from analytics.periods import LOCAL_TZ
 from dashboards import connection
-from dashboards.components import compstat_grid, frame, period_picker
+from dashboards.components import compstat_grid, export, frame, period_picker
 from dashboards.components import map as civ_map
 from dashboards.components.compstat_grid import NUMBER, missing
 from dashboards.i18n import TEXTS, fmt_datetime, fmt_float, fmt_int, fmt_pct, grid_locale, lang_of, t
@@ -139,15 +140,13 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                 dcc.RadioItems(id="compstat-by", value=by if by in GROUPINGS else "category", inline=True,
                                className="segmented",
                                options=[{"label": t(f"compstat.by.{g}", lang), "value": g} for g in GROUPINGS]),
-                html.Button(t("compstat.export", lang), id="compstat-export", n_clicks=0, className="button",
-                            title=t("compstat.export_title", lang)),
+                export.controls("compstat", t("compstat.export", lang), t("compstat.export_title", lang)),
             ], className="panel-head"),
             html.P(id="compstat-caption", className="caption"),
             dag.AgGrid(id="compstat-table", rowData=[], columnDefs=[],
                        defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True,
                                       "autoHeaderHeight": True},
                        dashGridOptions={"localeText": grid_locale(lang), **AUTO_HEIGHT},
-                       csvExportParams={"fileName": f"compstat-{chosen.code}.csv", "columnSeparator": ";"},
                        style={"width": "100%"}, className="grid compstat-grid"),
             html.P(t("compstat.method", lang), className="method", id="compstat-method"),
         ], className="panel"),
@@ -222,16 +221,20 @@ clientside_callback(
     prevent_initial_call=True)
 
 
+def _table_rows(con, period, by: str, area, group, channel, lang: str) -> list[dict]:
+    table = compstat_table(con, period, by=by, filters=_filters(area, group, channel))
+    return [compstat_grid.row(record, lang) for record in table.to_dict("records")]
+
+
 @callback(Output("compstat-table", "rowData"), Output("compstat-table", "columnDefs"),
-          Output("compstat-table", "dashGridOptions"), Output("compstat-table", "csvExportParams"),
+          Output("compstat-table", "dashGridOptions"),
           Output("compstat-caption", "children"), Output("compstat-period-label", "children"),
           *FILTERS, Input("compstat-by", "value"), State("compstat-lang", "data"))
 def _table(period_code, area, group, channel, by, lang):
     period = period_picker.parse(period_code)[0]
     by = by if by in GROUPINGS else "category"
     with _store() as con:
-        table = compstat_table(con, period, by=by, filters=_filters(area, group, channel))
-    rows = [compstat_grid.row(record, lang) for record in table.to_dict("records")]
+        rows = _table_rows(con, period, by, area, group, channel, lang)
     options = {"localeText": grid_locale(lang), **AUTO_HEIGHT}
     if len(rows) > 30:   # category × area: a page at a time instead of a page of a metre long
         options = {**options, "pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100]}
@@ -239,12 +242,25 @@ def _table(period_code, area, group, channel, by, lang):
     caption = (t("compstat.caption", lang, period=period.label(lang), previous=previous.label(lang),
                  last_year=last_year.label(lang)) if previous else
                t("compstat.caption_ytd", lang, period=period.label(lang), last_year=last_year.label(lang)))
-    export = {"fileName": f"compstat-{period.code.replace(':', '-')}-{by.replace(',', '-')}.csv", "columnSeparator": ";"}
-    return rows, compstat_grid.columns(by, period, lang), options, export, caption, f" · {period.label(lang)}"
+    return rows, compstat_grid.columns(by, period, lang), options, caption, f" · {period.label(lang)}"
 
 
-clientside_callback("function(n) { return n > 0; }", Output("compstat-table", "exportDataAsCsv"),
-                    Input("compstat-export", "n_clicks"), prevent_initial_call=True)
+@callback(Output("compstat-export-download", "data"), Input("compstat-export", "n_clicks"),
+          *[State(i.component_id, i.component_property) for i in FILTERS], State("compstat-by", "value"),
+          State("compstat-lang", "data"), prevent_initial_call=True)
+def _export(_n, period_code, area, group, channel, by, lang):
+    """The table of the current filters as CSV, written on the server and audited."""
+    period = period_picker.parse(period_code)[0]
+    by = by if by in GROUPINGS else "category"
+    with _store() as con:
+        rows = _table_rows(con, period, by, area, group, channel, lang)
+    too_few = t("compstat.too_few", lang)
+    rows = [{**row, "pct": too_few if row["too_few"] else None if row["pct"] is None else round(row["pct"], 1)}
+            for row in rows]
+    name = f"compstat-{period.code.replace(':', '-')}-{by.replace(',', '-')}.csv"
+    filters = {"period": period.code, "by": by, **asdict(_filters(area, group, channel))}
+    return export.download("compstat", filters, [export.Table(export.grid_columns(
+        compstat_grid.columns(by, period, lang)), rows)], name)
 
 
 @callback(Output("compstat-kpis", "children"), *FILTERS, State("compstat-lang", "data"))

@@ -18,7 +18,7 @@ from analytics.coverage import days as coverage_days
 from analytics.coverage import dosage, layers
 from analytics.periods import Period
 from dashboards import connection
-from dashboards.components import coverage_freshness, coverage_map, frame
+from dashboards.components import coverage_freshness, coverage_map, export, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, fmt_pct, grid_locale, lang_of, t
 from etl import UnusableInput
 
@@ -117,7 +117,7 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
         ], className="panel"),
         html.Section([
             html.Div([html.H2(t("cov.table.title", lang)),
-                      html.Button(t("cov.export", lang), id="coverage-export", n_clicks=0, className="button")],
+                      export.controls("coverage", t("cov.export", lang))],
                      className="panel-head"),
             html.P(t("cov.table.caption", lang), className="caption"),
             dag.AgGrid(id="coverage-table", rowData=[], columnDefs=_columns(lang),
@@ -125,7 +125,6 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
                                       "autoHeaderHeight": True},
                        dashGridOptions={"localeText": grid_locale(lang), "domLayout": "autoHeight",
                                         "suppressCellFocus": True, "enableCellTextSelection": True},
-                       csvExportParams={"fileName": f"dekking-{chosen.code}.csv", "columnSeparator": ";"},
                        style={"width": "100%"}, className="grid"),
             html.P(t("cov.method", lang), className="method"),
         ], className="panel"),
@@ -235,8 +234,7 @@ def _hotspot_features(con, table, colour: str, lang: str) -> tuple[dict, html.Di
 
 
 @callback(Output("coverage-kpis", "children"), Output("coverage-hotspots", "data"), Output("coverage-legend", "children"),
-          Output("coverage-table", "rowData"), Output("coverage-table", "csvExportParams"),
-          Output("coverage-map-caption", "children"),
+          Output("coverage-table", "rowData"), Output("coverage-map-caption", "children"),
           *FILTERS, Input("coverage-colour", "value"), State("coverage-lang", "data"))
 def _dosage(period_code, warden, _version, colour, lang):
     period = Period.parse(period_code)
@@ -261,14 +259,20 @@ def _dosage(period_code, warden, _version, colour, lang):
                        t("cov.kpi.reports_note", lang), "coverage-kpi-reports"),
     ]
     caption = t("cov.map.caption", lang, period=period.label(lang), count=fmt_int(len(table)))
-    export = {"fileName": f"dekking-{period.code.replace(':', '-')}.csv", "columnSeparator": ";",
-              "columnKeys": ["name", "visits", "visits_10min", "minutes", "last_visit", "days", "reports",
-                             "per_hour"]}
-    return kpis, hotspots, legend, _rows(table, lang), export, caption
+    return kpis, hotspots, legend, _rows(table, lang), caption
 
 
-dash.clientside_callback("function(n) { return n > 0; }", Output("coverage-table", "exportDataAsCsv"),
-                         Input("coverage-export", "n_clicks"), prevent_initial_call=True)
+@callback(Output("coverage-export-download", "data"), Input("coverage-export", "n_clicks"),
+          State("coverage-period", "value"), State("coverage-warden", "value"), State("coverage-lang", "data"),
+          prevent_initial_call=True)
+def _export(_n, period_code, warden, lang):
+    """The table of the current period and warden as CSV, written on the server and audited."""
+    period = Period.parse(period_code)
+    with connection.reader() as con:
+        table = dosage.hotspot_dosage(con, period, warden=_warden(warden))
+    columns = [c for c in export.grid_columns(_columns(lang)) if c[0] != "balance"]  # two shares in one text
+    return export.download("coverage", {"period": period.code, "warden": _warden(warden)},
+                           [export.Table(columns, _rows(table, lang))], f"dekking-{period.code.replace(':', '-')}.csv")
 
 
 @callback(Output("coverage-cells", "data"), Output("coverage-cell-legend", "children"),

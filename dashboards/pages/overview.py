@@ -7,8 +7,6 @@ the printable version. Passages are individual whereabouts: dashboards.access de
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 import dash
@@ -20,7 +18,7 @@ from analytics.coverage import days as coverage_days
 from analytics.coverage import footprint, layers, overview
 from analytics.periods import LOCAL_TZ, Period
 from dashboards import access, connection
-from dashboards.components import coverage_map, frame
+from dashboards.components import coverage_map, export, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, grid_locale, lang_of, t
 from etl import UnusableInput
 
@@ -98,7 +96,7 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
                                       start_date_placeholder_text=t("ov.from", lang),
                                       end_date_placeholder_text=t("ov.to", lang))], className="filter-control"),
         html.Div([
-            html.Button(t("ov.export", lang), id="overview-export", n_clicks=0, className="button"),
+            export.controls("overview", t("ov.export", lang)),
             dcc.Link(t("ov.print", lang), id="overview-print-link", href="#", className="button"),
         ], className="ov-actions"),
     ], className="panel ov-filters no-print")
@@ -108,7 +106,6 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
         dcc.Store(id="overview-lang", data=lang),
         dcc.Store(id="overview-printing", data=printing),
         dcc.Store(id="overview-spots", data={s.hotspot_id: [s.lat, s.lon, s.radius_m] for s in spots}),
-        dcc.Download(id="overview-download"),
         *notices,
         html.Div([
             html.Div(controls, hidden=printing),
@@ -139,6 +136,8 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
             html.Section([
                 html.H2(t("ov.reports.title", lang)),
                 html.P(id="overview-reports-note", className="caption"),
+                *([] if access.can_see_reporter_data() else [
+                    html.P(t("access.description", lang), className="muted", id="overview-no-description")]),
                 dag.AgGrid(id="overview-reports-grid", rowData=[], columnDefs=_report_columns(lang),
                            defaultColDef={"sortable": True, "resizable": True},
                            dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
@@ -169,6 +168,8 @@ def _report_columns(lang: str) -> list[dict]:
         {"field": "channel", "headerName": t("ov.col.channel", lang), "width": 230},
         {"field": "status", "headerName": t("ov.col.status", lang), "width": 150},
         {"field": "distance", "headerName": t("ov.col.distance", lang), "width": 140, **NUMBER},
+        {"field": "description", "headerName": t("ov.col.description", lang), "flex": 2, "minWidth": 220,
+         "wrapText": True, "autoHeight": True, "hide": not access.can_see_reporter_data()},
     ]
 
 
@@ -229,7 +230,8 @@ def _lists(lat, lon, radius, start, end):
     with connection.reader() as con:
         try:
             passages = overview.visits_near(con, lat, lon, radius or DEFAULT_RADIUS_M, period)
-            reports = overview.reports_near(con, lat, lon, radius or DEFAULT_RADIUS_M, period)
+            reports = overview.reports_near(con, lat, lon, radius or DEFAULT_RADIUS_M, period,
+                                            include_description=access.can_see_reporter_data())
         except ValueError as error:
             return None, str(error)
     return (period, lat, lon, radius or DEFAULT_RADIUS_M, passages, reports), None
@@ -256,7 +258,8 @@ def _report_rows(reports: pd.DataFrame, lang: str) -> list[dict]:
              "category": getattr(r, label),
              "channel": (r.channel_label_en if lang == "en" else r.channel_label) or r.channel,
              "status": t(f"ov.status.{r.status}", lang) if r.status in ("open", "in_behandeling", "afgesloten")
-             else r.status, "distance": int(round(r.distance_m))} for r in reports.itertuples()]
+             else r.status, "distance": int(round(r.distance_m)), "description": r.description}
+            for r in reports.itertuples()]
 
 
 @callback(Output("overview-summary", "children"), Output("overview-passages", "rowData"),
@@ -291,28 +294,19 @@ def _results(lat, lon, radius, start, end, lang):
             shown if len(passages) else hidden, report_note, shown if len(reports) else hidden, view)
 
 
-@callback(Output("overview-download", "data"), Input("overview-export", "n_clicks"), State("overview-lat", "value"),
-          State("overview-lon", "value"), State("overview-radius", "value"), State("overview-dates", "start_date"),
-          State("overview-dates", "end_date"), State("overview-lang", "data"), prevent_initial_call=True)
+@callback(Output("overview-export-download", "data"), Input("overview-export", "n_clicks"),
+          State("overview-lat", "value"), State("overview-lon", "value"), State("overview-radius", "value"),
+          State("overview-dates", "start_date"), State("overview-dates", "end_date"), State("overview-lang", "data"),
+          prevent_initial_call=True)
 def _export(_n, lat, lon, radius, start, end, lang):
-    """One CSV (semicolon, UTF-8 with BOM, for Excel): the place, then the passages, then the reports."""
+    """One CSV: the place, then the passages, then the reports (audited like every export)."""
     found, _problem = _lists(lat, lon, radius, start, end)
     if found is None:
         return dash.no_update
     period, lat, lon, radius, passages, reports = found
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t("ov.title", lang), period.label(lang), f"{fmt_float(lat, 6)} {fmt_float(lon, 6)}",
-                     f"{fmt_int(radius)} m"])
-    writer.writerow([])
-    writer.writerow([t("ov.col.warden", lang), t("ov.col.day", lang), t("ov.col.start", lang), t("ov.col.end", lang),
-                     t("ov.col.minutes", lang)])
-    for row in _passage_rows(passages, lang):
-        writer.writerow([row["holder"], row["day"], row["start"], row["end"], row["minutes"]])
-    writer.writerow([])
-    writer.writerow([t("ov.col.when", lang), t("ov.col.category", lang), t("ov.col.channel", lang),
-                     t("ov.col.status", lang), t("ov.col.distance", lang)])
-    for row in _report_rows(reports, lang):
-        writer.writerow([row["when"], row["category"], row["channel"], row["status"], row["distance"]])
+    title = [t("ov.title", lang), period.label(lang), f"{fmt_float(lat, 6)} {fmt_float(lon, 6)}", f"{fmt_int(radius)} m"]
+    tables = [export.Table(export.grid_columns(_passage_columns(lang)), _passage_rows(passages, lang)),
+              export.Table(export.grid_columns(_report_columns(lang)), _report_rows(reports, lang))]
     name = f"overzichtslijst-{period.code.replace('..', '_')}.csv"
-    return {"content": "\ufeff" + out.getvalue(), "filename": name, "type": "text/csv"}
+    filters = {"lat": round(lat, 5), "lon": round(lon, 5), "radius_m": radius, "period": period.code}
+    return export.download("overview", filters, tables, name, title=title)

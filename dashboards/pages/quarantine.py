@@ -37,7 +37,7 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
             summary = inventory.store_summary(con)
             batches = inventory.quarantine_batches(con)
             rows = inventory.quarantine_list(con, batch_id=batch_id, limit=LIMIT,
-                                             include_raw_text=access.allowed("reporter_data"))
+                                             include_raw_text=access.can_see_reporter_data())
             total = inventory.quarantine_count(con, batch_id=batch_id)
     except UnusableInput as error:
         return _page(lang, [frame.store_problem(error, lang)])
@@ -61,6 +61,8 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
         count_text = t("quarantine.count_limited", lang, count=fmt_int(total), shown=fmt_int(len(rows)))
     else:
         count_text = t("quarantine.count", lang, count=fmt_int(total))
+    if not access.can_see_reporter_data():
+        notices.append(html.P(t("quarantine.raw_hidden", lang), className="muted", id="quarantine-raw-hidden"))
     return _page(lang, [*notices, html.Section(_grid(rows, lang), className="panel")],
                  options=options, value=str(batch_id) if batch_id in known else ALL, count_text=count_text)
 
@@ -99,7 +101,7 @@ def _grid(rows, lang: str) -> dag.AgGrid:
         {"field": "reason", "headerName": t("col.reason", lang), "flex": 2, "minWidth": 260,
          "wrapText": True, "autoHeight": True, **text_filter},
         {"field": "raw_text", "headerName": t("col.raw", lang), "flex": 3, "minWidth": 260,
-         "cellClass": "raw-text", **text_filter},
+         "cellClass": "raw-text", "hide": not access.can_see_reporter_data(), **text_filter},
     ]
     return dag.AgGrid(
         id="quarantine-grid", rowData=data, columnDefs=columns,
