@@ -57,10 +57,11 @@ def visits_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_m
 
 
 def reports_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_m: float,
-                 period: Period) -> pd.DataFrame:
+                 period: Period, include_description: bool = False) -> pd.DataFrame:
     """Located reports within `radius_m` of the point in the period: `reported_at`, `category_label`,
     `category_label_en`, `channel` (code), `channel_label`, `channel_label_en`, `status`, `lat`, `lon`,
-    `distance_m`; no description, no reporter."""
+    `distance_m`, `description`. Never the reporter; the free-text description may name citizens, so
+    it is only filled when `include_description` (for the role that follows reports up), else NULL."""
     _check(radius_m, period)
     south, west, north, east = footprint.box_around(lat, lon, radius_m)
     start, end = period.utc_bounds()
@@ -68,7 +69,8 @@ def reports_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_
     return con.execute(f"""
         SELECT r.reported_at, k.label_nl AS category_label, k.label_en AS category_label_en,
                r.channel_code AS channel, c.label_nl AS channel_label, c.label_en AS channel_label_en,
-               r.status, r.lat, r.lon, {distance} AS distance_m
+               r.status, r.lat, r.lon, {distance} AS distance_m,
+               {"r.description" if include_description else "NULL::VARCHAR"} AS description
         FROM reports r JOIN categories k ON k.code = r.category_code
         LEFT JOIN channels c ON c.code = r.channel_code
         WHERE r.lat BETWEEN $south AND $north AND r.lon BETWEEN $west AND $east
