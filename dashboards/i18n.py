@@ -811,6 +811,7 @@ TEXTS.update({
     "audit.export": ("Exporteer CSV", "Export CSV"),
     "audit.count": ("{count} gebeurtenissen, nieuwste eerst (tijden in Brussel)",
                     "{count} events, newest first (Brussels time)"),
+    "audit.count_one": ("1 gebeurtenis (tijden in Brussel)", "1 event (Brussels time)"),
     "audit.count_limited": ("eerste {shown} van {count} gebeurtenissen, nieuwste eerst (tijden in Brussel); "
                             "verfijn de filters of exporteer voor de rest",
                             "first {shown} of {count} events, newest first (Brussels time); narrow the filters "

@@ -51,6 +51,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         return html.Div([_header(lang), html.P(t("access.admin", lang), className="notice", id="admin-no-access")],
                         id="admin-page")
     roles = [{"label": _role_label(r, lang), "value": r} for r in users.ROLES]
+    user_options, event_options = _audit_options(connection.db_path(), lang)  # the value 'all' must be an option
     return html.Div([
         _header(lang),
         dcc.Store(id="admin-lang", data=lang),
@@ -95,8 +96,10 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                     id="audit-dates", display_format="DD/MM/YYYY", first_day_of_week=1, minimum_nights=0,
                     clearable=True, start_date_placeholder_text=t("audit.from", lang),
                     end_date_placeholder_text=t("audit.to", lang))),
-                _control(t("audit.user", lang), dcc.Dropdown(id="audit-user", value=ALL, clearable=False)),
-                _control(t("audit.event", lang), dcc.Dropdown(id="audit-event", value=ALL, clearable=False)),
+                _control(t("audit.user", lang), dcc.Dropdown(id="audit-user", value=ALL, options=user_options,
+                                                                 clearable=False)),
+                _control(t("audit.event", lang), dcc.Dropdown(id="audit-event", value=ALL, options=event_options,
+                                                                   clearable=False)),
             ], className="admin-actions"),
             html.P(id="audit-count", className="caption"),
             dag.AgGrid(id="audit-grid", rowData=[], columnDefs=_audit_columns(lang),
@@ -124,7 +127,7 @@ def _user_columns(lang: str) -> list[dict]:
 
 def _audit_columns(lang: str) -> list[dict]:
     return [
-        {"field": "at", "headerName": t("audit.col.at", lang), "width": 180},
+        {"field": "at", "headerName": t("audit.col.at", lang), "width": 200},
         {"field": "user", "headerName": t("audit.col.user", lang), "width": 170},
         {"field": "event", "headerName": t("audit.col.event", lang), "width": 150},
         {"field": "detail", "headerName": t("audit.col.detail", lang), "flex": 1, "minWidth": 300},
@@ -237,10 +240,13 @@ def _audit_log(start, end, user, event, _version, _added, lang):
     entries = users.audit_entries(db, limit=LIMIT, **filters)
     total = users.audit_count(db, **filters) if len(entries) >= LIMIT else len(entries)
     text = (t("audit.count_limited", lang, shown=fmt_int(len(entries)), count=fmt_int(total)) if total > len(entries)
-            else t("audit.count", lang, count=fmt_int(total)))
+            else t("audit.count_one", lang) if total == 1 else t("audit.count", lang, count=fmt_int(total)))
+    return (_audit_rows(entries), text, *_audit_options(db, lang))
+
+
+def _audit_options(db, lang: str) -> tuple[list[dict], list[dict]]:
     known = users.audit_vocabulary(db)
-    return (_audit_rows(entries), text,
-            [{"label": t("audit.all_users", lang), "value": ALL}] + [{"label": n, "value": n} for n in known["users"]],
+    return ([{"label": t("audit.all_users", lang), "value": ALL}] + [{"label": n, "value": n} for n in known["users"]],
             [{"label": t("audit.all_events", lang), "value": ALL}] + [{"label": e, "value": e} for e in known["events"]])
 
 

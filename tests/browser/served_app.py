@@ -76,7 +76,8 @@ def fill_store(path: Path, *, is_demo: bool = True) -> None:
 
 TEST_USERS = {"coordinator": ("test-coordinator", "coordinator-wachtwoord"),
               "kerngroep": ("test-kerngroep", "kerngroep-wachtwoord"),
-              "beheerder": ("test-beheerder", "beheerder-wachtwoord")}
+              "beheerder": ("test-beheerder", "beheerder-wachtwoord"),
+              "politie": ("test-politie", "politie-wachtwoord")}
 _sessions: dict[str, str] = {}   # base URL -> session cookie of the user the browser tests act as
 
 
@@ -143,3 +144,44 @@ def page_callback_body(pathname: str, search: str = "") -> dict:
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
+
+
+def callback_bodies(app, value):
+    """One request per callback and per input, that input set to `value` (Dash's own wire format)."""
+    for key, spec in app.callback_map.items():
+        if "{" in key or key.startswith("_pages") or "callback" not in spec:
+            continue  # pattern-matching ids, Dash's own page router, callbacks that run in the browser
+        outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+                   for part in key.strip(".").split("...")]
+        inputs = [{"id": i["id"], "property": i["property"], "value": None} for i in spec["inputs"]]
+        state = [{"id": s["id"], "property": s["property"], "value": None} for s in spec.get("state", [])]
+        for position in range(len(inputs)):
+            if "{" in str(inputs[position]["id"]):
+                continue
+            sent = [dict(i) for i in inputs]
+            sent[position]["value"] = value
+            yield key, {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": sent,
+                        "changedPropIds": [f"{sent[position]['id']}.{sent[position]['property']}"], "state": state}
+
+
+def callback_body(app, output: str, values: dict | None = None) -> dict:
+    """The request for the callback whose outputs include `output` ('overview-reports-grid.rowData'),
+    its inputs and states taken from `values` ({'overview-lat.value': 50.91, …}; missing ones None)."""
+    values = values or {}
+    key = next(k for k in app.callback_map if output in k and "{" not in k)
+    spec = app.callback_map[key]
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in key.strip(".").split("...")]
+
+    def filled(items):
+        return [{"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
+                for i in items]
+    inputs = filled(spec["inputs"])
+    changed = [f"{i['id']}.{i['property']}" for i in inputs if i["value"] is not None][:1]
+    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": inputs,
+            "changedPropIds": changed, "state": filled(spec.get("state", []))}
+
+
+def choose(page, dropdown_id: str, option: str) -> None:
+    """Pick `option` (its exact label) in a dcc.Dropdown."""
+    page.locator(f"#{dropdown_id}").click()
+    page.get_by_role("option", name=option, exact=True).click()

@@ -11,7 +11,7 @@ from dashboards import auth
 from etl import users
 from etl.store import reading
 
-from .served_app import TEST_USERS, fill_store, logged_in_client, page_callback_body
+from .served_app import TEST_USERS, callback_bodies, fill_store, logged_in_client, page_callback_body
 
 INJECTIONS = ["'; DROP TABLE reports; --", "23002E' OR '1'='1", "x" * 100_000, "<script>alert(1)</script>",
               "../../etc/passwd", "2026-10'); DELETE FROM fixes; --"]
@@ -128,7 +128,7 @@ def test_kerngroep_cannot_get_individual_tracks_by_crafting_a_callback(app, body
 
 def test_the_coordinator_gets_the_daily_tracks_and_the_view_is_audited(app):
     key = next(k for k in app.callback_map if "day-duty.rowData" in k)
-    body = next(b for k, b in _callback_bodies(app, "2026-10-01") if k == key and b["changedPropIds"] == ["day-date.date"])
+    body = next(b for k, b in callback_bodies(app, "2026-10-01") if k == key and b["changedPropIds"] == ["day-date.date"])
     response = logged_in_client(app, "coordinator").post("/_dash-update-component", json=body)
     assert response.status_code == 200 and "day-duty" in response.get_data(as_text=True)
     views = [(e["user"], e["event"], e["detail"]) for e in users.audit_entries(app.server.config["CIV_DB"])]
@@ -162,24 +162,6 @@ def _store_fingerprint(db) -> str:
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
 
-def _callback_bodies(app, value):
-    """One request per callback and per input, that input set to `value` (Dash's own wire format)."""
-    for key, spec in app.callback_map.items():
-        if "{" in key or key.startswith("_pages") or "callback" not in spec:
-            continue  # pattern-matching ids, Dash's own page router, callbacks that run in the browser
-        outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-                   for part in key.strip(".").split("...")]
-        inputs = [{"id": i["id"], "property": i["property"], "value": None} for i in spec["inputs"]]
-        state = [{"id": s["id"], "property": s["property"], "value": None} for s in spec.get("state", [])]
-        for position in range(len(inputs)):
-            if "{" in str(inputs[position]["id"]):
-                continue
-            sent = [dict(i) for i in inputs]
-            sent[position]["value"] = value
-            yield key, {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": sent,
-                        "changedPropIds": [f"{sent[position]['id']}.{sent[position]['property']}"], "state": state}
-
-
 @pytest.mark.slow
 def test_hostile_text_through_every_callback_input_gives_no_500_and_changes_nothing(app):
     db = app.server.config["CIV_DB"]
@@ -187,10 +169,29 @@ def test_hostile_text_through_every_callback_input_gives_no_500_and_changes_noth
     client = logged_in_client(app, "coordinator")
     failures = []
     for value in INJECTIONS:
-        for key, body in _callback_bodies(app, value):
+        for key, body in callback_bodies(app, value):
             status = client.post("/_dash-update-component", json=body).status_code
             if status >= 500:
                 failures.append((key, body["changedPropIds"][0], value[:30], status))
     assert failures == []
     assert _store_fingerprint(db) == before
 
+
+
+@pytest.mark.slow
+def test_hostile_text_through_the_administration_callbacks_as_beheerder_changes_no_account(app):
+    db = app.server.config["CIV_DB"]
+    client = logged_in_client(app, "beheerder")
+
+    def accounts():
+        return [(u["name"], u["role"], u["disabled_at"]) for u in users.list_users(db)]
+    before = accounts()
+    failures = []
+    for value in INJECTIONS:
+        for key, body in callback_bodies(app, value):
+            if "admin-" in key or "audit-" in key:
+                status = client.post("/_dash-update-component", json=body).status_code
+                if status >= 500 or status == 403:
+                    failures.append((key, body["changedPropIds"][0], value[:30], status))
+    assert failures == []
+    assert accounts() == before
