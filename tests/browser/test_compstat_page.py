@@ -4,6 +4,8 @@ The expected figures are counted here, from the planted list, never taken from a
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -13,9 +15,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app import create_app
+from etl import users
 from etl.hotspots import load_hotspots_file
 from etl.reports import load_reports_file
-from .served_app import SHARED_SCREENS, serving
+
+from .served_app import SHARED_SCREENS, TEST_USERS, serving
 
 # Points inside the sub-municipalities (checked against the Statbel boundaries of assets/geo/).
 ASSE, MOLLEM, ZELLIK, RELEGEM = (50.9102, 4.1985), (50.9272, 4.2202), (50.8876, 4.2709), (50.9019, 4.2796)
@@ -73,7 +77,7 @@ def reports():
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory, reports):
+def compstat_db(tmp_path_factory, reports):
     folder = tmp_path_factory.mktemp("compstat")
     db = folder / "civ.duckdb"
     write_csv(folder / "meldingen.csv", reports)
@@ -84,7 +88,12 @@ def base_url(tmp_path_factory, reports):
         "geometry": {"type": "Point", "coordinates": [4.2043, 50.9106]}}]}
     (folder / "hotspots.geojson").write_text(json.dumps(hotspot), encoding="utf-8")
     assert load_hotspots_file(db, folder / "hotspots.geojson").loaded == 1
-    with serving(create_app(db)) as url:
+    return db
+
+
+@pytest.fixture(scope="module")
+def base_url(compstat_db):
+    with serving(create_app(compstat_db)) as url:
         yield url
 
 
@@ -235,20 +244,36 @@ def test_week_view_and_change_grid(page, base_url, reports, tmp_path):
     assert page.console.errors == [], "\n".join(page.console.errors)
 
 
-def test_csv_export_opens_in_a_belgian_excel(page, base_url):
-    page.goto(base_url + f"/compstat?period={PERIOD}")
-    expect(cell(page, "Sluikstort", "current")).to_have_text("40")
+def download_csv(page) -> tuple[str, list[list[str]]]:
     with page.expect_download() as download:
         page.locator("#compstat-export").click()
-    assert download.value.suggested_filename == "compstat-2026-10-category.csv"
     data = open(download.value.path(), "rb").read()
     assert data.startswith(b"\xef\xbb\xbf")                      # UTF-8 BOM: Excel reads the accents right
-    text = data.decode("utf-8-sig")
-    header, *lines = text.splitlines()
-    assert header.split(";")[:3] == ['"Categorie"', '"Deze periode"', '"Vorige periode"']
-    sluikstort = next(line for line in lines if line.startswith('"Sluikstort"')).split(";")
-    assert sluikstort[1:4] == ['"40"', '"15"', '"10"']
-    assert '"▲ gestegen"' in sluikstort
+    return download.value.suggested_filename, list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_csv_export_has_the_rows_of_the_filters_opens_in_a_belgian_excel_and_is_audited(page, base_url, compstat_db,
+                                                                                        reports):
+    october, november = datetime(2026, 10, 1), datetime(2026, 11, 1)
+    page.goto(base_url + f"/compstat?period={PERIOD}")
+    expect(cell(page, "Sluikstort", "current")).to_have_text("40")
+    name, (header, *lines) = download_csv(page)
+    assert name == "compstat-2026-10-category.csv"
+    assert header[:3] == ["Categorie", "Deze periode", "Vorige periode"]
+    sluikstort = next(line for line in lines if line[0] == "Sluikstort")
+    assert sluikstort[1:4] == ["40", "15", "10"] and "▲ gestegen" in sluikstort
+    shown = page.locator("#compstat-table .ag-pinned-left-cols-container .ag-row").all_inner_texts()
+    assert sorted(line[0] for line in lines) == sorted(text.strip() for text in shown)
+    assert sum(int(line[1]) for line in lines) == count(reports, start=october, end=november)
+
+    page.goto(base_url + f"/compstat?period={PERIOD}&area=23002E")        # Zellik: only its three noise reports
+    expect(cell(page, "Geluidshinder", "current")).to_have_text("3")
+    name, (header, *lines) = download_csv(page)
+    assert {line[0]: int(line[1]) for line in lines if int(line[1])} == {"Geluidshinder": 3}
+    exports = [e for e in users.audit_entries(compstat_db, event="export") if e["user"] == TEST_USERS["coordinator"][0]]
+    assert len(exports) == 2
+    assert exports[0]["detail"].startswith("compstat: period=2026-10, by=category, area=23002E")
+    assert f"{len(lines)} rijen" in exports[0]["detail"]
     assert page.console.errors == [], "\n".join(page.console.errors)
 
 
