@@ -752,6 +752,8 @@ TEXTS.update({
 # Administration, exports and who sees free text (dashboards/pages/beheer.py, components/export.py)
 TEXTS.update({
     "nav.admin": ("Beheer", "Administration"),
+    "export.xlsx": ("Excel", "Excel"),
+    "export.xlsx_title": ("Download de tabel als Excel-bestand (.xlsx)", "Download the table as an Excel file (.xlsx)"),
     "access.description": ("Omschrijving alleen zichtbaar voor de coördinator.",
                            "Description visible to the coordinator only."),
     "access.admin": ("Deze pagina beheert gebruikers en toont het auditlogboek; alleen de beheerder mag ze openen.",

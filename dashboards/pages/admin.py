@@ -89,7 +89,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Div(id="admin-add-result", className="admin-added", role="status"),
         ], className="panel"),
         html.Section([
-            html.Div([html.H2(t("audit.title", lang)), export.controls("audit", t("audit.export", lang))],
+            html.Div([html.H2(t("audit.title", lang)), export.controls("audit", lang, t("audit.export", lang))],
                      className="panel-head"),
             html.Div([
                 _control(t("audit.period", lang), dcc.DatePickerRange(
@@ -250,14 +250,14 @@ def _audit_options(db, lang: str) -> tuple[list[dict], list[dict]]:
             [{"label": t("audit.all_events", lang), "value": ALL}] + [{"label": e, "value": e} for e in known["events"]])
 
 
-@callback(Output("audit-export-download", "data"), Input("audit-export", "n_clicks"),
+@callback(Output("audit-export-download", "data"), *export.inputs("audit"),
           State("audit-dates", "start_date"), State("audit-dates", "end_date"), State("audit-user", "value"),
           State("audit-event", "value"), State("admin-lang", "data"), prevent_initial_call=True)
-def _audit_export(_n, start, end, user, event, lang):
-    """Every entry of the filters as CSV; the export is itself written to the audit log."""
+def _audit_export(_csv, _xlsx, start, end, user, event, lang):
+    """Every entry of the filters as CSV or .xlsx; the export is itself written to the audit log."""
     db = _db()
     filters = _audit_filters(start, end, user, event)
     rows = _audit_rows(users.audit_entries(db, limit=EXPORT_LIMIT, **filters))
     shown = {"van": _day(start), "tot": _day(end), "gebruiker": filters["user"], "soort": filters["event"]}
     return export.download("audit", shown, [export.Table(export.grid_columns(_audit_columns(lang)), rows)],
-                           f"auditlog-{date.today():%Y%m%d}.csv")
+                           f"auditlog-{date.today():%Y%m%d}")

@@ -140,7 +140,7 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                 dcc.RadioItems(id="compstat-by", value=by if by in GROUPINGS else "category", inline=True,
                                className="segmented",
                                options=[{"label": t(f"compstat.by.{g}", lang), "value": g} for g in GROUPINGS]),
-                export.controls("compstat", t("compstat.export", lang), t("compstat.export_title", lang)),
+                export.controls("compstat", lang, t("compstat.export", lang), t("compstat.export_title", lang)),
             ], className="panel-head"),
             html.P(id="compstat-caption", className="caption"),
             dag.AgGrid(id="compstat-table", rowData=[], columnDefs=[],
@@ -245,11 +245,11 @@ def _table(period_code, area, group, channel, by, lang):
     return rows, compstat_grid.columns(by, period, lang), options, caption, f" · {period.label(lang)}"
 
 
-@callback(Output("compstat-export-download", "data"), Input("compstat-export", "n_clicks"),
+@callback(Output("compstat-export-download", "data"), *export.inputs("compstat"),
           *[State(i.component_id, i.component_property) for i in FILTERS], State("compstat-by", "value"),
           State("compstat-lang", "data"), prevent_initial_call=True)
-def _export(_n, period_code, area, group, channel, by, lang):
-    """The table of the current filters as CSV, written on the server and audited."""
+def _export(_csv, _xlsx, period_code, area, group, channel, by, lang):
+    """The table of the current filters as CSV or .xlsx, written on the server and audited."""
     period = period_picker.parse(period_code)[0]
     by = by if by in GROUPINGS else "category"
     with _store() as con:
@@ -257,7 +257,7 @@ def _export(_n, period_code, area, group, channel, by, lang):
     too_few = t("compstat.too_few", lang)
     rows = [{**row, "pct": too_few if row["too_few"] else None if row["pct"] is None else round(row["pct"], 1)}
             for row in rows]
-    name = f"compstat-{period.code.replace(':', '-')}-{by.replace(',', '-')}.csv"
+    name = f"compstat-{period.code.replace(':', '-')}-{by.replace(',', '-')}"
     filters = {"period": period.code, "by": by, **asdict(_filters(area, group, channel))}
     return export.download("compstat", filters, [export.Table(export.grid_columns(
         compstat_grid.columns(by, period, lang)), rows)], name)

@@ -117,7 +117,7 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
         ], className="panel"),
         html.Section([
             html.Div([html.H2(t("cov.table.title", lang)),
-                      export.controls("coverage", t("cov.export", lang))],
+                      export.controls("coverage", lang, t("cov.export", lang))],
                      className="panel-head"),
             html.P(t("cov.table.caption", lang), className="caption"),
             dag.AgGrid(id="coverage-table", rowData=[], columnDefs=_columns(lang),
@@ -262,17 +262,17 @@ def _dosage(period_code, warden, _version, colour, lang):
     return kpis, hotspots, legend, _rows(table, lang), caption
 
 
-@callback(Output("coverage-export-download", "data"), Input("coverage-export", "n_clicks"),
+@callback(Output("coverage-export-download", "data"), *export.inputs("coverage"),
           State("coverage-period", "value"), State("coverage-warden", "value"), State("coverage-lang", "data"),
           prevent_initial_call=True)
-def _export(_n, period_code, warden, lang):
-    """The table of the current period and warden as CSV, written on the server and audited."""
+def _export(_csv, _xlsx, period_code, warden, lang):
+    """The table of the current period and warden as CSV or .xlsx, written on the server and audited."""
     period = Period.parse(period_code)
     with connection.reader() as con:
         table = dosage.hotspot_dosage(con, period, warden=_warden(warden))
     columns = [c for c in export.grid_columns(_columns(lang)) if c[0] != "balance"]  # two shares in one text
     return export.download("coverage", {"period": period.code, "warden": _warden(warden)},
-                           [export.Table(columns, _rows(table, lang))], f"dekking-{period.code.replace(':', '-')}.csv")
+                           [export.Table(columns, _rows(table, lang))], f"dekking-{period.code.replace(':', '-')}")
 
 
 @callback(Output("coverage-cells", "data"), Output("coverage-cell-legend", "children"),

@@ -96,7 +96,7 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
                                       start_date_placeholder_text=t("ov.from", lang),
                                       end_date_placeholder_text=t("ov.to", lang))], className="filter-control"),
         html.Div([
-            export.controls("overview", t("ov.export", lang)),
+            export.controls("overview", lang, t("ov.export", lang)),
             dcc.Link(t("ov.print", lang), id="overview-print-link", href="#", className="button"),
         ], className="ov-actions"),
     ], className="panel ov-filters no-print")
@@ -294,12 +294,12 @@ def _results(lat, lon, radius, start, end, lang):
             shown if len(passages) else hidden, report_note, shown if len(reports) else hidden, view)
 
 
-@callback(Output("overview-export-download", "data"), Input("overview-export", "n_clicks"),
+@callback(Output("overview-export-download", "data"), *export.inputs("overview"),
           State("overview-lat", "value"), State("overview-lon", "value"), State("overview-radius", "value"),
           State("overview-dates", "start_date"), State("overview-dates", "end_date"), State("overview-lang", "data"),
           prevent_initial_call=True)
-def _export(_n, lat, lon, radius, start, end, lang):
-    """One CSV: the place, then the passages, then the reports (audited like every export)."""
+def _export(_csv, _xlsx, lat, lon, radius, start, end, lang):
+    """One CSV or .xlsx: the place, then the passages, then the reports (audited like every export)."""
     found, _problem = _lists(lat, lon, radius, start, end)
     if found is None:
         return dash.no_update
@@ -307,6 +307,6 @@ def _export(_n, lat, lon, radius, start, end, lang):
     title = [t("ov.title", lang), period.label(lang), f"{fmt_float(lat, 6)} {fmt_float(lon, 6)}", f"{fmt_int(radius)} m"]
     tables = [export.Table(export.grid_columns(_passage_columns(lang)), _passage_rows(passages, lang)),
               export.Table(export.grid_columns(_report_columns(lang)), _report_rows(reports, lang))]
-    name = f"overzichtslijst-{period.code.replace('..', '_')}.csv"
+    name = f"overzichtslijst-{period.code.replace('..', '_')}"
     filters = {"lat": round(lat, 5), "lon": round(lon, 5), "radius_m": radius, "period": period.code}
     return export.download("overview", filters, tables, name, title=title)

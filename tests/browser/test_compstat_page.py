@@ -12,6 +12,7 @@ import shutil
 from datetime import datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from app import create_app
@@ -270,8 +271,14 @@ def test_csv_export_has_the_rows_of_the_filters_opens_in_a_belgian_excel_and_is_
     expect(cell(page, "Geluidshinder", "current")).to_have_text("3")
     name, (header, *lines) = download_csv(page)
     assert {line[0]: int(line[1]) for line in lines if int(line[1])} == {"Geluidshinder": 3}
+    with page.expect_download() as download:                             # the same rows as .xlsx, numbers as numbers
+        page.locator("#compstat-export-xlsx").click()
+    assert download.value.suggested_filename == "compstat-2026-10-category.xlsx"
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert [[c.value for c in row][:2] for row in sheet.iter_rows(min_row=2)] == [[line[0], int(line[1])] for line in lines]
     exports = [e for e in users.audit_entries(compstat_db, event="export") if e["user"] == TEST_USERS["coordinator"][0]]
-    assert len(exports) == 2
+    assert len(exports) == 3 and exports[0]["detail"].endswith(".xlsx")
+    exports = exports[1:]
     assert exports[0]["detail"].startswith("compstat: period=2026-10, by=category, area=23002E")
     assert f"{len(lines)} rijen" in exports[0]["detail"]
     assert page.console.errors == [], "\n".join(page.console.errors)

@@ -35,3 +35,17 @@ def test_tables_follow_each_other_with_a_bom_and_semicolons():
 def test_hidden_grid_columns_are_not_exported():
     defs = [{"field": "a", "headerName": "A"}, {"field": "b", "headerName": "B", "hide": True}, {"field": "c"}]
     assert export.grid_columns(defs) == [("a", "A"), ("c", "c")]
+
+
+def test_the_xlsx_keeps_numbers_as_numbers_and_formulas_as_text():
+    from openpyxl import load_workbook
+
+    table = export.Table([("name", "Hotspot"), ("visits", "Bezoeken"), ("share", "Aandeel")],
+                         [{"name": "=1+1", "visits": 12, "share": 0.25}, {"name": "Station Asse", "visits": 0, "share": None}])
+    buffer = io.BytesIO()
+    export.xlsx_writer([table], title=["Dekking", "okt 2026"])(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:2] == ["Dekking", "okt 2026"] and rows[2] == ["Hotspot", "Bezoeken", "Aandeel"]
+    assert rows[3] == ["=1+1", 12, 0.25] and sheet.cell(4, 1).data_type == "s"   # text, not a formula
+    assert rows[4] == ["Station Asse", 0, None]
