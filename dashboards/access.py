@@ -1,7 +1,7 @@
 """Who may see what: the one place the server decides, for page layouts and for callbacks alike.
 
 Individual tracks, live positions and overview lists of passages are personal data of the wardens:
-only `coordinator` and `beheerder` see them. Free-text descriptions of reports and raw rows of
+only the `coordinator`, who plans their rounds, sees them (the `beheerder` manages accounts, not people). Free-text descriptions of reports and raw rows of
 imports may name citizens: only the `coordinator`, who follows the reports up, sees them (the
 `beheerder` manages accounts, not content). `kerngroep` and `politie` see aggregates: CompStat, hot
 spots, trends, coverage per hot spot. Users and the audit log are for the `beheerder` alone.
@@ -19,7 +19,7 @@ import flask_login
 from etl import users
 
 CAPABILITIES = {
-    "individual_tracks": {"coordinator", "beheerder"},
+    "individual_tracks": {"coordinator"},
     "reporter_data": {"coordinator"},   # free-text descriptions, raw rows of imports
     "admin": {"beheerder"},
 }

@@ -85,7 +85,7 @@ def test_other_roles_get_a_refusal_on_the_page_and_403_from_every_callback(app, 
 
 
 @pytest.mark.parametrize("role, shown, hidden", [
-    ("beheerder", ["compstat", "live", "overview", "coverage/day", "beheer"], []),
+    ("beheerder", ["compstat", "coverage", "quarantaine", "beheer"], ["live", "overview", "coverage/day"]),
     ("coordinator", ["compstat", "live", "overview", "coverage/day"], ["beheer"]),
     ("kerngroep", ["compstat", "hotspots", "coverage", "quarantaine"], ["live", "overview", "coverage/day", "beheer"]),
 ])
