@@ -818,6 +818,20 @@ TEXTS.update({
                             "verfijn de filters of exporteer voor de rest",
                             "first {shown} of {count} events, newest first (Brussels time); narrow the filters "
                             "or export for the rest"),
+    # the kinds of audit events, as etl.users and dashboards.access write them
+    "audit.kind.login": ("aanmelding", "login"),
+    "audit.kind.login_failed": ("mislukte aanmelding", "failed login"),
+    "audit.kind.login_blocked": ("aanmelding geblokkeerd (te veel pogingen)", "login blocked (too many attempts)"),
+    "audit.kind.logout": ("afmelding", "logout"),
+    "audit.kind.refused": ("toegang geweigerd", "access refused"),
+    "audit.kind.export": ("export", "export"),
+    "audit.kind.track_view": ("individueel spoor bekeken", "individual track viewed"),
+    "audit.kind.overview_list": ("overzichtslijst bekeken", "overview list viewed"),
+    "audit.kind.retention": ("GPS-punten verwijderd (bewaartermijn)", "GPS fixes deleted (retention)"),
+    "audit.kind.user_added": ("gebruiker toegevoegd", "user added"),
+    "audit.kind.user_disabled": ("gebruiker uitgeschakeld", "user disabled"),
+    "audit.kind.user_enabled": ("gebruiker ingeschakeld", "user enabled"),
+    "audit.kind.role_changed": ("rol gewijzigd", "role changed"),
     "audit.col.at": ("Tijdstip", "Time"),
     "audit.col.user": ("Gebruiker", "User"),
     "audit.col.event": ("Soort", "Kind"),
@@ -842,6 +856,12 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
     texts = TEXTS[key]
     text = texts[LANGS.index(lang_of(lang))] or texts[0]
     return text.format(**fields) if fields else text
+
+
+def audit_kind(event: str, lang: str = DEFAULT_LANG) -> str:
+    """An audit event kind in words; a kind without a translation shows as stored."""
+    key = f"audit.kind.{event}"
+    return t(key, lang) if key in TEXTS else event
 
 
 def grid_locale(lang: str) -> dict:

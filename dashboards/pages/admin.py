@@ -24,7 +24,7 @@ from dash.exceptions import PreventUpdate
 from analytics.periods import Period
 from dashboards import access, connection
 from dashboards.components import export
-from dashboards.i18n import fmt_datetime, fmt_int, grid_locale, lang_of, t
+from dashboards.i18n import audit_kind, fmt_datetime, fmt_int, grid_locale, lang_of, t
 from etl import UnusableInput, users
 
 dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer · CIV Asse", order=20)
@@ -225,8 +225,8 @@ def _audit_filters(start, end, user, event) -> dict:
             "event": event if isinstance(event, str) and event != ALL else None}
 
 
-def _audit_rows(entries: list[dict]) -> list[dict]:
-    return [{**e, "at": fmt_datetime(e["at"], seconds=True)} for e in entries]
+def _audit_rows(entries: list[dict], lang: str) -> list[dict]:
+    return [{**e, "at": fmt_datetime(e["at"], seconds=True), "event": audit_kind(e["event"], lang)} for e in entries]
 
 
 @callback(Output("audit-grid", "rowData"), Output("audit-count", "children"), Output("audit-user", "options"),
@@ -241,13 +241,13 @@ def _audit_log(start, end, user, event, _version, _added, lang):
     total = users.audit_count(db, **filters) if len(entries) >= LIMIT else len(entries)
     text = (t("audit.count_limited", lang, shown=fmt_int(len(entries)), count=fmt_int(total)) if total > len(entries)
             else t("audit.count_one", lang) if total == 1 else t("audit.count", lang, count=fmt_int(total)))
-    return (_audit_rows(entries), text, *_audit_options(db, lang))
+    return (_audit_rows(entries, lang), text, *_audit_options(db, lang))
 
 
 def _audit_options(db, lang: str) -> tuple[list[dict], list[dict]]:
     known = users.audit_vocabulary(db)
     return ([{"label": t("audit.all_users", lang), "value": ALL}] + [{"label": n, "value": n} for n in known["users"]],
-            [{"label": t("audit.all_events", lang), "value": ALL}] + [{"label": e, "value": e} for e in known["events"]])
+            [{"label": t("audit.all_events", lang), "value": ALL}] + [{"label": audit_kind(e, lang), "value": e} for e in known["events"]])
 
 
 @callback(Output("audit-export-download", "data"), *export.inputs("audit"),
@@ -257,7 +257,7 @@ def _audit_export(_csv, _xlsx, start, end, user, event, lang):
     """Every entry of the filters as CSV or .xlsx; the export is itself written to the audit log."""
     db = _db()
     filters = _audit_filters(start, end, user, event)
-    rows = _audit_rows(users.audit_entries(db, limit=EXPORT_LIMIT, **filters))
+    rows = _audit_rows(users.audit_entries(db, limit=EXPORT_LIMIT, **filters), lang)
     shown = {"van": _day(start), "tot": _day(end), "gebruiker": filters["user"], "soort": filters["event"]}
     return export.download("audit", shown, [export.Table(export.grid_columns(_audit_columns(lang)), rows)],
                            f"auditlog-{date.today():%Y%m%d}")

@@ -55,16 +55,16 @@ def test_beheerder_adds_a_user_sees_the_password_once_disables_it_and_reads_it_i
         assert users.active_role(db, me) == "beheerder"
 
         grid = page.locator("#audit-grid")
-        expect(grid.locator(".ag-row", has_text="user_disabled")).to_contain_text("nieuwe.collega")
-        expect(grid.locator(".ag-row", has_text="user_added").first).to_contain_text(me)
-        choose(page, "audit-event", "user_disabled")
+        expect(grid.locator(".ag-row", has_text="gebruiker uitgeschakeld")).to_contain_text("nieuwe.collega")
+        expect(grid.locator(".ag-row", has_text="gebruiker toegevoegd").first).to_contain_text(me)
+        choose(page, "audit-event", "gebruiker uitgeschakeld")
         expect(page.locator("#audit-count")).to_contain_text("1 gebeurtenis ")
         page.screenshot(path=str(SHARED_SCREENS / "admin-page.png"), full_page=True)
         with page.expect_download() as download:
             page.locator("#audit-export").click()
         rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Tijdstip", "Gebruiker", "Soort"]
-    assert [(r[1], r[2], r[3]) for r in rows[1:]] == [(me, "user_disabled", "nieuwe.collega")]
+    assert [(r[1], r[2], r[3]) for r in rows[1:]] == [(me, "gebruiker uitgeschakeld", "nieuwe.collega")]
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", rows[1][0])    # Brussels time, dd/mm/jjjj
     exports = [e for e in users.audit_entries(db, event="export")]
     assert exports and exports[0]["user"] == me and "audit" in exports[0]["detail"] and "1 rijen" in exports[0]["detail"]

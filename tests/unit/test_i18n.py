@@ -75,3 +75,19 @@ def test_import_kinds_have_labels():
                                          (1.0, "1,00"), (None, "–")])
 def test_fmt_p_keeps_small_p_values_readable(value, text):
     assert i18n.fmt_p(value) == text
+
+
+def test_every_audit_event_the_code_writes_has_words_in_both_languages():
+    import pathlib
+    import re
+    from dashboards.i18n import audit_kind
+    root = pathlib.Path(__file__).resolve().parents[2]
+    written = set()
+    for path in [*root.glob("etl/**/*.py"), *root.glob("dashboards/**/*.py")]:
+        written |= set(re.findall(r"""audit\((?:con|db), [^,]+, "([a-z_]+)\"""", path.read_text()))
+        written |= set(re.findall(r"""access\.audit\("([a-z_]+)\"""", path.read_text()))
+    assert {"login", "login_failed", "export", "track_view", "user_added"} <= written
+    for event in written:
+        assert audit_kind(event, "nl") != event or event == "export", event
+        assert audit_kind(event, "en"), event
+    assert audit_kind("something_new") == "something_new"
