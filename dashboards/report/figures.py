@@ -131,7 +131,7 @@ def hotspot_map(geography: dict, hotspots: list, lang: str) -> bytes:
 def dosage_map(geography: dict, rows: pd.DataFrame, lang: str) -> bytes:
     """Defined hot spots filled by days since the last visit (the Dekking page's colours), numbered as
     in the table."""
-    fig, ax = _base_map(geography)
+    fig, ax = _base_map(geography, size=(5.6, 4.6))
     shapes = {f["properties"]["hotspot_id"]: f["geometry"] for f in geography["hotspots"]["features"]}
     for number, row in enumerate(rows.itertuples(), start=1):
         days = row.days_since_last_visit

@@ -186,7 +186,7 @@ def _coverage(pack: MeetingPack, lang: str) -> list:
         blocks.append(Text(t("pack.coverage.pending", lang), "note"))
     if rows.empty:
         return blocks
-    blocks.append(Figure(figures.dosage_map(pack.geography, rows, lang), 0.66))
+    blocks.append(Figure(figures.dosage_map(pack.geography, rows, lang), 0.72))
     table = [[str(n), r.name, t("pack.coverage.never", lang) if pd.isna(r.days_since_last_visit) else
               fmt_int(r.days_since_last_visit),
               fmt_int(r.visits), fmt_int(r.visits_10min), fmt_int(r.minutes), fmt_int(r.wardens), fmt_int(r.reports),
