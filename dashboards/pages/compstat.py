@@ -182,7 +182,7 @@ def _header(lang: str) -> html.Header:
     return html.Header([html.H1([t("compstat.title", lang), html.Span(id="compstat-period-label", className="h1-period")]),
                         html.P(t("compstat.lead", lang), className="lead"),
                         html.Button(t("pack.button", lang), id="compstat-pack", n_clicks=0, className="button",
-                                    title=t("pack.button_title", lang)),
+                                    title=t("pack.button_title", lang), style={"marginTop": "0.7rem"}),
                         dcc.Download(id="compstat-pack-download")], className="page-header")
 
 

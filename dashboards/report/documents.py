@@ -139,6 +139,7 @@ def _column_widths(block: Table, padding: float = 8.5) -> list[float]:
     """Widths the way a browser lays out a table: a column never narrower than its longest word (no
     'Veranderin-g', no broken '12.345'), and the room beyond that goes to the columns whose text would
     otherwise wrap, in proportion to how much they would need; left-over room goes by the shares."""
+    _register_fonts()
     least, natural = [], []
     for i, column in enumerate(block.columns):
         font = BOLD if i == block.tone_column else FONT
@@ -287,6 +288,7 @@ tr:nth-child(even) td {{ background: {ZEBRA}; }}
 .card .value {{ color: {NAVY}; font-weight: bold; font-size: 28px; }}
 .card .sub {{ color: {MUTED}; font-size: 11px; }}
 figure {{ margin: 10px 0; text-align: center; }} figure img {{ max-width: 100%; }}
+ul.contents {{ list-style: none; padding-left: 0; }}
 figcaption {{ color: {MUTED}; font-size: 12px; }}
 footer {{ color: {MUTED}; font-size: 12px; border-top: 1px solid {RULE}; margin-top: 30px; padding-top: 6px; }}
 """
@@ -301,9 +303,9 @@ def write_html(document: Document, lang: str = "nl") -> str:
     if document.is_demo:
         out.append(f'<p class="demo"><b>{_esc(t("pack.demo", lang))}</b> — {_esc(t("pack.demo_note", lang))}</p>\n')
     sections = [b.text for b in document.blocks if isinstance(b, Heading) and b.level == 1]
-    out.append(f"<h2>{_esc(t('pack.contents', lang))}</h2>\n<ol>"
+    out.append(f"<h2>{_esc(t('pack.contents', lang))}</h2>\n<ul class=\"contents\">"
                + "".join(f'<li><a href="#section-{n}">{_esc(s)}</a></li>' for n, s in enumerate(sections, 1))
-               + f"</ol>\n<p class=\"note\">{_esc(t('pack.privacy', lang))}</p>\n</section>\n")
+               + f"</ul>\n<p class=\"note\">{_esc(t('pack.privacy', lang))}</p>\n</section>\n")
     number = 0
     for block in document.blocks:
         if isinstance(block, Heading):
