@@ -133,7 +133,7 @@ def main() -> int:
         note = " (the demo month with the most categories flagged)" if month == flagged_month else ""
         lines += [f"### {month}{note}", "",
                   f"- pack: {m['pages']} pages, PDF {_nl(m['pdf_bytes'] / 1e6)} MB, HTML {_nl(m['html_bytes'] / 1e6)} MB; "
-                  f"{m['trends']} trend charts, {m['emerging']} emerging hot spots",
+                  f"trend charts: {m['trends']}, emerging hot spots: {m['emerging']}",
                   f"- gathering from analytics (compstat, hot spots, trends, coverage, effects): {_figure(m['gather'])}",
                   f"- figures (matplotlib), PDF (reportlab, two passes for the contents) and HTML: {_figure(m['write'])}",
                   f"- **total: {_figure(m['total'])}**", ""]

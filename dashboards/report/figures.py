@@ -1,4 +1,4 @@
-"""The pack's maps and charts as PNG images, drawn with matplotlib (Agg: no browser, no display).
+"""The pack's maps and charts as PNG images, drawn with matplotlib's Agg canvas (no browser, no display).
 
 The same colours and classes as the pages (dashboards/components/map.py, coverage_map.py,
 trend_chart.py); the maps draw our own boundaries from the store (Statbel, assets/geo), no tiles.
@@ -11,33 +11,37 @@ import math
 from datetime import date, timedelta
 
 import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from shapely.geometry import shape
 
-matplotlib.use("Agg")   # before pyplot: no display, no GUI toolkit
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-from shapely.geometry import shape  # noqa: E402
-
-from analytics.periods import Period  # noqa: E402
-from dashboards.components import coverage_map  # noqa: E402
-from dashboards.components.map import AREA_STYLE, CLASS_COLOURS, HOTSPOT_STYLE, MUNICIPALITY_STYLE  # noqa: E402
-from dashboards.components.trend_chart import COLOURS  # noqa: E402
-from dashboards.i18n import fmt_int, fmt_month, t  # noqa: E402
+from analytics.periods import Period
+from dashboards.components import coverage_map
+from dashboards.components.map import AREA_STYLE, CLASS_COLOURS, HOTSPOT_STYLE, MUNICIPALITY_STYLE
+from dashboards.components.trend_chart import COLOURS
+from dashboards.i18n import fmt_int, fmt_month, t
 
 DPI = 150
 INK = "#1d2733"
 GRID = "#e3e8ee"
-plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "axes.edgecolor": "#8a97a6",
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "axes.edgecolor": "#8a97a6",
                      "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK, "text.color": INK})
+
+
+def _figure(width: float, height: float):
+    """A figure on its own Agg canvas: no pyplot, whose global state is not safe in the app's threads."""
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
 
 
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -57,7 +61,7 @@ def _polygons(geometry: dict) -> list:
 
 def _base_map(geography: dict, size=(7.2, 5.6)):
     """Sub-municipalities (white, names in grey capitals), the municipality outlined, equal-area look."""
-    fig, ax = plt.subplots(figsize=size)
+    fig, ax = _figure(*size)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.12)
     lats = []
     for feature in geography["areas"]["features"]:
@@ -175,7 +179,7 @@ def _middle(code: str) -> date:
 def trend_chart(frame: pd.DataFrame, projects: list, lang: str) -> bytes:
     """Counts per month with the expected band, the expected value, last year and the 12-month
     average; anomalies red; projects shaded green (as trend_chart.series_figure on the Trends page)."""
-    fig, ax = plt.subplots(figsize=(7.2, 2.9))
+    fig, ax = _figure(7.2, 2.9)
     fig.subplots_adjust(left=0.08, right=0.99, top=0.96, bottom=0.30)
     x = [_middle(c) for c in frame["code"]]
     if frame["expected"].notna().any():
@@ -215,7 +219,7 @@ def demand_dosage_chart(rows: pd.DataFrame, lang: str) -> bytes:
     """Per defined hot spot (in the table's order and numbers) its share of the reports against its
     share of the wardens' presence: where the first bar is much longer, presence lags demand."""
     names = [f"{n}. {name}" for n, name in enumerate(rows["name"], start=1)]
-    fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.27 * len(rows)))
+    fig, ax = _figure(7.2, 0.9 + 0.27 * len(rows))
     fig.subplots_adjust(left=0.36, right=0.98, top=0.98, bottom=0.9 / (0.9 + 0.27 * len(rows)))
     y = list(range(len(rows)))
     ax.barh([v - 0.19 for v in y], rows["demand_share"] * 100, height=0.38, color=coverage_map.DEMAND_COLOURS[3],
