@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pandas as pd
 
-from analytics import effects, inventory, layers, verdicts
+from analytics import effects, inventory, layers, verdicts, vocabulary
 from analytics import projects as project_register
 from analytics.compstat import compstat_table, key_figures
 from analytics.coverage import is_pending, pending
 from analytics.coverage.dosage import hotspot_dosage
 from analytics.hotspots.runs import month_results
-from analytics.periods import Period
+from analytics.periods import LOCAL_TZ, Period
 from analytics.trends import Selection, trend_series
 from etl import UnusableInput
 from etl.store import first_row
@@ -160,6 +160,7 @@ def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None =
     summary = inventory.store_summary(con)
     if inventory.is_empty(summary):
         raise UnusableInput("de databank is leeg; laad eerst gegevens (python -m etl demo)")
+    _check_span(con, month)
     table = compstat_table(con, month, by="category")
     compstat = [_compstat_row(r) for r in table.to_dict("records")]
     run, results = month_results(con, month.code)
@@ -180,6 +181,21 @@ def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None =
         geography={"municipality": layers.areas_geojson(con, "municipality"), "areas": layers.areas_geojson(con),
                    "hotspots": layers.hotspots_geojson(con)},
     )
+
+
+def _check_span(con, month: Period) -> None:
+    """A month outside the reports loaded would give a pack of zeros that reads like a quiet month."""
+    first, last = vocabulary.reporting_span(con)
+    start, end = month.utc_bounds()
+    if first is None or last < pd.Timestamp(start) or first >= pd.Timestamp(end):
+        span = ("er zijn nog geen meldingen geladen" if first is None else
+                f"de meldingen lopen van {_month_label(first)} tot {_month_label(last)}")
+        raise UnusableInput(f"geen meldingen in {month.label()}: {span}")
+
+
+def _month_label(instant: pd.Timestamp) -> str:
+    local = instant.tz_convert(LOCAL_TZ.key)
+    return Period.month(local.year, local.month).label()
 
 
 def _utc(value) -> datetime | None:

@@ -29,7 +29,7 @@ from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dashboards.i18n import t
-from dashboards.report.sections import Cards, Document, Figure, Heading, PageBreak, Table, Text
+from dashboards.report.sections import Cards, Document, Figure, Group, Heading, PageBreak, Table, Text
 
 NAVY = "#17324d"
 INK = "#1d2733"
@@ -59,11 +59,12 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK, spaceAfter=5)
     return {
         "body": base,
-        "lead": ParagraphStyle("lead", parent=base, fontSize=10, leading=14, spaceAfter=8),
+        "lead": ParagraphStyle("lead", parent=base, fontSize=10, leading=14, spaceAfter=8, keepWithNext=1),
         "note": ParagraphStyle("note", parent=base, fontSize=7.8, leading=10.5, textColor=MUTED, spaceBefore=4),
-        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=16, leading=20, textColor=NAVY, spaceAfter=8),
+        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=16, leading=20, textColor=NAVY, spaceAfter=8,
+                             keepWithNext=1),
         "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11.5, leading=15, textColor=NAVY,
-                             spaceBefore=8, spaceAfter=4),
+                             spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_SIZE, leading=10, spaceAfter=0),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=HEAD_SIZE, leading=9.5, textColor=colors.white,
                                spaceAfter=0),
@@ -185,12 +186,14 @@ def _pdf_table(block: Table, styles: dict) -> PdfTable:
 
 
 def _pdf_image(block: Figure, styles: dict) -> list:
+    """The image, its caption kept with it."""
     reader = ImageReader(io.BytesIO(block.png))
     pixels_w, pixels_h = reader.getSize()
     width = block.width * WIDTH
     image = Image(io.BytesIO(block.png), width=width, height=width * pixels_h / pixels_w)
-    parts = [image] + ([Paragraph(_esc(block.caption), styles["caption"])] if block.caption else [])
-    return [KeepTogether(parts), Spacer(1, 6)]
+    if not block.caption:
+        return [image, Spacer(1, 6)]
+    return [KeepTogether([image, Paragraph(_esc(block.caption), styles["caption"])]), Spacer(1, 6)]
 
 
 def _pdf_cards(block: Cards, styles: dict) -> PdfTable:
@@ -230,6 +233,24 @@ def _cover(document: Document, styles: dict, lang: str) -> list:
     return flow
 
 
+def _pdf_flowables(block, styles: dict) -> list:
+    if isinstance(block, Group):   # flat inside: a KeepTogether within a KeepTogether moves too eagerly
+        flowables = [f for inner in block.blocks for f in _pdf_flowables(inner, styles)]
+        return [KeepTogether([inner for f in flowables
+                              for inner in (f._content if isinstance(f, KeepTogether) else [f])])]
+    if isinstance(block, Heading):
+        return [Paragraph(_esc(block.text), styles["h1" if block.level == 1 else "h2"])]
+    if isinstance(block, Text):
+        return [Paragraph(_esc(block.text), styles[block.kind])]
+    if isinstance(block, Table):
+        return [_pdf_table(block, styles), Spacer(1, 6)]
+    if isinstance(block, Figure):
+        return _pdf_image(block, styles)
+    if isinstance(block, Cards):
+        return [_pdf_cards(block, styles)]
+    raise TypeError(f"unknown block {type(block).__name__}")
+
+
 def write_pdf(document: Document, lang: str = "nl") -> bytes:
     _register_fonts()
     styles = _styles()
@@ -246,20 +267,10 @@ def write_pdf(document: Document, lang: str = "nl") -> bytes:
         if isinstance(block, PageBreak):
             pending_break = True
             continue
-        if pending_break or not story or isinstance(story[-1], NextPageTemplate):
+        if pending_break or isinstance(story[-1], NextPageTemplate):
             story.append(PdfPageBreak())
             pending_break = False
-        if isinstance(block, Heading):
-            style = styles["h1" if block.level == 1 else "h2"]
-            story.append(Paragraph(_esc(block.text), style))
-        elif isinstance(block, Text):
-            story.append(Paragraph(_esc(block.text), styles[block.kind]))
-        elif isinstance(block, Table):
-            story += [_pdf_table(block, styles), Spacer(1, 6)]
-        elif isinstance(block, Figure):
-            story += _pdf_image(block, styles)
-        elif isinstance(block, Cards):
-            story.append(_pdf_cards(block, styles))
+        story += _pdf_flowables(block, styles)
     doc.multiBuild(story, canvasmaker=_canvas_class(document, lang))
     return buffer.getvalue()
 
@@ -307,7 +318,7 @@ def write_html(document: Document, lang: str = "nl") -> str:
                + "".join(f'<li><a href="#section-{n}">{_esc(s)}</a></li>' for n, s in enumerate(sections, 1))
                + f"</ul>\n<p class=\"note\">{_esc(t('pack.privacy', lang))}</p>\n</section>\n")
     number = 0
-    for block in document.blocks:
+    for block in _flat(document.blocks):
         if isinstance(block, Heading):
             if block.level == 1:
                 number += 1
@@ -331,6 +342,10 @@ def write_html(document: Document, lang: str = "nl") -> str:
     demo = f' · <b style="color:{RED}">{_esc(t("pack.demo", lang))}</b>' if document.is_demo else ""
     out.append(f"<footer>{_esc(footer)}{demo}</footer>\n</body>\n</html>\n")
     return "".join(out)
+
+
+def _flat(blocks: list) -> list:
+    return [inner for block in blocks for inner in (_flat(block.blocks) if isinstance(block, Group) else [block])]
 
 
 def _html_table(block: Table) -> str:

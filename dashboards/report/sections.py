@@ -62,6 +62,12 @@ class PageBreak:
 
 
 @dataclass
+class Group:
+    """Blocks kept on one page (a chart with its heading and sentence)."""
+    blocks: list
+
+
+@dataclass
 class Document:
     title: str
     month: str
@@ -169,9 +175,9 @@ def _trends(pack: MeetingPack, lang: str) -> list:
     texts = {key: t(f"trend.{key}", lang) for key in TREND_TEXTS_NL}
     for trend in pack.trends:
         label = trend.label_en if lang == "en" else trend.label
-        blocks += [Heading(t("pack.trends.heading", lang, label=label, flag=t(f"flag.{trend.flag}", lang)), 2),
-                   Text(trend_sentence(label, trend.trend, texts=texts)),
-                   Figure(figures.trend_chart(trend.frame, trend.projects, lang), 1.0)]
+        blocks.append(Group([Heading(t("pack.trends.heading", lang, label=label, flag=t(f"flag.{trend.flag}", lang)), 2),
+                             Text(trend_sentence(label, trend.trend, texts=texts)),
+                             Figure(figures.trend_chart(trend.frame, trend.projects, lang), 1.0)]))
     return blocks
 
 

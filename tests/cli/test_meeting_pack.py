@@ -205,6 +205,15 @@ def test_a_bad_month_exits_2_with_one_line(month, pack, capsys, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_a_month_without_reports_exits_2_and_says_which_months_there_are(pack, capsys, tmp_path):
+    assert main(["--month", "2031-01", "--db", str(pack["db"]), "--out", str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("fout: geen meldingen in januari 2031")
+    year, month = END_MONTH.split("-")
+    assert f"{MONTHS_NL[int(month) - 1]} {year}" in err[0]
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_a_missing_store_exits_2_with_one_line(tmp_path, capsys):
     assert main(["--month", "2026-10", "--db", str(tmp_path / "nergens.duckdb")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
