@@ -831,6 +831,10 @@ TEXTS.update({
                            "concentraties van de maand, kleiner; de gestippelde lijnen zijn de gedefinieerde hotspots.",
                            "{count} emerging hot spots (new or intensifying) in {month}. The map also shows the month's "
                            "other concentrations, smaller; the dashed lines are the defined hot spots."),
+    "pack.hotspots.lead_one": ("1 opkomende hotspot (nieuw of toenemend) in {month}. De kaart toont ook de andere "
+                               "concentraties van de maand, kleiner; de gestippelde lijnen zijn de gedefinieerde hotspots.",
+                               "1 emerging hot spot (new or intensifying) in {month}. The map also shows the month's "
+                               "other concentrations, smaller; the dashed lines are the defined hot spots."),
     "pack.hotspots.none": ("Geen opkomende hotspots in {month}. De kaart toont de andere concentraties van de maand.",
                            "No emerging hot spots in {month}. The map shows the month's other concentrations."),
     "pack.hotspots.others": ("Andere concentraties deze maand: {classes}.", "Other concentrations this month: {classes}."),

@@ -400,7 +400,8 @@ def _followup_block(grid_id: str, title: str, rows: list[dict], columns: list[di
 
 
 @callback(Output("compstat-pack-download", "data"), Input("compstat-pack", "n_clicks"),
-          State("compstat-period", "value"), State("compstat-lang", "data"), prevent_initial_call=True)
+          State("compstat-period", "value"), State("compstat-lang", "data"), prevent_initial_call=True,
+          running=[(Output("compstat-pack", "disabled"), True, False)])   # a few seconds: no second click
 def _meeting_pack(_clicks, period_code, lang):
     """The monthly meeting pack of the chosen month (of the month a week or year-to-date ends in) as a
     PDF. Aggregates only, so every role may take it; it leaves the building, so it is audited."""

@@ -140,8 +140,9 @@ def _compstat(pack: MeetingPack, lang: str) -> list:
 def _hotspots(pack: MeetingPack, lang: str) -> list:
     month = pack.cover.month.label(lang)
     emerging = [h for h in pack.hotspots if h.emerging]
-    lead = (t("pack.hotspots.lead", lang, count=fmt_int(len(emerging)), month=month) if emerging else
-            t("pack.hotspots.none", lang, month=month))
+    lead = (t("pack.hotspots.none", lang, month=month) if not emerging else
+            t("pack.hotspots.lead_one", lang, month=month) if len(emerging) == 1 else
+            t("pack.hotspots.lead", lang, count=fmt_int(len(emerging)), month=month))
     blocks = [PageBreak(), Heading(t("pack.section.hotspots", lang)), Text(lead, "lead"),
               Figure(figures.hotspot_map(pack.geography, pack.hotspots, lang), 0.92)]
     if emerging:

@@ -35,6 +35,7 @@ def test_the_button_downloads_the_pdf_of_the_chosen_month_and_audits_it(page, ap
         with page.expect_download(timeout=60_000) as arrived:
             button.click()
         download = arrived.value
+        expect(button).to_be_enabled()
         assert download.suggested_filename == f"meeting-pack-{month}.pdf"
         with open(download.path(), "rb") as handle:
             assert handle.read(5) == b"%PDF-"
