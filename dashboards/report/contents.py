@@ -82,7 +82,6 @@ class Hotspot:
     reason: str
     reason_en: str
     place: str | None                   # the defined hot spot it lies on, if any
-    categories: list[dict]              # [{label, label_en, count}]
 
 
 @dataclass
@@ -236,9 +235,7 @@ def _hotspots(results: pd.DataFrame) -> list[Hotspot]:
             rank=rank, klass=row["class"], emerging=bool(row["emerging"]), lat=float(row["lat"]), lon=float(row["lon"]),
             current=int(row["current"]), expected=float(row["expected"]), p_value=float(row["p_value"]),
             reason=row["reason"], reason_en=row.get("reason_en") or row["reason"],
-            place=place if isinstance(place, str) and place else None,
-            categories=[{"label": c.get("label") or c.get("category"), "label_en": c.get("label_en") or c.get("label"),
-                         "count": int(c.get("count", 0))} for c in row["categories"]]))
+            place=place if isinstance(place, str) and place else None))
     return spots
 
 
