@@ -839,6 +839,157 @@ TEXTS.update({
     "audit.col.address": ("Adres", "Address"),
 })
 
+# The monthly meeting pack (dashboards/report): printed, mailed to the core group.
+TEXTS.update({
+    "pack.title": ("CompStat-vergaderpakket", "CompStat meeting pack"),
+    "pack.subtitle": ("Kerngroep integrale veiligheid · gemeente {municipality}",
+                      "Core group integral safety · municipality of {municipality}"),
+    "pack.made": ("Gemaakt op {date}", "Made on {date}"),
+    "pack.cutoff": ("Gegevens tot", "Data up to"),
+    "pack.cutoff.reports": ("laatste melding: {value}", "latest report: {value}"),
+    "pack.cutoff.fixes": ("laatste GPS-positie: {value}", "latest GPS fix: {value}"),
+    "pack.cutoff.import": ("laatste import: {value}", "latest import: {value}"),
+    "pack.cutoff.none": ("geen", "none"),
+    "pack.demo": ("DEMOGEGEVENS", "DEMO DATA"),
+    "pack.demo_note": ("Verzonnen demogegevens voor Asse: geen echte meldingen of GPS-sporen.",
+                       "Made-up demo data for Asse: no real reports or GPS tracks."),
+    "pack.privacy": ("Dit pakket bevat alleen totalen: geen gegevens van melders, geen omschrijvingen van meldingen, "
+                     "geen sporen of gegevens van individuele gemeenschapswachten.",
+                     "This pack holds totals only: no reporter data, no descriptions of reports, no tracks or "
+                     "details of individual community wardens."),
+    "pack.contents": ("Inhoud", "Contents"),
+    "pack.footer": ("CompStat-vergaderpakket {month} · CIV {municipality}", "CompStat meeting pack {month} · CIV {municipality}"),
+    "pack.page": ("pagina {page} van {pages}", "page {page} of {pages}"),
+    "pack.section.figures": ("1. Kerncijfers", "1. Key figures"),
+    "pack.section.compstat": ("2. CompStat-tabel", "2. CompStat table"),
+    "pack.section.hotspots": ("3. Opkomende hotspots", "3. Emerging hot spots"),
+    "pack.section.trends": ("4. Trends van de categorieën die veranderden", "4. Trends of the categories that changed"),
+    "pack.section.coverage": ("5. Dekking van de hotspots door de gemeenschapswachten",
+                              "5. Warden coverage of the hot spots"),
+    "pack.section.projects": ("6. Lopende projecten en hun effect", "6. Running projects and their effect"),
+    "pack.section.quality": ("Bijlage: gegevenskwaliteit", "Annex: data quality"),
+    "pack.figures.reports": ("Meldingen", "Reports"),
+    "pack.figures.reports_note": ("vorige maand {previous} · vorig jaar {last_year}",
+                                  "previous month {previous} · last year {last_year}"),
+    "pack.figures.backlog": ("Nog open", "Still open"),
+    "pack.figures.backlog_note": ("op het einde van de maand", "at the end of the month"),
+    "pack.figures.median": ("Doorlooptijd", "Time to close"),
+    "pack.figures.median_note": ("mediaan in dagen", "median in days"),
+    "pack.figures.gas": ("GAS-vaststellingen", "GAS findings"),
+    "pack.figures.located": ("Met locatie", "With location"),
+    "pack.figures.located_note": ("van de meldingen", "of the reports"),
+    "pack.figures.up": ("Categorieën gestegen", "Categories up"),
+    "pack.figures.down": ("Categorieën gedaald", "Categories down"),
+    "pack.figures.flag_note": ("echte verandering tegenover vorig jaar", "a real change against last year"),
+    "pack.figures.emerging": ("Opkomende hotspots", "Emerging hot spots"),
+    "pack.figures.emerging_note": ("nieuw of toenemend", "new or intensifying"),
+    "pack.compstat.lead": ("{month} tegenover {previous} en {last_year}. ▲ en ▼: een echte verandering tegenover "
+                           "vorig jaar; de verwachte band is wat we zonder echte verandering zouden zien (95 %).",
+                           "{month} against {previous} and {last_year}. ▲ and ▼: a real change against last year; "
+                           "the expected range is what we would see without a real change (95 %)."),
+    "pack.col.current": ("Deze maand", "This month"),
+    "pack.col.previous": ("Vorige maand", "Previous month"),
+    "pack.col.last_year": ("Vorig jaar", "Last year"),
+    "pack.col.expected": ("Verwacht", "Expected"),
+    "pack.col.change": ("Verandering", "Change"),
+    "pack.col.flag": ("Vlag", "Flag"),
+    "pack.col.p": ("p-waarde", "p-value"),
+    "pack.col.rank": ("#", "#"),
+    "pack.col.class": ("Klasse", "Class"),
+    "pack.col.place": ("Plaats", "Place"),
+    "pack.col.reports_expected": ("Meldingen (verwacht)", "Reports (expected)"),
+    "pack.col.reason": ("Waarom", "Why"),
+    "pack.col.hotspot": ("Hotspot", "Hot spot"),
+    "pack.col.days": ("Dagen sinds laatste bezoek", "Days since last visit"),
+    "pack.col.visits": ("Bezoeken", "Visits"),
+    "pack.col.visits_10": ("≥ 10 min", "≥ 10 min"),
+    "pack.col.minutes": ("Minuten", "Minutes"),
+    "pack.col.trackers": ("Trackers", "Trackers"),
+    "pack.col.reports": ("Meldingen", "Reports"),
+    "pack.col.demand": ("Vraag", "Demand"),
+    "pack.col.dosage": ("Dosis", "Dosage"),
+    "pack.chart.demand": ("Vraag: aandeel van de meldingen", "Demand: share of the reports"),
+    "pack.chart.dosage": ("Dosis: aandeel van de aanwezigheid", "Dosage: share of the presence"),
+    "pack.col.project": ("Project", "Project"),
+    "pack.col.period": ("Looptijd", "Running"),
+    "pack.col.target": ("Doelgebied", "Target area"),
+    "pack.col.verdict": ("Oordeel", "Verdict"),
+    "pack.col.effect": ("Effect (95 %-interval)", "Effect (95 % interval)"),
+    "pack.col.month_reports": ("Meldingen van de maand", "Reports of the month"),
+    "pack.col.rows": ("Rijen", "Rows"),
+    "pack.too_few": ("te weinig", "too few"),
+    "pack.hotspots.lead": ("{count} opkomende hotspots (nieuw of toenemend) in {month}. De kaart toont ook de andere "
+                           "concentraties van de maand, kleiner; de gestippelde lijnen zijn de gedefinieerde hotspots.",
+                           "{count} emerging hot spots (new or intensifying) in {month}. The map also shows the month's "
+                           "other concentrations, smaller; the dashed lines are the defined hot spots."),
+    "pack.hotspots.lead_one": ("1 opkomende hotspot (nieuw of toenemend) in {month}. De kaart toont ook de andere "
+                               "concentraties van de maand, kleiner; de gestippelde lijnen zijn de gedefinieerde hotspots.",
+                               "1 emerging hot spot (new or intensifying) in {month}. The map also shows the month's "
+                               "other concentrations, smaller; the dashed lines are the defined hot spots."),
+    "pack.hotspots.none": ("Geen opkomende hotspots in {month}. De kaart toont de andere concentraties van de maand.",
+                           "No emerging hot spots in {month}. The map shows the month's other concentrations."),
+    "pack.hotspots.others": ("Andere concentraties deze maand: {classes}.", "Other concentrations this month: {classes}."),
+    "pack.hotspots.run_stored": ("Uit de bewaarde hotspotrun {run} (meldingen tot {until}).",
+                                 "From the stored hot-spot run {run} (reports up to {until})."),
+    "pack.hotspots.run_fresh": ("Berekend bij het maken van dit pakket (meldingen tot {until}).",
+                                "Computed when this pack was made (reports up to {until})."),
+    "pack.hotspots.not_defined": ("niet op een gedefinieerde hotspot", "not on a defined hot spot"),
+    "pack.hotspots.method": ("Toets: het aantal meldingen van deze maand op dezelfde plek tegenover de 12 maanden ervoor, "
+                             "met het seizoen van het hele grondgebied; Benjamini–Hochberg 5 %.",
+                             "Test: this month's reports at the same place against the 12 months before, with the "
+                             "season of the whole territory; Benjamini–Hochberg 5 %."),
+    "pack.trends.lead": ("Per categorie met een ▲ of ▼ in de CompStat-tabel: de meldingen per maand met de verwachte "
+                         "band uit het seizoensmodel; rode punten zijn uitschieters, groene vlakken lopende projecten.",
+                         "For each category with ▲ or ▼ in the CompStat table: reports per month with the expected "
+                         "band of the seasonal model; red points are anomalies, green areas running projects."),
+    "pack.trends.none": ("Geen enkele categorie veranderde in {month} echt tegenover vorig jaar: er zijn geen "
+                         "trendgrafieken.", "No category changed for real in {month} against last year: there are "
+                         "no trend charts."),
+    "pack.trends.heading": ("{label} — {flag}", "{label} — {flag}"),
+    "pack.coverage.lead": ("Bezoeken van de trackers van de gemeenschapswachten aan de gedefinieerde hotspots in {month}: "
+                           "alleen totalen per hotspot. Een bezoek van 10 minuten of meer telt als dosis. Vraag: het "
+                           "aandeel van de hotspot in de meldingen in alle hotspots; dosis: zijn aandeel in de tijd "
+                           "dat er iemand aanwezig was.",
+                           "Visits of the community wardens' trackers to the defined hot spots in {month}: totals per "
+                           "hot spot only. A visit of 10 minutes or more counts as a dose. Demand: the hot spot's share of the reports in all "
+                           "hot spots; dosage: its share of the time present in them."),
+    "pack.coverage.no_fixes": ("Er zijn geen GPS-gegevens geladen: de dekking is leeg.",
+                               "No GPS data has been loaded: coverage is empty."),
+    "pack.coverage.pending": ("Let op: nieuwe GPS-imports zijn nog niet tot bezoeken verwerkt; de app of "
+                              "python -m analytics coverage werkt ze bij.",
+                              "Note: new GPS imports have not been turned into visits yet; the app or "
+                              "python -m analytics coverage brings them up to date."),
+    "pack.coverage.map": ("Dagen sinds het laatste bezoek (op het einde van de maand)",
+                          "Days since the last visit (at the end of the month)"),
+    "pack.coverage.chart": ("Vraag tegenover dosis: aandeel van de meldingen en van de aanwezigheid per hotspot",
+                            "Demand against dosage: share of reports and of presence per hot spot"),
+    "pack.coverage.never": ("nooit", "never"),
+    "pack.projects.lead": ("Projecten die in {month} liepen. Het effect vergelijkt het doelgebied voor en na de start met "
+                           "een vergelijkingsreeks (verschil-in-verschillen), op alle gegevens tot nu.",
+                           "Projects running in {month}. The effect compares the target before and after the start "
+                           "with a comparison series (difference in differences), on all data so far."),
+    "pack.projects.none": ("Geen projecten liepen in {month}.", "No projects were running in {month}."),
+    "pack.projects.since": ("sinds {start}", "since {start}"),
+    "pack.quality.loads": ("Imports met meldingen van {month} of geladen in die maand",
+                           "Imports with reports of {month} or loaded in that month"),
+    "pack.quality.no_loads": ("Geen imports voor deze maand.", "No imports for this month."),
+    "pack.quality.reasons": ("Rijen in quarantaine van deze imports, per reden (waarden uit de rij weggelaten)",
+                             "Quarantined rows of these imports, by reason (values of the row left out)"),
+    "pack.quality.no_reasons": ("Geen rijen in quarantaine.", "No quarantined rows."),
+    "pack.quality.location": ("{without} van de {total} meldingen van {month} hebben geen locatie ({share}): ze tellen "
+                              "mee in de tabellen maar staan niet op de kaarten.",
+                              "{without} of the {total} reports of {month} have no location ({share}): they count in "
+                              "the tables but are not on the maps."),
+    "pack.map.areas": ("deelgemeenten", "sub-municipalities"),
+    "pack.map.defined": ("gedefinieerde hotspot", "defined hot spot"),
+    "pack.map.source": ("Grenzen: Statbel, statistische sectoren 2025", "Boundaries: Statbel, statistical sectors 2025"),
+    "pack.button": ("Vergaderpakket (PDF)", "Meeting pack (PDF)"),
+    "pack.button_title": ("Download het CompStat-vergaderpakket van de gekozen maand als PDF (alleen totalen). "
+                          "Is de gekozen periode geen maand, dan is het de maand waarin die periode eindigt.",
+                          "Download the CompStat meeting pack of the chosen month as a PDF (totals only). When the "
+                          "chosen period is not a month, it is the month in which that period ends."),
+})
+
 MONTHS_SHORT = {
     "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),

@@ -34,6 +34,10 @@ COUNT_COLOURS = ["#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026
 FEWER = ["#2166ac", "#67a9cf", "#d1e5f0"]
 SAME = "#f4f4f4"
 MORE = ["#fddbc7", "#ef8a62", "#b2182b"]
+# Hot-spot classes (dashboards/pages/hotspots.py, the meeting pack): colour-blind-safe, distinct from
+# the amber dashed outline of the defined hot spots.
+CLASS_COLOURS = {"new": "#c0392b", "intensifying": "#e67e22", "persistent": "#6c3483", "diminishing": "#2874a6",
+                 "sporadic": "#7b7d7d", "historical": "#138d75"}
 NICE_STEPS = [2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000]
 
 

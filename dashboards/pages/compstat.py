@@ -22,11 +22,13 @@ from analytics import layers, vocabulary
 from analytics.compstat import GROUPINGS, Filters, compstat_table, follow_up, key_figures
 from analytics.grid import DEFAULT_CELL_M, grid_counts, grid_geojson, report_points, reports_in_cell
 from analytics.periods import LOCAL_TZ
-from dashboards import connection
+from dashboards import access, connection
 from dashboards.components import compstat_grid, export, frame, period_picker
 from dashboards.components import map as civ_map
 from dashboards.components.compstat_grid import NUMBER, missing
 from dashboards.i18n import TEXTS, fmt_datetime, fmt_float, fmt_int, fmt_pct, grid_locale, lang_of, t
+from dashboards.report import meeting_pack
+from dashboards.report.contents import month_of
 from etl import UnusableInput
 
 dash.register_page(__name__, path="/compstat", name="CompStat", title="CompStat · CIV Asse", order=2)
@@ -177,7 +179,10 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
 
 def _header(lang: str) -> html.Header:
     return html.Header([html.H1([t("compstat.title", lang), html.Span(id="compstat-period-label", className="h1-period")]),
-                        html.P(t("compstat.lead", lang), className="lead")], className="page-header")
+                        html.P(t("compstat.lead", lang), className="lead"),
+                        html.Button(t("pack.button", lang), id="compstat-pack", n_clicks=0, className="button",
+                                    title=t("pack.button_title", lang), style={"marginTop": "0.7rem"}),
+                        dcc.Download(id="compstat-pack-download")], className="page-header")
 
 
 def _control(label: str, control) -> html.Div:
@@ -408,3 +413,18 @@ def _followup_block(grid_id: str, title: str, rows: list[dict], columns: list[di
                    dashGridOptions={"localeText": grid_locale(lang), **AUTO_HEIGHT}, style={"width": "100%"},
                    className="grid"),
     ], className="followup-block" + (" followup-wide" if wide else ""))
+
+
+@callback(Output("compstat-pack-download", "data"), Input("compstat-pack", "n_clicks"),
+          State("compstat-period", "value"), State("compstat-lang", "data"), prevent_initial_call=True,
+          running=[(Output("compstat-pack", "disabled"), True, False)])   # a few seconds: no second click
+def _meeting_pack(_clicks, period_code, lang):
+    """The monthly meeting pack of the chosen month (of the month a week or year-to-date ends in) as a
+    PDF. Aggregates only, so every role may take it; it leaves the building, so it is audited."""
+    month = month_of(period_picker.parse(period_code)[0])
+    try:
+        pack = meeting_pack(connection.db_path(), month, lang=lang_of(lang))
+    except UnusableInput:
+        raise PreventUpdate from None
+    access.audit("export", f"vergaderpakket {month.code} (PDF)")
+    return dcc.send_bytes(pack.pdf, pack.file_name)

@@ -29,9 +29,7 @@ from etl import UnusableInput
 dash.register_page(__name__, path="/hotspots", name="Hotspots", title="Hotspots · CIV Asse", order=3)
 
 ANY = "all"
-# Colour-blind-safe, distinct from the amber dashed outline of the defined hot spots.
-CLASS_COLOURS = {"new": "#c0392b", "intensifying": "#e67e22", "persistent": "#6c3483", "diminishing": "#2874a6",
-                 "sporadic": "#7b7d7d", "historical": "#138d75"}
+CLASS_COLOURS = civ_map.CLASS_COLOURS
 HISTORY_BARS = 24
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import ROOT
 from analytics.cli import build_parser as analytics_parser
+from dashboards.report.__main__ import build_parser as report_parser
 from etl.cli import build_parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -42,3 +43,13 @@ def test_every_analytics_command_is_in_the_readme_with_help_and_an_example(name)
         if action.option_strings and action.dest != "help":
             assert action.help, f"{name} {action.option_strings} has no help"
             assert action.option_strings[0] in README, f"{name} {action.option_strings[0]} not in README"
+
+
+def test_the_meeting_pack_command_is_in_the_readme_with_help_and_an_example():
+    parser = report_parser()
+    assert "python -m dashboards.report" in README
+    assert parser.description and "voorbeeld:" in parser.description
+    for action in parser._actions:
+        if action.option_strings and action.dest != "help":
+            assert action.help, f"{action.option_strings} has no help"
+            assert action.option_strings[0] in README.split("python -m dashboards.report", 1)[1], action.option_strings[0]

@@ -1,0 +1,311 @@
+"""What the meeting pack holds, gathered from analytics/ into plain objects — aggregates only.
+
+The pack is mailed to the mayor, so nothing here may identify a citizen or follow a warden: no
+reporter hashes, no descriptions, no raw rows of the quarantine (its reasons are summarised with the
+quoted values taken out), no tracks, positions, device ids or warden codes — coverage is per hot spot
+(visits, minutes, how many trackers), never per warden. Everything is read on one read-only
+connection (etl.store.reading), like a page view; nothing is written, not even a hot-spot run
+(the stored run of the month is used when there is one, else the detector runs on the spot).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pandas as pd
+
+from analytics import effects, inventory, layers, verdicts, vocabulary
+from analytics import projects as project_register
+from analytics.compstat import compstat_table, key_figures
+from analytics.coverage import is_pending, pending
+from analytics.coverage.dosage import hotspot_dosage
+from analytics.hotspots.runs import month_results
+from analytics.periods import LOCAL_TZ, Period
+from analytics.trends import Selection, trend_series
+from etl import UnusableInput
+from etl.store import first_row
+
+
+@dataclass
+class Cover:
+    municipality: str
+    month: Period
+    made: datetime                      # UTC
+    reports_until: datetime | None      # latest report loaded (UTC)
+    fixes_until: datetime | None        # latest GPS fix loaded (UTC)
+    last_import: datetime | None        # latest finished import (UTC)
+    is_demo: bool
+
+
+@dataclass
+class KeyFigures:
+    reports: int
+    reports_last_year: int
+    reports_previous: int | None
+    open_backlog: int
+    median_days_to_close: float | None
+    gas_findings: int
+    share_located: float | None
+    flagged_up: int
+    flagged_down: int
+    emerging_hotspots: int
+
+
+@dataclass
+class CompstatRow:
+    category: str
+    label: str
+    label_en: str
+    current: int
+    previous: int | None
+    last_year: int
+    expected_low: int
+    expected_high: int
+    pct_change: float | None
+    too_few: bool
+    flag: str                           # 'up', 'down', 'none'
+    p_value: float
+
+
+@dataclass
+class Hotspot:
+    rank: int
+    klass: str
+    emerging: bool
+    lat: float
+    lon: float
+    current: int
+    expected: float
+    p_value: float
+    reason: str
+    reason_en: str
+    place: str | None                   # the defined hot spot it lies on, if any
+
+
+@dataclass
+class Trend:
+    category: str
+    label: str
+    label_en: str
+    flag: str
+    trend: dict                         # analytics.seasonal trend test (for the sentence in either language)
+    frame: pd.DataFrame                 # analytics.trends frame: code, count, expected, lower, upper, ...
+    projects: list                      # analytics.projects.Project shaded on the chart
+
+
+@dataclass
+class Coverage:
+    rows: pd.DataFrame                  # analytics.coverage.dosage.hotspot_dosage, per defined hot spot
+    visits_pending: bool                # GPS imports not yet turned into visits
+    has_fixes: bool
+
+
+@dataclass
+class ProjectEffect:
+    project: object                     # analytics.projects.Project
+    result: dict                        # analytics.effects.project_effect (no series kept)
+    categories: dict                    # {'nl': 'hondenpoep', 'en': 'dog fouling'}: for the sentence
+
+
+@dataclass
+class DataQuality:
+    loads: pd.DataFrame                 # batch_id, kind, file_name, finished_at, rows_in, loaded, quarantined, duplicates, month_reports
+    quarantine_reasons: pd.DataFrame    # reason (values taken out), rows
+    reports: int
+    without_location: int
+
+
+@dataclass
+class MeetingPack:
+    cover: Cover
+    figures: KeyFigures
+    compstat: list[CompstatRow]
+    hotspots: list[Hotspot]             # every class of the month's run, emerging first
+    hotspot_run: dict                   # run_id, stored, reports_until
+    trends: list[Trend]
+    coverage: Coverage
+    projects: list[ProjectEffect]
+    quality: DataQuality
+    geography: dict = field(default_factory=dict)   # municipality/areas GeoJSON, defined hot spots GeoJSON
+
+
+def month_of(period: Period) -> Period:
+    """The month a pack is made for: the period itself when it is a month, else the month holding its
+    last day (a week, a year to date, a range of days)."""
+    if period.kind == "month":
+        return period
+    last = period.end - timedelta(days=1)
+    return Period.month(last.year, last.month)
+
+
+def parse_month(text: str) -> Period:
+    """'2026-10' as a month; anything else is unusable input (the CLI's exit 2)."""
+    try:
+        period = Period.parse(str(text))
+    except ValueError:
+        period = None
+    if period is None or period.kind != "month" or not re.fullmatch(r"\s*\d{4}-\d{2}\s*", str(text)):
+        raise UnusableInput(f"maand '{text}' onbekend: gebruik JJJJ-MM, bv. 2026-10")
+    return period
+
+
+def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None = None) -> MeetingPack:
+    """Everything the pack shows for `month`, on a read-only connection."""
+    if month.kind != "month":
+        raise UnusableInput("het vergaderpakket is per kalendermaand")
+    now = now or datetime.now(timezone.utc)
+    summary = inventory.store_summary(con)
+    if inventory.is_empty(summary):
+        raise UnusableInput("de databank is leeg; laad eerst gegevens (python -m etl demo)")
+    _check_span(con, month)
+    table = compstat_table(con, month, by="category")
+    compstat = [_compstat_row(r) for r in table.to_dict("records")]
+    run, results = month_results(con, month.code)
+    hotspots = _hotspots(results)
+    figures = _figures(con, month, compstat, hotspots)
+    return MeetingPack(
+        cover=Cover(municipality=_municipality(con), month=month, made=now,
+                    reports_until=summary["data_until"], fixes_until=_utc(first_row(con, "SELECT max(ts) FROM fixes")[0]),
+                    last_import=summary["last_import"], is_demo=summary["is_demo"]),
+        figures=figures, compstat=compstat, hotspots=hotspots,
+        hotspot_run={"run_id": run.get("run_id"), "stored": bool(run.get("stored")),
+                     "reports_until": _utc(run.get("reports_until"))},
+        trends=_trends(con, month, compstat),
+        coverage=Coverage(rows=hotspot_dosage(con, month, now=now), visits_pending=is_pending(pending(con)),
+                          has_fixes=summary["fixes"] > 0),
+        projects=_projects(con, month),
+        quality=_quality(con, month, figures),
+        geography={"municipality": layers.areas_geojson(con, "municipality"), "areas": layers.areas_geojson(con),
+                   "hotspots": layers.hotspots_geojson(con)},
+    )
+
+
+def _check_span(con, month: Period) -> None:
+    """A month outside the reports loaded would give a pack of zeros that reads like a quiet month."""
+    first, last = vocabulary.reporting_span(con)
+    start, end = month.utc_bounds()
+    if first is None or last < pd.Timestamp(start) or first >= pd.Timestamp(end):
+        span = ("er zijn nog geen meldingen geladen" if first is None else
+                f"de meldingen lopen van {_month_label(first)} tot {_month_label(last)}")
+        raise UnusableInput(f"geen meldingen in {month.label()}: {span}")
+
+
+def _month_label(instant: pd.Timestamp) -> str:
+    local = instant.tz_convert(LOCAL_TZ.key)
+    return Period.month(local.year, local.month).label()
+
+
+def _utc(value) -> datetime | None:
+    if value is None or value is pd.NaT:
+        return None
+    stamp = pd.Timestamp(value)
+    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
+
+
+def _municipality(con) -> str:
+    row = first_row(con, "SELECT name FROM areas WHERE level = 'municipality' ORDER BY code LIMIT 1")
+    return row[0] if row else "Asse"
+
+
+def _number(value) -> int | None:
+    return None if value is None or value != value else int(value)
+
+
+def _compstat_row(r: dict) -> CompstatRow:
+    pct = r.get("pct_change")
+    return CompstatRow(category=r["category"], label=r.get("category_label") or r["category"],
+                       label_en=r.get("category_label_en") or r["category"], current=int(r["current"]),
+                       previous=_number(r.get("previous")), last_year=int(r["last_year"]),
+                       expected_low=int(r["expected_low"]), expected_high=int(r["expected_high"]),
+                       pct_change=None if pct is None or pct != pct else float(pct), too_few=bool(r["too_few"]),
+                       flag=str(r["flag"]), p_value=float(r["p_value"]))
+
+
+def _hotspots(results: pd.DataFrame) -> list[Hotspot]:
+    """The run's results, emerging ones first (in the run's order: most significant first)."""
+    if results.empty:
+        return []
+    ordered = pd.concat([results[results["emerging"]], results[~results["emerging"]]])
+    spots = []
+    for rank, row in enumerate(ordered.to_dict("records"), start=1):
+        place = row.get("on_defined_hotspot")
+        spots.append(Hotspot(
+            rank=rank, klass=row["class"], emerging=bool(row["emerging"]), lat=float(row["lat"]), lon=float(row["lon"]),
+            current=int(row["current"]), expected=float(row["expected"]), p_value=float(row["p_value"]),
+            reason=row["reason"], reason_en=row.get("reason_en") or row["reason"],
+            place=place if isinstance(place, str) and place else None))
+    return spots
+
+
+def _figures(con, month: Period, compstat: list[CompstatRow], hotspots: list[Hotspot]) -> KeyFigures:
+    now = key_figures(con, month)
+    last_year = key_figures(con, month.same_period_last_year())
+    previous = month.previous()
+    return KeyFigures(
+        reports=int(now["reports"]), reports_last_year=int(last_year["reports"]),
+        reports_previous=None if previous is None else int(key_figures(con, previous)["reports"]),
+        open_backlog=int(now["open_backlog"]), median_days_to_close=now["median_days_to_close"],
+        gas_findings=int(now["gas_findings"]), share_located=now["share_located"],
+        flagged_up=sum(r.flag == "up" for r in compstat), flagged_down=sum(r.flag == "down" for r in compstat),
+        emerging_hotspots=sum(h.emerging for h in hotspots))
+
+
+def _trends(con, month: Period, compstat: list[CompstatRow]) -> list[Trend]:
+    """The series of every category flagged up or down, up to the pack's month (no later data)."""
+    last_day = month.end - timedelta(days=1)
+    trends = []
+    for row in compstat:
+        if row.flag == "none":
+            continue
+        series = trend_series(con, Selection(category=row.category), kind="month", years=3, until=last_day)
+        trends.append(Trend(category=row.category, label=row.label, label_en=row.label_en, flag=row.flag,
+                            trend=series.trend, frame=series.frame,
+                            projects=project_register.concerning(con, {row.category}, None)))
+    return trends
+
+
+def _projects(con, month: Period) -> list[ProjectEffect]:
+    """Projects running at some time in the month, with the effect measured on all data so far."""
+    first, last = month.start, month.end - timedelta(days=1)
+    running = [p for p in project_register.register(con) if p.start <= last and (p.end is None or p.end >= first)]
+    found = []
+    for project in running:
+        result = effects.project_effect(con, project.name)
+        result.pop("series", None)
+        found.append(ProjectEffect(project=project, result=result,
+                                   categories={lang: verdicts.category_names(con, project, lang) for lang in ("nl", "en")}))
+    return found
+
+
+# Quoted values and numbers in a quarantine reason come from the refused row itself (a date, an
+# unknown category, coordinates): out they go, so reasons group and no row's content reaches the pack.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|‘[^’]*’")
+_NUMBERS = re.compile(r"\d[\d.,:/\-]*")
+
+
+def summarise_reason(reason: str) -> str:
+    text = _NUMBERS.sub("…", _QUOTED.sub("'…'", reason or ""))
+    return re.sub(r"(…[\s,]*)+…", "…", re.sub(r"\s+", " ", text)).strip()
+
+
+def _quality(con, month: Period, figures: KeyFigures) -> DataQuality:
+    """Imports that brought reports of the month or were loaded during it; their refused rows by reason."""
+    start, end = month.utc_bounds()
+    loads = con.execute("""
+        WITH of_month AS (SELECT batch_id, count(*) AS month_reports FROM reports
+                          WHERE reported_at >= ? AND reported_at < ? GROUP BY batch_id)
+        SELECT b.batch_id, b.kind, b.file_name, b.finished_at, b.rows_in, b.loaded, b.quarantined, b.duplicates,
+               coalesce(m.month_reports, 0) AS month_reports
+        FROM import_batches b LEFT JOIN of_month m USING (batch_id)
+        WHERE b.finished_at IS NOT NULL AND (m.batch_id IS NOT NULL OR (b.finished_at >= ? AND b.finished_at < ?))
+        ORDER BY b.batch_id""", [start, end, start, end]).df()
+    reasons = con.execute("SELECT reason FROM quarantine WHERE list_contains(?, batch_id)",
+                          [[int(b) for b in loads["batch_id"]]]).df()
+    summary = (reasons.assign(reason=reasons["reason"].map(summarise_reason)).groupby("reason").size()
+               .rename("rows").reset_index().sort_values(["rows", "reason"], ascending=[False, True])
+               .reset_index(drop=True)) if len(reasons) else pd.DataFrame(columns=["reason", "rows"])
+    located = figures.share_located
+    without = 0 if located is None else round(figures.reports * (1 - located))
+    return DataQuality(loads=loads, quarantine_reasons=summary, reports=figures.reports, without_location=int(without))
