@@ -92,13 +92,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(db: Path, log: Path, start_timeout_s: float = 300) -> Iterator[str]:
+def served(db: Path, log: Path, threads: int = 8, start_timeout_s: float = 300) -> Iterator[str]:
     """`python app.py --host 127.0.0.1 --port FREE --db DB` (as `make run`), until it answers /login."""
     import requests
 
     port = _free_port()
     with log.open("w") as out:
-        app = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+        app = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", str(db),
+                                "--threads", str(threads)],
                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -290,11 +291,12 @@ class LoadUser:
 
 # --- one run -----------------------------------------------------------------------------------------
 def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: int, think_s: float = 1.0,
-             import_after_s: float = 5.0, baseline: bool = True, seed: int = 8) -> dict:
+             import_after_s: float = 5.0, baseline: bool = True, seed: int = 8, threads: int = 8) -> dict:
     """The whole run on store `db` (changed: users added, the import loaded). Returns the figures."""
     names = add_users(db, users)
     files = write_import_files(folder, import_rows, max(import_rows // 10, 100), seed)
     figures: dict = {"users": users, "seconds": seconds, "import_rows": import_rows, "think_s": think_s,
+                     "threads": threads,
                      "cores": os.cpu_count(), "load_before": os.getloadavg()}
     if baseline:
         copy = folder / "zonder-last.duckdb"
@@ -308,7 +310,7 @@ def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: in
         with lock:
             requests_log.append((kind, page, key, time.monotonic(), ms, outcome))
 
-    with served(db, folder / "app.log") as base:
+    with served(db, folder / "app.log", threads) as base:
         crowd = [LoadUser(base, name, seed + n, think_s, record) for n, name in enumerate(names)]
         began = time.monotonic()
         until = began + seconds
@@ -338,9 +340,11 @@ def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: in
                           for kind in ("filter", "page") for page in PAGES}
     figures["changes"] = _summary([c[3] for c in changes])
     # when the failed requests started, in seconds since the users began (the import's window is above)
+    figures["errors_by_callback"] = dict(Counter(f"{r[2][:40]} {r[5]}" for r in requests_log if r[5] != "200"))
     figures["errors_started_at_s"] = sorted(round(r[3] - r[4] / 1000 - began, 1) for r in requests_log if r[5] != "200")
     log = (folder / "app.log").read_text(errors="replace").splitlines()
-    figures["app_log_warnings"] = [line for line in log if "mislukt" in line or "Traceback" in line or "WARNING" in line][:20]
+    figures["app_log_warnings"] = [line for line in log if "mislukt" in line or "Traceback" in line
+                                   or ("WARNING" in line and "queue depth" not in line)][:20]
     figures["slowest_callbacks"] = _slowest(requests_log)
     return figures
 
@@ -374,7 +378,7 @@ def report(figures: dict, label: str | None = None) -> str:
              f"({f['cores']} cores, Python {platform.python_version()}); load average (1/5/15 min) before "
              f"{'/'.join(f'{x:.1f}' for x in f['load_before'])}, after {'/'.join(f'{x:.1f}' for x in f['load_after'])} "
              "(other work on the machine is included).",
-             f"{f['users']} logged-in users, {f['seconds']:.0f} s, think time 0–{2 * f['think_s']:.1f} s between changes; "
+             f"{f['users']} logged-in users, {f['seconds']:.0f} s, app with {f['threads']} waitress threads, think time 0–{2 * f['think_s']:.1f} s between changes; "
              f"import of {f['import_rows']:,} reports and {f['import_rows'] // 10:,} fixes started "
              f"{f['import_window_s'][0]:.1f} s in, done at {f['import_window_s'][1]:.1f} s. "
              "Made by `python benchmarks/load_under_import.py`.", "",
@@ -412,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--import-rows", type=int, default=200_000, help="reports in the import (fixes: a tenth)")
     parser.add_argument("--think-s", type=float, default=1.0, help="mean think time between a user's changes")
+    parser.add_argument("--threads", type=int, default=8, help="the app's waitress threads (app.py --threads)")
     parser.add_argument("--db", type=Path, help="run on a copy of this store instead of a new demo store")
     parser.add_argument("--out", type=Path, default=BENCHMARKS / "results-load.md")
     parser.add_argument("--label", help="a heading for this run; with --append")
@@ -426,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
             print("demo store …", file=sys.stderr)
             db = demo_store(folder)
         print(f"{args.users} users for {args.seconds:.0f} s, import of {args.import_rows:,} reports …", file=sys.stderr)
-        figures = run_load(db, folder, args.users, args.seconds, args.import_rows, args.think_s)
+        figures = run_load(db, folder, args.users, args.seconds, args.import_rows, args.think_s, threads=args.threads)
     text = report(figures, args.label)
     print(text)
     if args.append and args.out.exists():

@@ -74,8 +74,9 @@ def _writer_waiting(path: Path) -> bool:
 
 # An import holds the file for seconds to minutes. Meanwhile readers read a copy of the last committed
 # state (the same state a reader would see anyway until the import commits), made by the import before
-# it asks for the lock, so readers switch to it at once and the file comes free without waiting for
-# them. The copy carries the writer's process id: one left by a writer that died is never read.
+# it asks for the lock: from then on new readers open the copy, so the file comes free as soon as the
+# reads under way end, and no reader waits for the import. The copy carries the writer's process id:
+# one left by a writer that died is never read.
 SNAPSHOT = ".snapshot."
 
 
@@ -129,7 +130,8 @@ def connect(path: str | os.PathLike, read_only: bool = False,
     deadline = time.monotonic() + wait_seconds
     marker = None
     if read_only:
-        con = _hold_back_for_writers(path, deadline)
+        # while an import runs (waiting for the file or holding it) its copy is the committed state
+        con = _read_snapshot(path) or _hold_back_for_writers(path, deadline)
         if con is not None:
             return con
     delay = 0.01
