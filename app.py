@@ -21,6 +21,9 @@ from etl import store, users
 ROOT = Path(__file__).resolve().parent
 TITLE = "CIV Asse · CompStat"
 CONNECTION_LIMIT = 1000
+# Most requests wait (on DuckDB, on a hot-spot detection another user started): with 8 threads, 20
+# users' requests queued behind a few slow ones (benchmarks/results-load.md).
+THREADS = 24
 
 # Dash's own page, with the document language set: the interface speaks Dutch first.
 INDEX = """<!DOCTYPE html>
@@ -105,7 +108,7 @@ def prepare_store(db: Path) -> None:
     refresh_visits(db)
 
 
-def serve(app: dash.Dash, host: str, port: int, threads: int = 8) -> None:
+def serve(app: dash.Dash, host: str, port: int, threads: int = THREADS) -> None:
     """waitress when it is installed (a production server), else Werkzeug's threaded server."""
     print(f"CIV-dashboard op http://{host}:{port}/ (Ctrl+C om te stoppen)", file=sys.stderr)
     try:
@@ -126,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050, help="poort (standaard 8050)")
     parser.add_argument("--db", help="DuckDB-bestand (standaard $CIV_DB, anders data/civ.duckdb)")
-    parser.add_argument("--threads", type=int, default=8,
-                        help="gelijktijdige verzoeken (standaard 8; elk wacht meestal op DuckDB)")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help=f"gelijktijdige verzoeken (standaard {THREADS}; de meeste wachten op DuckDB)")
     args = parser.parse_args(argv)
     db = store.db_path(args.db)
     try:

@@ -51,7 +51,8 @@ BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 sys.path[:0] = [str(ROOT), str(BENCHMARKS)]
 
-from callback_client import HttpUser  # noqa: E402  (the benchmarks folder is on the path only now)
+from app import THREADS  # noqa: E402  (the project and benchmarks folders are on the path only now)
+from callback_client import HttpUser  # noqa: E402
 
 PASSWORD = "last-test-wachtwoord"
 PAGES = {  # the filters a user changes on each page
@@ -92,7 +93,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(db: Path, log: Path, threads: int = 8, start_timeout_s: float = 300) -> Iterator[str]:
+def served(db: Path, log: Path, threads: int = THREADS, start_timeout_s: float = 300) -> Iterator[str]:
     """`python app.py --host 127.0.0.1 --port FREE --db DB` (as `make run`), until it answers /login."""
     import requests
 
@@ -291,7 +292,7 @@ class LoadUser:
 
 # --- one run -----------------------------------------------------------------------------------------
 def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: int, think_s: float = 1.0,
-             import_after_s: float = 5.0, baseline: bool = True, seed: int = 8, threads: int = 8) -> dict:
+             import_after_s: float = 5.0, baseline: bool = True, seed: int = 8, threads: int = THREADS) -> dict:
     """The whole run on store `db` (changed: users added, the import loaded). Returns the figures."""
     names = add_users(db, users)
     files = write_import_files(folder, import_rows, max(import_rows // 10, 100), seed)
@@ -314,16 +315,16 @@ def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: in
         crowd = [LoadUser(base, name, seed + n, think_s, record) for n, name in enumerate(names)]
         began = time.monotonic()
         until = began + seconds
-        threads = [threading.Thread(target=u.run, args=(until, changes), daemon=True) for u in crowd]
-        for thread in threads:
-            thread.start()
+        workers = [threading.Thread(target=u.run, args=(until, changes), daemon=True) for u in crowd]
+        for worker in workers:
+            worker.start()
         time.sleep(min(import_after_s, seconds / 4))
         import_began = time.monotonic()
         imported = run_import(db, files)
         import_ended = time.monotonic()
-        for thread in threads:
-            thread.join(timeout=seconds + 120)
-        figures["stuck_users"] = sum(t.is_alive() for t in threads)
+        for worker in workers:
+            worker.join(timeout=seconds + 120)
+        figures["stuck_users"] = sum(w.is_alive() for w in workers)
         figures["load_after"] = os.getloadavg()
         after = store_counts(db)
     figures.update(import_with_load=imported, counts_before=before, counts_after=after,
@@ -416,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--import-rows", type=int, default=200_000, help="reports in the import (fixes: a tenth)")
     parser.add_argument("--think-s", type=float, default=1.0, help="mean think time between a user's changes")
-    parser.add_argument("--threads", type=int, default=8, help="the app's waitress threads (app.py --threads)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="the app's waitress threads (app.py --threads)")
     parser.add_argument("--db", type=Path, help="run on a copy of this store instead of a new demo store")
     parser.add_argument("--out", type=Path, default=BENCHMARKS / "results-load.md")
     parser.add_argument("--label", help="a heading for this run; with --append")

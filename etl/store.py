@@ -25,6 +25,9 @@ from etl import UnusableInput
 
 DEFAULT_DB = Path("data") / "civ.duckdb"
 LOCK_RETRY_SECONDS = 15.0
+# An import waits longer: new readers read its copy meanwhile, but reads under way (a hot-spot
+# detection on a loaded machine) may keep the file for tens of seconds.
+IMPORT_WAIT_SECONDS = 120.0
 # DuckDB draws its own progress bar on the terminal for long statements; the command line turns it
 # on only for a person at a terminal, never when --json output is read by a program.
 show_progress = False
@@ -212,8 +215,8 @@ def migrate(con: duckdb.DuckDBPyConnection, package: str = "etl.schema") -> int:
     return max(applied | {v for v, _, _ in files})
 
 
-def open_for_writing(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    con = connect(path)
+def open_for_writing(path: str | os.PathLike, wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+    con = connect(path, wait_seconds=wait_seconds)
     migrate(con)
     return con
 
@@ -236,7 +239,7 @@ def long_write(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
     snapshot = path.with_name(f"{path.name}{SNAPSHOT}{os.getpid()}")
     try:
         copied = _copy_for_readers(path, snapshot) if path.exists() else None
-        con = open_for_writing(path)
+        con = open_for_writing(path, IMPORT_WAIT_SECONDS)
         try:
             con.execute("CHECKPOINT")   # everything committed is in the file itself, none in the WAL
             if copied != _file_stamp(path):
