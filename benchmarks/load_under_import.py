@@ -440,7 +440,6 @@ def main(argv: list[str] | None = None) -> int:
             out.write("\n" + text)
     else:
         args.out.write_text(text, encoding="utf-8")
-    (args.out.with_suffix(".json")).write_text(json.dumps(figures, default=str, indent=1), encoding="utf-8")
     return 0
 
 
