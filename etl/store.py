@@ -235,10 +235,12 @@ def long_write(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
     The copy costs a file copy of the store (a second or two per gigabyte) and as much disk space
     until the connection closes."""
     path = Path(path)
-    _snapshot_of(path)                  # removes the copies of writers that died
+    other_import = _snapshot_of(path)   # (also removes the copies of writers that died)
     snapshot = path.with_name(f"{path.name}{SNAPSHOT}{os.getpid()}")
     try:
-        copied = _copy_for_readers(path, snapshot) if path.exists() else None
+        # Copied before asking for the lock, so readers leave the file at once. Not while another
+        # import writes the file: the copy could be torn; then it is made once this import holds it.
+        copied = _copy_for_readers(path, snapshot) if path.exists() and other_import is None else None
         con = open_for_writing(path, IMPORT_WAIT_SECONDS)
         try:
             con.execute("CHECKPOINT")   # everything committed is in the file itself, none in the WAL
