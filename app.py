@@ -20,6 +20,10 @@ from etl import store, users
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "CIV Asse · CompStat"
+CONNECTION_LIMIT = 1000
+# Most requests wait (on DuckDB, on a hot-spot detection another user started): with 8 threads, 20
+# users' requests queued behind a few slow ones (benchmarks/results-load.md).
+THREADS = 24
 
 # Dash's own page, with the document language set: the interface speaks Dutch first.
 INDEX = """<!DOCTYPE html>
@@ -104,7 +108,7 @@ def prepare_store(db: Path) -> None:
     refresh_visits(db)
 
 
-def serve(app: dash.Dash, host: str, port: int) -> None:
+def serve(app: dash.Dash, host: str, port: int, threads: int = THREADS) -> None:
     """waitress when it is installed (a production server), else Werkzeug's threaded server."""
     print(f"CIV-dashboard op http://{host}:{port}/ (Ctrl+C om te stoppen)", file=sys.stderr)
     try:
@@ -113,7 +117,9 @@ def serve(app: dash.Dash, host: str, port: int) -> None:
         from werkzeug.serving import run_simple
         run_simple(host, port, app.server, threaded=True, use_reloader=False, use_debugger=False)
     else:
-        waitress_serve(app.server, host=host, port=port, threads=8)
+        # A browser keeps up to 6 connections per site open; with waitress's default limit of 100
+        # the 17th busy user's new connections would wait unanswered until others time out.
+        waitress_serve(app.server, host=host, port=port, threads=threads, connection_limit=CONNECTION_LIMIT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050, help="poort (standaard 8050)")
     parser.add_argument("--db", help="DuckDB-bestand (standaard $CIV_DB, anders data/civ.duckdb)")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help=f"gelijktijdige verzoeken (standaard {THREADS}; de meeste wachten op DuckDB)")
     args = parser.parse_args(argv)
     db = store.db_path(args.db)
     try:
@@ -130,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     except store.StoreBusy as error:
         print(f"fout: {error}", file=sys.stderr)
         return 2
-    serve(create_app(db), args.host, args.port)
+    serve(create_app(db), args.host, args.port, args.threads)
     return 0
 
 

@@ -301,6 +301,7 @@ def _coverage(args) -> int:
 
     from analytics.coverage import refresh_visits
     from analytics.coverage.dosage import tracker_dosage
+    from analytics.coverage.visits import retained_from
     from etl.store import StoreBusy
 
     period = Period.between(_day(args.start, "begindatum"), _day(args.end, "einddatum"))
@@ -314,6 +315,7 @@ def _coverage(args) -> int:
         print(f"let op: {error}; de bezoeken zijn niet bijgewerkt met de nieuwste GPS-imports", file=sys.stderr)
     with reading(db) as con:
         table = tracker_dosage(con, period, warden=args.warden)
+        kept_from = retained_from(con)
     rows = []
     for row in table.to_dict("records"):
         last = row["last_visit"]
@@ -327,6 +329,9 @@ def _coverage(args) -> int:
         return 0
     print(f"Dekking {period.label()}" + (f" — {args.warden}" if args.warden else "")
           + f" — bezoek: aaneengesloten aanwezigheid in de hotspot; ≥ 10 min telt als dosis")
+    if kept_from and period.start <= kept_from:
+        print(f"let op: de GPS-punten tot {kept_from:%d/%m/%Y} zijn verwijderd (bewaartermijn); bezoeken tot dan "
+              "blijven zoals ze berekend zijn, met de hotspotgrenzen en koppelingen van toen")
     print(f"{'hotspot':<30}{'wacht':<10}{'toestel':<10}{'bezoeken':>9}{'minuten':>9}{'≥10 min':>9}  laatste bezoek")
     for row in rows:
         last = "" if row["last_visit"] is None else row["last_visit"][:16].replace("T", " ") + " UTC"

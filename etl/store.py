@@ -6,10 +6,13 @@ So writers (imports) open the file only for the duration of their transaction, a
 """
 from __future__ import annotations
 
+import glob
 import hashlib
 import importlib.resources
 import os
 import re
+import shutil
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -22,6 +25,9 @@ from etl import UnusableInput
 
 DEFAULT_DB = Path("data") / "civ.duckdb"
 LOCK_RETRY_SECONDS = 15.0
+# An import waits longer: new readers read its copy meanwhile, but reads under way (a hot-spot
+# detection on a loaded machine) may keep the file for tens of seconds.
+IMPORT_WAIT_SECONDS = 120.0
 # DuckDB draws its own progress bar on the terminal for long statements; the command line turns it
 # on only for a person at a terminal, never when --json output is read by a program.
 show_progress = False
@@ -51,29 +57,110 @@ def _is_lock_error(error: Exception) -> bool:
     return "lock" in text.lower() or "different configuration" in text
 
 
+# A writer that waits for the file says so with a marker file beside it; readers then hold back
+# until it has the file. DuckDB frees the file only when a process's last connection closes, so a
+# web app whose requests overlap would otherwise keep it open for ever and starve every import.
+WRITER_WAITING = ".writer-waiting."
+_reading = threading.local()       # read connections this thread holds (a nested read never waits)
+
+
+def _writer_waiting(path: Path) -> bool:
+    now = time.time()
+    for marker in path.parent.glob(glob.escape(path.name) + WRITER_WAITING + "*"):
+        try:
+            if now - marker.stat().st_mtime < LOCK_RETRY_SECONDS + 5:   # older: a writer that crashed
+                return True
+        except FileNotFoundError:
+            pass
+    return False
+
+
+# An import holds the file for seconds to minutes. Meanwhile readers read a copy of the last committed
+# state (the same state a reader would see anyway until the import commits), made by the import before
+# it asks for the lock: from then on new readers open the copy, so the file comes free as soon as the
+# reads under way end, and no reader waits for the import. The copy carries the writer's process id:
+# one left by a writer that died is never read.
+SNAPSHOT = ".snapshot."
+
+
+def _snapshot_of(path: Path) -> Path | None:
+    for copy in path.parent.glob(glob.escape(path.name) + SNAPSHOT + "*"):
+        pid = copy.name[len(path.name) + len(SNAPSHOT):]
+        if not pid.isdigit():
+            continue                  # a copy being made
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            copy.unlink(missing_ok=True)   # its writer died in the middle
+            continue
+        except PermissionError:
+            pass                      # alive, another user's process
+        return copy
+    return None
+
+
+def _read_snapshot(path: Path) -> duckdb.DuckDBPyConnection | None:
+    snapshot = _snapshot_of(path)
+    if snapshot is None:
+        return None
+    try:
+        return connect(snapshot, read_only=True, wait_seconds=0)
+    except (UnusableInput, duckdb.Error):
+        return None                   # removed just now: the writer is done, the file is free again
+
+
+def _hold_back_for_writers(path: Path, deadline: float) -> duckdb.DuckDBPyConnection | None:
+    """While a writer waits for the file: the writer's copy when there is one, else wait (None)."""
+    if getattr(_reading, "count", 0):
+        return None
+    while _writer_waiting(path) and time.monotonic() < deadline:
+        con = _read_snapshot(path)
+        if con is not None:
+            return con
+        time.sleep(0.02)
+    return None
+
+
 def connect(path: str | os.PathLike, read_only: bool = False,
             wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
-    """Open the store, retrying while another process holds the write lock."""
+    """Open the store, retrying while another process holds the write lock (a writer announces itself
+    while it waits, so readers let it in)."""
     path = Path(path)
     if read_only and not path.exists():
         raise UnusableInput(f"database {path} bestaat niet; laad eerst gegevens (python -m etl demo)")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
-    delay = 0.05
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            con.execute("SET TimeZone = 'UTC'")
-            con.execute(f"SET enable_progress_bar = {'true' if show_progress else 'false'}")
+    marker = None
+    if read_only:
+        # while an import runs (waiting for the file or holding it) its copy is the committed state
+        con = _read_snapshot(path) or _hold_back_for_writers(path, deadline)
+        if con is not None:
             return con
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_lock_error(error) or time.monotonic() > deadline:
-                if _is_lock_error(error):
-                    raise StoreBusy(f"database {path} is bezet door een andere import; probeer straks opnieuw") from error
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    delay = 0.01
+    try:
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                con.execute("SET TimeZone = 'UTC'")
+                con.execute(f"SET enable_progress_bar = {'true' if show_progress else 'false'}")
+                return con
+            except (duckdb.IOException, duckdb.ConnectionException) as error:
+                copy = _read_snapshot(path) if read_only and _is_lock_error(error) else None
+                if copy is not None:
+                    return copy
+                if not _is_lock_error(error) or time.monotonic() > deadline:
+                    if _is_lock_error(error):
+                        raise StoreBusy(f"database {path} is bezet door een andere import; probeer straks opnieuw") from error
+                    raise
+                if marker is None and not read_only:
+                    marker = path.with_name(f"{path.name}{WRITER_WAITING}{os.getpid()}.{threading.get_ident()}")
+                    marker.touch()
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
 
 
 class StoreBusy(UnusableInput):
@@ -84,9 +171,11 @@ class StoreBusy(UnusableInput):
 def reading(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-only connection: what every page view and report uses."""
     con = connect(path, read_only=True)
+    _reading.count = getattr(_reading, "count", 0) + 1
     try:
         yield con
     finally:
+        _reading.count -= 1
         con.close()
 
 
@@ -126,10 +215,57 @@ def migrate(con: duckdb.DuckDBPyConnection, package: str = "etl.schema") -> int:
     return max(applied | {v for v, _, _ in files})
 
 
-def open_for_writing(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    con = connect(path)
+def open_for_writing(path: str | os.PathLike, wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+    con = connect(path, wait_seconds=wait_seconds)
     migrate(con)
     return con
+
+
+def store_identity(con: duckdb.DuckDBPyConnection) -> str:
+    """The store a connection reads, for caches: a reader on an import's copy reads the same store."""
+    path = first_row(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")[0]
+    return re.sub(re.escape(SNAPSHOT) + r"\d+$", "", path or "")
+
+
+@contextmanager
+def long_write(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for a write that takes long (an import): while it waits for the file and
+    while it is open, readers read a copy of the store's last committed state instead of waiting.
+
+    The copy costs a file copy of the store (a second or two per gigabyte) and as much disk space
+    until the connection closes."""
+    path = Path(path)
+    other_import = _snapshot_of(path)   # (also removes the copies of writers that died)
+    snapshot = path.with_name(f"{path.name}{SNAPSHOT}{os.getpid()}")
+    try:
+        # Copied before asking for the lock, so readers leave the file at once. Not while another
+        # import writes the file: the copy could be torn; then it is made once this import holds it.
+        copied = _copy_for_readers(path, snapshot) if path.exists() and other_import is None else None
+        con = open_for_writing(path, IMPORT_WAIT_SECONDS)
+        try:
+            con.execute("CHECKPOINT")   # everything committed is in the file itself, none in the WAL
+            if copied != _file_stamp(path):
+                _copy_for_readers(path, snapshot)   # another writer came between: copy again, now locked
+            yield con
+        finally:
+            con.close()
+    finally:
+        snapshot.unlink(missing_ok=True)
+        snapshot.with_name(snapshot.name + "-partial").unlink(missing_ok=True)
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+def _copy_for_readers(path: Path, snapshot: Path) -> tuple[int, int]:
+    """Copy the store to `snapshot` (published whole, by a rename); the store's stamp before the copy."""
+    stamp = _file_stamp(path)
+    partial = snapshot.with_name(snapshot.name + "-partial")
+    shutil.copyfile(path, partial)
+    os.replace(partial, snapshot)
+    return stamp
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -176,8 +312,7 @@ def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt:
     sha = file_sha256(file)
     option_text = ",".join(f"{k}={options[k]}" for k in sorted(options) if options[k] is not None)
     load_key = f"{kind}|{sha}|{fmt}|{option_text}"
-    con = open_for_writing(db)
-    try:
+    with long_write(db) as con:
         earlier = first_row(con, "SELECT batch_id, rows_in FROM import_batches "
                                  "WHERE load_key = ? AND finished_at IS NOT NULL", [load_key])
         if earlier:
@@ -204,8 +339,6 @@ def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt:
         return LoadResult(file=str(file), batch_id=batch_id, status="loaded", rows_in=counts.rows_in,
                           loaded=counts.loaded, quarantined=counts.quarantined,
                           duplicates=counts.duplicates, updated=counts.updated)
-    finally:
-        con.close()
 
 
 def _pause_for_interruption_test() -> None:

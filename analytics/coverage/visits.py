@@ -29,6 +29,14 @@ duty days and presence cells of the local days they touch. A changed warden mapp
 that device; a changed or new hot spot redoes that hot spot's visits; other rules redo everything.
 So an incremental refresh gives exactly what a full rebuild gives (tested).
 
+**After retention** (etl/retention.py deleted raw fixes before the setting `fixes_retained_from`)
+nothing computed from the deleted fixes can be computed again, so no refresh touches it: visits that
+started before that moment and duty days and presence cells of the local days up to and including
+it are kept as they were computed (with the hot-spot outline and warden mapping of that time); a
+redrawn hot spot, a new warden mapping or new rules redo only what comes after. A recomputed visit
+that overlaps a kept one (a visit across the cut-off) is left out: the kept one is whole.
+`RefreshResult.kept_before` tells callers so they can say it.
+
 **When it runs.** etl/ never imports analytics/, so loading fixes does not refresh. The refresh runs
 (1) from `python -m analytics coverage`, (2) when the app starts, after the schema migration and
 before serving, and (3) from the coverage pages when `pending()` says batches are waiting: they
@@ -41,7 +49,7 @@ import json
 import os
 import threading
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -49,8 +57,8 @@ import pandas as pd
 
 from analytics.coverage import footprint
 from analytics.grid import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, ORIGIN_LAT, ORIGIN_LON
-from analytics.periods import local_day_sql, local_midnight_sql
-from etl import UnusableInput, store
+from analytics.periods import local_date, local_day_sql, local_midnight_sql
+from etl import UnusableInput, reference, store
 
 NEIGHBOUR_SEARCH = timedelta(days=4)  # where the fix before or after a new batch is looked for first (weekends)
 TABLES = ("visits", "duty_days", "presence_cells")
@@ -82,6 +90,7 @@ class RefreshResult:
     devices: list[str] = field(default_factory=list)   # devices with changed ranges
     hotspots: list[str] = field(default_factory=list)  # hot spots redone over all fixes
     visits: int = 0                                     # visits stored after the refresh
+    kept_before: str | None = None                      # fixes_retained_from: what came before is kept as it was
 
     @property
     def changed(self) -> bool:
@@ -344,11 +353,10 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
                                    WHERE device_id IN (SELECT unnest($d))""", {"d": cut})
                     _fetch_windows(con, rules)
                     continue
-            con.execute("""DELETE FROM visits USING cv_fetch w
-                           WHERE visits.device_id = w.device_id AND visits.started_at <= w.fhi
-                             AND visits.ended_at >= w.flo""")
-            con.execute("""INSERT INTO visits SELECT hotspot_id, device_id, holder, started_at, ended_at, minutes, fixes
-                           FROM cv_new_visits ORDER BY started_at""")
+            con.execute(f"""DELETE FROM visits USING cv_fetch w
+                            WHERE visits.device_id = w.device_id AND visits.started_at <= w.fhi
+                              AND visits.ended_at >= w.flo AND {_AFTER_CUTOFF}""")
+            _store_visits(con, "cv_new_visits")
             return
         finally:
             con.unregister("cv_new_visits")
@@ -367,7 +375,7 @@ def _redo_days(con, rules: VisitRules) -> None:
         return
     for table in ("duty_days", "presence_cells"):
         con.execute(f"""DELETE FROM {table} USING cv_days w
-                        WHERE {table}.device_id = w.device_id
+                        WHERE {table}.device_id = w.device_id AND {table}.{_DAY_AFTER_CUTOFF}
                           AND {table}.day BETWEEN {local_day_sql('w.flo')} AND {local_day_sql('w.fhi')} - 1""")
     # One row per tracker and minute: the mean position of its fixes in that minute.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_minutes AS
@@ -383,6 +391,7 @@ def _redo_days(con, rules: VisitRules) -> None:
         FROM m LEFT JOIN devices d ON d.device_id = m.device_id
          AND (d.valid_from IS NULL OR m.first_ts >= d.valid_from) AND (d.valid_to IS NULL OR m.first_ts < d.valid_to)""",
                 {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m})
+    con.execute(f"DELETE FROM cv_minutes WHERE NOT {_DAY_AFTER_CUTOFF}")
     step = footprint.haversine_sql("prev_lat", "prev_lon", "lat", "lon")
     con.execute(f"""INSERT INTO duty_days
         WITH s AS (SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon FROM cv_minutes
@@ -436,6 +445,44 @@ def _work_from_batches(con, batches: list[int]) -> None:
                    UNION ALL SELECT device_id, after, after FROM cv_neighbours WHERE after IS NOT NULL""")
 
 
+# What retention left: rows computed from fixes that are gone are kept (temp table cv_kept, one row).
+_AFTER_CUTOFF = "started_at >= (SELECT since FROM cv_kept)"
+_DAY_AFTER_CUTOFF = "day > (SELECT last_kept_day FROM cv_kept)"
+
+
+def _keep_before_cutoff(con) -> str | None:
+    """Temp table cv_kept(since, last_kept_day) from the setting fixes_retained_from; returns the setting.
+
+    Without retention: since = -infinity, so every clause above is true."""
+    retained_from = reference.setting(con, "fixes_retained_from")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_kept AS
+                    SELECT since, CASE WHEN isfinite(since) THEN {local_day_sql('since')}
+                                       ELSE DATE '-infinity' END AS last_kept_day
+                    FROM (SELECT CAST($r AS TIMESTAMPTZ) AS since)""", {"r": retained_from or "-infinity"})
+    return retained_from
+
+
+def retained_from(con) -> date | None:
+    """The local (Brussels) day of the retention cut-off: visits before it were computed with the hot-spot
+    outlines and warden mappings of their time and are never recomputed. None before any retention."""
+    value = reference.setting(con, "fixes_retained_from")
+    return local_date(datetime.fromisoformat(value)) if value else None
+
+
+def _store_visits(con, relation: str) -> None:
+    """Insert the visits of `relation` that retention does not protect: none that started before the
+    cut-off, none that overlaps a kept visit of the same tracker and hot spot (kept whole)."""
+    con.execute(f"""INSERT INTO visits SELECT n.hotspot_id, n.device_id, n.holder, n.started_at, n.ended_at,
+                                              n.minutes, n.fixes
+                    FROM {relation} n
+                    WHERE n.{_AFTER_CUTOFF}
+                      AND NOT EXISTS (SELECT 1 FROM visits k
+                                      WHERE k.device_id = n.device_id AND k.hotspot_id = n.hotspot_id
+                                        AND NOT k.{_AFTER_CUTOFF}
+                                        AND k.ended_at >= n.started_at AND k.started_at <= n.ended_at)
+                    ORDER BY n.started_at""")
+
+
 def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -> RefreshResult:
     """Bring visits, duty days and presence cells up to date on a read-write connection, in one transaction."""
     status = pending(con, rules)
@@ -448,11 +495,13 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
     spots = footprint.hotspots(con)
     con.execute("BEGIN TRANSACTION")
     try:
+        result.kept_before = _keep_before_cutoff(con)
         con.execute("CREATE OR REPLACE TEMP TABLE cv_work (device_id VARCHAR, lo TIMESTAMPTZ, hi TIMESTAMPTZ)")
         if status["full"]:
             result.full = True
-            for table in TABLES:
-                con.execute(f"DELETE FROM {table}")
+            con.execute(f"DELETE FROM visits WHERE {_AFTER_CUTOFF}")
+            for table in ("duty_days", "presence_cells"):
+                con.execute(f"DELETE FROM {table} WHERE {_DAY_AFTER_CUTOFF}")
             _device_spans(con)
             con.execute("INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span")
         else:
@@ -463,16 +512,17 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
                                WHERE device_id IN (SELECT unnest($d))""", {"d": devices})
             _work_from_batches(con, status["batches"])
             if status["hotspots"]:
-                # A redrawn hot spot: its visits over every fix; a removed one: its visits go.
-                con.execute("DELETE FROM visits WHERE hotspot_id IN (SELECT unnest($h))", {"h": status["hotspots"]})
+                # A redrawn hot spot: its visits over every fix; a removed one: its visits go (both from the
+                # retention cut-off on: older visits were computed from fixes that are gone).
+                con.execute(f"DELETE FROM visits WHERE hotspot_id IN (SELECT unnest($h)) AND {_AFTER_CUTOFF}",
+                            {"h": status["hotspots"]})
                 redo = [s for s in spots if s.hotspot_id in set(status["hotspots"])]
                 if redo:
                     con.execute("""CREATE OR REPLACE TEMP TABLE cv_fetch AS
                                    SELECT CAST(row_number() OVER (ORDER BY device_id) AS BIGINT) AS "window",
                                           device_id, first_ts AS flo, last_ts AS fhi FROM cv_span""")
                     con.register("cv_redone", _with_holder(con, _visits_in_windows(con, rules, redo)))
-                    con.execute("""INSERT INTO visits SELECT hotspot_id, device_id, holder, started_at, ended_at,
-                                   minutes, fixes FROM cv_redone ORDER BY started_at""")
+                    _store_visits(con, "cv_redone")
                     con.unregister("cv_redone")
                 result.hotspots = status["hotspots"]
         if store.scalar(con, "SELECT count(*) FROM cv_work"):
@@ -493,7 +543,7 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
         con.execute("ROLLBACK")
         raise
     finally:
-        for temp in ("cv_work", "cv_span", "cv_fetch", "cv_padded", "cv_dayspan", "cv_dayrange", "cv_days",
+        for temp in ("cv_kept", "cv_work", "cv_span", "cv_fetch", "cv_padded", "cv_dayspan", "cv_dayrange", "cv_days",
                      "cv_batch_ranges", "cv_neighbours", "cv_minutes", "cv_padded_next"):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
     return result

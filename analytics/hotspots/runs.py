@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections import OrderedDict
 from datetime import datetime, timezone
@@ -22,7 +23,7 @@ import pandas as pd
 from analytics.hotspots.detector import RESULT_COLUMNS, EmergingHotspots
 from analytics.periods import Period, local_month_sql
 from etl import UnusableInput
-from etl.store import first_row, open_for_writing, reading
+from etl.store import first_row, open_for_writing, reading, store_identity
 
 # Raised whenever the method changes what it finds for the same data: older runs are then not reused.
 METHOD_VERSION = "2026.11-1"
@@ -221,9 +222,20 @@ def hotspots_for_month(db: str | os.PathLike, month: str, category: str | None =
 
 
 # The page asks for the same month many times (filters, language); a run of the detector is cached
-# per store, month, parameters and data cut-off, so a new import is seen on the next request.
+# per store, month, parameters and data cut-off, so a new import is seen on the next request. Users
+# asking for the same month at once wait for one detection instead of each running their own.
 _CACHE: "OrderedDict[tuple, tuple[dict, pd.DataFrame]]" = OrderedDict()
 _CACHE_SIZE = 16
+_CACHE_LOCK = threading.Lock()
+_DETECTING: dict[tuple, threading.Lock] = {}
+
+
+def _cached(cache_key: tuple):
+    with _CACHE_LOCK:
+        if cache_key in _CACHE:
+            _CACHE.move_to_end(cache_key)
+            return _CACHE[cache_key]
+    return None
 
 
 def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | None = None) -> tuple[dict, pd.DataFrame]:
@@ -235,13 +247,20 @@ def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | Non
     if existing is not None:
         run, results = load_run(con, existing)
         return {**run, "reused": True, "stored": True}, results
-    database = first_row(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")[0]
-    cache_key = (database, key)
-    if cache_key in _CACHE:
-        _CACHE.move_to_end(cache_key)
-        return _CACHE[cache_key]
-    run, results = detect(con, period.code, None, params)
-    _CACHE[cache_key] = ({**run, "reused": False, "stored": False}, results)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return _CACHE[cache_key]
+    cache_key = (store_identity(con), key)
+    found = _cached(cache_key)
+    if found is not None:
+        return found
+    with _CACHE_LOCK:
+        detecting = _DETECTING.setdefault(cache_key, threading.Lock())
+    with detecting:
+        found = _cached(cache_key)
+        if found is not None:
+            return found
+        run, results = detect(con, period.code, None, params)
+        with _CACHE_LOCK:
+            _CACHE[cache_key] = found = ({**run, "reused": False, "stored": False}, results)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+            _DETECTING.pop(cache_key, None)
+    return found

@@ -86,30 +86,94 @@ def test_command_line_runs_as_a_module_in_a_fresh_process(db, write_file):
     assert last_json_line(again.stdout)["status"] == "already-loaded"
 
 
-@pytest.mark.slow
-def test_a_load_killed_before_commit_leaves_the_store_unchanged_and_can_be_rerun(db, write_file):
-    main(["reports", str(write_file("eerste.csv", REPORTS)), "--db", str(db), "--json"])
-    before = _snapshot(db)
-    path = DATA / "police-uk" / "2018-05-city-of-london-street.csv"
-    env = {**os.environ, "CIV_TEST_PAUSE_BEFORE_COMMIT": "60"}
-    process = subprocess.Popen([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db),
-                                "--bbox", "-1,51,1,52", "--json"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+LONDON = DATA / "police-uk" / "2018-05-city-of-london-street.csv"   # 680 rows with --bbox -1,51,1,52
+
+
+def _load_london(db, **kwargs) -> subprocess.CompletedProcess | subprocess.Popen:
+    command = [sys.executable, "-m", "etl", "reports", str(LONDON), "--db", str(db), "--bbox", "-1,51,1,52", "--json"]
+    if kwargs:
+        return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def _killed_before_commit(db, while_paused=lambda: None) -> None:
+    """Load LONDON, and kill it once every row is written inside its open transaction."""
+    process = _load_london(db, env={**os.environ, "CIV_TEST_PAUSE_BEFORE_COMMIT": "60"})
     try:
-        # every row is written inside the open transaction when the loader says it is paused
         assert process.stdout.readline().strip() == "CIV_TEST_PAUSED"
+        while_paused()
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.slow
+def test_a_load_killed_before_commit_leaves_the_store_unchanged_and_can_be_rerun(db, write_file):
+    main(["reports", str(write_file("eerste.csv", REPORTS)), "--db", str(db), "--json"])
+    before = _snapshot(db)
+    _killed_before_commit(db)
     assert _snapshot(db) == before
 
-    rerun = subprocess.run([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db),
-                            "--bbox", "-1,51,1,52", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    rerun = _load_london(db)
     assert rerun.returncode == 0, rerun.stderr
     result = last_json_line(rerun.stdout)
     assert (result["status"], result["rows_in"], result["loaded"]) == ("loaded", 680, 680)
+
+
+@pytest.mark.slow
+def test_while_an_import_holds_the_store_readers_read_the_last_committed_state(db, write_file):
+    from etl.store import reading
+
+    main(["reports", str(write_file("eerste.csv", REPORTS)), "--db", str(db), "--json"])
+    reports_before = _snapshot(db)[0]
+
+    def read_while_paused():
+        # the import holds the write lock for another minute; a reader does not wait for it (it would
+        # give up after 15 s) but reads the store as it was before the import
+        with reading(db) as con:
+            assert con.execute("SELECT count(*) FROM reports").fetchall() == [(reports_before,)]
+
+    _killed_before_commit(db, read_while_paused)
+    assert _load_london(db).returncode == 0
+    with reading(db) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchall() == [(reports_before + 680,)]
+    # the copy of the killed import and that of the rerun are both gone
+    assert [p.name for p in db.parent.iterdir() if ".snapshot." in p.name] == []
+
+
+@pytest.mark.slow
+def test_an_import_gets_the_store_while_readers_keep_it_open_without_a_pause(db, write_file):
+    """DuckDB frees the file only when a process's last connection closes: readers whose connections
+    overlap (a busy web app) would keep it for ever, unless they let a waiting writer in."""
+    import threading
+    import time
+
+    from etl.store import reading
+
+    main(["reports", str(write_file("eerste.csv", REPORTS)), "--db", str(db), "--json"])
+    stop, reads = threading.Event(), []
+
+    def keep_reading():
+        while not stop.is_set():
+            with reading(db) as con:
+                reads.append(con.execute("SELECT count(*) FROM reports").fetchall()[0][0])
+                time.sleep(0.2)
+
+    readers = [threading.Thread(target=keep_reading, daemon=True) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+        time.sleep(0.07)       # staggered: at every moment one of them holds a connection
+    try:
+        done = _load_london(db)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert last_json_line(done.stdout)["loaded"] == 680
+    assert reads and set(reads) <= {1, 681}
 
 
 def _snapshot(db) -> tuple:
