@@ -489,6 +489,10 @@ TEXTS.update({
                               "Every persistent or emerging concentration lies on a defined hot spot."),
     "hotspots.defined.title": ("Gedefinieerde hotspots deze maand", "Defined hot spots this month"),
     "hotspots.defined.none": ("niets gedetecteerd", "nothing detected"),
+    "hotspots.run.earlier": ("Berekend op de gegevens tot {until}: een nieuwe import wordt nu doorgerekend; "
+                             "herlaad de pagina over enkele seconden voor de nieuwste hotspots.",
+                             "Computed on the data up to {until}: a new import is being analysed now; reload the "
+                             "page in a few seconds for the latest hot spots."),
     "hotspots.run.stored": ("Run {run} van {created}, gegevens tot {until}.", "Run {run} of {created}, data up to {until}."),
     "hotspots.run.fresh": ("Nu berekend op de gegevens tot {until} (nog niet bewaard: python -m analytics hotspots "
                            "--month {month} bewaart de run).",

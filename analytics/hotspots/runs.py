@@ -238,8 +238,67 @@ def _cached(cache_key: tuple):
     return None
 
 
-def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | None = None) -> tuple[dict, pd.DataFrame]:
-    """For the pages (read-only): the stored run when there is one, else a fresh detection (cached)."""
+def _detect_once(con: duckdb.DuckDBPyConnection, cache_key: tuple, month: str,
+                 params: dict | None) -> tuple[dict, pd.DataFrame]:
+    with _CACHE_LOCK:
+        detecting = _DETECTING.setdefault(cache_key, threading.Lock())
+    with detecting:
+        found = _cached(cache_key)
+        if found is not None:
+            return found
+        run, results = detect(con, month, None, params)
+        with _CACHE_LOCK:
+            _CACHE[cache_key] = found = ({**run, "reused": False, "stored": False}, results)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+            _DETECTING.pop(cache_key, None)
+    return found
+
+
+def _detect_in_background(db_path: str, cache_key: tuple, month: str, params: dict | None) -> None:
+    """One detection on its own connection, unless one for the same key is already under way."""
+    with _CACHE_LOCK:
+        if cache_key in _DETECTING or cache_key in _CACHE:
+            return
+        _DETECTING[cache_key] = threading.Lock()
+
+    def work():
+        try:
+            with reading(db_path) as con:
+                _detect_once(con, cache_key, month, params)
+        except Exception:       # the next request tries again in the foreground or background
+            with _CACHE_LOCK:
+                _DETECTING.pop(cache_key, None)
+
+    threading.Thread(target=work, name=f"hotspots-{month}", daemon=True).start()
+
+
+def _earlier(con: duckdb.DuckDBPyConnection, store: str, month: str, parameters: dict):
+    """The most recent result for this month and parameters on earlier data: cached, else stored."""
+    prefix = "|".join([month, "", json.dumps(parameters, sort_keys=True), ""])
+    with _CACHE_LOCK:
+        for (cached_store, key), found in reversed(_CACHE.items()):
+            if cached_store == store and key.startswith(prefix):
+                return found
+    if not _has_run_tables(con):
+        return None
+    row = first_row(con, "SELECT max(run_id) FROM hotspot_runs WHERE category IS NULL AND month = ? "
+                         "AND parameters = ?", [month, json.dumps(parameters, sort_keys=True)])
+    if not row or row[0] is None:
+        return None
+    run, results = load_run(con, row[0])
+    return {**run, "reused": True, "stored": True}, results
+
+
+def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | None = None,
+                  allow_earlier: bool = False) -> tuple[dict, pd.DataFrame]:
+    """For the pages (read-only): the stored run when there is one, else a fresh detection (cached).
+
+    `allow_earlier`: right after an import no run matches the new data, and a detection takes
+    seconds. A page then gets the latest result for the month on earlier data at once (its run says
+    `earlier: True`, with the data it saw) while one detection on the new data runs in the background
+    for the next request. The meeting pack does not allow it: it must state the data it names.
+    """
     period = Period.parse(month)
     parameters = _parameters(EmergingHotspots(**(params or {})))
     key = run_key(period.code, None, parameters, data_cutoff(con))
@@ -247,20 +306,14 @@ def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | Non
     if existing is not None:
         run, results = load_run(con, existing)
         return {**run, "reused": True, "stored": True}, results
-    cache_key = (store_identity(con), key)
+    store = store_identity(con)
+    cache_key = (store, key)
     found = _cached(cache_key)
     if found is not None:
         return found
-    with _CACHE_LOCK:
-        detecting = _DETECTING.setdefault(cache_key, threading.Lock())
-    with detecting:
-        found = _cached(cache_key)
-        if found is not None:
-            return found
-        run, results = detect(con, period.code, None, params)
-        with _CACHE_LOCK:
-            _CACHE[cache_key] = found = ({**run, "reused": False, "stored": False}, results)
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-            _DETECTING.pop(cache_key, None)
-    return found
+    if allow_earlier:
+        earlier = _earlier(con, store, period.code, parameters)
+        if earlier is not None:
+            _detect_in_background(store, cache_key, period.code, params)
+            return {**earlier[0], "earlier": True}, earlier[1]
+    return _detect_once(con, cache_key, period.code, params)

@@ -195,7 +195,7 @@ def _show(month, group, klass, defined, lang):
         raise PreventUpdate
     show_defined = bool(defined)
     with _store() as con:
-        run, results = month_results(con, month)
+        run, results = month_results(con, month, allow_earlier=True)
         defined_layer = layers.hotspots_geojson(con) if show_defined else civ_map.EMPTY_LAYER
     chosen = view.select(results, None if group == ANY else group, None if klass == ANY else klass)
     counts = view.class_counts(chosen)
@@ -219,7 +219,8 @@ def _show(month, group, klass, defined, lang):
     caption = (t("hotspots.map.caption_one", lang) if len(chosen) == 1 else
                t("hotspots.map.caption", lang, count=fmt_int(len(chosen))))
     until = fmt_datetime(run.get("reports_until"))
-    run_text = (t("hotspots.run.stored", lang, run=run["run_id"], created=fmt_datetime(run["created_at"]), until=until)
+    run_text = (t("hotspots.run.earlier", lang, until=until) if run.get("earlier") else
+                t("hotspots.run.stored", lang, run=run["run_id"], created=fmt_datetime(run["created_at"]), until=until)
                 if run.get("stored") else t("hotspots.run.fresh", lang, until=until, month=month))
     # A footprint is 100–300 m across: at the scale of the municipality a dot in the class colour
     # marks it (a few tens of markers at most), the outline shows when zoomed in.
