@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from analytics.memo import by_data_version
 from analytics.periods import Period
 from analytics.significance import change_flags
 
@@ -73,6 +74,7 @@ def period_counts(con: duckdb.DuckDBPyConnection, period: Period, by: str = "cat
     return frame
 
 
+@by_data_version()
 def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "category",
                    filters: Filters = Filters(), alpha: float = 0.05) -> pd.DataFrame:
     """One row per category (and/or area): the five windows, % change against last year,
@@ -104,6 +106,7 @@ def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "ca
     return frame.sort_values(["current", "last_year"], ascending=False).reset_index(drop=True)
 
 
+@by_data_version()
 def key_figures(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = Filters()) -> dict:
     """KPI cards: reports, open backlog at the end, median days to close, GAS findings, share located."""
     start, end = period.utc_bounds()
@@ -125,6 +128,7 @@ def key_figures(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters
             "share_located": None if not all_precisions else located / all_precisions}
 
 
+@by_data_version()
 def follow_up(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = Filters()) -> dict[str, pd.DataFrame]:
     """The follow-up block: reports by channel (Pro?bleembox per mailbox), by status, and time to
     close per category (median and 90th percentile in days, of the reports closed so far)."""

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from analytics.compstat import Filters, _precision_clause
+from analytics.memo import by_data_version
 from analytics.periods import Period
 
 ORIGIN_LAT, ORIGIN_LON = 50.92, 4.20
@@ -34,6 +35,7 @@ def cell_polygon(column: int, row: int, cell_m: float = DEFAULT_CELL_M) -> list[
     return [[west, south], [east, south], [east, north], [west, north], [west, south]]
 
 
+@by_data_version()
 def grid_counts(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = Filters(),
                 cell_m: float = DEFAULT_CELL_M) -> pd.DataFrame:
     """Per cell with reports: `cell` ('col:row'), `column`, `row`, `current`, `last_year`, `change`."""
@@ -64,6 +66,7 @@ def grid_geojson(frame: pd.DataFrame, cell_m: float = DEFAULT_CELL_M) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+@by_data_version()
 def report_points(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Located reports of the period (no description, no reporter): for the clustered marker layer."""
     start, end = period.utc_bounds()
