@@ -559,6 +559,10 @@ TEXTS.update({
     "cov.map.title": ("Hotspots op de kaart", "Hot spots on the map"),
     "cov.map.caption": ("{period}: {count} gedefinieerde hotspots. Beweeg over een hotspot of een cel voor de cijfers.",
                         "{period}: {count} defined hot spots. Hover over a hot spot or a cell for its figures."),
+    "cov.retained": ("Let op: de GPS-punten tot {day} zijn verwijderd (bewaartermijn); de bezoeken tot dan blijven "
+                     "zoals ze berekend zijn, met de hotspotgrenzen van toen.",
+                     "Note: the GPS fixes up to {day} have been deleted (retention period); visits up to then stay as "
+                     "they were computed, with the hot-spot outlines of that time."),
     "cov.legend.days": ("Dagen sinds laatste bezoek", "Days since the last visit"),
     "cov.legend.never": ("nooit bezocht", "never visited"),
     "cov.legend.minutes": ("Minuten aanwezig in de periode", "Minutes present in the period"),

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 from analytics.coverage import days as coverage_days
 from analytics.coverage import dosage, layers
 from analytics.periods import Period
+from analytics.coverage.visits import retained_from
 from dashboards import connection
 from dashboards.components import coverage_freshness, coverage_map, export, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, fmt_pct, grid_locale, lang_of, t
@@ -242,6 +243,7 @@ def _dosage(period_code, warden, _version, colour, lang):
         table = dosage.hotspot_dosage(con, period, warden=_warden(warden))
         duty = dosage.duty_hours(con, period, wardens_only=_warden(warden) is None)
         hotspots, legend = _hotspot_features(con, table, colour, lang)
+        kept_from = retained_from(con)
     if _warden(warden):
         duty = duty[duty["holder"] == warden]
     unvisited = int((table["visits"] == 0).sum()) if not table.empty else 0
@@ -259,6 +261,9 @@ def _dosage(period_code, warden, _version, colour, lang):
                        t("cov.kpi.reports_note", lang), "coverage-kpi-reports"),
     ]
     caption = t("cov.map.caption", lang, period=period.label(lang), count=fmt_int(len(table)))
+    if kept_from and period.start <= kept_from:
+        caption = [caption, html.Span(" " + t("cov.retained", lang, day=f"{kept_from:%d/%m/%Y}"),
+                                      id="coverage-retained", className="notice-inline")]
     return kpis, hotspots, legend, _rows(table, lang), caption
 
 
