@@ -14,7 +14,7 @@ import dash
 import flask
 import dash_bootstrap_components as dbc  # noqa: F401  (the pages' layout components)
 
-from dashboards import auth, connection
+from dashboards import auth, connection, upkeep
 from dashboards.components import frame
 from etl import store, users
 
@@ -138,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     except store.StoreBusy as error:
         print(f"fout: {error}", file=sys.stderr)
         return 2
-    serve(create_app(db), args.host, args.port, args.threads)
+    app = create_app(db)
+    upkeep.start(db)
+    serve(app, args.host, args.port, args.threads)
     return 0
 
 

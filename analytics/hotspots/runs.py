@@ -221,6 +221,24 @@ def hotspots_for_month(db: str | os.PathLike, month: str, category: str | None =
     return {**run, "reused": False, "stored": save}, results
 
 
+
+def keep_recent_months_current(db: str | os.PathLike, months: int = 12) -> list[str]:
+    """Store a run on the current data for each of the last `months` months that has none, newest first,
+    so the page and the meeting pack find it ready; returns the months computed (others were stored)."""
+    with reading(db) as con:
+        first, last = month_span(con)
+    if last is None:
+        return []
+    computed, period = [], Period.parse(last)
+    for _ in range(months):
+        run, _ = hotspots_for_month(db, period.code)
+        if not run["reused"]:
+            computed.append(period.code)
+        period = period.previous()
+        if first is None or period.code < first:
+            break
+    return computed
+
 # The page asks for the same month many times (filters, language); a run of the detector is cached
 # per store, month, parameters and data cut-off, so a new import is seen on the next request. Users
 # asking for the same month at once wait for one detection instead of each running their own.
