@@ -60,6 +60,7 @@ def write_fix_frame(path, device_names: list[str], frame: pd.DataFrame, header: 
     con = duckdb.connect()
     try:
         con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")     # no bar in a log that is not a terminal
         con.register("demo_fixes", frame)
         con.execute(f"""
             COPY (SELECT $names[device + 1] AS device_id,
