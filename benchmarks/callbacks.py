@@ -1,4 +1,4 @@
-"""The CompStat page's callbacks, timed through a logged-in Flask test client (benchmarks.callback_client)
+"""The CompStat page's callbacks (and the warden-coverage page's), timed through a logged-in Flask test client (benchmarks.callback_client)
 posting to /_dash-update-component as the browser does, JSON in and out included.
 
 Each case asks another month (and, for the filter change, another category group and
@@ -8,6 +8,7 @@ run one after the other (the browser sends them at once, so on the threaded serv
 from __future__ import annotations
 
 import statistics
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -47,18 +48,56 @@ def cases(months: list[str]) -> dict:
     }
 
 
+COVERAGE_FILTER_CHANGE = ["coverage-url.search", "coverage-kpis.children", "coverage-cells.data",
+                          "coverage-staffing.children"]
+
+
+def coverage_view(period: str, warden: str = "all", layer: str = "presence") -> dict:
+    return {"coverage-period.value": period, "coverage-warden.value": warden, "coverage-version.data": 0,
+            "coverage-colour.value": "days", "coverage-layer.value": layer, "coverage-lang.data": "nl",
+            "coverage-target-visits.value": 5, "coverage-target-minutes.value": 15,
+            "coverage-target-overhead.value": 50}
+
+
+def coverage_cases(periods: list[str], wardens: list[str]) -> dict:
+    """The warden-coverage page (issue 5): it reads the materialised visits, never all fixes."""
+    def period(i):
+        return periods[i % len(periods)]
+    return {
+        "coverage: dosage table, map, KPIs": lambda i: [("coverage-kpis.children", coverage_view(period(i)),
+                                                          "coverage-period.value")],
+        "coverage: dosage, one warden": lambda i: [("coverage-kpis.children",
+                                                     coverage_view(periods[0], wardens[i % len(wardens)]),
+                                                     "coverage-warden.value")],
+        "coverage: presence grid": lambda i: [("coverage-cells.data", coverage_view(period(i)), "coverage-period.value")],
+        "coverage: filter change (all 4 callbacks)": lambda i: [
+            (output, coverage_view(period(i), wardens[i % len(wardens)]), "coverage-period.value")
+            for output in COVERAGE_FILTER_CHANGE],
+    }
+
+
 def measure_compstat(db: Path, calls: int) -> dict:
     """Per case: median, p95 and max in ms over `calls` calls, CPU median, response size."""
     from analytics.periods import Period
     from app import create_app
+    from etl.store import reading
 
     app = create_app(db)
-    client = Callbacks(app, db)
-    months = [Period.last_complete_month().code]
+    last = Period.last_complete_month()
+    months = [last.code]
     while len(months) < 12:
         months.append(Period.parse(months[-1]).previous().code)
+    with reading(db) as con:
+        wardens = ["all"] + [w for (w,) in con.execute("SELECT DISTINCT warden_code FROM devices ORDER BY 1 LIMIT 4").fetchall()]
+    weeks = ["{}-W{:02d}".format(*(last.start + timedelta(days=7 * k)).isocalendar()[:2]) for k in range(3)]
+    figures = _measure(Callbacks(app, db), cases(months), calls)
+    figures.update(_measure(Callbacks(app, db, role="coordinator"), coverage_cases(months[:2] + weeks, wardens), calls))
+    return figures
+
+
+def _measure(client: Callbacks, named_cases: dict, calls: int) -> dict:
     figures = {}
-    for name, requests in cases(months).items():
+    for name, requests in named_cases.items():
         for warm in range(WARM_UP_CALLS):
             for output, values, changed in requests(warm):
                 client.request(output, values, changed)
