@@ -24,6 +24,7 @@ MEMORY_TARGET_GB = 4.0
 CALLBACK_TARGET_MS = 250
 HOTSPOT_TARGET_S = 10
 VISITS_TARGET_S = 60
+EARLIER_RUNS = "## Earlier runs"
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,10 @@ def write_results(run: Run, path: Path, info: dict, written: dict, started: date
         lines += ["", "Filling the store to its full size (the other fixes files, each its own load):", ""]
         lines += [f"- {k}: {_n(m[k].figures['rows'])} rows in {_s(m[k].figures['seconds'])}, peak {_gb(m[k])}"
                   for k in others]
+    # the history of earlier figures stays below each new run
+    earlier = path.read_text(encoding="utf-8") if path.exists() else ""
+    if EARLIER_RUNS in earlier:
+        lines += ["", earlier[earlier.index(EARLIER_RUNS):].rstrip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

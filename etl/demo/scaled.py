@@ -9,8 +9,9 @@ sub-municipalities and defined hot spots) and multiplies the volume:
   100 trackers and 50.000.000 fixes. Walks from hot spot to hot spot with stops of 5-20 minutes,
   GPS noise, and the flaws real exports carry: a few lines repeated verbatim (duplicates) and a few
   fixes thrown kilometres away (impossible jumps);
-- N × 20.000 reports over the demo's 24 months (1.000.000 at N = 50), canonical CSV, gathered
-  around the hot spots and spread over the sub-municipalities, with a seasonal rhythm.
+- N × 20.000 reports over five years up to the demo's last month (1.000.000 at N = 50), canonical
+  CSV, a third gathered around the hot spots and the rest spread over the sub-municipalities, with
+  a seasonal rhythm.
 
 Everything is written in chunks (a few days of fixes, one month of reports at a time), so memory
 stays flat whatever N is; the fixes are split into files of `file_days` days each (in time order,
@@ -37,6 +38,8 @@ from etl.demo.tracks import BRUSSELS
 
 TRACKERS_PER_SCALE = 2           # the demo's two wardens
 REPORTS_PER_SCALE = 20_000
+REPORT_MONTHS = 60               # five years: what a zone has stored when it reaches a million
+NEAR_HOTSPOT_SHARE = 0.3
 FIX_EVERY_S = 15
 FIXES_PER_SHIFT = 2_000          # 8 h 20 min at 15 s
 DEFAULT_DAYS = 250               # working days: about a year
@@ -113,9 +116,11 @@ def working_days(end: dt.date, count: int) -> list[dt.date]:
 
 # --- reports -------------------------------------------------------------------------------------
 def write_reports(path: Path, rng: np.random.Generator, count: int, timeline: Timeline) -> dict:
-    """`count` canonical reports (`;`, dd/mm/jjjj uu:mm Brussels time) over the timeline, a month at a time."""
-    starts = [timeline.first_day(i) for i in range(len(timeline.months))]
-    weight = np.array([SEASON[d.month - 1] * d.replace(day=28).day for d in starts])
+    """`count` canonical reports (`;`, dd/mm/jjjj uu:mm Brussels time) over the REPORT_MONTHS months
+    up to the timeline's end, a month at a time."""
+    last = pd.Period(timeline.end_month, "M")
+    months = pd.period_range(last - (REPORT_MONTHS - 1), last, freq="M")
+    weight = np.array([SEASON[m.month - 1] * m.days_in_month for m in months])
     per_month = rng.multinomial(count, weight / weight.sum())
     spots = geo.HOTSPOTS
     spot_lat = np.array([s.lat for s in spots])
@@ -123,14 +128,13 @@ def write_reports(path: Path, rng: np.random.Generator, count: int, timeline: Ti
     area_weights = np.array([geo.AREA_WEIGHTS.get(a.name, 0.05) for a in geo.areas()])
     first_id = 0
     path.unlink(missing_ok=True)
-    for index, n in enumerate(per_month):
-        begin = pd.Timestamp(starts[index])
-        minutes = np.sort(rng.integers(0, int((pd.Timestamp(timeline.last_day(index)) - begin).days + 1) * 1440, n))
-        reported = begin + pd.to_timedelta(minutes, unit="m")
-        # half near a defined hot spot, half anywhere in a sub-municipality (weighted as the demo is)
-        near = rng.random(n) < 0.5
+    for index, (month, n) in enumerate(zip(months, per_month)):
+        begin = month.start_time
+        reported = begin + pd.to_timedelta(np.sort(rng.integers(0, month.days_in_month * 1440, n)), unit="m")
+        # a share near a defined hot spot, the rest anywhere in a sub-municipality (weighted as the demo is)
+        near = rng.random(n) < NEAR_HOTSPOT_SHARE
         spot = rng.integers(0, len(spots), n)
-        lat, lon = geo.offset(spot_lat[spot], spot_lon[spot], rng.normal(0, 120, n), rng.normal(0, 120, n))
+        lat, lon = geo.offset(spot_lat[spot], spot_lon[spot], rng.normal(0, 150, n), rng.normal(0, 150, n))
         spread = np.flatnonzero(~near)
         lat[spread], lon[spread] = geo.sample_uniform(rng, rng.choice(len(area_weights), spread.size,
                                                                       p=area_weights / area_weights.sum()))
