@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from etl.demo.scaled import REPORT_MONTHS  # noqa: E402  (after ROOT: the suite runs from the project root)
 MEMORY_TARGET_GB = 4.0
 CALLBACK_TARGET_MS = 250
 HOTSPOT_TARGET_S = 10
@@ -225,7 +226,7 @@ def write_results(run: Run, path: Path, info: dict, written: dict, started: date
         f"{info['geopandas']} (shapely {info['shapely']}), SQLite {info['sqlite']}",
         f"- data: `etl.demo.scaled` at scale {written['scale']}: {written['trackers']} trackers × {written['days']} "
         f"working days at one fix per 15 s = {_n(written['fix_rows'])} fixes in {len(written['fixes'])} files; "
-        f"{_n(written['reports']['rows'])} reports over 24 months"
+        f"{_n(written['reports']['rows'])} reports over {REPORT_MONTHS} months"
         + (" (files reused from an earlier run)" if written["reused"] else f" (written in {written['seconds']} s)"),
         "",
         "| measurement | size | ours | peer(s) | ratio | target | met? | median / p95 | throughput | peak memory |",
