@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -36,7 +37,7 @@ class Sizes:
     file_days: int          # days per fixes file: the first file is the measured fixes load
     sjoin_rows: int | None  # the geopandas peer's slice (None: every fix)
     calls: int              # calls per callback case
-    repeat: int             # hot-spot detections
+    repeat: int             # hot-spot detections, and runs of each load with its peers (interleaved)
 
 
 FULL = Sizes("full", scale=50, days=250, file_days=50, sjoin_rows=5_000_000, calls=30, repeat=3)
@@ -119,13 +120,9 @@ def measure(run: Run) -> dict:
     reports, fixes = written["reports"]["path"], [f["path"] for f in written["fixes"]]
     run.child("support", "load_support", db=db, hotspots=written["hotspots"], devices=written["devices"])
     # the reports: ours into the store (it stays there for the callbacks), the peers beside it
-    run.child("reports ours", "load_ours", db=db, file=reports, kind="reports")
-    run.child("reports copy", "duckdb_copy", file=reports, kind="reports", workdir=work)
-    run.child("reports pandas", "pandas_sqlite", file=reports, kind="reports", workdir=work)
+    side_by_side(run, "reports", reports, store)
     # the first fixes file is the measured load; the others fill the store to its full size
-    run.child("fixes ours", "load_ours", db=db, file=fixes[0], kind="fixes")
-    run.child("fixes copy", "duckdb_copy", file=fixes[0], kind="fixes", workdir=work)
-    run.child("fixes pandas", "pandas_sqlite", file=fixes[0], kind="fixes", workdir=work)
+    side_by_side(run, "fixes", fixes[0], store)
     for number, path in enumerate(fixes[1:], start=2):
         run.child(f"fixes ours {number}", "load_ours", db=db, file=path, kind="fixes")
     run.child("visits ours", "visits_ours", db=db)
@@ -134,6 +131,35 @@ def measure(run: Run) -> dict:
     run.child("callbacks", "callbacks", db=db, calls=run.sizes.calls)
     run.child("hotspots", "hotspot_detection", db=db, month=written["end_month"], repeat=run.sizes.repeat)
     return written
+
+
+def side_by_side(run: Run, kind: str, file: str, store: Path) -> None:
+    """Ours, the bare COPY and pandas on the same file, one after the other, `repeat` times: the
+    machine is shared, so interleaved runs and their medians are what can be compared. The earlier
+    runs of ours load into a copy of the store as it is now; the last one into the store itself."""
+    scratch = run.workdir / f"scratch-{kind}.duckdb"
+    for attempt in range(1, run.sizes.repeat + 1):
+        last = attempt == run.sizes.repeat
+        if not last:
+            shutil.copyfile(store, scratch)
+        run.child(f"{kind} ours #{attempt}", "load_ours", db=str(store if last else scratch), file=file, kind=kind)
+        run.child(f"{kind} copy #{attempt}", "duckdb_copy", file=file, kind=kind, workdir=str(run.workdir))
+        run.child(f"{kind} pandas #{attempt}", "pandas_sqlite", file=file, kind=kind, workdir=str(run.workdir))
+        for stale in (scratch, scratch.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)
+    for who in ("ours", "copy", "pandas"):
+        runs = [run.measured.pop(f"{kind} {who} #{a}") for a in range(1, run.sizes.repeat + 1)]
+        times = [r.figures["seconds"] for r in runs]
+        run.measured[f"{kind} {who}"] = Measured(runs[-1].task, {**runs[-1].figures, "seconds": statistics.median(times),
+                                                                  "times": times},
+                                                 max(r.peak_gb for r in runs), sum(r.wall_s for r in runs))
+
+
+def _spread(figures: dict) -> str:
+    times = figures.get("times", [])
+    if len(times) < 2:
+        return "1 run"
+    return f"median of {len(times)}, runs {' / '.join(_s(t) for t in times)}"
 
 
 # --- the results file -----------------------------------------------------------------------------
@@ -165,14 +191,14 @@ def rows(run: Run) -> list[dict]:
         result.append({"measurement": f"{label} vs DuckDB bare COPY", "size": size,
                        "ours": _s(ours.figures["seconds"]), "peer": f"COPY {_s(copy.figures['seconds'])}",
                        "ratio": f"{ratio:.1f}× the copy", "target": "≤ 2× the copy", "ok": ratio <= 2,
-                       "spread": "1 run", "throughput": throughput,
-                       "memory": f"ours {_gb(ours)}, COPY {_gb(copy)}"})
+                       "spread": f"ours: {_spread(ours.figures)}; COPY: {_spread(copy.figures)}",
+                       "throughput": throughput, "memory": f"ours {_gb(ours)}, COPY {_gb(copy)}"})
         ratio = pandas.figures["seconds"] / ours.figures["seconds"]
         result.append({"measurement": f"{label} vs pandas + SQLite", "size": size,
                        "ours": _s(ours.figures["seconds"]), "peer": f"pandas {_s(pandas.figures['seconds'])}",
                        "ratio": f"{ratio:.1f}× faster", "target": "≥ 5× faster", "ok": ratio >= 5,
-                       "spread": "1 run", "throughput": throughput,
-                       "memory": f"ours {_gb(ours)}, pandas {_gb(pandas)}"})
+                       "spread": f"ours: {_spread(ours.figures)}; pandas: {_spread(pandas.figures)}",
+                       "throughput": throughput, "memory": f"ours {_gb(ours)}, pandas {_gb(pandas)}"})
     visits, sjoin = m["visits ours"], m["visits sjoin"]
     share = visits.figures["rows"] / sjoin.figures["rows"]
     sjoin_whole = sjoin.figures["seconds"] * share
@@ -235,8 +261,9 @@ def write_results(run: Run, path: Path, info: dict, written: dict, started: date
     lines += [f"| {r['measurement']} | {r['size']} | {r['ours']} | {r['peer']} | {r['ratio']} | {r['target']} | "
               f"{_met(r['ok'])} | {r['spread']} | {r['throughput']} | {r['memory']} |" for r in table]
     others = [k for k in m if k.startswith("fixes ours ")]
-    lines += ["", "Every row is one run of the same code in one process run, each load in its own child process "
-              "(peak memory = that process's maximum resident set). Ours = the command-line path "
+    lines += ["", "Every row is measured in this one run, each load in its own child process "
+              "(peak memory = that process's maximum resident set, the largest of its runs). Each load and its "
+              "two peers run one after the other, that round repeated, and the medians are compared. Ours = the command-line path "
               "(`python -m etl fixes|reports`: read, validate, quarantine, dedupe, outlier flags, store). "
               "The peers: DuckDB's bare `COPY` into a typed table with no checks; pandas `read_csv`, "
               "vectorised checks (types, ranges, 0,0, and for fixes the same jump rule as ours), "
