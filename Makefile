@@ -34,5 +34,16 @@ system-deps:
 test: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest -q -n 2
 
+# The benchmark suite (issue 9): scaled demo data, ours beside the peers, one results file.
+# bench is heavy (50 million fixes: about half an hour on 2 cores); bench-quick is the same code
+# path at small sizes (under a minute) and runs in make test as a smoke test (tests/cli/test_bench_quick.py).
+BENCH_QUICK_OUT ?= /tmp/civ-bench/results-quick.md
+bench: $(VENV)/.dev-installed
+	$(PY) -m benchmarks --out benchmarks/results.md
+
+bench-quick: $(VENV)/.dev-installed
+	mkdir -p $(dir $(BENCH_QUICK_OUT))
+	$(PY) -m benchmarks --quick --out $(BENCH_QUICK_OUT)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -59,10 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="demogegevens voor Asse aanmaken en laden",
                                description="demogegevens voor Asse aanmaken en laden\n\n"
-                                           "voorbeeld: python -m etl demo --seed 7",
+                                           "voorbeeld: python -m etl demo --seed 7\n"
+                                           "voorbeeld: python -m etl demo --scale 50 --write-only --out-dir /tmp/zone",
                                formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("--seed", type=int, default=20111, help="zelfde seed, zelfde gegevens (standaard 20111)")
     demo.add_argument("--end-month", metavar="JJJJ-MM", help="laatste maand (standaard: de laatste volledige)")
+    demo.add_argument("--scale", type=int, metavar="N",
+                      help="op de schaal van een politiezone: N × 2 trackers (één punt per 15 s) en "
+                           "N × 20.000 meldingen; 50 = 100 trackers, 50 miljoen punten, 1 miljoen meldingen")
+    demo.add_argument("--days", type=int, default=250, metavar="D",
+                      help="met --scale: werkdagen met GPS-punten (standaard 250, een jaar)")
+    demo.add_argument("--write-only", action="store_true",
+                      help="met --scale: alleen de bestanden schrijven, niet laden")
+    demo.add_argument("--out-dir", metavar="MAP",
+                      help="waar de bestanden komen (standaard demo-files/ of demo-files-scaleN/ naast de database)")
     add_db_arg(demo)
     add_json_arg(demo)
     demo.set_defaults(handler=_demo)
@@ -189,14 +199,41 @@ def _projects(args) -> int:
 
 def _demo(args) -> int:
     from etl.demo import load_demo
-    summary = load_demo(store.db_path(args.db), seed=args.seed, end_month=args.end_month)
+    if args.scale is not None:
+        return _scaled_demo(args)
+    if args.write_only:
+        raise UnusableInput("--write-only hoort bij --scale")
+    summary = load_demo(store.db_path(args.db), seed=args.seed, end_month=args.end_month, out_dir=args.out_dir)
+    return _print_demo_loads(args, summary, f"demogegevens geladen in {summary['seconds']:.1f} s (seed {summary['seed']})")
+
+
+def _scaled_demo(args) -> int:
+    from etl.demo import scaled
+    if args.scale < 1 or args.days < 1:
+        raise UnusableInput("--scale en --days moeten minstens 1 zijn")
+    if args.write_only:
+        out = args.out_dir or store.db_path(args.db).resolve().parent / f"demo-files-scale{args.scale}"
+        summary = scaled.write_scaled_files(out, args.scale, days=args.days, seed=args.seed, end_month=args.end_month)
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False, default=str))
+        else:
+            print(f"{summary['trackers']} trackers, {summary['fix_rows']} GPS-punten in {len(summary['fixes'])} "
+                  f"bestanden, {summary['reports']['rows']} meldingen in {summary['out_dir']} "
+                  f"({summary['seconds']:.1f} s)")
+        return 0
+    summary = scaled.load_scaled(store.db_path(args.db), args.scale, days=args.days, seed=args.seed,
+                                 end_month=args.end_month, out_dir=args.out_dir)
+    return _print_demo_loads(args, summary, f"demogegevens op schaal {args.scale} geladen in {summary['seconds']:.1f} s")
+
+
+def _print_demo_loads(args, summary: dict, closing: str) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, default=str))
-    else:
-        for load in summary["loads"]:
-            print(f"{load['file']:<40} geladen {load['loaded']:>9}  quarantaine {load['quarantined']:>5}  "
-                  f"dubbel {load['duplicates']:>5}")
-        print(f"demogegevens geladen in {summary['seconds']:.1f} s (seed {summary['seed']})")
+        return 0
+    for load in summary["loads"]:
+        print(f"{load['file']:<40} geladen {load['loaded']:>9}  quarantaine {load['quarantined']:>5}  "
+              f"dubbel {load['duplicates']:>5}")
+    print(closing)
     return 0
 
 

@@ -146,6 +146,13 @@ def _number_problems(raw: str, value: str, label: str, *, required: bool, low: f
     return problems
 
 
+# True exactly when none of the problems of _validation_sql applies.
+_CLEAN_ROW = """(read_problem IS NULL AND device_id IS NOT NULL AND ts IS NOT NULL
+                AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 AND NOT (lat = 0 AND lon = 0)
+                AND (accuracy_text IS NULL OR (isfinite(accuracy_m) AND accuracy_m >= 0))
+                AND (speed_text IS NULL OR (isfinite(speed_kmh) AND speed_kmh >= 0)))"""
+
+
 def _validation_sql() -> str:
     parsed_ts = timestamp_sql("ts_text", epoch_seconds=True)
     problems = [
@@ -175,7 +182,10 @@ def _validation_sql() -> str:
                    try_cast(replace(speed_text, ',', '.') AS DOUBLE) AS speed_kmh
             FROM s)
         SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh,
-               coalesce(read_problem, nullif(concat_ws('; ', {', '.join(problems)}), '')) AS reason
+               -- the reasons are spelled out only for rows that have one: on millions of clean rows
+               -- the dozen CASEs of the full text cost more than reading the file
+               CASE WHEN {_CLEAN_ROW} THEN NULL
+                    ELSE coalesce(read_problem, nullif(concat_ws('; ', {', '.join(problems)}), '')) END AS reason
         FROM p"""
 
 
@@ -190,19 +200,25 @@ def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.Bat
               SELECT row_number, conflict_reason FROM fx_class WHERE outcome = 'conflict') q
         JOIN fx_staging st ON st.row_number = q.row_number
         ORDER BY q.row_number""")
-    loaded, duplicates = store.first_row(con, """
-        SELECT count(*) FILTER (WHERE outcome = 'load'), count(*) FILTER (WHERE outcome = 'duplicate')
+    valid, set_aside, duplicates = store.first_row(con, """
+        SELECT (SELECT count(*) FROM fx_checked WHERE reason IS NULL),
+               count(*) FILTER (WHERE outcome <> 'load'), count(*) FILTER (WHERE outcome = 'duplicate')
         FROM fx_class""")
-    # A big file's text and checked rows are no longer needed: free them before the series work.
-    con.execute("DROP TABLE fx_checked")
+    # A big file's text is no longer needed: free it before the series work.
     con.execute("DROP TABLE IF EXISTS fx_lines_text")
     max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
     outliers.store_with_flags(con, batch_id, max_speed)
-    return store.BatchCounts(rows_in=rows_in, loaded=loaded, quarantined=quarantined, duplicates=duplicates)
+    return store.BatchCounts(rows_in=rows_in, loaded=valid - set_aside, quarantined=quarantined, duplicates=duplicates)
 
 
 def _classify(con: duckdb.DuckDBPyConnection) -> None:
-    """fx_class: each valid row as 'load', 'duplicate' or 'conflict' (same device and time, other place)."""
+    """fx_class: the valid rows that share their device and moment with another row of the file or a
+    stored fix, each as 'load', 'duplicate' or 'conflict' (same device and time, other place);
+    fx_load: the valid rows to store (every valid row not set aside in fx_class).
+
+    Only those few rows are judged one by one: a 10-million-row file with a handful of repeated
+    lines costs one grouping of its keys, not a copy of every row with its verdict (which cost
+    seconds and gigabytes)."""
     con.execute("""CREATE OR REPLACE TEMP TABLE fx_ranges AS
         SELECT device_id, min(ts) AS lo, max(ts) AS hi FROM fx_checked WHERE reason IS NULL GROUP BY device_id""")
     lo, hi = store.first_row(con, "SELECT min(lo), max(hi) FROM fx_ranges")
@@ -214,27 +230,37 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
         WHERE f.ts BETWEEN ? AND ?""", [lo, hi])
     # Within the file the first row at a device's moment wins; a stored fix wins over the file.
     con.execute("""CREATE OR REPLACE TEMP TABLE fx_class AS
-        WITH firsts AS (
+        WITH shared AS (
+            SELECT device_id, ts FROM fx_checked WHERE reason IS NULL GROUP BY device_id, ts HAVING count(*) > 1
+            UNION
+            SELECT device_id, ts FROM fx_stored),
+        candidates AS (
+            SELECT c.* FROM fx_checked c SEMI JOIN shared s ON s.device_id = c.device_id AND s.ts = c.ts
+            WHERE c.reason IS NULL),
+        firsts AS (
             SELECT device_id, ts, min(row_number) AS first_row,
                    arg_min(lat, row_number) AS first_lat, arg_min(lon, row_number) AS first_lon
-            FROM fx_checked WHERE reason IS NULL GROUP BY device_id, ts),
+            FROM candidates GROUP BY device_id, ts),
         stored AS (SELECT DISTINCT ON (device_id, ts) device_id, ts, lat, lon FROM fx_stored),
         judged AS (
-            SELECT c.row_number, c.device_id, c.ts, c.lat, c.lon, c.accuracy_m, c.speed_kmh,
-                   s.ts IS NOT NULL AS is_stored, s.lat AS stored_lat, s.lon AS stored_lon,
+            SELECT c.row_number, s.ts IS NOT NULL AS is_stored, s.lat AS stored_lat, s.lon AS stored_lon,
                    f.first_row, f.first_lat, f.first_lon,
                    CASE WHEN s.ts IS NOT NULL THEN
                             CASE WHEN s.lat = c.lat AND s.lon = c.lon THEN 'duplicate' ELSE 'conflict' END
                         WHEN c.row_number = f.first_row THEN 'load'
                         WHEN c.lat = f.first_lat AND c.lon = f.first_lon THEN 'duplicate'
                         ELSE 'conflict' END AS outcome
-            FROM fx_checked c
+            FROM candidates c
             JOIN firsts f ON f.device_id = c.device_id AND f.ts = c.ts
-            LEFT JOIN stored s ON s.device_id = c.device_id AND s.ts = c.ts
-            WHERE c.reason IS NULL)
-        SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh, outcome,
+            LEFT JOIN stored s ON s.device_id = c.device_id AND s.ts = c.ts)
+        SELECT row_number, outcome,
                CASE WHEN outcome = 'conflict' THEN 'toestel heeft al een positie op dit tijdstip ('
                    || CASE WHEN is_stored THEN 'opgeslagen: ' || stored_lat || ', ' || stored_lon
                            ELSE 'rij ' || first_row || ': ' || first_lat || ', ' || first_lon END
                    || ')' END AS conflict_reason
         FROM judged""")
+    con.execute("""CREATE OR REPLACE TEMP VIEW fx_load AS
+        SELECT c.device_id, c.ts, c.lat, c.lon, c.accuracy_m, c.speed_kmh
+        FROM fx_checked c ANTI JOIN (SELECT row_number FROM fx_class WHERE outcome <> 'load') x
+             ON x.row_number = c.row_number
+        WHERE c.reason IS NULL""")

@@ -51,14 +51,16 @@ CREATE OR REPLACE TEMP MACRO fx_jump_text(metres, seconds) AS
 
 
 def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_kmh: float) -> None:
-    """Insert the rows of fx_class with outcome 'load' into fixes, flagged; re-flag stored neighbours.
+    """Insert the rows of fx_load into fixes, flagged; re-flag stored neighbours.
 
-    Needs the temp tables of etl.fixes: fx_class (dropped here once read), fx_ranges (per device:
+    Needs the temp tables of etl.fixes: fx_load (the batch's rows to store), fx_ranges (per device:
     lo, hi of the batch) and fx_stored (the stored fixes of those devices inside their range).
+    The series work reads only device, time and position, and keeps only the rows whose flag is
+    set or changes (a handful): the rows themselves go from fx_load to the store once.
     """
     con.execute(_MACROS)
     stored_struct = "{'ts': f.ts, 'lat': f.lat, 'lon': f.lon, 'is_outlier': f.is_outlier, 'reason': f.outlier_reason}"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE fx_series AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE fx_flags AS
         WITH before AS (
             SELECT f.device_id, unnest(max_by({stored_struct}, f.ts, 2)) AS s
             FROM fixes f JOIN fx_ranges r ON f.device_id = r.device_id AND f.ts < r.lo
@@ -70,22 +72,21 @@ def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_km
         edges AS (
             SELECT device_id, s, row_number() OVER (PARTITION BY device_id ORDER BY s['ts'] DESC) AS k FROM before
             UNION ALL
-            SELECT device_id, s, row_number() OVER (PARTITION BY device_id ORDER BY s['ts']) AS k FROM after)
-        SELECT device_id, ts, lat, lon, accuracy_m, speed_kmh, true AS is_new, false AS context_only,
-               NULL::BOOLEAN AS old_outlier, NULL::VARCHAR AS old_reason
-        FROM fx_class WHERE outcome = 'load'
-        UNION ALL
-        SELECT device_id, ts, lat, lon, NULL, NULL, false, false, is_outlier, outlier_reason FROM fx_stored
-        UNION ALL
-        -- the second fix outside the range: its own neighbours did not change, it only serves as one
-        SELECT device_id, s['ts'], s['lat'], s['lon'], NULL, NULL, false, k = 2, s['is_outlier'], s['reason']
-        FROM edges""")
-    con.execute("DROP TABLE fx_class")      # its rows now live in fx_series; free the memory early
-    con.execute("""CREATE OR REPLACE TEMP TABLE fx_flags AS
-        WITH n AS (
+            SELECT device_id, s, row_number() OVER (PARTITION BY device_id ORDER BY s['ts']) AS k FROM after),
+        series AS (
+            SELECT device_id, ts, lat, lon, true AS is_new, false AS context_only,
+                   NULL::BOOLEAN AS old_outlier, NULL::VARCHAR AS old_reason
+            FROM fx_load
+            UNION ALL
+            SELECT device_id, ts, lat, lon, false, false, is_outlier, outlier_reason FROM fx_stored
+            UNION ALL
+            -- the second fix outside the range: its own neighbours did not change, it only serves as one
+            SELECT device_id, s['ts'], s['lat'], s['lon'], false, k = 2, s['is_outlier'], s['reason']
+            FROM edges),
+        n AS (
             SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon, lag(ts) OVER w AS prev_ts,
                       lead(lat) OVER w AS next_lat, lead(lon) OVER w AS next_lon, lead(ts) OVER w AS next_ts
-            FROM fx_series WINDOW w AS (PARTITION BY device_id ORDER BY ts)),
+            FROM series WINDOW w AS (PARTITION BY device_id ORDER BY ts)),
         d AS (
             SELECT *, fx_distance_m(prev_lat, prev_lon, lat, lon) AS prev_m,
                       (epoch_us(ts) - epoch_us(prev_ts)) / 1e6 AS prev_s,
@@ -98,22 +99,26 @@ def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_km
                                  WHEN next_ts IS NULL THEN fx_is_jump(prev_m, prev_s, $max)
                                  ELSE fx_is_jump(prev_m, prev_s, $max) AND fx_is_jump(next_m, next_s, $max)
                             END, false) AS flagged
-            FROM d)
-        SELECT device_id, ts, lat, lon, accuracy_m, speed_kmh, is_new, context_only, old_outlier, old_reason,
-               flagged AS is_outlier,
-               CASE WHEN flagged THEN CASE WHEN prev_jump THEN fx_jump_text(prev_m, prev_s)
-                                           ELSE fx_jump_text(next_m, next_s) END END AS outlier_reason
-        FROM j""", {"max": max_speed_kmh})
-    con.execute("DROP TABLE fx_series")
+            FROM d),
+        flags AS (
+            SELECT device_id, ts, is_new, context_only, old_outlier, old_reason, flagged AS is_outlier,
+                   CASE WHEN flagged THEN CASE WHEN prev_jump THEN fx_jump_text(prev_m, prev_s)
+                                               ELSE fx_jump_text(next_m, next_s) END END AS outlier_reason
+            FROM j)
+        SELECT device_id, ts, is_new, is_outlier, outlier_reason FROM flags
+        WHERE CASE WHEN is_new THEN is_outlier
+                   ELSE NOT context_only AND (is_outlier IS DISTINCT FROM old_outlier
+                                              OR outlier_reason IS DISTINCT FROM old_reason) END""",
+                {"max": max_speed_kmh})
     # Written in time order: row groups then cover short periods, which keeps later range checks cheap.
     con.execute("""INSERT INTO fixes (device_id, ts, lat, lon, accuracy_m, speed_kmh, batch_id,
                                       is_outlier, outlier_reason)
-                   SELECT device_id, ts, lat, lon, accuracy_m, speed_kmh, ?, is_outlier, outlier_reason
-                   FROM fx_flags WHERE is_new ORDER BY ts""", [batch_id])
+                   SELECT l.device_id, l.ts, l.lat, l.lon, l.accuracy_m, l.speed_kmh, ?,
+                          coalesce(f.is_outlier, false), f.outlier_reason
+                   FROM fx_load l LEFT JOIN fx_flags f ON f.is_new AND f.device_id = l.device_id AND f.ts = l.ts
+                   ORDER BY l.ts""", [batch_id])
     con.execute("""CREATE OR REPLACE TEMP TABLE fx_reflag AS
-        SELECT device_id, ts, is_outlier, outlier_reason FROM fx_flags
-        WHERE NOT is_new AND NOT context_only
-          AND (is_outlier IS DISTINCT FROM old_outlier OR outlier_reason IS DISTINCT FROM old_reason)""")
+        SELECT device_id, ts, is_outlier, outlier_reason FROM fx_flags WHERE NOT is_new""")
     lo, hi = store.first_row(con, "SELECT min(ts), max(ts) FROM fx_reflag")
     if lo is not None:
         con.execute("""UPDATE fixes SET is_outlier = r.is_outlier, outlier_reason = r.outlier_reason

@@ -34,8 +34,18 @@ def normalise_label(text: str) -> str:
 
 def normalise_labels(values: pd.Series) -> pd.Series:
     """normalise_label for a whole column; missing stays missing."""
-    return (values.astype("string").str.replace("_", " ", regex=False)
-            .str.replace(r"\s+", " ", regex=True).str.strip().str.lower())
+    return per_distinct(values, lambda text: text.str.replace("_", " ", regex=False)
+                        .str.replace(r"\s+", " ", regex=True).str.strip().str.lower())
+
+
+def per_distinct(values: pd.Series, transform) -> pd.Series:
+    """`transform` (string Series -> Series) applied to each distinct value once and mapped back.
+
+    A column of labels has a few dozen distinct values in a million rows: string work per row
+    cost seconds per column on a million reports; per distinct value it is instant."""
+    text = values.astype("string")
+    distinct = pd.Series(text.dropna().unique(), dtype="string")
+    return text.map(dict(zip(distinct, transform(distinct)))).astype("string")
 
 
 def area_name(raw_name: str) -> str:

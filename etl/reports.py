@@ -19,7 +19,7 @@ import shapely.geometry
 from etl import UnusableInput, reference, store
 from etl.formats import ReportFormat, detect
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
-from etl.reference import normalise_labels
+from etl.reference import normalise_labels, per_distinct
 from etl.tables import RawTable, joined_fields, read_table
 from etl.timestamps import checked_zone, timestamp_problem_sql, timestamp_sql
 
@@ -107,7 +107,7 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
 
     channels = aliases("channel_aliases", "channel_code")
     channel_key = normalise_labels(frame["channel_text"])
-    mailbox = channel_key.str.extract(_MAILBOX, expand=False)
+    mailbox = per_distinct(channel_key, lambda key: key.str.extract(_MAILBOX, expand=False))
     frame["channel_detail"] = frame["channel_detail"].fillna(mailbox.str.zfill(2)).astype("string")
     frame["channel_code"] = channel_key.map(channels).astype("string").mask(mailbox.notna(), "probleembox")
     frame["status_code"] = normalise_labels(frame["status_text"]).map(_STATUS).astype("string")
@@ -118,7 +118,7 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
     for code, name, _level in areas:  # sub-municipalities come last and win a shared name (Asse)
         area_names[name.lower()] = code
         area_names[code.lower()] = code
-    area_key = normalise_labels(frame["area_text"]).str.replace(r"\s*\(.*\)$", "", regex=True)
+    area_key = per_distinct(frame["area_text"], lambda text: normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True))
     frame["area_code_given"] = area_key.map(area_names).astype("string")
     frame["lam_lat"], frame["lam_lon"] = _lambert_to_wgs84(frame["x_text"], frame["y_text"])
     return frame

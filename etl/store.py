@@ -28,6 +28,7 @@ LOCK_RETRY_SECONDS = 15.0
 # An import waits longer: new readers read its copy meanwhile, but reads under way (a hot-spot
 # detection on a loaded machine) may keep the file for tens of seconds.
 IMPORT_WAIT_SECONDS = 120.0
+WRITER_MEMORY = "3GB"            # DuckDB's memory for a writing connection (environment CIV_WRITER_MEMORY)
 # DuckDB draws its own progress bar on the terminal for long statements; the command line turns it
 # on only for a person at a terminal, never when --json output is read by a program.
 show_progress = False
@@ -144,6 +145,10 @@ def connect(path: str | os.PathLike, read_only: bool = False,
                 con = duckdb.connect(str(path), read_only=read_only)
                 con.execute("SET TimeZone = 'UTC'")
                 con.execute(f"SET enable_progress_bar = {'true' if show_progress else 'false'}")
+                if not read_only:
+                    # DuckDB takes up to 80 % of the RAM by default; an import or the visits refresh of
+                    # 50 million fixes then held 5-6 GB. With a limit it spills to <db>.tmp instead.
+                    con.execute("SET memory_limit = ?", [os.environ.get("CIV_WRITER_MEMORY", WRITER_MEMORY)])
                 return con
             except (duckdb.IOException, duckdb.ConnectionException) as error:
                 copy = _read_snapshot(path) if read_only and _is_lock_error(error) else None

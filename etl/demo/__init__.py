@@ -41,7 +41,7 @@ def write_demo_files(out_dir: str | os.PathLike, seed: int = DEFAULT_SEED, end_m
     report_rng, text_rng, track_rng, error_rng = (np.random.default_rng(s)
                                                   for s in np.random.SeedSequence(seed).spawn(4))
 
-    hotspot_truth = _write_hotspots(out / "hotspots.geojson")
+    hotspot_truth = write_hotspots(out / "hotspots.geojson")
     device_truth = track_files.write_devices(out / "devices.csv", timeline)
     table = reports.generate(report_rng, timeline, planted)
     report_truth = report_file.write_reports(out / "reports.csv", text_rng, table, timeline)
@@ -129,7 +129,7 @@ def load_demo(db: str | os.PathLike, seed: int = DEFAULT_SEED, end_month: str | 
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def _write_hotspots(path: Path) -> dict:
+def write_hotspots(path: Path) -> dict:
     features = []
     for spot in geo.HOTSPOTS:
         properties = {"name": spot.name, "kind": spot.kind, "area": spot.area}

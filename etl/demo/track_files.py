@@ -42,26 +42,34 @@ def _plant_errors(rng, fixes: Fixes) -> tuple[np.ndarray, list[dict], np.ndarray
 
 
 def _write_fix_lines(path, device_names: list[str], device, t, lat, lon, accuracy_m, speed_kmh) -> None:
-    """A million lines in about a second: DuckDB formats and writes (Python f-strings take ~4 s).
-    Numbers go in as scaled integers so every line has fixed decimals, the same bytes every run."""
     frame = pd.DataFrame({
         "device": device.astype(np.int64), "t": t,
         "lat": np.rint(lat * 1e6).astype(np.int64), "lon": np.rint(lon * 1e6).astype(np.int64),
         "acc": np.rint(accuracy_m * 10).astype(np.int64), "speed": np.rint(speed_kmh * 10).astype(np.int64),
     })
+    write_fix_frame(path, device_names, frame)
+
+
+def write_fix_frame(path, device_names: list[str], frame: pd.DataFrame, header: bool = True) -> None:
+    """A million lines in about a second: DuckDB formats and writes (Python f-strings take ~4 s).
+    `frame` holds device (index into device_names), t (epoch s) and the numbers as scaled integers
+    (lat, lon × 1e6; acc and, when present, speed × 10) so every line has fixed decimals, the same
+    bytes every run."""
+    speed = (",\n                         (speed // 10)::VARCHAR || '.' || (speed % 10)::VARCHAR AS speed_kmh"
+             if "speed" in frame.columns else "")
     con = duckdb.connect()
     try:
         con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")     # no bar in a log that is not a terminal
         con.register("demo_fixes", frame)
         con.execute(f"""
             COPY (SELECT $names[device + 1] AS device_id,
                          strftime(make_timestamp(t * 1000000), '%Y-%m-%dT%H:%M:%SZ') AS timestamp,
                          (lat // 1000000)::VARCHAR || '.' || lpad((lat % 1000000)::VARCHAR, 6, '0') AS lat,
                          (lon // 1000000)::VARCHAR || '.' || lpad((lon % 1000000)::VARCHAR, 6, '0') AS lon,
-                         (acc // 10)::VARCHAR || '.' || (acc % 10)::VARCHAR AS accuracy_m,
-                         (speed // 10)::VARCHAR || '.' || (speed % 10)::VARCHAR AS speed_kmh
+                         (acc // 10)::VARCHAR || '.' || (acc % 10)::VARCHAR AS accuracy_m{speed}
                   FROM demo_fixes)
-            TO '{str(path).replace("'", "''")}' (HEADER, DELIMITER ',', QUOTE '', ESCAPE '')""",
+            TO '{str(path).replace("'", "''")}' (HEADER {str(header).lower()}, DELIMITER ',', QUOTE '', ESCAPE '')""",
                     {"names": device_names})
     finally:
         con.close()

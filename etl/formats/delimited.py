@@ -97,22 +97,26 @@ def inspect(path: str | Path, aliases: dict[str, tuple[str, ...]], required: tup
 def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) -> None:
     """Temp view `table`(row_number, raw_text, fields) with one row per non-blank data line.
 
-    Only the line text is stored; the split into fields is a view, so a 50-million-line file is
-    held once, and a query that needs only raw_text (the quarantine) never splits.
+    Only the line text is stored (table `table`_text); the row number and the split into fields
+    are views, so a 50-million-line file is held once, and a query that needs only raw_text (the
+    quarantine) never splits.
     """
     sep = file.separator
     # \x01 as delimiter and no quoting: DuckDB hands over each line whole.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_raw AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_text AS
         SELECT line FROM read_csv(?, delim = '\x01', quote = '', escape = '', header = false,
                                   skip = ?, auto_detect = false, columns = {{'line': 'VARCHAR'}},
                                   strict_mode = false, encoding = ?)""",
                 [str(file.path), file.header_lines, file.encoding])
     # rowids follow insertion order, which DuckDB keeps as file order; inside a transaction they
-    # start at a large offset, hence the minimum
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_text AS
-        SELECT rowid - (SELECT min(rowid) FROM {table}_raw) + 1 AS row_number, line AS raw_text
-        FROM {table}_raw WHERE trim(line) <> ''""")
-    con.execute(f"DROP TABLE {table}_raw")
+    # start at a large offset, hence the first one. The row number is computed in the view, not
+    # stored: a copy of 10 million lines would cost seconds and half a gigabyte.
+    first_rowid = int(con.execute(f"SELECT coalesce(min(rowid), 0) FROM {table}_text").fetchall()[0][0])
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW {table}_numbered AS
+        SELECT rowid - {first_rowid} + 1 AS row_number, line AS raw_text FROM {table}_text
+        -- = trim(line) <> '' (trim removes spaces only), with trim only for lines that start with one:
+        -- five times faster on millions of lines
+        WHERE line <> '' AND (NOT starts_with(line, ' ') OR trim(line) <> '')""")
     # the separator is one of ',', ';' or tab (never user text), and none is special in a regex
     quoted_field = f'(?:^|{sep})("(?:[^"]|"")*"|[^{sep}"]*)'
     con.execute(f"""CREATE OR REPLACE TEMP VIEW {table} AS
@@ -122,7 +126,7 @@ def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) 
                              lambda x: CASE WHEN len(x) >= 2 AND starts_with(x, '"') AND ends_with(x, '"')
                                             THEN replace(x[2:-2], '""', '"') ELSE x END)
                     ELSE string_split(raw_text, '{sep}') END AS fields
-        FROM {table}_text""")
+        FROM {table}_numbered""")
 
 
 def field_sql(file: DelimitedFile, name: str) -> str:
