@@ -52,3 +52,21 @@ def test_the_same_question_on_the_same_data_is_asked_once(tmp_path):
         assert calls == ["sluikstort", "sluikstort"]       # positional and keyword are different keys
         count(con, "graffiti"), count(con, "geluidshinder"), count(con, "sluikstort")   # only 2 kept
         assert calls[-1] == "sluikstort" and len(calls) == 5
+
+
+def test_clear_all_forgets_every_kept_answer(tmp_path):
+    from analytics import memo
+    db = tmp_path / "civ.duckdb"
+    load_reports_file(db, _reports(tmp_path, "a.csv", range(2)), fmt="canonical")
+    calls = []
+
+    @by_data_version()
+    def count(con):
+        calls.append(1)
+        return 0
+
+    with reading(db) as con:
+        count(con), count(con)
+        memo.clear_all()
+        count(con)
+    assert len(calls) == 2
