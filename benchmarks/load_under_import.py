@@ -127,12 +127,13 @@ def served(db: Path, log: Path, threads: int = THREADS, start_timeout_s: float =
 
 
 def write_import_files(folder: Path, report_rows: int, fix_rows: int, seed: int = 8) -> list[tuple[str, Path]]:
-    """A canonical reports CSV (the CompStat benchmark's generator: five years, Asse's centres) and a
+    """A canonical reports CSV (the scaled demo's generator: five years up to the demo's last month) and a
     fixes CSV of one tracker walking through Asse every 10 s in the last days of the demo data."""
-    from compstat_callbacks import write_reports_csv
+    from etl.demo.scaled import write_reports
+    from etl.demo.scenario import Timeline
 
     reports = folder / "import-meldingen.csv"
-    write_reports_csv(reports, count=report_rows, end=datetime(2026, 11, 1), seed=seed)
+    write_reports(reports, np.random.default_rng(seed), report_rows, Timeline.ending("2026-10"))
     rng = np.random.default_rng(seed)
     start = datetime(2026, 10, 20, 6, 0, tzinfo=timezone.utc)
     steps = rng.normal(0, 0.00008, size=(fix_rows, 2)).cumsum(axis=0)
