@@ -1,11 +1,14 @@
 """Work the served app does beside the requests: after an import (or at start), the emerging hot
 spots of the last twelve months are computed and stored once, so nobody waits for a detection.
 
-Only `python app.py` starts it (tests build apps without it). It reads like any request and writes
-only the short transaction that stores a run; when an import holds the store it tries again later.
+Only `python app.py` starts it (tests build apps without it). The detections run in a child process:
+they are CPU-heavy Python, and in the server's process they would hold the interpreter lock that the
+requests need. The child reads like any request and writes only the short transaction that stores a
+run; when an import holds the store it fails and the next round tries again.
 """
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import threading
 from pathlib import Path
@@ -17,6 +20,15 @@ from etl.store import reading
 
 CHECK_SECONDS = 20
 RECENT_MONTHS = 12
+BUSY_EXIT = 3
+
+
+def _keep_current(db: Path, months: int) -> None:
+    """The child's work; a store held by an import is no error, the next round tries again."""
+    try:
+        keep_recent_months_current(db, months)
+    except UnusableInput:
+        sys.exit(BUSY_EXIT)
 
 
 def _one_round(db: Path, seen: tuple | None) -> tuple | None:
@@ -25,7 +37,14 @@ def _one_round(db: Path, seen: tuple | None) -> tuple | None:
         version = data_version(con)
     if version == seen:
         return seen
-    keep_recent_months_current(db, RECENT_MONTHS)
+    child = multiprocessing.get_context("spawn").Process(target=_keep_current, args=(db, RECENT_MONTHS),
+                                                        name="civ-hotspots", daemon=True)
+    child.start()
+    child.join()
+    if child.exitcode == BUSY_EXIT:
+        raise UnusableInput("de databank is bezet door een import")
+    if child.exitcode != 0:
+        raise RuntimeError(f"het proces stopte met code {child.exitcode}")
     return version
 
 
