@@ -169,33 +169,43 @@ def detect(con: duckdb.DuckDBPyConnection, month: str, category: str | None = No
 
 def store_run(db: str | os.PathLike, run: dict, results: pd.DataFrame) -> int:
     """Write a run and its results in one short transaction; returns the run id."""
+    return store_runs(db, [(run, results)])[0]
+
+
+def store_runs(db: str | os.PathLike, runs: list[tuple[dict, pd.DataFrame]]) -> list[int]:
+    """Write runs and their results in one short transaction (one wait for the file); their run ids."""
+    con = open_for_writing(db)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            run_ids = [_insert_run(con, run, results) for run, results in runs]
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return run_ids
+    finally:
+        con.close()
+
+
+def _insert_run(con: duckdb.DuckDBPyConnection, run: dict, results: pd.DataFrame) -> int:
     rows = results.reset_index(drop=True).copy()
     rows.insert(0, "rank", range(1, len(rows) + 1))
     for column in JSON_COLUMNS:
         rows[column] = rows[column].map(lambda value: json.dumps(value, ensure_ascii=False))
     rows = rows.rename(columns={"id": "hotspot_id"}).drop(columns=["month"])
-    con = open_for_writing(db)
-    try:
-        con.register("new_results", rows)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            run_id = first_row(con, """
-                INSERT INTO hotspot_runs (created_at, month, category, parameters, data_cutoff, last_batch_id,
-                                          reports_until, reports_used, candidates, results, seconds, run_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING run_id""",
-                [run["created_at"], run["month"], run["category"], json.dumps(run["parameters"], sort_keys=True),
-                 run["data_cutoff"], run["last_batch_id"], run["reports_until"], run["reports_used"],
-                 run["candidates"], run["results"], run["seconds"], run["run_key"]])[0]
-            columns = ", ".join(["rank"] + [c for c in rows.columns if c != "rank"])
-            con.execute(f"INSERT INTO hotspot_results (run_id, {columns}) SELECT ?, {columns} FROM new_results",
-                        [run_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return run_id
-    finally:
-        con.close()
+    run_id = first_row(con, """
+        INSERT INTO hotspot_runs (created_at, month, category, parameters, data_cutoff, last_batch_id,
+                                  reports_until, reports_used, candidates, results, seconds, run_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING run_id""",
+        [run["created_at"], run["month"], run["category"], json.dumps(run["parameters"], sort_keys=True),
+         run["data_cutoff"], run["last_batch_id"], run["reports_until"], run["reports_used"],
+         run["candidates"], run["results"], run["seconds"], run["run_key"]])[0]
+    con.register("new_results", rows)
+    columns = ", ".join(["rank"] + [c for c in rows.columns if c != "rank"])
+    con.execute(f"INSERT INTO hotspot_results (run_id, {columns}) SELECT ?, {columns} FROM new_results", [run_id])
+    con.unregister("new_results")
+    return run_id
 
 
 def hotspots_for_month(db: str | os.PathLike, month: str, category: str | None = None,
@@ -224,20 +234,25 @@ def hotspots_for_month(db: str | os.PathLike, month: str, category: str | None =
 
 def keep_recent_months_current(db: str | os.PathLike, months: int = 12) -> list[str]:
     """Store a run on the current data for each of the last `months` months that has none, newest first,
-    so the page and the meeting pack find it ready; returns the months computed (others were stored)."""
+    so the page and the meeting pack find it ready; returns the months computed (others were stored).
+    The detections only read; their runs are written together at the end, in one short transaction."""
     with reading(db) as con:
         first, last = month_span(con)
     if last is None:
         return []
-    computed, period = [], Period.parse(last)
+    fresh, period = [], Period.parse(last)
     for _ in range(months):
-        run, _ = hotspots_for_month(db, period.code)
+        run, results = hotspots_for_month(db, period.code, save=False)
         if not run["reused"]:
-            computed.append(period.code)
+            fresh.append((run, results))
         period = period.previous()
         if first is None or period.code < first:
             break
-    return computed
+    if fresh:
+        store_runs(db, [({k: v for k, v in run.items() if k not in ("reused", "stored")}, results)
+                        for run, results in fresh])
+    return [run["month"] for run, _ in fresh]
+
 
 # The page asks for the same month many times (filters, language); a run of the detector is cached
 # per store, month, parameters and data cut-off, so a new import is seen on the next request. Users
