@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from analytics.hotspots.runs import keep_recent_months_current
+from analytics.hotspots.runs import keep_recent_months_current, month_span
 from analytics.memo import data_version
 from etl import UnusableInput
 from etl.store import reading
@@ -21,6 +21,20 @@ from etl.store import reading
 CHECK_SECONDS = 20
 RECENT_MONTHS = 12
 BUSY_EXIT = 3
+_running: set[str] = set()          # the stores whose recent months a thread here keeps current
+
+
+def keeps_current(db: Path, month: str, con) -> bool:
+    """Whether `month` of `db` has its run brought up to date here (so a page may show the earlier one meanwhile)."""
+    if str(db) not in _running:
+        return False
+    last_month = month_span(con)[1]
+    return last_month is not None and 0 <= _months_between(month, last_month) < RECENT_MONTHS
+
+
+def _months_between(month: str, last_month: str) -> int:
+    (y1, m1), (y2, m2) = (map(int, month.split("-")), map(int, last_month.split("-")))
+    return (y2 - y1) * 12 + (m2 - m1)
 
 
 def _keep_current(db: Path, months: int) -> None:
@@ -63,5 +77,6 @@ def start(db: Path, stop: threading.Event | None = None) -> threading.Thread:
             stop.wait(CHECK_SECONDS)
 
     thread = threading.Thread(target=loop, name="civ-upkeep", daemon=True)
+    _running.add(str(db))
     thread.start()
     return thread

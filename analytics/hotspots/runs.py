@@ -288,24 +288,6 @@ def _detect_once(con: duckdb.DuckDBPyConnection, cache_key: tuple, month: str,
     return found
 
 
-def _detect_in_background(db_path: str, cache_key: tuple, month: str, params: dict | None) -> None:
-    """One detection on its own connection, unless one for the same key is already under way."""
-    with _CACHE_LOCK:
-        if cache_key in _DETECTING or cache_key in _CACHE:
-            return
-        _DETECTING[cache_key] = threading.Lock()
-
-    def work():
-        try:
-            with reading(db_path) as con:
-                _detect_once(con, cache_key, month, params)
-        except Exception:       # the next request tries again in the foreground or background
-            with _CACHE_LOCK:
-                _DETECTING.pop(cache_key, None)
-
-    threading.Thread(target=work, name=f"hotspots-{month}", daemon=True).start()
-
-
 def _earlier(con: duckdb.DuckDBPyConnection, store: str, month: str, parameters: dict):
     """The most recent result for this month and parameters on earlier data: cached, else stored."""
     prefix = "|".join([month, "", json.dumps(parameters, sort_keys=True), ""])
@@ -328,9 +310,10 @@ def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | Non
     """For the pages (read-only): the stored run when there is one, else a fresh detection (cached).
 
     `allow_earlier`: right after an import no run matches the new data, and a detection takes
-    seconds. A page then gets the latest result for the month on earlier data at once (its run says
-    `earlier: True`, with the data it saw) while one detection on the new data runs in the background
-    for the next request. The meeting pack does not allow it: it must state the data it names.
+    seconds. A page whose month is kept current by someone else (the served app's upkeep, which
+    stores runs on the new data within seconds) then gets the latest result for the month on earlier
+    data at once; its run says `earlier: True`, with the data it saw. The meeting pack does not allow
+    it: it must state the data it names.
     """
     period = Period.parse(month)
     parameters = _parameters(EmergingHotspots(**(params or {})))
@@ -347,6 +330,5 @@ def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | Non
     if allow_earlier:
         earlier = _earlier(con, store, period.code, parameters)
         if earlier is not None:
-            _detect_in_background(store, cache_key, period.code, params)
             return {**earlier[0], "earlier": True}, earlier[1]
     return _detect_once(con, cache_key, period.code, params)

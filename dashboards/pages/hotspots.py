@@ -20,7 +20,7 @@ from analytics.hotspots import CLASSES, view
 from analytics.hotspots.candidates import ALL as ALL_CATEGORIES
 from analytics.hotspots.runs import category_groups, month_results, month_span
 from analytics.periods import Period
-from dashboards import connection
+from dashboards import connection, upkeep
 from dashboards.components import frame
 from dashboards.components import map as civ_map
 from dashboards.i18n import TEXTS, fmt_datetime, fmt_float, fmt_int, fmt_month, lang_of, t
@@ -195,7 +195,7 @@ def _show(month, group, klass, defined, lang):
         raise PreventUpdate
     show_defined = bool(defined)
     with _store() as con:
-        run, results = month_results(con, month, allow_earlier=True)
+        run, results = month_results(con, month, allow_earlier=upkeep.keeps_current(connection.db_path(), month, con))
         defined_layer = layers.hotspots_geojson(con) if show_defined else civ_map.EMPTY_LAYER
     chosen = view.select(results, None if group == ANY else group, None if klass == ANY else klass)
     counts = view.class_counts(chosen)
