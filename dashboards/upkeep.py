@@ -13,28 +13,29 @@ import sys
 import threading
 from pathlib import Path
 
-from analytics.hotspots.runs import keep_recent_months_current, month_span
+from analytics.hotspots.runs import keep_recent_months_current, month_span, months_back
 from analytics.memo import data_version
+from analytics.periods import Period
 from etl import UnusableInput
 from etl.store import reading
 
 CHECK_SECONDS = 20
 RECENT_MONTHS = 12
 BUSY_EXIT = 3
-_running: set[str] = set()          # the stores whose recent months a thread here keeps current
+_kept: dict[str, tuple[str, str]] = {}   # store -> first and last month whose runs a thread here keeps current
 
 
-def keeps_current(db: Path, month: str, con) -> bool:
+def keeps_current(db: Path, month: str) -> bool:
     """Whether `month` of `db` has its run brought up to date here (so a page may show the earlier one meanwhile)."""
-    if str(db) not in _running:
-        return False
-    last_month = month_span(con)[1]
-    return last_month is not None and 0 <= _months_between(month, last_month) < RECENT_MONTHS
+    kept = _kept.get(str(db))
+    return kept is not None and kept[0] <= month <= kept[1]      # 'YYYY-MM' compares as text
 
 
-def _months_between(month: str, last_month: str) -> int:
-    (y1, m1), (y2, m2) = (map(int, month.split("-")), map(int, last_month.split("-")))
-    return (y2 - y1) * 12 + (m2 - m1)
+def _remember_kept_months(db: Path, con) -> None:
+    """The months this round keeps current: the RECENT_MONTHS up to the store's last month."""
+    last = month_span(con)[1]
+    if last is not None:
+        _kept[str(db)] = (months_back(Period.parse(last), RECENT_MONTHS).code, last)
 
 
 def _keep_current(db: Path, months: int) -> None:
@@ -49,8 +50,9 @@ def _one_round(db: Path, seen: tuple | None) -> tuple | None:
     """Bring the runs up to date when the data changed since `seen`; the version they are now current for."""
     with reading(db) as con:
         version = data_version(con)
-    if version == seen:
-        return seen
+        if version == seen:
+            return seen
+        _remember_kept_months(db, con)
     child = multiprocessing.get_context("spawn").Process(target=_keep_current, args=(db, RECENT_MONTHS),
                                                         name="civ-hotspots", daemon=True)
     child.start()
@@ -77,6 +79,5 @@ def start(db: Path, stop: threading.Event | None = None) -> threading.Thread:
             stop.wait(CHECK_SECONDS)
 
     thread = threading.Thread(target=loop, name="civ-upkeep", daemon=True)
-    _running.add(str(db))
     thread.start()
     return thread

@@ -30,7 +30,8 @@ METHOD_VERSION = "2026.11-1"
 JSON_COLUMNS = ("geometry", "categories", "history")
 
 
-def _months_back(period: Period, months: int) -> Period:
+def months_back(period: Period, months: int) -> Period:
+    """The first of the `months` months that end with `period`."""
     first = period
     for _ in range(months - 1):
         first = first.previous()
@@ -43,7 +44,7 @@ def report_frame(con: duckdb.DuckDBPyConnection, period: Period, months: int,
 
     `category`: a category code or a category group (already checked by `resolve_category`).
     """
-    start = _months_back(period, months).utc_bounds()[0]
+    start = months_back(period, months).utc_bounds()[0]
     end = period.utc_bounds()[1]
     where, params = "", [start, end]
     if category:

@@ -195,7 +195,7 @@ def _show(month, group, klass, defined, lang):
         raise PreventUpdate
     show_defined = bool(defined)
     with _store() as con:
-        run, results = month_results(con, month, allow_earlier=upkeep.keeps_current(connection.db_path(), month, con))
+        run, results = month_results(con, month, allow_earlier=upkeep.keeps_current(connection.db_path(), month))
         defined_layer = layers.hotspots_geojson(con) if show_defined else civ_map.EMPTY_LAYER
     chosen = view.select(results, None if group == ANY else group, None if klass == ANY else klass)
     counts = view.class_counts(chosen)

@@ -61,9 +61,10 @@ def test_the_meeting_pack_never_gets_an_earlier_result(tmp_path):
 
 def test_only_months_the_upkeep_keeps_current_may_be_shown_on_earlier_data(tmp_path, monkeypatch):
     db = _store_copy(tmp_path)
+    monkeypatch.setattr(upkeep, "_kept", {})
+    assert not upkeep.keeps_current(db, "2026-10")                          # no upkeep for this store
     with reading(db) as con:
-        assert not upkeep.keeps_current(db, "2026-10", con)                 # no upkeep for this store
-        monkeypatch.setattr(upkeep, "_running", {str(db)})
-        assert upkeep.keeps_current(db, "2026-10", con) and upkeep.keeps_current(db, "2025-11", con)
-        assert not upkeep.keeps_current(db, "2025-10", con)                 # 13 months back: computed on request
-        assert not upkeep.keeps_current(db, "2026-11", con)                 # after the data
+        upkeep._remember_kept_months(db, con)                               # what the upkeep's round does
+    assert upkeep.keeps_current(db, "2026-10") and upkeep.keeps_current(db, "2025-11")
+    assert not upkeep.keeps_current(db, "2025-10")                          # 13 months back: computed on request
+    assert not upkeep.keeps_current(db, "2026-11")                          # after the data
