@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
@@ -44,6 +45,11 @@ def territory_bounds(con: duckdb.DuckDBPyConnection) -> list[list[float]] | None
     return [[south, west], [north, east]]
 
 
+def base_geography(con: duckdb.DuckDBPyConnection) -> dict:
+    """What every map is drawn on: the territory's bounds, the sub-municipalities, the municipality."""
+    return {"bounds": territory_bounds(con), "areas": areas_geojson(con), "municipality": areas_geojson(con, "municipality")}
+
+
 def circle_ring(lat: float, lon: float, radius_m: float, segments: int = CIRCLE_SEGMENTS) -> list[list[float]]:
     """A closed ring of `segments` points at `radius_m` around (lat, lon), as [lon, lat] pairs.
 
@@ -52,6 +58,12 @@ def circle_ring(lat: float, lon: float, radius_m: float, segments: int = CIRCLE_
     """
     if radius_m <= 0 or segments < 3:
         raise ValueError("radius_m must be positive and segments at least 3")
+    return [list(point) for point in _ring(float(lat), float(lon), float(radius_m), int(segments))]
+
+
+@lru_cache(maxsize=4096)
+def _ring(lat: float, lon: float, radius_m: float, segments: int) -> tuple:
+    """The ring's points, kept: the same hot spots are drawn on every map request."""
     phi1, lambda1 = math.radians(lat), math.radians(lon)
     delta = radius_m / EARTH_RADIUS_M
     ring = []
@@ -60,9 +72,8 @@ def circle_ring(lat: float, lon: float, radius_m: float, segments: int = CIRCLE_
         phi2 = math.asin(math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(bearing))
         lambda2 = lambda1 + math.atan2(math.sin(bearing) * math.sin(delta) * math.cos(phi1),
                                        math.cos(delta) - math.sin(phi1) * math.sin(phi2))
-        ring.append([round(math.degrees(lambda2), 7), round(math.degrees(phi2), 7)])
-    ring.append(ring[0])
-    return ring
+        ring.append((round(math.degrees(lambda2), 7), round(math.degrees(phi2), 7)))
+    return tuple(ring + [ring[0]])
 
 
 def hotspots_geojson(con: duckdb.DuckDBPyConnection, segments: int = CIRCLE_SEGMENTS) -> dict:

@@ -6,56 +6,15 @@ from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.coverage.footprint import EARTH_RADIUS_M
+from analytics.layers import circle_ring
 
 CIRCLE_SEGMENTS = 48
 EMPTY = {"type": "FeatureCollection", "features": []}
-
-
-def areas_geojson(con: duckdb.DuckDBPyConnection, level: str = "submunicipality") -> dict:
-    """Sub-municipality (or municipality) boundaries: `code`, `name`."""
-    rows = con.execute("SELECT code, name, geojson FROM areas WHERE level = ? ORDER BY code", [level]).fetchall()
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": code, "geometry": json.loads(geometry), "properties": {"code": code, "name": name}}
-        for code, name, geometry in rows]}
-
-
-def territory_bounds(con: duckdb.DuckDBPyConnection) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the municipality (Leaflet's order), None without areas."""
-    rows = con.execute("""SELECT min(min_lat), min(min_lon), max(max_lat), max(max_lon) FROM areas
-                          WHERE level = 'municipality'""").fetchall()
-    if not rows or rows[0][0] is None:
-        return None
-    south, west, north, east = rows[0]
-    return [[south, west], [north, east]]
-
-
-@lru_cache(maxsize=4096)
-def _ring(lat: float, lon: float, radius_m: float, segments: int) -> tuple:
-    return tuple(map(tuple, _circle(lat, lon, radius_m, segments)))
-
-
-def circle_ring(lat: float, lon: float, radius_m: float, segments: int = CIRCLE_SEGMENTS) -> list[list[float]]:
-    """A closed ring at `radius_m` (great-circle destination points): the circle the haversine test uses."""
-    return [list(point) for point in _ring(float(lat), float(lon), float(radius_m), segments)]
-
-
-def _circle(lat: float, lon: float, radius_m: float, segments: int) -> list[list[float]]:
-    phi, lam, delta = math.radians(lat), math.radians(lon), radius_m / EARTH_RADIUS_M
-    ring = []
-    for i in range(segments):
-        bearing = 2 * math.pi * i / segments
-        phi2 = math.asin(math.sin(phi) * math.cos(delta) + math.cos(phi) * math.sin(delta) * math.cos(bearing))
-        lam2 = lam + math.atan2(math.sin(bearing) * math.sin(delta) * math.cos(phi),
-                                math.cos(delta) - math.sin(phi) * math.sin(phi2))
-        ring.append([round(math.degrees(lam2), 7), round(math.degrees(phi2), 7)])
-    return ring + [ring[0]]
 
 
 def _geometry(text: str) -> dict:
@@ -82,7 +41,7 @@ def hotspots_geojson(con: duckdb.DuckDBPyConnection, dosage: pd.DataFrame, with_
     for row in dosage.itertuples():
         geometry = _geometry(shapes[row.hotspot_id])
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            geometry = {"type": "Polygon", "coordinates": [circle_ring(row.lat, row.lon, row.radius_m)]}
+            geometry = {"type": "Polygon", "coordinates": [circle_ring(row.lat, row.lon, row.radius_m, CIRCLE_SEGMENTS)]}
         days = None if pd.isna(row.days_since_last_visit) else int(row.days_since_last_visit)
         properties = {"id": row.hotspot_id, "name": row.name, "visits": int(row.visits),
                       "minutes": round(float(row.minutes)), "visits_10min": int(row.visits_10min), "days": days,
@@ -149,7 +108,7 @@ def recent_reports(con: duckdb.DuckDBPyConnection, start, end, limit: int = 500)
 def circle_geojson(lat: float, lon: float, radius_m: float) -> dict:
     """The chosen place and its radius (the overview list's circle)."""
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m)]},
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]},
          "properties": {"kind": "radius"}},
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {"kind": "centre"}}]}
 
@@ -161,7 +120,7 @@ def hotspot_outlines_geojson(con: duckdb.DuckDBPyConnection) -> dict:
             "SELECT hotspot_id, name, geojson, center_lat, center_lon, radius_m FROM hotspots ORDER BY name").fetchall():
         geometry = _geometry(geojson)
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            geometry = {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m)]}
+            geometry = {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]}
         features.append({"type": "Feature", "id": hotspot_id, "geometry": geometry,
                          "properties": {"id": hotspot_id, "name": name, "tip": name}})
     return {"type": "FeatureCollection", "features": features}

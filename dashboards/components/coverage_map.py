@@ -15,6 +15,7 @@ from dash import html
 from dashboards.i18n import fmt_int, t
 
 EMPTY = {"type": "FeatureCollection", "features": []}
+NO_BASE = {"bounds": None, "areas": EMPTY, "municipality": EMPTY}    # `base_map`'s geography without a store
 AREA_STYLE = {"color": "#17324d", "weight": 2, "opacity": 0.9, "fillColor": "#ffffff", "fillOpacity": 0.9}
 MUNICIPALITY_STYLE = {"color": "#17324d", "weight": 4, "opacity": 1, "fill": False}
 # Days since the last visit: recent is green, long ago red, never dark red (ColorBrewer RdYlGn, reversed).

@@ -95,9 +95,7 @@ def _known(con) -> dict:
     return {"first": None if first is None else first.tz_convert(LOCAL_TZ.key).date().isoformat(),
             "areas": vocabulary.submunicipalities(con), "groups": vocabulary.category_groups(con),
             "channels": vocabulary.channels(con),
-            "base": {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                     "municipality": layers.areas_geojson(con, "municipality"),
-                     "hotspots": layers.hotspots_geojson(con)}}
+            "base": {**layers.base_geography(con), "hotspots": layers.hotspots_geojson(con)}}
 
 
 def _nothing_known() -> dict:

@@ -16,8 +16,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from analytics.coverage import days as coverage_days
 from analytics.coverage import dosage, layers
-from analytics.periods import Period
 from analytics.coverage.visits import retained_from
+from analytics.layers import base_geography
+from analytics.periods import Period
 from dashboards import connection
 from dashboards.components import coverage_freshness, coverage_map, export, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, fmt_pct, grid_locale, lang_of, t
@@ -62,14 +63,13 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
     # The whole page is always built, also without data or store: Dash checks every page's callbacks
     # against these layouts when the app starts, so a missing control would be an error on every page.
     months, holders, notices = [], [], []
-    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    base = coverage_map.NO_BASE
     freshness = coverage_freshness.status("coverage", lang)
     try:
         with connection.reader() as con:
             months = coverage_days.months_with_duty(con)
             holders = list(coverage_days.holders(con).itertuples())
-            base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                    "municipality": layers.areas_geojson(con, "municipality")}
+            base = base_geography(con)
     except UnusableInput as error:
         notices.append(frame.store_problem(error, lang))
     chosen, understood = _period(period, months[0] if months else Period.last_complete_month())

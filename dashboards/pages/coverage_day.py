@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from analytics.coverage import days as coverage_days
 from analytics.coverage import layers
+from analytics.layers import base_geography
 from analytics.periods import LOCAL_TZ, Period
 from dashboards import access, connection
 from dashboards.components import coverage_freshness, coverage_map, frame
@@ -47,7 +48,7 @@ def layout(date: str | None = None, lang: str | None = None, **_query) -> html.D
     # store a notice says why and the content stays hidden (its callbacks return nothing either).
     allowed = access.can_see_individual_tracks()
     known, notices = [], []
-    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    base = coverage_map.NO_BASE
     freshness = coverage_freshness.status("day", lang) if allowed else coverage_freshness.status("day", lang, check=False)
     if not allowed:
         notices.append(html.P(t("access.tracks", lang), className="notice", id="day-no-access"))
@@ -55,8 +56,7 @@ def layout(date: str | None = None, lang: str | None = None, **_query) -> html.D
         try:
             with connection.reader() as con:
                 known = coverage_days.days_with_fixes(con)
-                base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                        "municipality": layers.areas_geojson(con, "municipality")}
+                base = base_geography(con)
         except UnusableInput as error:
             notices.append(frame.store_problem(error, lang))
         if not known and not notices:

@@ -55,8 +55,7 @@ def layout(month: str | None = None, group: str | None = None, cls: str | None =
             if first is not None:
                 months = _months(first, last)
                 groups = category_groups(con)
-                base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                        "municipality": layers.areas_geojson(con, "municipality"), "hotspots": civ_map.EMPTY_LAYER}
+                base = {**layers.base_geography(con), "hotspots": civ_map.EMPTY_LAYER}
     except UnusableInput as error:
         problem = frame.store_problem(error, lang)
     if problem is None and not months:

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from analytics.coverage import layers, live
+from analytics.layers import base_geography
 from dashboards import access, connection
 from dashboards.components import coverage_map, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, grid_locale, lang_of, t
@@ -59,7 +60,7 @@ def layout(at: str | None = None, lat: str | None = None, lon: str | None = None
     # notice says why and the content stays hidden (its callbacks return nothing either).
     allowed = access.can_see_individual_tracks()
     latest, notices = None, []
-    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    base = coverage_map.NO_BASE
     outlines = coverage_map.EMPTY
     if not allowed:
         notices.append(html.P(t("access.tracks", lang), className="notice", id="live-no-access"))
@@ -67,8 +68,7 @@ def layout(at: str | None = None, lat: str | None = None, lon: str | None = None
         try:
             with connection.reader() as con:
                 latest = live.latest_fix(con)
-                base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                        "municipality": layers.areas_geojson(con, "municipality")}
+                base = base_geography(con)
                 outlines = layers.hotspot_outlines_geojson(con)
         except UnusableInput as error:
             notices.append(frame.store_problem(error, lang))

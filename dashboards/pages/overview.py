@@ -16,6 +16,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from analytics.coverage import days as coverage_days
 from analytics.coverage import footprint, layers, overview
+from analytics.layers import base_geography
 from analytics.periods import LOCAL_TZ, Period
 from dashboards import access, connection
 from dashboards.components import coverage_map, export, frame
@@ -59,7 +60,7 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
     # notice says why and the content stays hidden (its callbacks return nothing either).
     allowed = access.can_see_individual_tracks()
     known, spots, notices = [], [], []
-    base = {"bounds": None, "areas": coverage_map.EMPTY, "municipality": coverage_map.EMPTY}
+    base = coverage_map.NO_BASE
     outlines = coverage_map.EMPTY
     if not allowed:
         notices.append(html.P(t("access.tracks", lang), className="notice", id="overview-no-access"))
@@ -68,8 +69,7 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
             with connection.reader() as con:
                 known = coverage_days.days_with_fixes(con, limit=1)
                 spots = footprint.hotspots(con)
-                base = {"bounds": layers.territory_bounds(con), "areas": layers.areas_geojson(con),
-                        "municipality": layers.areas_geojson(con, "municipality")}
+                base = base_geography(con)
                 outlines = layers.hotspot_outlines_geojson(con)
         except UnusableInput as error:
             notices.append(frame.store_problem(error, lang))
