@@ -11,12 +11,13 @@ import sys
 from pathlib import Path
 
 import dash
-import flask
 import dash_bootstrap_components as dbc  # noqa: F401  (the pages' layout components)
+import flask
 
+from civ import accounts as users
+from civ import store
 from dashboards import auth, connection, upkeep
 from dashboards.components import frame
-from etl import store, users
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "CIV Asse · CompStat"
@@ -53,7 +54,7 @@ def _callback_failed(error: Exception) -> None:
 
 
 def create_app(db_path: str | Path | None = None) -> dash.Dash:
-    """The Dash app on the store at `db_path` (default: etl.store.db_path()). Does not touch the store."""
+    """The Dash app on the store at `db_path` (default: civ.store.db_path()). Does not touch the store."""
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -96,7 +97,7 @@ def prepare_store(db: Path) -> None:
         else:
             print(f"eerste start: demogegevens laden in {db} …", file=sys.stderr)
             load_demo(db)
-    con = store.open_for_writing(db)  # runs etl.store.migrate
+    con = store.open_for_writing(db)  # runs civ.store.migrate
     con.close()
     password = users.ensure_admin(db)
     if password:

@@ -10,14 +10,13 @@ import math
 import sys
 from datetime import date
 
-from etl import UnusableInput
-from etl.cli import add_db_arg, add_json_arg
-from etl.store import db_path, reading
-
 from analytics.compstat import GROUPINGS, Filters, compstat_table
 from analytics.hotspots.classes import CLASS_NL
 from analytics.hotspots.evaluation import DEFAULT_END_MONTH, DEFAULT_MONTHS
 from analytics.periods import Period
+from civ.cli import add_db_arg, add_json_arg
+from civ.errors import UnusableInput
+from civ.store import db_path, reading
 
 COMPSTAT_KEYS = ["category", "area", "current", "previous", "last_year", "ytd", "ytd_last_year", "pct_change",
                  "p_value", "q_value", "flag", "expected_low", "expected_high", "too_few"]
@@ -135,7 +134,7 @@ HOTSPOT_KEYS = ["id", "lat", "lon", "radius_m", "geometry", "class", "emerging",
 
 def _hotspots(args) -> int:
     from analytics.hotspots.runs import hotspots_for_month
-    from etl.store import StoreBusy
+    from civ.store import StoreBusy
 
     db = db_path(args.db)
     try:
@@ -302,7 +301,7 @@ def _coverage(args) -> int:
     from analytics.coverage import refresh_visits
     from analytics.coverage.dosage import tracker_dosage
     from analytics.coverage.visits import retained_from
-    from etl.store import StoreBusy
+    from civ.store import StoreBusy
 
     period = Period.between(_day(args.start, "begindatum"), _day(args.end, "einddatum"))
     db = db_path(args.db)
@@ -328,7 +327,7 @@ def _coverage(args) -> int:
         print(json.dumps(rows, ensure_ascii=False))
         return 0
     print(f"Dekking {period.label()}" + (f" — {args.warden}" if args.warden else "")
-          + f" — bezoek: aaneengesloten aanwezigheid in de hotspot; ≥ 10 min telt als dosis")
+          + " — bezoek: aaneengesloten aanwezigheid in de hotspot; ≥ 10 min telt als dosis")
     if kept_from and period.start <= kept_from:
         print(f"let op: de GPS-punten tot {kept_from:%d/%m/%Y} zijn verwijderd (bewaartermijn); bezoeken tot dan "
               "blijven zoals ze berekend zijn, met de hotspotgrenzen en koppelingen van toen")

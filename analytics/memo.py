@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import duckdb
 
-from etl.store import first_row, store_identity
+from civ.store import first_row, store_identity
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:

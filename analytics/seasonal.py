@@ -36,7 +36,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analytics.glm import fit_glm, leave_one_out_eta, newey_west_cov, predictive_interval
+from analytics.glm import (
+    fit_glm,
+    leave_one_out_eta,
+    newey_west_cov,
+    predictive_interval,
+)
 from analytics.periods import periods_per_year
 from analytics.significance import benjamini_hochberg
 from analytics.wording import about, number, p_text

@@ -14,7 +14,7 @@ BENCH_PASSWORD = "benchmark-wachtwoord"
 
 def logged_in_client(app, db: Path, role: str = "kerngroep"):
     """A test client with the session of a benchmark user of `role`, logged in through the real /login form."""
-    from etl import users
+    from civ import accounts as users
 
     name, password = BENCH_USERS[role], BENCH_PASSWORD
     if name not in {u["name"] for u in users.list_users(db)}:

@@ -81,7 +81,7 @@ def measure_compstat(db: Path, calls: int) -> dict:
     """Per case: median, p95 and max in ms over `calls` calls, CPU median, response size."""
     from analytics.periods import Period
     from app import create_app
-    from etl.store import reading
+    from civ.store import reading
 
     app = create_app(db)
     last = Period.last_complete_month()

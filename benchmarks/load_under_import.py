@@ -4,7 +4,7 @@
                                            [--think-s 1.0] [--out benchmarks/results-load.md]
 
 1. A demo store in a temporary folder (`python -m etl demo --db`), `--users` accounts of the core
-   group (etl.users), and the app served as `make run` serves it (`python app.py`: waitress, on
+   group (civ.accounts), and the app served as `make run` serves it (`python app.py`: waitress, on
    127.0.0.1 and a free port) in a subprocess of its own.
 2. Every user logs in through the real /login form (benchmarks/callback_client.HttpUser: one
    keep-alive session, as a browser) and then, for `--seconds`, repeats: open the other page (one time
@@ -51,8 +51,9 @@ BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 sys.path[:0] = [str(ROOT), str(BENCHMARKS)]
 
-from app import THREADS  # noqa: E402  (the project and benchmarks folders are on the path only now)
 from callback_client import HttpUser  # noqa: E402
+
+from app import THREADS  # noqa: E402  (the project and benchmarks folders are on the path only now)
 
 PASSWORD = "last-test-wachtwoord"
 PAGES = {  # the filters a user changes on each page
@@ -76,7 +77,7 @@ def demo_store(folder: Path) -> Path:
 
 
 def add_users(db: Path, count: int) -> list[str]:
-    from etl import users
+    from civ import accounts as users
 
     existing = {u["name"] for u in users.list_users(db)}
     names = [f"last-{n:02d}" for n in range(1, count + 1)]
@@ -161,7 +162,7 @@ def run_import(db: Path, files: list[tuple[str, Path]]) -> dict:
 
 
 def store_counts(db: Path) -> dict:
-    from etl.store import reading, scalar
+    from civ.store import reading, scalar
 
     with reading(db) as con:
         return {table: scalar(con, f"SELECT count(*) FROM {table}") for table in ("reports", "fixes", "quarantine")}

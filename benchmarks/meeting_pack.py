@@ -45,7 +45,7 @@ def _store(db: Path) -> str:
 def _most_flagged_month(db: Path) -> tuple[str, int]:
     from analytics.compstat import compstat_table
     from analytics.periods import Period
-    from etl.store import reading
+    from civ.store import reading
 
     best, period = (END_MONTH, -1), Period.parse(END_MONTH)
     with reading(db) as con:
@@ -59,8 +59,8 @@ def _most_flagged_month(db: Path) -> tuple[str, int]:
 
 def _time_in_process(db: Path, month: str, repeat: int) -> dict:
     from analytics.hotspots import runs
+    from civ.store import reading
     from dashboards.report import contents, documents, sections
-    from etl.store import reading
 
     totals, gathering, writing, pages, size = [], [], [], 0, 0
     for _ in range(repeat):

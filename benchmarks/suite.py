@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 from etl.demo.scaled import REPORT_MONTHS  # noqa: E402  (after ROOT: the suite runs from the project root)
+
 MEMORY_TARGET_GB = 4.0
 CALLBACK_TARGET_MS = 250
 HOTSPOT_TARGET_S = 10

@@ -46,7 +46,7 @@ def load_support(db: str, hotspots: str, devices: str) -> dict:
 def visits_ours(db: str) -> dict:
     """Materialise visits, duty days and presence cells from every stored fix, from nothing."""
     from analytics.coverage.visits import rebuild
-    from etl.store import connect, scalar
+    from civ.store import connect, scalar
 
     con = connect(db)
     try:
@@ -63,7 +63,7 @@ def visits_ours(db: str) -> dict:
 def hotspot_detection(db: str, month: str, repeat: int) -> dict:
     """One month's emerging-hot-spot detection as the page runs it without a stored run."""
     from analytics.hotspots.runs import detect
-    from etl.store import reading, scalar
+    from civ.store import reading, scalar
 
     times = []
     for _ in range(repeat):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import flask
 import flask_login
 
-from etl import users
+from civ import accounts as users
 
 CAPABILITIES = {
     "individual_tracks": {"coordinator"},

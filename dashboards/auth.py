@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 import flask
 import flask_login
 
+from civ import accounts as users
+from civ.keys import read_or_create_key, session_key_file
 from dashboards import access
-from etl import users
 
 IDLE_MINUTES = 30
 MAX_HOURS = 10
@@ -65,16 +66,6 @@ class LoginThrottle:
             self._recent((address,), now).append(now)
 
 
-def _secret_key(db: Path) -> bytes:
-    path = db.resolve().parent / "civ-session.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-    return path.read_bytes()
-
-
 def content_security_policy(script_hashes: list[str]) -> str:
     scripts = " ".join(script_hashes)  # Dash gives them quoted: "'sha256-…'"
     # plotly.js compiles some functions at run time, hence 'unsafe-eval'; inline styles come from
@@ -100,7 +91,7 @@ def _safe_next(target: str | None) -> str:
 def install(app, db: Path) -> None:
     """Wire login, session rules and security headers into `app` (a dash.Dash)."""
     server = app.server
-    server.secret_key = _secret_key(db)
+    server.secret_key = read_or_create_key(session_key_file(db))
     server.config.update(
         SESSION_COOKIE_NAME="civ_session",
         SESSION_COOKIE_HTTPONLY=True,

@@ -12,7 +12,7 @@ from typing import Iterator
 import duckdb
 from flask import current_app
 
-from etl.store import reading
+from civ.store import reading
 
 CONFIG_KEY = "CIV_DB"
 

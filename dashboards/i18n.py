@@ -826,7 +826,7 @@ TEXTS.update({
                             "verfijn de filters of exporteer voor de rest",
                             "first {shown} of {count} events, newest first (Brussels time); narrow the filters "
                             "or export for the rest"),
-    # the kinds of audit events, as etl.users and dashboards.access write them
+    # the kinds of audit events, as civ.accounts and dashboards.access write them
     "audit.kind.login": ("aanmelding", "login"),
     "audit.kind.login_failed": ("mislukte aanmelding", "failed login"),
     "audit.kind.login_blocked": ("aanmelding geblokkeerd (te veel pogingen)", "login blocked (too many attempts)"),

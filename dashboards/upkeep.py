@@ -16,8 +16,8 @@ from pathlib import Path
 from analytics.hotspots.runs import keep_recent_months_current, month_span, months_back
 from analytics.memo import data_version
 from analytics.periods import Period
-from etl import UnusableInput
-from etl.store import reading
+from civ.errors import UnusableInput
+from civ.store import reading
 
 CHECK_SECONDS = 20
 RECENT_MONTHS = 12

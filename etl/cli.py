@@ -11,17 +11,11 @@ import sys
 import time
 from typing import Callable
 
-from etl import UnusableInput, store
+from civ import store
+from civ.cli import add_db_arg, add_json_arg
+from civ.errors import UnusableInput
 
 QUARANTINE_PREVIEW = 10
-
-
-def add_db_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help="DuckDB-bestand (anders $CIV_DB, anders data/civ.duckdb)")
-
-
-def add_json_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="laatste regel van stdout: één JSON-object")
 
 
 def _loader(parser, name: str, help_text: str, example: str, handler: Callable) -> argparse.ArgumentParser:
@@ -268,7 +262,7 @@ def _read_password(from_stdin: bool) -> str:
 def _users(args) -> int:
     import getpass
 
-    from etl import users
+    from civ import accounts as users
     db = store.db_path(args.db)
     actor = f"cli:{getpass.getuser()}"  # the audit log says who changed an account
     if args.action != "list" and not args.name:
@@ -303,8 +297,9 @@ def _users(args) -> int:
 
 
 def _retention(args) -> int:
-    from etl.retention import plan_or_apply
     import getpass
+
+    from etl.retention import plan_or_apply
     plan = plan_or_apply(store.db_path(args.db), days=args.days, apply=args.apply, actor=f"cli:{getpass.getuser()}")
     if args.json:
         print(json.dumps(plan.as_json(), ensure_ascii=False))

@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import UnusableInput, store
+from civ import store
+from civ.errors import UnusableInput
 from etl.formats import delimited
 from etl.timestamps import DEFAULT_TZ, timestamp_problem_sql, timestamp_sql
 

@@ -27,7 +27,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import UnusableInput, outliers, reference, store
+from civ import reference, store
+from civ.errors import UnusableInput
+from etl import outliers
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea

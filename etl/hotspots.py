@@ -24,7 +24,8 @@ import shapely
 import shapely.geometry
 import shapely.validation
 
-from etl import UnusableInput, reference, store
+from civ import reference, store
+from civ.errors import UnusableInput
 
 RADIUS_MIN_M, RADIUS_MAX_M = 5, 2000
 EARTH_RADIUS_M = 6371008.8

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl import store
+from civ import store
 
 JUMP_MIN_M = 100
 EARTH_RADIUS_M = 6371008.8

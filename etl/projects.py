@@ -11,9 +11,9 @@ import os
 import duckdb
 import pandas as pd
 
-from etl import store
+from civ import store
+from civ.reference import normalise_label
 from etl.formats import pick, require_columns
-from etl.reference import normalise_label
 from etl.tables import read_table
 from etl.timestamps import timestamp_problem_sql, timestamp_sql
 

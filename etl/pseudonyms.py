@@ -10,25 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
-from pathlib import Path
 
 import pandas as pd
 
-
-def key_file(db: str | os.PathLike) -> Path:
-    configured = os.environ.get("CIV_SECRET_KEY_FILE")
-    return Path(configured) if configured else Path(db).resolve().parent / "civ-secret.key"
+from civ.keys import pseudonym_key_file, read_or_create_key
 
 
 def load_key(db: str | os.PathLike) -> bytes:
-    path = key_file(db)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-    return path.read_bytes()
+    return read_or_create_key(pseudonym_key_file(db))
 
 
 def pseudonym(key: bytes, identity: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -16,10 +15,11 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
-from etl import UnusableInput, reference, store
+from civ import reference, store
+from civ.errors import UnusableInput
+from civ.reference import normalise_labels, per_distinct
 from etl.formats import ReportFormat, detect
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
-from etl.reference import normalise_labels, per_distinct
 from etl.tables import RawTable, joined_fields, read_table
 from etl.timestamps import checked_zone, timestamp_problem_sql, timestamp_sql
 

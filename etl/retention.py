@@ -13,7 +13,9 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 
-from etl import UnusableInput, reference, store, users
+from civ import accounts as users
+from civ import reference, store
+from civ.errors import UnusableInput
 
 DEFAULT_DAYS = 90
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 
 DELIMITERS = [";", ",", "\t", "|"]
 _ZIP_MAGIC = b"PK\x03\x04"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 
 DEFAULT_TZ = "Europe/Brussels"
 

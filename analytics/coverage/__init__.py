@@ -5,8 +5,16 @@ incremental refresh), `footprint` (the exact inside test), `dosage` (per hot spo
 demand against dosage, the warden-hours estimate), `days` (the daily overview), `live` (last
 positions, who is nearest) and `overview` (the *overzichtslijst*: visits and reports near a point).
 """
-from analytics.coverage.visits import (DEFAULT_RULES, RefreshResult, VisitRules, is_pending, pending, rebuild,
-                                       refresh, refresh_visits)
+from analytics.coverage.visits import (
+                                       DEFAULT_RULES,
+                                       RefreshResult,
+                                       VisitRules,
+                                       is_pending,
+                                       pending,
+                                       rebuild,
+                                       refresh,
+                                       refresh_visits,
+)
 
 __all__ = ["DEFAULT_RULES", "RefreshResult", "VisitRules", "is_pending", "pending", "rebuild", "refresh",
            "refresh_visits"]

@@ -142,7 +142,12 @@ def presence_grid(con: duckdb.DuckDBPyConnection, period: Period, warden: str | 
     """Per grid cell (analytics.grid frame): `cell_x`, `cell_y`, `minutes` of presence in the period,
     `reports` located in the cell, `reports_per_hour` (NaN without presence)."""
     from analytics.coverage.visits import DEFAULT_RULES
-    from analytics.grid import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, ORIGIN_LAT, ORIGIN_LON
+    from analytics.grid import (
+        METRES_PER_DEGREE_LAT,
+        METRES_PER_DEGREE_LON,
+        ORIGIN_LAT,
+        ORIGIN_LON,
+    )
     cell = float(DEFAULT_RULES.cell_m)
     first, last = period.start, period.end
     start, end = period.utc_bounds()

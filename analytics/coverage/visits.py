@@ -56,9 +56,15 @@ import numpy as np
 import pandas as pd
 
 from analytics.coverage import footprint
-from analytics.grid import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, ORIGIN_LAT, ORIGIN_LON
+from analytics.grid import (
+    METRES_PER_DEGREE_LAT,
+    METRES_PER_DEGREE_LON,
+    ORIGIN_LAT,
+    ORIGIN_LON,
+)
 from analytics.periods import local_date, local_day_sql, local_midnight_sql
-from etl import UnusableInput, reference, store
+from civ import reference, store
+from civ.errors import UnusableInput
 
 NEIGHBOUR_SEARCH = timedelta(days=4)  # where the fix before or after a new batch is looked for first (weekends)
 TABLES = ("visits", "duty_days", "presence_cells")
@@ -587,7 +593,7 @@ def refresh_visits(db_path: str | os.PathLike, rules: VisitRules = DEFAULT_RULES
     """Bring the coverage tables up to date, holding the write lock only while there is work.
 
     A read-only look first (tens of milliseconds): when nothing waits, the store is never opened for
-    writing. A store without the coverage tables is migrated first (etl.store.open_for_writing).
+    writing. A store without the coverage tables is migrated first (civ.store.open_for_writing).
     """
     with store.reading(db_path) as con:
         status = pending(con, rules)

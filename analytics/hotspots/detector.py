@@ -26,10 +26,21 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from analytics.hotspots import footprints
-from analytics.hotspots.candidates import ALL, EXPLAINED_SHARE, Candidate, find_candidates
+from analytics.hotspots.candidates import (
+    ALL,
+    EXPLAINED_SHARE,
+    Candidate,
+    find_candidates,
+)
 from analytics.hotspots.classes import EMERGING, GROUP_EN, Evidence, classify, reason
-from analytics.hotspots.statistics import (dispersion, excess_test, expected_shape, mann_kendall_z, seasonal_strength,
-                                           trend_p_values)
+from analytics.hotspots.statistics import (
+    dispersion,
+    excess_test,
+    expected_shape,
+    mann_kendall_z,
+    seasonal_strength,
+    trend_p_values,
+)
 from analytics.periods import LOCAL_TZ_NAME, Period
 from analytics.significance import benjamini_hochberg
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.periods import Period
-from etl.store import reading
+from civ.store import reading
 
 MATCH_M = 250.0
 DEFAULT_END_MONTH = "2026-10"     # fixed, so the figures in the README can be reproduced

@@ -1,6 +1,6 @@
 """Hot-spot runs in the store: the reports a run reads, and the runs it leaves behind.
 
-A run is stored (tables of etl/schema/002_hotspot_runs.sql) with its month, its parameters and the
+A run is stored (tables of civ/schema/002_hotspot_runs.sql) with its month, its parameters and the
 data cut-off it saw (the last import of reports or hot spots). Asking again for the same month,
 parameters and cut-off gives the stored run back, so the meeting sees the flags computed for it;
 after a new import the cut-off differs and a new run is made, and the old one stays to compare.
@@ -22,8 +22,8 @@ import pandas as pd
 
 from analytics.hotspots.detector import RESULT_COLUMNS, EmergingHotspots
 from analytics.periods import Period, local_month_sql
-from etl import UnusableInput
-from etl.store import first_row, open_for_writing, reading, store_identity
+from civ.errors import UnusableInput
+from civ.store import first_row, open_for_writing, reading, store_identity
 
 # Raised whenever the method changes what it finds for the same data: older runs are then not reused.
 METHOD_VERSION = "2026.11-1"

@@ -12,9 +12,9 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from analytics.coverage import is_pending, pending
 from analytics.coverage.visits import is_refreshing, refresh_in_background
+from civ.errors import UnusableInput
 from dashboards import connection
 from dashboards.i18n import t
-from etl import UnusableInput
 
 POLL_MS = 2000
 

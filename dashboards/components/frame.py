@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-import dash_bootstrap_components as dbc
 import dash
+import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 from analytics import inventory
+from civ import accounts as users
+from civ.errors import UnusableInput
+from civ.store import StoreBusy
 from dashboards import access, connection
 from dashboards.i18n import DEFAULT_LANG, lang_of, t
-from etl import UnusableInput, users
-from etl.store import StoreBusy
 
 EVERYONE = frozenset(users.ROLES)
 # The menu in order: (path, i18n key, the roles that see the item). Hiding an item is only

@@ -22,10 +22,11 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from analytics.periods import Period
+from civ import accounts as users
+from civ.errors import UnusableInput
 from dashboards import access, connection
 from dashboards.components import export
 from dashboards.i18n import audit_kind, fmt_datetime, fmt_int, grid_locale, lang_of, t
-from etl import UnusableInput, users
 
 dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer · CIV Asse", order=20)
 
@@ -217,7 +218,7 @@ def _day(value) -> date | None:
 
 
 def _audit_filters(start, end, user, event) -> dict:
-    """The filters as etl.users takes them: local days to UTC instants, 'all' to None."""
+    """The filters as civ.accounts takes them: local days to UTC instants, 'all' to None."""
     first, last = _day(start), _day(end)
     return {"since": Period.between(first, first).utc_bounds()[0] if first else None,
             "until": Period.between(last, last).utc_bounds()[1] if last else None,

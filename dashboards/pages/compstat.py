@@ -19,17 +19,38 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from dash.exceptions import PreventUpdate
 
 from analytics import layers, vocabulary
-from analytics.compstat import GROUPINGS, Filters, compstat_table, follow_up, key_figures
-from analytics.grid import DEFAULT_CELL_M, grid_counts, grid_geojson, report_points, reports_in_cell
+from analytics.compstat import (
+    GROUPINGS,
+    Filters,
+    compstat_table,
+    follow_up,
+    key_figures,
+)
+from analytics.grid import (
+    DEFAULT_CELL_M,
+    grid_counts,
+    grid_geojson,
+    report_points,
+    reports_in_cell,
+)
 from analytics.periods import LOCAL_TZ
+from civ.errors import UnusableInput
 from dashboards import access, connection
 from dashboards.components import compstat_grid, export, frame, period_picker
 from dashboards.components import map as civ_map
 from dashboards.components.compstat_grid import NUMBER, missing
-from dashboards.i18n import TEXTS, fmt_datetime, fmt_float, fmt_int, fmt_pct, grid_locale, lang_of, t
+from dashboards.i18n import (
+    TEXTS,
+    fmt_datetime,
+    fmt_float,
+    fmt_int,
+    fmt_pct,
+    grid_locale,
+    lang_of,
+    t,
+)
 from dashboards.report import meeting_pack
 from dashboards.report.contents import month_of
-from etl import UnusableInput
 
 dash.register_page(__name__, path="/compstat", name="CompStat", title="CompStat · CIV Asse", order=2)
 

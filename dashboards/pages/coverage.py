@@ -19,10 +19,18 @@ from analytics.coverage import dosage, layers
 from analytics.coverage.visits import retained_from
 from analytics.layers import base_geography
 from analytics.periods import Period
+from civ.errors import UnusableInput
 from dashboards import connection
 from dashboards.components import coverage_freshness, coverage_map, export, frame
-from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, fmt_pct, grid_locale, lang_of, t
-from etl import UnusableInput
+from dashboards.i18n import (
+    fmt_datetime,
+    fmt_float,
+    fmt_int,
+    fmt_pct,
+    grid_locale,
+    lang_of,
+    t,
+)
 
 dash.register_page(__name__, path="/coverage", name="Dekking", title="Dekking · CIV Asse", order=5)
 

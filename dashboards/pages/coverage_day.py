@@ -18,10 +18,10 @@ from analytics.coverage import days as coverage_days
 from analytics.coverage import layers
 from analytics.layers import base_geography
 from analytics.periods import LOCAL_TZ, Period
+from civ.errors import UnusableInput
 from dashboards import access, connection
 from dashboards.components import coverage_freshness, coverage_map, frame
 from dashboards.i18n import fmt_float, fmt_int, grid_locale, lang_of, t
-from etl import UnusableInput
 
 dash.register_page(__name__, path="/coverage/day", name="Dagoverzicht", title="Dagoverzicht · CIV Asse", order=6)
 

@@ -12,11 +12,19 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from analytics import inventory
+from civ.errors import UnusableInput
 from dashboards import connection
 from dashboards.components import frame
-from dashboards.i18n import (fmt_datetime, fmt_int, fmt_month, fmt_pct, grid_locale, kind_label,
-                             lang_of, t)
-from etl import UnusableInput
+from dashboards.i18n import (
+    fmt_datetime,
+    fmt_int,
+    fmt_month,
+    fmt_pct,
+    grid_locale,
+    kind_label,
+    lang_of,
+    t,
+)
 
 dash.register_page(__name__, path="/", name="Overzicht", title="Overzicht · CIV Asse", order=0)
 

@@ -20,11 +20,19 @@ from analytics.hotspots import CLASSES, view
 from analytics.hotspots.candidates import ALL as ALL_CATEGORIES
 from analytics.hotspots.runs import category_groups, month_results, month_span
 from analytics.periods import Period
+from civ.errors import UnusableInput
 from dashboards import connection, upkeep
 from dashboards.components import frame
 from dashboards.components import map as civ_map
-from dashboards.i18n import TEXTS, fmt_datetime, fmt_float, fmt_int, fmt_month, lang_of, t
-from etl import UnusableInput
+from dashboards.i18n import (
+    TEXTS,
+    fmt_datetime,
+    fmt_float,
+    fmt_int,
+    fmt_month,
+    lang_of,
+    t,
+)
 
 dash.register_page(__name__, path="/hotspots", name="Hotspots", title="Hotspots · CIV Asse", order=3)
 

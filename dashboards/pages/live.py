@@ -18,10 +18,10 @@ from dash.exceptions import PreventUpdate
 
 from analytics.coverage import layers, live
 from analytics.layers import base_geography
+from civ.errors import UnusableInput
 from dashboards import access, connection
 from dashboards.components import coverage_map, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, grid_locale, lang_of, t
-from etl import UnusableInput
 
 dash.register_page(__name__, path="/live", name="Live", title="Live · CIV Asse", order=7)
 

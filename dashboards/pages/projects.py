@@ -13,10 +13,10 @@ from dash import Input, Output, State, callback, dcc, html
 from analytics import effects, verdicts
 from analytics import projects as project_register
 from analytics.verdicts import EFFECT_TEXTS_NL
+from civ.errors import UnusableInput
 from dashboards import connection
 from dashboards.components import frame, trend_chart
 from dashboards.i18n import fmt_date, fmt_float, fmt_int, lang_of, t
-from etl import UnusableInput
 
 dash.register_page(__name__, path="/projecten", name="Projecten", title="Projecten · CIV Asse", order=6)
 

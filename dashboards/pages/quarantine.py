@@ -10,10 +10,10 @@ import dash_ag_grid as dag
 from dash import Input, Output, State, callback, dcc, html
 
 from analytics import inventory
+from civ.errors import UnusableInput
 from dashboards import access, connection
 from dashboards.components import frame
 from dashboards.i18n import fmt_int, grid_locale, kind_label, lang_of, t
-from etl import UnusableInput
 
 dash.register_page(__name__, path="/quarantaine", name="Quarantaine", title="Quarantaine · CIV Asse", order=1)
 

@@ -15,10 +15,10 @@ from dash import Input, Output, State, callback, dcc, html
 from analytics import projects as project_register
 from analytics import trends
 from analytics.seasonal import TREND_TEXTS_NL, trend_sentence
+from civ.errors import UnusableInput
 from dashboards import connection
 from dashboards.components import frame, trend_chart
 from dashboards.i18n import TEXTS, lang_of, t
-from etl import UnusableInput
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends · CIV Asse", order=5)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from analytics.periods import Period
-from etl.store import reading
+from civ.store import reading
 
 
 @dataclass

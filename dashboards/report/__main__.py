@@ -9,9 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl import UnusableInput
-from etl.cli import add_db_arg
-from etl.store import StoreBusy, db_path
+from civ.cli import add_db_arg
+from civ.errors import UnusableInput
+from civ.store import StoreBusy, db_path
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ The pack is mailed to the mayor, so nothing here may identify a citizen or follo
 reporter hashes, no descriptions, no raw rows of the quarantine (its reasons are summarised with the
 quoted values taken out), no tracks, positions, device ids or warden codes — coverage is per hot spot
 (visits, minutes, how many trackers), never per warden. Everything is read on one read-only
-connection (etl.store.reading), like a page view; nothing is written, not even a hot-spot run
+connection (civ.store.reading), like a page view; nothing is written, not even a hot-spot run
 (the stored run of the month is used when there is one, else the detector runs on the spot).
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ from analytics.coverage.dosage import hotspot_dosage
 from analytics.hotspots.runs import month_results
 from analytics.periods import LOCAL_TZ, Period
 from analytics.trends import Selection, trend_series
-from etl import UnusableInput
-from etl.store import first_row
+from civ.errors import UnusableInput
+from civ.store import first_row
 
 
 @dataclass

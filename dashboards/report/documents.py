@@ -23,13 +23,32 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, NextPageTemplate, PageTemplate,
-                                Paragraph, Spacer, Table as PdfTable, TableStyle)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
 from reportlab.platypus import PageBreak as PdfPageBreak
+from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dashboards.i18n import t
-from dashboards.report.sections import Cards, Document, Figure, Group, Heading, PageBreak, Table, Text
+from dashboards.report.sections import (
+    Cards,
+    Document,
+    Figure,
+    Group,
+    Heading,
+    PageBreak,
+    Table,
+    Text,
+)
 
 NAVY = "#17324d"
 INK = "#1d2733"

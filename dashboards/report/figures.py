@@ -21,7 +21,12 @@ from shapely.geometry import shape
 
 from analytics.periods import Period
 from dashboards.components import coverage_map
-from dashboards.components.map import AREA_STYLE, CLASS_COLOURS, HOTSPOT_STYLE, MUNICIPALITY_STYLE
+from dashboards.components.map import (
+    AREA_STYLE,
+    CLASS_COLOURS,
+    HOTSPOT_STYLE,
+    MUNICIPALITY_STYLE,
+)
 from dashboards.components.trend_chart import COLOURS
 from dashboards.i18n import fmt_int, fmt_month, t
 

@@ -12,7 +12,16 @@ import pandas as pd
 
 from analytics.seasonal import TREND_TEXTS_NL, trend_sentence
 from analytics.verdicts import EFFECT_TEXTS_NL, result_sentence
-from dashboards.i18n import fmt_date, fmt_datetime, fmt_float, fmt_int, fmt_p, fmt_pct, kind_label, t
+from dashboards.i18n import (
+    fmt_date,
+    fmt_datetime,
+    fmt_float,
+    fmt_int,
+    fmt_p,
+    fmt_pct,
+    kind_label,
+    t,
+)
 from dashboards.report import figures
 from dashboards.report.contents import MeetingPack
 

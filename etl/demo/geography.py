@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 import shapely.geometry
 
-from etl.reference import SUBMUNICIPALITY_FILE, area_name
+from civ.reference import SUBMUNICIPALITY_FILE, area_name
 
 # Local flat-earth frame around Asse: metres per degree. Errors stay below 0.1 % over 10 km,
 # far under GPS noise, and keep every distance computation a vectorised multiply.

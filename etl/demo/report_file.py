@@ -12,8 +12,17 @@ import datetime as dt
 import numpy as np
 
 from etl.demo import geography as geo
-from etl.demo.reports import (CATEGORY_CODES, CATEGORY_LABELS, CHANNELS, COLUMNS, GAS_RELEVANT, POLITIE,
-                              PROBLEEMBOX, VASTSTELLING, ReportTable)
+from etl.demo.reports import (
+    CATEGORY_CODES,
+    CATEGORY_LABELS,
+    CHANNELS,
+    COLUMNS,
+    GAS_RELEVANT,
+    POLITIE,
+    PROBLEEMBOX,
+    VASTSTELLING,
+    ReportTable,
+)
 from etl.demo.scenario import Timeline
 
 CLOSE_MEDIAN_HOURS = {

@@ -12,15 +12,24 @@ from functools import lru_cache
 import numpy as np
 
 from etl.demo import geography as geo
-from etl.demo.scenario import (NEW_SITE_CLEAR_RADIUS_M, PLANTED_HOTSPOTS, SPIKE_CATEGORY, SPIKE_MONTH,
-                               SPIKE_MULTIPLIER, TRENDS_PER_YEAR, Timeline, belgian_holidays, projects)
+from etl.demo.scenario import (
+    NEW_SITE_CLEAR_RADIUS_M,
+    PLANTED_HOTSPOTS,
+    SPIKE_CATEGORY,
+    SPIKE_MONTH,
+    SPIKE_MULTIPLIER,
+    TRENDS_PER_YEAR,
+    Timeline,
+    belgian_holidays,
+    projects,
+)
 
 COLUMNS = ["id", "reported_at", "category", "channel", "lat", "lon", "status", "closed_at", "area",
            "description", "gas", "reporter"]
 
 
 def _categories() -> list[dict]:
-    text = importlib.resources.files("etl.reference_data").joinpath("categories.csv").read_text(encoding="utf-8")
+    text = importlib.resources.files("civ.reference_data").joinpath("categories.csv").read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 
 MONTHS = 24
 

@@ -17,8 +17,16 @@ import shapely.geometry
 
 from etl.demo import geography as geo
 from etl.demo.reports import CATEGORY_LABELS
-from etl.demo.scenario import (PLANTED_HOTSPOTS, SPIKE_CATEGORY, SPIKE_MONTH, SPIKE_MULTIPLIER,
-                               STABLE_CONCENTRATIONS, TRENDS_PER_YEAR, Timeline, projects)
+from etl.demo.scenario import (
+    PLANTED_HOTSPOTS,
+    SPIKE_CATEGORY,
+    SPIKE_MONTH,
+    SPIKE_MULTIPLIER,
+    STABLE_CONCENTRATIONS,
+    TRENDS_PER_YEAR,
+    Timeline,
+    projects,
+)
 
 LABEL_TO_CODE = {label: code for code, label in CATEGORY_LABELS.items()}
 

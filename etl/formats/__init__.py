@@ -13,7 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 from etl.tables import RawTable
 
 STAGING_COLUMNS = ["row_number", "raw_text", "source_id", "reported_text", "closed_text", "category_text",

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 
 SNIFF_BYTES = 1 << 16
 SEPARATOR_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab"}

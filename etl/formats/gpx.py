@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 
 
 def _local(tag: str) -> str:

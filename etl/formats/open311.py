@@ -2,7 +2,7 @@
 53-column one (with the School and Ferry columns, without `Open Data Channel Type`).
 
 Dates are `MM/DD/YYYY hh:mm:ss AM/PM` in New York time (the default --tz of this format).
-Complaint types map to our categories through etl/reference_data/category_aliases.csv
+Complaint types map to our categories through civ/reference_data/category_aliases.csv
 (source open311); unmapped types load as 'overig' with the original type kept.
 """
 from __future__ import annotations

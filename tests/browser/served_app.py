@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from etl.store import open_for_writing
+from civ.store import open_for_writing
 
 SHARED_SCREENS = Path("/tmp/civ-screens")
 
@@ -82,7 +82,7 @@ _sessions: dict[str, str] = {}   # base URL -> session cookie of the user the br
 
 
 def ensure_test_users(db: Path) -> None:
-    from etl import users
+    from civ import accounts as users
     existing = {u["name"] for u in users.list_users(db)}
     for role, (name, password) in TEST_USERS.items():
         if name not in existing:

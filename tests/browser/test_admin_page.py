@@ -10,9 +10,18 @@ import pytest
 from playwright.sync_api import expect
 
 from app import create_app
-from etl import users
+from civ import accounts as users
 
-from .served_app import SHARED_SCREENS, TEST_USERS, callback_bodies, choose, fill_store, logged_in_client, page_callback_body, serving
+from .served_app import (
+    SHARED_SCREENS,
+    TEST_USERS,
+    callback_bodies,
+    choose,
+    fill_store,
+    logged_in_client,
+    page_callback_body,
+    serving,
+)
 
 
 @pytest.fixture(scope="module")

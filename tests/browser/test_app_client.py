@@ -6,6 +6,7 @@ import json
 import pytest
 
 from app import create_app
+
 from .served_app import fill_store, logged_in_client, page_callback_body
 
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import create_app
+
 from .served_app import SHARED_SCREENS, fill_store, serving
 
 
@@ -105,7 +106,7 @@ def test_language_switch_shows_english_and_keeps_it_across_pages(page, base_url,
 
 
 def test_empty_store_explains_how_to_load_data(page, tmp_path):
-    from etl.store import open_for_writing
+    from civ.store import open_for_writing
 
     db = tmp_path / "leeg.duckdb"
     open_for_writing(db).close()

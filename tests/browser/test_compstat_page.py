@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from app import create_app
-from etl import users
+from civ import accounts as users
 from etl.hotspots import load_hotspots_file
 from etl.reports import load_reports_file
 
@@ -305,7 +305,7 @@ def test_an_unknown_period_in_the_link_is_said_not_hidden(page, base_url):
 
 
 def test_empty_store_explains_how_to_load_data(page, tmp_path):
-    from etl.store import open_for_writing
+    from civ.store import open_for_writing
 
     db = tmp_path / "leeg.duckdb"
     open_for_writing(db).close()

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from analytics.periods import LOCAL_TZ
 from app import create_app, prepare_store
+
 from .served_app import SHARED_SCREENS, serving
 
 WAIT = 20_000      # ms for a callback on a loaded 2-core machine (expect's own default is 5 s)
@@ -170,7 +171,7 @@ def test_english_coverage_page_keeps_belgian_numbers(page, demo):
 def test_without_fixes_the_pages_say_so_and_the_other_pages_keep_a_clean_console(page, tmp_path):
     """An empty store: every coverage page is still whole (Dash checks all pages' callbacks against
     their layouts at start), says there are no fixes, and no page shows a console error."""
-    from etl.store import open_for_writing
+    from civ.store import open_for_writing
 
     db = tmp_path / "leeg.duckdb"
     open_for_writing(db).close()

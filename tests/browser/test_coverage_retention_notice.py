@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app import create_app
-from etl.store import open_for_writing
+from civ.store import open_for_writing
 
 from .served_app import callback_body, fill_store, logged_in_client
 

@@ -6,9 +6,15 @@ import dash
 import pytest
 
 from app import create_app
-from etl.store import open_for_writing
+from civ.store import open_for_writing
 
-from .served_app import callback_bodies, callback_body, fill_store, logged_in_client, page_callback_body
+from .served_app import (
+    callback_bodies,
+    callback_body,
+    fill_store,
+    logged_in_client,
+    page_callback_body,
+)
 
 SECRET = "GeheimeOmschrijvingQ7Z4"        # no "/" or quotes: Dash's JSON would escape them
 NEAR = {"overview-lat.value": 50.91, "overview-lon.value": 4.20, "overview-radius.value": 100,

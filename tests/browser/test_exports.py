@@ -8,9 +8,15 @@ import json
 import pytest
 
 from app import create_app
-from etl import users
+from civ import accounts as users
 
-from .served_app import HOTSPOTS, TEST_USERS, callback_body, fill_store, logged_in_client
+from .served_app import (
+    HOTSPOTS,
+    TEST_USERS,
+    callback_body,
+    fill_store,
+    logged_in_client,
+)
 
 
 @pytest.fixture(scope="module")

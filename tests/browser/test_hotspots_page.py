@@ -6,16 +6,14 @@ Relegem, and the new site called out as not on the wardens' list.
 """
 from __future__ import annotations
 
-import json
-import math
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from app import create_app
 from analytics.hotspots.evaluation import build_store
+from app import create_app
+
 from .served_app import SHARED_SCREENS, serving
 
 MONTH = "2026-10"

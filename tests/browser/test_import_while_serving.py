@@ -16,14 +16,15 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from app import create_app
-from etl.store import open_for_writing
+from civ.store import open_for_writing
+
 from .served_app import fill_store, page_callback_body, serving, session_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
 WRITER = """
 import sys
-from etl.store import open_for_writing
+from civ.store import open_for_writing
 con = open_for_writing(sys.argv[1])
 con.execute("BEGIN TRANSACTION")
 con.execute('''INSERT INTO import_batches (batch_id, kind, file_name, file_sha256, format, load_key, started_at,

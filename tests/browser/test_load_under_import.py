@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from demo_store import demo_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from demo_store import demo_store
 from playwright.sync_api import expect
 
 from app import create_app
-from demo_store import demo_store
-from etl import users
+from civ import accounts as users
+
 from .served_app import TEST_USERS, serving
 
 pytestmark = pytest.mark.slow

@@ -7,11 +7,17 @@ import json
 import pytest
 
 from app import create_app
+from civ import accounts as users
+from civ.store import reading
 from dashboards import auth
-from etl import users
-from etl.store import reading
 
-from .served_app import TEST_USERS, callback_bodies, fill_store, logged_in_client, page_callback_body
+from .served_app import (
+    TEST_USERS,
+    callback_bodies,
+    fill_store,
+    logged_in_client,
+    page_callback_body,
+)
 
 INJECTIONS = ["'; DROP TABLE reports; --", "23002E' OR '1'='1", "x" * 100_000, "<script>alert(1)</script>",
               "../../etc/passwd", "2026-10'); DELETE FROM fixes; --"]

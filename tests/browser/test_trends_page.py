@@ -7,10 +7,11 @@ import re
 import shutil
 
 import pytest
+from demo_store import demo_store
 from playwright.sync_api import expect
 
 from app import create_app
-from demo_store import demo_store
+
 from .served_app import SHARED_SCREENS, serving
 
 pytestmark = pytest.mark.slow

@@ -7,10 +7,21 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
+from conftest import ROOT
+from coverage_scenes import (
+    NOOIT,
+    OFFICE,
+    PARK,
+    PLEIN,
+    Fixes,
+    Walk,
+    offset,
+    write_devices,
+    write_fixes,
+    write_hotspots,
+)
 
 from analytics.cli import main
-from conftest import ROOT
-from coverage_scenes import NOOIT, OFFICE, PARK, PLEIN, Fixes, Walk, offset, write_devices, write_fixes, write_hotspots
 from etl.devices import load_devices_file
 from etl.fixes import load_fixes_file
 from etl.hotspots import load_hotspots_file

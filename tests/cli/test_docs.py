@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 
 import pytest
-
 from conftest import ROOT
+
 from analytics.cli import build_parser as analytics_parser
 from dashboards.report.__main__ import build_parser as report_parser
 from etl.cli import build_parser

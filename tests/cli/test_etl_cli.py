@@ -9,8 +9,8 @@ import sys
 
 import duckdb
 import pytest
-
 from conftest import DATA, ROOT
+
 from etl.cli import main
 
 REPORTS = ("id;datum;categorie;kanaal;lat;lon\n"
@@ -124,7 +124,7 @@ def test_a_load_killed_before_commit_leaves_the_store_unchanged_and_can_be_rerun
 
 @pytest.mark.slow
 def test_while_an_import_holds_the_store_readers_read_the_last_committed_state(db, write_file):
-    from etl.store import reading
+    from civ.store import reading
 
     main(["reports", str(write_file("eerste.csv", REPORTS)), "--db", str(db), "--json"])
     reports_before = _snapshot(db)[0]
@@ -150,7 +150,7 @@ def test_an_import_gets_the_store_while_readers_keep_it_open_without_a_pause(db,
     import threading
     import time
 
-    from etl.store import reading
+    from civ.store import reading
 
     main(["reports", str(write_file("eerste.csv", REPORTS)), "--db", str(db), "--json"])
     stop, reads = threading.Event(), []

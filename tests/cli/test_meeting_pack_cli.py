@@ -18,13 +18,13 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import matplotlib.image
 import pytest
+from demo_store import END_MONTH, demo_store
 
 from analytics.compstat import compstat_table
 from analytics.hotspots.runs import month_results
 from analytics.periods import Period
+from civ.store import reading
 from dashboards.report.__main__ import main
-from demo_store import END_MONTH, demo_store
-from etl.store import reading
 
 pytestmark = pytest.mark.slow
 

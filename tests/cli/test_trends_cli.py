@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from demo_store import demo_store
 
 from analytics.cli import main
-from demo_store import demo_store
 
 
 def month_csv() -> str:

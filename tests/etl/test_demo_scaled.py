@@ -4,8 +4,14 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT  # noqa: F401  (puts the project on the path)
+
 from etl.cli import main
-from etl.demo.scaled import FIXES_PER_SHIFT, REPORTS_PER_SCALE, TRACKERS_PER_SCALE, write_scaled_files
+from etl.demo.scaled import (
+    FIXES_PER_SHIFT,
+    REPORTS_PER_SCALE,
+    TRACKERS_PER_SCALE,
+    write_scaled_files,
+)
 
 
 def test_scale_two_writes_four_trackers_every_working_day_split_by_days(tmp_path):

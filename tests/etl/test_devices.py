@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 from etl.devices import load_devices_file
 from etl.fixes import load_fixes_file
 

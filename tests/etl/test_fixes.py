@@ -10,7 +10,8 @@ import math
 
 import pytest
 
-from etl import UnusableInput, store
+from civ import store
+from civ.errors import UnusableInput
 from etl.fixes import load_fixes_file
 
 UTC = dt.timezone.utc

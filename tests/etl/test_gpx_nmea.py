@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 from etl.fixes import detect_format, load_fixes_file
 
 GPX_DIR = Path(__file__).resolve().parents[1] / "data" / "gpx"

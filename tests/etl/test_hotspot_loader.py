@@ -6,7 +6,7 @@ import json
 import pytest
 from pyproj import Geod
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 from etl.hotspots import load_hotspots_file
 
 # inside the police zone AMOW (Asse ~ 50.91 N, 4.20 E)

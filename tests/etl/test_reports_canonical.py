@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from pyproj import Transformer
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 from etl.reports import load_reports_file
 
 HEADER = "id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;deelgemeente;omschrijving;gas;melder\n"

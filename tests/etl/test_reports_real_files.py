@@ -6,8 +6,8 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-
 from conftest import DATA
+
 from etl.reports import load_reports_file
 
 CITY_OF_LONDON = (-0.115, 51.505, -0.07, 51.525)  # W, S, E, N: a tight frame around the City

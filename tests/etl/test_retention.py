@@ -7,12 +7,13 @@ import pytest
 
 from analytics.coverage import refresh_visits
 from analytics.coverage.visits import rebuild
-from etl import UnusableInput, users
+from civ import accounts as users
+from civ.errors import UnusableInput
+from civ.store import open_for_writing
+from etl.devices import load_devices_file
 from etl.fixes import load_fixes_file
 from etl.hotspots import load_hotspots_file
-from etl.devices import load_devices_file
 from etl.retention import plan_or_apply
-from etl.store import open_for_writing
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 STATION = (50.9105, 4.1985)

@@ -7,7 +7,8 @@ import json
 import duckdb
 import pytest
 
-from etl import UnusableInput, users
+from civ import accounts as users
+from civ.errors import UnusableInput
 from etl.cli import main
 
 

@@ -14,16 +14,34 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from coverage_scenes import (
+    NOOIT,
+    OFFICE,
+    PARK,
+    PLEIN,
+    Fixes,
+    Walk,
+    offset,
+    working_day,
+    write_devices,
+    write_fixes,
+    write_hotspots,
+)
 
-from analytics.coverage import pending, rebuild, refresh_visits
-from analytics.coverage import days, dosage, live, overview
+from analytics.coverage import (
+    days,
+    dosage,
+    live,
+    overview,
+    pending,
+    rebuild,
+    refresh_visits,
+)
 from analytics.periods import Period
-from coverage_scenes import (NOOIT, OFFICE, PARK, PLEIN, Fixes, Walk, offset, working_day, write_devices,
-                             write_fixes, write_hotspots)
+from civ.store import reading
 from etl.devices import load_devices_file
 from etl.fixes import load_fixes_file
 from etl.hotspots import load_hotspots_file
-from etl.store import reading
 
 UTC = timezone.utc
 DAY = datetime(2026, 10, 6, 7, 0, tzinfo=UTC)        # a Tuesday; 09:00 in Brussels

@@ -18,7 +18,7 @@ import pytest
 import shapely
 import shapely.geometry
 
-from etl import UnusableInput
+from civ.errors import UnusableInput
 from etl.demo import FILES, write_demo_files
 from etl.demo.scenario import Timeline
 

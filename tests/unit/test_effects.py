@@ -10,15 +10,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from demo_store import demo_store
 
 from analytics import projects
 from analytics.effects import InterventionEffect, project_effect, project_kind
 from analytics.periods import Period
 from analytics.projects import Project, phase_of
 from analytics.verdicts import EFFECT_TEXTS_NL, effect_sentence
+from civ.store import open_for_writing
 from dashboards import i18n
-from demo_store import demo_store
-from etl.store import open_for_writing
 
 
 def simulated(seed: int, effect: float = -0.30, after_effect: float | None = None, months: int = 48,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import shutil
 
 from analytics.hotspots import runs
+from civ.store import reading
 from dashboards import upkeep
 from etl.reports import load_reports_file
-from etl.store import reading
 from tests.demo_store import demo_store
 
 MONTH = "2026-09"

@@ -11,8 +11,13 @@ from sklearn.base import clone
 
 from analytics.hotspots import EmergingHotspots
 from analytics.hotspots.classes import Evidence, classify
-from analytics.hotspots.statistics import (dispersion, excess_test, expected_shape, mann_kendall_z,
-                                           seasonal_strength)
+from analytics.hotspots.statistics import (
+    dispersion,
+    excess_test,
+    expected_shape,
+    mann_kendall_z,
+    seasonal_strength,
+)
 
 # A 6 km square around Asse in a local metric frame: metres to degrees near 50.9 N.
 LAT0, LON0 = 50.905, 4.22

@@ -7,7 +7,16 @@ import pandas as pd
 import pytest
 
 from dashboards import i18n
-from dashboards.i18n import fmt_date, fmt_datetime, fmt_float, fmt_int, fmt_month, fmt_pct, lang_of, t
+from dashboards.i18n import (
+    fmt_date,
+    fmt_datetime,
+    fmt_float,
+    fmt_int,
+    fmt_month,
+    fmt_pct,
+    lang_of,
+    t,
+)
 
 
 def test_every_text_has_dutch_and_english():
@@ -80,10 +89,11 @@ def test_fmt_p_keeps_small_p_values_readable(value, text):
 def test_every_audit_event_the_code_writes_has_words_in_both_languages():
     import pathlib
     import re
+
     from dashboards.i18n import audit_kind
     root = pathlib.Path(__file__).resolve().parents[2]
     written = set()
-    for path in [*root.glob("etl/**/*.py"), *root.glob("dashboards/**/*.py")]:
+    for path in [*root.glob("civ/**/*.py"), *root.glob("etl/**/*.py"), *root.glob("dashboards/**/*.py")]:
         written |= set(re.findall(r"""audit\((?:con|db), [^,]+, "([a-z_]+)\"""", path.read_text()))
         written |= set(re.findall(r"""access\.audit\("([a-z_]+)\"""", path.read_text()))
     assert {"login", "login_failed", "export", "track_view", "user_added"} <= written

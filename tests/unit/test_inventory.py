@@ -8,7 +8,7 @@ import pytest
 
 from analytics import inventory
 from analytics.periods import month_bounds
-from etl.store import open_for_writing
+from civ.store import open_for_writing
 
 
 def _batch(con, batch_id, *, kind="reports", file_name="f.csv", rows_in=0, loaded=0, quarantined=0,

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analytics import layers
+from civ.store import open_for_writing, reading
 from etl.hotspots import load_hotspots_file
-from etl.store import open_for_writing, reading
 
 LAT, LON = 50.9106, 4.2043      # near the station of Asse
 

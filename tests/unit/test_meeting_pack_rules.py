@@ -6,10 +6,10 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from analytics.periods import Period
+from civ.errors import UnusableInput
 from dashboards.report import documents
 from dashboards.report.contents import month_of, parse_month, summarise_reason
 from dashboards.report.sections import Column, Document, Heading, Table, Text
-from etl import UnusableInput
 
 
 @pytest.mark.parametrize("period, month", [

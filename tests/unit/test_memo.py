@@ -5,8 +5,8 @@ from __future__ import annotations
 from analytics.compstat import compstat_table, key_figures
 from analytics.memo import by_data_version, data_version
 from analytics.periods import Period
+from civ.store import reading
 from etl.reports import load_reports_file
-from etl.store import reading
 
 OCTOBER = Period.parse("2026-10")
 

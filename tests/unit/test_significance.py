@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analytics.significance import benjamini_hochberg, change_flags, conditional_binomial_p, expected_range
+from analytics.significance import (
+    benjamini_hochberg,
+    change_flags,
+    conditional_binomial_p,
+    expected_range,
+)
 
 
 def test_no_change_flags_few_rows_near_the_nominal_rate():

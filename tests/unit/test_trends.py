@@ -9,14 +9,27 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from demo_store import demo_store
 
 from analytics.periods import Period
-from analytics.seasonal import TREND_TEXTS_NL, SeasonalModel, mann_kendall, sen_slope, trend_sentence
-from analytics.trends import (LABEL_TEXTS_NL, Selection, channel_mix, compare_series, count_series, mailbox_use,
-                              trend_series)
+from analytics.seasonal import (
+    TREND_TEXTS_NL,
+    SeasonalModel,
+    mann_kendall,
+    sen_slope,
+    trend_sentence,
+)
+from analytics.trends import (
+    LABEL_TEXTS_NL,
+    Selection,
+    channel_mix,
+    compare_series,
+    count_series,
+    mailbox_use,
+    trend_series,
+)
+from civ.store import open_for_writing
 from dashboards import i18n
-from demo_store import demo_store
-from etl.store import open_for_writing
 
 UTC = timezone.utc
 

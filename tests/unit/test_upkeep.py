@@ -7,9 +7,9 @@ import threading
 import time
 
 from analytics.hotspots import runs
+from civ.store import reading
 from dashboards import upkeep
 from etl.reports import load_reports_file
-from etl.store import reading
 from tests.demo_store import demo_store
 
 

@@ -22,7 +22,8 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from etl import UnusableInput, store
+from civ import store
+from civ.errors import UnusableInput
 
 ROLES = ("beheerder", "coordinator", "kerngroep", "politie")
 MIN_PASSWORD_LENGTH = 10
@@ -47,7 +48,7 @@ def _open(db, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only and path.exists():
         return store.connect(path, read_only=True)
     con = store.connect(path)
-    store.migrate(con, package="etl.auth_schema")
+    store.migrate(con, package="civ.auth_schema")
     return con
 
 

@@ -21,7 +21,8 @@ from typing import Callable, Iterator
 
 import duckdb
 
-from etl import UnusableInput
+from civ import reference
+from civ.errors import UnusableInput
 
 DEFAULT_DB = Path("data") / "civ.duckdb"
 LOCK_RETRY_SECONDS = 15.0
@@ -184,7 +185,7 @@ def reading(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _schema_files(package: str = "etl.schema") -> list[tuple[int, str, str]]:
+def _schema_files(package: str = "civ.schema") -> list[tuple[int, str, str]]:
     files = []
     for entry in importlib.resources.files(package).iterdir():
         match = re.fullmatch(r"(\d{3})_(\w+)\.sql", entry.name)
@@ -193,10 +194,10 @@ def _schema_files(package: str = "etl.schema") -> list[tuple[int, str, str]]:
     return sorted(files)
 
 
-def migrate(con: duckdb.DuckDBPyConnection, package: str = "etl.schema") -> int:
+def migrate(con: duckdb.DuckDBPyConnection, package: str = "civ.schema") -> int:
     """Apply every schema file of `package` not yet applied, each in its own transaction.
 
-    Returns the version. The main store also gets its reference data (categories, areas, …).
+    Returns the version.
     """
     con.execute("""CREATE TABLE IF NOT EXISTS schema_version (
                        version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,
@@ -214,15 +215,14 @@ def migrate(con: duckdb.DuckDBPyConnection, package: str = "etl.schema") -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-    if package == "etl.schema":
-        from etl import reference  # late import: reference data needs the tables above
-        reference.ensure(con)
     return max(applied | {v for v, _, _ in files})
 
 
 def open_for_writing(path: str | os.PathLike, wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+    """A writing connection on an up-to-date schema with the current release's reference data."""
     con = connect(path, wait_seconds=wait_seconds)
     migrate(con)
+    reference.ensure(con)
     return con
 
 

@@ -1,6 +1,6 @@
 """Reference data every store carries: categories, channels, their aliases, areas, default settings.
 
-Kept as CSV in etl/reference_data/ and as GeoJSON in assets/geo/ (the same files the maps draw), and
+Kept as CSV in civ/reference_data/ and as GeoJSON in assets/geo/ (the same files the maps draw), and
 upserted on every start so that a new release's labels reach existing stores.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ POLICE_ZONE_FILE = GEO_DIR / "amow-municipalities-wgs84.geojson"
 
 
 def _rows(name: str) -> list[dict]:
-    text = importlib.resources.files("etl.reference_data").joinpath(name).read_text(encoding="utf-8")
+    text = importlib.resources.files("civ.reference_data").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 
@@ -60,7 +60,7 @@ def _features(path: Path) -> list[dict]:
 def _fingerprint() -> str:
     """A hash of every reference file: the upsert runs only when one of them changed."""
     digest = hashlib.sha256()
-    folder = importlib.resources.files("etl.reference_data")
+    folder = importlib.resources.files("civ.reference_data")
     for name in sorted(e.name for e in folder.iterdir() if e.name.endswith(".csv")):
         digest.update(folder.joinpath(name).read_bytes())
     for path in (MUNICIPALITY_FILE, SUBMUNICIPALITY_FILE, POLICE_ZONE_FILE):
