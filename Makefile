@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8050
 
-.PHONY: run test system-deps bench bench-quick clean
+.PHONY: run test lint system-deps bench bench-quick clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,12 @@ system-deps:
 	  fi; \
 	fi
 
-test: $(VENV)/.dev-installed system-deps
+# ruff (config in pyproject.toml): the likely bugs and unused names, then the one code layout
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest -q -n 2
 
 # The benchmark suite (issue 9): scaled demo data, ours beside the peers, one results file.

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc  # noqa: F401  (the pages' layout components)
 import flask
 
 from civ import accounts as users

@@ -285,9 +285,6 @@ def _effect(args) -> int:
     return 0
 
 
-COVERAGE_KEYS = ["hotspot", "hotspot_id", "warden", "device_id", "visits", "minutes", "visits_10min", "last_visit"]
-
-
 def _day(text: str, label: str) -> date:
     try:
         return date.fromisoformat(text.strip()) if len(text.strip()) == 10 else date.fromisoformat("x")

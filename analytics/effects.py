@@ -97,7 +97,7 @@ class InterventionEffect:
         trials = target + frame["comparison"].to_numpy(dtype=float)
         # A phase without a single target report would send δ to −∞: add half a report to it
         # (Haldane's correction), which keeps the estimate finite and on the side of caution.
-        for j, name in enumerate(indicators):
+        for j in range(len(indicators)):
             column = design[:, -len(indicators) + j].astype(bool)
             if column.any() and target[column].sum() == 0:
                 target[column] += 0.5 / column.sum()
@@ -106,7 +106,7 @@ class InterventionEffect:
         fit = fit_glm(design[used], target[used], family="binomial", trials=trials[used])
         return fit, design
 
-    def fit(self, X: pd.DataFrame, y=None) -> "InterventionEffect":
+    def fit(self, X: pd.DataFrame, y=None) -> InterventionEffect:
         frame = X.reset_index(drop=True)
         phases_present = [p for p in ("during", "after") if (frame["phase"] == p).any()]
         span_years = len(frame) / self.periods_per_year
@@ -270,8 +270,3 @@ def project_effect(con, name: str, kind: str = "auto", level: float = 0.95, year
     }
     result["sentence"] = result_sentence(project, result, category_names(con, project))
     return result
-
-
-def all_effects(con, level: float = 0.95) -> list[dict]:
-    """Every project's effect, by start date (the projects section of the Trends page)."""
-    return [project_effect(con, p.name, level=level) for p in register.register(con)]

@@ -85,7 +85,7 @@ def hotspots_geojson(con: duckdb.DuckDBPyConnection, segments: int = CIRCLE_SEGM
     rows = con.execute("""SELECT hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m
                           FROM hotspots ORDER BY name""").fetchall()
     features = []
-    for hotspot_id, name, kind, geometry_text, lat, lon, radius_m in rows:
+    for hotspot_id, name, kind, geometry_text, _lat, _lon, radius_m in rows:
         geometry = json.loads(geometry_text)
         if geometry.get("type") == "Point":
             point_lon, point_lat = geometry["coordinates"][:2]

@@ -36,7 +36,7 @@ def clear_all() -> None:
 def by_data_version(maxsize: int = 128):
     """Memoise `fn(con, *args, **kwargs)` on the data version and the arguments' reprs."""
     def decorate(fn):
-        answers: "OrderedDict[tuple, object]" = OrderedDict()
+        answers: OrderedDict[tuple, object] = OrderedDict()
         lock = threading.Lock()
         _ALL.append(answers)
 

@@ -66,7 +66,7 @@ def periods_per_year(kind: str) -> float:
     return 12.0 if kind == "month" else 365.25 / 7.0
 
 
-def period_of(day: date, kind: str) -> "Period":
+def period_of(day: date, kind: str) -> Period:
     """The month or ISO week holding a local date."""
     if kind == "month":
         return Period.month(day.year, day.month)
@@ -76,7 +76,7 @@ def period_of(day: date, kind: str) -> "Period":
     raise ValueError(f"reeks per 'month' of 'week', niet {kind!r}")
 
 
-def complete_periods(first_day: date, last_day: date, kind: str, max_years: float | None = None) -> list["Period"]:
+def complete_periods(first_day: date, last_day: date, kind: str, max_years: float | None = None) -> list[Period]:
     """The consecutive months or weeks lying wholly inside the local dates [first_day, last_day].
 
     A series shows complete periods only: a month of which the export holds ten days would read as a
@@ -141,28 +141,28 @@ class Period:
 
     # constructors ---------------------------------------------------------------------------
     @classmethod
-    def month(cls, year: int, month: int) -> "Period":
+    def month(cls, year: int, month: int) -> Period:
         next_year, next_month = _add_months(year, month, 1)
         return cls("month", date(year, month, 1), date(next_year, next_month, 1))
 
     @classmethod
-    def iso_week(cls, year: int, week: int) -> "Period":
+    def iso_week(cls, year: int, week: int) -> Period:
         monday = date.fromisocalendar(year, week, 1)
         return cls("week", monday, monday + timedelta(days=7))
 
     @classmethod
-    def year_to_date(cls, year: int, month: int) -> "Period":
+    def year_to_date(cls, year: int, month: int) -> Period:
         return cls("ytd", date(year, 1, 1), cls.month(year, month).end)
 
     @classmethod
-    def between(cls, first_day: date, last_day: date) -> "Period":
+    def between(cls, first_day: date, last_day: date) -> Period:
         """The local days from `first_day` to `last_day`, both included (a single day: twice the same)."""
         if last_day < first_day:
             raise ValueError(f"einddatum {last_day:%d/%m/%Y} ligt voor begindatum {first_day:%d/%m/%Y}")
         return cls("days", first_day, last_day + timedelta(days=1))
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         """'2026-10', '2026-W43', 'ytd:2026-10' or '2026-10-01..2026-10-07'; ValueError otherwise."""
         text = str(text).strip()
         try:
@@ -179,13 +179,13 @@ class Period:
         raise ValueError(f"periode '{text}' onbekend: gebruik JJJJ-MM, JJJJ-Wnn of ytd:JJJJ-MM")
 
     @classmethod
-    def last_complete_month(cls, today: date | None = None) -> "Period":
+    def last_complete_month(cls, today: date | None = None) -> Period:
         today = today or datetime.now(LOCAL_TZ).date()
         year, month = _add_months(today.year, today.month, -1)
         return cls.month(year, month)
 
     # relatives ------------------------------------------------------------------------------
-    def previous(self) -> "Period | None":
+    def previous(self) -> Period | None:
         """The period just before: last month, last week. Year to date has none."""
         if self.kind == "month":
             return Period.month(*_add_months(self.start.year, self.start.month, -1))
@@ -195,7 +195,7 @@ class Period:
             return Period("days", self.start - timedelta(days=self.days), self.start)
         return None
 
-    def next(self) -> "Period":
+    def next(self) -> Period:
         """The month or week just after (not defined for year to date)."""
         if self.kind == "month":
             return Period.month(*_add_months(self.start.year, self.start.month, 1))
@@ -203,7 +203,7 @@ class Period:
             return Period("week", self.end, self.end + timedelta(days=7))
         raise ValueError("year to date has no next period")
 
-    def same_period_last_year(self) -> "Period":
+    def same_period_last_year(self) -> Period:
         if self.kind == "month":
             return Period.month(self.start.year - 1, self.start.month)
         if self.kind == "week":
@@ -218,7 +218,7 @@ class Period:
         last_day = self.end - timedelta(days=1)
         return Period.year_to_date(self.start.year - 1, last_day.month)
 
-    def year_to_date_period(self) -> "Period":
+    def year_to_date_period(self) -> Period:
         """1 January of the year of the period's last day, up to the end of this period."""
         return Period("ytd", date((self.end - timedelta(days=1)).year, 1, 1), self.end)
 

@@ -29,8 +29,6 @@ from pyproj import Transformer
 
 from analytics.periods import Period, bin_sql
 
-PHASES = ("before", "during", "after")
-
 
 @dataclass(frozen=True)
 class Project:

@@ -130,7 +130,7 @@ class SeasonalModel:
             columns += [np.sin(2 * np.pi * k * fraction), np.cos(2 * np.pi * k * fraction)]
         return np.column_stack(columns)
 
-    def fit(self, X: pd.DataFrame, y=None) -> "SeasonalModel":
+    def fit(self, X: pd.DataFrame, y=None) -> SeasonalModel:
         if self.kind not in MIN_PERIODS:
             raise ValueError("kind must be 'month' or 'week'")
         counts = np.asarray(X["count"], dtype=float)

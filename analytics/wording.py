@@ -32,10 +32,3 @@ def p_text(p: float) -> str:
     if p >= 0.01:
         return f"p = {number(p, 3)}"
     return f"p = {number(p, 4)}"
-
-
-def pct(value: float, signed: bool = True) -> str:
-    """-34.6 -> '−35 %' (a minus sign, not a hyphen); '+8 %'."""
-    rounded = round(float(value))
-    sign = ("+" if rounded > 0 else "−" if rounded < 0 else "") if signed else ""
-    return f"{sign}{number(abs(rounded))} %"

@@ -39,11 +39,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -51,9 +51,10 @@ BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 sys.path[:0] = [str(ROOT), str(BENCHMARKS)]
 
-from callback_client import HttpUser  # noqa: E402
+# the project and benchmarks folders are on the path only now
+from callback_client import HttpUser
 
-from app import THREADS  # noqa: E402  (the project and benchmarks folders are on the path only now)
+from app import THREADS
 
 PASSWORD = "last-test-wachtwoord"
 PAGES = {  # the filters a user changes on each page
@@ -361,7 +362,7 @@ def _summary(ms: list[float]) -> dict:
 
 def _slowest(requests_log: list) -> list[tuple[str, dict]]:
     by_key: dict[str, list[float]] = {}
-    for _, page, key, _, ms, _ in requests_log:
+    for _, _page, key, _, ms, _ in requests_log:
         by_key.setdefault(key if len(key) < 60 else key[:57] + "…", []).append(ms)
     ranked = sorted(((key, _summary(ms)) for key, ms in by_key.items()), key=lambda kv: -kv[1]["p95"])
     return ranked[:8]

@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from etl.demo.scaled import REPORT_MONTHS  # noqa: E402  (after ROOT: the suite runs from the project root)
+from etl.demo.scaled import REPORT_MONTHS  # after ROOT: the suite runs from the project root
 
 MEMORY_TARGET_GB = 4.0
 CALLBACK_TARGET_MS = 250
@@ -117,7 +117,7 @@ def measure(run: Run) -> dict:
     store = run.workdir / f"store-{run.sizes.name}.duckdb"
     for stale in (store, store.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
-    db, work = str(store), str(run.workdir)
+    db = str(store)
     reports, fixes = written["reports"]["path"], [f["path"] for f in written["fixes"]]
     run.child("support", "load_support", db=db, hotspots=written["hotspots"], devices=written["devices"])
     # the reports: ours into the store (it stays there for the callbacks), the peers beside it

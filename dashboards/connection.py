@@ -5,9 +5,9 @@ app kept open would block every `python -m etl …` import. So each page view op
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 from flask import current_app

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from civ import store
 from civ.cli import add_db_arg, add_json_arg

@@ -57,11 +57,11 @@ class Mapping:
     valid_to: datetime | None
     row_number: int | None = None        # None: already stored
 
-    def overlaps(self, other: "Mapping") -> bool:
+    def overlaps(self, other: Mapping) -> bool:
         return ((self.valid_from is None or other.valid_to is None or self.valid_from < other.valid_to)
                 and (other.valid_from is None or self.valid_to is None or other.valid_from < self.valid_to))
 
-    def same_period(self, other: "Mapping") -> bool:
+    def same_period(self, other: Mapping) -> bool:
         return (self.warden_code, self.valid_from, self.valid_to) == (other.warden_code, other.valid_from,
                                                                        other.valid_to)
 
@@ -93,7 +93,7 @@ def load_devices_file(db: str | Path, path: str | Path, is_demo: bool = False) -
 
 
 def _validation_sql(source: delimited.DelimitedFile) -> str:
-    field = lambda name: f"nullif(trim({delimited.field_sql(source, name)}), '')"  # noqa: E731
+    field = lambda name: f"nullif(trim({delimited.field_sql(source, name)}), '')"
     problems = [
         "CASE WHEN device_id IS NULL THEN 'toestel-id ontbreekt' END",
         "CASE WHEN warden_code IS NULL THEN 'gemeenschapswacht ontbreekt' END",

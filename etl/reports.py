@@ -211,7 +211,7 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
     for code, geojson in con.execute("SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall():
         polygon = shapely.geometry.shape(json.loads(geojson))
         inside = shapely.contains_xy(polygon, points["lon"].to_numpy(), points["lat"].to_numpy())
-        codes[inside & (codes == None)] = code  # noqa: E711 (element-wise)
+        codes[inside & (codes == None)] = code  # `== None`: element-wise on the array
     located_area = pd.DataFrame({"row_number": points["row_number"], "area_code": codes})
     con.register("located_area_frame", located_area)
     con.execute("CREATE TEMP TABLE located_area AS SELECT * FROM located_area_frame")

@@ -67,10 +67,10 @@ class Walk:
     metres: float = 0.0                             # path length, the truth for the distance
 
     @classmethod
-    def start(cls, when: datetime, lat: float, lon: float) -> "Walk":
+    def start(cls, when: datetime, lat: float, lon: float) -> Walk:
         return cls([when.timestamp()], [lat], [lon])
 
-    def to(self, lat: float, lon: float, kmh: float) -> "Walk":
+    def to(self, lat: float, lon: float, kmh: float) -> Walk:
         metres = float(flat_distance_m(self.lat[-1], self.lon[-1], lat, lon))
         self.metres += metres
         self.t.append(self.t[-1] + metres / (kmh / 3.6))
@@ -78,7 +78,7 @@ class Walk:
         self.lon.append(lon)
         return self
 
-    def stay(self, minutes: float) -> "Walk":
+    def stay(self, minutes: float) -> Walk:
         self.t.append(self.t[-1] + minutes * 60)
         self.lat.append(self.lat[-1])
         self.lon.append(self.lon[-1])
@@ -114,7 +114,7 @@ class Fixes:
 
     @classmethod
     def sample(cls, walk: Walk, device: str, rng: np.random.Generator, every_s=(15, 30), noise_m: float = 4.0,
-               skip: tuple[float, float] | None = None) -> "Fixes":
+               skip: tuple[float, float] | None = None) -> Fixes:
         steps = rng.integers(every_s[0], every_s[1] + 1, int((walk.t[-1] - walk.t[0]) / every_s[0]) + 2)
         t = walk.t[0] + np.concatenate([[0], np.cumsum(steps)])
         t = t[t <= walk.t[-1]]

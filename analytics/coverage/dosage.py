@@ -33,16 +33,6 @@ def _warden_clause(alias: str = "v") -> str:
             f"OR {alias}.device_id = CAST($warden AS VARCHAR))")
 
 
-def visits_in(con: duckdb.DuckDBPyConnection, period: Period, warden: str | None = None) -> pd.DataFrame:
-    """The visits that start in the period: hotspot_id, name, device_id, holder, started_at, ended_at, minutes, fixes."""
-    start, end = period.utc_bounds()
-    return con.execute(f"""
-        SELECT v.hotspot_id, h.name, v.device_id, v.holder, v.started_at, v.ended_at, v.minutes, v.fixes
-        FROM visits v JOIN hotspots h USING (hotspot_id)
-        WHERE v.started_at >= $start AND v.started_at < $end AND {_warden_clause()}
-        ORDER BY v.started_at, v.hotspot_id""", {"start": start, "end": end, "warden": warden or None}).df()
-
-
 def tracker_dosage(con: duckdb.DuckDBPyConnection, period: Period, warden: str | None = None) -> pd.DataFrame:
     """Per hot spot and tracker: `hotspot_id`, `hotspot` (name), `warden` (the warden, or the device id when
     no warden was mapped), `device_id`, `visits`, `minutes`, `visits_10min`, `last_visit` (UTC, in the period);
@@ -228,7 +218,7 @@ class StaffingEstimate:
         return {"target_visits_per_week": self.target_visits_per_week, "minutes_per_visit": self.minutes_per_visit,
                 "travel_overhead": self.travel_overhead, "dose_minutes": self.dose_minutes}
 
-    def fit(self, con: duckdb.DuckDBPyConnection, period: Period) -> "StaffingEstimate":
+    def fit(self, con: duckdb.DuckDBPyConnection, period: Period) -> StaffingEstimate:
         if self.target_visits_per_week < 0 or self.minutes_per_visit <= 0 or self.travel_overhead < 0:
             raise ValueError("streefdosis: bezoeken per week ≥ 0, minuten per bezoek > 0, verplaatsing ≥ 0")
         per_month = DAYS_PER_MONTH / period.days

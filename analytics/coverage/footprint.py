@@ -161,21 +161,3 @@ def inside(spots: list[HotSpot], hotspot_id, lat, lon) -> np.ndarray:
         else:
             result[rows] = shapely.intersects_xy(spot.polygon, lon[rows], lat[rows])
     return result
-
-
-def points_in_hotspots(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, spots: list[HotSpot]) -> pd.DataFrame:
-    """Every (point row, hot spot) pair with the point inside: the frame's columns plus `hotspot_id`.
-
-    `points` needs `lat` and `lon`; the bbox pre-filter runs in DuckDB, the exact test here.
-    """
-    if points.empty or not spots:
-        return points.iloc[0:0].assign(hotspot_id=pd.Series(dtype=object))
-    boxes = hotspot_boxes(con, 0.0, [s.hotspot_id for s in spots])
-    frame = points.reset_index(drop=True).assign(_row=lambda f: np.arange(len(f)))
-    pairs = con.execute(f"""SELECT p._row, b.hotspot_id FROM frame p JOIN boxes b ON {bbox_join_sql('p', 'b')}
-                            ORDER BY p._row, b.hotspot_id""").df()
-    if pairs.empty:
-        return points.iloc[0:0].assign(hotspot_id=pd.Series(dtype=object))
-    candidates = frame.iloc[pairs["_row"].to_numpy()].assign(hotspot_id=pairs["hotspot_id"].to_numpy())
-    keep = inside(spots, candidates["hotspot_id"], candidates["lat"], candidates["lon"])
-    return candidates[keep].drop(columns="_row").reset_index(drop=True)

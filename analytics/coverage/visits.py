@@ -272,7 +272,7 @@ def _device_groups(con, most: int) -> list[tuple[int, int]]:
     """Consecutive ranges of cv_candidates' device numbers holding about `most` candidates each (a
     device with more is a range of its own)."""
     counts = con.execute("SELECT dev, count(*) FROM cv_candidates GROUP BY dev ORDER BY dev").fetchall()
-    groups, first, total = [], None, 0
+    groups, first, previous, total = [], None, None, 0
     for dev, n in counts:
         if first is not None and total + n > most:
             groups.append((first, previous))

@@ -102,7 +102,7 @@ class EmergingHotspots(BaseEstimator):
 
     # ------------------------------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y=None, month: str | Period | None = None,
-            defined_hotspots: pd.DataFrame | None = None, data_start: str | None = None) -> "EmergingHotspots":
+            defined_hotspots: pd.DataFrame | None = None, data_start: str | None = None) -> EmergingHotspots:
         """Detect the hot spots of `month` ('YYYY-MM'; default: the month of the last report).
 
         X: one row per report with `lat`, `lon` (WGS84; rows without are ignored), `reported_at`

@@ -98,7 +98,8 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
         for month in months:
             near = _near(planted[month], lat, lon)
             # the class of the nearest result of the planted category's search, else the nearest at all
-            same = near[near["categories"].map(lambda mix: any(m["category"] == spot["category"] for m in mix))]
+            wanted = spot["category"]
+            same = near[near["categories"].map(lambda mix, wanted=wanted: any(m["category"] == wanted for m in mix))]
             chosen = same if not same.empty else near
             classes[month] = None if chosen.empty else chosen.iloc[0]["class"]
             if not near.empty and near["emerging"].any():

@@ -258,7 +258,7 @@ def keep_recent_months_current(db: str | os.PathLike, months: int = 12) -> list[
 # The page asks for the same month many times (filters, language); a run of the detector is cached
 # per store, month, parameters and data cut-off, so a new import is seen on the next request. Users
 # asking for the same month at once wait for one detection instead of each running their own.
-_CACHE: "OrderedDict[tuple, tuple[dict, pd.DataFrame]]" = OrderedDict()
+_CACHE: OrderedDict[tuple, tuple[dict, pd.DataFrame]] = OrderedDict()
 _CACHE_SIZE = 16
 _CACHE_LOCK = threading.Lock()
 _DETECTING: dict[tuple, threading.Lock] = {}

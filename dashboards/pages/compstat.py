@@ -78,7 +78,7 @@ def _filters(area, group, channel) -> Filters:
 
 # --- layout ----------------------------------------------------------------------------------------
 def layout(period: str | None = None, area: str | None = None, group: str | None = None,
-           channel: str | None = None, by: str | None = None, map: str | None = None,  # noqa: A002 (URL key)
+           channel: str | None = None, by: str | None = None, map: str | None = None,  # `map`: the URL key
            lang: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
     chosen, understood = period_picker.parse(period)
@@ -100,8 +100,9 @@ def layout(period: str | None = None, area: str | None = None, group: str | None
         values[name] = value if value in valid else ALL
         if value is not None and value not in valid:
             notices.append(html.P(t("compstat.bad_filter", lang, value=value), className="notice"))
-    # Everything is always in the layout, hidden when the store cannot be shown: Dash checks every
-    # callback's components against the layouts of all pages, whatever the store holds.
+    # Everything is always in the layout, hidden when the store cannot be shown, so that
+    # the page's callbacks always find their components (app.py suppresses Dash's check, so a callback
+    # with a missing component would simply never run).
     return html.Div([
         _header(lang),
         problem,

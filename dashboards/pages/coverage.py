@@ -39,9 +39,6 @@ COLOURS = ("days", "minutes")
 LAYERS = ("none", "presence", "demand")
 NUMBER = {"type": "rightAligned",
           "valueFormatter": {"function": "params.value == null ? '–' : params.value.toLocaleString('nl-BE')"}}
-ONE_DECIMAL = {"type": "rightAligned", "valueFormatter": {"function": (
-    "params.value == null ? '–' : params.value.toLocaleString('nl-BE', "
-    "{minimumFractionDigits: 1, maximumFractionDigits: 1})")}}
 STAFFING_DEFAULTS = {"visits": 5, "minutes": 15, "overhead": 50}
 DEMAND_BREAKS = [0.5, 1, 2, 5]          # reports per hour of presence
 FILTERS = [Input("coverage-period", "value"), Input("coverage-warden", "value"), Input("coverage-version", "data")]
@@ -68,8 +65,9 @@ def _control(label: str, control) -> html.Div:
 def layout(period: str | None = None, warden: str | None = None, colour: str | None = None,
            layer: str | None = None, lang: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
-    # The whole page is always built, also without data or store: Dash checks every page's callbacks
-    # against these layouts when the app starts, so a missing control would be an error on every page.
+    # The whole page is always built, also without data or store, so that the page's
+    # callbacks always find their components (app.py suppresses Dash's check, so a callback with a
+    # missing component would simply never run).
     months, holders, notices = [], [], []
     base = coverage_map.NO_BASE
     freshness = coverage_freshness.status("coverage", lang)

@@ -42,9 +42,9 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def layout(date: str | None = None, lang: str | None = None, **_query) -> html.Div:  # noqa: A002 (URL key)
+def layout(date: str | None = None, lang: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
-    # Always the whole page (Dash checks the callbacks against it at start); without access, data or
+    # Always the whole page, so that its callbacks find their components; without access, data or
     # store a notice says why and the content stays hidden (its callbacks return nothing either).
     allowed = access.can_see_individual_tracks()
     known, notices = [], []

@@ -85,8 +85,9 @@ def layout(month: str | None = None, group: str | None = None, cls: str | None =
         if value not in (None, ANY) and value not in valid:
             notices.append(html.P(t("hotspots.bad_filter", lang, value=value), className="notice"))
     show_defined = str(defined or "").lower() in ("1", "true", "ja", "yes", "on")
-    # Everything stays in the layout (hidden when there is nothing to show): Dash checks every
-    # callback's components against the layouts of all pages.
+    # Everything stays in the layout (hidden when there is nothing to show), so that the page's
+    # callbacks always find their components (app.py suppresses Dash's check, so a callback with a
+    # missing component would simply never run).
     return html.Div([
         html.Header([html.H1([t("hotspots.title", lang), html.Span(id="hotspots-month-label", className="h1-period")]),
                      html.P(t("hotspots.lead", lang), className="lead")], className="page-header"),

@@ -56,7 +56,7 @@ def _coordinate(value) -> float | None:
 def layout(at: str | None = None, lat: str | None = None, lon: str | None = None, lang: str | None = None,
            **_query) -> html.Div:
     lang = lang_of(lang)
-    # Always the whole page (Dash checks the callbacks against it at start); without access or store a
+    # Always the whole page, so that its callbacks find their components; without access or store a
     # notice says why and the content stays hidden (its callbacks return nothing either).
     allowed = access.can_see_individual_tracks()
     latest, notices = None, []

@@ -53,10 +53,10 @@ def _date(value) -> date | None:
 
 
 def layout(lat: str | None = None, lon: str | None = None, radius: str | None = None, start: str | None = None,
-           end: str | None = None, print: str | None = None, lang: str | None = None, **_query) -> html.Div:  # noqa: A002
+           end: str | None = None, print: str | None = None, lang: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
     printing = print in ("1", "true", "ja")
-    # Always the whole page (Dash checks the callbacks against it at start); without access or store a
+    # Always the whole page, so that its callbacks find their components; without access or store a
     # notice says why and the content stays hidden (its callbacks return nothing either).
     allowed = access.can_see_individual_tracks()
     known, spots, notices = [], [], []

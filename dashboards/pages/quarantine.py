@@ -70,7 +70,8 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
 def _page(lang: str, body: list, options: list | None = None, value: str = ALL,
           count_text: str = "") -> html.Div:
     """The page's frame. The filter bar is always in the layout (hidden when there is nothing to
-    filter) because Dash checks the callback's components against it."""
+    filter) so that its callback always finds its components (a callback with a missing
+    component would simply never run)."""
     header = html.Header([html.H1(t("quarantine.title", lang)),
                           html.P(t("quarantine.lead", lang), className="lead")], className="page-header")
     return html.Div([

@@ -62,8 +62,9 @@ def layout(category: str | None = None, group: str | None = None, area: str | No
            channel: str | None = None, kind: str | None = None, compare: str | None = None,
            lang: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
-    # The selectors and panels are always in the layout, hidden when there is nothing to show:
-    # Dash checks every callback's components against the layout the pages give on the first request.
+    # The selectors and panels are always in the layout, hidden when there is nothing to show, so that
+    # the page's callbacks always find their components (app.py suppresses Dash's check, so a callback
+    # with a missing component would simply never run).
     problem = None
     options = {"groups": [], "categories": pd.DataFrame(columns=["code", "label_nl", "label_en"]),
                "areas": pd.DataFrame(columns=["code", "name"]), "channels": pd.DataFrame(columns=["code", "label_nl", "label_en"])}

@@ -136,11 +136,11 @@ class ReportTable:
     def __len__(self) -> int:
         return len(self.day)
 
-    def select(self, keep: np.ndarray) -> "ReportTable":
+    def select(self, keep: np.ndarray) -> ReportTable:
         return ReportTable(**{name: value[keep] for name, value in vars(self).items()})
 
     @staticmethod
-    def concat(tables: list["ReportTable"]) -> "ReportTable":
+    def concat(tables: list[ReportTable]) -> ReportTable:
         return ReportTable(**{name: np.concatenate([vars(t)[name] for t in tables]) for name in vars(tables[0])})
 
 

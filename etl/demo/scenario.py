@@ -19,7 +19,7 @@ class Timeline:
     months: tuple[tuple[int, int], ...]
 
     @classmethod
-    def ending(cls, end_month: str | None, today: dt.date | None = None) -> "Timeline":
+    def ending(cls, end_month: str | None, today: dt.date | None = None) -> Timeline:
         if end_month is None:
             # the last complete month: the demo never shows a half month as a drop
             today = today or dt.date.today()

@@ -12,7 +12,7 @@ import pytest
 
 # Assertions wait for callbacks; on a busy 2-core CI machine 5 s (the default) is too short for
 # the model-fitting pages, and a slow page is not a wrong page.
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
 expect.set_options(timeout=20_000)
 

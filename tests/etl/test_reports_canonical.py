@@ -244,8 +244,8 @@ def test_english_headers_comma_separator_and_iso_dates(db, write_file, query):
 @pytest.mark.parametrize("content, message", [
     (b"\x00\x01\x02garbage\x00" * 50, "geen tekstbestand"),
     (b"PK\x03\x04 not really a workbook", "geen leesbaar Excel-bestand"),
-    ("kolom_a;kolom_b\n1;2\n".encode(), "formaat niet herkend"),
-    ("id;datum;kanaal\nA;01/10/2026;post\n".encode(), "formaat niet herkend"),
+    (b"kolom_a;kolom_b\n1;2\n", "formaat niet herkend"),
+    (b"id;datum;kanaal\nA;01/10/2026;post\n", "formaat niet herkend"),
 ])
 def test_unreadable_files_are_refused_and_nothing_is_written(db, tmp_path, content, message):
     path = tmp_path / "bad.csv"
