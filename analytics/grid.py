@@ -5,18 +5,17 @@ the 15 km of a police zone its distortion stays under 0.1 %), so a 250 m cell is
 """
 from __future__ import annotations
 
-import math
-
 import duckdb
 import pandas as pd
 
 from analytics.compstat import Filters, _precision_clause
 from analytics.memo import by_data_version
 from analytics.periods import Period
+from civ.geometry import METRES_PER_DEGREE_LAT, metres_per_degree_lon
 
 ORIGIN_LAT, ORIGIN_LON = 50.92, 4.20
-METRES_PER_DEGREE_LAT = 110_574.0
-METRES_PER_DEGREE_LON = 111_320.0 * math.cos(math.radians(ORIGIN_LAT))
+# the one sphere of civ.geometry, so a cell edge and a hot spot's radius measure the same metre
+METRES_PER_DEGREE_LON = metres_per_degree_lon(ORIGIN_LAT)
 DEFAULT_CELL_M = 250
 
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 import duckdb
 import pandas as pd
 
-EARTH_RADIUS_M = 6371008.8          # the mean radius etl.hotspots measures distances with
+from civ.geometry import EARTH_RADIUS_M
+
 CIRCLE_SEGMENTS = 64
 
 

@@ -26,9 +26,9 @@ import shapely.validation
 
 from civ import reference, store
 from civ.errors import UnusableInput
+from civ.geometry import box_around, haversine_m
 
 RADIUS_MIN_M, RADIUS_MAX_M = 5, 2000
-EARTH_RADIUS_M = 6371008.8
 GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
 _INVALIDITY_NL = {
     "Ring Self-intersection": "een ring snijdt zichzelf",
@@ -47,13 +47,6 @@ def slug(name: str) -> str:
     """'Station Asse' -> 'station-asse'; accents dropped ('Gemeenteplein Zellik-Noord' stays readable)."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance, the same formula the fixes use in SQL."""
-    h = (math.sin(math.radians(lat2 - lat1) / 2) ** 2
-         + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _read_collection(path: Path) -> list:
@@ -136,16 +129,14 @@ def _row(feature, bbox: tuple[float, float, float, float], territory: str) -> tu
         centre = shape.centroid
         lat, lon = centre.y, centre.x
         vertices = shapely.get_coordinates(shape)
-        radius = max(distance_m(lat, lon, y, x) for x, y in vertices)
+        radius = max(haversine_m(lat, lon, y, x) for x, y in vertices)
     w, s, e, n = bbox
     if not (w <= lon <= e and s <= lat <= n):
         problems.append(f"middelpunt {lat:.6f}, {lon:.6f} ligt buiten het grondgebied ({territory})")
     if problems:
         return None, problems
     if kind == "Point":      # the box of the watched circle, for quick spatial filters
-        dlat = radius / (math.pi * EARTH_RADIUS_M / 180)
-        dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
-        south, west, north, east = lat - dlat, lon - dlon, lat + dlat, lon + dlon
+        south, west, north, east = box_around(lat, lon, radius)
     category = str(properties.get("kind") or "").strip().lower() or None
     return {"hotspot_id": slug(name), "name": name, "kind": category,
             "geojson": json.dumps(geometry, sort_keys=True, separators=(",", ":")),

@@ -21,18 +21,13 @@ from __future__ import annotations
 import duckdb
 
 from civ import store
+from civ.geometry import haversine_sql
 
 JUMP_MIN_M = 100
-EARTH_RADIUS_M = 6371008.8
-
 # No least()/greatest() here: they skip NULLs, and a missing neighbour must stay NULL, not become a jump.
 _MACROS = f"""
--- rounding can push the haversine term a hair above 1, where asin(sqrt()) has no value
-CREATE OR REPLACE TEMP MACRO fx_at_most_1(h) AS CASE WHEN h > 1 THEN 1.0 ELSE h END;
 CREATE OR REPLACE TEMP MACRO fx_distance_m(lat1, lon1, lat2, lon2) AS
-    2 * {EARTH_RADIUS_M} * asin(sqrt(fx_at_most_1(
-        pow(sin(radians(lat2 - lat1) / 2), 2)
-        + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2))));
+    {haversine_sql("lat1", "lon1", "lat2", "lon2")};
 CREATE OR REPLACE TEMP MACRO fx_kmh(metres, seconds) AS
     metres / (CASE WHEN seconds < 0.001 THEN 0.001 ELSE seconds END) * 3.6;
 CREATE OR REPLACE TEMP MACRO fx_is_jump(metres, seconds, max_kmh) AS

@@ -17,9 +17,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.coverage.footprint import distance_m
 from analytics.coverage.visits import DEFAULT_RULES
 from analytics.periods import Period, local_day_sql
+from civ.geometry import haversine_m
 
 STILL_MINUTES = 10
 GAP_MINUTES = 5
@@ -97,7 +97,7 @@ def day_timeline(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
         same = m["holder"].eq(m["holder"].shift())
         lat, lon = m["lat"].to_numpy(), m["lon"].to_numpy()
         step = np.full(len(m), np.inf)
-        step[1:] = distance_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+        step[1:] = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
         gap = m["minute"].diff()
         still = (same & (gap <= one) & (step < DEFAULT_RULES.min_step_m) & ~m["in_visit"].astype(bool)).to_numpy()
         # runs of still minutes: a run starts at the minute before its first still step

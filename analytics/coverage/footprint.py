@@ -19,8 +19,7 @@ import shapely
 import shapely.errors
 import shapely.geometry
 
-EARTH_RADIUS_M = 6371008.8          # the radius etl.hotspots measures with
-METRES_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_M / 180
+from civ.geometry import METRES_PER_DEGREE_LAT, haversine_m
 
 
 @dataclass(frozen=True)
@@ -57,26 +56,6 @@ def hotspots(con: duckdb.DuckDBPyConnection) -> list[HotSpot]:
         result.append(HotSpot(hotspot_id, name, kind, float(lat), float(lon), float(radius_m), polygon,
                               tuple(float(v) for v in box)))
     return result
-
-
-def distance_m(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Haversine distance in metres, vectorised (the formula of etl.hotspots and etl.outliers)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, h)))
-
-
-def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
-    """The same distance as SQL over fixed column expressions of the calling module."""
-    return (f"(2 * {EARTH_RADIUS_M} * asin(sqrt(least(1.0, pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
-            f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))))")
-
-
-def box_around(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
-    """(south, west, north, east) of a circle: the quick pre-filter before an exact distance test."""
-    dlat = radius_m / METRES_PER_DEGREE_LAT
-    dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
-    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
 
 
 def hotspot_boxes(con: duckdb.DuckDBPyConnection, margin_m: float = 0.0,
@@ -140,7 +119,7 @@ def inside_sorted(spots: list[HotSpot], h: np.ndarray, lat: np.ndarray, lon: np.
         if a == b:
             continue
         if spot.is_circle:
-            result[a:b] = distance_m(lat[a:b], lon[a:b], spot.lat, spot.lon) <= spot.radius_m
+            result[a:b] = haversine_m(lat[a:b], lon[a:b], spot.lat, spot.lon) <= spot.radius_m
         else:
             result[a:b] = shapely.intersects_xy(spot.polygon, lon[a:b], lat[a:b])
     return result
@@ -157,7 +136,7 @@ def inside(spots: list[HotSpot], hotspot_id, lat, lon) -> np.ndarray:
         if rows.size == 0:
             continue
         if spot.is_circle:
-            result[rows] = distance_m(lat[rows], lon[rows], spot.lat, spot.lon) <= spot.radius_m
+            result[rows] = haversine_m(lat[rows], lon[rows], spot.lat, spot.lon) <= spot.radius_m
         else:
             result[rows] = shapely.intersects_xy(spot.polygon, lon[rows], lat[rows])
     return result

@@ -13,8 +13,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.coverage.footprint import distance_m
 from analytics.coverage.visits import DEFAULT_RULES
+from civ.geometry import haversine_m
 
 STALE_MINUTES = 10
 RECENT = timedelta(days=2)            # searched in the fixes first; older positions via duty_days
@@ -72,7 +72,7 @@ def nearest_trackers(con: duckdb.DuckDBPyConnection, lat: float, lon: float, at:
     frame = last_positions(con, at, stale_minutes)
     if frame.empty:
         return frame.assign(distance_m=pd.Series(dtype=float))
-    frame["distance_m"] = distance_m(frame["lat"].to_numpy(), frame["lon"].to_numpy(), lat, lon)
+    frame["distance_m"] = haversine_m(frame["lat"].to_numpy(), frame["lon"].to_numpy(), lat, lon)
     return frame.sort_values(["is_stale", "distance_m", "age_minutes"]).reset_index(drop=True)
 
 
@@ -93,6 +93,6 @@ def label_groups(frame: pd.DataFrame, within_m: float = 25.0) -> list[int]:
     lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
     leaders: list[int] = []
     for i in range(len(frame)):
-        near = [j for j in leaders if distance_m(lat[j], lon[j], lat[i], lon[i]) <= within_m]
+        near = [j for j in leaders if haversine_m(lat[j], lon[j], lat[i], lon[i]) <= within_m]
         leaders.append(min(near) if near else i)
     return leaders

@@ -15,6 +15,7 @@ import pandas as pd
 from analytics.coverage import footprint
 from analytics.coverage.visits import VisitRules, visits_from_fixes
 from analytics.periods import Period
+from civ import geometry
 
 MAX_RADIUS_M = 2000
 MAX_DAYS = 400
@@ -34,7 +35,7 @@ def visits_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_m
     `ended_at` (UTC), `minutes`, `fixes`, ordered by start."""
     _check(radius_m, period)
     spot = footprint.HotSpot("overzicht", "overzicht", None, float(lat), float(lon), float(radius_m), None)
-    south, west, north, east = footprint.box_around(lat, lon, radius_m + rules.neighbour_margin_m)
+    south, west, north, east = geometry.box_around(lat, lon, radius_m + rules.neighbour_margin_m)
     start, end = period.utc_bounds()
     fixes = con.execute("""
         SELECT 'overzicht' AS hotspot_id, device_id, epoch_ms(ts) AS t, lat, lon FROM fixes
@@ -63,9 +64,9 @@ def reports_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_
     `distance_m`, `description`. Never the reporter; the free-text description may name citizens, so
     it is only filled when `include_description` (for the role that follows reports up), else NULL."""
     _check(radius_m, period)
-    south, west, north, east = footprint.box_around(lat, lon, radius_m)
+    south, west, north, east = geometry.box_around(lat, lon, radius_m)
     start, end = period.utc_bounds()
-    distance = footprint.haversine_sql("r.lat", "r.lon", "$lat", "$lon")
+    distance = geometry.haversine_sql("r.lat", "r.lon", "$lat", "$lon")
     return con.execute(f"""
         SELECT r.reported_at, k.label_nl AS category_label, k.label_en AS category_label_en,
                r.channel_code AS channel, c.label_nl AS channel_label, c.label_en AS channel_label_en,

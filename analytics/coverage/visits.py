@@ -63,7 +63,7 @@ from analytics.grid import (
     ORIGIN_LON,
 )
 from analytics.periods import local_date, local_day_sql, local_midnight_sql
-from civ import reference, store
+from civ import geometry, reference, store
 from civ.errors import UnusableInput
 
 NEIGHBOUR_SEARCH = timedelta(days=4)  # where the fix before or after a new batch is looked for first (weekends)
@@ -426,7 +426,7 @@ def _redo_days(con, rules: VisitRules) -> None:
          AND (d.valid_from IS NULL OR m.first_ts >= d.valid_from) AND (d.valid_to IS NULL OR m.first_ts < d.valid_to)""",
                 {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m})
     con.execute(f"DELETE FROM cv_minutes WHERE NOT {_DAY_AFTER_CUTOFF}")
-    step = footprint.haversine_sql("prev_lat", "prev_lon", "lat", "lon")
+    step = geometry.haversine_sql("prev_lat", "prev_lon", "lat", "lon")
     con.execute(f"""INSERT INTO duty_days
         WITH s AS (SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon FROM cv_minutes
                    WINDOW w AS (PARTITION BY device_id, holder, day ORDER BY minute))

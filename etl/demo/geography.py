@@ -15,13 +15,14 @@ import numpy as np
 import shapely
 import shapely.geometry
 
+from civ.geometry import METRES_PER_DEGREE_LAT, metres_per_degree_lon
 from civ.reference import SUBMUNICIPALITY_FILE, area_name
 
 # Local flat-earth frame around Asse: metres per degree. Errors stay below 0.1 % over 10 km,
 # far under GPS noise, and keep every distance computation a vectorised multiply.
 LAT0 = 50.905
-M_PER_DEG_LAT = 111_320.0
-M_PER_DEG_LON = 111_320.0 * math.cos(math.radians(LAT0))
+M_PER_DEG_LAT = METRES_PER_DEGREE_LAT
+M_PER_DEG_LON = metres_per_degree_lon(LAT0)
 
 
 @dataclass(frozen=True)
