@@ -3,7 +3,8 @@ with quasi-likelihood dispersion and leave-one-out predictions.
 
 Why our own forty lines and not statsmodels: the two models we need are the textbook ones, and
 their by-products (the hat values for leave-one-out, the Newey–West sandwich) are a few lines of
-numpy each; one dependency less to pin.
+numpy each; one dependency less to pin in the app. statsmodels is a dev-only cross-check:
+tests/unit/test_glm.py fits the same data with both.
 
 Quasi-likelihood: counts of reports vary more than Poisson (a busy week for one warden, a
 neighbour who reports everything). The dispersion `phi` = Pearson χ² / (n − p), never taken below
