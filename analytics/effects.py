@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import stats
+from sklearn.base import BaseEstimator
 
 from analytics import projects as register
 from analytics.glm import fit_glm
@@ -48,7 +49,7 @@ MIN_BEFORE_REPORTS = 10
 MIN_PHASE_REPORTS = 10.0      # counted + expected in the phase
 
 
-class InterventionEffect:
+class InterventionEffect(BaseEstimator):
     """Difference-in-differences estimate of a project's effect on counts.
 
     Parameters
@@ -74,10 +75,6 @@ class InterventionEffect:
         self.min_before = min_before
         self.min_phase = min_phase
         self.periods_per_year = periods_per_year
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in ("level", "alpha", "seasonal", "min_before", "min_phase",
-                                              "periods_per_year")}
 
     # -------------------------------------------------------------------------------------------
     def _design(self, frame: pd.DataFrame, indicators: list[str]) -> np.ndarray:

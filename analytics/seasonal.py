@@ -35,6 +35,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from scipy import stats
+from sklearn.base import BaseEstimator
 
 from analytics.glm import (
     fit_glm,
@@ -95,7 +96,7 @@ def _robust_dispersion(fit, counts) -> float:
 
 
 # --- the seasonal model --------------------------------------------------------------------------
-class SeasonalModel:
+class SeasonalModel(BaseEstimator):
     """Expected band, anomalies and trend of one series of counts per month or ISO week.
 
     Parameters
@@ -115,9 +116,6 @@ class SeasonalModel:
         self.harmonics = harmonics
         self.level = level
         self.alpha = alpha
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {"kind": self.kind, "harmonics": self.harmonics, "level": self.level, "alpha": self.alpha}
 
     # design ------------------------------------------------------------------------------------
     def _design(self, starts: list[date]) -> np.ndarray:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 import duckdb
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from analytics.coverage import footprint
 from analytics.grid import cell_polygon
@@ -191,7 +192,7 @@ def duty_hours(con: duckdb.DuckDBPyConnection, period: Period, wardens_only: boo
         FROM d LEFT JOIN v USING (holder) ORDER BY d.holder""", [period.start, period.end, start, end]).df()
 
 
-class StaffingEstimate:
+class StaffingEstimate(BaseEstimator):
     """How many warden-hours a month it takes to give every defined hot spot a target dosage,
     against the hours the wardens were actually on duty — "two wardens are too few", quantified.
 
@@ -213,10 +214,6 @@ class StaffingEstimate:
         self.minutes_per_visit = minutes_per_visit
         self.travel_overhead = travel_overhead
         self.dose_minutes = dose_minutes
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {"target_visits_per_week": self.target_visits_per_week, "minutes_per_visit": self.minutes_per_visit,
-                "travel_overhead": self.travel_overhead, "dose_minutes": self.dose_minutes}
 
     def fit(self, con: duckdb.DuckDBPyConnection, period: Period) -> StaffingEstimate:
         if self.target_visits_per_week < 0 or self.minutes_per_visit <= 0 or self.travel_overhead < 0:
