@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from civ.i18n import month_name
+
 LOCAL_TZ_NAME = "Europe/Brussels"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 
-MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-             "oktober", "november", "december"]
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -252,9 +250,8 @@ class Period:
         return f"ytd:{self.end - timedelta(days=1):%Y-%m}"
 
     def label(self, lang: str = "nl") -> str:
-        months = MONTHS_EN if lang == "en" else MONTHS_NL
         if self.kind == "month":
-            return f"{months[self.start.month - 1]} {self.start.year}"
+            return f"{month_name(self.start.month, lang)} {self.start.year}"
         if self.kind == "week":
             year, week, _ = self.start.isocalendar()
             last = self.end - timedelta(days=1)

@@ -133,9 +133,11 @@ def selection_label(con: duckdb.DuckDBPyConnection, selection: Selection, names:
     """'Sluikstort in Zellik', 'Meldingen afval via Pro?bleembox', 'Alle meldingen'."""
     names = names or labels(con)
     texts = texts or LABEL_TEXTS_NL
-    suffix = "_en" if lang == "en" else ""
+    def in_lang(kind: str) -> dict:        # "category", "channel" hold the Dutch labels; "category_en" ...
+        return names.get(f"{kind}_{lang}", names[kind])
+
     if selection.category:
-        text = names["category" + suffix].get(selection.category, selection.category)
+        text = in_lang("category").get(selection.category, selection.category)
     elif selection.category_group:
         text = texts["group"].format(group=selection.category_group)
     else:
@@ -143,7 +145,7 @@ def selection_label(con: duckdb.DuckDBPyConnection, selection: Selection, names:
     if selection.area:
         text = texts["in"].format(what=text, area=names["area"].get(selection.area, selection.area))
     if selection.channel:
-        text = texts["via"].format(what=text, channel=names["channel" + suffix].get(selection.channel, selection.channel))
+        text = texts["via"].format(what=text, channel=in_lang("channel").get(selection.channel, selection.channel))
     if selection.mailbox:
         text = texts["mailbox"].format(what=text, mailbox=selection.mailbox)
     return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from analytics.projects import Project
 from analytics.wording import number, p_text
+from civ.formatting import signed_pct
 
 EFFECT_TEXTS_NL = {
     "phase.before": "voor de start",
@@ -64,11 +65,6 @@ def _amount(pct: float, texts: dict) -> str:
     return texts["amount.less" if pct < 0 else "amount.more"].format(pct=number(abs(pct)))
 
 
-def _signed(pct: float) -> str:
-    rounded = round(pct)
-    return f"{'+' if rounded > 0 else '−' if rounded < 0 else ''}{number(abs(rounded))} %"
-
-
 def phase_words(project: Project, phase: str, texts: dict | None = None) -> str:
     """'tijdens het project'; an ongoing project's 'during' is 'sinds de start'."""
     texts = texts or EFFECT_TEXTS_NL
@@ -98,7 +94,7 @@ def effect_sentence(project: Project, row: dict, categories: str, level: float =
         return texts["sentence.too_few"].format(detail=detail, **fields)
     low, high, p = row["lower"], row["upper"], p_text(row["p_value"])
     if code == "none":
-        sentence = texts["sentence.none"].format(low=_signed(low), high=_signed(high), p=p, **fields)
+        sentence = texts["sentence.none"].format(low=signed_pct(low), high=signed_pct(high), p=p, **fields)
     elif code == "decrease":
         sentence = texts["sentence.decrease"].format(amount=_amount(row["effect_pct"], texts),
                                                      from_pct=number(abs(high)), to_pct=number(abs(low)), p=p, **fields)
@@ -112,9 +108,9 @@ def effect_sentence(project: Project, row: dict, categories: str, level: float =
     if after is not None:
         if after["verdict_code"] in ("decrease", "increase"):
             sentence += texts["after.effect"].format(amount=_amount(after["effect_pct"], texts),
-                                                     low=_signed(after["lower"]), high=_signed(after["upper"]))
+                                                     low=signed_pct(after["lower"]), high=signed_pct(after["upper"]))
         elif after["verdict_code"] == "none":
-            sentence += texts["after.none"].format(low=_signed(after["lower"]), high=_signed(after["upper"]))
+            sentence += texts["after.none"].format(low=signed_pct(after["lower"]), high=signed_pct(after["upper"]))
         else:
             sentence += texts["after.too_few"]
     return sentence
@@ -122,7 +118,9 @@ def effect_sentence(project: Project, row: dict, categories: str, level: float =
 
 def category_names(con, project: Project, lang: str = "nl") -> str:
     """'hondenpoep', 'foutparkeren / verkeersoverlast' (lower case, as inside a sentence)."""
-    column = "label_en" if lang == "en" else "label_nl"
+    columns = {name for (name,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'categories'").fetchall()}
+    column = f"label_{lang}" if f"label_{lang}" in columns else "label_nl"   # a language without labels: Dutch
     names = dict(con.execute(f"SELECT code, lower({column}) FROM categories").fetchall())
     return " / ".join(names.get(c, c) for c in project.categories)
 

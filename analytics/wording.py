@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import math
 
-
-def number(value: float, digits: int = 0) -> str:
-    """1234.5 -> '1.234,5' with `digits` decimals (Belgian)."""
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+from civ.formatting import number
 
 
 def about(value: float) -> str:

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from civ.formatting import number
+from civ.i18n import translate
+
 CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "historical")
 EMERGING = frozenset({"new", "intensifying"})
-CLASS_NL = {"new": "nieuw", "intensifying": "toenemend", "persistent": "blijvend", "diminishing": "afnemend",
-            "sporadic": "sporadisch", "historical": "historisch"}
+CLASS_NL = {c: translate(f"hotspots.reason.class.{c}", "nl") for c in CLASSES}   # 'nieuw', for the command line
 
 
 @dataclass(frozen=True)
@@ -86,52 +88,26 @@ def classify(e: Evidence, new_run_months: int = 2, persistent_share: float = 0.7
     return "sporadic"
 
 
-def fmt_number(value: float, digits: int = 1) -> str:
-    """0.8 -> '0,8'; 1234.5 -> '1.234,5' (the way the meeting's minutes write numbers)."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-GROUP_EN = {"afval": "waste", "overlast": "nuisance", "openbare ruimte": "public space", "verkeer": "traffic",
-            "criminaliteit": "crime", "overig": "other"}
-
-
 def reason(e: Evidence, klass: str, what: str, month_label: str, radius_m: float, lang: str = "nl") -> str:
-    """One sentence a police chief can repeat in the meeting (Dutch; `lang='en'` for the English page).
+    """One sentence a police chief can repeat in the meeting, in `lang` (civ/messages/hotspots.py).
 
     `what`: the categories in words ('sluikstort', 'afval (sluikstort, zwerfvuil)');
-    `month_label`: 'oktober 2026'. Numbers are written the Belgian way in both languages.
+    `month_label`: 'oktober 2026'. Numbers are written the Belgian way in every language.
     """
     months = len(e.baseline_hot)
     radius = max(10, int(round(radius_m / 10.0)) * 10)
-    if lang == "en":
-        noun = "report" if e.current == 1 else "reports"
-        head = f"{e.current} {noun} {what} in {month_label} within {radius} m, expected {fmt_number(e.expected)}"
-        before = f"a concentration in {e.hot_months} of the previous {months} months"
-        tails = {
-            "new": "no concentration before" if e.run == 0 else
-                   f"a concentration only for the last {e.run + 1} months, not before",
-            "intensifying": before + (", share rising" if e.rising else "") + ", clearly more now",
-            "persistent": before + ", no clear change",
-            "diminishing": before + ", share falling",
-            "historical": before + ", none now",
-            "sporadic": (before + ", no concentration now") if not e.hot_now else
-                        ("not exceptional for a place that only stands out this month" if e.fresh else
-                         before + ", now not clearly more than expected"),
-        }
-        return f"{head}; {tails[klass]}: {klass}"
-    noun = "melding" if e.current == 1 else "meldingen"
-    head = f"{e.current} {noun} {what} in {month_label} binnen {radius} m, verwacht {fmt_number(e.expected)}"
-    before = f"{e.hot_months} van de {months} vorige maanden een concentratie"
-    tails = {
-        "new": "voorheen geen concentratie" if e.run == 0 else
-               f"pas sinds {e.run + 1} maanden een concentratie, voordien niet",
-        "intensifying": before + (", aandeel stijgt" if e.rising else "") + ", nu duidelijk meer",
-        "persistent": before + ", geen duidelijke verandering",
-        "diminishing": before + ", aandeel daalt",
-        "historical": before + ", nu niet meer",
-        "sporadic": (before + ", nu geen concentratie") if not e.hot_now else
-                    ("voor een plek die pas deze maand opvalt niet uitzonderlijk" if e.fresh else
-                     before + ", nu niet duidelijk meer dan verwacht"),
-    }
-    return f"{head}; {tails[klass]}: {CLASS_NL[klass]}"
+    noun = translate("hotspots.reason.one" if e.current == 1 else "hotspots.reason.many", lang)
+    head = translate("hotspots.reason.head", lang, current=e.current, noun=noun, what=what, month=month_label,
+                     radius=radius, expected=number(e.expected, 1))
+    before = translate("hotspots.reason.before", lang, hot=e.hot_months, months=months)
+    if klass == "new":
+        tail = translate("hotspots.reason.new_run", lang, run=e.run + 1) if e.run else \
+            translate("hotspots.reason.new", lang)
+    elif klass == "sporadic" and e.hot_now:
+        tail = translate("hotspots.reason.sporadic_fresh" if e.fresh else "hotspots.reason.sporadic_hot", lang,
+                         before=before)
+    else:
+        rising = translate("hotspots.reason.rising", lang) if e.rising else ""
+        tail = translate(f"hotspots.reason.{klass}", lang, before=before, rising=rising)
+    return translate("hotspots.reason.sentence", lang, head=head, tail=tail,
+                     klass=translate(f"hotspots.reason.class.{klass}", lang))

@@ -32,7 +32,7 @@ from analytics.hotspots.candidates import (
     Candidate,
     find_candidates,
 )
-from analytics.hotspots.classes import EMERGING, GROUP_EN, Evidence, classify, reason
+from analytics.hotspots.classes import EMERGING, Evidence, classify, reason
 from analytics.hotspots.statistics import (
     dispersion,
     excess_test,
@@ -43,6 +43,7 @@ from analytics.hotspots.statistics import (
 )
 from analytics.periods import LOCAL_TZ_NAME, Period
 from analytics.significance import benjamini_hochberg
+from civ.i18n import translate_or
 
 MIN_TREND_MONTHS = 6               # a trend needs half a year of history
 RESULT_COLUMNS = ["id", "month", "category_group", "lat", "lon", "radius_m", "geometry", "class", "emerging",
@@ -316,13 +317,13 @@ def _what(group: str, mix: list[dict], lang: str) -> str:
     if not mix:
         return group
     total = sum(m["count"] for m in mix)
-    names = [_lower_first(m["label_en" if lang == "en" else "label"]) for m in mix]
+    names = [_lower_first(m.get(f"label_{lang}") or m["label"]) for m in mix]      # 'label' is Dutch
     if mix[0]["count"] >= EXPLAINED_SHARE * total:
         return names[0]
     head = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
     if group == ALL:
         return f"({head})"
-    return f"{GROUP_EN.get(group, group) if lang == 'en' else group} ({head})"
+    return f"{translate_or(f'hotspots.reason.group.{group}', group, lang)} ({head})"
 
 
 def _lower_first(text: str) -> str:

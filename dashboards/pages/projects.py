@@ -14,6 +14,7 @@ from analytics import effects, verdicts
 from analytics import projects as project_register
 from analytics.verdicts import EFFECT_TEXTS_NL
 from civ.errors import UnusableInput
+from civ.formatting import signed_pct
 from dashboards import connection
 from dashboards.components import frame, trend_chart
 from dashboards.i18n import fmt_date, fmt_float, fmt_int, lang_of, t
@@ -67,13 +68,6 @@ def _header(lang: str) -> html.Header:
                        className="page-header")
 
 
-def _signed(value) -> str:
-    if value is None:
-        return "–"
-    rounded = round(value)
-    return f"{'+' if rounded > 0 else '−' if rounded < 0 else ''}{fmt_int(abs(rounded))} %"
-
-
 def _card(project, result: dict, categories: str, lang: str) -> html.Section:
     texts = effect_texts(lang)
     code = result["verdict_code"]
@@ -84,9 +78,9 @@ def _card(project, result: dict, categories: str, lang: str) -> html.Section:
     sentence = verdicts.result_sentence(project, result, categories, texts)
     effect_line = None
     if code in ("decrease", "increase", "none"):
-        effect_line = html.P(t("projects.effect", lang, effect=_signed(result["effect_pct"]),
-                               level=fmt_int(result["level"] * 100), low=_signed(result["lower"]),
-                               high=_signed(result["upper"])), className="project-effect")
+        effect_line = html.P(t("projects.effect", lang, effect=signed_pct(result["effect_pct"]),
+                               level=fmt_int(result["level"] * 100), low=signed_pct(result["lower"]),
+                               high=signed_pct(result["upper"])), className="project-effect")
     slug = "".join(ch if ch.isalnum() else "-" for ch in project.name.lower()).strip("-")
     to_trends = frame.href("/trends", lang, category=project.categories[0] if len(project.categories) == 1 else None,
                            area=project.submunicipality)
@@ -120,8 +114,8 @@ def _phase_table(result: dict, lang: str, texts: dict) -> html.Table:
         if row["verdict_code"] == "too_few":
             effect, interval = texts["verdict.too_few"], ""
         else:
-            effect = "" if row["effect_pct"] is None else _signed(row["effect_pct"])
-            interval = "" if row["lower"] is None else f"{_signed(row['lower'])} … {_signed(row['upper'])}"
+            effect = "" if row["effect_pct"] is None else signed_pct(row["effect_pct"])
+            interval = "" if row["lower"] is None else f"{signed_pct(row['lower'])} … {signed_pct(row['upper'])}"
         rows.append(html.Tr([
             html.Td(texts[f"phase.{row['phase']}"]), html.Td(fmt_int(row["periods"])), html.Td(fmt_int(row["target"])),
             html.Td(fmt_int(row["comparison"])), html.Td(fmt_float(row["expected"])), html.Td(effect), html.Td(interval),

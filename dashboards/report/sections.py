@@ -12,6 +12,7 @@ import pandas as pd
 
 from analytics.seasonal import TREND_TEXTS_NL, trend_sentence
 from analytics.verdicts import EFFECT_TEXTS_NL, result_sentence
+from civ.formatting import signed_pct
 from dashboards.i18n import (
     fmt_date,
     fmt_datetime,
@@ -86,13 +87,6 @@ class Document:
     blocks: list
 
 
-def _signed_pct(value) -> str:
-    if value is None or value != value:
-        return "–"
-    rounded = round(value)
-    return f"{'+' if rounded > 0 else '−' if rounded < 0 else ''}{fmt_int(abs(rounded))} %"
-
-
 def compose(pack: MeetingPack, lang: str = "nl") -> Document:
     month = pack.cover.month
     blocks = (_figures(pack, lang) + _compstat(pack, lang) + _hotspots(pack, lang) + _trends(pack, lang)
@@ -130,7 +124,7 @@ def _compstat(pack: MeetingPack, lang: str) -> list:
     previous = month.previous()
     rows, tones = [], []
     for r in pack.compstat:
-        change = t("pack.too_few", lang) if r.too_few else _signed_pct(r.pct_change)
+        change = t("pack.too_few", lang) if r.too_few else signed_pct(r.pct_change)
         rows.append([r.label_en if lang == "en" else r.label, fmt_int(r.current), fmt_int(r.previous),
                      fmt_int(r.last_year), f"{fmt_int(r.expected_low)}–{fmt_int(r.expected_high)}", change,
                      t(f"flag.{r.flag}", lang) if r.flag != "none" else "–", fmt_p(r.p_value)])
@@ -232,7 +226,7 @@ def _projects(pack: MeetingPack, lang: str) -> list:
         running = (f"{fmt_date(project.start)} – {fmt_date(project.end)}" if project.end else
                    t("pack.projects.since", lang, start=fmt_date(project.start)))
         effect = ("–" if result["effect_pct"] is None else
-                  f"{_signed_pct(result['effect_pct'])} ({_signed_pct(result['lower'])} … {_signed_pct(result['upper'])})")
+                  f"{signed_pct(result['effect_pct'])} ({signed_pct(result['lower'])} … {signed_pct(result['upper'])})")
         rows.append([project.name, running, project.area_name, texts[f"verdict.{result['verdict_code']}"], effect])
         sentences.append(Text(result_sentence(project, result, item.categories[lang], texts)))
     blocks.append(Table([Column(t("pack.col.project", lang), 0.30), Column(t("pack.col.period", lang), 0.17),

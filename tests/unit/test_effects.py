@@ -181,8 +181,8 @@ def test_sentences_say_it_in_words():
 
 def test_the_page_says_the_same_dutch_words_as_the_command_line():
     for key, dutch in EFFECT_TEXTS_NL.items():
-        assert i18n.TEXTS[f"effect.{key}"][0] == dutch, key
-        assert i18n.TEXTS[f"effect.{key}"][1].strip(), key
+        assert i18n.TEXTS[f"effect.{key}"].get("nl") == dutch, key
+        assert i18n.TEXTS[f"effect.{key}"].get("en", "").strip(), key
 
 
 # --- the demo --------------------------------------------------------------------------------------------

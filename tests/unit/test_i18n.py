@@ -1,11 +1,16 @@
 """Dutch first, English second; Belgian numbers and Brussels dates whatever the language."""
 from __future__ import annotations
 
+import ast
+import string
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from civ.i18n import LANGS
+from civ.messages import CATALOGUE, DOMAINS
 from dashboards import i18n
 from dashboards.i18n import (
     fmt_date,
@@ -18,10 +23,51 @@ from dashboards.i18n import (
     t,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def test_every_text_has_dutch_and_english():
-    for key, (nl, en) in i18n.TEXTS.items():
-        assert nl.strip() and en.strip(), key
+
+def test_every_text_is_there_in_every_language_with_the_same_fields():
+    assert LANGS[0] == "nl" and "en" in LANGS
+    for key, entry in CATALOGUE.items():
+        assert set(entry) == set(LANGS), key                  # a new language: in every key, or the test says which
+        assert all(text.strip() for text in entry.values()), key
+        fields = {lang: sorted(f for _, f, _, _ in string.Formatter().parse(text) if f) for lang, text in entry.items()}
+        assert len({tuple(v) for v in fields.values()}) == 1, (key, fields)
+
+
+def _used_keys_and_prefixes() -> tuple[set[str], set[str]]:
+    """Every string constant of the product's code, and the fixed starts of keys it builds
+    (f"group.{g}", "trend." + key, key.startswith("grid."))."""
+    constants, prefixes = set(), set()
+    for folder in ("civ", "analytics", "dashboards", "etl"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "messages" in path.relative_to(ROOT).parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    constants.add(node.value)
+                elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                    prefixes.add(node.values[0].value)
+                elif isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) \
+                        and isinstance(node.left.value, str):
+                    prefixes.add(node.left.value)
+    prefixes |= {c for c in constants if c.endswith(".")}
+    return constants, {p for p in prefixes if len(p) >= 3 and " " not in p}
+
+
+def test_no_text_is_left_unused():
+    constants, prefixes = _used_keys_and_prefixes()
+    unused = [key for key in CATALOGUE if key not in constants and not any(key.startswith(p) for p in prefixes)]
+    assert unused == []
+
+
+def test_the_catalogues_do_not_share_keys():
+    seen: dict[str, str] = {}
+    for module in DOMAINS:
+        for key in module.MESSAGES:
+            assert key not in seen, f"{key} in {module.__name__} and {seen[key]}"
+            seen[key] = module.__name__
+    assert len(seen) == len(CATALOGUE) == len(i18n.TEXTS)
 
 
 def test_dutch_is_the_default_and_english_on_request():

@@ -146,8 +146,8 @@ def test_sentences_a_user_repeats():
 def test_the_page_says_the_same_dutch_words_as_the_command_line():
     for prefix, texts in (("trend.", TREND_TEXTS_NL), ("trendlabel.", LABEL_TEXTS_NL)):
         for key, dutch in texts.items():
-            assert i18n.TEXTS[prefix + key][0] == dutch, key
-            assert i18n.TEXTS[prefix + key][1].strip(), key
+            assert i18n.TEXTS[prefix + key].get("nl") == dutch, key
+            assert i18n.TEXTS[prefix + key].get("en", "").strip(), key
 
 
 # --- counting rules, on a store the test fills -------------------------------------------------------
