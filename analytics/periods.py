@@ -220,7 +220,39 @@ class Period:
         """1 January of the year of the period's last day, up to the end of this period."""
         return Period("ytd", date((self.end - timedelta(days=1)).year, 1, 1), self.end)
 
+    def month_of_last_day(self) -> Period:
+        """The month holding the period's last day (the month itself for a month)."""
+        return self if self.kind == "month" else Period.month(self.last_day.year, self.last_day.month)
+
+    def earlier(self) -> Period:
+        """The period of the same kind one step back: last month, last week, and for a year to date
+        the one that ends a month earlier (January's steps back to the previous year's December)."""
+        if self.kind == "ytd":
+            month = Period.month(self.end.year, self.end.month).previous().previous()
+            return Period.year_to_date(month.start.year, month.start.month)
+        return self.previous()
+
+    def as_kind(self, kind: str, today: date | None = None) -> Period:
+        """The same moment seen as another kind — October as its last full week, or as the year to
+        October — never later than the last complete period of that kind."""
+        period = self
+        if kind != self.kind:
+            last_day = self.last_day
+            if kind == "week":
+                sunday = last_day - timedelta(days=(last_day.weekday() + 1) % 7)
+                period = Period.iso_week(*sunday.isocalendar()[:2])
+            else:
+                anchor = self.start + timedelta(days=3) if self.kind == "week" else last_day   # a week's Thursday
+                period = (Period.month(anchor.year, anchor.month) if kind == "month"
+                          else Period.year_to_date(anchor.year, anchor.month))
+        newest = latest_complete(kind, today)
+        return newest if period.end > newest.end else period
+
     # values ---------------------------------------------------------------------------------
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
     @property
     def days(self) -> int:
         return (self.end - self.start).days
@@ -260,3 +292,18 @@ class Period:
         if self.kind == "days" and last == self.start:
             return f"{self.start:%d/%m/%Y}"
         return f"{self.start:%d/%m/%Y}–{last:%d/%m/%Y}"
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def latest_complete(kind: str, today: date | None = None) -> Period:
+    """The last complete period of a kind: last month, last ISO week, year to the end of last month."""
+    today = today or local_today()
+    month = Period.last_complete_month(today)
+    if kind == "week":
+        return Period.iso_week(*(today - timedelta(days=7)).isocalendar()[:2])
+    if kind == "ytd":
+        return Period.year_to_date(month.start.year, month.start.month)
+    return month

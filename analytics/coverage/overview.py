@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from analytics.coverage import footprint
-from analytics.coverage.visits import VisitRules, visits_from_fixes
+from analytics.coverage.detection import VisitRules, visits_from_fixes
 from analytics.periods import Period
 from civ import geometry
 

@@ -1,19 +1,7 @@
 """From fixes to visits, duty days and presence cells, materialised in DuckDB and kept up to date incrementally.
 
-**A visit** is one tracker continuously inside one defined hot spot. From the tracker's clean fixes
-(not flagged as outlier at load, accuracy no worse than `accuracy_max_m`, one fix per device and
-instant), each fix inside the hot spot stands for the time from halfway to the fix before it to
-halfway to the fix after it; a neighbour more than two `edge_cap_seconds` away counts as none, and
-that side takes the interval of the other side (a tracker that fell silent is not assumed to have
-stayed, and a fix's span depends only on the fixes within a minute of it). Robust to sampling every 10-60 s: the boundary crossing is
-estimated at half an interval, never at a whole one. Fixes inside the same hot spot whose spans
-are less than `merge_gap_minutes` apart are one visit (GPS scatter at the edge, a step outside);
-a visit shorter than `min_visit_minutes` or with a single fix is a pass-through and not counted.
-A visit's `minutes` is its length from start to end, merged gaps included.
-
-The neighbour of a fix is looked for among the tracker's fixes in the hot spot's box widened by
-`neighbour_margin_m`, so only those candidates are read (a bbox join in DuckDB), never all fixes in
-Python; the exact inside test is numpy (circles, haversine) and shapely (polygons).
+**A visit** (one tracker continuously inside one defined hot spot) is defined in
+analytics/coverage/detection.py, with the rules and the numpy that finds visits in candidate fixes.
 
 **Duty days** (per tracker, holder and Brussels date): first and last fix, minutes with a fix, and
 distance — the path through the tracker's 1-minute mean positions, steps under `min_step_m`
@@ -45,17 +33,21 @@ background, which holds the write lock only for its own short transaction.
 """
 from __future__ import annotations
 
-import json
 import os
-import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from analytics.coverage import footprint
+from analytics.coverage.detection import (
+    DEFAULT_RULES,
+    VisitRules,
+    clean_fix_clause,
+    visits_in_windows,
+    with_holder,
+)
+from analytics.coverage.outdated import device_prints, hotspot_prints, is_pending, pending
 from analytics.grid import (
     METRES_PER_DEGREE_LAT,
     METRES_PER_DEGREE_LON,
@@ -67,26 +59,6 @@ from civ import geometry, reference, store
 from civ.errors import UnusableInput
 
 NEIGHBOUR_SEARCH = timedelta(days=4)  # where the fix before or after a new batch is looked for first (weekends)
-TABLES = ("visits", "duty_days", "presence_cells")
-
-
-@dataclass(frozen=True)
-class VisitRules:
-    """The parameters of the materialised tables; changing one rebuilds them."""
-    merge_gap_minutes: float = 5.0        # inside again within this: the same visit
-    min_visit_minutes: float = 1.0        # shorter: a pass-through, not a visit
-    min_fixes: int = 2                    # a single fix inside is a pass-through too
-    accuracy_max_m: float = 30.0          # fixes with a worse reported accuracy are skipped
-    edge_cap_seconds: float = 30.0        # at most this much time on either side of a fix (half of 60 s)
-    neighbour_margin_m: float = 150.0     # where a fix's neighbours are looked for around a hot spot
-    min_step_m: float = 15.0              # 1-minute steps shorter than this are standing still
-    cell_m: int = 250                     # presence grid (analytics.grid frame)
-
-    def fingerprint(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
-
-
-DEFAULT_RULES = VisitRules()
 
 
 @dataclass
@@ -101,204 +73,6 @@ class RefreshResult:
     @property
     def changed(self) -> bool:
         return self.full or bool(self.batches or self.devices or self.hotspots)
-
-
-# --- what is out of date ------------------------------------------------------------------------
-def _has_tables(con) -> bool:
-    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    return {"coverage_batches", "coverage_state", *TABLES} <= names
-
-
-def _hotspot_prints(con) -> dict[str, str]:
-    return {f"hotspot:{h}": v for h, v in con.execute(
-        "SELECT hotspot_id, md5(geojson || '|' || radius_m::VARCHAR) FROM hotspots").fetchall()}
-
-
-def _device_prints(con) -> dict[str, str]:
-    return {f"device:{d}": v for d, v in con.execute("""
-        SELECT device_id, md5(string_agg(warden_code || '|' || coalesce(valid_from::VARCHAR, '') || '|'
-                                         || coalesce(valid_to::VARCHAR, ''), ';' ORDER BY valid_from NULLS FIRST))
-        FROM devices GROUP BY device_id""").fetchall()}
-
-
-def _changed(stored: dict, current: dict, prefix: str) -> list[str]:
-    keys = {k for k in stored if k.startswith(prefix)} | set(current)
-    return sorted(k[len(prefix):] for k in keys if stored.get(k) != current.get(k))
-
-
-def pending(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -> dict:
-    """What a refresh would do, read-only and cheap: {'batches', 'devices', 'hotspots', 'full'}.
-
-    Empty lists and full False: the tables are up to date with the fixes, devices and hot spots.
-    """
-    if not _has_tables(con):
-        return {"batches": [], "devices": [], "hotspots": [], "full": True, "missing_tables": True}
-    stored = dict(con.execute("SELECT key, value FROM coverage_state").fetchall())
-    batches = [r[0] for r in con.execute("""
-        SELECT batch_id FROM import_batches
-        WHERE kind = 'fixes' AND finished_at IS NOT NULL
-          AND batch_id NOT IN (SELECT batch_id FROM coverage_batches)
-        ORDER BY batch_id""").fetchall()]
-    full = stored.get("rules") != rules.fingerprint()
-    return {"batches": batches, "full": full,
-            "devices": _changed(stored, _device_prints(con), "device:"),
-            "hotspots": _changed(stored, _hotspot_prints(con), "hotspot:")}
-
-
-def is_pending(status: dict) -> bool:
-    return bool(status["full"] or status["batches"] or status["devices"] or status["hotspots"])
-
-
-# --- visits from candidate fixes (numpy) -------------------------------------------------------
-VISIT_COLUMNS = ["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes", "minutes"]
-CANDIDATES_PER_PASS = 3_000_000      # fixes near hot spots handed to numpy at once (memory, not speed)
-
-
-def _spans(h: np.ndarray, dev: np.ndarray, window: np.ndarray, t: np.ndarray, lat: np.ndarray, lon: np.ndarray,
-           spots: list[footprint.HotSpot], rules: VisitRules) -> dict[str, np.ndarray]:
-    """The visits of fixes sorted by (h, dev, window, t) — h an index into `spots`, dev any device code —
-    as arrays `h`, `dev`, `window`, `start_ms`, `end_ms`, `fixes`, `minutes`. All numpy, no row loop."""
-    group = np.ones(t.size, dtype=bool)           # first row of a (hot spot, device, window) series
-    group[1:] = (h[1:] != h[:-1]) | (dev[1:] != dev[:-1]) | (window[1:] != window[:-1])
-    keep = group.copy()
-    keep[1:] |= t[1:] != t[:-1]                    # one fix per device and instant
-    if not keep.all():
-        h, dev, window, t, lat, lon, group = (a[keep] for a in (h, dev, window, t, lat, lon, group))
-    # A neighbour more than two caps away (or none) is no neighbour: that side takes the interval on the
-    # other side (the tracker's own sampling rate there), or two caps when the fix stands alone. So a
-    # fix's span depends only on fixes within a minute of it, whatever else the store holds.
-    cap_ms = 2 * rules.edge_cap_seconds * 1000
-    gap = (t[1:] - t[:-1]).astype(float)
-    gap[group[1:] | (gap > cap_ms)] = np.nan
-    before = np.concatenate([[np.nan], gap])
-    after = np.concatenate([gap, [np.nan]])
-    before, after = (np.where(np.isnan(before), after, before), np.where(np.isnan(after), before, after))
-    before = np.where(np.isnan(before), cap_ms, before) / 2
-    after = np.where(np.isnan(after), cap_ms, after) / 2
-    rows = np.flatnonzero(footprint.inside_sorted(spots, h, lat, lon))
-    if rows.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return {"h": empty, "dev": empty, "window": empty, "start_ms": empty, "end_ms": empty, "fixes": empty,
-                "minutes": np.zeros(0)}
-    start = t[rows] - before[rows]
-    end = t[rows] + after[rows]
-    series = np.cumsum(group)[rows]               # which (hot spot, device, window) series a fix is in
-    new_visit = np.ones(rows.size, dtype=bool)
-    new_visit[1:] = (series[1:] != series[:-1]) | (start[1:] - end[:-1] > rules.merge_gap_minutes * 60_000)
-    firsts = np.flatnonzero(new_visit)
-    lasts = np.append(firsts[1:] - 1, rows.size - 1)
-    spans = {"h": h[rows][firsts], "dev": dev[rows][firsts], "window": window[rows][firsts],
-             "start_ms": np.rint(start[firsts]).astype(np.int64), "end_ms": np.rint(end[lasts]).astype(np.int64),
-             "fixes": lasts - firsts + 1}
-    spans["minutes"] = (spans["end_ms"] - spans["start_ms"]) / 60_000
-    counted = (spans["minutes"] >= rules.min_visit_minutes) & (spans["fixes"] >= rules.min_fixes)
-    return {k: v[counted] for k, v in spans.items()}
-
-
-def visits_from_fixes(candidates: pd.DataFrame, spots: list[footprint.HotSpot],
-                      rules: VisitRules = DEFAULT_RULES) -> pd.DataFrame:
-    """Visits from fixes near hot spots: columns `hotspot_id`, `device_id`, `t` (epoch ms), `lat`,
-    `lon`, optional `window` (visits never merge across windows). Rows may repeat and be in any order.
-
-    Returns `hotspot_id`, `device_id`, `window`, `start_ms`, `end_ms`, `fixes`, `minutes`.
-    """
-    if candidates.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("_ms") or c in ("fixes", "window")
-                                          else "float64" if c == "minutes" else object) for c in VISIT_COLUMNS})
-    index = {s.hotspot_id: i for i, s in enumerate(spots)}
-    h = candidates["hotspot_id"].map(index).to_numpy(np.int64)
-    device_codes, device_names = pd.factorize(candidates["device_id"])
-    window = candidates["window"].to_numpy(np.int64) if "window" in candidates else np.zeros(len(h), np.int64)
-    t = candidates["t"].to_numpy(np.int64)
-    order = np.lexsort((t, window, device_codes, h))
-    spans = _spans(h[order], device_codes[order], window[order], t[order],
-                   candidates["lat"].to_numpy(float)[order], candidates["lon"].to_numpy(float)[order], spots, rules)
-    return pd.DataFrame({
-        "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
-        "device_id": np.asarray(device_names, dtype=object)[spans["dev"]],
-        "window": spans["window"], "start_ms": spans["start_ms"], "end_ms": spans["end_ms"],
-        "fixes": spans["fixes"], "minutes": spans["minutes"]})[VISIT_COLUMNS]
-
-
-def _clean_fix_clause(alias: str = "f") -> str:
-    return f"NOT {alias}.is_outlier AND ({alias}.accuracy_m IS NULL OR {alias}.accuracy_m <= $accuracy)"
-
-
-def _visits_in_windows(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> pd.DataFrame:
-    """Visits of the fixes inside temp table cv_fetch(window, device_id, flo, fhi) near `spots`.
-
-    DuckDB selects the candidates (bucket join on the hot spots' widened boxes, clean fixes only) and
-    hands them over as numbers, sorted; numpy and shapely do the rest."""
-    if not spots:
-        return visits_from_fixes(pd.DataFrame(), spots, rules)
-    con.register("cv_boxes", footprint.box_frame(spots, rules.neighbour_margin_m))
-    gy, gx = footprint.bucket_of_sql("f")
-    try:
-        lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
-        devices = [r[0] for r in con.execute("SELECT DISTINCT device_id FROM cv_fetch ORDER BY 1").fetchall()]
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_candidates AS
-            WITH d AS (SELECT unnest($devices) AS device_id, CAST(generate_subscripts($devices, 1) - 1 AS INTEGER) AS dev)
-            SELECT b.h, d.dev, w."window", epoch_ms(f.ts) AS t, f.lat, f.lon
-            FROM fixes f
-            JOIN cv_fetch w ON f.device_id = w.device_id AND f.ts BETWEEN w.flo AND w.fhi
-            JOIN d ON d.device_id = f.device_id
-            JOIN {footprint.bucket_sql('cv_boxes')} b ON {gy} = b.gy AND {gx} = b.gx
-            WHERE f.ts BETWEEN $lo AND $hi AND {_clean_fix_clause()}
-              AND {footprint.bbox_join_sql('f', 'b')}""",
-                    {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m, "devices": devices})
-        # A series (hot spot, device, window) never spans two devices, so the devices are taken a group
-        # at a time: 50 million fixes of trackers that spend their day at hot spots gave 25 million
-        # candidates, and numpy's working arrays for all of them at once peaked at 6 GB.
-        parts = []
-        for first, last in _device_groups(con, CANDIDATES_PER_PASS):
-            columns = con.execute('SELECT * FROM cv_candidates WHERE dev BETWEEN ? AND ? ORDER BY h, dev, "window", t',
-                                  [first, last]).fetchnumpy()
-            parts.append(_spans(*(np.asarray(columns[c]) for c in ("h", "dev", "window", "t", "lat", "lon")),
-                                spots, rules))
-            del columns
-    finally:
-        con.unregister("cv_boxes")
-        con.execute("DROP TABLE IF EXISTS cv_candidates")
-    spans = ({k: np.concatenate([part[k] for part in parts]) for k in parts[0]} if parts
-             else _spans(*(np.zeros(0, dtype=np.int64) for _ in range(6)), spots, rules))
-    return pd.DataFrame({
-        "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
-        "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
-        "window": spans["window"], "start_ms": spans["start_ms"], "end_ms": spans["end_ms"],
-        "fixes": spans["fixes"], "minutes": spans["minutes"]})[VISIT_COLUMNS]
-
-
-def _device_groups(con, most: int) -> list[tuple[int, int]]:
-    """Consecutive ranges of cv_candidates' device numbers holding about `most` candidates each (a
-    device with more is a range of its own)."""
-    counts = con.execute("SELECT dev, count(*) FROM cv_candidates GROUP BY dev ORDER BY dev").fetchall()
-    groups, first, previous, total = [], None, None, 0
-    for dev, n in counts:
-        if first is not None and total + n > most:
-            groups.append((first, previous))
-            first, total = None, 0
-        first = dev if first is None else first
-        total += n
-        previous = dev
-    if first is not None:
-        groups.append((first, previous))
-    return groups
-
-
-def _with_holder(con, found: pd.DataFrame) -> pd.DataFrame:
-    """The visits with `holder` (warden at the start, else device) and UTC timestamps."""
-    con.register("cv_found", found)
-    try:
-        return con.execute("""
-            SELECT v.hotspot_id, v.device_id, coalesce(d.warden_code, v.device_id) AS holder,
-                   make_timestamptz(v.start_ms * 1000) AS started_at, make_timestamptz(v.end_ms * 1000) AS ended_at,
-                   v.minutes, CAST(v.fixes AS INTEGER) AS fixes, v."window"
-            FROM cv_found v
-            LEFT JOIN devices d ON d.device_id = v.device_id
-             AND (d.valid_from IS NULL OR make_timestamptz(v.start_ms * 1000) >= d.valid_from)
-             AND (d.valid_to IS NULL OR make_timestamptz(v.start_ms * 1000) < d.valid_to)""").df()
-    finally:
-        con.unregister("cv_found")
 
 
 # --- the incremental refresh --------------------------------------------------------------------
@@ -363,7 +137,7 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
     _fetch_windows(con, rules)
     reach = _reach(rules)
     for attempt in range(2):
-        found = _with_holder(con, _visits_in_windows(con, rules, spots))
+        found = with_holder(con, visits_in_windows(con, rules, spots))
         con.register("cv_new_visits", found)
         try:
             if attempt == 0:
@@ -419,7 +193,7 @@ def _redo_days(con, rules: VisitRules) -> None:
             SELECT f.device_id, time_bucket(INTERVAL 1 MINUTE, f.ts) AS minute, min(f.ts) AS first_ts,
                    max(f.ts) AS last_ts, count(*) AS fixes, avg(f.lat) AS lat, avg(f.lon) AS lon
             FROM fixes f JOIN cv_days w ON f.device_id = w.device_id AND f.ts >= w.flo AND f.ts < w.fhi
-            WHERE f.ts >= $lo AND f.ts < $hi AND {_clean_fix_clause()}
+            WHERE f.ts >= $lo AND f.ts < $hi AND {clean_fix_clause()}
             GROUP BY ALL)
         SELECT m.*, coalesce(d.warden_code, m.device_id) AS holder, {local_day_sql('m.minute')} AS day
         FROM m LEFT JOIN devices d ON d.device_id = m.device_id
@@ -555,7 +329,7 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
                     con.execute("""CREATE OR REPLACE TEMP TABLE cv_fetch AS
                                    SELECT CAST(row_number() OVER (ORDER BY device_id) AS BIGINT) AS "window",
                                           device_id, first_ts AS flo, last_ts AS fhi FROM cv_span""")
-                    con.register("cv_redone", _with_holder(con, _visits_in_windows(con, rules, redo)))
+                    con.register("cv_redone", with_holder(con, visits_in_windows(con, rules, redo)))
                     _store_visits(con, "cv_redone")
                     con.unregister("cv_redone")
                 result.hotspots = status["hotspots"]
@@ -569,7 +343,7 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
                        WHERE kind = 'fixes' AND finished_at IS NOT NULL
                          AND batch_id NOT IN (SELECT batch_id FROM coverage_batches)""")
         con.execute("DELETE FROM coverage_state")
-        state = {"rules": rules.fingerprint(), **_hotspot_prints(con), **_device_prints(con)}
+        state = {"rules": rules.fingerprint(), **hotspot_prints(con), **device_prints(con)}
         con.executemany("INSERT INTO coverage_state VALUES (?, ?)", [[k, v] for k, v in sorted(state.items())])
         result.visits = store.scalar(con, "SELECT count(*) FROM visits")
         con.execute("COMMIT")
@@ -604,32 +378,3 @@ def refresh_visits(db_path: str | os.PathLike, rules: VisitRules = DEFAULT_RULES
         return refresh(con, rules)
     finally:
         con.close()
-
-
-# --- refresh in the background (the app) ---------------------------------------------------------
-_background: dict[str, threading.Thread] = {}
-_background_lock = threading.Lock()
-
-
-def refresh_in_background(db_path: str | os.PathLike) -> bool:
-    """Start refresh_visits in a thread unless one already runs for this store. True when running."""
-    key = str(os.path.abspath(db_path))
-    with _background_lock:
-        running = _background.get(key)
-        if running is not None and running.is_alive():
-            return True
-
-        def run():
-            try:
-                refresh_visits(db_path)
-            except Exception as error:        # the page keeps showing the banner; the next view retries
-                print(f"let op: dekking bijwerken mislukt: {error}", flush=True)
-        thread = threading.Thread(target=run, name="coverage-refresh", daemon=True)
-        _background[key] = thread
-        thread.start()
-        return True
-
-
-def is_refreshing(db_path: str | os.PathLike) -> bool:
-    thread = _background.get(str(os.path.abspath(db_path)))
-    return thread is not None and thread.is_alive()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from analytics.coverage import is_pending, pending
-from analytics.coverage.visits import is_refreshing, refresh_in_background
+from analytics.coverage.background import is_refreshing, refresh_in_background
 from civ.errors import UnusableInput
 from dashboards import connection
 from dashboards.i18n import t

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import duckdb
 import pandas as pd
 
-from analytics import effects, inventory, layers, verdicts, vocabulary
+from analytics import effects, inventory, layers, meeting_pack, verdicts, vocabulary
 from analytics import projects as project_register
 from analytics.compstat import compstat_table, key_figures
 from analytics.coverage import is_pending, pending
@@ -25,7 +25,6 @@ from analytics.hotspots.runs import month_results
 from analytics.periods import LOCAL_TZ, Period
 from analytics.trends import Selection, trend_series
 from civ.errors import UnusableInput
-from civ.store import first_row
 
 
 @dataclass
@@ -134,10 +133,7 @@ class MeetingPack:
 def month_of(period: Period) -> Period:
     """The month a pack is made for: the period itself when it is a month, else the month holding its
     last day (a week, a year to date, a range of days)."""
-    if period.kind == "month":
-        return period
-    last = period.end - timedelta(days=1)
-    return Period.month(last.year, last.month)
+    return period.month_of_last_day()
 
 
 def parse_month(text: str) -> Period:
@@ -166,8 +162,8 @@ def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None =
     hotspots = _hotspots(results)
     figures = _figures(con, month, compstat, hotspots)
     return MeetingPack(
-        cover=Cover(municipality=_municipality(con), month=month, made=now,
-                    reports_until=summary["data_until"], fixes_until=_utc(first_row(con, "SELECT max(ts) FROM fixes")[0]),
+        cover=Cover(municipality=meeting_pack.municipality_name(con), month=month, made=now,
+                    reports_until=summary["data_until"], fixes_until=_utc(meeting_pack.newest_fix(con)),
                     last_import=summary["last_import"], is_demo=summary["is_demo"]),
         figures=figures, compstat=compstat, hotspots=hotspots,
         hotspot_run={"run_id": run.get("run_id"), "stored": bool(run.get("stored")),
@@ -202,11 +198,6 @@ def _utc(value) -> datetime | None:
         return None
     stamp = pd.Timestamp(value)
     return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
-
-
-def _municipality(con) -> str:
-    row = first_row(con, "SELECT name FROM areas WHERE level = 'municipality' ORDER BY code LIMIT 1")
-    return row[0] if row else "Asse"
 
 
 def _number(value) -> int | None:
@@ -254,7 +245,7 @@ def _figures(con, month: Period, compstat: list[CompstatRow], hotspots: list[Hot
 
 def _trends(con, month: Period, compstat: list[CompstatRow]) -> list[Trend]:
     """The series of every category flagged up or down, up to the pack's month (no later data)."""
-    last_day = month.end - timedelta(days=1)
+    last_day = month.last_day
     trends = []
     for row in compstat:
         if row.flag == "none":
@@ -268,7 +259,7 @@ def _trends(con, month: Period, compstat: list[CompstatRow]) -> list[Trend]:
 
 def _projects(con, month: Period) -> list[ProjectEffect]:
     """Projects running at some time in the month, with the effect measured on all data so far."""
-    first, last = month.start, month.end - timedelta(days=1)
+    first, last = month.start, month.last_day
     running = [p for p in project_register.register(con) if p.start <= last and (p.end is None or p.end >= first)]
     found = []
     for project in running:
@@ -292,17 +283,7 @@ def summarise_reason(reason: str) -> str:
 
 def _quality(con, month: Period, figures: KeyFigures) -> DataQuality:
     """Imports that brought reports of the month or were loaded during it; their refused rows by reason."""
-    start, end = month.utc_bounds()
-    loads = con.execute("""
-        WITH of_month AS (SELECT batch_id, count(*) AS month_reports FROM reports
-                          WHERE reported_at >= ? AND reported_at < ? GROUP BY batch_id)
-        SELECT b.batch_id, b.kind, b.file_name, b.finished_at, b.rows_in, b.loaded, b.quarantined, b.duplicates,
-               coalesce(m.month_reports, 0) AS month_reports
-        FROM import_batches b LEFT JOIN of_month m USING (batch_id)
-        WHERE b.finished_at IS NOT NULL AND (m.batch_id IS NOT NULL OR (b.finished_at >= ? AND b.finished_at < ?))
-        ORDER BY b.batch_id""", [start, end, start, end]).df()
-    reasons = con.execute("SELECT reason FROM quarantine WHERE list_contains(?, batch_id)",
-                          [[int(b) for b in loads["batch_id"]]]).df()
+    loads, reasons = meeting_pack.month_imports(con, month)
     summary = (reasons.assign(reason=reasons["reason"].map(summarise_reason)).groupby("reason").size()
                .rename("rows").reset_index().sort_values(["rows", "reason"], ascending=[False, True])
                .reset_index(drop=True)) if len(reasons) else pd.DataFrame(columns=["reason", "rows"])
