@@ -216,6 +216,11 @@ class Period:
         last_day = self.end - timedelta(days=1)
         return Period.year_to_date(self.start.year - 1, last_day.month)
 
+    def comparisons(self) -> tuple[Period | None, Period]:
+        """What CompStat compares the period with: (the period before, the same period last year);
+        a year to date has no period before."""
+        return self.previous(), self.same_period_last_year()
+
     def year_to_date_period(self) -> Period:
         """1 January of the year of the period's last day, up to the end of this period."""
         return Period("ytd", date((self.end - timedelta(days=1)).year, 1, 1), self.end)

@@ -5,9 +5,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "data"
+from project_paths import DATA, ROOT  # noqa: F401  (tests of other branches may still import them from here)
 
 
 @pytest.fixture
@@ -34,3 +32,11 @@ def query(db: Path):
         finally:
             con.close()
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_data() -> tuple[Path, dict]:
+    """(path, ground truth) of the Asse demo store (tests/demo_store.py), built once per test session
+    (per xdist worker). Tests only read it; a test that writes copies it first."""
+    from demo_store import build_demo_store
+    return build_demo_store()

@@ -1,5 +1,5 @@
 """The Asse demo data (seed 20111, up to October 2026) in a store of its own, built once per test
-process: reports, hot spots and projects through the same loaders as `python -m etl demo` (the GPS
+session by the `demo_data` fixture of tests/conftest.py: reports, hot spots and projects through the same loaders as `python -m etl demo` (the GPS
 fixes are left out: nothing here needs them and they take most of the time).
 
 Tests only read it. Its ground truth (ground_truth.json, written beside it) is what they check against.
@@ -10,14 +10,12 @@ import atexit
 import json
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 END_MONTH = "2026-10"
 
 
-@lru_cache(maxsize=1)
-def demo_store() -> tuple[Path, dict]:
+def build_demo_store() -> tuple[Path, dict]:
     """(path of the DuckDB file, ground truth)."""
     from etl.demo import write_demo_files
     from etl.hotspots import load_hotspots_file

@@ -23,7 +23,6 @@ from analytics.compstat import (
     GROUPINGS,
     Filters,
     compstat_table,
-    follow_up,
     key_figures,
 )
 from analytics.grid import (
@@ -36,9 +35,9 @@ from analytics.grid import (
 from analytics.periods import LOCAL_TZ
 from civ.errors import UnusableInput
 from dashboards import access, connection
-from dashboards.components import compstat_grid, export, frame, period_picker
+from dashboards.components import compstat_followup, compstat_grid, export, frame, period_picker
 from dashboards.components import map as civ_map
-from dashboards.components.compstat_grid import NUMBER, missing
+from dashboards.components.compstat_followup import AUTO_HEIGHT
 from dashboards.i18n import (
     TEXTS,
     fmt_datetime,
@@ -56,8 +55,6 @@ dash.register_page(__name__, path="/compstat", name="CompStat", title="CompStat 
 
 MAP_MODES = ("markers", "count", "change")
 ALL = "all"
-AUTO_HEIGHT = {"domLayout": "autoHeight", "suppressCellFocus": True, "tooltipShowDelay": 200,
-               "enableCellTextSelection": True}
 
 
 @contextmanager
@@ -213,7 +210,7 @@ FILTERS = [Input("compstat-period", "value"), Input("compstat-area", "value"), I
            Input("compstat-channel", "value")]
 
 
-# --- callbacks: each one wires filters to one analytics function ----------------------------------
+# --- callbacks: filters to analytics functions ----------------------------------
 @callback(Output("compstat-period", "options"), Output("compstat-period", "value"),
           Input("compstat-kind", "value"), State("compstat-period", "value"), State("compstat-first", "data"),
           State("compstat-lang", "data"), prevent_initial_call=True)
@@ -251,23 +248,29 @@ def _table_rows(con, period, by: str, area, group, channel, lang: str) -> list[d
     return [compstat_grid.row(record, lang) for record in table.to_dict("records")]
 
 
+# The table, the key figures and the follow-up answer one request on one connection: a period change
+# was four requests, each opening the store and parsing the period again.
 @callback(Output("compstat-table", "rowData"), Output("compstat-table", "columnDefs"),
           Output("compstat-table", "dashGridOptions"),
           Output("compstat-caption", "children"), Output("compstat-period-label", "children"),
+          Output("compstat-kpis", "children"), Output("compstat-followup", "children"),
           *FILTERS, Input("compstat-by", "value"), State("compstat-lang", "data"))
-def _table(period_code, area, group, channel, by, lang):
+def _summary(period_code, area, group, channel, by, lang):
     period = period_picker.parse(period_code)[0]
     by = by if by in GROUPINGS else "category"
     with _store() as con:
         rows = _table_rows(con, period, by, area, group, channel, lang)
+        kpis = _kpis(key_figures(con, period, _filters(area, group, channel)), lang)
+        followup = compstat_followup.blocks(con, period, _filters(area, group, channel), lang)
     options = {"localeText": grid_locale(lang), **AUTO_HEIGHT}
     if len(rows) > 30:   # category × area: a page at a time instead of a page of a metre long
         options = {**options, "pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100]}
-    previous, last_year = period.previous(), period.same_period_last_year()
+    previous, last_year = period.comparisons()
     caption = (t("compstat.caption", lang, period=period.label(lang), previous=previous.label(lang),
                  last_year=last_year.label(lang)) if previous else
                t("compstat.caption_ytd", lang, period=period.label(lang), last_year=last_year.label(lang)))
-    return rows, compstat_grid.columns(by, period, lang), options, caption, f" · {period.label(lang)}"
+    return (rows, compstat_grid.columns(by, period, lang), options, caption, f" · {period.label(lang)}", kpis,
+            followup)
 
 
 @callback(Output("compstat-export-download", "data"), *export.inputs("compstat"),
@@ -288,11 +291,7 @@ def _export(_csv, _xlsx, period_code, area, group, channel, by, lang):
         compstat_grid.columns(by, period, lang)), rows)], name)
 
 
-@callback(Output("compstat-kpis", "children"), *FILTERS, State("compstat-lang", "data"))
-def _kpis(period_code, area, group, channel, lang):
-    period = period_picker.parse(period_code)[0]
-    with _store() as con:
-        figures = key_figures(con, period, _filters(area, group, channel))
+def _kpis(figures: dict, lang: str) -> list:
     median = figures["median_days_to_close"]
     return [
         frame.kpi_card(t("compstat.kpi.reports", lang), fmt_int(figures["reports"]), card_id="compstat-kpi-reports"),
@@ -352,7 +351,8 @@ def _clicked(point, cell, period_code, area, group, channel, mode, lang):
             found = reports_in_cell(con, period_picker.parse(period_code)[0], properties["cell"], _filters(area, group, channel))
             rows = [{"when": fmt_datetime(r.reported_at),
                      "category": r.category_label_en if lang == "en" else r.category_label,
-                     "channel": _channel(labels, r.channel, r.mailbox, lang), "status": _status(r.status, lang)}
+                     "channel": compstat_followup.channel_name(labels, r.channel, r.mailbox, lang),
+                     "status": compstat_followup.status_name(r.status, lang)}
                     for r in found.itertuples()]
             title = (t("reports.cell_one", lang) if len(rows) == 1 else
                      t("reports.cell", lang, count=fmt_int(len(rows))))
@@ -362,77 +362,10 @@ def _clicked(point, cell, period_code, area, group, channel, mode, lang):
             category = properties["category"]
             rows = [{"when": fmt_datetime(stamp),
                      "category": labels["category"][label].get(category, category),
-                     "channel": _channel(labels, properties["channel"], None, lang),
-                     "status": _status(properties["status"], lang)}]
+                     "channel": compstat_followup.channel_name(labels, properties["channel"], None, lang),
+                     "status": compstat_followup.status_name(properties["status"], lang)}]
             title = t("reports.marker", lang)
-    return [html.P(title, className="report-list-title", id="compstat-reports-title"), _report_list(rows)]
-
-
-def _channel(labels: dict, code: str, mailbox, lang: str) -> str:
-    name = labels["channel"]["label_en" if lang == "en" else "label_nl"].get(code, code)
-    return t("followup.mailbox", lang, channel=name, mailbox=mailbox) if isinstance(mailbox, str) and mailbox else name
-
-
-def _status(code: str, lang: str) -> str:
-    return t(f"status.{code}", lang) if f"status.{code}" in TEXTS else str(code)
-
-
-def _report_list(rows: list[dict]) -> html.Ol:
-    """The clicked reports in time order, two lines each: readable beside the map, never cut off."""
-    return html.Ol([html.Li([
-        html.Div([html.Span(r["when"], className="report-when"), html.Span(r["category"], className="report-category")],
-                 className="report-line"),
-        html.Div(f"{r['channel']} · {r['status']}", className="report-meta"),
-    ]) for r in rows], id="compstat-report-list", className="report-list")
-
-
-@callback(Output("compstat-followup", "children"), *FILTERS, State("compstat-lang", "data"))
-def _followup(period_code, area, group, channel, lang):
-    period = period_picker.parse(period_code)[0]
-    with _store() as con:
-        blocks = follow_up(con, period, _filters(area, group, channel))
-        labels = {"channel": vocabulary.channels(con).set_index("code")}
-    english = lang == "en"
-    by_channel, by_status, closing = blocks["by_channel"], blocks["by_status"], blocks["time_to_close"]
-    total = max(int(by_channel["reports"].sum()), 1)
-    channel_rows = [{"channel": _channel(labels, r.channel, r.mailbox, lang), "reports": int(r.reports),
-                     "share": fmt_pct(r.reports / total)} for r in by_channel.itertuples()]
-    status_total = max(int(by_status["reports"].sum()), 1)
-    status_rows = [{"status": _status(r.status, lang), "reports": int(r.reports), "share": fmt_pct(r.reports / status_total)}
-                   for r in by_status.itertuples()]
-    close_rows = [{"category": r.category_label_en if english else r.category_label, "reports": int(r.reports),
-                   "closed": int(r.closed), "median_days": None if missing(r.median_days) else float(r.median_days),
-                   "p90_days": None if missing(r.p90_days) else float(r.p90_days)} for r in closing.itertuples()]
-    days = {"type": "rightAligned", "valueFormatter": {"function": "params.value == null ? '–' : params.value.toLocaleString('nl-BE', {minimumFractionDigits: 1, maximumFractionDigits: 1})"}}
-    share = {"field": "share", "headerName": t("col.share", lang), "flex": 1, "minWidth": 90, "type": "rightAligned",
-             "sortable": False}
-    count_column = {"field": "reports", "headerName": t("col.reports", lang), "flex": 1, "minWidth": 100, **NUMBER}
-    return [
-        _followup_block("compstat-channels", t("followup.channels", lang), channel_rows, [
-            {"field": "channel", "headerName": t("col.channel", lang), "flex": 2, "minWidth": 140},
-            count_column, share], lang),
-        _followup_block("compstat-statuses", t("followup.statuses", lang), status_rows, [
-            {"field": "status", "headerName": t("col.status", lang), "flex": 2, "minWidth": 130},
-            count_column, share], lang),
-        _followup_block("compstat-close", t("followup.close", lang), close_rows, [
-            {"field": "category", "headerName": t("col.category", lang), "flex": 2, "minWidth": 150},
-            count_column,
-            {"field": "closed", "headerName": t("col.closed", lang), "flex": 1, "minWidth": 100, **NUMBER},
-            {"field": "median_days", "headerName": t("col.median_days", lang), "flex": 1, "minWidth": 100, **days},
-            {"field": "p90_days", "headerName": t("col.p90_days", lang), "flex": 1, "minWidth": 100, **days}],
-            lang, wide=True),
-    ]
-
-
-def _followup_block(grid_id: str, title: str, rows: list[dict], columns: list[dict], lang: str,
-                    wide: bool = False) -> html.Div:
-    return html.Div([
-        html.H3(title),
-        dag.AgGrid(id=grid_id, rowData=rows, columnDefs=columns,
-                   defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
-                   dashGridOptions={"localeText": grid_locale(lang), **AUTO_HEIGHT}, style={"width": "100%"},
-                   className="grid"),
-    ], className="followup-block" + (" followup-wide" if wide else ""))
+    return [html.P(title, className="report-list-title", id="compstat-reports-title"), compstat_followup.report_list(rows)]
 
 
 @callback(Output("compstat-pack-download", "data"), Input("compstat-pack", "n_clicks"),

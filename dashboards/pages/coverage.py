@@ -103,25 +103,7 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
                                                                 options=warden_options, clearable=False)),
         ], className="panel cov-filters", **{"aria-label": t("cov.filters", lang)}),
         html.Div(id="coverage-kpis", className="kpi-grid cov-kpis"),
-        html.Section([
-            html.H2(t("cov.map.title", lang)),
-            html.Div([
-                _control(t("cov.filter.colour", lang), dcc.RadioItems(
-                    id="coverage-colour", value=colour if colour in COLOURS else "days", inline=True,
-                    className="segmented",
-                    options=[{"label": t(f"cov.colour.{c}", lang), "value": c} for c in COLOURS])),
-                _control(t("cov.filter.layer", lang), dcc.RadioItems(
-                    id="coverage-layer", value=layer if layer in LAYERS else "presence", inline=True,
-                    className="segmented",
-                    options=[{"label": t(f"cov.layer.{c}", lang), "value": c} for c in LAYERS])),
-            ], className="cov-map-controls"),
-            html.P(id="coverage-map-caption", className="caption"),
-            coverage_map.base_map("coverage-map", lang=lang, **base, layers=[
-                coverage_map.pane("cov-cells", 400, [coverage_map.cell_layer("coverage-cells")]),
-                coverage_map.pane("cov-hotspots", 430, [coverage_map.hotspot_layer("coverage-hotspots")]),
-            ]),
-            html.Div([html.Div(id="coverage-legend"), html.Div(id="coverage-cell-legend")], className="cov-legends"),
-        ], className="panel"),
+        _map_section(lang, base, colour, layer),
         html.Section([
             html.Div([html.H2(t("cov.table.title", lang)),
                       export.controls("coverage", lang, t("cov.export", lang))],
@@ -135,22 +117,50 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
                        style={"width": "100%"}, className="grid"),
             html.P(t("cov.method", lang), className="method"),
         ], className="panel"),
-        html.Section([
-            html.H2(t("cov.staffing.title", lang)),
-            html.Div([
-                _control(t("cov.staffing.visits", lang), dcc.Input(
-                    id="coverage-target-visits", type="number", min=0, max=50, step=1,
-                    value=STAFFING_DEFAULTS["visits"], debounce=True, className="number-input")),
-                _control(t("cov.staffing.minutes", lang), dcc.Input(
-                    id="coverage-target-minutes", type="number", min=1, max=240, step=1,
-                    value=STAFFING_DEFAULTS["minutes"], debounce=True, className="number-input")),
-                _control(t("cov.staffing.overhead", lang), dcc.Input(
-                    id="coverage-target-overhead", type="number", min=0, max=300, step=5,
-                    value=STAFFING_DEFAULTS["overhead"], debounce=True, className="number-input")),
-            ], className="cov-staffing-inputs"),
-            html.Div(id="coverage-staffing", className="cov-staffing"),
-        ], className="panel"),
+        _staffing_section(lang),
     ], id="coverage-page")
+
+
+def _map_section(lang: str, base: dict, colour: str | None, layer: str | None) -> html.Section:
+    """The map of presence or demand, with its colour and layer switches (filled by the callbacks)."""
+    return html.Section([
+        html.H2(t("cov.map.title", lang)),
+        html.Div([
+            _control(t("cov.filter.colour", lang), dcc.RadioItems(
+                id="coverage-colour", value=colour if colour in COLOURS else "days", inline=True,
+                className="segmented",
+                options=[{"label": t(f"cov.colour.{c}", lang), "value": c} for c in COLOURS])),
+            _control(t("cov.filter.layer", lang), dcc.RadioItems(
+                id="coverage-layer", value=layer if layer in LAYERS else "presence", inline=True,
+                className="segmented",
+                options=[{"label": t(f"cov.layer.{c}", lang), "value": c} for c in LAYERS])),
+        ], className="cov-map-controls"),
+        html.P(id="coverage-map-caption", className="caption"),
+        coverage_map.base_map("coverage-map", lang=lang, **base, layers=[
+            coverage_map.pane("cov-cells", 400, [coverage_map.cell_layer("coverage-cells")]),
+            coverage_map.pane("cov-hotspots", 430, [coverage_map.hotspot_layer("coverage-hotspots")]),
+        ]),
+        html.Div([html.Div(id="coverage-legend"), html.Div(id="coverage-cell-legend")], className="cov-legends"),
+    ], className="panel")
+
+
+def _staffing_section(lang: str) -> html.Section:
+    """The warden-hours estimate and the target dosage it assumes."""
+    return html.Section([
+        html.H2(t("cov.staffing.title", lang)),
+        html.Div([
+            _control(t("cov.staffing.visits", lang), dcc.Input(
+                id="coverage-target-visits", type="number", min=0, max=50, step=1,
+                value=STAFFING_DEFAULTS["visits"], debounce=True, className="number-input")),
+            _control(t("cov.staffing.minutes", lang), dcc.Input(
+                id="coverage-target-minutes", type="number", min=1, max=240, step=1,
+                value=STAFFING_DEFAULTS["minutes"], debounce=True, className="number-input")),
+            _control(t("cov.staffing.overhead", lang), dcc.Input(
+                id="coverage-target-overhead", type="number", min=0, max=300, step=5,
+                value=STAFFING_DEFAULTS["overhead"], debounce=True, className="number-input")),
+        ], className="cov-staffing-inputs"),
+        html.Div(id="coverage-staffing", className="cov-staffing"),
+    ], className="panel")
 
 
 coverage_freshness.register("coverage")

@@ -75,8 +75,29 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
             notices.append(frame.store_problem(error, lang))
     last = _date(end) or (known[0] if known else date.today())
     first = _date(start) or last - timedelta(days=6)
+    return html.Div([
+        _header(lang),
+        dcc.Location(id="overview-url", refresh=False),
+        dcc.Store(id="overview-lang", data=lang),
+        dcc.Store(id="overview-printing", data=printing),
+        dcc.Store(id="overview-spots", data={s.hotspot_id: [s.lat, s.lon, s.radius_m] for s in spots}),
+        *notices,
+        html.Div([
+            html.Div(_controls(lang, spots, lat, lon, radius, first, last), hidden=printing),
+            html.Div([
+                html.Button(t("ov.print_now", lang), id="overview-print-now", n_clicks=0, className="button"),
+                dcc.Link(t("ov.back", lang), id="overview-back", href="#", className="button"),
+            ], className="ov-actions no-print", hidden=not printing),
+            html.P(id="overview-summary", className="ov-summary"),
+            *_results(lang, base, outlines, printing),
+        ], hidden=not allowed),
+    ], id="overview-page", className="print-view" if printing else "")
+
+
+def _controls(lang: str, spots: list, lat, lon, radius, first: date, last: date) -> html.Section:
+    """The filter bar: a hot spot or a point, a radius, the days; export and print."""
     spot_options = [{"label": s.name, "value": s.hotspot_id} for s in spots]
-    controls = html.Section([
+    return html.Section([
         html.Div([html.Span(t("ov.hotspot", lang), className="filter-label"),
                   dcc.Dropdown(id="overview-hotspot", options=spot_options, placeholder=t("ov.hotspot_pick", lang))],
                  className="filter-control ov-hotspot"),
@@ -100,20 +121,18 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
             dcc.Link(t("ov.print", lang), id="overview-print-link", href="#", className="button"),
         ], className="ov-actions"),
     ], className="panel ov-filters no-print")
-    return html.Div([
-        _header(lang),
-        dcc.Location(id="overview-url", refresh=False),
-        dcc.Store(id="overview-lang", data=lang),
-        dcc.Store(id="overview-printing", data=printing),
-        dcc.Store(id="overview-spots", data={s.hotspot_id: [s.lat, s.lon, s.radius_m] for s in spots}),
-        *notices,
-        html.Div([
-            html.Div(controls, hidden=printing),
-            html.Div([
-                html.Button(t("ov.print_now", lang), id="overview-print-now", n_clicks=0, className="button"),
-                dcc.Link(t("ov.back", lang), id="overview-back", href="#", className="button"),
-            ], className="ov-actions no-print", hidden=not printing),
-            html.P(id="overview-summary", className="ov-summary"),
+
+
+def _grid(grid_id: str, columns: list[dict], lang: str, printing: bool) -> dag.AgGrid:
+    return dag.AgGrid(id=grid_id, rowData=[], columnDefs=columns, defaultColDef={"sortable": True, "resizable": True},
+                      dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
+                                       "suppressCellFocus": True, "enableCellTextSelection": True},
+                      style={"width": "100%"}, className="grid")
+
+
+def _results(lang: str, base: dict, outlines: dict, printing: bool) -> list:
+    """The map, the passages and the reports near the point (filled by the callbacks), and the method."""
+    return [
             html.Div([
                 html.Section([
                     coverage_map.base_map("overview-map", lang=lang, **base, height="460px", layers=[
@@ -127,26 +146,17 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
             html.Section([
                 html.H2(t("ov.passages.title", lang)),
                 html.P(id="overview-passages-note", className="caption"),
-                dag.AgGrid(id="overview-passages", rowData=[], columnDefs=_passage_columns(lang),
-                           defaultColDef={"sortable": True, "resizable": True},
-                           dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
-                                            "suppressCellFocus": True, "enableCellTextSelection": True},
-                           style={"width": "100%"}, className="grid"),
+                _grid("overview-passages", _passage_columns(lang), lang, printing),
             ], className="panel"),
             html.Section([
                 html.H2(t("ov.reports.title", lang)),
                 html.P(id="overview-reports-note", className="caption"),
                 *([] if access.can_see_reporter_data() else [
                     html.P(t("access.description", lang), className="muted", id="overview-no-description")]),
-                dag.AgGrid(id="overview-reports-grid", rowData=[], columnDefs=_report_columns(lang),
-                           defaultColDef={"sortable": True, "resizable": True},
-                           dashGridOptions={"localeText": grid_locale(lang), "domLayout": "print" if printing else "autoHeight",
-                                            "suppressCellFocus": True, "enableCellTextSelection": True},
-                           style={"width": "100%"}, className="grid"),
+                _grid("overview-reports-grid", _report_columns(lang), lang, printing),
             ], className="panel"),
             html.P(t("ov.method", lang), className="method"),
-        ], hidden=not allowed),
-    ], id="overview-page", className="print-view" if printing else "")
+    ]
 
 
 def _passage_columns(lang: str) -> list[dict]:

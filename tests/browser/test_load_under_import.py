@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from demo_store import demo_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from load_under_import import run_load  # benchmarks/ is on the path only now
@@ -20,9 +19,9 @@ pytestmark = pytest.mark.slow
 REPORT_ROWS = 3000
 
 
-def test_users_switching_filters_while_an_import_runs_get_every_answer_and_nothing_is_lost(tmp_path):
+def test_users_switching_filters_while_an_import_runs_get_every_answer_and_nothing_is_lost(tmp_path, demo_data):
     db = tmp_path / "civ.duckdb"
-    shutil.copy(demo_store()[0], db)
+    shutil.copy(demo_data[0], db)
     figures = run_load(db, tmp_path, users=4, seconds=8, import_rows=REPORT_ROWS, think_s=0.3,
                        import_after_s=1.0, baseline=False)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from demo_store import demo_store
 from playwright.sync_api import expect
 
 from app import create_app
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    source, _truth = demo_store()
+def app(tmp_path_factory, demo_data):
+    source, _truth = demo_data
     db = tmp_path_factory.mktemp("pack-button") / "civ.duckdb"
     shutil.copy(source, db)
     return create_app(db)

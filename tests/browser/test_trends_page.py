@@ -7,7 +7,6 @@ import re
 import shutil
 
 import pytest
-from demo_store import demo_store
 from playwright.sync_api import expect
 
 from app import create_app
@@ -18,8 +17,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo():
-    db, truth = demo_store()
+def demo(demo_data):
+    db, truth = demo_data
     with serving(create_app(db)) as url:
         yield url, truth
 

@@ -7,7 +7,6 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-from conftest import ROOT
 from coverage_scenes import (
     NOOIT,
     OFFICE,
@@ -20,6 +19,7 @@ from coverage_scenes import (
     write_fixes,
     write_hotspots,
 )
+from project_paths import ROOT
 
 from analytics.cli import main
 from etl.devices import load_devices_file

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from conftest import ROOT
+from project_paths import ROOT
 
 from analytics.cli import build_parser as analytics_parser
 from dashboards.report.__main__ import build_parser as report_parser

@@ -9,7 +9,7 @@ import sys
 
 import duckdb
 import pytest
-from conftest import DATA, ROOT
+from project_paths import DATA, ROOT
 
 from etl.cli import main
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import matplotlib.image
 import pytest
-from demo_store import END_MONTH, demo_store
+from demo_store import END_MONTH
 
 from analytics.compstat import compstat_table
 from analytics.hotspots.runs import month_results
@@ -85,8 +85,8 @@ def _pages(path) -> int:
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory):
-    source, _truth = demo_store()
+def pack(tmp_path_factory, demo_data):
+    source, _truth = demo_data
     folder = tmp_path_factory.mktemp("pack")
     db = folder / "civ.duckdb"
     shutil.copy(source, db)

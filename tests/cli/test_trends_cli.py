@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from demo_store import demo_store
 
 from analytics.cli import main
 
@@ -70,8 +69,8 @@ def test_trends_unusable_input_exits_2_with_one_line(store, capsys, args, messag
 
 
 @pytest.mark.slow
-def test_effect_json_gives_the_estimate_and_the_counts_it_rests_on(capsys):
-    db, truth = demo_store()
+def test_effect_json_gives_the_estimate_and_the_counts_it_rests_on(capsys, demo_data):
+    db, truth = demo_data
     assert main(["effect", "--project", "Hondenpoepactie Zellik", "--db", str(db), "--json"]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {"project", "type", "start", "end", "categories", "area", "area_kind", "area_name", "design",
@@ -91,8 +90,8 @@ def test_effect_json_gives_the_estimate_and_the_counts_it_rests_on(capsys):
 
 
 @pytest.mark.slow
-def test_effect_without_a_measurable_effect_gives_no_number(capsys):
-    db, _ = demo_store()
+def test_effect_without_a_measurable_effect_gives_no_number(capsys, demo_data):
+    db, _ = demo_data
     assert main(["effect", "--project", "verkeersweek scholen", "--db", str(db), "--json"]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert out["project"] == "Verkeersweek scholen" and out["kind"] == "week"
@@ -102,8 +101,8 @@ def test_effect_without_a_measurable_effect_gives_no_number(capsys):
 
 
 @pytest.mark.slow
-def test_effect_text_and_an_unknown_project(capsys):
-    db, _ = demo_store()
+def test_effect_text_and_an_unknown_project(capsys, demo_data):
+    db, _ = demo_data
     assert main(["effect", "--project", "Laat je huisnummer zien", "--db", str(db)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("Laat je huisnummer zien: tijdens het project ongeveer ")

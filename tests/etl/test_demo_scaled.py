@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT  # noqa: F401  (puts the project on the path)
-
 from etl.cli import main
 from etl.demo.scaled import (
     FIXES_PER_SHIFT,

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from conftest import DATA
+from project_paths import DATA
 
 from etl.reports import load_reports_file
 

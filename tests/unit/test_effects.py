@@ -10,7 +10,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from demo_store import demo_store
 
 from analytics import projects
 from analytics.effects import InterventionEffect, project_effect, project_kind
@@ -187,8 +186,8 @@ def test_the_page_says_the_same_dutch_words_as_the_command_line():
 
 # --- the demo --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo():
-    path, truth = demo_store()
+def demo(demo_data):
+    path, truth = demo_data
     con = duckdb.connect(str(path), read_only=True)
     yield con, {p["name"]: p for p in truth["projects"]}
     con.close()

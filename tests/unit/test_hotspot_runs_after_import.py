@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from analytics.hotspots import runs
 from civ.store import reading
 from dashboards import upkeep
 from etl.reports import load_reports_file
-from tests.demo_store import demo_store
 
 MONTH = "2026-09"
 
@@ -22,14 +23,16 @@ def _one_more_report(folder) -> object:
     return path
 
 
-def _store_copy(tmp_path):
+@pytest.fixture
+def store_copy(tmp_path, demo_data):
+    """A copy of the demo store this test may write to."""
     db = tmp_path / "civ.duckdb"
-    shutil.copy(demo_store()[0], db)
+    shutil.copy(demo_data[0], db)
     return db
 
 
-def test_after_an_import_the_page_gets_the_earlier_result_until_the_upkeep_stored_the_new_one(tmp_path):
-    db = _store_copy(tmp_path)
+def test_after_an_import_the_page_gets_the_earlier_result_until_the_upkeep_stored_the_new_one(store_copy, tmp_path):
+    db = store_copy
     with reading(db) as con:
         before_run, before = runs.month_results(con, MONTH)
     assert not before_run.get("earlier")
@@ -49,8 +52,8 @@ def test_after_an_import_the_page_gets_the_earlier_result_until_the_upkeep_store
     assert run["last_batch_id"] == cutoff["last_batch_id"] and run["reports_used"] == before_run["reports_used"] + 1
 
 
-def test_the_meeting_pack_never_gets_an_earlier_result(tmp_path):
-    db = _store_copy(tmp_path)
+def test_the_meeting_pack_never_gets_an_earlier_result(store_copy, tmp_path):
+    db = store_copy
     with reading(db) as con:
         runs.month_results(con, MONTH)
     load_reports_file(db, _one_more_report(tmp_path), fmt="canonical")
@@ -59,8 +62,8 @@ def test_the_meeting_pack_never_gets_an_earlier_result(tmp_path):
         assert not run.get("earlier") and run["last_batch_id"] == runs.data_cutoff(con)["last_batch_id"]
 
 
-def test_only_months_the_upkeep_keeps_current_may_be_shown_on_earlier_data(tmp_path, monkeypatch):
-    db = _store_copy(tmp_path)
+def test_only_months_the_upkeep_keeps_current_may_be_shown_on_earlier_data(store_copy, monkeypatch):
+    db = store_copy
     monkeypatch.setattr(upkeep, "_kept", {})
     assert not upkeep.keeps_current(db, "2026-10")                          # no upkeep for this store
     with reading(db) as con:

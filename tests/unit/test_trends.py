@@ -9,7 +9,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from demo_store import demo_store
 
 from analytics.periods import Period
 from analytics.seasonal import (
@@ -227,8 +226,8 @@ def test_channel_mix_shares_and_mailboxes(db):
 
 # --- the demo ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo():
-    path, truth = demo_store()
+def demo(demo_data):
+    path, truth = demo_data
     con = duckdb.connect(str(path), read_only=True)
     yield con, truth
     con.close()

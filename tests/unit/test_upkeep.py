@@ -10,7 +10,6 @@ from analytics.hotspots import runs
 from civ.store import reading
 from dashboards import upkeep
 from etl.reports import load_reports_file
-from tests.demo_store import demo_store
 
 
 def _stored_months(db) -> set[str]:
@@ -21,8 +20,8 @@ def _stored_months(db) -> set[str]:
         return {m for m in runs.list_runs(con)["month"] if runs.find_run(con, runs.run_key(m, None, parameters, cutoff))}
 
 
-def test_after_start_and_after_an_import_the_recent_months_have_stored_runs(tmp_path, monkeypatch):
-    source, _ = demo_store()
+def test_after_start_and_after_an_import_the_recent_months_have_stored_runs(tmp_path, monkeypatch, demo_data):
+    source, _ = demo_data
     db = tmp_path / "civ.duckdb"
     shutil.copy(source, db)
     monkeypatch.setattr(upkeep, "CHECK_SECONDS", 0.2)
