@@ -46,6 +46,7 @@ from analytics.glm import (
 from analytics.periods import periods_per_year
 from analytics.significance import benjamini_hochberg
 from analytics.wording import about, number, p_text
+from civ.i18n import texts_of
 
 MIN_PERIODS = {"month": 12, "week": 26}
 MIN_REPORTS_FOR_TREND = 20
@@ -215,17 +216,8 @@ class SeasonalModel(BaseEstimator):
         }
 
 
-# The words of a trend. The pages take the same pieces, in Dutch or English, from dashboards/i18n.py
-# (keys 'trend.<key>'); a test keeps the Dutch ones there equal to these.
-TREND_TEXTS_NL = {
-    "up": "{label} stijgt met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
-    "up_plural": "{label} stijgen met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
-    "down": "{label} daalt met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
-    "down_plural": "{label} dalen met ongeveer {amount} meldingen per jaar ({pct} per jaar, {p}).",
-    "none": "{label}: geen duidelijke trend ({p}).",
-    "too_short": "{label}: te korte reeks voor een trendtoets.",
-    "too_few": "{label}: te weinig meldingen voor een trendtoets.",
-}
+# The words of a trend ('trend.<key>' in civ/messages/trends.py); the pages pass them in their language.
+TREND_TEXTS_NL = texts_of("trend.")
 
 
 def trend_sentence(label: str, trend: dict, plural: bool = False, texts: dict | None = None) -> str:

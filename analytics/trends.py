@@ -21,6 +21,7 @@ import pandas as pd
 from analytics.compstat import Filters
 from analytics.periods import Period, bin_sql, complete_periods, periods_per_year
 from analytics.seasonal import SeasonalModel, trend_sentence
+from civ.i18n import texts_of
 
 MAX_YEARS = 5
 PROBLEEMBOX = "probleembox"
@@ -117,15 +118,8 @@ def resolve_selection(con: duckdb.DuckDBPyConnection, category: str | None = Non
         mailbox=None if mailbox is None else str(mailbox).strip().zfill(2))
 
 
-# Words of a series' name; the pages take the same from dashboards/i18n.py ('trendlabel.<key>').
-LABEL_TEXTS_NL = {
-    "all": "Alle meldingen",
-    "group": "Meldingen {group}",
-    "in": "{what} in {area}",
-    "via": "{what} via {channel}",
-    "mailbox": "{what} (bus {mailbox})",
-    "short": "minder dan twee jaar gegevens: seizoen en trend zijn niet te scheiden",
-}
+# Words of a series' name ('trendlabel.<key>' in civ/messages/trends.py).
+LABEL_TEXTS_NL = texts_of("trendlabel.")
 
 
 def selection_label(con: duckdb.DuckDBPyConnection, selection: Selection, names: dict | None = None,

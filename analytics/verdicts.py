@@ -11,51 +11,10 @@ from __future__ import annotations
 from analytics.projects import Project
 from analytics.wording import number, p_text
 from civ.formatting import signed_pct
+from civ.i18n import texts_of
 
-EFFECT_TEXTS_NL = {
-    "phase.before": "voor de start",
-    "phase.during": "tijdens het project",
-    "phase.after": "na het project",
-    "phase.since_start": "sinds de start",
-    "where.area": "in {area}",
-    "where.hotspot": "rond {area}",
-    "where.territory": "op het hele grondgebied",
-    "where.none": "op het hele grondgebied",
-    "what": "meldingen {categories} {where}",
-    "all_categories": "(alle categorieën)",
-    "comparison.area": "dezelfde categorieën in de andere deelgemeenten",
-    "comparison.hotspot": "dezelfde categorieën op de rest van het grondgebied",
-    "comparison.territory": "de andere categorieën op het hele grondgebied",
-    "comparison.none": "geen: het project geldt voor alle meldingen van het hele grondgebied",
-    "amount.less": "{pct} % minder",
-    "amount.more": "{pct} % meer",
-    "amount.times": "{times} keer zoveel",
-    "between.pct": "{low} tot {high}",
-    "between.times": "{low} tot {high} keer zoveel",
-    "detail.before": "{count} voor de start",
-    "detail.expected": "{expected} verwacht {phase}",
-    "sentence.nothing_to_compare": "{name}: geen meetbaar effect — er is niets om mee te vergelijken ({comparison}).",
-    "sentence.too_few": "{name}: geen meetbaar effect — te weinig {what} om een effect van toeval te "
-                        "onderscheiden{detail}.",
-    "sentence.none": "{name}: geen meetbaar effect op de {what} {phase} (het {level} %-interval van {low} tot "
-                     "{high} omvat 0; {p}).",
-    "sentence.decrease": "{name} lijkt te werken: {phase} ongeveer {amount} {what} dan verwacht ({level} %-interval: "
-                         "{from_pct} % tot {to_pct} % minder; {p}).",
-    "sentence.increase": "{name}: {phase} ongeveer {amount} {what} dan verwacht ({level} %-interval: {between}; {p}).",
-    "sentence.increase_times": "{name}: {phase} ongeveer {amount} {what} als verwacht ({level} %-interval: "
-                               "{between}; {p}).",
-    "after.effect": " Na het project: ongeveer {amount} (interval {low} tot {high}).",
-    "after.none": " Na het project: geen meetbaar effect meer (interval {low} tot {high}).",
-    "after.too_few": " Na het project: te weinig meldingen om te oordelen.",
-    "verdict.decrease": "minder meldingen",
-    "verdict.increase": "meer meldingen",
-    "verdict.none": "geen meetbaar effect",
-    "verdict.too_few": "geen meetbaar effect",
-    "note.weekly_month_precision": "meldingen met alleen een maand (police-uk) tellen niet mee in een reeks per week",
-    "note.nothing_to_compare": "geen vergelijkingsreeks: het project geldt voor alle meldingen van het hele grondgebied",
-    "note.not_started": "het project begint na de laatste volledige periode met gegevens",
-    "note.seasonal": "het seizoen van doel en vergelijking mag verschillen (jaarlijkse harmonische)",
-}
+# The words of an effect ('effect.<key>' in civ/messages/trends.py); the pages pass them in their language.
+EFFECT_TEXTS_NL = texts_of("effect.")
 
 
 def _amount(pct: float, texts: dict) -> str:

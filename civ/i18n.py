@@ -40,3 +40,9 @@ def translate_or(key: str, fallback: str, lang: str = DEFAULT_LANG, **fields) ->
 def month_name(month: int, lang: str = DEFAULT_LANG, short: bool = False) -> str:
     """10 -> 'oktober' ('okt' when short); 'October' in English."""
     return translate(f"month{'_short' if short else ''}.{int(month)}", lang)
+
+
+def texts_of(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Every text whose key starts with `prefix`, keyed by the rest: texts_of("trend.")["up"] is
+    translate("trend.up"). For sentence builders that take their words as a dict."""
+    return {key[len(prefix):]: translate(key, lang) for key in CATALOGUE if key.startswith(prefix)}

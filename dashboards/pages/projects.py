@@ -12,9 +12,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from analytics import effects, verdicts
 from analytics import projects as project_register
-from analytics.verdicts import EFFECT_TEXTS_NL
 from civ.errors import UnusableInput
 from civ.formatting import signed_pct
+from civ.i18n import texts_of
 from dashboards import connection
 from dashboards.components import frame, trend_chart
 from dashboards.i18n import fmt_date, fmt_float, fmt_int, lang_of, t
@@ -25,7 +25,7 @@ ALL = "all"
 
 
 def effect_texts(lang: str) -> dict:
-    return {key: t(f"effect.{key}", lang) for key in EFFECT_TEXTS_NL}
+    return texts_of("effect.", lang)
 
 
 def layout(project: str | None = None, lang: str | None = None, **_query) -> html.Div:

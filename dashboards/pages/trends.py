@@ -14,8 +14,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from analytics import projects as project_register
 from analytics import trends
-from analytics.seasonal import TREND_TEXTS_NL, trend_sentence
+from analytics.seasonal import trend_sentence
 from civ.errors import UnusableInput
+from civ.i18n import texts_of
 from dashboards import connection
 from dashboards.components import frame, trend_chart
 from dashboards.i18n import TEXTS, lang_of, t
@@ -29,11 +30,11 @@ SMALL_MULTIPLES = 6
 
 
 def trend_texts(lang: str) -> dict:
-    return {key: t(f"trend.{key}", lang) for key in TREND_TEXTS_NL}
+    return texts_of("trend.", lang)
 
 
 def label_texts(lang: str) -> dict:
-    return {key: t(f"trendlabel.{key}", lang) for key in trends.LABEL_TEXTS_NL}
+    return texts_of("trendlabel.", lang)
 
 
 def _group_name(group: str, lang: str) -> str:

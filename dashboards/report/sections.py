@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.seasonal import TREND_TEXTS_NL, trend_sentence
-from analytics.verdicts import EFFECT_TEXTS_NL, result_sentence
+from analytics.seasonal import trend_sentence
+from analytics.verdicts import result_sentence
 from civ.formatting import signed_pct
+from civ.i18n import texts_of
 from dashboards.i18n import (
     fmt_date,
     fmt_datetime,
@@ -176,7 +177,7 @@ def _trends(pack: MeetingPack, lang: str) -> list:
         return [Heading(t("pack.section.trends", lang)), Text(t("pack.trends.none", lang, month=month), "lead")]
     blocks = [PageBreak(), Heading(t("pack.section.trends", lang))]
     blocks.append(Text(t("pack.trends.lead", lang), "lead"))
-    texts = {key: t(f"trend.{key}", lang) for key in TREND_TEXTS_NL}
+    texts = texts_of("trend.", lang)
     for trend in pack.trends:
         label = trend.label_en if lang == "en" else trend.label
         blocks.append(Group([Heading(t("pack.trends.heading", lang, label=label, flag=t(f"flag.{trend.flag}", lang)), 2),
@@ -219,7 +220,7 @@ def _projects(pack: MeetingPack, lang: str) -> list:
     if not pack.projects:
         return blocks + [Text(t("pack.projects.none", lang, month=month), "lead")]
     blocks.append(Text(t("pack.projects.lead", lang, month=month), "lead"))
-    texts = {key: t(f"effect.{key}", lang) for key in EFFECT_TEXTS_NL}
+    texts = texts_of("effect.", lang)
     rows, sentences = [], []
     for item in pack.projects:
         project, result = item.project, item.result

@@ -27,6 +27,7 @@ from analytics.trends import (
     mailbox_use,
     trend_series,
 )
+from civ.i18n import texts_of
 from civ.store import open_for_writing
 from dashboards import i18n
 
@@ -142,11 +143,13 @@ def test_sentences_a_user_repeats():
     assert trend_sentence("Graffiti", flat) == "Graffiti: geen duidelijke trend (p = 0,43)."
 
 
-def test_the_page_says_the_same_dutch_words_as_the_command_line():
-    for prefix, texts in (("trend.", TREND_TEXTS_NL), ("trendlabel.", LABEL_TEXTS_NL)):
-        for key, dutch in texts.items():
-            assert i18n.TEXTS[prefix + key].get("nl") == dutch, key
-            assert i18n.TEXTS[prefix + key].get("en", "").strip(), key
+def test_the_sentence_pieces_come_from_the_catalogue_in_every_language():
+    # one source for the command line (Dutch) and the pages (their language): civ/messages/trends.py
+    assert TREND_TEXTS_NL == {key[len("trend."):]: entry["nl"] for key, entry in i18n.TEXTS.items()
+                              if key.startswith("trend.")}
+    assert set(LABEL_TEXTS_NL) == {"all", "group", "in", "via", "mailbox", "short"}
+    flat = {"direction": "geen", "p_value": 0.4321}
+    assert trend_sentence("Graffiti", flat, texts=texts_of("trend.", "en")) == "Graffiti: no clear trend (p = 0,43)."
 
 
 # --- counting rules, on a store the test fills -------------------------------------------------------
