@@ -89,7 +89,7 @@ def layout(lat: str | None = None, lon: str | None = None, radius: str | None = 
                 dcc.Link(t("ov.back", lang), id="overview-back", href="#", className="button"),
             ], className="ov-actions no-print", hidden=not printing),
             html.P(id="overview-summary", className="ov-summary"),
-            *_results(lang, base, outlines, printing),
+            *_result_panels(lang, base, outlines, printing),
         ], hidden=not allowed),
     ], id="overview-page", className="print-view" if printing else "")
 
@@ -130,7 +130,7 @@ def _grid(grid_id: str, columns: list[dict], lang: str, printing: bool) -> dag.A
                       style={"width": "100%"}, className="grid")
 
 
-def _results(lang: str, base: dict, outlines: dict, printing: bool) -> list:
+def _result_panels(lang: str, base: dict, outlines: dict, printing: bool) -> list:
     """The map, the passages and the reports near the point (filled by the callbacks), and the method."""
     return [
             html.Div([
