@@ -121,7 +121,7 @@ def run_spark(lake, targets: list[str], span: tuple[str, str], context: dict, mu
         compstat.write.mode("overwrite").partitionBy("month").parquet(str(out / "compstat"))
         # the tasks run once: their rows (hot spots and one run row per task) are written to a staging
         # folder, then split into hotspots/ and runs/
-        staging = out / "_tasks"
+        staging = out / "tasks-staging"
         tasks.write.mode("overwrite").parquet(str(staging))
         rows = spark.read.parquet(str(staging))
         rows.where(F.col("id").isNotNull()).select(*HOTSPOT_COLUMNS).write.mode("overwrite") \
