@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -62,7 +63,12 @@ def session(master: str):
     builder = SparkSession.builder.master(master).appName("civ-compstat regio")
     for key, value in SQL_CONF.items():
         builder = builder.config(key, value)
-    spark = builder.config("spark.ui.enabled", "false").getOrCreate()
+    # pyspark 4.3 warns that it "does not yet fully support pandas >= 3": the plan's frames are plain
+    # (strings, numbers, booleans, UTC timestamps) and the tests compare both engines on them
+    warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*", category=FutureWarning)
+    spark = (builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
     if not master.startswith("local"):
         spark.sparkContext.addPyFile(_project_zip())
     return spark, True
@@ -99,7 +105,7 @@ def run_spark(lake, targets: list[str], span: tuple[str, str], context: dict, mu
         per_month = counts.join(F.broadcast(windows), (counts["month"] >= windows["first"])
                                 & (counts["month"] <= windows["target"]))
 
-        def compstat_group(key, rows: pd.DataFrame) -> pd.DataFrame:
+        def compstat_group(key: tuple, rows: pd.DataFrame) -> pd.DataFrame:
             return compstat_task(key[0], rows[["nis", "category_code", "month", "reports"]],
                                  municipalities, categories, alpha)
 
@@ -111,7 +117,7 @@ def run_spark(lake, targets: list[str], span: tuple[str, str], context: dict, mu
         per_task = located.join(F.broadcast(histories), (located["month"] >= histories["first"])
                                 & (located["month"] <= histories["target"]))
 
-        def hotspot_group(key, rows: pd.DataFrame) -> pd.DataFrame:
+        def hotspot_group(key: tuple, rows: pd.DataFrame) -> pd.DataFrame:
             nis, month = key
             return hotspot_task(nis, month, rows, context, params)
 
@@ -119,16 +125,13 @@ def run_spark(lake, targets: list[str], span: tuple[str, str], context: dict, mu
                  .groupBy("nis", "target").applyInPandas(hotspot_group, ddl(TASK_COLUMNS)))
         _clear_months(out, targets)
         compstat.write.mode("overwrite").partitionBy("month").parquet(str(out / "compstat"))
-        # the tasks run once: their rows (hot spots and one run row per task) are written to a staging
-        # folder, then split into hotspots/ and runs/
-        staging = out / "tasks-staging"
-        tasks.write.mode("overwrite").parquet(str(staging))
-        rows = spark.read.parquet(str(staging))
-        rows.where(F.col("id").isNotNull()).select(*HOTSPOT_COLUMNS).write.mode("overwrite") \
+        # the tasks run once: their rows (hot spots, and one run row per task) are kept, then split
+        tasks = tasks.persist()
+        tasks.where(F.col("id").isNotNull()).select(*HOTSPOT_COLUMNS).write.mode("overwrite") \
             .partitionBy("month").parquet(str(out / "hotspots"))
-        rows.where(F.col("id").isNull()).select("nis", "month", *RUN_COLUMNS).write.mode("overwrite") \
+        tasks.where(F.col("id").isNull()).select("nis", "month", *RUN_COLUMNS).write.mode("overwrite") \
             .partitionBy("month").parquet(str(out / "runs"))
-        shutil.rmtree(staging, ignore_errors=True)
+        tasks.unpersist()
     finally:
         if made_here:
             spark.stop()
