@@ -98,6 +98,11 @@ def run_spark(lake, targets: list[str], span: tuple[str, str], context: dict, mu
     try:
         for key, value in SQL_CONF.items():
             spark.conf.set(key, value)
+        # one shuffle partition per group up to a few per core: Spark's 200 by default are 200 tasks
+        # per stage, most of them empty, each with its own scheduling cost
+        groups = len(context) * len(targets)
+        spark.conf.set("spark.sql.shuffle.partitions",
+                       str(max(1, min(groups, 4 * spark.sparkContext.defaultParallelism))))
         reports = (spark.read.parquet(str(Path(lake) / "reports"))
                    .where((F.col("month") >= span[0]) & (F.col("month") <= span[1])))
         counts = reports.groupBy("nis", "category_code", "month").agg(F.count(F.lit(1)).alias("reports"))
