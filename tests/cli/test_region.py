@@ -241,3 +241,17 @@ def test_export_without_nis_is_refused(region, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("fout: ") and "--nis" in err[0]
     assert not (region["folder"] / "x").exists()
+
+
+@pytest.mark.parametrize("months", ["2026-10..2026-01", "2026-13", "oktober"])
+def test_region_with_unusable_months_says_so_and_writes_nothing(region, capsys, months):
+    out = region["folder"] / "nothing"
+    assert analytics_main(["region", "--lake", str(region["lake"]), "--months", months, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("fout: ")
+    assert not out.exists()
+
+
+def test_region_on_a_folder_that_is_no_lake_says_so(tmp_path, capsys):
+    assert analytics_main(["region", "--lake", str(tmp_path), "--months", "2026-10"]) == 2
+    assert capsys.readouterr().err.startswith("fout: ")
