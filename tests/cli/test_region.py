@@ -1,7 +1,8 @@
 """The region: three centres export into one lake; `analytics region` on Spark (local[2], a real JVM)
 and in one process give the same flags and hot spots, and the same as each centre's own store.
 
-One SparkSession for the module; small data (three municipalities × 14 months, about 150 reports a
+One SparkSession for the module, and the Spark comparisons in one test (so that `pytest -n 2` starts
+Spark in one worker only); small data (three municipalities × 14 months, about 150 reports a
 month each); the region is run over the last three months.
 """
 from __future__ import annotations
@@ -142,7 +143,7 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.sort_values(keys).reset_index(drop=True)
 
 
-def test_spark_and_local_give_the_same_compstat_flags(results):
+def _same_compstat_flags(results):
     local = _sorted(_read(results["local"]["out"], "compstat"), ["month", "nis", "category"])
     spark = _sorted(_read(results["spark"]["out"], "compstat"), ["month", "nis", "category"])
     assert len(local) and len(local) == len(spark)
@@ -153,7 +154,7 @@ def test_spark_and_local_give_the_same_compstat_flags(results):
     assert results["spark"]["summary"]["flags"] == results["local"]["summary"]["flags"]
 
 
-def test_spark_and_local_give_the_same_hot_spots(results):
+def _same_hot_spots(results):
     local = _sorted(_read(results["local"]["out"], "hotspots"), ["month", "nis", "id"])
     spark = _sorted(_read(results["spark"]["out"], "hotspots"), ["month", "nis", "id"])
     assert len(local) and local["id"].tolist() == spark["id"].tolist()
@@ -165,7 +166,7 @@ def test_spark_and_local_give_the_same_hot_spots(results):
     assert results["spark"]["summary"]["hotspot_tasks"] == 9
 
 
-def test_region_equals_each_centres_own_compstat(region, results, capsys):
+def _equal_to_each_centres_own_compstat(region, results, capsys):
     table = _read(results["spark"]["out"], "compstat")
     region_p = []
     for nis, db in region["stores"].items():
@@ -191,7 +192,7 @@ def test_region_equals_each_centres_own_compstat(region, results, capsys):
     assert jump["flag"].tolist() == ["up"]
 
 
-def test_region_equals_each_centres_own_hot_spots(region, results, capsys):
+def _equal_to_each_centres_own_hot_spots(region, results, capsys):
     table = _read(results["spark"]["out"], "hotspots")
     emerging = 0
     for nis, db in region["stores"].items():
@@ -206,6 +207,14 @@ def test_region_equals_each_centres_own_hot_spots(region, results, capsys):
                 assert abs(mine.at[row["id"], "q_value"] - row["q_value"]) < 1e-12
             emerging += int(own["emerging"].sum()) if len(own) else 0
     assert emerging >= 3        # the planted new concentration of each municipality in October
+
+
+def test_region_on_spark_equals_local_and_each_centres_own_store(region, results, capsys):
+    # one test: under `pytest -n 2` the Spark runs (the `results` fixture) then happen in one worker only
+    _same_compstat_flags(results)
+    _same_hot_spots(results)
+    _equal_to_each_centres_own_compstat(region, results, capsys)
+    _equal_to_each_centres_own_hot_spots(region, results, capsys)
 
 
 def test_export_holds_no_description_reporter_device_or_fix(region):
