@@ -30,6 +30,15 @@ system-deps:
 	    echo "fout: installeer eerst chromium en poppler-utils (sudo apt-get install chromium poppler-utils)" >&2; exit 2; \
 	  fi; \
 	fi
+	@# the region's Spark tests (pyspark in local mode) need a Java 17 runtime
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -q openjdk-17-jre-headless >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q openjdk-17-jre-headless >/dev/null)); \
+	  else \
+	    echo "fout: installeer eerst Java 17 (sudo apt-get install openjdk-17-jre-headless)" >&2; exit 2; \
+	  fi; \
+	fi
 
 # ruff (config in pyproject.toml): the likely bugs and unused names, then the one code layout
 lint: $(VENV)/.dev-installed

@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_arg(coverage)
     add_json_arg(coverage)
     coverage.set_defaults(handler=_coverage)
+    _add_region_command(commands)
     return parser
 
 
@@ -333,4 +334,44 @@ def _coverage(args) -> int:
         last = "" if row["last_visit"] is None else row["last_visit"][:16].replace("T", " ") + " UTC"
         print(f"{row['hotspot'][:29]:<30}{row['warden'] or '–':<10}{row['device_id'] or '–':<10}{row['visits']:>9}"
               f"{str(row['minutes']).replace('.', ','):>9}{row['visits_10min']:>9}  {last}")
+    return 0
+
+
+# --- the region (a Parquet lake of several centres' exports; Spark or one process) -----------------------
+def _add_region_command(commands) -> None:
+    region = commands.add_parser(
+        "region", help="CompStat-vlaggen en opkomende hotspots van elke gemeente in het meer van de regio",
+        description="CompStat per gemeente × categorie × maand (exacte toets, Benjamini–Hochberg over de rijen van "
+                    "de regio én per gemeente) en opkomende hotspots per gemeente × maand (dezelfde detector, "
+                    "dezelfde parameters), op Apache Spark (applyInPandas) of in één proces; resultaten als "
+                    "Parquet in --out: compstat/, hotspots/, runs/\n\n"
+                    "voorbeeld: python -m analytics region --lake /mnt/regio/meer --months 2025-11..2026-10 "
+                    "--engine spark --master spark://spark-master:7077",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    region.add_argument("--lake", required=True, metavar="MAP", help="map van het meer (python -m etl export)")
+    region.add_argument("--months", required=True, metavar="JJJJ-MM..JJJJ-MM", help="eerste en laatste maand")
+    region.add_argument("--engine", default="local", choices=["spark", "local"],
+                        help="spark (elke Spark-master) of local (één proces, de referentie; standaard)")
+    region.add_argument("--master", default="local[*]", metavar="URL",
+                        help="Spark-master: local[N] (standaard local[*]), spark://host:7077, k8s://…")
+    region.add_argument("--out", metavar="MAP", help="map voor de resultaten (standaard MEER/results)")
+    add_json_arg(region)
+    region.set_defaults(handler=_region)
+
+
+def _region(args) -> int:
+    from analytics.region import run_region
+
+    summary = run_region(args.lake, args.months, engine=args.engine, master=args.master, out=args.out)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    months = summary["months"]
+    print(f"Regio {months[0]} tot {months[-1]} — {summary['municipalities']} gemeenten, motor {summary['engine']}"
+          + (f" ({summary['master']})" if summary["master"] else "") + f", {summary['seconds']:.1f} s")
+    print(f"CompStat: {summary['compstat_rows']} rijen; vlaggen over de regio ▲ {summary['flags']['up']} "
+          f"▼ {summary['flags']['down']}, per gemeente ▲ {summary['flags_municipality']['up']} "
+          f"▼ {summary['flags_municipality']['down']}")
+    print(f"Hotspots: {summary['hotspot_tasks']} runs (gemeente × maand), {summary['hotspots']} plekken, "
+          f"{summary['emerging']} opkomend; resultaten in {summary['out']}")
     return 0

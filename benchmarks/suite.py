@@ -39,9 +39,10 @@ class Sizes:
     sjoin_rows: int | None  # the geopandas peer's slice (None: every fix)
     calls: int              # calls per callback case
     repeat: int             # hot-spot detections, and runs of each load with its peers (interleaved)
+    region: int = 0         # municipalities of the region's lake (local vs Spark); 0: not measured
 
 
-FULL = Sizes("full", scale=50, days=250, file_days=50, sjoin_rows=5_000_000, calls=30, repeat=3)
+FULL = Sizes("full", scale=50, days=250, file_days=50, sjoin_rows=5_000_000, calls=30, repeat=3, region=50)
 QUICK = Sizes("quick", scale=1, days=10, file_days=5, sjoin_rows=None, calls=5, repeat=1)
 
 
@@ -131,6 +132,9 @@ def measure(run: Run) -> dict:
               rows=run.sizes.sjoin_rows or written["fix_rows"])
     run.child("callbacks", "callbacks", db=db, calls=run.sizes.calls)
     run.child("hotspots", "hotspot_detection", db=db, month=written["end_month"], repeat=run.sizes.repeat)
+    if run.sizes.region:
+        run.child("region", "region_engines", workdir=str(run.workdir / "region"), municipalities=run.sizes.region,
+                  targets=3)
     return written
 
 
@@ -229,6 +233,16 @@ def rows(run: Run) -> list[dict]:
                    "spread": (f"median of {len(hot.figures['times'])}, max {_s(max(hot.figures['times']))}"
                               if len(hot.figures["times"]) > 1 else "1 run"),
                    "throughput": f"{hot.figures['results']} results", "memory": _gb(hot)})
+    if "region" in m:
+        f = m["region"].figures
+        result.append({"measurement": "the region: hot spots + CompStat, Spark local[2] vs one process",
+                       "size": f"{f['municipalities']} municipalities, {f['hotspot_tasks']} tasks",
+                       "ours": f"Spark {_s(f['spark_s'])}", "peer": f"local {_s(f['local_s'])}",
+                       "ratio": f"{f['spark_s'] / f['local_s']:.1f}× local", "target": "same answers",
+                       "ok": f["same_results"],
+                       "spread": f"task {f['task_mean_s']:.2f} s, Spark overhead {f['overhead_per_task_s']:.3f} s/task",
+                       "throughput": f"300 × 60 on 16 × 4 cores ≈ {f['estimate_minutes']['16']} min",
+                       "memory": _gb(m["region"])})
     loads = {k: v for k, v in m.items() if k.startswith(("fixes ours", "reports ours"))}
     worst = max(loads, key=lambda k: loads[k].peak_gb)
     result.append({"measurement": "peak memory of any load (ours)", "size": f"{len(loads)} loads",

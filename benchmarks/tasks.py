@@ -176,8 +176,16 @@ def geopandas_sjoin(db: str, hotspots: str, rows: int) -> dict:
     return {"seconds": seconds, "rows": len(fixes), "inside": len(joined)}
 
 
+def region_engines(workdir: str, municipalities: int, targets: int) -> dict:
+    """The region local vs Spark local[2] (benchmarks/region.py): its figures, `seconds` = the Spark wall."""
+    from benchmarks.region import measure
+
+    figures = measure(Path(workdir), municipalities, 20_000, targets, "2026-10")
+    return {**figures, "seconds": figures["spark_s"]}
+
+
 TASKS = {f.__name__: f for f in (load_ours, load_support, visits_ours, hotspot_detection, callbacks,
-                                  duckdb_copy, pandas_sqlite, geopandas_sjoin)}
+                                  duckdb_copy, pandas_sqlite, geopandas_sjoin, region_engines)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,6 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_arg(quarantine)
     add_json_arg(quarantine)
     quarantine.set_defaults(handler=_quarantine)
+
+    export = commands.add_parser(
+        "export", help="het aandeel van deze gemeente in het Parquet-meer van de regio schrijven",
+        description="gepseudonimiseerde meldingen (zonder omschrijving of melder), referentietabellen, deelgemeenten, "
+                    "gedefinieerde hotspots en per hotspot en maand de bezoeken als Parquet, per NIS-code en maand; "
+                    "een maand opnieuw uitvoeren vervangt ze; geen GPS-punten\n\n"
+                    "voorbeeld: python -m etl export --lake /mnt/regio/meer --nis 23002",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    export.add_argument("--lake", required=True, metavar="MAP", help="map van het meer (gedeelde opslag)")
+    export.add_argument("--nis", metavar="CODE",
+                        help="NIS-code van de gemeente, als de databank er nog geen heeft (bv. 23002)")
+    add_db_arg(export)
+    add_json_arg(export)
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -309,4 +323,17 @@ def _retention(args) -> int:
           f"van vóór {plan.cutoff[:10]} {verb}")
     if not plan.applied and plan.fixes_to_delete:
         print("verwijderen: python -m etl retention --apply")
+    return 0
+
+
+def _export(args) -> int:
+    from etl.lake import export_lake
+    summary = export_lake(store.db_path(args.db), args.lake, nis=args.nis)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    months = summary["months"]
+    span = f"{months[0]} tot {months[-1]}" if months else "geen maanden"
+    print(f"NIS {summary['nis']}: {summary['reports']} meldingen ({span}), {summary['hotspots']} hotspots, "
+          f"{summary['coverage_rows']} rijen bezoeken naar {summary['lake']} ({summary['seconds']:.1f} s)")
     return 0
