@@ -224,7 +224,7 @@ def test_seasonal_strength_tells_a_seasonal_place_from_a_flat_one():
 
 @pytest.mark.slow
 def test_evaluate_meets_the_quality_bar(tmp_path):
-    from analytics.hotspots.evaluation import evaluate
+    from analytics.evaluation.demo import evaluate
 
     result = evaluate(work_dir=tmp_path)
     assert result["recall"] >= 0.9, result["planted"]

@@ -150,6 +150,8 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
 def _rise_start(spot: dict) -> str:
     """The first month a planted emerging hot spot's count exceeds all of its first year: from then on
     a flag there is right (the demo's `emerges_month` may come later, when the rise is plain)."""
+    if spot.get("rises_from"):
+        return spot["rises_from"]
     counts = list(spot["planted_monthly"].items())
     first_year = max(c for _, c in counts[:12])
     return next((label for label, c in counts[12:] if c > first_year), spot["emerges_month"])
