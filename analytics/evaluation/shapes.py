@@ -19,7 +19,10 @@ worsening      a persistent place (3–6 reports a month for a year and a half o
 The month a planted pattern *should* be flagged (`emerges_month`) is not picked by hand: it is the
 first month in which an oracle that knows the place and its earlier level exactly would see the
 month's expected count, or the sum of the months since the rise began (at most three), as
-significant (one-sided Poisson test at 0,1 %) 9 times out of 10. A flag
+significant (one-sided Poisson test at 0,1 %) 9 times out of 10. For a new place, whose position
+nobody knows beforehand, the earlier level is the background's in its area (its radius + 50 m)
+and the test's 5 % is shared over all such areas of the territory (Bonferroni): no method that
+has to find the place can do better than that oracle by much. A flag
 there earlier (from the first month the rate rose above its earlier level, `rises_from`) is right
 too. The ground truth has the shape of the demo's ground_truth.json, so one scorer serves both.
 """
@@ -39,6 +42,7 @@ MONTHS = 24
 ORACLE_ALPHA = 0.001
 ORACLE_POWER = 0.9
 ORACLE_WINDOW = 3
+SCAN_ALPHA = 0.05               # a new place: 5 % over all places of its size in the territory
 METRES_PER_DEGREE_LAT = 111_320.0
 
 
@@ -65,7 +69,7 @@ def _curve(rng: np.random.Generator, start: int, base: float, top: float) -> np.
     return rate
 
 
-def emerges(rate: np.ndarray, earlier: float, start: int) -> int | None:
+def emerges(rate: np.ndarray, earlier: float, start: int, alpha: float = ORACLE_ALPHA) -> int | None:
     """The first month where an oracle test against `earlier` has 90 % power (see the docstring).
 
     The oracle knows the rise began in month `start` and tests this month alone and the months
@@ -76,7 +80,7 @@ def emerges(rate: np.ndarray, earlier: float, start: int) -> int | None:
             continue
         for window in range(1, min(ORACLE_WINDOW, m - start + 1) + 1):
             null = max(earlier, 0.5 / window) * window
-            critical = stats.poisson.isf(ORACLE_ALPHA, null) + 1      # smallest sum with p <= alpha
+            critical = stats.poisson.isf(alpha, null) + 1      # smallest sum with p <= alpha
             if stats.poisson.sf(critical - 1, rate[m - window + 1:m + 1].sum()) >= ORACLE_POWER:
                 return m
     return None
@@ -156,10 +160,17 @@ def generate(seed: int, end_month: str = "2026-10", planted: bool = True) -> tup
                 count = int(rng.poisson(rate[m]))
                 at(m, count, lat, lon, radius * spread, category)
                 counts.append(count)
-            emerge = emerges(rate, earlier, start)
+            if kind == "new":
+                # where a new place will appear is not known beforehand: its earlier level is the
+                # background's in its area, and the oracle pays for looking at every such area
+                area = math.pi * (radius + 50) ** 2
+                background = per_month * weights[category] * area / side_m ** 2
+                emerge = emerges(rate, background, start, SCAN_ALPHA * area / side_m ** 2)
+            else:
+                emerge = emerges(rate, earlier, start)
             spots.append({
                 "key": f"{kind}_{seed}", "name": f"{kind} ({CATEGORIES[category][0]})", "category": CATEGORIES[category][0],
-                "class": "new" if kind == "new" else "intensifying", "emerging": emerge is not None,
+                "class": "new" if kind == "new" else "intensifying", "emerging": True,
                 "emerges_month": months[emerge].code if emerge is not None else None,
                 "rises_from": months[start].code, "centre": {"lat": lat, "lon": lon},
                 "planted_monthly": {p.code: c for p, c in zip(months, counts)}, "shape": kind,
