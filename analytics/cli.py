@@ -11,8 +11,8 @@ import sys
 from datetime import date
 
 from analytics.compstat import GROUPINGS, Filters, compstat_table
+from analytics.evaluation.demo import DEFAULT_END_MONTH, DEFAULT_MONTHS
 from analytics.hotspots.classes import CLASS_NL
-from analytics.hotspots.evaluation import DEFAULT_END_MONTH, DEFAULT_MONTHS
 from analytics.periods import Period
 from civ.cli import add_db_arg, add_json_arg
 from civ.errors import UnusableInput
@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "stabiele concentraties, valse alarmen op de nulgegevens\n\n"
                     "voorbeeld: python -m analytics evaluate --json",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    evaluate.add_argument("--seed", type=int, help="seed van de demogegevens (standaard die van python -m etl demo)")
+    evaluate.add_argument("--seed", type=int, help="één seed van de demogegevens, met alle details per maand")
+    evaluate.add_argument("--seeds", type=int, default=20, metavar="N",
+                          help="zoveel onafhankelijke realisaties van de demo en van een tweede patroongenerator "
+                               "(standaard 20), met betrouwbaarheidsintervallen")
+    evaluate.add_argument("--first-seed", type=int, default=1, metavar="S",
+                          help="eerste seed van --seeds (standaard 1; 1001 = de achtergehouden seeds)")
     evaluate.add_argument("--end-month", default=DEFAULT_END_MONTH, metavar="JJJJ-MM",
                           help=f"laatste maand van de demogegevens (standaard {DEFAULT_END_MONTH})")
     evaluate.add_argument("--months", type=int, default=DEFAULT_MONTHS, metavar="N",
@@ -165,8 +170,25 @@ def _hotspots(args) -> int:
     return 0
 
 
+def _evaluate_many(args) -> int:
+    from analytics.evaluation.quality import evaluate_many, format_report
+
+    if args.seeds < 1:
+        raise UnusableInput("--seeds moet minstens 1 zijn")
+    if args.end_month != DEFAULT_END_MONTH:
+        raise UnusableInput("--end-month geldt alleen met --seed (de reeks seeds gebruikt de standaardmaand)")
+    result = evaluate_many(list(range(args.first_seed, args.first_seed + args.seeds)), months=args.months)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+        return 0
+    print("Hotspotdetector over onafhankelijke realisaties (demo en tweede patroongenerator)")
+    for line in format_report(result):
+        print(line)
+    return 0
+
+
 def _evaluate(args) -> int:
-    from analytics.hotspots.evaluation import evaluate
+    from analytics.evaluation.demo import evaluate
 
     try:
         Period.parse(args.end_month)
@@ -174,6 +196,8 @@ def _evaluate(args) -> int:
         raise UnusableInput(str(error)) from None
     if args.months < 1 or args.months > 12:
         raise UnusableInput("--months moet tussen 1 en 12 liggen (de demo heeft 24 maanden, 12 ervan zijn de basis)")
+    if args.seed is None:
+        return _evaluate_many(args)
     result = evaluate(seed=args.seed, end_month=args.end_month, months=args.months)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))

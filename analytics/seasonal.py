@@ -44,48 +44,12 @@ from analytics.glm import (
     predictive_interval,
 )
 from analytics.periods import periods_per_year
-from analytics.significance import benjamini_hochberg
+from analytics.significance import benjamini_hochberg, mann_kendall, sen_slope  # noqa: F401 (re-exported)
 from analytics.wording import about, number, p_text
 from civ.i18n import texts_of
 
 MIN_PERIODS = {"month": 12, "week": 26}
 MIN_REPORTS_FOR_TREND = 20
-
-
-# --- Mann–Kendall and Sen ----------------------------------------------------------------------
-def mann_kendall(values) -> dict:
-    """Mann–Kendall trend test. H0: the values are independent and identically distributed (no
-    monotone trend). S = Σ_{i<j} sign(x_j − x_i); Var(S) with the tie correction
-    [n(n−1)(2n+5) − Σ t(t−1)(2t+5)] / 18; z with continuity correction; two-sided normal p.
-    Returns s, var_s, z, p_value, tau (Kendall's tau-a = S / (n(n−1)/2)).
-    """
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n < 3:
-        return {"s": 0, "var_s": 0.0, "z": 0.0, "p_value": 1.0, "tau": 0.0, "n": n}
-    i, j = np.triu_indices(n, k=1)
-    s = int(np.sign(x[j] - x[i]).sum())
-    _, ties = np.unique(x, return_counts=True)
-    var_s = (n * (n - 1) * (2 * n + 5) - np.sum(ties * (ties - 1) * (2 * ties + 5))) / 18.0
-    z = 0.0 if s == 0 or var_s <= 0 else (s - np.sign(s)) / np.sqrt(var_s)
-    return {"s": s, "var_s": float(var_s), "z": float(z), "p_value": float(2.0 * stats.norm.sf(abs(z))),
-            "tau": s / (n * (n - 1) / 2.0), "n": n}
-
-
-def sen_slope(values, level: float = 0.95) -> tuple[float, float, float]:
-    """Sen's slope (median of all pairwise slopes, per step) with Gilbert's (1987) interval:
-    the ranks (N − C)/2 and (N + C)/2 + 1 of the ordered slopes, C = z·√Var(S)."""
-    x = np.asarray(values, dtype=float)
-    n = len(x)
-    if n < 2:
-        return float("nan"), float("nan"), float("nan")
-    i, j = np.triu_indices(n, k=1)
-    slopes = np.sort((x[j] - x[i]) / (j - i))
-    c = stats.norm.ppf(0.5 + level / 2.0) * np.sqrt(mann_kendall(x)["var_s"])
-    lower = int(np.clip(np.floor((len(slopes) - c) / 2.0) - 1, 0, len(slopes) - 1))
-    upper = int(np.clip(np.ceil((len(slopes) + c) / 2.0), 0, len(slopes) - 1))
-    return float(np.median(slopes)), float(slopes[lower]), float(slopes[upper])
 
 
 def _robust_dispersion(fit, counts) -> float:

@@ -45,16 +45,45 @@ def conditional_binomial_p(current, reference, current_days=1.0, reference_days=
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
-    """Adjusted p-values (q-values); a row is significant at FDR alpha when q <= alpha."""
+    """Adjusted p-values (q-values); a row is significant at FDR alpha when q <= alpha.
+
+    The one Benjamini–Hochberg of the project (CompStat, trends, hot spots): scipy's.
+    """
     p = np.asarray(p_values, dtype=float)
     if p.size == 0:
         return p
-    order = np.argsort(p)
-    ranked = p[order] * p.size / np.arange(1, p.size + 1)
-    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty_like(adjusted)
-    q[order] = np.minimum(adjusted, 1.0)
-    return q
+    return np.asarray(stats.false_discovery_control(p, method="bh"), dtype=float)
+
+
+def mann_kendall(values) -> dict:
+    """Mann–Kendall trend test. H0: the values are independent and identically distributed (no
+    monotone trend). S = Σ_{i<j} sign(x_j − x_i); Var(S) with the tie correction
+    [n(n−1)(2n+5) − Σ t(t−1)(2t+5)] / 18; z with continuity correction; two-sided normal p.
+    Returns s, var_s, z, p_value, tau (Kendall's tau-a = S / (n(n−1)/2)). The one Mann–Kendall of
+    the project (the trends page; the hot spots use a score test on their counts instead).
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n < 3:
+        return {"s": 0, "var_s": 0.0, "z": 0.0, "p_value": 1.0, "tau": 0.0, "n": n}
+    i, j = np.triu_indices(n, k=1)
+    s = int(np.sign(x[j] - x[i]).sum())
+    _, ties = np.unique(x, return_counts=True)
+    var_s = (n * (n - 1) * (2 * n + 5) - np.sum(ties * (ties - 1) * (2 * ties + 5))) / 18.0
+    z = 0.0 if s == 0 or var_s <= 0 else (s - np.sign(s)) / np.sqrt(var_s)
+    return {"s": s, "var_s": float(var_s), "z": float(z), "p_value": float(2.0 * stats.norm.sf(abs(z))),
+            "tau": s / (n * (n - 1) / 2.0), "n": n}
+
+
+def sen_slope(values, level: float = 0.95) -> tuple[float, float, float]:
+    """Sen's slope (median of all pairwise slopes, per step) with its interval (scipy's theilslopes:
+    Sen 1968, the ranks of the ordered slopes from Kendall's variance)."""
+    x = np.asarray(values, dtype=float)
+    if len(x) < 2:
+        return float("nan"), float("nan"), float("nan")
+    result = stats.theilslopes(x, np.arange(len(x), dtype=float), alpha=level)
+    return float(result.slope), float(result.low_slope), float(result.high_slope)
 
 
 def expected_range(reference, ratio=1.0, level: float = 0.95):

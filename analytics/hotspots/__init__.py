@@ -8,7 +8,7 @@ classes.py      the six classes (new, intensifying, persistent, diminishing, spo
                 and the Dutch (and English) reason
 runs.py         reading the store, runs stored in DuckDB and reused
 view.py         what the page selects from a run
-evaluation.py   the check against the demo's planted patterns and its null data
+(the check against planted patterns lives in analytics/evaluation/: it writes and loads files)
 """
 from analytics.hotspots.classes import CLASS_NL, CLASSES, EMERGING
 

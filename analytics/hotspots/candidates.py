@@ -10,7 +10,9 @@ month     a cluster this month at a place with clusters in fewer than two baseli
           footprint is drawn around this month's reports (the detector corrects its test for that);
 known     a cluster this month at a place with clusters in two baseline months or more; its
           footprint is drawn around the reports of those earlier clusters only, so this month's
-          reports are counted in it, not used to draw it;
+          reports are counted in it, not used to draw it: the outline of all of them joined with
+          (convex hull of both) the outline of the clusters of the last `RECENT_MONTHS` months before this one (where
+          the place is now, when it spread);
 history   no cluster this month, clusters in two baseline months or more.
 
 A footprint is the convex hull of the reports that drew it (without the farthest fifth when there
@@ -31,6 +33,7 @@ from analytics.hotspots import footprints
 
 ALL = "alle"                       # the all-categories search
 EXPLAINED_SHARE = 2 / 3            # a group with this share of an all-categories candidate explains it
+RECENT_MONTHS = 3                  # the months before this one whose clusters say where a place is now
 
 
 @dataclass
@@ -90,6 +93,10 @@ def find_candidates(frame: pd.DataFrame, *, now: int, first_baseline: int, eps_m
             current = [m for month, m in parts if month == now]
             past = [m for month, m in parts if month != now]
             past_months = {month for month, _ in parts if month != now}
+            # the place as it is now: beside the footprint of all its earlier clusters, the one of its
+            # clusters of the last `RECENT_MONTHS` months before this one (a place that spreads while
+            # it gets worse would otherwise be judged on its old, smaller outline)
+            recent = [m for month, m in parts if now - RECENT_MONTHS <= month < now]
             if current and len(past_months) >= 2:
                 source, drawn, members = "known", past, current + past
             elif current:
@@ -99,8 +106,12 @@ def find_candidates(frame: pd.DataFrame, *, now: int, first_baseline: int, eps_m
             else:
                 continue
             drawn = np.unique(np.concatenate(drawn))
-            candidates.append(Candidate(group, source, outline(x[drawn], y[drawn], buffer_m),
-                                        np.unique(np.concatenate(members))))
+            polygon = outline(x[drawn], y[drawn], buffer_m)
+            if source != "month" and recent:
+                near = np.unique(np.concatenate(recent))
+                polygon = polygon.union(outline(x[near], y[near], buffer_m)).convex_hull
+                shapely.prepare(polygon)
+            candidates.append(Candidate(group, source, polygon, np.unique(np.concatenate(members))))
     return _drop_explained(frame, candidates)
 
 

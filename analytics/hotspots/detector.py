@@ -6,11 +6,15 @@ One `fit` for one month:
 2. Tests (statistics.py), per candidate, on the reports of its categories within its footprint:
    the excess test of this month against the `baseline_months` before (the territory's seasonal
    profile of those categories, scaled by how seasonal this place itself has been, and widened for
-   places whose counts vary more than Poisson), and the Mann–Kendall trend over its history.
+   places whose counts vary more than Poisson), and a trend score test over its history.
    A footprint drawn around this month's reports (a place without earlier clusters) was chosen
    because this month is busy there: its past is taken from its surroundings when they were
    busier, and its p-value is multiplied by the number of footprint-sized places and searches
    (a Bonferroni scan correction); it gets no trend (its last month is high by choice).
+   A place that was a concentration before is also tested on its recent months (this one and the
+   `RECENT_MONTHS` - 1 before) against its own earlier level, and its excess p-value is the
+   smaller of the two times two: a place that gets worse over a few months is *intensifying*,
+   not *persistent*, even though the months of its rise are in its baseline.
 3. Correction: Benjamini–Hochberg at false-discovery rate `alpha` over all candidates of the
    month, separately for the excess and the trend p-values.
 4. Classes and the Dutch reason (classes.py).
@@ -29,6 +33,7 @@ from analytics.hotspots import footprints
 from analytics.hotspots.candidates import (
     ALL,
     EXPLAINED_SHARE,
+    RECENT_MONTHS,
     Candidate,
     find_candidates,
 )
@@ -37,9 +42,10 @@ from analytics.hotspots.statistics import (
     dispersion,
     excess_test,
     expected_shape,
-    mann_kendall_z,
+    recent_level_p,
     seasonal_strength,
     trend_p_values,
+    trend_z,
 )
 from analytics.periods import LOCAL_TZ_NAME, Period
 from analytics.significance import benjamini_hochberg
@@ -233,7 +239,7 @@ class EmergingHotspots(BaseEstimator):
             calm = slice(base.start, base.stop - run)
             phi = dispersion(observed[calm], pi[calm])
             before = float(observed[base].sum())
-            places = 1.0
+            places, exposure = 1.0, 1.0
             if candidate.source == "month":
                 # A footprint drawn around this month's reports hugs them, and its own past is then
                 # emptier than the street it lies in: take the past of its surroundings (one `eps_m`
@@ -243,13 +249,28 @@ class EmergingHotspots(BaseEstimator):
                 wide = candidate.polygon.buffer(float(self.eps_m), quad_segs=8)
                 around = index.within(wide)
                 in_base = (t[around] >= baseline.start) & (t[around] < baseline.stop)
-                before = max(before, float(in_base.sum()) * candidate.polygon.area / wide.area)
+                surroundings = float(in_base.sum())
+                if surroundings * candidate.polygon.area / wide.area > before:
+                    # tested against the surroundings' own count over their larger area (the exposure),
+                    # not against that count shrunk to the footprint: the same expectation, and the
+                    # test knows it rests on all the reports around it
+                    before, exposure = surroundings, candidate.polygon.area / wide.area
                 places = max(1.0, territory_m2 / candidate.polygon.area) * searches
-            expected, p_raw = excess_test(int(observed[-1]), before, float(pi[-1]), float(pi[base].sum()), phi)
+            expected, p_raw = excess_test(int(observed[-1]), before, float(pi[-1]),
+                                          float(pi[base].sum()) / exposure, phi)
             p_excess = min(1.0, p_raw * places)
-            z = mann_kendall_z(observed / (pi / pi.mean())) if len(observed) >= MIN_TREND_MONTHS else 0.0
+            p_level = 1.0
+            if candidate.source != "month":
+                # A place that was already a concentration and gets worse over a few months: its last
+                # months are in its baseline and lift the expectation the month is tested against.
+                # So also the recent months (this one included) against the place's own earlier
+                # level, when this month itself is above that level; the smaller of the two p-values
+                # times two (Bonferroni over the two tests).
+                p_level = recent_level_p(observed[base.start:], pi[base.start:], RECENT_MONTHS, phi)
+                p_excess = min(1.0, 2.0 * min(p_excess, p_level))
+            z = trend_z(observed, pi, phi) if len(observed) >= MIN_TREND_MONTHS else 0.0
             candidate.stats = {"counts": counts, "history": history, "expected": expected, "p_excess": p_excess,
-                               "p_raw": p_raw, "places": places, "trend_z": z, "season": lam, "dispersion": phi}
+                               "p_raw": p_raw, "p_level": p_level, "places": places, "trend_z": z, "season": lam, "dispersion": phi}
         if not candidates:
             return pd.DataFrame(columns=RESULT_COLUMNS)
         q_excess = benjamini_hochberg([k.stats["p_excess"] for k in candidates])
@@ -279,7 +300,10 @@ class EmergingHotspots(BaseEstimator):
             baseline_hot=tuple(bool(v >= self.min_samples) for v in history[baseline]),
             excess=bool(q_excess <= self.alpha),
             # a trend needs a footprint not drawn around this month's reports (those start high by choice)
-            rising=bool(q_trend <= self.alpha and z > 0 and candidate.source != "month"),
+            # and a trend alone is no rise: the recent months must also be above the place's earlier
+            # level (a stable place's two years can look like a slow trend by chance)
+            rising=bool(q_trend <= self.alpha and z > 0 and candidate.source != "month"
+                        and s["p_level"] <= self.alpha),
             falling=bool(q_trend <= self.alpha and z < 0), min_samples=int(self.min_samples),
             fresh=candidate.source == "month")
         klass = classify(evidence, self.new_run_months, self.persistent_share, self.historical_share)

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from analytics.hotspots.evaluation import build_store
+from analytics.evaluation.demo import build_store
 from app import create_app
 
 from .served_app import SHARED_SCREENS, serving

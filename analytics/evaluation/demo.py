@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics.periods import Period
@@ -104,8 +105,11 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
             classes[month] = None if chosen.empty else chosen.iloc[0]["class"]
             if not near.empty and near["emerging"].any():
                 emerging_months.append(month)
+        oracle = _oracle_month(spot) if spot["emerging"] else None
         spots.append({
-            "key": spot["key"], "name": spot["name"], "expected_class": spot["class"],
+            "key": spot["key"], "name": spot["name"], "expected_class": spot["class"], "shape": spot.get("shape"),
+            "oracle_month": oracle,
+            "found_in_oracle_month": oracle in emerging_months if oracle in months else None,
             "emerges_month": spot["emerges_month"], "emerging_expected": spot["emerging"],
             "found_in_emergence_month": spot["emerges_month"] in emerging_months if spot["emerging"] else None,
             "emerging_months": emerging_months,
@@ -151,9 +155,28 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
 def _rise_start(spot: dict) -> str:
     """The first month a planted emerging hot spot's count exceeds all of its first year: from then on
     a flag there is right (the demo's `emerges_month` may come later, when the rise is plain)."""
+    if spot.get("rises_from"):
+        return spot["rises_from"]
     counts = list(spot["planted_monthly"].items())
     first_year = max(c for _, c in counts[:12])
     return next((label for label, c in counts[12:] if c > first_year), spot["emerges_month"])
+
+
+def _oracle_month(spot: dict) -> str | None:
+    """The month an oracle that knows the place and its earlier level would flag the planted counts
+    9 times out of 10 (shapes.emerges: the same rule as for the second generator); the demo's own
+    `emerges_month` was picked by hand. For the second generator this is its `emerges_month`."""
+    from analytics.evaluation.shapes import emerges
+
+    if spot.get("shape"):
+        return spot["emerges_month"]
+    labels, counts = list(spot["planted_monthly"]), np.array(list(spot["planted_monthly"].values()), dtype=float)
+    start = labels.index(_rise_start(spot))
+    earlier = float(counts[:start].mean()) if start else 0.0
+    if earlier == 0.0:
+        return spot["emerges_month"]      # the demo's new site: nothing before, flagged on its first month
+    month = emerges(counts, earlier, start)
+    return labels[month] if month is not None else None
 
 
 def _flag(month: str, row: dict) -> dict:
