@@ -673,7 +673,7 @@ TEXTS.update({
                   "het dichtst bij?",
                   "The last known position of each tracker. Click a report or a point on the map: who is nearest?"),
     "live.map.title": ("Posities", "Positions"),
-    "live.clock": ("toestand op {when}, elke 30 seconden vernieuwd", "as of {when}, refreshed every 30 seconds"),
+    "live.clock": ("toestand op {when}, elke 5 seconden vernieuwd", "as of {when}, refreshed every 5 seconds"),
     "live.replay_offer": ("De laatste GPS-gegevens zijn van {when}.", "The latest GPS data are from {when}."),
     "live.replay_link": ("Toon de toestand op dat moment.", "Show the situation at that moment."),
     "live.replaying": ("Herhaling: zo was de toestand op {when}.", "Replay: the situation as it was at {when}."),
@@ -755,6 +755,7 @@ TEXTS.update({
                   "alleen voor de coördinator.",
                   "A passage is every presence of a tracker within the radius, a short pass included; outliers and "
                   "inaccurate fixes (> 30 m) are left out. Reports without reporter; the description only for the coordinator."),
+    "live.col.battery": ("Batterij", "Battery"),
 })
 
 # Administration, exports and who sees free text (dashboards/pages/beheer.py, components/export.py)
