@@ -143,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(db)
     upkeep.start(db)
     osmand.start(db)             # writes live positions into the store every few seconds
-    serve(app, args.host, args.port, args.threads)
+    try:
+        serve(app, args.host, args.port, args.threads)
+    finally:
+        osmand.stop(db)
     return 0
 
 

@@ -33,6 +33,11 @@ def start(db: Path) -> live.LiveIngest:
     return ingest
 
 
+def stop(db: Path) -> None:
+    """On a clean shutdown: the last positions into the store (after a crash the journal keeps them)."""
+    live.close_ingest(db)
+
+
 def install(app, db: Path) -> None:
     """Route /osmand on the app's Flask server to the store's live ingest (one per store and process).
 

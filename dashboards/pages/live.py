@@ -30,6 +30,7 @@ dash.register_page(__name__, path="/live", name="Live", title="Live · CIV Asse"
 REFRESH_MS = 5_000           # a pushed position is on the map within 10 s of arriving
 REPORT_DAYS = 7
 NEAR_M = 500
+SHOWN_ID_CHARS = 16
 
 
 def _header(lang: str) -> html.Header:
@@ -149,8 +150,10 @@ def battery_text(percent) -> str:
 
 
 def _tracker(holder: str, device: str) -> str:
-    """'GW-B · TRK-103' — a warden may have had two trackers; a tracker without warden is its own name."""
-    return holder if holder == device else f"{holder} · {device}"
+    """'GW-B · TRK-103' — a warden may have had two trackers; a tracker without warden is its own name.
+    A long device id is a phone's secret for pushing positions (etl/live.py): only its end is shown."""
+    shown = device if len(device) <= SHOWN_ID_CHARS else "…" + device[-4:]
+    return shown if holder == device else f"{holder} · {shown}"
 
 
 def _distance(metres: float) -> str:
