@@ -846,6 +846,25 @@ TEXTS.update({
     "audit.col.event": ("Soort", "Kind"),
     "audit.col.detail": ("Wat", "What"),
     "audit.col.address": ("Adres", "Address"),
+    "audit.kind.live_refused": ("live positie geweigerd (onbekend toestel)", "live position refused (unknown device)"),
+    "audit.kind.live_device_added": ("toestel geregistreerd voor live posities", "device registered for live positions"),
+    "audit.kind.live_device_revoked": ("toestel mag geen live posities meer sturen", "device may no longer push positions"),
+    "admin.live.title": ("Toestellen met live posities", "Devices pushing live positions"),
+    "admin.live.lead": ("Een toestel stuurt zijn positie met Traccar Client naar {url}. Registreer het hier; het "
+                        "id verschijnt één keer en is het geheim van het toestel.",
+                        "A device sends its position with Traccar Client to {url}. Register it here; the id is "
+                        "shown once and is the device's secret."),
+    "admin.live.warden": ("Gemeenschapswacht (bv. GW-A, mag leeg)", "Warden (e.g. GW-A, may be empty)"),
+    "admin.live.add": ("Toestel registreren", "Register device"),
+    "admin.live.added": ("Geregistreerd. Tik dit id in Traccar Client bij 'Device identifier':",
+                         "Registered. Type this id into Traccar Client as 'Device identifier':"),
+    "admin.live.col.device": ("Toestel", "Device"),
+    "admin.live.col.warden": ("Wacht", "Warden"),
+    "admin.live.col.registered": ("Geregistreerd", "Registered"),
+    "admin.live.col.battery": ("Batterij", "Battery"),
+    "admin.live.col.state": ("Toestand", "State"),
+    "admin.live.active": ("mag sturen", "may push"),
+    "admin.live.revoked": ("ingetrokken", "revoked"),
 })
 
 # The monthly meeting pack (dashboards/report): printed, mailed to the core group.
