@@ -91,6 +91,8 @@ class Sent:
     status: int                  # 0: no answer (connection refused or broken)
     sent_at: float               # time.time()
     answered_at: float
+    lat: float
+    lon: float
 
 
 @dataclass
@@ -127,6 +129,9 @@ def replay(url: str, devices: list[str], tracks: list[list[tuple[float, float]]]
             if duration_s is not None and time.monotonic() - started >= duration_s:
                 return
             lat, lon = tracks[index][round_number % len(tracks[index])]
+            # a receiver's own scatter (under a metre): no two rounds in a row send the very same place,
+            # so a watcher of the Live page can tell each position from the one before
+            lat, lon = round(lat + (round_number % 5 + 1) * 2e-6, 6), round(lon, 6)
             moment = datetime.now(timezone.utc)
             battery = max(5.0, 100 - round_number * 0.2 - index % 30)
             form = query_request if index % 2 == 0 else json_request
@@ -147,12 +152,12 @@ def replay(url: str, devices: list[str], tracks: list[list[tuple[float, float]]]
             stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z") if form is json_request \
                 else datetime.fromtimestamp(int(moment.timestamp()), timezone.utc).isoformat(
                     timespec="milliseconds").replace("+00:00", "Z")
-            record = Sent(devices[index], stamp, status, sent_at, time.time())
+            record = Sent(devices[index], stamp, status, sent_at, time.time(), lat, lon)
             with result.lock:
                 result.sent.append(record)
                 if log_file and status == 200:
-                    log_file.write(json.dumps({"device_id": record.device_id, "ts": record.ts,
-                                               "answered_at": record.answered_at}) + "\n")
+                    log_file.write(json.dumps({"device_id": record.device_id, "ts": record.ts, "lat": lat, "lon": lon,
+                                               "sent_at": record.sent_at, "answered_at": record.answered_at}) + "\n")
                     log_file.flush()
             round_number += 1
             next_at = started + index * interval_s / max(len(devices), 1) + round_number * interval_s
