@@ -170,3 +170,22 @@ def test_an_import_while_positions_stream_in_counts_every_row_and_every_position
     assert query("SELECT count(*) FROM fixes WHERE device_id = 'TRK-9'") == [(rows,)]
     assert query("SELECT count(*) FROM fixes WHERE device_id = ?", [device]) == [(acknowledged,)]
     assert query("SELECT sum(rows_in), sum(loaded) FROM import_batches WHERE format = 'osmand'") == [(40, 40)]
+
+
+def test_live_batches_neither_renew_the_kept_answers_nor_crowd_the_import_list(store_db):
+    from analytics.inventory import recent_batches
+    from analytics.memo import data_version
+    from civ.store import reading
+
+    device = live.register_device(store_db, "toestel-met-een-lang-geheim-6")
+    with reading(store_db) as con:
+        before, listed_before = data_version(con), recent_batches(con)["batch_id"].tolist()
+    ingest = live.LiveIngest(store_db)
+    now = datetime.now(timezone.utc)
+    for round_number in range(3):                             # three flush rounds: three live batches
+        assert ask(ingest, now, id=device, lat=50.91, lon=4.2, timestamp=int(now.timestamp()) - 60 + round_number).status == 200
+        assert ingest.flush()["loaded"] == 1
+    with reading(store_db) as con:
+        assert data_version(con) == before                    # CompStat's kept answers stay valid
+        assert recent_batches(con)["batch_id"].tolist() == listed_before
+        assert con.execute("SELECT count(*) FROM import_batches WHERE format = 'osmand'").fetchall() == [(3,)]
