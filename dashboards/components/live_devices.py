@@ -54,26 +54,29 @@ def _db():
     return connection.db_path()
 
 
-@callback(Output("admin-live-grid", "rowData"), Input("admin-live-version", "data"), State("admin-lang", "data"))
-def _devices(_version, lang):
-    _db()
-    with connection.reader() as con:
-        devices = live.registered_devices(con)
-    return [{"device": "…" + d["device_id"][-SHOWN_ID_CHARS:], "warden": d["warden"] or "–",
-             "registered": fmt_datetime(d["registered_at"]),
-             "battery": "–" if d["battery_pct"] is None else f"{fmt_int(d['battery_pct'])} %",
-             "state": t("admin.live.revoked" if d["revoked_at"] else "admin.live.active", lang)} for d in devices]
+def register() -> None:
+    """The section's callbacks, for the app being built: called from the beheer page's module, which Dash
+    Pages runs anew for each app (a module imported once would hand its callbacks to the first app only)."""
 
+    @callback(Output("admin-live-grid", "rowData"), Input("admin-live-version", "data"), State("admin-lang", "data"))
+    def _devices(_version, lang):
+        _db()
+        with connection.reader() as con:
+            devices = live.registered_devices(con)
+        return [{"device": "…" + d["device_id"][-SHOWN_ID_CHARS:], "warden": d["warden"] or "–",
+                 "registered": fmt_datetime(d["registered_at"]),
+                 "battery": "–" if d["battery_pct"] is None else f"{fmt_int(d['battery_pct'])} %",
+                 "state": t("admin.live.revoked" if d["revoked_at"] else "admin.live.active", lang)} for d in devices]
 
-@callback(Output("admin-live-result", "children"), Output("admin-live-version", "data"),
-          Input("admin-live-add", "n_clicks"), State("admin-live-warden", "value"), State("admin-live-version", "data"),
-          State("admin-lang", "data"), prevent_initial_call=True)
-def _register(_n, warden, version, lang):
-    """A new device with a long random id: in this answer only (the list shows its last characters)."""
-    db = _db()
-    try:
-        device = live.register_device(db, None, warden=str(warden or "") or None, by=access.current_user_name())
-    except UnusableInput as refused:
-        return html.P(t("admin.refused", lang, reason=str(refused)), className="notice"), dash.no_update
-    return [html.P(t("admin.live.added", lang)),
-            html.P(html.Code(device, id="admin-live-new-id", className="one-time-password"))], (version or 0) + 1
+    @callback(Output("admin-live-result", "children"), Output("admin-live-version", "data"),
+              Input("admin-live-add", "n_clicks"), State("admin-live-warden", "value"), State("admin-live-version", "data"),
+              State("admin-lang", "data"), prevent_initial_call=True)
+    def _register(_n, warden, version, lang):
+        """A new device with a long random id: in this answer only (the list shows its last characters)."""
+        db = _db()
+        try:
+            device = live.register_device(db, None, warden=str(warden or "") or None, by=access.current_user_name())
+        except UnusableInput as refused:
+            return html.P(t("admin.refused", lang, reason=str(refused)), className="notice"), dash.no_update
+        return [html.P(t("admin.live.added", lang)),
+                html.P(html.Code(device, id="admin-live-new-id", className="one-time-password"))], (version or 0) + 1

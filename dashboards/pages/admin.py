@@ -29,6 +29,7 @@ from dashboards.components import export, live_devices
 from dashboards.i18n import audit_kind, fmt_datetime, fmt_int, grid_locale, lang_of, t
 
 dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer · CIV Asse", order=20)
+live_devices.register()
 
 LIMIT = 1000            # audit entries on the page; the export has them all
 EXPORT_LIMIT = 1_000_000
