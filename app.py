@@ -15,7 +15,7 @@ import flask
 
 from civ import accounts as users
 from civ import store
-from dashboards import auth, connection, upkeep
+from dashboards import auth, connection, osmand, upkeep
 from dashboards.components import frame
 
 ROOT = Path(__file__).resolve().parent
@@ -73,6 +73,7 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
     db = store.db_path(db_path)
     app.server.config[connection.CONFIG_KEY] = str(db)
     auth.install(app, db)
+    osmand.install(app, db)      # /osmand: live positions from phones (Traccar Client)
     app.layout = frame.layout()
     frame.register(app)
     # Dash hands the module-level @callback's of the pages to the first app that serves a request.
@@ -140,7 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app = create_app(db)
     upkeep.start(db)
-    serve(app, args.host, args.port, args.threads)
+    osmand.start(db)             # writes live positions into the store every few seconds
+    try:
+        serve(app, args.host, args.port, args.threads)
+    finally:
+        osmand.stop(db)
     return 0
 
 

@@ -88,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(coverage)
     coverage.set_defaults(handler=_coverage)
     _add_region_command(commands)
+
+    live = commands.add_parser(
+        "live", help="de laatst bekende positie van elk toestel, met leeftijd, wacht, batterij en bron",
+        description="de laatst bekende positie van elk toestel: opgeslagen GPS-punten plus de live posities die "
+                    "nog in het journaal naast de databank wachten; bron 'live' of het geïmporteerde bestand\n\n"
+                    "voorbeeld: python -m analytics live --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_db_arg(live)
+    add_json_arg(live)
+    live.set_defaults(handler=_live)
     return parser
 
 
@@ -398,4 +408,36 @@ def _region(args) -> int:
           f"▼ {summary['flags_municipality']['down']}")
     print(f"Hotspots: {summary['hotspot_tasks']} runs (gemeente × maand), {summary['hotspots']} plekken, "
           f"{summary['emerging']} opkomend; resultaten in {summary['out']}")
+    return 0
+
+
+def _live(args) -> int:
+    from datetime import datetime, timezone
+
+    from analytics.coverage.live import last_positions
+    from civ.live_journal import pending_entries
+
+    db = db_path(args.db)
+    now = datetime.now(timezone.utc)
+    with reading(db) as con:
+        pending = pending_entries(db, con)     # the journal before the store: see civ/live_journal.py
+        frame = last_positions(con, at=now, pending=pending)
+    rows = []
+    for row in frame.to_dict("records"):
+        rows.append({"device_id": row["device_id"],
+                     "warden": None if row["holder"] == row["device_id"] else row["holder"],
+                     "lat": float(row["lat"]), "lon": float(row["lon"]),
+                     "at": row["ts"].tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z",
+                     "age_s": round(float(row["age_minutes"]) * 60, 1),
+                     "battery": _clean(row["battery_pct"]), "source": row["source"]})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    print(f"{'toestel':<34}{'wacht':<8}{'breedte':>10}{'lengte':>10}  {'tijdstip (UTC)':<20}{'leeftijd':>10}"
+          f"{'batterij':>9}  bron")
+    for row in rows:
+        battery = "–" if row["battery"] is None else f"{row['battery']:.0f} %"
+        age = f"{row['age_s']:.0f} s" if row["age_s"] < 600 else f"{row['age_s'] / 60:.0f} min (verouderd)"
+        print(f"{row['device_id'][:33]:<34}{row['warden'] or '–':<8}{row['lat']:>10.5f}{row['lon']:>10.5f}  "
+              f"{row['at'][:19].replace('T', ' '):<20}{age:>10}{battery:>9}  {row['source']}")
     return 0

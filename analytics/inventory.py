@@ -56,12 +56,14 @@ def recent_batches(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pd.DataFr
     """The last finished imports, newest first, with their counts.
 
     `rows_in == loaded + quarantined + duplicates` holds for each row (the loaders guarantee it).
+    Live positions (a batch every few seconds, format 'osmand') are left out: they would push every
+    file import off the list; the Live page shows them.
     """
     return con.execute("""
         SELECT batch_id, kind, file_name, format, started_at, finished_at,
                rows_in, loaded, quarantined, duplicates, updated, is_demo
         FROM import_batches
-        WHERE finished_at IS NOT NULL
+        WHERE finished_at IS NOT NULL AND format <> 'osmand'
         ORDER BY batch_id DESC
         LIMIT ?""", [int(limit)]).df()
 

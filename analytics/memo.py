@@ -4,6 +4,9 @@ The data only change through imports (each one a finished batch) and through the
 upserted at start (its fingerprint is a setting), so (store, last finished batch, batches, reference
 fingerprint) names a version: a new import gives a new key on the next call, never a stale answer.
 Callers get a copy, so what one request changes is not seen by the next.
+Live positions from phones (etl/live.py) arrive as a batch of fixes every few seconds; they change
+only `fixes`, which no kept answer reads, so those batches do not make a new version (else every
+kept answer, and the background hot-spot upkeep, would start again every few seconds).
 """
 from __future__ import annotations
 
@@ -18,8 +21,9 @@ from civ.store import first_row, store_identity
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    row = first_row(con, """SELECT (SELECT max(batch_id) FROM import_batches WHERE finished_at IS NOT NULL),
-                                   (SELECT count(*) FROM import_batches),
+    row = first_row(con, """SELECT (SELECT max(batch_id) FROM import_batches
+                                    WHERE finished_at IS NOT NULL AND format <> 'osmand'),
+                                   (SELECT count(*) FROM import_batches WHERE format <> 'osmand'),
                                    (SELECT max(value) FROM settings WHERE key = 'reference_fingerprint')""")
     return (store_identity(con), *(row or ()))
 

@@ -29,6 +29,8 @@ from dashboards import access
 IDLE_MINUTES = 30
 MAX_HOURS = 10
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
+# Phones push positions here without a session: the registered device id is their credential (etl/live.py).
+PUBLIC_PATHS = ("/osmand",)
 FAILURES_PER_NAME = 5          # per address and name within FAILURE_WINDOW_S
 FAILURES_PER_ADDRESS = 20      # per address within FAILURE_WINDOW_S
 FAILURE_WINDOW_S = 15 * 60
@@ -116,7 +118,7 @@ def install(app, db: Path) -> None:
     @server.before_request
     def require_login():
         path = flask.request.path
-        if path.startswith(PUBLIC_PREFIXES):
+        if path.startswith(PUBLIC_PREFIXES) or path in PUBLIC_PATHS:
             return None
         session = flask.session
         now = time.time()

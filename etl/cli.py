@@ -44,8 +44,35 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--format", default="auto", choices=["auto", "csv", "gpx", "nmea"])
     fixes.add_argument("--device", metavar="ID", help="tracker-id (nodig voor GPX en NMEA)")
 
-    _loader(commands, "devices", "trackers koppelen aan gemeenschapswachten (CSV: device_id,warden[,valid_from,valid_to])",
-            "python -m etl devices trackers.csv", _devices)
+    devices = _loader(commands, "devices", "trackers koppelen aan gemeenschapswachten (CSV: device_id,warden[,valid_from,"
+                      "valid_to]), of een toestel live laten posities sturen (add ID --live)",
+                      "python -m etl devices trackers.csv\nvoorbeeld: python -m etl devices add --live --warden GW-A",
+                      _devices)
+    devices.add_argument("device_id", nargs="?", metavar="ID",
+                         help="na add: het toestel-id (zonder: een lang willekeurig id wordt aangemaakt en getoond)")
+    devices.add_argument("--live", action="store_true",
+                         help="met add: het toestel mag live posities sturen naar /osmand (Traccar Client)")
+    devices.add_argument("--warden", metavar="CODE", help="met add: vanaf nu uitgeleend aan deze gemeenschapswacht")
+    devices.add_argument("--revoke", action="store_true", help="met add ID: het toestel mag niet langer sturen")
+
+    simulate = commands.add_parser(
+        "simulate-live", help="de demotracks naspelen als telefoons met Traccar Client (OsmAnd-protocol)",
+        description="de demotracks naspelen als telefoons met Traccar Client: elk toestel stuurt elke S seconden "
+                    "een positie naar /osmand (query-vorm en JSON om beurten); registreert de toestellen "
+                    "demo-live-001 … als dat nog niet gebeurd is\n\n"
+                    "voorbeeld: python -m etl simulate-live --devices 10 --interval 5 --url http://127.0.0.1:8050/osmand",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    simulate.add_argument("--devices", type=int, default=10, metavar="N", help="aantal toestellen (standaard 10)")
+    simulate.add_argument("--interval", type=float, default=10.0, metavar="S",
+                          help="seconden tussen twee posities van een toestel (standaard 10)")
+    simulate.add_argument("--url", default="http://127.0.0.1:8050/osmand",
+                          help="adres van het eindpunt (standaard http://127.0.0.1:8050/osmand)")
+    simulate.add_argument("--duration", type=float, metavar="S", help="stoppen na zoveel seconden (anders Ctrl+C)")
+    simulate.add_argument("--rounds", type=int, metavar="K", help="stoppen na K posities per toestel")
+    simulate.add_argument("--acked", metavar="FILE", help="elke met 200 beantwoorde positie als JSON-regel hierin")
+    add_db_arg(simulate)
+    add_json_arg(simulate)
+    simulate.set_defaults(handler=_simulate_live)
     _loader(commands, "hotspots", "gedefinieerde hotspots laden (GeoJSON FeatureCollection)",
             "python -m etl hotspots hotspots.geojson", _hotspots)
     _loader(commands, "projects", "projecten laden (CSV of XLSX: name,type,start,end,categories,area)",
@@ -192,7 +219,66 @@ def _fixes(args) -> int:
 
 def _devices(args) -> int:
     from etl.devices import load_devices_file
+    if args.file == "add":
+        return _add_device(args)
+    if args.device_id or args.live or args.warden or args.revoke:
+        raise UnusableInput("ID, --live, --warden en --revoke horen bij: python -m etl devices add [ID] --live")
     return _run_load(args, lambda: load_devices_file(store.db_path(args.db), args.file))
+
+
+def _add_device(args) -> int:
+    from etl import live
+    db = store.db_path(args.db)
+    if args.revoke:
+        if not args.device_id:
+            raise UnusableInput("--revoke heeft het toestel-id nodig: python -m etl devices add ID --revoke")
+        live.revoke_device(db, args.device_id)
+        result = {"device_id": args.device_id, "live": False, "warden": None}
+    else:
+        if not args.live:
+            raise UnusableInput("devices add registreert een toestel voor live posities: voeg --live toe "
+                                "(koppelingen met een periode: python -m etl devices BESTAND.csv)")
+        if not db.exists():
+            raise UnusableInput(f"database {db} bestaat niet; laad eerst gegevens (python -m etl demo)")
+        device = live.register_device(db, args.device_id, warden=args.warden)
+        result = {"device_id": device, "live": True, "warden": args.warden.strip().upper() if args.warden else None}
+        if args.device_id and len(args.device_id) < 16:
+            print("let op: een kort toestel-id is te raden; wie het kent, kan posities plaatsen. Laat ID weg voor "
+                  "een lang willekeurig id.", file=sys.stderr)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif result["live"]:
+        print(f"toestel geregistreerd; tik dit id in Traccar Client bij 'Device identifier':\n{result['device_id']}")
+    else:
+        print(f"toestel {result['device_id']} mag geen live posities meer sturen")
+    return 0
+
+
+def _simulate_live(args) -> int:
+    from pathlib import Path
+
+    from etl import live, simulate_live
+    if args.devices < 1 or args.interval <= 0:
+        raise UnusableInput("--devices moet minstens 1 zijn en --interval groter dan 0")
+    db = store.db_path(args.db)
+    devices = simulate_live.device_ids(args.devices)
+    tracks = simulate_live.demo_tracks(db, args.devices)
+    added = simulate_live.ensure_registered(db, devices)
+    if added:
+        print(f"{len(added)} toestellen geregistreerd ({added[0]} …); de server kent ze binnen enkele seconden",
+              file=sys.stderr)
+        time.sleep(live.FLUSH_SECONDS + 1)     # the server reads the register once per round
+    print(f"{args.devices} toestellen sturen elke {args.interval:g} s een positie naar {args.url} (Ctrl+C om te stoppen)",
+          file=sys.stderr)
+    replay = simulate_live.replay(args.url, devices, tracks, args.interval, duration_s=args.duration,
+                                  rounds=args.rounds, acked_log=Path(args.acked) if args.acked else None)
+    summary = replay.summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"verzoeken {summary['requests']}, met 200 beantwoord {summary['acknowledged']}, "
+              f"antwoorden {summary['statuses']}")
+    return 0
 
 
 def _hotspots(args) -> int:

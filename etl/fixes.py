@@ -266,3 +266,10 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
         FROM fx_checked c ANTI JOIN (SELECT row_number FROM fx_class WHERE outcome <> 'load') x
              ON x.row_number = c.row_number
         WHERE c.reason IS NULL""")
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, batch_id: int, rows: list[tuple]) -> store.BatchCounts:
+    """Check and store rows already read (STAGING_COLUMNS, fields as text) inside the caller's
+    transaction and batch: the live positions go through exactly the rules of a file import."""
+    _stage_rows(con, rows)
+    return _check_and_store(con, batch_id)

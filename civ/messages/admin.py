@@ -91,4 +91,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.col.event": {"nl": "Soort", "en": "Kind"},
     "audit.col.detail": {"nl": "Wat", "en": "What"},
     "audit.col.address": {"nl": "Adres", "en": "Address"},
+    "audit.kind.live_refused": {"nl": "live positie geweigerd (onbekend toestel)", "en": "live position refused (unknown device)"},
+    "audit.kind.live_device_added": {"nl": "toestel geregistreerd voor live posities", "en": "device registered for live positions"},
+    "audit.kind.live_device_revoked": {"nl": "toestel mag geen live posities meer sturen", "en": "device may no longer push positions"},
+    "admin.live.title": {"nl": "Toestellen met live posities", "en": "Devices pushing live positions"},
+    "admin.live.lead": {"nl": "Een toestel stuurt zijn positie met Traccar Client naar {url}. Registreer het hier; het "
+                        "id verschijnt één keer en is het geheim van het toestel.",
+                        "en": "A device sends its position with Traccar Client to {url}. Register it here; the id is "
+                        "shown once and is the device's secret."},
+    "admin.live.warden": {"nl": "Gemeenschapswacht (bv. GW-A, mag leeg)", "en": "Warden (e.g. GW-A, may be empty)"},
+    "admin.live.add": {"nl": "Toestel registreren", "en": "Register device"},
+    "admin.live.added": {"nl": "Geregistreerd. Tik dit id in Traccar Client bij 'Device identifier':",
+                         "en": "Registered. Type this id into Traccar Client as 'Device identifier':"},
+    "admin.live.col.device": {"nl": "Toestel", "en": "Device"},
+    "admin.live.col.warden": {"nl": "Wacht", "en": "Warden"},
+    "admin.live.col.registered": {"nl": "Geregistreerd", "en": "Registered"},
+    "admin.live.col.battery": {"nl": "Batterij", "en": "Battery"},
+    "admin.live.col.state": {"nl": "Toestand", "en": "State"},
+    "admin.live.active": {"nl": "mag sturen", "en": "may push"},
+    "admin.live.revoked": {"nl": "ingetrokken", "en": "revoked"},
 }

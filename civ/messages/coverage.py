@@ -166,7 +166,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "het dichtst bij?",
                   "en": "The last known position of each tracker. Click a report or a point on the map: who is nearest?"},
     "live.map.title": {"nl": "Posities", "en": "Positions"},
-    "live.clock": {"nl": "toestand op {when}, elke 30 seconden vernieuwd", "en": "as of {when}, refreshed every 30 seconds"},
+    "live.clock": {"nl": "toestand op {when}, elke 5 seconden vernieuwd", "en": "as of {when}, refreshed every 5 seconds"},
     "live.replay_offer": {"nl": "De laatste GPS-gegevens zijn van {when}.", "en": "The latest GPS data are from {when}."},
     "live.replay_link": {"nl": "Toon de toestand op dat moment.", "en": "Show the situation at that moment."},
     "live.replaying": {"nl": "Herhaling: zo was de toestand op {when}.", "en": "Replay: the situation as it was at {when}."},
@@ -245,4 +245,5 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "alleen voor de coördinator.",
                   "en": "A passage is every presence of a tracker within the radius, a short pass included; outliers and "
                   "inaccurate fixes (> 30 m) are left out. Reports without reporter; the description only for the coordinator."},
+    "live.col.battery": {"nl": "Batterij", "en": "Battery"},
 }

@@ -25,10 +25,11 @@ from analytics.periods import Period
 from civ import accounts as users
 from civ.errors import UnusableInput
 from dashboards import access, connection
-from dashboards.components import export
+from dashboards.components import export, live_devices
 from dashboards.i18n import audit_kind, fmt_datetime, fmt_int, grid_locale, lang_of, t
 
 dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer · CIV Asse", order=20)
+live_devices.register()
 
 LIMIT = 1000            # audit entries on the page; the export has them all
 EXPORT_LIMIT = 1_000_000
@@ -89,6 +90,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             ], className="admin-actions"),
             html.Div(id="admin-add-result", className="admin-added", role="status"),
         ], className="panel"),
+        live_devices.section(lang),
         html.Section([
             html.Div([html.H2(t("audit.title", lang)), export.controls("audit", lang, t("audit.export", lang))],
                      className="panel-head"),

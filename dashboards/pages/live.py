@@ -1,4 +1,5 @@
-"""Live: the last known position of every tracker with its age, refreshed every 30 seconds; click a report
+"""Live: the last known position of every tracker with its age and battery, refreshed every 5 seconds (positions
+pushed from phones, civ/live_journal.py, included before they are flushed into the store); click a report
 or a point on the map and see who is nearest ("who is near this problem?").
 
 A position older than analytics.coverage.live.STALE_MINUTES is drawn as stale (grey, dashed) and
@@ -19,15 +20,17 @@ from dash.exceptions import PreventUpdate
 from analytics.coverage import layers, live
 from analytics.layers import base_geography
 from civ.errors import UnusableInput
+from civ.live_journal import pending_entries
 from dashboards import access, connection
 from dashboards.components import coverage_map, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, grid_locale, lang_of, t
 
 dash.register_page(__name__, path="/live", name="Live", title="Live · CIV Asse", order=7)
 
-REFRESH_MS = 30_000
+REFRESH_MS = 5_000           # a pushed position is on the map within 10 s of arriving
 REPORT_DAYS = 7
 NEAR_M = 500
+SHOWN_ID_CHARS = 16
 
 
 def _header(lang: str) -> html.Header:
@@ -123,6 +126,7 @@ def _columns(lang: str) -> list[dict]:
         {"field": "rank", "headerName": "#", "width": 52, "type": "rightAligned"},
         {"field": "holder", "headerName": t("live.col.warden", lang), "width": 175, "cellClass": "label-cell"},
         {"field": "distance", "headerName": t("live.col.distance", lang), "width": 100, "type": "rightAligned"},
+        {"field": "battery", "headerName": t("live.col.battery", lang), "width": 95, "type": "rightAligned"},
         {"field": "age", "headerName": t("live.col.age", lang), "flex": 1, "minWidth": 150, "wrapText": True,
          "autoHeight": True, "tooltipField": "when",
          "cellClassRules": {"live-stale": "params.data.stale", "live-current": "!params.data.stale"}},
@@ -140,9 +144,16 @@ def age_text(minutes: float, lang: str) -> str:
     return t("live.age.days", lang, n=fmt_int(minutes // (24 * 60)))
 
 
+def battery_text(percent) -> str:
+    """'58 %' — the level the phone last reported; '–' when it never said."""
+    return "–" if percent is None or percent != percent else f"{fmt_int(percent)} %"
+
+
 def _tracker(holder: str, device: str) -> str:
-    """'GW-B · TRK-103' — a warden may have had two trackers; a tracker without warden is its own name."""
-    return holder if holder == device else f"{holder} · {device}"
+    """'GW-B · TRK-103' — a warden may have had two trackers; a tracker without warden is its own name.
+    A long device id is a phone's secret for pushing positions (etl/live.py): only its end is shown."""
+    shown = device if len(device) <= SHOWN_ID_CHARS else "…" + device[-4:]
+    return shown if holder == device else f"{holder} · {shown}"
 
 
 def _distance(metres: float) -> str:
@@ -182,10 +193,11 @@ def _positions(_tick, place, at, lang):
         raise PreventUpdate
     moment = _moment(at) or datetime.now(timezone.utc)
     with connection.reader() as con:
+        pending = pending_entries(connection.db_path(), con)
         if place:
-            found = live.nearest_trackers(con, place[0], place[1], at=moment)
+            found = live.nearest_trackers(con, place[0], place[1], at=moment, pending=pending)
         else:
-            found = live.last_positions(con, at=moment)
+            found = live.last_positions(con, at=moment, pending=pending)
         reports = layers.recent_reports(con, moment - timedelta(days=REPORT_DAYS), moment)
     colours = coverage_map.warden_colours(found["holder"]) if not found.empty else {}
     ages = [age_text(m, lang) for m in found["age_minutes"]] if not found.empty else []
@@ -214,6 +226,7 @@ def _positions(_tick, place, at, lang):
     data["features"] = sorted(data["features"], key=lambda f: (not f["properties"]["stale"], -f["properties"]["rank"]))
     rows = [{"rank": i + 1 if place else None, "holder": names[i],
              "distance": _distance(r.distance_m) if place else "–",
+             "battery": battery_text(r.battery_pct),
              "age": (t("live.col.age_stale", lang, when=fmt_datetime(r.ts), age=ages[i]) if r.is_stale else
                      t("live.col.age_value", lang, when=fmt_datetime(r.ts), age=ages[i])),
              "when": fmt_datetime(r.ts), "stale": bool(r.is_stale)}
