@@ -239,3 +239,26 @@ def test_reports_without_a_register_load_unlocated_with_a_remark(db, write_file,
     assert result.loaded == len(CASES) and result.geocoding["not_geocoded"] == len(CASES) - 1
     remarks = {r[0] for r in query("SELECT location_remark FROM reports WHERE location_source IS NULL")}
     assert remarks == {"geen adressenregister geladen (python -m etl addresses load openaddress-bevlg.zip)"}
+
+
+def test_hot_spots_and_the_map_can_leave_street_level_points_out(db, write_file, query):
+    from analytics.compstat import Filters
+    from analytics.grid import report_points
+    from analytics.hotspots.runs import report_frame
+    from analytics.periods import Period
+    from civ import store
+
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    load_reports_file(db, write_file("meldingen.csv", reports_csv()))
+    located = dict(query("SELECT source, count(*) FROM (SELECT coalesce(location_source, 'none') AS source "
+                         "FROM reports WHERE lat IS NOT NULL) GROUP BY ALL"))
+    street_level = located.pop("street")
+    assert street_level == 2
+    october = Period.month(2026, 10)
+    with store.reading(db) as con:
+        for_hot_spots = report_frame(con, october, 1)
+        with_streets = report_frame(con, october, 1, street_level=True)
+        on_the_map = report_points(con, october)
+        address_level_map = report_points(con, october, Filters(address_level_only=True))
+    assert len(for_hot_spots) == sum(located.values()) and len(with_streets) == len(for_hot_spots) + street_level
+    assert len(on_the_map) == len(with_streets) and len(address_level_map) == len(for_hot_spots)
