@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import geocoding  # noqa: E402
 from etl.demo.scaled import REPORT_MONTHS  # noqa: E402  (after ROOT: the suite runs from the project root)
 
 MEMORY_TARGET_GB = 4.0
@@ -131,6 +132,7 @@ def measure(run: Run) -> dict:
               rows=run.sizes.sjoin_rows or written["fix_rows"])
     run.child("callbacks", "callbacks", db=db, calls=run.sizes.calls)
     run.child("hotspots", "hotspot_detection", db=db, month=written["end_month"], repeat=run.sizes.repeat)
+    geocoding.measure(run, run.workdir)
     return written
 
 
@@ -235,7 +237,7 @@ def rows(run: Run) -> list[dict]:
                    "ours": _gb(loads[worst]), "peer": "–", "ratio": "–", "target": f"< {MEMORY_TARGET_GB:.0f} GB",
                    "ok": loads[worst].peak_gb < MEMORY_TARGET_GB, "spread": f"worst: {worst}",
                    "throughput": "–", "memory": _gb(loads[worst])})
-    return result
+    return result + geocoding.rows(run)
 
 
 def write_results(run: Run, path: Path, info: dict, written: dict, started: datetime, wall_s: float) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.geocoding import TASKS as GEOCODING_TASKS
+
 FIX_COLUMNS = {"device_id": "VARCHAR", "timestamp": "TIMESTAMPTZ", "lat": "DOUBLE", "lon": "DOUBLE",
                "accuracy_m": "DOUBLE"}
 REPORT_COLUMNS = {"id": "VARCHAR", "datum": "TIMESTAMP", "categorie": "VARCHAR", "kanaal": "VARCHAR",
@@ -178,6 +180,7 @@ def geopandas_sjoin(db: str, hotspots: str, rows: int) -> dict:
 
 TASKS = {f.__name__: f for f in (load_ours, load_support, visits_ours, hotspot_detection, callbacks,
                                   duckdb_copy, pandas_sqlite, geopandas_sjoin)}
+TASKS.update(GEOCODING_TASKS)   # the address register and geocoding (benchmarks/geocoding.py)
 
 
 def main(argv: list[str] | None = None) -> int:

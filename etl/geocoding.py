@@ -73,7 +73,7 @@ class GeocodeSummary:
     geocoded_street_level: int = 0
     not_geocoded: int = 0
     by_source: dict = field(default_factory=dict)
-    unmatched_streets: list = field(default_factory=list)   # [{street, reports}], most frequent first
+    unmatched_streets: list = field(default_factory=list)   # [{street, reports}] not in the register, most first
     seconds: float = 0.0
 
     def as_json(self) -> dict:
@@ -138,8 +138,8 @@ def place_reports(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -
     summary.not_geocoded = counts.get("none", 0)
     summary.unmatched_streets = [
         {"street": street, "reports": n} for street, n in con.execute(
-            """SELECT coalesce(i.street_in, i.address_text) AS street, count(*) AS n FROM geo_result g
-               JOIN geo_in i USING (rid) WHERE g.location_source IS NULL
+            """SELECT i.street_in AS street, count(*) AS n FROM geo_result g
+               JOIN geo_in i USING (rid) WHERE g.street_unknown
                GROUP BY ALL ORDER BY n DESC, street LIMIT ?""", [UNMATCHED_SHOWN]).fetchall()]
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
@@ -153,19 +153,25 @@ def _candidate_streets(con) -> None:
                s.middle_lat, s.middle_lon, false AS fuzzy
         FROM geo_keys k JOIN address_streets s ON s.name_key = k.street_key""")
     # A close spelling only for spellings that matched nothing, and only when exactly one register
-    # name is that close (blocked on the first letter and the length, or the pairs would be millions).
+    # name is that close. Compared only with names that share the first three or the last four letters
+    # (one slip leaves one of the two intact) and are about as long, else the pairs would be billions;
+    # the cheap Levenshtein first, then Damerau-Levenshtein (a swap of two letters is one slip).
     con.execute("""
         CREATE TEMP TABLE geo_close AS
         WITH unmatched AS (
             SELECT street_in, street_key FROM geo_keys
             WHERE street_in NOT IN (SELECT street_in FROM geo_exact) AND length(street_key) >= 4
         ), names AS (SELECT DISTINCT name_key FROM address_streets),
-        close AS (
-            SELECT u.street_in, n.name_key
-            FROM unmatched u JOIN names n
-              ON left(n.name_key, 1) = left(u.street_key, 1)
-             AND abs(length(n.name_key) - length(u.street_key)) <= 2
-            WHERE damerau_levenshtein(n.name_key, u.street_key) <= CASE WHEN length(u.street_key) >= 12 THEN 2 ELSE 1 END
+        pairs AS (
+            SELECT u.street_in, u.street_key, n.name_key FROM unmatched u JOIN names n
+              ON left(n.name_key, 3) = left(u.street_key, 3) AND abs(length(n.name_key) - length(u.street_key)) <= 2
+            UNION
+            SELECT u.street_in, u.street_key, n.name_key FROM unmatched u JOIN names n
+              ON right(n.name_key, 4) = right(u.street_key, 4) AND abs(length(n.name_key) - length(u.street_key)) <= 2
+        ), close AS (
+            SELECT street_in, name_key FROM pairs
+            WHERE levenshtein(name_key, street_key) <= 2
+              AND damerau_levenshtein(name_key, street_key) <= CASE WHEN length(street_key) >= 12 THEN 2 ELSE 1 END
         ), single AS (
             SELECT street_in, any_value(name_key) AS name_key, count(*) AS names,
                    string_agg(name_key, ', ' ORDER BY name_key) AS keys
@@ -202,11 +208,10 @@ def _choose_street(con) -> None:
         ), counted AS (
             SELECT *, fit > 0 AND fit = best_fit AS fits, count(*) OVER (PARTITION BY rid) AS streets,
                    count(*) FILTER (WHERE fit > 0 AND fit = best_fit) OVER (PARTITION BY rid) AS fitting,
-                   string_agg(place_label, ', ') OVER (PARTITION BY rid ORDER BY place_label
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS places
+                   place_label
             FROM best
         )
-        SELECT rid, street_id, name_key, middle_lat, middle_lon, fuzzy, streets, fitting, places,
+        SELECT rid, street_id, name_key, middle_lat, middle_lon, fuzzy, streets, fitting, place_label,
                streets = 1 OR (fits AND fitting = 1) AS chosen
         FROM counted
         WHERE streets = 1 OR (fits AND fitting = 1) OR fitting <> 1""")
@@ -259,12 +264,14 @@ def _write_back(con, register_size: int) -> None:
     con.execute("""
         CREATE TEMP TABLE geo_result AS
         WITH ambiguous AS (
-            SELECT rid, any_value(streets) AS streets, any_value(places) AS places, bool_or(fuzzy) AS fuzzy
+            SELECT rid, any_value(streets) AS streets, bool_or(fuzzy) AS fuzzy,
+                   string_agg(DISTINCT place_label, ', ' ORDER BY place_label) AS places
             FROM geo_chosen GROUP BY rid HAVING NOT bool_or(chosen)
         ), close_many AS (
             SELECT street_in, keys FROM geo_close WHERE names > 1
         )
         SELECT i.rid, i.source, i.source_id, p.lat, p.lon, p.location_source, p.hit.address_id AS address_id,
+               p.rid IS NULL AND a.rid IS NULL AND m.street_in IS NULL AND i.street_in IS NOT NULL AS street_unknown,
                CASE
                  WHEN p.location_source = 'address' THEN NULL
                  WHEN p.location_source = 'address_nearest_number' AND p.hit.house IS NOT NULL THEN
