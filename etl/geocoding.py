@@ -90,31 +90,60 @@ def with_address_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def place_reports(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -> GeocodeSummary:
     """Place the unlocated reports with an address (of one import, or all), in the caller's transaction."""
-    import time
-    started = time.perf_counter()
-    define_macros(con)
     where = "lat IS NULL AND (street IS NOT NULL OR address_text IS NOT NULL)"
     params = []
     if batch_id is not None:
         where += " AND batch_id = ?"
         params.append(batch_id)
-    for name in ("geo_in", "geo_keys", "geo_exact", "geo_close", "geo_streets", "geo_chosen", "geo_placed",
-                 "geo_result"):
+    summary = locate(con, f"SELECT {{'source': source, 'source_id': source_id}} AS ref, street, house_number, "
+                          f"postcode, place, address_text FROM reports WHERE {where}", params)
+    if summary.considered:
+        areas = _areas_of_points(con)
+        con.register("geo_area_frame", areas)
+        con.execute("""
+            UPDATE reports SET lat = g.lat, lon = g.lon, location_source = g.location_source,
+                   address_id = g.address_id, location_remark = g.location_remark,
+                   area_code = coalesce(reports.area_code, a.area_code)
+            FROM geo_result g LEFT JOIN geo_area_frame a USING (rid)
+            WHERE reports.source = g.ref.source AND reports.source_id = g.ref.source_id""")
+        con.unregister("geo_area_frame")
+    return summary
+
+
+def locate(con: duckdb.DuckDBPyConnection, rows_sql: str, params=()) -> GeocodeSummary:
+    """Place the rows of `rows_sql` (columns ref, street, house_number, postcode, place, address_text; `ref`
+    any key of the caller's) on the register. The answer is the temporary table `geo_result`: rid, ref, lat,
+    lon, location_source, address_id, location_remark, street_unknown — one row per input row."""
+    import time
+    started = time.perf_counter()
+    define_macros(con)
+    for name in ("geo_raw", "geo_in", "geo_q", "geo_keys", "geo_exact", "geo_close", "geo_streets", "geo_chosen",
+                 "geo_placed", "geo_result"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute(f"""
-        CREATE TEMP TABLE geo_in AS
+        CREATE TEMP TABLE geo_raw AS
         WITH r AS (
-            SELECT source, source_id, street, house_number, postcode, place, address_text,
+            SELECT ref, street, house_number, postcode, place, address_text,
                    CASE WHEN street IS NULL THEN civ_address_parts(address_text) END AS parts
-            FROM reports WHERE {where}
+            FROM ({rows_sql})
         )
-        SELECT row_number() OVER () AS rid, source, source_id,
+        SELECT row_number() OVER () AS rid, ref,
                coalesce(street, nullif(parts.street, '')) AS street_in,
                coalesce(house_number, nullif(parts.num, '')) AS number_in,
-               coalesce(postcode, nullif(parts.postcode, '')) AS postcode_in,
+               trim(coalesce(postcode, nullif(parts.postcode, ''))) AS postcode_in,
                coalesce(place, nullif(parts.place, '')) AS place_in,
                address_text
         FROM r""", params)
+    # The street is chosen once per distinct (street, postcode, place) and the point once per distinct
+    # (street, number): a million reports name a few tens of thousands of addresses.
+    con.execute("""
+        CREATE TEMP TABLE geo_in AS
+        SELECT *, dense_rank() OVER (ORDER BY street_in, postcode_in, place_in) AS qid FROM geo_raw""")
+    con.execute("""
+        CREATE TEMP TABLE geo_q AS
+        SELECT qid, any_value(street_in) AS street_in, any_value(postcode_in) AS postcode_in,
+               any_value(place_in) AS place_in
+        FROM geo_in WHERE street_in IS NOT NULL GROUP BY qid""")
     summary = GeocodeSummary(considered=store.scalar(con, "SELECT count(*) FROM geo_in"))
     if summary.considered == 0:
         return summary
@@ -192,26 +221,29 @@ def _choose_street(con) -> None:
     """One street per report, or a Dutch remark why none."""
     con.execute("""
         CREATE TEMP TABLE geo_chosen AS
-        WITH c AS (
-            SELECT i.rid, s.street_id, any_value(s.name_key) AS name_key, any_value(s.place_label) AS place_label,
+        WITH places AS (   -- a key per distinct place, not per report and candidate street
+            SELECT place_in, civ_street_key(place_in) AS place_key FROM (SELECT DISTINCT place_in FROM geo_q)
+        ), c AS (
+            SELECT i.qid, s.street_id, any_value(s.name_key) AS name_key, any_value(s.place_label) AS place_label,
                    any_value(s.middle_lat) AS middle_lat, any_value(s.middle_lon) AS middle_lon,
                    -- how well the place or postcode fits: postname, sub-municipality or postcode (2) tell
                    -- more than the municipality's name (1), which equal names in one municipality share
-                   max(CASE WHEN list_contains(s.place_keys, civ_street_key(i.place_in))
-                                 OR list_contains(s.postcodes, trim(i.postcode_in)) THEN 2
-                            WHEN s.municipality_key = civ_street_key(i.place_in) THEN 1 ELSE 0 END) AS fit,
+                   max(CASE WHEN list_contains(s.place_keys, p.place_key)
+                                 OR list_contains(s.postcodes, i.postcode_in) THEN 2
+                            WHEN s.municipality_key = p.place_key THEN 1 ELSE 0 END) AS fit,
                    bool_or(s.fuzzy) AS fuzzy
-            FROM geo_in i JOIN geo_streets s ON s.street_in = i.street_in
-            GROUP BY i.rid, s.street_id
+            FROM geo_q i JOIN geo_streets s ON s.street_in = i.street_in
+                 LEFT JOIN places p ON p.place_in = i.place_in
+            GROUP BY i.qid, s.street_id
         ), best AS (
-            SELECT *, max(fit) OVER (PARTITION BY rid) AS best_fit FROM c
+            SELECT *, max(fit) OVER (PARTITION BY qid) AS best_fit FROM c
         ), counted AS (
-            SELECT *, fit > 0 AND fit = best_fit AS fits, count(*) OVER (PARTITION BY rid) AS streets,
-                   count(*) FILTER (WHERE fit > 0 AND fit = best_fit) OVER (PARTITION BY rid) AS fitting,
+            SELECT *, fit > 0 AND fit = best_fit AS fits, count(*) OVER (PARTITION BY qid) AS streets,
+                   count(*) FILTER (WHERE fit > 0 AND fit = best_fit) OVER (PARTITION BY qid) AS fitting,
                    place_label
             FROM best
         )
-        SELECT rid, street_id, name_key, middle_lat, middle_lon, fuzzy, streets, fitting, place_label,
+        SELECT qid, street_id, name_key, middle_lat, middle_lon, fuzzy, streets, fitting, place_label,
                streets = 1 OR (fits AND fitting = 1) AS chosen
         FROM counted
         WHERE streets = 1 OR (fits AND fitting = 1) OR fitting <> 1""")
@@ -221,42 +253,43 @@ def _place_numbers(con) -> None:
     """The register point for the chosen street and number: exact, nearest on the same side, middle."""
     con.execute("""
         CREATE TEMP TABLE geo_placed AS
-        WITH wanted AS (
-            SELECT c.rid, c.street_id, c.middle_lat, c.middle_lon, i.number_in,
-                   civ_house_parts(i.number_in) AS parts
-            FROM geo_chosen c JOIN geo_in i USING (rid) WHERE c.chosen
+        WITH distinct_wanted AS (
+            SELECT DISTINCT c.street_id, c.middle_lat, c.middle_lon, i.number_in
+            FROM geo_chosen c JOIN geo_in i USING (qid) WHERE c.chosen
+        ), wanted AS (
+            SELECT row_number() OVER () AS pid, *, civ_house_parts(number_in) AS parts FROM distinct_wanted
         ), parsed AS (
-            SELECT rid, street_id, middle_lat, middle_lon, number_in,
+            SELECT pid, street_id, middle_lat, middle_lon, number_in,
                    coalesce(try_cast(nullif(parts.num, '') AS INTEGER),
                             try_cast(regexp_extract(trim(number_in), '^(\\d+)', 1) AS INTEGER)) AS number_int,
                    coalesce(parts.letter, '') AS letter, civ_box_key(nullif(parts.box, '')) AS box
             FROM wanted
         ), same_number AS (
-            SELECT p.rid,
+            SELECT p.pid,
                    arg_min(struct_pack(address_id := a.address_id, lat := a.lat, lon := a.lon,
                                        house := a.house_number, exact := a.number_letter = p.letter),
                            [(a.number_letter <> p.letter)::INT, (a.box_key <> p.box)::INT,
                             (a.box_key <> '')::INT, (a.status <> 'current')::INT]) AS hit
             FROM parsed p JOIN addresses a ON a.street_id = p.street_id AND a.number_int = p.number_int
-            GROUP BY p.rid
+            GROUP BY p.pid
         ), nearest AS (
-            SELECT p.rid,
+            SELECT p.pid,
                    arg_min(struct_pack(address_id := a.address_id, lat := a.lat, lon := a.lon,
                                        house := a.house_number, exact := false),
                            [abs(a.number_int - p.number_int), a.number_int, (a.number_letter <> '')::INT,
                             (a.box_key <> '')::INT, (a.status <> 'current')::INT]) AS hit
             FROM parsed p JOIN addresses a ON a.street_id = p.street_id
                  AND a.number_int % 2 = p.number_int % 2
-            WHERE p.rid NOT IN (SELECT rid FROM same_number)
-            GROUP BY p.rid
+            WHERE p.pid NOT IN (SELECT pid FROM same_number)
+            GROUP BY p.pid
         )
-        SELECT p.rid, p.number_in, p.number_int,
+        SELECT p.pid, p.street_id, p.number_in, p.number_int,
                coalesce(s.hit, n.hit) AS hit,
                CASE WHEN s.hit.exact THEN 'address' WHEN coalesce(s.hit, n.hit) IS NOT NULL
                     THEN 'address_nearest_number' ELSE 'street' END AS location_source,
                coalesce(s.hit.lat, n.hit.lat, p.middle_lat) AS lat,
                coalesce(s.hit.lon, n.hit.lon, p.middle_lon) AS lon
-        FROM parsed p LEFT JOIN same_number s USING (rid) LEFT JOIN nearest n USING (rid)""")
+        FROM parsed p LEFT JOIN same_number s USING (pid) LEFT JOIN nearest n USING (pid)""")
 
 
 def _write_back(con, register_size: int) -> None:
@@ -264,14 +297,14 @@ def _write_back(con, register_size: int) -> None:
     con.execute("""
         CREATE TEMP TABLE geo_result AS
         WITH ambiguous AS (
-            SELECT rid, any_value(streets) AS streets, bool_or(fuzzy) AS fuzzy,
+            SELECT qid, any_value(streets) AS streets, bool_or(fuzzy) AS fuzzy,
                    string_agg(DISTINCT place_label, ', ' ORDER BY place_label) AS places
-            FROM geo_chosen GROUP BY rid HAVING NOT bool_or(chosen)
+            FROM geo_chosen GROUP BY qid HAVING NOT bool_or(chosen)
         ), close_many AS (
             SELECT street_in, keys FROM geo_close WHERE names > 1
         )
-        SELECT i.rid, i.source, i.source_id, p.lat, p.lon, p.location_source, p.hit.address_id AS address_id,
-               p.rid IS NULL AND a.rid IS NULL AND m.street_in IS NULL AND i.street_in IS NOT NULL AS street_unknown,
+        SELECT i.rid, i.ref, p.lat, p.lon, p.location_source, p.hit.address_id AS address_id,
+               c.qid IS NULL AND a.qid IS NULL AND m.street_in IS NULL AND i.street_in IS NOT NULL AS street_unknown,
                CASE
                  WHEN p.location_source = 'address' THEN NULL
                  WHEN p.location_source = 'address_nearest_number' AND p.hit.house IS NOT NULL THEN
@@ -285,7 +318,7 @@ def _write_back(con, register_size: int) -> None:
                  WHEN $register_size = 0 THEN $no_register
                  WHEN i.street_in IS NULL THEN
                       'adres ''' || coalesce(i.address_text, '') || ''' niet leesbaar (verwacht: straat nummer, postcode plaats)'
-                 WHEN a.rid IS NOT NULL THEN
+                 WHEN a.qid IS NOT NULL THEN
                       'straat ''' || i.street_in || ''' komt meermaals voor (' || a.places || '): '
                       || 'vul deelgemeente of postcode in'
                  WHEN m.street_in IS NOT NULL THEN
@@ -293,18 +326,10 @@ def _write_back(con, register_size: int) -> None:
                  ELSE 'straat ''' || i.street_in || ''' niet gevonden in het adressenregister '
                       || '(spelling nakijken of een alias maken: python -m etl addresses alias)'
                END AS location_remark
-        FROM geo_in i LEFT JOIN geo_placed p USING (rid) LEFT JOIN ambiguous a USING (rid)
-             LEFT JOIN close_many m ON m.street_in = i.street_in""",
+        FROM geo_in i LEFT JOIN (SELECT qid, street_id FROM geo_chosen WHERE chosen) c USING (qid)
+             LEFT JOIN geo_placed p ON p.street_id = c.street_id AND p.number_in IS NOT DISTINCT FROM i.number_in
+             LEFT JOIN ambiguous a USING (qid) LEFT JOIN close_many m ON m.street_in = i.street_in""",
                 {"register_size": register_size, "no_register": no_register})
-    areas = _areas_of_points(con)
-    con.register("geo_area_frame", areas)
-    con.execute("""
-        UPDATE reports SET lat = g.lat, lon = g.lon, location_source = g.location_source,
-               address_id = g.address_id, location_remark = g.location_remark,
-               area_code = coalesce(reports.area_code, a.area_code)
-        FROM geo_result g LEFT JOIN geo_area_frame a USING (rid)
-        WHERE reports.source = g.source AND reports.source_id = g.source_id""")
-    con.unregister("geo_area_frame")
 
 
 def _areas_of_points(con) -> pd.DataFrame:
