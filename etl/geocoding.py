@@ -355,3 +355,27 @@ def geocode_stored(db: str | os.PathLike, batch_id: int | None = None) -> Geocod
             con.execute("ROLLBACK")
             raise
     return summary
+
+
+def locate_addresses(con: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[dict]:
+    """Place a few addresses given as dicts (street, house_number, postcode, place, address_text), e.g. the
+    hot spots of a list kept as addresses; one answer per entry, in order."""
+    if not entries:
+        return []
+    columns = ["street", "house_number", "postcode", "place", "address_text"]
+    frame = pd.DataFrame({c: pd.Series([_text(e.get(c)) for e in entries], dtype="string") for c in columns})
+    frame.insert(0, "ref", range(len(entries)))
+    con.register("geo_entries", frame)
+    try:
+        locate(con, "SELECT ref, street, house_number, postcode, place, address_text FROM geo_entries")
+    finally:
+        con.unregister("geo_entries")
+    rows = con.execute("SELECT lat, lon, location_source, address_id, location_remark FROM geo_result "
+                       "ORDER BY ref").fetchall()
+    keys = ("lat", "lon", "location_source", "address_id", "location_remark")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def _text(value) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None

@@ -262,3 +262,24 @@ def test_hot_spots_and_the_map_can_leave_street_level_points_out(db, write_file,
         address_level_map = report_points(con, october, Filters(address_level_only=True))
     assert len(for_hot_spots) == sum(located.values()) and len(with_streets) == len(for_hot_spots) + street_level
     assert len(on_the_map) == len(with_streets) and len(address_level_map) == len(for_hot_spots)
+
+
+def test_a_hot_spot_kept_as_an_address_is_placed_on_the_register_point(db, write_file, query):
+    from etl.hotspots import load_hotspots_file
+
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    features = [
+        {"type": "Feature", "geometry": None,
+         "properties": {"name": "Kerk Zellik", "address": "Kerkstraat 5, 1731 Zellik", "radius_m": 100}},
+        {"type": "Feature", "geometry": None,
+         "properties": {"name": "Plein", "address": "Onbekendestraat 1, 1730 Asse", "radius_m": 100}},
+        {"type": "Feature", "geometry": None,     # only the street's middle: too vague for a watched circle
+         "properties": {"name": "Steenweg", "address": "Brusselsesteenweg, 1730 Asse", "radius_m": 100}},
+    ]
+    path = write_file("hotspots.geojson", json.dumps({"type": "FeatureCollection", "features": features}))
+    result = load_hotspots_file(db, path)
+    assert (result.loaded, result.quarantined) == (1, 2)
+    lat, lon, source, address_id = query("SELECT center_lat, center_lon, location_source, address_id FROM hotspots")[0]
+    assert distance_m((lat, lon), point("1002", "5")) == 0 and source == "address" and address_id == "1002-5-0"
+    reasons = [r[0] for r in query("SELECT reason FROM quarantine ORDER BY row_number")]
+    assert "niet gevonden in het adressenregister" in reasons[0] and "midden van de straat" in reasons[1]
