@@ -283,3 +283,13 @@ def test_a_hot_spot_kept_as_an_address_is_placed_on_the_register_point(db, write
     assert distance_m((lat, lon), point("1002", "5")) == 0 and source == "address" and address_id == "1002-5-0"
     reasons = [r[0] for r in query("SELECT reason FROM quarantine ORDER BY row_number")]
     assert "niet gevonden in het adressenregister" in reasons[0] and "midden van de straat" in reasons[1]
+
+
+def test_the_load_summary_names_the_placed_the_street_level_and_the_unknown_streets(db, write_file, capsys):
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    capsys.readouterr()
+    assert main(["reports", str(write_file("meldingen.csv", reports_csv())), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    address_level = sum(1 for _, _, s in CASES.values() if s in ("address", "address_nearest_number"))
+    assert f"op adres geplaatst   {address_level}" in out and "op straatniveau      2" in out
+    assert "niet geplaatst       4" in out and "  Onbekendestraat: 1" in out
