@@ -138,11 +138,10 @@ def _load(con, csv_path: Path, path: Path, columns: list[str], projection: str, 
                    try_cast({c['EPSG:4326_lat']} AS DOUBLE) AS lat, try_cast({c['EPSG:4326_lon']} AS DOUBLE) AS lon
             FROM read_csv(?, header = true, delim = ',', quote = '"', all_varchar = true, parallel = true)
             WHERE trim({c['municipality_id']}) IN (SELECT unnest(?::VARCHAR[]))""", [str(csv_path), codes])
-        rows_in = store.scalar(con, "SELECT count(*) FROM read_csv(?, header = true, delim = ',', quote = '\"', "
-                                    "all_varchar = true) ", [str(csv_path)])
     except duckdb.Error as error:
         raise UnusableInput(f"{path.name} is niet leesbaar als CSV van het adressenregister: "
                             f"{str(error).splitlines()[0]}") from None
+    rows_in = _data_lines(csv_path)
     territory_rows = store.scalar(con, "SELECT count(*) FROM register_rows")
     if territory_rows == 0:
         regions = [r[0] for r in con.execute(
@@ -165,11 +164,15 @@ def _load(con, csv_path: Path, path: Path, columns: list[str], projection: str, 
     # current before proposed when one id comes twice; the street's name in Dutch, else French
     con.execute(f"""
         INSERT INTO addresses
+        WITH parsed AS (
+            SELECT *, regexp_extract(house_number, '^(\\d+)\\s*([A-Za-z]*)', ['num', 'letter']) AS number_parts
+            FROM register_rows
+        )
         SELECT address_id, street_id, municipality_nis, coalesce(municipality_name_nl, municipality_name_fr),
                postcode, coalesce(postname_nl, postname_fr), street_nl, street_fr, street_de,
-               house_number, box_number, try_cast(regexp_extract(house_number, '^(\\d+)', 1) AS INTEGER),
-               lower(regexp_extract(house_number, '^\\d+\\s*([A-Za-z]*)', 1)), civ_box_key(box_number), status, lat, lon
-        FROM register_rows
+               house_number, box_number, try_cast(nullif(number_parts.num, '') AS INTEGER),
+               lower(number_parts.letter), civ_box_key(box_number), status, lat, lon
+        FROM parsed
         WHERE status IN {KEPT_STATUSES} AND lat IS NOT NULL AND lon IS NOT NULL AND address_id <> ''
               AND street_id <> ''
         QUALIFY row_number() OVER (PARTITION BY address_id ORDER BY status = 'current' DESC) = 1""")
@@ -190,6 +193,16 @@ def _load(con, csv_path: Path, path: Path, columns: list[str], projection: str, 
     return {"file": str(path), "projection": projection, "rows_in": rows_in, "territory_rows": territory_rows,
             "kept": kept, "streets": streets, "status": status_totals, "municipalities": per_municipality,
             "missing_municipalities": sorted(set(codes) - set(loaded_codes))}
+
+
+def _data_lines(path: Path) -> int:
+    """Rows of the file: its lines but the header (BOSA quotes no line breaks); a read, not a parse."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n") - 1
 
 
 def _counts(con) -> list[dict]:
@@ -221,8 +234,9 @@ def _build_streets(con) -> None:
                arg_min(l.lat, (l.lat - m.mean_lat) ^ 2 + ((l.lon - m.mean_lon) * 0.63) ^ 2) AS middle_lat,
                arg_min(l.lon, (l.lat - m.mean_lat) ^ 2 + ((l.lon - m.mean_lon) * 0.63) ^ 2) AS middle_lon,
                coalesce(list(DISTINCT l.postcode) FILTER (WHERE l.postcode IS NOT NULL), []) AS postcodes,
-               coalesce(list(DISTINCT civ_street_key(l.postname)) FILTER (WHERE l.postname IS NOT NULL), [])
-                   AS place_keys,
+               -- keys of the few distinct names, not of every address (a regular expression each)
+               list_transform(coalesce(list(DISTINCT l.postname) FILTER (WHERE l.postname IS NOT NULL), []),
+                              lambda name: civ_street_key(name)) AS place_keys,
                civ_street_key(mode(l.municipality_name)) AS municipality_key,
                concat_ws(' ', mode(l.postcode), mode(coalesce(l.postname, l.municipality_name))) AS place_label
         FROM loaded l JOIN mean m USING (street_id)

@@ -22,8 +22,10 @@ ALTER TABLE hotspots ADD COLUMN location_source VARCHAR;
 ALTER TABLE hotspots ADD COLUMN address_id VARCHAR;
 
 -- One row per register address kept (status current or proposed), WGS84 as the file gives it.
+-- No primary key on purpose: its index cost a region's load more than the load itself; the loader
+-- keeps one row per address_id (current before proposed).
 CREATE TABLE addresses (
-    address_id        VARCHAR PRIMARY KEY,
+    address_id        VARCHAR NOT NULL,
     street_id         VARCHAR NOT NULL,
     municipality_nis  VARCHAR NOT NULL,    -- municipality_id of the file: the NIS code, '23002'
     municipality_name VARCHAR,
