@@ -231,8 +231,9 @@ def _build_streets(con) -> None:
             SELECT street_id, avg(lat) AS mean_lat, avg(lon) AS mean_lon FROM loaded GROUP BY street_id
         )
         SELECT l.street_id, any_value(l.municipality_nis) AS municipality_nis,
-               arg_min(l.lat, (l.lat - m.mean_lat) ^ 2 + ((l.lon - m.mean_lon) * 0.63) ^ 2) AS middle_lat,
-               arg_min(l.lon, (l.lat - m.mean_lat) ^ 2 + ((l.lon - m.mean_lon) * 0.63) ^ 2) AS middle_lon,
+               -- one row for both coordinates; on a tie the lower number (0.63: cos of Belgium's latitude)
+               arg_min({'lat': l.lat, 'lon': l.lon}, [(l.lat - m.mean_lat) ^ 2 + ((l.lon - m.mean_lon) * 0.63) ^ 2,
+                                                     l.number_int, hash(l.address_id)]) AS middle,
                coalesce(list(DISTINCT l.postcode) FILTER (WHERE l.postcode IS NOT NULL), []) AS postcodes,
                -- keys of the few distinct names, not of every address (a regular expression each)
                list_transform(coalesce(list(DISTINCT l.postname) FILTER (WHERE l.postname IS NOT NULL), []),
@@ -256,14 +257,14 @@ def _build_streets(con) -> None:
                p.municipality_key,
                CASE WHEN s.area_name IS NULL OR civ_street_key(p.place_label) LIKE '%' || civ_street_key(s.area_name)
                     THEN p.place_label ELSE p.place_label || ' (' || s.area_name || ')' END,
-               p.postcodes, p.middle_lat, p.middle_lon
+               p.postcodes, p.middle.lat, p.middle.lon
         FROM names n JOIN street_points p USING (street_id) LEFT JOIN street_area_frame s USING (street_id)
         WHERE n.street_name IS NOT NULL""")
     con.unregister("street_area_frame")
 
 
 def _submunicipality_of_streets(con) -> pd.DataFrame:
-    points = con.execute("SELECT street_id, middle_lat, middle_lon FROM street_points").df()
+    points = con.execute("SELECT street_id, middle.lat AS middle_lat, middle.lon AS middle_lon FROM street_points").df()
     names = np.full(len(points), None, dtype=object)
     if len(points):
         for name, geojson in con.execute("SELECT name, geojson FROM areas WHERE level = 'submunicipality'").fetchall():

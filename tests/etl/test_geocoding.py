@@ -57,7 +57,7 @@ REGISTER = (
         ("18", ""), ("5", "")])
     + _street("1002", "Kerkstraat", ZELLIK, "1731", "Zellik", [("3", ""), ("5", ""), ("7", "")])
     + _street("1003", "Brusselsesteenweg", (ASSE[0] - 0.003, ASSE[1]), "1730", "Asse",
-              [("1", ""), ("3", ""), ("5", ""), ("7", ""), ("9", ""), ("11", "")])
+              [("1", ""), ("3", ""), ("5", ""), ("7", ""), ("9", ""), ("11", ""), ("13", "")])
     + _street("1004", "Sint-Jansplein", (ASSE[0] + 0.003, ASSE[1]), "1730", "Asse", [("1", ""), ("3", ""), ("5", "")])
     + _street("1005", "Stationsstraat", (ASSE[0] - 0.006, ASSE[1]), "1730", "Asse", [("2", ""), ("4", "")])
     + _street("1006", "Nieuwstraat", (ASSE[0] + 0.006, ASSE[1]), "1730", "Asse", [("1", "")])
@@ -90,11 +90,12 @@ def point(street_id: str, house: str, box: str = "") -> tuple[float, float]:
 
 
 def street_middle(street_id: str) -> tuple[float, float]:
-    """The street's address nearest (in metres) to the mean of its kept addresses."""
+    """The street's address nearest (in metres) to the mean of its kept addresses (the lower number on a tie)."""
     rows = [r for r in REGISTER if r["street_id"] == street_id and r["status"] != "retired"]
     mean_lat = sum(r["lat"] for r in rows) / len(rows)
     mean_lon = sum(r["lon"] for r in rows) / len(rows)
-    best = min(rows, key=lambda r: math.hypot(r["lat"] - mean_lat, (r["lon"] - mean_lon) * math.cos(math.radians(mean_lat))))
+    best = min(rows, key=lambda r: (round(math.hypot(r["lat"] - mean_lat, (r["lon"] - mean_lon)
+                                                     * math.cos(math.radians(mean_lat))), 9), int(r["house"])))
     return best["lat"], best["lon"]
 
 
@@ -151,7 +152,7 @@ def test_each_report_lands_on_the_register_point_the_clerk_meant(variant, db, tm
     assert main(["addresses", "load", str(register), "--db", str(db), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["kept"] == len([r for r in REGISTER if r["status"] != "retired"])
-    assert summary["status"] == {"current": 24, "proposed": 1, "retired": 1}
+    assert summary["status"] == {"current": 25, "proposed": 1, "retired": 1}
     assert summary["municipalities"][0]["nis"] == "23002"
 
     result = load_reports_file(db, write_file("meldingen.csv", reports_csv()))
