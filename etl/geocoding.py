@@ -137,13 +137,13 @@ def locate(con: duckdb.DuckDBPyConnection, rows_sql: str, params=()) -> GeocodeS
     # The street is chosen once per distinct (street, postcode, place) and the point once per distinct
     # (street, number): a million reports name a few tens of thousands of addresses.
     con.execute("""
-        CREATE TEMP TABLE geo_in AS
-        SELECT *, dense_rank() OVER (ORDER BY street_in, postcode_in, place_in) AS qid FROM geo_raw""")
-    con.execute("""
         CREATE TEMP TABLE geo_q AS
-        SELECT qid, any_value(street_in) AS street_in, any_value(postcode_in) AS postcode_in,
-               any_value(place_in) AS place_in
-        FROM geo_in WHERE street_in IS NOT NULL GROUP BY qid""")
+        SELECT row_number() OVER () AS qid, * FROM (SELECT DISTINCT street_in, postcode_in, place_in FROM geo_raw)""")
+    con.execute("""
+        CREATE TEMP TABLE geo_in AS
+        SELECT r.*, q.qid FROM geo_raw r JOIN geo_q q
+          ON q.street_in IS NOT DISTINCT FROM r.street_in AND q.postcode_in IS NOT DISTINCT FROM r.postcode_in
+         AND q.place_in IS NOT DISTINCT FROM r.place_in""")
     summary = GeocodeSummary(considered=store.scalar(con, "SELECT count(*) FROM geo_in"))
     if summary.considered == 0:
         return summary
@@ -218,35 +218,55 @@ def _candidate_streets(con) -> None:
 
 
 def _choose_street(con) -> None:
-    """One street per report, or a Dutch remark why none."""
+    """One street per distinct (spelling, postcode, place), or none: `chosen` false, with the places the
+    spelling could mean for the remark.
+
+    A spelling with one street is that street. Else the place and postcode must point to exactly one:
+    the postnames, the sub-municipality and the postcodes (level 2) tell more than the municipality's
+    name (level 1), which equal names in one municipality share. Only equi-joins on (spelling, hint):
+    a common name has candidates in dozens of municipalities, and a join of every combination with every
+    candidate was 13 million rows for a million reports."""
     con.execute("""
         CREATE TEMP TABLE geo_chosen AS
-        WITH places AS (   -- a key per distinct place, not per report and candidate street
+        WITH per_spelling AS (
+            SELECT street_in, count(DISTINCT street_id) AS streets, any_value(street_id) AS only_street,
+                   string_agg(DISTINCT place_label, ', ' ORDER BY place_label) AS places, bool_or(fuzzy) AS fuzzy
+            FROM geo_streets GROUP BY street_in
+        ), hints AS (
+            SELECT street_in, street_id, hint, max(level) AS level FROM (
+                SELECT street_in, street_id, unnest(place_keys) AS hint, 2 AS level FROM geo_streets
+                UNION ALL SELECT street_in, street_id, unnest(postcodes), 2 FROM geo_streets
+                UNION ALL SELECT street_in, street_id, municipality_key, 1 FROM geo_streets
+            ) WHERE hint IS NOT NULL GROUP BY ALL
+        ), places AS (   -- a key per distinct place, not per report
             SELECT place_in, civ_street_key(place_in) AS place_key FROM (SELECT DISTINCT place_in FROM geo_q)
-        ), c AS (
-            SELECT i.qid, s.street_id, any_value(s.name_key) AS name_key, any_value(s.place_label) AS place_label,
-                   any_value(s.middle_lat) AS middle_lat, any_value(s.middle_lon) AS middle_lon,
-                   -- how well the place or postcode fits: postname, sub-municipality or postcode (2) tell
-                   -- more than the municipality's name (1), which equal names in one municipality share
-                   max(CASE WHEN list_contains(s.place_keys, p.place_key)
-                                 OR list_contains(s.postcodes, i.postcode_in) THEN 2
-                            WHEN s.municipality_key = p.place_key THEN 1 ELSE 0 END) AS fit,
-                   bool_or(s.fuzzy) AS fuzzy
-            FROM geo_q i JOIN geo_streets s ON s.street_in = i.street_in
-                 LEFT JOIN places p ON p.place_in = i.place_in
-            GROUP BY i.qid, s.street_id
-        ), best AS (
-            SELECT *, max(fit) OVER (PARTITION BY qid) AS best_fit FROM c
-        ), counted AS (
-            SELECT *, fit > 0 AND fit = best_fit AS fits, count(*) OVER (PARTITION BY qid) AS streets,
-                   count(*) FILTER (WHERE fit > 0 AND fit = best_fit) OVER (PARTITION BY qid) AS fitting,
-                   place_label
-            FROM best
+        ), several AS (
+            SELECT q.qid, q.street_in, q.postcode_in, p.place_key
+            FROM geo_q q JOIN per_spelling s USING (street_in) LEFT JOIN places p ON p.place_in = q.place_in
+            WHERE s.streets > 1
+        ), fitting AS (
+            SELECT qid, street_id, max(level) AS level FROM (
+                SELECT v.qid, h.street_id, h.level FROM several v
+                JOIN hints h ON h.street_in = v.street_in AND h.hint = v.place_key
+                UNION ALL
+                SELECT v.qid, h.street_id, h.level FROM several v
+                JOIN hints h ON h.street_in = v.street_in AND h.hint = v.postcode_in
+            ) GROUP BY ALL
+        ), winners AS (
+            SELECT qid, count(*) AS fitting, any_value(street_id) AS street_id FROM (
+                SELECT *, max(level) OVER (PARTITION BY qid) AS top FROM fitting
+            ) WHERE level = top GROUP BY qid
+        ), decided AS (
+            SELECT q.qid, s.streets, s.places, s.fuzzy,
+                   CASE WHEN s.streets = 1 THEN s.only_street WHEN w.fitting = 1 THEN w.street_id END AS street_id
+            FROM geo_q q JOIN per_spelling s USING (street_in) LEFT JOIN winners w USING (qid)
+        ), middles AS (
+            SELECT street_id, any_value(middle_lat) AS middle_lat, any_value(middle_lon) AS middle_lon
+            FROM geo_streets GROUP BY street_id
         )
-        SELECT qid, street_id, name_key, middle_lat, middle_lon, fuzzy, streets, fitting, place_label,
-               streets = 1 OR (fits AND fitting = 1) AS chosen
-        FROM counted
-        WHERE streets = 1 OR (fits AND fitting = 1) OR fitting <> 1""")
+        SELECT d.qid, d.street_id, m.middle_lat, m.middle_lon, d.fuzzy, d.streets, d.places,
+               d.street_id IS NOT NULL AS chosen
+        FROM decided d LEFT JOIN middles m USING (street_id)""")
 
 
 def _place_numbers(con) -> None:
@@ -297,9 +317,7 @@ def _write_back(con, register_size: int) -> None:
     con.execute("""
         CREATE TEMP TABLE geo_result AS
         WITH ambiguous AS (
-            SELECT qid, any_value(streets) AS streets, bool_or(fuzzy) AS fuzzy,
-                   string_agg(DISTINCT place_label, ', ' ORDER BY place_label) AS places
-            FROM geo_chosen GROUP BY qid HAVING NOT bool_or(chosen)
+            SELECT qid, streets, fuzzy, places FROM geo_chosen WHERE NOT chosen
         ), close_many AS (
             SELECT street_in, keys FROM geo_close WHERE names > 1
         )
