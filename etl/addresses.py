@@ -35,6 +35,7 @@ OPTIONAL = ["municipality_name_fr", "municipality_name_de", "postname_fr", "stre
             "region_code"]
 PROJECTIONS = {"EPSG:31370": "Lambert 72", "EPSG:3812": "Lambert 2008"}
 KEPT_STATUSES = ("current", "proposed")
+REGISTER_MEMORY = "1GB"          # DuckDB's memory for the register load (environment CIV_REGISTER_MEMORY)
 # Belgium with a margin of a few kilometres (WGS84): a point outside is a broken file, not an address.
 BELGIUM = {"south": 49.45, "north": 51.55, "west": 2.50, "east": 6.45}
 
@@ -99,6 +100,9 @@ def load_register(db: str | os.PathLike, path: str | os.PathLike, nis: list[str]
             codes = [str(c).strip() for c in nis] if nis else territory_municipalities(con)
             if not codes:
                 raise UnusableInput("geen gemeenten in het grondgebied: geef hun NIS-codes met --nis (bv. --nis 23002)")
+            # A region's file is 3,5 million rows: DuckDB spills to <db>.tmp beyond this rather than hold
+            # them all (the load must stay under 2 GB on a shared server).
+            con.execute("SET memory_limit = ?", [os.environ.get("CIV_REGISTER_MEMORY", REGISTER_MEMORY)])
             con.execute("BEGIN TRANSACTION")
             try:
                 summary = _load(con, csv_path, path, columns, projection, codes)
