@@ -25,9 +25,12 @@ class Filters:
     area: str | None = None             # sub-municipality code ('23002E') or None: whole territory
     category_group: str | None = None   # 'afval', 'overlast', ...
     channel: str | None = None          # channel code
+    address_level_only: bool = False    # leave out reports placed only at a street's middle (geocoding)
 
     def where(self, alias: str = "r") -> tuple[str, list]:
         clauses, params = [], []
+        if self.address_level_only:
+            clauses.append(f"{alias}.location_source IS DISTINCT FROM 'street'")
         if self.area:
             clauses.append(f"{alias}.area_code = ?")
             params.append(self.area)

@@ -21,7 +21,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from etl.demo.scaled import REPORT_MONTHS  # after ROOT: the suite runs from the project root
+from benchmarks import geocoding  # noqa: E402  (after ROOT: the suite runs from the project root)
+from etl.demo.scaled import REPORT_MONTHS  # noqa: E402
 
 MEMORY_TARGET_GB = 4.0
 CALLBACK_TARGET_MS = 250
@@ -135,6 +136,7 @@ def measure(run: Run) -> dict:
     if run.sizes.region:
         run.child("region", "region_engines", workdir=str(run.workdir / "region"), municipalities=run.sizes.region,
                   targets=3)
+    geocoding.measure(run, run.workdir)
     return written
 
 
@@ -249,7 +251,7 @@ def rows(run: Run) -> list[dict]:
                    "ours": _gb(loads[worst]), "peer": "–", "ratio": "–", "target": f"< {MEMORY_TARGET_GB:.0f} GB",
                    "ok": loads[worst].peak_gb < MEMORY_TARGET_GB, "spread": f"worst: {worst}",
                    "throughput": "–", "memory": _gb(loads[worst])})
-    return result
+    return result + geocoding.rows(run)
 
 
 def write_results(run: Run, path: Path, info: dict, written: dict, started: datetime, wall_s: float) -> None:

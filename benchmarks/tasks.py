@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.geocoding import TASKS as GEOCODING_TASKS
+
 FIX_COLUMNS = {"device_id": "VARCHAR", "timestamp": "TIMESTAMPTZ", "lat": "DOUBLE", "lon": "DOUBLE",
                "accuracy_m": "DOUBLE"}
 REPORT_COLUMNS = {"id": "VARCHAR", "datum": "TIMESTAMP", "categorie": "VARCHAR", "kanaal": "VARCHAR",
@@ -186,6 +188,7 @@ def region_engines(workdir: str, municipalities: int, targets: int) -> dict:
 
 TASKS = {f.__name__: f for f in (load_ours, load_support, visits_ours, hotspot_detection, callbacks,
                                   duckdb_copy, pandas_sqlite, geopandas_sjoin, region_engines)}
+TASKS.update(GEOCODING_TASKS)   # the address register and geocoding (benchmarks/geocoding.py)
 
 
 def main(argv: list[str] | None = None) -> int:

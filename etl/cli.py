@@ -147,7 +147,48 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_arg(export)
     add_json_arg(export)
     export.set_defaults(handler=_export)
+    _address_commands(commands)
     return parser
+
+
+def _address_commands(commands) -> None:
+    """`addresses load|alias` (the official address register) and `geocode` (place stored reports again)."""
+    addresses = commands.add_parser(
+        "addresses", help="adressenregister (BeSt-Address van BOSA) laden, straataliassen",
+        description="adressenregister (BeSt-Address van BOSA) laden of een schrijfwijze van een straat koppelen\n\n"
+                    "voorbeeld: python -m etl addresses load openaddress-bevlg.zip\n"
+                    "voorbeeld: python -m etl addresses alias \"Stwg op Brussel\" \"Brusselsesteenweg\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = addresses.add_subparsers(dest="action", required=True, metavar="ACTION")
+    load = actions.add_parser("load", help="adressen van de gemeenten van het grondgebied laden (CSV of zip)",
+                              description="adressen van de gemeenten van het grondgebied laden uit het bestand van "
+                                          "BOSA (openaddress-bevlg.zip, -bebru, -bewal; CSV of zip)\n\n"
+                                          "voorbeeld: python -m etl addresses load openaddress-bevlg.zip --nis 23002",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--nis", nargs="+", metavar="CODE",
+                      help="NIS-codes van de gemeenten (standaard: de gemeenten van het grondgebied)")
+    add_db_arg(load)
+    add_json_arg(load)
+    load.set_defaults(handler=_addresses_load)
+    alias = actions.add_parser("alias", help="een schrijfwijze van een straat koppelen aan de naam in het register",
+                               description="een schrijfwijze van een straat koppelen aan de naam in het register\n\n"
+                                           "voorbeeld: python -m etl addresses alias \"Stwg op Brussel\" \"Brusselsesteenweg\"",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    alias.add_argument("alias", metavar="SCHRIJFWIJZE")
+    alias.add_argument("street", metavar="STRAAT")
+    add_db_arg(alias)
+    add_json_arg(alias)
+    alias.set_defaults(handler=_addresses_alias)
+    geocode = commands.add_parser("geocode", help="opgeslagen meldingen zonder locatie opnieuw op het adres plaatsen",
+                                  description="opgeslagen meldingen zonder locatie maar met een adres opnieuw "
+                                              "plaatsen (na een nieuwer adressenregister of een alias)\n\n"
+                                              "voorbeeld: python -m etl geocode --batch 3",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    geocode.add_argument("--batch", type=int, metavar="N", help="alleen de meldingen van deze import")
+    add_db_arg(geocode)
+    add_json_arg(geocode)
+    geocode.set_defaults(handler=_geocode)
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:
@@ -194,6 +235,8 @@ def _print_summary(args, result: store.LoadResult, seconds: float) -> None:
             ("in quarantaine", result.quarantined), ("dubbel", result.duplicates), ("duur", f"{seconds:.1f} s")]
     for label, value in rows:
         print(f"{label:<20} {value}")
+    if getattr(result, "geocoding", None):
+        print_geocoding(result.geocoding)
     if result.status == "loaded" and result.quarantined:
         with store.reading(store.db_path(args.db)) as con:
             preview = con.execute("SELECT row_number, reason FROM quarantine WHERE batch_id = ? "
@@ -329,6 +372,54 @@ def _print_demo_loads(args, summary: dict, closing: str) -> int:
               f"dubbel {load['duplicates']:>5}")
     print(closing)
     return 0
+
+
+def _addresses_load(args) -> int:
+    from etl.addresses import load_register
+    result = load_register(store.db_path(args.db), args.file, nis=args.nis)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(f"{result['file']}: {result['kept']} adressen (huidig en voorgesteld) in {result['streets']} straten "
+          f"geladen uit {result['rows_in']} rijen ({result['projection']}) in {result['seconds']:.1f} s")
+    for municipality in result["municipalities"]:
+        statuses = ", ".join(f"{status} {n}" for status, n in sorted(municipality["status"].items()))
+        print(f"  {municipality['nis']} {municipality['name']}: {statuses}")
+    if result["missing_municipalities"]:
+        print(f"  niet in dit bestand: {', '.join(result['missing_municipalities'])}")
+    return 0
+
+
+def _addresses_alias(args) -> int:
+    from etl.addresses import add_alias
+    result = add_alias(store.db_path(args.db), args.alias, args.street)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"'{result['alias']}' wordt voortaan gelezen als '{result['street']}'; "
+              "plaats opgeslagen meldingen opnieuw: python -m etl geocode")
+    return 0
+
+
+def _geocode(args) -> int:
+    from etl.geocoding import geocode_stored
+    summary = geocode_stored(store.db_path(args.db), batch_id=args.batch)
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
+    else:
+        print_geocoding(summary.as_json())
+    return 0
+
+
+def print_geocoding(geocoding: dict) -> None:
+    print(f"op adres geplaatst   {geocoding['geocoded']}  (waarvan dichtstbijzijnde nummer "
+          f"{geocoding['by_source'].get('address_nearest_number', 0)})")
+    print(f"op straatniveau      {geocoding['geocoded_street_level']}")
+    print(f"niet geplaatst       {geocoding['not_geocoded']}")
+    if geocoding["unmatched_streets"]:
+        print("meest voorkomende onbekende straten:")
+        for entry in geocoding["unmatched_streets"]:
+            print(f"  {entry['street']}: {entry['reports']}")
 
 
 def _quarantine(args) -> int:

@@ -9,6 +9,8 @@ The id is the slug of the name ("Station Asse" → `station-asse`): loading the 
 replaces the hot spot (counted loaded and updated) unless nothing changed (duplicate). The centre
 must lie inside the territory box of settings `territory_bbox` — a hot spot elsewhere is almost
 always a typo or coordinates in the wrong system. Shapely does the geometry; the files are small.
+A feature without geometry but with `properties.address` ("Markt 1, 1785 Merchtem") and `radius_m` is
+placed on the address register's point (etl/geocoding.py); only an address-level point will do.
 """
 from __future__ import annotations
 
@@ -159,6 +161,22 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False) 
     return store.run_batch(db, kind="hotspots", file=path, fmt="geojson", options={}, load=load, is_demo=is_demo)
 
 
+def _placed_by_address(con, features: list) -> dict[int, tuple[dict, dict]]:
+    """Features without geometry but with an address: index -> (the feature with its point, how placed)."""
+    from etl.geocoding import locate_addresses
+    wanted = {i: f["properties"] for i, f in enumerate(features)
+              if isinstance(f, dict) and f.get("geometry") is None and isinstance(f.get("properties"), dict)
+              and (f["properties"].get("address") or f["properties"].get("adres"))}
+    answers = locate_addresses(con, [{"address_text": p.get("address") or p.get("adres")} for p in wanted.values()])
+    placed = {}
+    for (index, _properties), answer in zip(wanted.items(), answers):
+        feature = features[index]
+        if answer["lat"] is not None:
+            feature = {**feature, "geometry": {"type": "Point", "coordinates": [answer["lon"], answer["lat"]]}}
+        placed[index] = (feature, answer)
+    return placed
+
+
 def _same(row: dict, other: dict) -> bool:
     return all(row[k] == other[k] for k in ("name", "kind", "geojson", "radius_m"))
 
@@ -168,9 +186,17 @@ def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.Ba
         "SELECT hotspot_id, name, kind, geojson, radius_m FROM hotspots").fetchall()}
     seen: dict[str, tuple[int, dict]] = {}
     writes, rejected, duplicates, updated = [], [], 0, 0
+    placed = _placed_by_address(con, features)
     for number, feature in enumerate(features, start=1):
         raw = json.dumps(feature, ensure_ascii=False)
+        feature, location = placed.get(number - 1, (feature, None))
+        if location and location["location_source"] not in ("address", "address_nearest_number"):
+            rejected.append((number, raw, "adres niet geplaatst: " + (location["location_remark"] or "onbekend")))
+            continue
         row, problems = _row(feature, bbox, territory)
+        if row is not None:
+            row["location_source"] = location["location_source"] if location else "given"
+            row["address_id"] = location["address_id"] if location else None
         if row is None:
             rejected.append((number, raw, "; ".join(problems)))
         elif row["hotspot_id"] in seen:
@@ -191,9 +217,11 @@ def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.Ba
     for row in writes:
         con.execute("DELETE FROM hotspots WHERE hotspot_id = ?", [row["hotspot_id"]])
         con.execute("INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m, "
-                    "min_lat, min_lon, max_lat, max_lon, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "min_lat, min_lon, max_lat, max_lon, batch_id, location_source, address_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [row[k] for k in ("hotspot_id", "name", "kind", "geojson", "center_lat", "center_lon",
-                                      "radius_m", "min_lat", "min_lon", "max_lat", "max_lon")] + [batch_id])
+                                      "radius_m", "min_lat", "min_lon", "max_lat", "max_lon")]
+                    + [batch_id, row["location_source"], row["address_id"]])
     frame = pd.DataFrame(rejected, columns=["row_number", "raw_text", "reason"], dtype=object)
     con.register("hs_rejected", frame)
     quarantined = store.quarantine_rows(con, batch_id, "SELECT CAST(row_number AS BIGINT) AS row_number, "

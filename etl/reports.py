@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import asdict, dataclass
 
 import duckdb
 import numpy as np
@@ -19,6 +20,7 @@ from civ import reference, store
 from civ.errors import UnusableInput
 from civ.reference import normalise_labels, per_distinct
 from etl.formats import ReportFormat, detect
+from etl.geocoding import place_reports, with_address_columns
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
 from etl.tables import RawTable, joined_fields, read_table
 from etl.timestamps import checked_zone, timestamp_problem_sql, timestamp_sql
@@ -59,11 +61,24 @@ def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str =
     table = _pseudonymise_personal_columns(table, load_key(db))
     staged = report_format.stage(table)
 
-    def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        return _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box)
+    placed = []
 
-    return store.run_batch(db, kind="reports", file=path, fmt=report_format.name,
-                           options={"tz": zone, "bbox": bbox}, load=load, is_demo=is_demo)
+    def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
+        counts = _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box)
+        placed.append(place_reports(con, batch_id))   # addresses to points, in the same transaction
+        return counts
+
+    result = store.run_batch(db, kind="reports", file=path, fmt=report_format.name,
+                             options={"tz": zone, "bbox": bbox}, load=load, is_demo=is_demo)
+    if placed and placed[0].considered:
+        return ReportsLoadResult(**asdict(result), geocoding=placed[0].as_json())
+    return result
+
+
+@dataclass
+class ReportsLoadResult(store.LoadResult):
+    """A reports load whose rows had addresses: `geocoding` says how many were placed and how."""
+    geocoding: dict | None = None
 
 
 def _pseudonymise_personal_columns(table: RawTable, key: bytes) -> RawTable:
@@ -164,7 +179,8 @@ def _validation_sql(report_format: ReportFormat, zone: str) -> str:
         "CASE WHEN status_text IS NOT NULL AND status_code IS NULL "
         "THEN 'status ''' || status_text || ''' is onbekend (open, in behandeling, afgesloten)' END",
         "CASE WHEN gas_text IS NOT NULL AND gas_value IS NULL THEN 'GAS-waarde ''' || gas_text || ''' is geen ja of nee' END",
-        "CASE WHEN area_text IS NOT NULL AND area_code_given IS NULL "
+        # a place beside a street only tells equal street names apart: it need not be an area (Peizegem)
+        "CASE WHEN area_text IS NOT NULL AND area_code_given IS NULL AND street_text IS NULL AND address_text IS NULL "
         "THEN 'deelgemeente ''' || area_text || ''' is onbekend' END",
         f"""CASE
             WHEN (lat_text IS NULL) <> (lon_text IS NULL) THEN 'alleen breedte- of lengtegraad ingevuld'
@@ -220,7 +236,7 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
 
 def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> store.BatchCounts:
     (west, south, east, north), territory = _territory(con, box)
-    frame = _lookups(con, staged, report_format)
+    frame = with_address_columns(_lookups(con, staged, report_format))
     for name in ("stage", "checked", "located_area", "candidates", "resolved"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.register("stage_frame", frame)
@@ -248,7 +264,8 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> 
         ), hashed AS (
             SELECT *, md5(concat_ws('|', reported_at, category_code, source_category, channel_code, channel_detail,
                                     status_code, closed_at, lat, lon, area_code, description, gas_value,
-                                    reporter_text)) AS content_hash
+                                    reporter_text, street_text, house_number_text, postcode_text, place_text,
+                                    address_text)) AS content_hash
             FROM valid
         )
         SELECT *, row_number() OVER w AS occurrence, first_value(row_number) OVER w AS first_row,
@@ -272,11 +289,13 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> 
         INSERT OR REPLACE INTO reports
             (source, source_id, batch_id, reported_at, reported_precision, category_code, source_category,
              channel_code, channel_detail, status, closed_at, lat, lon, area_code, description, gas_finding,
-             reporter_hash, content_hash)
+             reporter_hash, content_hash, street, house_number, postcode, place, address_text, location_source)
         SELECT ?, sid, ?, reported_at, ?, category_code, source_category,
                coalesce(channel_code, 'onbekend'), channel_detail,
                coalesce(status_code, CASE WHEN closed_at IS NOT NULL THEN 'afgesloten' ELSE 'open' END),
-               closed_at, lat, lon, area_code, description, coalesce(gas_value, false), reporter_text, content_hash
+               closed_at, lat, lon, area_code, description, coalesce(gas_value, false), reporter_text, content_hash,
+               street_text, house_number_text, postcode_text, place_text, address_text,
+               CASE WHEN lat IS NOT NULL THEN 'given' END
         FROM resolved WHERE action IN ('insert', 'update')""",
                 [report_format.name, batch_id, report_format.precision])
     loaded = actions.get("insert", 0) + actions.get("update", 0)

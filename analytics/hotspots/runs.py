@@ -39,16 +39,20 @@ def months_back(period: Period, months: int) -> Period:
 
 
 def report_frame(con: duckdb.DuckDBPyConnection, period: Period, months: int,
-                 category: str | None = None) -> pd.DataFrame:
+                 category: str | None = None, street_level: bool = False) -> pd.DataFrame:
     """Located reports of the `months` months up to `period`, as `EmergingHotspots.fit` takes them.
 
     `category`: a category code or a category group (already checked by `resolve_category`).
+    `street_level`: also reports an address placed only at its street's middle (etl/geocoding.py); off by
+    default, since a long street's middle would gather them into a hot spot that is nowhere.
     """
     start = months_back(period, months).utc_bounds()[0]
     end = period.utc_bounds()[1]
     where, params = "", [start, end]
+    if not street_level:
+        where = "AND r.location_source IS DISTINCT FROM 'street'"
     if category:
-        where = "AND (r.category_code = ? OR k.category_group = ?)"
+        where += " AND (r.category_code = ? OR k.category_group = ?)"
         params += [category, category]
     return con.execute(f"""
         SELECT r.source || ':' || r.source_id AS report_id, r.lat, r.lon, r.reported_at,

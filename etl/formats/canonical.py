@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.formats import ReportFormat, pick, require_columns, staging_frame
+from etl.geocoding import ADDRESS_FIELDS
 from etl.tables import RawTable
 
 COLUMNS = {
@@ -23,6 +24,12 @@ COLUMNS = {
     "description": ["description", "omschrijving", "beschrijving", "toelichting"],
     "gas": ["gas", "gas_vaststelling", "gas_finding"],
     "reporter": ["reporter", "melder", "naam_melder"],
+    # an address instead of coordinates (etl/geocoding.py places it on the address register)
+    "street": ["street", "straat", "straatnaam"],
+    "house_number": ["house_number", "huisnummer", "huisnr", "nr"],
+    "postcode": ["postcode", "postal_code", "zip"],
+    "place": ["place", "plaats", "deelgemeente", "woonplaats", "gemeente", "postname"],
+    "address_text": ["address", "adres"],
 }
 
 
@@ -35,7 +42,7 @@ def _stage(table: RawTable) -> pd.DataFrame:
                                          "category/categorie": COLUMNS["category"]})
     frame = table.frame
     category = pick(frame, COLUMNS["category"])
-    return staging_frame(
+    staged = staging_frame(
         table,
         source_id=pick(frame, COLUMNS["id"]),
         reported_text=pick(frame, COLUMNS["reported_at"]),
@@ -54,6 +61,9 @@ def _stage(table: RawTable) -> pd.DataFrame:
         gas_text=pick(frame, COLUMNS["gas"]),
         reporter_text=pick(frame, COLUMNS["reporter"]),
     )
+    for field, column in ADDRESS_FIELDS.items():
+        staged[column] = pick(frame, COLUMNS[field]).reset_index(drop=True)
+    return staged
 
 
 FORMAT = ReportFormat(name="canonical", default_tz="Europe/Brussels", day_first=True, precision="minute",
