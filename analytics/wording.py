@@ -1,8 +1,8 @@
 """Numbers inside the Dutch sentences analytics/ writes for the command line and the meeting pack:
 decimal comma, thousands point, p-values a reader can take in ("p = 0,012", "p < 0,001").
 
-The pages format through dashboards/i18n.py; these helpers give the same text, so a sentence read
-on the command line and on the page is word for word the same.
+Numbers come from civ/formatting.py, the one formatter of pages, command lines and the pack, so a
+sentence read on the command line and on the page is word for word the same.
 """
 from __future__ import annotations
 

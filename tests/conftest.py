@@ -38,5 +38,5 @@ def query(db: Path):
 def demo_data() -> tuple[Path, dict]:
     """(path, ground truth) of the Asse demo store (tests/demo_store.py), built once per test session
     (per xdist worker). Tests only read it; a test that writes copies it first."""
-    from demo_store import build_demo_store
-    return build_demo_store()
+    from demo_store import demo_store
+    return demo_store()

@@ -10,6 +10,7 @@ import atexit
 import json
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 END_MONTH = "2026-10"
@@ -32,3 +33,7 @@ def build_demo_store() -> tuple[Path, dict]:
     load_projects_file(db, files / "projects.csv", is_demo=True)
     truth = json.loads((files / "ground_truth.json").read_text(encoding="utf-8"))
     return db, truth
+
+
+# For tests written before the `demo_data` fixture (other branches): the same one store per process.
+demo_store = lru_cache(maxsize=1)(build_demo_store)
