@@ -138,4 +138,4 @@ def test_file_that_is_not_a_feature_collection_is_unusable_and_writes_nothing(db
 
 def test_empty_feature_collection_loads_zero_rows(db, tmp_path):
     result = load_hotspots_file(db, collection(tmp_path, "empty.geojson", []))
-    assert (result.status, result.rows_in) == ("loaded", 0)
+    assert (result.status, result.rows_in) == ("nothing-loaded", 0)
