@@ -31,7 +31,12 @@ from etl.formats import ReportFormat, canonical, detect, require_columns
 from etl.profiles import Profile, check_values
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
 from etl.tables import RawTable, joined_fields, normalise_header, read_table
-from etl.timestamps import checked_zone, timestamp_problem_sql, timestamp_sql
+from etl.timestamps import (
+    checked_zone,
+    hours_minutes_sql,
+    timestamp_problem_sql,
+    timestamp_sql,
+)
 
 _YES_NO = {"ja": True, "j": True, "yes": True, "y": True, "true": True, "waar": True, "1": True, "x": True,
            "nee": False, "n": False, "no": False, "false": False, "onwaar": False, "0": False}
@@ -222,12 +227,6 @@ def _territory(con, box) -> tuple[tuple[float, float, float, float], str]:
 _DATE_ONLY_SQL = r"'^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{5})$'"
 
 
-def _hours_minutes(column: str) -> str:
-    """'16u23' / '14h30' / '16 u 23' as '16:23' (how Flemish exports write a time)."""
-    return (rf"CASE WHEN regexp_matches({column}, '\d\s*[uUhH]\s*\d') "
-            rf"THEN regexp_replace({column}, '(\d{{1,2}})\s*[uUhH]\s*(\d{{2}})', '\1:\2', 'g') ELSE {column} END")
-
-
 def _joined(parts: list[str]) -> str:
     return f"nullif(array_to_string(list_filter([{', '.join(parts)}], lambda p: p IS NOT NULL), '; '), '')"
 
@@ -283,8 +282,8 @@ def _validation_sql(report_format: ReportFormat, zone: str) -> str:
     return f"""
         CREATE TEMP TABLE checked AS
         WITH normalised AS (
-            SELECT * REPLACE ({_hours_minutes('reported_text')} AS reported_text,
-                              {_hours_minutes('closed_text')} AS closed_text)
+            SELECT * REPLACE ({hours_minutes_sql('reported_text')} AS reported_text,
+                              {hours_minutes_sql('closed_text')} AS closed_text)
             FROM stage
         ), parsed AS (
             SELECT *, {reported} AS reported_at, {closed} AS closed_parsed,
