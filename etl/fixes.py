@@ -33,6 +33,7 @@ from etl import outliers
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
+from etl.profiles import profile_hash
 from etl.timestamps import hours_minutes_sql, timestamp_problem_sql, timestamp_sql
 
 FORMATS = ("csv", "gpx", "nmea")
@@ -105,16 +106,11 @@ def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device:
         stage(con)
         return _check_and_store(con, batch_id)
 
-    options = {"device": device, "profile": _profile_hash(profile)}
+    options = {"device": device, "profile": profile_hash(profile)}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
     if fmt == "csv" and source is not None:
         result.columns_used, result.columns_ignored = source.used(), source.ignored()
     return result
-
-
-def _profile_hash(profile) -> str | None:
-    import hashlib
-    return hashlib.sha256(profile.text.encode("utf-8")).hexdigest()[:16] if profile else None
 
 
 def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) -> None:

@@ -198,6 +198,7 @@ def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.Ba
             updated += earlier is not None
             writes.append(row)
     for row in writes:
+        remember_replaced(con, batch_id, "hotspots", "hotspot_id = ?", [row["hotspot_id"]])   # for undo
         con.execute("DELETE FROM hotspots WHERE hotspot_id = ?", [row["hotspot_id"]])
         con.execute("INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m, "
                     "min_lat, min_lon, max_lat, max_lon, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -311,3 +311,22 @@ def joined(frame, columns: list[str]):
     for part in parts[1:]:
         text = (text + " " + part).str.strip()
     return text.mask(text == "")
+
+
+def list_profiles(db) -> list[dict]:
+    from civ import store
+    path = store.db_path(db)
+    if not path.exists():
+        return []
+    with store.reading(path) as con:
+        try:
+            rows = con.execute("SELECT name, kind, saved_at FROM mapping_profiles ORDER BY name").fetchall()
+        except Exception:    # a store from before profiles existed
+            return []
+    return [{"name": n, "kind": k, "saved_at": s.isoformat()} for n, k, s in rows]
+
+
+def profile_hash(profile: Profile | None) -> str | None:
+    """Part of a load's key: the same file through another profile is another load."""
+    import hashlib
+    return hashlib.sha256(profile.text.encode("utf-8")).hexdigest()[:16] if profile else None

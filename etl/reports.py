@@ -28,7 +28,7 @@ from civ import reference, store
 from civ.errors import UnusableInput
 from civ.reference import normalise_labels, per_distinct
 from etl.formats import ReportFormat, canonical, detect, require_columns
-from etl.profiles import Profile, check_values
+from etl.profiles import Profile, check_values, profile_hash
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
 from etl.tables import RawTable, joined_fields, normalise_header, read_table
 from etl.timestamps import (
@@ -103,7 +103,7 @@ def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str =
         _record_details(con, batch_id, table, profile)
         return _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box, values)
 
-    options = {"tz": zone, "bbox": bbox, "profile": store_hash(profile.text) if profile else None,
+    options = {"tz": zone, "bbox": bbox, "profile": profile_hash(profile),
                "id_column": id_column}
     result = store.run_batch(db, kind="reports", file=path, fmt=report_format.name,
                              options=options, load=load, is_demo=is_demo)
@@ -113,11 +113,6 @@ def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str =
         taken = {c for cs in used.values() for c in cs}
         result.columns_ignored = [h for h, c in zip(table.header, table.columns) if c not in taken]
     return result
-
-
-def store_hash(text: str) -> str:
-    import hashlib
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def skip_matching_rows(table: RawTable, profile: Profile | None) -> RawTable:
