@@ -36,6 +36,7 @@ class RawTable:
     encoding: str
     header: list[str] = field(default_factory=list)   # the header as the file spells it
     title_lines: int = 0                               # non-blank lines above the header
+    header_line: int = 1                               # 1-based line (XLSX: row) of the header
 
     @property
     def rows_in(self) -> int:
@@ -170,7 +171,8 @@ def _read_delimited(text: str, encoding: str, name: str, known: set[str] | None 
     frame["row_number"] = pd.Series(good_numbers, dtype="int64")
     frame["raw_text"] = joined_fields(frame, columns, delimiter)
     malformed = pd.DataFrame(bad, columns=["row_number", "raw_text", "reason"])
-    return RawTable(columns, frame, malformed, delimiter, encoding, [h.strip() for h in header], title_lines)
+    return RawTable(columns, frame, malformed, delimiter, encoding, [h.strip() for h in header], title_lines,
+                    header_at + 1)
 
 
 def joined_fields(frame: pd.DataFrame, columns: list[str], delimiter: str) -> pd.Series:
