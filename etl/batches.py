@@ -39,6 +39,8 @@ def dry_run(db: str | Path, load: Callable[[Path], store.LoadResult]) -> dict:
             with store.reading(db) as con:      # the last committed state, also while an import runs
                 path = store.first_row(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")[0]
             shutil.copyfile(path, copy)
+            if Path(path + ".wal").exists():    # committed work not yet checkpointed into the file
+                shutil.copyfile(path + ".wal", str(copy) + ".wal")
         key = pseudonym_key_file(db)
         if key.exists() and key.parent == db.resolve().parent:
             shutil.copyfile(key, Path(folder) / key.name)   # same pseudonyms, so repeats count as repeats

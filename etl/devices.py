@@ -28,6 +28,7 @@ import pandas as pd
 
 from civ import store
 from civ.errors import UnusableInput
+from etl.batches import remember_replaced
 from etl.formats import delimited
 from etl.profiles import profile_hash
 from etl.timestamps import DEFAULT_TZ, timestamp_problem_sql, timestamp_sql
@@ -164,6 +165,10 @@ def _apply_in_order(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.Batc
 def _write(con, batch_id: int, accepted: list[Mapping], replaced: list[Mapping],
            conflicts: list[tuple[int, str]]) -> None:
     for old in replaced:
+        where = ("device_id = ? AND warden_code = ? AND valid_from IS NOT DISTINCT FROM ? "
+                 "AND valid_to IS NOT DISTINCT FROM ?")
+        remember_replaced(con, batch_id, "devices", where, [old.device_id, old.warden_code, old.valid_from,
+                                                             old.valid_to])   # for etl batches undo
         con.execute("""DELETE FROM devices WHERE device_id = ? AND warden_code = ?
                        AND valid_from IS NOT DISTINCT FROM ? AND valid_to IS NOT DISTINCT FROM ?""",
                     [old.device_id, old.warden_code, old.valid_from, old.valid_to])

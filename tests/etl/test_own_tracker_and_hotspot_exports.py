@@ -149,3 +149,22 @@ def test_dry_run_of_hotspots_writes_nothing(db, write_file, capsys):
     trial = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (trial["loaded"], trial["duplicates"]) == (1, 1)
     assert db.read_bytes() == before
+
+
+def test_undo_of_a_device_hand_over_and_a_hot_spot_redraw_restores_the_earlier_versions(db, write_file, query):
+    from etl.batches import undo_batch
+    from etl.devices import load_devices_file
+    load_devices_file(db, write_file("d1.csv", "device_id,warden,valid_from,valid_to\nT1,GW-A,,\n"))
+    closing = load_devices_file(db, write_file("d2.csv", "device_id,warden,valid_from,valid_to\n"
+                                                         "T1,GW-A,,01/04/2026\nT1,GW-B,01/04/2026,\n"))
+    assert query("SELECT count(*) FROM devices") == [(2,)]
+    point = {"type": "Feature", "properties": {"name": "Markt", "radius_m": 60},
+             "geometry": {"type": "Point", "coordinates": [LON, LAT]}}
+    load_hotspots_file(db, write_file("h1.geojson", feature_collection([point])))
+    redraw = load_hotspots_file(db, write_file("h2.geojson", feature_collection(
+        [dict(point, properties={"name": "Markt", "radius_m": 90})])))
+    assert redraw.updated == 1
+    undo_batch(db, redraw.batch_id)
+    undo_batch(db, closing.batch_id)
+    assert query("SELECT radius_m FROM hotspots") == [(60.0,)]
+    assert query("SELECT device_id, warden_code, valid_from, valid_to FROM devices") == [("T1", "GW-A", None, None)]
