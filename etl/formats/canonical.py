@@ -51,7 +51,7 @@ def known_columns() -> set[str]:
 
 
 def _sample_matches(frame: pd.DataFrame, column: str, pattern: re.Pattern) -> bool:
-    values = frame[column].dropna().astype(str).str.strip()
+    values = frame[column].head(5000).dropna().astype(str).str.strip()   # a sample: a million rows cost seconds
     values = values[values != ""].head(200)
     return len(values) > 0 and all(pattern.match(v) for v in values)
 
