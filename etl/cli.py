@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="met --scale: werkdagen met GPS-punten (standaard 250, een jaar)")
     demo.add_argument("--write-only", action="store_true",
                       help="met --scale: alleen de bestanden schrijven, niet laden")
+    demo.add_argument("--remove", action="store_true",
+                      help="de demogegevens weer weghalen: elke demo-import ongedaan maken (etl batches undo)")
     demo.add_argument("--out-dir", metavar="MAP",
                       help="waar de bestanden komen (standaard demo-files/ of demo-files-scaleN/ naast de database)")
     add_db_arg(demo)
@@ -321,6 +323,14 @@ def _projects(args) -> int:
 
 def _demo(args) -> int:
     from etl.demo import load_demo
+    if args.remove:
+        from etl.batches import remove_demo
+        undone = remove_demo(store.db_path(args.db))
+        if args.json:
+            print(json.dumps({"status": "removed", "batches": undone}, ensure_ascii=False))
+        else:
+            print(f"demogegevens verwijderd: {len(undone)} imports ongedaan gemaakt")
+        return 0
     if args.scale is not None:
         return _scaled_demo(args)
     if args.write_only:

@@ -267,3 +267,14 @@ def test_undo_then_the_same_file_loads_again(db, write_file, query):
     with pytest.raises(UnusableInput, match="al ongedaan"):
         from etl.batches import undo_batch
         undo_batch(db, first.batch_id)
+
+
+def test_demo_remove_undoes_the_demo_imports_and_keeps_the_own_ones(db, write_file, query):
+    own = load_reports_file(db, write_file("own.csv", "id;datum;categorie\nO1;05/01/2026 10:00;Sluikstort\n"))
+    demo = load_reports_file(db, write_file("demo.csv", "id;datum;categorie\nD1;05/01/2026 11:00;Zwerfvuil\n"
+                                                        "D2;05/01/2026 12:00;Zwerfvuil\n"), is_demo=True)
+    assert query("SELECT count(*) FROM reports") == [(3,)]
+    assert main(["demo", "--remove", "--db", str(db)]) == 0
+    assert query("SELECT source_id FROM reports") == [("O1",)]
+    assert query("SELECT batch_id FROM batch_details WHERE undone_at IS NOT NULL") == [(demo.batch_id,)]
+    assert own.batch_id != demo.batch_id
