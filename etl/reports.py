@@ -101,7 +101,8 @@ def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str =
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         check_values(profile, con)
         _record_details(con, batch_id, table, profile)
-        return _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box, values)
+        return _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box, values,
+                            str(file_options.get("crs", "EPSG:31370")))
 
     options = {"tz": zone, "bbox": bbox, "profile": profile_hash(profile),
                "id_column": id_column}
@@ -160,7 +161,7 @@ def _mask_fields(text: str, delimiter: str, positions: list[int], key: bytes) ->
 
 
 def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format: ReportFormat,
-             values: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+             values: dict[str, dict[str, str]] | None = None, crs: str = "EPSG:31370") -> pd.DataFrame:
     """Map labels to codes (a few distinct values each, so Python dictionaries); a profile's
     [values.…] tables come first."""
     values = values or {}
@@ -195,19 +196,20 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
         area_names[label] = area_names.get(target.lower(), target)
     area_key = per_distinct(frame["area_text"], lambda text: normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True))
     frame["area_code_given"] = area_key.map(area_names).astype("string")
-    frame["lam_lat"], frame["lam_lon"] = _lambert_to_wgs84(frame["x_text"], frame["y_text"])
+    frame["lam_lat"], frame["lam_lon"] = _lambert_to_wgs84(frame["x_text"], frame["y_text"], crs)
     return frame
 
 
-def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series, crs: str = "EPSG:31370") -> tuple[np.ndarray, np.ndarray]:
+    """x/y in Lambert 72, or in the profile's `crs`, as WGS84 lat/lon."""
     x = pd.to_numeric(x_text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     y = pd.to_numeric(y_text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     lat = np.full(len(x), np.nan)
     lon = np.full(len(x), np.nan)
     present = ~(np.isnan(x) | np.isnan(y))
     if present.any():
-        from pyproj import Transformer
-        to_wgs84 = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+        from etl.profiles import crs_transformer
+        to_wgs84 = crs_transformer(crs)
         lon[present], lat[present] = to_wgs84.transform(x[present], y[present])
     return lat, lon
 
@@ -341,9 +343,10 @@ REPORT_COLUMNS = ("source", "source_id", "batch_id", "reported_at", "reported_pr
                   "area_code", "description", "gas_finding", "reporter_hash", "content_hash")
 
 
-def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, values=None) -> store.BatchCounts:
+def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, values=None,
+                 crs: str = "EPSG:31370") -> store.BatchCounts:
     (west, south, east, north), territory = _territory(con, box)
-    frame = _lookups(con, staged, report_format, values)
+    frame = _lookups(con, staged, report_format, values, crs)
     for name in ("stage", "checked", "located_area", "candidates", "resolved"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.register("stage_frame", frame)

@@ -278,3 +278,14 @@ def test_demo_remove_undoes_the_demo_imports_and_keeps_the_own_ones(db, write_fi
     assert query("SELECT source_id FROM reports") == [("O1",)]
     assert query("SELECT batch_id FROM batch_details WHERE undone_at IS NOT NULL") == [(demo.batch_id,)]
     assert own.batch_id != demo.batch_id
+
+
+def test_profile_crs_reads_x_y_in_another_system(db, write_file, tmp_path, query):
+    from pyproj import Transformer
+    # Belgian Lambert 2008 (EPSG:3812) instead of Lambert 72
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3812", always_xy=True).transform(LON, LAT)
+    path = write_file("xy.csv", f"id;datum;categorie;x;y\nL1;05/01/2026 10:00;Sluikstort;{x:.2f};{y:.2f}\n")
+    (tmp_path / "p.toml").write_text('[file]\ncrs = "EPSG:3812"\n[columns]\nid = "id"\n', encoding="utf-8")
+    load_reports_file(db, path, profile=load_profile(str(tmp_path / "p.toml"), "reports"))
+    (lat, lon), = query("SELECT lat, lon FROM reports")
+    assert abs(lat - LAT) < 1e-5 and abs(lon - LON) < 1e-5
