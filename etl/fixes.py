@@ -104,7 +104,7 @@ def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device:
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
-        return _check_and_store(con, batch_id)
+        return _check_and_store(con, batch_id, profile.timezone if profile else None)
 
     options = {"device": device, "profile": profile_hash(profile)}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
@@ -172,8 +172,8 @@ _CLEAN_ROW = """(read_problem IS NULL AND device_id IS NOT NULL AND ts IS NOT NU
                 AND (speed_text IS NULL OR (isfinite(speed_kmh) AND speed_kmh >= 0)))"""
 
 
-def _validation_sql() -> str:
-    parsed_ts = timestamp_sql("ts_text", epoch_seconds=True)
+def _validation_sql(zone: str | None = None) -> str:
+    parsed_ts = timestamp_sql("ts_text", zone, epoch_seconds=True)
     problems = [
         "CASE WHEN device_id IS NULL THEN 'toestel-id ontbreekt' END",
         "CASE WHEN ts_text IS NULL THEN 'tijdstip ontbreekt' END",
@@ -208,8 +208,8 @@ def _validation_sql() -> str:
         FROM p"""
 
 
-def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql()}")
+def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None) -> store.BatchCounts:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(zone)}")
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
     _classify(con)
     quarantined = store.quarantine_rows(con, batch_id, """
