@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine.add_argument("action", nargs="?", choices=["retry"], help="retry: opnieuw proberen (met --batch)")
     quarantine.add_argument("--profile", metavar="PROFIEL", help="met retry: dit profiel in plaats van dat van de import")
     quarantine.add_argument("--batch", type=int, metavar="N", help="alleen deze import")
+    quarantine.add_argument("--remarks", action="store_true",
+                            help="de geladen rijen met een opmerking tonen in plaats van de geweigerde")
     quarantine.add_argument("--limit", type=int, default=200, help="hoogstens zoveel rijen (standaard 200)")
     add_db_arg(quarantine)
     add_json_arg(quarantine)
@@ -282,7 +284,7 @@ def _print_summary(args, result: store.LoadResult, seconds: float) -> None:
         print(f"let op: {warning}")
     _print_mapping(result.columns_used, result.columns_ignored)
     if result.remarks:
-        print(f"opmerkingen per rij: python -m etl batches list (import {result.batch_id})")
+        print(f"opmerkingen per rij: python -m etl quarantine --remarks --batch {result.batch_id}")
     if result.status in ("loaded", "nothing-loaded") and result.quarantined:
         with store.reading(store.db_path(args.db)) as con:
             preview = con.execute("SELECT row_number, reason FROM quarantine WHERE batch_id = ? "
@@ -372,6 +374,8 @@ def _print_demo_loads(args, summary: dict, closing: str) -> int:
 def _quarantine(args) -> int:
     if args.action == "retry":
         return _quarantine_retry(args)
+    if args.remarks:
+        return _remarks(args)
     with store.reading(store.db_path(args.db)) as con:
         rows = con.execute("""SELECT q.batch_id, b.file_name, q.row_number, q.reason, q.raw_text
                               FROM quarantine q JOIN import_batches b USING (batch_id)
@@ -544,4 +548,22 @@ def _batches(args) -> int:
               f"quarantaine {b['quarantined']:>6}  dubbel {b['duplicates']:>6}  {b['file']}{extra}")
     if not result:
         print("nog geen imports")
+    return 0
+
+
+def _remarks(args) -> int:
+    with store.reading(store.db_path(args.db)) as con:
+        rows = con.execute("""SELECT r.batch_id, b.file_name, r.row_number, r.record_key, r.remark
+                              FROM row_remarks r JOIN import_batches b USING (batch_id)
+                              WHERE ? IS NULL OR r.batch_id = ?
+                              ORDER BY r.batch_id, r.row_number LIMIT ?""",
+                           [args.batch, args.batch, args.limit]).fetchall()
+    keys = ["batch_id", "file", "row_number", "record_key", "remark"]
+    if args.json:
+        print(json.dumps([dict(zip(keys, row)) for row in rows], ensure_ascii=False))
+        return 0
+    for batch_id, file_name, row_number, record_key, remark in rows:
+        print(f"import {batch_id} {file_name} rij {row_number} ({record_key}): {remark}")
+    if not rows:
+        print("geen rijen met een opmerking")
     return 0

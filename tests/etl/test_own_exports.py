@@ -289,3 +289,15 @@ def test_profile_crs_reads_x_y_in_another_system(db, write_file, tmp_path, query
     load_reports_file(db, path, profile=load_profile(str(tmp_path / "p.toml"), "reports"))
     (lat, lon), = query("SELECT lat, lon FROM reports")
     assert abs(lat - LAT) < 1e-5 and abs(lon - LON) < 1e-5
+
+
+def test_quarantine_remarks_lists_the_rows_kept_with_a_remark(db, write_file, capsys):
+    rows = [("K1", "duif"), ("K2", "post"), ("K3", "paard")]
+    result = load_reports_file(db, write_file("k.csv", "id;datum;categorie;kanaal\n"
+                                              + "".join(f"{i};05/01/2026 10:00;Sluikstort;{c}\n" for i, c in rows)))
+    capsys.readouterr()
+    assert main(["quarantine", "--remarks", "--batch", str(result.batch_id), "--json", "--db", str(db)]) == 0
+    listed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    unknown = [(n, i) for n, (i, c) in enumerate(rows, start=1) if c != "post"]
+    assert [(r["row_number"], r["record_key"]) for r in listed] == unknown
+    assert all(r["remark"].endswith("is onbekend: geladen als onbekend") for r in listed)
