@@ -159,8 +159,9 @@ def _prepared(feature, transformer, buffer_m: float):
     return feature
 
 
-def _read_table_features(path: Path, profile) -> list:
-    """Rows of a CSV/XLSX list of hot spots as features (raw text kept for the quarantine)."""
+def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
+    """Rows of a CSV/XLSX list of hot spots as features (raw text kept for the quarantine), the
+    columns used per field and the columns ignored."""
     from etl.profiles import crs_transformer
     from etl.tables import read_table
     mapping = profile.normalised_columns() if profile else {}
@@ -203,7 +204,10 @@ def _read_table_features(path: Path, profile) -> list:
     for _, malformed in table.malformed.iterrows():
         features.append({"_raw": malformed["raw_text"], "_row": int(malformed["row_number"]),
                          "_problem": malformed["reason"]})
-    return features
+    spelled = dict(zip(table.columns, table.header))
+    used = {ours: [spelled[c] for c in names] for ours, names in columns.items() if names}
+    taken = {c for names in columns.values() for c in names}
+    return features, used, [spelled[c] for c in table.columns if c not in taken]
 
 
 def _read_collection(path: Path) -> list:
@@ -221,8 +225,9 @@ def _read_collection(path: Path) -> list:
     return document
 
 
-def _read_features(path: Path, profile) -> list:
-    """Features in WGS84 with our property names, from GeoJSON or from a list (CSV/XLSX)."""
+def _read_features(path: Path, profile) -> tuple[list, dict | None, list | None]:
+    """Features in WGS84 with our property names, from GeoJSON or from a list (CSV/XLSX); for a list
+    also the columns used and ignored."""
     from etl.profiles import crs_transformer
     head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not (path.suffix.lower() in (".geojson", ".json") or head.startswith(b"{")):
@@ -232,7 +237,7 @@ def _read_features(path: Path, profile) -> list:
     crs = options.get("crs") or _declared_crs(document, path)
     transformer = crs_transformer(str(crs)) if crs and not _wgs84_crs(str(crs)) else None
     buffer_m = float(options.get("line_buffer_m", LINE_BUFFER_M))
-    return [_prepared(f, transformer, buffer_m) for f in document["features"]]
+    return [_prepared(f, transformer, buffer_m) for f in document["features"]], None, None
 
 
 def _explain_invalid(geometry) -> str:
@@ -322,15 +327,17 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
     path = Path(path)
     if not path.is_file():
         raise UnusableInput(f"bestand {path} bestaat niet")
-    features = _read_features(path, profile)
+    features, used, ignored = _read_features(path, profile)
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         bbox = tuple(float(v) for v in reference.setting(con, "territory_bbox").split(","))
         territory = reference.setting(con, "territory_name") or "grondgebied"
         return _store(con, batch_id, features, bbox, territory)
 
-    return store.run_batch(db, kind="hotspots", file=path, fmt="geojson", options={"profile": profile_hash(profile)},
-                           load=load, is_demo=is_demo)
+    result = store.run_batch(db, kind="hotspots", file=path, fmt="geojson" if used is None else "list",
+                             options={"profile": profile_hash(profile)}, load=load, is_demo=is_demo)
+    result.columns_used, result.columns_ignored = used, ignored
+    return result
 
 
 def _same(row: dict, other: dict) -> bool:

@@ -134,6 +134,8 @@ def test_hot_spot_list_with_address_radius_and_kind_loads_located_rows_and_keeps
     (reason,), = query("SELECT reason FROM quarantine")
     assert "geocodering" in reason and "Dorp 3" in reason
     assert dict(query("SELECT name, radius_m FROM hotspots")) == {"Station": 80.0, "Park": 120.0}
+    assert result.columns_used == {"name": ["Naam"], "radius_m": ["Straal (m)"], "kind": ["Soort"], "x": ["X"],
+                                   "y": ["Y"], "address": ["Adres"]} and result.columns_ignored == []
 
 
 def test_dry_run_of_hotspots_writes_nothing(db, write_file, capsys):
