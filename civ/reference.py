@@ -76,6 +76,7 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     try:
         _ensure_categories(con)
         _ensure_channels(con)
+        _ensure_statuses(con)
         _ensure_areas(con)
         _ensure_settings(con)
         con.execute("INSERT OR REPLACE INTO settings VALUES ('reference_fingerprint', ?)", [fingerprint])
@@ -103,6 +104,15 @@ def _ensure_channels(con):
     aliases = {("*", normalise_label(v), c["code"]) for c in channels for v in (c["code"], c["label_nl"], c["label_en"])}
     aliases |= {(a["source"], normalise_label(a["alias"]), a["channel_code"]) for a in _rows("channel_aliases.csv")}
     con.executemany("INSERT OR REPLACE INTO channel_aliases VALUES (?, ?, ?)", sorted(aliases))
+
+
+def _ensure_statuses(con):
+    statuses = _rows("statuses.csv")
+    con.executemany("INSERT OR REPLACE INTO statuses VALUES (?, ?, ?, ?)",
+                    [[s["code"], s["label_nl"], s["label_en"], s["status_class"]] for s in statuses])
+    aliases = {("*", normalise_label(v), s["code"]) for s in statuses for v in (s["code"], s["label_nl"], s["label_en"])}
+    aliases |= {(a["source"], normalise_label(a["alias"]), a["status_code"]) for a in _rows("status_aliases.csv")}
+    con.executemany("INSERT OR REPLACE INTO status_aliases VALUES (?, ?, ?)", sorted(aliases))
 
 
 def _area_row(feature: dict, level: str, parent: str | None) -> list:

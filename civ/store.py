@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -286,12 +286,17 @@ class LoadResult:
     """What one `python -m etl …` load did; `rows_in == loaded + quarantined + duplicates`."""
     file: str
     batch_id: int | None
-    status: str                  # 'loaded' or 'already-loaded'
+    status: str                  # 'loaded', 'nothing-loaded' (loaded is 0) or 'already-loaded'
     rows_in: int = 0
     loaded: int = 0
     quarantined: int = 0
     duplicates: int = 0
     updated: int = 0             # of `loaded`: rows that replaced an earlier version
+    remarks: int = 0             # of `loaded`: rows kept with a remark (a field cleared or defaulted)
+    warnings: list = field(default_factory=list)          # Dutch sentences, e.g. no id column
+    columns_used: dict | None = None                     # our field -> their column(s)
+    columns_ignored: list | None = None                  # their columns no field uses
+    geocoding: dict | None = None                        # reports with an address: how many were placed, how
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -304,6 +309,7 @@ class BatchCounts:
     quarantined: int
     duplicates: int
     updated: int = 0
+    remarks: int = 0
 
 
 def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt: str,
@@ -318,8 +324,10 @@ def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt:
     option_text = ",".join(f"{k}={options[k]}" for k in sorted(options) if options[k] is not None)
     load_key = f"{kind}|{sha}|{fmt}|{option_text}"
     with long_write(db) as con:
+        # an undone batch (etl batches undo) no longer counts: its file may be loaded again
         earlier = first_row(con, "SELECT batch_id, rows_in FROM import_batches "
-                                 "WHERE load_key = ? AND finished_at IS NOT NULL", [load_key])
+                                 "WHERE load_key = ? AND finished_at IS NOT NULL AND batch_id NOT IN "
+                                 "(SELECT batch_id FROM batch_details WHERE undone_at IS NOT NULL)", [load_key])
         if earlier:
             return LoadResult(file=str(file), batch_id=earlier[0], status="already-loaded",
                               rows_in=earlier[1], duplicates=earlier[1])
@@ -341,9 +349,9 @@ def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return LoadResult(file=str(file), batch_id=batch_id, status="loaded", rows_in=counts.rows_in,
-                          loaded=counts.loaded, quarantined=counts.quarantined,
-                          duplicates=counts.duplicates, updated=counts.updated)
+        return LoadResult(file=str(file), batch_id=batch_id, status="loaded" if counts.loaded else "nothing-loaded",
+                          rows_in=counts.rows_in, loaded=counts.loaded, quarantined=counts.quarantined,
+                          duplicates=counts.duplicates, updated=counts.updated, remarks=counts.remarks)
 
 
 def _pause_for_interruption_test() -> None:

@@ -14,6 +14,13 @@ from collections.abc import Callable
 from civ import store
 from civ.cli import add_db_arg, add_json_arg
 from civ.errors import UnusableInput
+from etl.cli_own_exports import (
+    add_own_export_commands,
+    print_dry_run,
+    print_mapping,
+    quarantine_retry,
+    remarks,
+)
 
 QUARANTINE_PREVIEW = 10
 
@@ -22,6 +29,11 @@ def _loader(parser, name: str, help_text: str, example: str, handler: Callable) 
     command = parser.add_parser(name, help=help_text, description=f"{help_text}\n\nvoorbeeld: {example}",
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     command.add_argument("file", metavar="FILE")
+    command.add_argument("--profile", metavar="PROFIEL",
+                         help="koppelprofiel (TOML-bestand of een met 'profile save' bewaarde naam): welke kolom "
+                              "welk veld is, welke labels welke code")
+    command.add_argument("--dry-run", action="store_true",
+                         help="proefladen: alles lezen en controleren zoals bij laden, niets opslaan")
     add_db_arg(command)
     add_json_arg(command)
     command.set_defaults(handler=handler)
@@ -38,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--bbox", metavar="W,S,E,N", help="grondgebied in graden (standaard: politiezone AMOW)")
     reports.add_argument("--tz", metavar="ZONE", help="tijdzone van lokale tijden (standaard Europe/Brussels; "
                                                       "open311: America/New_York; police-uk: Europe/London)")
+    reports.add_argument("--id-column", metavar="KOLOM",
+                         help="de kolom met het meldingsnummer (zonder id telt een latere export gewijzigde "
+                              "meldingen dubbel)")
 
     fixes = _loader(commands, "fixes", "GPS-posities van trackers laden (CSV, GPX of NMEA)",
                     "python -m etl fixes ronde.gpx --device TRK-101", _fixes)
@@ -92,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="met --scale: werkdagen met GPS-punten (standaard 250, een jaar)")
     demo.add_argument("--write-only", action="store_true",
                       help="met --scale: alleen de bestanden schrijven, niet laden")
+    demo.add_argument("--remove", action="store_true",
+                      help="de demogegevens weer weghalen: elke demo-import ongedaan maken (etl batches undo)")
     demo.add_argument("--out-dir", metavar="MAP",
                       help="waar de bestanden komen (standaard demo-files/ of demo-files-scaleN/ naast de database)")
     add_db_arg(demo)
@@ -124,11 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(retention)
     retention.set_defaults(handler=_retention)
 
-    quarantine = commands.add_parser("quarantine", help="geweigerde rijen tonen met hun reden",
-                                     description="geweigerde rijen tonen met hun reden\n\n"
-                                                 "voorbeeld: python -m etl quarantine --batch 3",
+    quarantine = commands.add_parser("quarantine", help="geweigerde rijen tonen met hun reden, of opnieuw proberen",
+                                     description="geweigerde rijen tonen met hun reden; 'retry' haalt de geweigerde "
+                                                 "rijen van een import opnieuw door het (nieuwe) profiel, de aliassen en "
+                                                 "categorieën\n\n"
+                                                 "voorbeeld: python -m etl quarantine --batch 3\n"
+                                                 "voorbeeld: python -m etl quarantine retry --batch 3 --profile merchtem.toml",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    quarantine.add_argument("action", nargs="?", choices=["retry"], help="retry: opnieuw proberen (met --batch)")
+    quarantine.add_argument("--profile", metavar="PROFIEL", help="met retry: dit profiel in plaats van dat van de import")
     quarantine.add_argument("--batch", type=int, metavar="N", help="alleen deze import")
+    quarantine.add_argument("--remarks", action="store_true",
+                            help="de geladen rijen met een opmerking tonen in plaats van de geweigerde")
     quarantine.add_argument("--limit", type=int, default=200, help="hoogstens zoveel rijen (standaard 200)")
     add_db_arg(quarantine)
     add_json_arg(quarantine)
@@ -148,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(export)
     export.set_defaults(handler=_export)
     _address_commands(commands)
+    add_own_export_commands(commands)
     return parser
 
 
@@ -215,12 +240,23 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _run_load(args, load: Callable[[], store.LoadResult]) -> int:
+def _run_load(args, load: Callable[..., store.LoadResult]) -> int:
+    """`load(db, profile)` for the command's file; with --dry-run on a copy of the store."""
     started = time.perf_counter()
     if sys.stdout.isatty() and not args.json:
-        print(f"laden van {args.file} …", file=sys.stderr, flush=True)
+        print(f"{'proefladen' if args.dry_run else 'laden'} van {args.file} …", file=sys.stderr, flush=True)
         store.show_progress = True
-    result = load()
+    from etl.profiles import load_profile
+    profile = load_profile(args.profile, args.command, args.db)
+    if args.dry_run:
+        from etl.batches import dry_run
+        outcome = dry_run(store.db_path(args.db), lambda db: load(db, profile))
+        if args.json:
+            print(json.dumps(outcome, ensure_ascii=False, default=str))
+        else:
+            print_dry_run(outcome, time.perf_counter() - started)
+        return 0
+    result = load(store.db_path(args.db), profile)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
@@ -232,12 +268,18 @@ def _run_load(args, load: Callable[[], store.LoadResult]) -> int:
 def _print_summary(args, result: store.LoadResult, seconds: float) -> None:
     rows = [("bestand", result.file), ("import", result.batch_id), ("status", result.status),
             ("rijen gelezen", result.rows_in), ("geladen", result.loaded), ("  waarvan bijgewerkt", result.updated),
+            ("  met opmerking", result.remarks),
             ("in quarantaine", result.quarantined), ("dubbel", result.duplicates), ("duur", f"{seconds:.1f} s")]
     for label, value in rows:
         print(f"{label:<20} {value}")
-    if getattr(result, "geocoding", None):
+    for warning in result.warnings:
+        print(f"let op: {warning}")
+    print_mapping(result.columns_used, result.columns_ignored)
+    if result.geocoding:
         print_geocoding(result.geocoding)
-    if result.status == "loaded" and result.quarantined:
+    if result.remarks:
+        print(f"opmerkingen per rij: python -m etl quarantine --remarks --batch {result.batch_id}")
+    if result.status in ("loaded", "nothing-loaded") and result.quarantined:
         with store.reading(store.db_path(args.db)) as con:
             preview = con.execute("SELECT row_number, reason FROM quarantine WHERE batch_id = ? "
                                   "ORDER BY row_number LIMIT ?", [result.batch_id, QUARANTINE_PREVIEW]).fetchall()
@@ -250,14 +292,14 @@ def _print_summary(args, result: store.LoadResult, seconds: float) -> None:
 
 def _reports(args) -> int:
     from etl.reports import load_reports_file
-    return _run_load(args, lambda: load_reports_file(store.db_path(args.db), args.file, fmt=args.format,
-                                                     bbox=args.bbox, tz=args.tz))
+    return _run_load(args, lambda db, profile: load_reports_file(db, args.file, fmt=args.format, bbox=args.bbox,
+                                                                 tz=args.tz, profile=profile, id_column=args.id_column))
 
 
 def _fixes(args) -> int:
     from etl.fixes import load_fixes_file
-    return _run_load(args, lambda: load_fixes_file(store.db_path(args.db), args.file, fmt=args.format,
-                                                   device=args.device))
+    return _run_load(args, lambda db, profile: load_fixes_file(db, args.file, fmt=args.format, device=args.device,
+                                                               profile=profile))
 
 
 def _devices(args) -> int:
@@ -266,7 +308,7 @@ def _devices(args) -> int:
         return _add_device(args)
     if args.device_id or args.live or args.warden or args.revoke:
         raise UnusableInput("ID, --live, --warden en --revoke horen bij: python -m etl devices add [ID] --live")
-    return _run_load(args, lambda: load_devices_file(store.db_path(args.db), args.file))
+    return _run_load(args, lambda db, profile: load_devices_file(db, args.file, profile=profile))
 
 
 def _add_device(args) -> int:
@@ -326,16 +368,24 @@ def _simulate_live(args) -> int:
 
 def _hotspots(args) -> int:
     from etl.hotspots import load_hotspots_file
-    return _run_load(args, lambda: load_hotspots_file(store.db_path(args.db), args.file))
+    return _run_load(args, lambda db, profile: load_hotspots_file(db, args.file, profile=profile))
 
 
 def _projects(args) -> int:
     from etl.projects import load_projects_file
-    return _run_load(args, lambda: load_projects_file(store.db_path(args.db), args.file))
+    return _run_load(args, lambda db, profile: load_projects_file(db, args.file, profile=profile))
 
 
 def _demo(args) -> int:
     from etl.demo import load_demo
+    if args.remove:
+        from etl.batches import remove_demo
+        undone = remove_demo(store.db_path(args.db))
+        if args.json:
+            print(json.dumps({"status": "removed", "batches": undone}, ensure_ascii=False))
+        else:
+            print(f"demogegevens verwijderd: {len(undone)} imports ongedaan gemaakt")
+        return 0
     if args.scale is not None:
         return _scaled_demo(args)
     if args.write_only:
@@ -423,6 +473,10 @@ def print_geocoding(geocoding: dict) -> None:
 
 
 def _quarantine(args) -> int:
+    if args.action == "retry":
+        return quarantine_retry(args)
+    if args.remarks:
+        return remarks(args)
     with store.reading(store.db_path(args.db)) as con:
         rows = con.execute("""SELECT q.batch_id, b.file_name, q.row_number, q.reason, q.raw_text
                               FROM quarantine q JOIN import_batches b USING (batch_id)

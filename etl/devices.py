@@ -28,12 +28,14 @@ import pandas as pd
 
 from civ import store
 from civ.errors import UnusableInput
+from etl.batches import remember_replaced
 from etl.formats import delimited
+from etl.profiles import profile_hash
 from etl.timestamps import DEFAULT_TZ, timestamp_problem_sql, timestamp_sql
 
 CSV_TEMPLATE = "device_id,warden[,valid_from,valid_to]"
 CSV_ALIASES = {
-    "device_id": ("device_id", "device", "deviceid", "tracker", "tracker_id", "toestel", "toestel_id"),
+    "device_id": ("device_id", "device", "deviceid", "tracker", "tracker_id", "toestel", "toestel_id", "imei"),
     "warden": ("warden", "warden_code", "gemeenschapswacht", "wacht", "code"),
     "valid_from": ("valid_from", "from", "start", "vanaf", "van", "geldig_vanaf"),
     "valid_to": ("valid_to", "to", "end", "tot", "einde", "geldig_tot"),
@@ -75,12 +77,12 @@ class Mapping:
         return f"{self.warden_code} {start} {end}, {where}"
 
 
-def load_devices_file(db: str | Path, path: str | Path, is_demo: bool = False) -> store.LoadResult:
+def load_devices_file(db: str | Path, path: str | Path, is_demo: bool = False, profile=None) -> store.LoadResult:
     """Load one device → warden mapping file as one batch; see the module docstring for the rules."""
     path = Path(path)
     if not path.is_file():
         raise UnusableInput(f"bestand {path} bestaat niet")
-    source = delimited.inspect(path, CSV_ALIASES, ("device_id", "warden"), CSV_TEMPLATE)
+    source = delimited.inspect(path, CSV_ALIASES, ("device_id", "warden"), CSV_TEMPLATE, profile)
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         if source is None:
@@ -89,7 +91,11 @@ def load_devices_file(db: str | Path, path: str | Path, is_demo: bool = False) -
         con.execute(f"CREATE OR REPLACE TEMP TABLE dv_checked AS {_validation_sql(source)}")
         return _apply_in_order(con, batch_id)
 
-    return store.run_batch(db, kind="devices", file=path, fmt="csv", options={}, load=load, is_demo=is_demo)
+    options = {"profile": profile_hash(profile)}
+    result = store.run_batch(db, kind="devices", file=path, fmt="csv", options=options, load=load, is_demo=is_demo)
+    if source is not None:
+        result.columns_used, result.columns_ignored = source.used(), source.ignored()
+    return result
 
 
 def _validation_sql(source: delimited.DelimitedFile) -> str:
@@ -159,6 +165,10 @@ def _apply_in_order(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.Batc
 def _write(con, batch_id: int, accepted: list[Mapping], replaced: list[Mapping],
            conflicts: list[tuple[int, str]]) -> None:
     for old in replaced:
+        where = ("device_id = ? AND warden_code = ? AND valid_from IS NOT DISTINCT FROM ? "
+                 "AND valid_to IS NOT DISTINCT FROM ?")
+        remember_replaced(con, batch_id, "devices", where, [old.device_id, old.warden_code, old.valid_from,
+                                                             old.valid_to])   # for etl batches undo
         con.execute("""DELETE FROM devices WHERE device_id = ? AND warden_code = ?
                        AND valid_from IS NOT DISTINCT FROM ? AND valid_to IS NOT DISTINCT FROM ?""",
                     [old.device_id, old.warden_code, old.valid_from, old.valid_to])

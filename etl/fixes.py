@@ -33,7 +33,8 @@ from etl import outliers
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
-from etl.timestamps import timestamp_problem_sql, timestamp_sql
+from etl.profiles import profile_hash
+from etl.timestamps import hours_minutes_sql, timestamp_problem_sql, timestamp_sql
 
 FORMATS = ("csv", "gpx", "nmea")
 STAGING_COLUMNS = ("row_number", "raw_text", "read_problem", "device_id", "ts_text", "lat_text",
@@ -41,14 +42,17 @@ STAGING_COLUMNS = ("row_number", "raw_text", "read_problem", "device_id", "ts_te
 CSV_TEMPLATE = "device_id,timestamp,lat,lon[,accuracy_m,speed_kmh]"
 CSV_ALIASES = {
     "device_id": ("device_id", "device", "deviceid", "device_name", "tracker", "tracker_id", "toestel",
-                  "toestel_id", "unit_id"),
+                  "toestel_id", "unit_id", "imei", "tracker_imei", "gps_id", "serienummer"),
     "timestamp": ("timestamp", "time", "ts", "datetime", "date_time", "utc", "gps_time", "tijd", "tijdstip",
-                  "datum_tijd"),
+                  "datum_tijd", "datum_en_tijd", "datumtijd", "datum"),
     "lat": ("lat", "latitude", "breedtegraad", "breedte"),
     "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "lengte"),
     "accuracy_m": ("accuracy_m", "accuracy", "acc", "hacc", "nauwkeurigheid", "nauwkeurigheid_m"),
-    "speed_kmh": ("speed_kmh", "speed", "snelheid", "snelheid_kmh"),   # km/h, as the template says
+    # km/h, as the template says ('Snelheid (km/u)' normalises to snelheid_km_u)
+    "speed_kmh": ("speed_kmh", "speed", "snelheid", "snelheid_kmh", "snelheid_km_u", "snelheid_km_h", "speed_km_h"),
 }
+DATE_COLUMNS = ("datum", "date", "dag")
+TIME_COLUMNS = ("tijd", "time", "tijdstip", "uur")
 TS_EXPECTED = "jjjj-mm-ddTuu:mm:ssZ, dd/mm/jjjj uu:mm:ss of Unix-seconden"
 
 
@@ -64,7 +68,7 @@ def detect_format(path: str | Path) -> str:
 
 
 def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device: str | None = None,
-                    is_demo: bool = False) -> store.LoadResult:
+                    is_demo: bool = False, profile=None) -> store.LoadResult:
     """Load one file of tracker fixes as one batch; see the module docstring for the rules.
 
     `device` names the tracker of a GPX or NMEA file (required there) and of a CSV without a
@@ -81,10 +85,14 @@ def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device:
         delimited.sniff(path)
     # Read or at least inspect the file before the store is opened: an unusable file writes nothing.
     if fmt == "csv":
-        source = delimited.inspect(path, CSV_ALIASES, ("timestamp", "lat", "lon"), CSV_TEMPLATE)
+        source = delimited.inspect(path, CSV_ALIASES, ("timestamp", "lat", "lon"), CSV_TEMPLATE, profile)
+        if source is not None:
+            delimited.join_date_and_time(source, "timestamp", DATE_COLUMNS, TIME_COLUMNS)
         if source is not None and source.index("device_id") is None and not (device and device.strip()):
-            raise UnusableInput(f"{path.name} heeft geen kolom device_id: voeg die toe of geef het toestel "
-                                f"op met --device")
+            # one tracker per file is what --device is for; a file of several trackers needs its column
+            raise UnusableInput(f"{path.name} heeft geen kolom met het toestel (device_id, IMEI, toestel, tracker): "
+                                f"noem die kolom in een profiel (device_id = \"KOLOM\"), of geef voor een bestand "
+                                f"van één tracker het toestel op met --device")
 
         def stage(con):
             _stage_csv(con, source, device)
@@ -96,10 +104,13 @@ def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device:
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
-        return _check_and_store(con, batch_id)
+        return _check_and_store(con, batch_id, profile.timezone if profile else None)
 
-    return store.run_batch(db, kind="fixes", file=path, fmt=fmt, options={"device": device}, load=load,
-                           is_demo=is_demo)
+    options = {"device": device, "profile": profile_hash(profile)}
+    result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
+    if fmt == "csv" and source is not None:
+        result.columns_used, result.columns_ignored = source.used(), source.ignored()
+    return result
 
 
 def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) -> None:
@@ -115,12 +126,18 @@ def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) 
     con.execute(f"""CREATE OR REPLACE TEMP VIEW fx_staging AS
         SELECT row_number, raw_text, {delimited.field_count_problem_sql(source)} AS read_problem,
                {device_sql} AS device_id,
-               {delimited.field_sql(source, 'timestamp')} AS ts_text,
+               {_timestamp_field_sql(source)} AS ts_text,
                {delimited.field_sql(source, 'lat')} AS lat_text,
                {delimited.field_sql(source, 'lon')} AS lon_text,
                {delimited.field_sql(source, 'accuracy_m')} AS accuracy_text,
                {delimited.field_sql(source, 'speed_kmh')} AS speed_text
         FROM fx_lines""")
+
+
+def _timestamp_field_sql(source: delimited.DelimitedFile) -> str:
+    text = delimited.field_sql(source, "timestamp")
+    # a separate time column is how portal exports write 16u23 or 14h30; one timestamp column never is
+    return hours_minutes_sql(text) if len(source.joined.get("timestamp", [])) > 1 else text
 
 
 def _stage_rows(con, rows: list[tuple]) -> None:
@@ -155,8 +172,8 @@ _CLEAN_ROW = """(read_problem IS NULL AND device_id IS NOT NULL AND ts IS NOT NU
                 AND (speed_text IS NULL OR (isfinite(speed_kmh) AND speed_kmh >= 0)))"""
 
 
-def _validation_sql() -> str:
-    parsed_ts = timestamp_sql("ts_text", epoch_seconds=True)
+def _validation_sql(zone: str | None = None) -> str:
+    parsed_ts = timestamp_sql("ts_text", zone, epoch_seconds=True)
     problems = [
         "CASE WHEN device_id IS NULL THEN 'toestel-id ontbreekt' END",
         "CASE WHEN ts_text IS NULL THEN 'tijdstip ontbreekt' END",
@@ -191,8 +208,8 @@ def _validation_sql() -> str:
         FROM p"""
 
 
-def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql()}")
+def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None) -> store.BatchCounts:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(zone)}")
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
     _classify(con)
     quarantined = store.quarantine_rows(con, batch_id, """

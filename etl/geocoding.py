@@ -30,7 +30,7 @@ from civ import store
 
 # The report columns the readers fill (the mapping profile's field names) and their staging names.
 ADDRESS_FIELDS = {"street": "street_text", "house_number": "house_number_text", "postcode": "postcode_text",
-                  "place": "place_text", "address_text": "address_text"}
+                  "place": "place_text", "address": "address_text"}
 UNMATCHED_SHOWN = 10
 
 # Keys: the same normalisation on both sides. RE2 has no look-ahead, so the abbreviations are replaced
@@ -85,6 +85,8 @@ def with_address_columns(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ADDRESS_FIELDS.values():
         if column not in frame.columns:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if "area_text" in frame.columns:     # a deelgemeente column also tells equal street names apart
+        frame["place_text"] = frame["place_text"].fillna(frame["area_text"])
     return frame
 
 

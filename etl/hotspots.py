@@ -11,6 +11,17 @@ must lie inside the territory box of settings `territory_bbox` — a hot spot el
 always a typo or coordinates in the wrong system. Shapely does the geometry; the files are small.
 A feature without geometry but with `properties.address` ("Markt 1, 1785 Merchtem") and `radius_m` is
 placed on the address register's point (etl/geocoding.py); only an address-level point will do.
+
+As municipalities keep them (issue 16):
+- property names are compared case-insensitively and through the one header normaliser, with Dutch
+  aliases: `Naam`, `radius`, `Straal (m)`, `soort`, `type`;
+- a GeoJSON `crs` member (a QGIS export in Lambert 72, `urn:ogc:def:crs:EPSG::31370`) or the profile's
+  `crs` is honoured: coordinates are transformed to WGS84 with pyproj;
+- a LineString (a street drawn as a line) becomes the area within `line_buffer_m` (profile, default
+  25 m) of the line;
+- a list (CSV or XLSX: `Naam;Adres;Straal (m);Soort` with lat/lon or x/y columns, x/y in the profile's
+  `crs`, default Lambert 72) is read like every other table; a row with only an address is quarantined
+  with a reason saying it waits for the geocoding of addresses, never silently dropped.
 """
 from __future__ import annotations
 
@@ -21,6 +32,7 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
@@ -29,6 +41,7 @@ import shapely.validation
 from civ import reference, store
 from civ.errors import UnusableInput
 from civ.geometry import box_around, haversine_m
+from etl.batches import remember_replaced
 
 RADIUS_MIN_M, RADIUS_MAX_M = 5, 2000
 GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
@@ -51,6 +64,150 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
+LINE_BUFFER_M = 25.0
+_PROPERTY_ALIASES = {
+    "name": ("name", "naam", "titel", "title", "omschrijving"),
+    "radius_m": ("radius_m", "radius", "straal", "straal_m", "straal_meter", "buffer_m"),
+    "kind": ("kind", "soort", "type", "categorie", "category"),
+}
+_TABLE_ALIASES = {
+    **_PROPERTY_ALIASES,
+    "lat": ("lat", "latitude", "breedtegraad"),
+    "lon": ("lon", "lng", "longitude", "lengtegraad"),
+    "x": ("x", "x_lambert", "lambert_x", "x_lambert72"),
+    "y": ("y", "y_lambert", "lambert_y", "y_lambert72"),
+    "address": ("address", "adres", "locatie"),
+    "street": ("street", "straat"),
+    "house_number": ("house_number", "huisnummer"),
+    "postcode": ("postcode",),
+    "place": ("place", "plaats", "gemeente"),
+}
+
+
+def _wgs84_crs(crs_text: str) -> bool:
+    return bool(re.search(r"CRS84|(^|\D)4326$", crs_text.strip()))
+
+
+def _declared_crs(document: dict, path: Path) -> str | None:
+    """The CRS a GeoJSON's (pre-2016) `crs` member names, or None for WGS84 / none."""
+    crs = document.get("crs")
+    if not crs:
+        return None
+    name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+    if not isinstance(name, str):
+        raise UnusableInput(f"{path.name}: het crs-lid noemt geen coördinatenstelsel ({json.dumps(crs)})")
+    epsg = re.search(r"EPSG:+(\d+)$", name)
+    text = f"EPSG:{epsg.group(1)}" if epsg else name
+    return None if _wgs84_crs(text) else text
+
+
+def _to_wgs84(geometry: dict, transformer) -> dict:
+    shape = shapely.geometry.shape(geometry)
+    moved = shapely.transform(shape, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    return shapely.geometry.mapping(moved)
+
+
+def _buffer_line(geometry: dict, buffer_m: float) -> dict:
+    """A (Multi)LineString in WGS84 as the polygon within `buffer_m` metres of it (a local projection)."""
+    from pyproj import Transformer
+    line = shapely.geometry.shape(geometry)
+    centre = line.centroid
+    local = f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m"
+    there = Transformer.from_crs("EPSG:4326", local, always_xy=True)
+    back = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+
+    def move(transformer):
+        return lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    area = shapely.transform(shapely.transform(line, move(there)).buffer(buffer_m), move(back))
+    return shapely.geometry.mapping(area)
+
+
+def _normalised_properties(properties) -> dict:
+    """Our names for a feature's properties, found case-insensitively among the aliases."""
+    from etl.tables import normalise_header
+    if not isinstance(properties, dict):
+        return properties
+    by_key = {normalise_header(k): v for k, v in properties.items()}
+    found = dict(properties)
+    for ours, aliases in _PROPERTY_ALIASES.items():
+        value = next((by_key[a] for a in aliases if by_key.get(a) not in (None, "")), None)
+        if value is not None:
+            found[ours] = value
+    return found
+
+
+def _prepared(feature, transformer, buffer_m: float):
+    """A feature with our property names, WGS84 coordinates and lines buffered to areas."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return feature
+    feature = dict(feature, properties=_normalised_properties(feature.get("properties") or {}))
+    geometry = feature.get("geometry")
+    if isinstance(geometry, dict) and geometry.get("coordinates") is not None:
+        try:
+            if transformer is not None:
+                geometry = _to_wgs84(geometry, transformer)
+            if geometry.get("type") in ("LineString", "MultiLineString"):
+                geometry = _buffer_line(geometry, buffer_m)
+        except Exception:          # malformed coordinates: _row says so in Dutch
+            return feature
+        feature["geometry"] = json.loads(json.dumps(geometry))   # tuples → lists, as a file has them
+    return feature
+
+
+def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
+    """Rows of a CSV/XLSX list of hot spots as features (raw text kept for the quarantine), the
+    columns used per field and the columns ignored."""
+    from etl.profiles import crs_transformer
+    from etl.tables import read_table
+    mapping = profile.normalised_columns() if profile else {}
+    known = {a for names in _TABLE_ALIASES.values() for a in names} | {c for cs in mapping.values() for c in cs}
+    options = profile.file if profile else {}
+    table = read_table(path, known=known, header_row=options.get("header_row"), encoding=options.get("encoding"),
+                       sheet=options.get("sheet"))
+    if profile:
+        profile.check_columns(table.columns)
+    columns = {ours: mapping.get(ours) or next(([a] for a in aliases if a in table.columns), [])
+               for ours, aliases in _TABLE_ALIASES.items()}
+    if not columns["name"]:
+        raise UnusableInput(f"{path.name}: geen kolom met de naam van de hotspot (Naam, name); "
+                            f"gevonden: {', '.join(table.header)}")
+    from etl.profiles import joined
+    frame = table.frame
+    values = {ours: joined(frame, names) for ours, names in columns.items()}
+    xy_transformer = crs_transformer(str(options.get("crs", "EPSG:31370")))
+    features = []
+    for i in range(len(frame)):
+        def value(ours):
+            text = values[ours].iloc[i]
+            return None if text is pd.NA or text is None else str(text)
+        properties = {"name": value("name"), "radius_m": value("radius_m"), "kind": value("kind")}
+        geometry = None
+        lat, lon, x, y = value("lat"), value("lon"), value("x"), value("y")
+        try:
+            if lat and lon:
+                geometry = {"type": "Point", "coordinates": [float(lon.replace(",", ".")), float(lat.replace(",", "."))]}
+            elif x and y:
+                east, north = xy_transformer.transform(float(x.replace(",", ".")), float(y.replace(",", ".")))
+                geometry = {"type": "Point", "coordinates": [east, north]}
+        except ValueError:
+            geometry = {"type": "Point", "coordinates": "onleesbaar"}
+        address = " ".join(v for v in (value("address"), value("street"), value("house_number"), value("postcode"),
+                                       value("place")) if v)
+        fields = {"street": value("street"), "house_number": value("house_number"), "postcode": value("postcode"),
+                  "place": value("place"), "address_text": value("address")}
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry,
+                         "_raw": frame["raw_text"].iloc[i], "_row": int(frame["row_number"].iloc[i]),
+                         "_address": address or None,
+                         "_address_fields": fields if address else None})
+    for _, malformed in table.malformed.iterrows():
+        features.append({"_raw": malformed["raw_text"], "_row": int(malformed["row_number"]),
+                         "_problem": malformed["reason"]})
+    spelled = dict(zip(table.columns, table.header))
+    used = {ours: [spelled[c] for c in names] for ours, names in columns.items() if names}
+    taken = {c for names in columns.values() for c in names}
+    return features, used, [spelled[c] for c in table.columns if c not in taken]
+
+
 def _read_collection(path: Path) -> list:
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -63,10 +220,22 @@ def _read_collection(path: Path) -> list:
             or not isinstance(document.get("features"), list):
         raise UnusableInput(f"{path.name} is geen GeoJSON FeatureCollection (verwacht "
                             f'{{"type": "FeatureCollection", "features": [...]}})')
-    crs = json.dumps(document.get("crs") or "")
-    if crs != '""' and not re.search(r"CRS84|4326", crs):
-        raise UnusableInput(f"{path.name} gebruikt coördinatenstelsel {crs}; bewaar het als WGS84 (EPSG:4326)")
-    return document["features"]
+    return document
+
+
+def _read_features(path: Path, profile) -> tuple[list, dict | None, list | None]:
+    """Features in WGS84 with our property names, from GeoJSON or from a list (CSV/XLSX); for a list
+    also the columns used and ignored."""
+    from etl.profiles import crs_transformer
+    head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not (path.suffix.lower() in (".geojson", ".json") or head.startswith(b"{")):
+        return _read_table_features(path, profile)
+    document = _read_collection(path)
+    options = profile.file if profile else {}
+    crs = options.get("crs") or _declared_crs(document, path)
+    transformer = crs_transformer(str(crs)) if crs and not _wgs84_crs(str(crs)) else None
+    buffer_m = float(options.get("line_buffer_m", LINE_BUFFER_M))
+    return [_prepared(f, transformer, buffer_m) for f in document["features"]], None, None
 
 
 def _explain_invalid(geometry) -> str:
@@ -111,6 +280,8 @@ def _row(feature, bbox: tuple[float, float, float, float], territory: str) -> tu
     if geometry is None:
         return None, problems + ["geometrie ontbreekt"]
     if kind not in GEOMETRY_TYPES:
+        if kind in ("LineString", "MultiLineString"):
+            return None, problems + ["lijn kon niet gebufferd worden (coördinaten onleesbaar)"]
         return None, problems + [f"geometrietype '{kind}' wordt niet ondersteund (Point, Polygon of MultiPolygon)"]
     try:
         shape = shapely.geometry.shape(geometry)
@@ -146,28 +317,38 @@ def _row(feature, bbox: tuple[float, float, float, float], territory: str) -> tu
             "min_lat": south, "min_lon": west, "max_lat": north, "max_lon": east}, []
 
 
-def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False) -> store.LoadResult:
-    """Load one GeoJSON FeatureCollection of hot spots as one batch; see the module docstring."""
+def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, profile=None) -> store.LoadResult:
+    """Load one file of hot spots (GeoJSON or a list) as one batch; see the module docstring."""
+    from etl.profiles import profile_hash
     path = Path(path)
     if not path.is_file():
         raise UnusableInput(f"bestand {path} bestaat niet")
-    features = _read_collection(path)
+    features, used, ignored = _read_features(path, profile)
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         bbox = tuple(float(v) for v in reference.setting(con, "territory_bbox").split(","))
         territory = reference.setting(con, "territory_name") or "grondgebied"
         return _store(con, batch_id, features, bbox, territory)
 
-    return store.run_batch(db, kind="hotspots", file=path, fmt="geojson", options={}, load=load, is_demo=is_demo)
+    result = store.run_batch(db, kind="hotspots", file=path, fmt="geojson" if used is None else "list",
+                             options={"profile": profile_hash(profile)}, load=load, is_demo=is_demo)
+    result.columns_used, result.columns_ignored = used, ignored
+    return result
 
 
 def _placed_by_address(con, features: list) -> dict[int, tuple[dict, dict]]:
     """Features without geometry but with an address: index -> (the feature with its point, how placed)."""
     from etl.geocoding import locate_addresses
-    wanted = {i: f["properties"] for i, f in enumerate(features)
-              if isinstance(f, dict) and f.get("geometry") is None and isinstance(f.get("properties"), dict)
-              and (f["properties"].get("address") or f["properties"].get("adres"))}
-    answers = locate_addresses(con, [{"address_text": p.get("address") or p.get("adres")} for p in wanted.values()])
+    wanted = {}
+    for i, f in enumerate(features):
+        if not isinstance(f, dict) or f.get("geometry") is not None:
+            continue
+        properties = f.get("properties") if isinstance(f.get("properties"), dict) else {}
+        if f.get("_address_fields"):           # a list's own street, number, postcode, place columns
+            wanted[i] = f["_address_fields"]
+        elif properties.get("address") or properties.get("adres"):
+            wanted[i] = {"address_text": properties.get("address") or properties.get("adres")}
+    answers = locate_addresses(con, list(wanted.values()))
     placed = {}
     for (index, _properties), answer in zip(wanted.items(), answers):
         feature = features[index]
@@ -187,11 +368,20 @@ def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.Ba
     seen: dict[str, tuple[int, dict]] = {}
     writes, rejected, duplicates, updated = [], [], 0, 0
     placed = _placed_by_address(con, features)
-    for number, feature in enumerate(features, start=1):
-        raw = json.dumps(feature, ensure_ascii=False)
-        feature, location = placed.get(number - 1, (feature, None))
+    for number, original in enumerate(features, start=1):
+        extra = {k: original.pop(k) for k in ("_raw", "_row", "_address", "_address_fields", "_problem")
+                 if isinstance(original, dict) and k in original}
+        feature, location = placed.get(number - 1, (original, None))
+        if isinstance(feature, dict):
+            feature = {k: v for k, v in feature.items() if not k.startswith("_")}
+        number = extra.get("_row", number)
+        raw = extra.get("_raw") or json.dumps(original, ensure_ascii=False)
+        if "_problem" in extra:
+            rejected.append((number, raw, extra["_problem"]))
+            continue
         if location and location["location_source"] not in ("address", "address_nearest_number"):
-            rejected.append((number, raw, "adres niet geplaatst: " + (location["location_remark"] or "onbekend")))
+            written = extra.get("_address") or (original.get("properties") or {}).get("address") or ""
+            rejected.append((number, raw, f"adres '{written}' niet geplaatst: " + (location["location_remark"] or "onbekend")))
             continue
         row, problems = _row(feature, bbox, territory)
         if row is not None:
@@ -215,6 +405,7 @@ def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.Ba
             updated += earlier is not None
             writes.append(row)
     for row in writes:
+        remember_replaced(con, batch_id, "hotspots", "hotspot_id = ?", [row["hotspot_id"]])   # for undo
         con.execute("DELETE FROM hotspots WHERE hotspot_id = ?", [row["hotspot_id"]])
         con.execute("INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m, "
                     "min_lat, min_lon, max_lat, max_lon, batch_id, location_source, address_id) "

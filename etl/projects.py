@@ -13,7 +13,9 @@ import pandas as pd
 
 from civ import store
 from civ.reference import normalise_label
-from etl.formats import pick, require_columns
+from etl.batches import remember_replaced
+from etl.formats import require_columns
+from etl.profiles import joined, profile_hash
 from etl.tables import read_table
 from etl.timestamps import timestamp_problem_sql, timestamp_sql
 
@@ -27,17 +29,33 @@ COLUMNS = {
 }
 
 
-def load_projects_file(db: str | os.PathLike, path: str | os.PathLike, is_demo: bool = False) -> store.LoadResult:
-    table = read_table(path)
-    require_columns(table, "projecten", {"name": COLUMNS["name"], "start": COLUMNS["start"]})
+def load_projects_file(db: str | os.PathLike, path: str | os.PathLike, is_demo: bool = False,
+                       profile=None) -> store.LoadResult:
+    mapping = profile.normalised_columns() if profile else {}
+    file_options = profile.file if profile else {}
+    known = {a for names in COLUMNS.values() for a in names} | {c for cs in mapping.values() for c in cs}
+    table = read_table(path, known=known, header_row=file_options.get("header_row"),
+                       encoding=file_options.get("encoding"), sheet=file_options.get("sheet"))
+    if profile:
+        profile.check_columns(table.columns)
+    columns = {key: mapping.get(key) or next(([a] for a in aliases if a in table.columns), [])
+               for key, aliases in COLUMNS.items()}
+    require_columns(table, "projecten", {"name": columns["name"] or COLUMNS["name"],
+                                         "start": columns["start"] or COLUMNS["start"]})
     frame = table.frame
     staged = pd.DataFrame({"row_number": frame["row_number"], "raw_text": frame["raw_text"],
-                           **{key: pick(frame, aliases) for key, aliases in COLUMNS.items()}})
+                           **{key: joined(frame, names) for key, names in columns.items()}})
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         return _load(con, batch_id, staged, table.malformed)
 
-    return store.run_batch(db, kind="projects", file=path, fmt="projects", options={}, load=load, is_demo=is_demo)
+    result = store.run_batch(db, kind="projects", file=path, fmt="projects", options={"profile": profile_hash(profile)},
+                             load=load, is_demo=is_demo)
+    result.columns_used = {key: [table.header[table.columns.index(c)] for c in names]
+                           for key, names in columns.items() if names}
+    taken = {c for names in columns.values() for c in names}
+    result.columns_ignored = [h for h, c in zip(table.header, table.columns) if c not in taken]
+    return result
 
 
 def _resolve(con, staged: pd.DataFrame) -> pd.DataFrame:
@@ -114,6 +132,8 @@ def _load(con, batch_id, staged, malformed) -> store.BatchCounts:
         if same:
             duplicates += 1
             continue
+        if existed:
+            remember_replaced(con, batch_id, "projects", "name = ?", [name])   # for etl batches undo
         con.execute("INSERT OR REPLACE INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [name, kind, start_date, end_date, codes, area, area_kind, batch_id])
         loaded += 1

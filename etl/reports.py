@@ -2,13 +2,21 @@
 
 Every row of the file ends as exactly one of: loaded (new or an update of the same id from the
 same source), quarantined with a Dutch reason, or a duplicate (same id and same content again).
+
+Keep the report, flag the field. A row is refused (quarantined) only when the report itself is not
+usable: no usable date, no category after mapping, a location outside the territory, a wrong number
+of fields, a repeated id with other data. A wrong *secondary* field keeps the report: the field is
+cleared or defaulted and a remark is stored with the row (table row_remarks): a closing date before
+the report or in the future (dropped), a date-only closing date on the day of the report (read as
+that day), an unknown status or channel (onbekend), unusable coordinates (unlocated), an unknown
+area (the area of the point), a GAS value that is not yes or no (no).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
-from dataclasses import asdict, dataclass
 
 import duckdb
 import numpy as np
@@ -19,20 +27,18 @@ import shapely.geometry
 from civ import reference, store
 from civ.errors import UnusableInput
 from civ.reference import normalise_labels, per_distinct
-from etl.formats import ReportFormat, detect
+from etl.formats import ReportFormat, canonical, detect, require_columns
 from etl.geocoding import place_reports, with_address_columns
+from etl.profiles import Profile, check_values, profile_hash
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
-from etl.tables import RawTable, joined_fields, read_table
-from etl.timestamps import checked_zone, timestamp_problem_sql, timestamp_sql
+from etl.tables import RawTable, joined_fields, normalise_header, read_table
+from etl.timestamps import (
+    checked_zone,
+    hours_minutes_sql,
+    timestamp_problem_sql,
+    timestamp_sql,
+)
 
-_STATUS = {
-    "open": "open", "nieuw": "open", "new": "open", "gemeld": "open", "te behandelen": "open",
-    "in behandeling": "in_behandeling", "lopend": "in_behandeling", "in progress": "in_behandeling",
-    "pending": "in_behandeling", "assigned": "in_behandeling", "started": "in_behandeling",
-    "afgesloten": "afgesloten", "gesloten": "afgesloten", "closed": "afgesloten", "opgelost": "afgesloten",
-    "afgehandeld": "afgesloten", "resolved": "afgesloten", "done": "afgesloten", "klaar": "afgesloten",
-    "onbekend": "onbekend", "unknown": "onbekend", "unspecified": "onbekend",
-}
 _YES_NO = {"ja": True, "j": True, "yes": True, "y": True, "true": True, "waar": True, "1": True, "x": True,
            "nee": False, "n": False, "no": False, "false": False, "onwaar": False, "0": False}
 _MAILBOX = re.compile(r"^pro\W?bleem\s*box\W*(\d{1,2})$")
@@ -52,33 +58,91 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+_OTHER_FORMAT_COLUMNS = {"unique_key", "created_date", "complaint_type", "crime_id", "month", "crime_type"}
+NO_ID_WARNING = ("geen id-kolom gevonden: elke melding krijgt een id uit de inhoud van de rij, dus een latere "
+                 "export met gewijzigde meldingen telt die dubbel; geef de kolom op met --id-column KOLOM "
+                 "of id = \"KOLOM\" in het profiel")
+
+
 def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str = "auto",
-                      bbox: str | None = None, tz: str | None = None, is_demo: bool = False) -> store.LoadResult:
-    table = read_table(path)
-    report_format = detect(table, fmt)
-    zone = checked_zone(tz or report_format.default_tz)
+                      bbox: str | None = None, tz: str | None = None, is_demo: bool = False,
+                      profile: Profile | None = None, id_column: str | None = None) -> store.LoadResult:
+    mapping = profile.normalised_columns() if profile else {}
+    file_options = profile.file if profile else {}
+    known = canonical.known_columns() | _OTHER_FORMAT_COLUMNS | {c for cs in mapping.values() for c in cs}
+    table = read_table(path, known=known, header_row=file_options.get("header_row"),
+                       encoding=file_options.get("encoding"), sheet=file_options.get("sheet"))
+    if profile:
+        profile.check_columns(table.columns)
+    if id_column:
+        if normalise_header(id_column) not in table.columns:
+            raise UnusableInput(f"--id-column '{id_column}' staat niet in het bestand (wel: {', '.join(table.header)})")
+        mapping["id"] = [normalise_header(id_column)]
+    table = skip_matching_rows(table, profile)
+    if mapping:
+        report_format = dataclasses.replace(canonical.FORMAT, name=str(file_options.get("source", "canonical")))
+    else:
+        report_format = detect(table, fmt)
+    zone = checked_zone(tz or (profile.timezone if profile else None) or report_format.default_tz)
     box = parse_bbox(bbox)
     table = _pseudonymise_personal_columns(table, load_key(db))
-    staged = report_format.stage(table)
+    warnings, used = [], None
+    if report_format.stage is canonical.FORMAT.stage:
+        if not mapping:
+            require_columns(table, "canonical", {"reported_at/datum": canonical.COLUMNS["reported_at"],
+                                                           "category/categorie": canonical.COLUMNS["category"]})
+        used = canonical.resolve_columns(table, mapping)
+        staged = canonical.stage_mapped(table, used)
+        if "id" not in used and len(staged):
+            warnings.append(NO_ID_WARNING)
+    else:
+        staged = report_format.stage(table)
+    values = profile.values if profile else {}
 
     placed = []
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        counts = _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box)
+        check_values(profile, con)
+        _record_details(con, batch_id, table, profile)
+        counts = _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box, values,
+                              str(file_options.get("crs", "EPSG:31370")))
         placed.append(place_reports(con, batch_id))   # addresses to points, in the same transaction
+        if placed[-1].considered:
+            counts.remarks = _record_geocoding_remarks(con, batch_id)
         return counts
 
+    options = {"tz": zone, "bbox": bbox, "profile": profile_hash(profile),
+               "id_column": id_column}
     result = store.run_batch(db, kind="reports", file=path, fmt=report_format.name,
-                             options={"tz": zone, "bbox": bbox}, load=load, is_demo=is_demo)
-    if placed and placed[0].considered:
-        return ReportsLoadResult(**asdict(result), geocoding=placed[0].as_json())
+                             options=options, load=load, is_demo=is_demo)
+    result.warnings = warnings
+    if placed and placed[-1].considered:
+        result.geocoding = placed[-1].as_json()
+    if used is not None:
+        result.columns_used = {field: [table.header[table.columns.index(c)] for c in cs] for field, cs in used.items()}
+        taken = {c for cs in used.values() for c in cs}
+        result.columns_ignored = [h for h, c in zip(table.header, table.columns) if c not in taken]
     return result
 
 
-@dataclass
-class ReportsLoadResult(store.LoadResult):
-    """A reports load whose rows had addresses: `geocoding` says how many were placed and how."""
-    geocoding: dict | None = None
+def skip_matching_rows(table: RawTable, profile: Profile | None) -> RawTable:
+    """Rows matching the profile's skip_rows_matching (a totals row) go to the quarantine with that
+    reason: accounted for, never loaded, never silently gone."""
+    pattern = profile.skip_pattern if profile else None
+    if pattern is None or table.frame.empty:
+        return table
+    hit = table.frame["raw_text"].fillna("").map(lambda text: bool(pattern.search(text)))
+    skipped = table.frame.loc[hit, ["row_number", "raw_text"]].assign(
+        reason=f"rij overgeslagen: past bij skip_rows_matching '{pattern.pattern}' van het profiel")
+    malformed = pd.concat([table.malformed, skipped], ignore_index=True) if len(skipped) else table.malformed
+    return dataclasses.replace(table, frame=table.frame.loc[~hit].reset_index(drop=True), malformed=malformed)
+
+
+def _record_details(con, batch_id: int, table: RawTable, profile: Profile | None) -> None:
+    """What `quarantine retry` needs to read this batch's refused rows again."""
+    con.execute("INSERT OR REPLACE INTO batch_details (batch_id, header, delimiter, profile_name) VALUES (?, ?, ?, ?)",
+                [batch_id, json.dumps(table.header or table.columns, ensure_ascii=False), table.delimiter,
+                 profile.name if profile else None])
 
 
 def _pseudonymise_personal_columns(table: RawTable, key: bytes) -> RawTable:
@@ -94,7 +158,7 @@ def _pseudonymise_personal_columns(table: RawTable, key: bytes) -> RawTable:
     if len(malformed):
         positions = [table.columns.index(c) for c in personal]
         malformed["raw_text"] = [_mask_fields(text, table.delimiter, positions, key) for text in malformed["raw_text"]]
-    return RawTable(table.columns, frame, malformed, table.delimiter, table.encoding)
+    return dataclasses.replace(table, frame=frame, malformed=malformed)
 
 
 def _mask_fields(text: str, delimiter: str, positions: list[int], key: bytes) -> str:
@@ -105,27 +169,31 @@ def _mask_fields(text: str, delimiter: str, positions: list[int], key: bytes) ->
     return delimiter.join(fields)
 
 
-def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format: ReportFormat) -> pd.DataFrame:
-    """Map labels to codes (a few distinct values each, so Python dictionaries)."""
+def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format: ReportFormat,
+             values: dict[str, dict[str, str]] | None = None, crs: str = "EPSG:31370") -> pd.DataFrame:
+    """Map labels to codes (a few distinct values each, so Python dictionaries); a profile's
+    [values.…] tables come first."""
+    values = values or {}
     def aliases(table: str, code: str) -> dict[str, str]:
         rows = con.execute(f"SELECT alias, {code}, source FROM {table} WHERE source IN ('*', ?) "
                            f"ORDER BY source = '*' DESC", [report_format.name]).fetchall()
         return {alias: value for alias, value, _ in rows}  # format-specific rows come last and win
 
     frame = staged.copy()
-    categories = aliases("category_aliases", "category_code")
+    categories = aliases("category_aliases", "category_code") | values.get("category", {})
     category_key = normalise_labels(frame["category_text"])
     frame["category_code"] = category_key.map(categories).astype("string")
     if report_format.unknown_category:
         frame["category_code"] = frame["category_code"].mask(
             frame["category_code"].isna() & frame["category_text"].notna(), report_format.unknown_category)
 
-    channels = aliases("channel_aliases", "channel_code")
+    channels = aliases("channel_aliases", "channel_code") | values.get("channel", {})
     channel_key = normalise_labels(frame["channel_text"])
     mailbox = per_distinct(channel_key, lambda key: key.str.extract(_MAILBOX, expand=False))
     frame["channel_detail"] = frame["channel_detail"].fillna(mailbox.str.zfill(2)).astype("string")
     frame["channel_code"] = channel_key.map(channels).astype("string").mask(mailbox.notna(), "probleembox")
-    frame["status_code"] = normalise_labels(frame["status_text"]).map(_STATUS).astype("string")
+    statuses = aliases("status_aliases", "status_code") | values.get("status", {})
+    frame["status_code"] = normalise_labels(frame["status_text"]).map(statuses).astype("string")
     frame["gas_value"] = normalise_labels(frame["gas_text"]).map(_YES_NO).astype("boolean")
 
     areas = con.execute("SELECT code, name, level FROM areas ORDER BY level = 'submunicipality'").fetchall()
@@ -133,21 +201,24 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
     for code, name, _level in areas:  # sub-municipalities come last and win a shared name (Asse)
         area_names[name.lower()] = code
         area_names[code.lower()] = code
+    for label, target in values.get("area", {}).items():
+        area_names[label] = area_names.get(target.lower(), target)
     area_key = per_distinct(frame["area_text"], lambda text: normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True))
     frame["area_code_given"] = area_key.map(area_names).astype("string")
-    frame["lam_lat"], frame["lam_lon"] = _lambert_to_wgs84(frame["x_text"], frame["y_text"])
+    frame["lam_lat"], frame["lam_lon"] = _lambert_to_wgs84(frame["x_text"], frame["y_text"], crs)
     return frame
 
 
-def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series, crs: str = "EPSG:31370") -> tuple[np.ndarray, np.ndarray]:
+    """x/y in Lambert 72, or in the profile's `crs`, as WGS84 lat/lon."""
     x = pd.to_numeric(x_text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     y = pd.to_numeric(y_text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     lat = np.full(len(x), np.nan)
     lon = np.full(len(x), np.nan)
     present = ~(np.isnan(x) | np.isnan(y))
     if present.any():
-        from pyproj import Transformer
-        to_wgs84 = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+        from etl.profiles import crs_transformer
+        to_wgs84 = crs_transformer(crs)
         lon[present], lat[present] = to_wgs84.transform(x[present], y[present])
     return lat, lon
 
@@ -159,40 +230,28 @@ def _territory(con, box) -> tuple[tuple[float, float, float, float], str]:
     return (west, south, east, north), reference.setting(con, "territory_name")
 
 
+_DATE_ONLY_SQL = r"'^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{5})$'"
+
+
+def _joined(parts: list[str]) -> str:
+    return f"nullif(array_to_string(list_filter([{', '.join(parts)}], lambda p: p IS NOT NULL), '; '), '')"
+
+
 def _validation_sql(report_format: ReportFormat, zone: str) -> str:
     reported = timestamp_sql("reported_text", zone, day_first=report_format.day_first, excel_serial=True)
     closed = timestamp_sql("closed_text", zone, day_first=report_format.day_first, excel_serial=True)
     expected = report_format.expected_date
     inside = "(lon BETWEEN $west AND $east AND lat BETWEEN $south AND $north)"
     swapped_inside = "(lat BETWEEN $west AND $east AND lon BETWEEN $south AND $north)"
-    problems = [
+    # refused: the report itself is not usable
+    refusals = [
         "CASE WHEN reported_text IS NULL THEN 'meldingsdatum ontbreekt' END",
         timestamp_problem_sql("reported_text", "reported_at", "meldingsdatum", expected),
         "CASE WHEN reported_at > now() + INTERVAL 1 DAY THEN 'meldingsdatum ' || reported_text || ' ligt in de toekomst' END",
-        timestamp_problem_sql("closed_text", "closed_at", "afsluitdatum", expected),
-        "CASE WHEN closed_at < reported_at THEN 'afsluitdatum ' || closed_text || "
-        "' ligt vóór de meldingsdatum ' || reported_text END",
         "CASE WHEN category_text IS NULL THEN 'categorie ontbreekt' "
         "WHEN category_code IS NULL THEN 'categorie ''' || category_text || ''' is onbekend' END",
-        "CASE WHEN channel_text IS NOT NULL AND channel_code IS NULL "
-        "THEN 'kanaal ''' || channel_text || ''' is onbekend' END",
-        "CASE WHEN status_text IS NOT NULL AND status_code IS NULL "
-        "THEN 'status ''' || status_text || ''' is onbekend (open, in behandeling, afgesloten)' END",
-        "CASE WHEN gas_text IS NOT NULL AND gas_value IS NULL THEN 'GAS-waarde ''' || gas_text || ''' is geen ja of nee' END",
-        # a place beside a street only tells equal street names apart: it need not be an area (Peizegem)
-        "CASE WHEN area_text IS NOT NULL AND area_code_given IS NULL AND street_text IS NULL AND address_text IS NULL "
-        "THEN 'deelgemeente ''' || area_text || ''' is onbekend' END",
         f"""CASE
-            WHEN (lat_text IS NULL) <> (lon_text IS NULL) THEN 'alleen breedte- of lengtegraad ingevuld'
-            WHEN lat_text IS NOT NULL AND lat_num IS NULL THEN 'breedtegraad ''' || lat_text || ''' is geen getal'
-            WHEN lon_text IS NOT NULL AND lon_num IS NULL THEN 'lengtegraad ''' || lon_text || ''' is geen getal'
-            WHEN lat_text IS NULL AND (x_text IS NULL) <> (y_text IS NULL) THEN 'alleen x of y (Lambert 72) ingevuld'
-            WHEN lat_text IS NULL AND x_text IS NOT NULL AND lam_lat IS NULL
-                 THEN 'Lambert 72-coördinaten ''' || x_text || ''', ''' || y_text || ''' zijn geen getallen'
-            WHEN lat IS NULL THEN NULL
-            WHEN abs(lat) < 1e-6 AND abs(lon) < 1e-6 THEN 'coördinaten 0, 0 (null island): geen echte locatie'
-            WHEN abs(lat) > 90 OR abs(lon) > 180
-                 THEN 'coördinaten ' || lat_text || ' / ' || lon_text || ' bestaan niet'
+            WHEN coordinate_remark IS NOT NULL OR lat IS NULL THEN NULL
             WHEN NOT {inside} AND {swapped_inside}
                  THEN 'breedte- en lengtegraad lijken verwisseld (' || coalesce(lat_text, '') || ' / ' || coalesce(lon_text, '') || ')'
             WHEN NOT {inside}
@@ -200,20 +259,75 @@ def _validation_sql(report_format: ReportFormat, zone: str) -> str:
                       || ' ligt buiten het grondgebied: ' || $territory
         END""",
     ]
+    # kept with a remark: a secondary field is cleared or defaulted, the report stays
+    remarks = [
+        "closed_remark",
+        "CASE WHEN channel_text IS NOT NULL AND channel_code IS NULL "
+        "THEN 'kanaal ''' || channel_text || ''' is onbekend: geladen als onbekend' END",
+        "CASE WHEN status_text IS NOT NULL AND status_code IS NULL "
+        "THEN 'status ''' || status_text || ''' is onbekend: geladen als onbekend' END",
+        "CASE WHEN gas_text IS NOT NULL AND gas_value IS NULL "
+        "THEN 'GAS-waarde ''' || gas_text || ''' is geen ja of nee: geladen als nee' END",
+        # a place beside a street only tells equal street names apart: it need not be an area (Peizegem)
+        "CASE WHEN area_text IS NOT NULL AND area_code_given IS NULL AND street_text IS NULL AND address_text IS NULL "
+        "THEN 'deelgemeente ''' || area_text || ''' is onbekend: deelgemeente uit de locatie' END",
+        "CASE WHEN coordinate_remark IS NOT NULL THEN coordinate_remark || ': zonder locatie geladen' END",
+    ]
+    same_day = f"timezone('{zone}', closed_parsed)::DATE = timezone('{zone}', reported_at)::DATE"
+    closed_remark = f"""CASE
+            WHEN closed_text IS NOT NULL AND closed_parsed IS NULL
+                 THEN {timestamp_problem_sql("closed_text", "closed_parsed", "afsluitdatum", expected)}
+                      || ': afsluitdatum weggelaten'
+            WHEN closed_parsed < reported_at AND closed_date_only AND {same_day}
+                 THEN 'afsluitdatum ' || closed_text || ' zonder uur, op de dag van de melding: gelezen als afgesloten op die dag'
+            WHEN closed_parsed < reported_at
+                 THEN 'afsluitdatum ' || closed_text || ' ligt vóór de meldingsdatum ' || reported_text
+                      || ': afsluitdatum weggelaten'
+            WHEN closed_parsed > now() + INTERVAL 1 DAY
+                 THEN 'afsluitdatum ' || closed_text || ' ligt in de toekomst: afsluitdatum weggelaten'
+        END"""
     return f"""
         CREATE TEMP TABLE checked AS
-        WITH parsed AS (
-            SELECT *, {reported} AS reported_at, {closed} AS closed_at,
+        WITH normalised AS (
+            SELECT * REPLACE ({hours_minutes_sql('reported_text')} AS reported_text,
+                              {hours_minutes_sql('closed_text')} AS closed_text)
+            FROM stage
+        ), parsed AS (
+            SELECT *, {reported} AS reported_at, {closed} AS closed_parsed,
+                   coalesce(regexp_matches(closed_text, {_DATE_ONLY_SQL}), false) AS closed_date_only,
                    try_cast(replace(lat_text, ',', '.') AS DOUBLE) AS lat_num,
                    try_cast(replace(lon_text, ',', '.') AS DOUBLE) AS lon_num
-            FROM stage
+            FROM normalised
         ), located AS (
             SELECT *, CASE WHEN lat_text IS NULL THEN lam_lat ELSE lat_num END AS lat,
                       CASE WHEN lat_text IS NULL THEN lam_lon ELSE lon_num END AS lon
             FROM parsed
+        ), flagged AS (
+            SELECT *, CASE
+                WHEN (lat_text IS NULL) <> (lon_text IS NULL) THEN 'alleen breedte- of lengtegraad ingevuld'
+                WHEN lat_text IS NOT NULL AND lat_num IS NULL THEN 'breedtegraad ''' || lat_text || ''' is geen getal'
+                WHEN lon_text IS NOT NULL AND lon_num IS NULL THEN 'lengtegraad ''' || lon_text || ''' is geen getal'
+                WHEN lat_text IS NULL AND (x_text IS NULL) <> (y_text IS NULL) THEN 'alleen x of y (Lambert 72) ingevuld'
+                WHEN lat_text IS NULL AND x_text IS NOT NULL AND lam_lat IS NULL
+                     THEN 'Lambert 72-coördinaten ''' || x_text || ''', ''' || y_text || ''' zijn geen getallen'
+                WHEN lat IS NULL THEN NULL
+                WHEN abs(lat) < 1e-6 AND abs(lon) < 1e-6 THEN 'coördinaten 0, 0 (null island): geen echte locatie'
+                WHEN abs(lat) > 90 OR abs(lon) > 180
+                     THEN 'coördinaten ' || lat_text || ' / ' || lon_text || ' bestaan niet'
+            END AS coordinate_remark
+            FROM located
+        ), judged AS (
+            SELECT *, {closed_remark} AS closed_remark FROM flagged
         )
-        SELECT *, nullif(array_to_string(list_filter([{', '.join(problems)}], lambda p: p IS NOT NULL), '; '), '') AS reason
-        FROM located"""
+        SELECT * EXCLUDE (lat, lon, closed_parsed),
+               CASE WHEN coordinate_remark IS NULL THEN lat END AS lat,
+               CASE WHEN coordinate_remark IS NULL THEN lon END AS lon,
+               CASE WHEN closed_remark IS NULL THEN closed_parsed
+                    WHEN closed_parsed < reported_at AND closed_date_only AND {same_day} THEN reported_at
+               END AS closed_at,
+               {_joined(refusals)} AS reason,
+               {_joined(remarks)} AS remark
+        FROM judged"""
 
 
 def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
@@ -227,16 +341,40 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
     for code, geojson in con.execute("SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall():
         polygon = shapely.geometry.shape(json.loads(geojson))
         inside = shapely.contains_xy(polygon, points["lon"].to_numpy(), points["lat"].to_numpy())
-        codes[inside & (codes == None)] = code  # `== None`: element-wise on the array
+        codes[inside & (codes == None)] = code  # noqa: E711 (element-wise)
     located_area = pd.DataFrame({"row_number": points["row_number"], "area_code": codes})
     con.register("located_area_frame", located_area)
     con.execute("CREATE TEMP TABLE located_area AS SELECT * FROM located_area_frame")
     con.unregister("located_area_frame")
 
 
-def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> store.BatchCounts:
+REPORT_COLUMNS = ("source", "source_id", "batch_id", "reported_at", "reported_precision", "category_code",
+                  "source_category", "channel_code", "channel_detail", "status", "closed_at", "lat", "lon",
+                  "area_code", "description", "gas_finding", "reporter_hash", "content_hash",
+                  "street", "house_number", "postcode", "place", "address_text", "location_source", "address_id",
+                  "location_remark")
+
+
+def _rows_with_remarks(con, batch_id: int) -> int:
+    """Rows of the batch loaded with at least one remark (a row may carry several)."""
+    return store.scalar(con, "SELECT count(DISTINCT row_number) FROM row_remarks WHERE batch_id = ?", [batch_id])
+
+
+def _record_geocoding_remarks(con, batch_id: int) -> int:
+    """A report this load could not place on an address (unlocated, or only on its street) keeps the
+    reason as a row remark; returns the batch's rows with a remark."""
+    con.execute("""INSERT INTO row_remarks (batch_id, row_number, record_key, remark)
+                   SELECT ?, c.row_number, r.source_id, r.location_remark
+                   FROM reports r JOIN resolved c ON r.source_id = c.sid
+                   WHERE r.batch_id = ? AND r.location_remark IS NOT NULL AND c.action IN ('insert', 'update')""",
+                [batch_id, batch_id])
+    return _rows_with_remarks(con, batch_id)
+
+
+def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, values=None,
+                 crs: str = "EPSG:31370") -> store.BatchCounts:
     (west, south, east, north), territory = _territory(con, box)
-    frame = with_address_columns(_lookups(con, staged, report_format))
+    frame = with_address_columns(_lookups(con, staged, report_format, values, crs))
     for name in ("stage", "checked", "located_area", "candidates", "resolved"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.register("stage_frame", frame)
@@ -258,12 +396,15 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> 
         WITH valid AS (
             SELECT c.*, coalesce(c.area_code_given, a.area_code) AS area_code,
                    coalesce(c.source_id, 'gen-' || md5(c.raw_text) || '-' ||
-                            row_number() OVER (PARTITION BY c.source_id IS NULL, c.raw_text ORDER BY c.row_number)) AS sid
+                            row_number() OVER (PARTITION BY c.source_id IS NULL, c.raw_text ORDER BY c.row_number)) AS sid,
+                   coalesce(c.status_code, CASE WHEN c.status_text IS NOT NULL THEN 'onbekend'
+                                                WHEN c.closed_at IS NOT NULL THEN 'afgesloten' ELSE 'open' END)
+                       AS final_status
             FROM checked c LEFT JOIN located_area a USING (row_number)
             WHERE c.reason IS NULL
         ), hashed AS (
             SELECT *, md5(concat_ws('|', reported_at, category_code, source_category, channel_code, channel_detail,
-                                    status_code, closed_at, lat, lon, area_code, description, gas_value,
+                                    final_status, closed_at, lat, lon, area_code, description, gas_value,
                                     reporter_text, street_text, house_number_text, postcode_text, place_text,
                                     address_text)) AS content_hash
             FROM valid
@@ -285,20 +426,26 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> 
         FROM candidates c LEFT JOIN reports r ON r.source = ? AND r.source_id = c.sid
         WHERE c.occurrence = 1""", [report_format.name])
     actions = dict(con.execute("SELECT action, count(*) FROM resolved GROUP BY action").fetchall())
-    con.execute("""
-        INSERT OR REPLACE INTO reports
-            (source, source_id, batch_id, reported_at, reported_precision, category_code, source_category,
-             channel_code, channel_detail, status, closed_at, lat, lon, area_code, description, gas_finding,
-             reporter_hash, content_hash, street, house_number, postcode, place, address_text, location_source)
+    # the version an update replaces is kept, so `etl batches undo` can put it back
+    columns = ", ".join(REPORT_COLUMNS)
+    con.execute(f"""INSERT INTO report_versions (replaced_by_batch, {columns})
+                    SELECT ?, {', '.join('r.' + c for c in REPORT_COLUMNS)}
+                    FROM reports r JOIN resolved c ON r.source = ? AND r.source_id = c.sid
+                    WHERE c.action = 'update'""", [batch_id, report_format.name])
+    con.execute(f"""
+        INSERT OR REPLACE INTO reports ({columns})
         SELECT ?, sid, ?, reported_at, ?, category_code, source_category,
-               coalesce(channel_code, 'onbekend'), channel_detail,
-               coalesce(status_code, CASE WHEN closed_at IS NOT NULL THEN 'afgesloten' ELSE 'open' END),
+               coalesce(channel_code, 'onbekend'), channel_detail, final_status,
                closed_at, lat, lon, area_code, description, coalesce(gas_value, false), reporter_text, content_hash,
                street_text, house_number_text, postcode_text, place_text, address_text,
-               CASE WHEN lat IS NOT NULL THEN 'given' END
+               CASE WHEN lat IS NOT NULL THEN 'given' END, NULL, NULL
         FROM resolved WHERE action IN ('insert', 'update')""",
                 [report_format.name, batch_id, report_format.precision])
+    con.execute("""INSERT INTO row_remarks (batch_id, row_number, record_key, remark)
+                   SELECT ?, row_number, sid, remark FROM resolved
+                   WHERE action IN ('insert', 'update') AND remark IS NOT NULL""", [batch_id])
+    remarks = _rows_with_remarks(con, batch_id)
     loaded = actions.get("insert", 0) + actions.get("update", 0)
     duplicates = in_file_repeats + actions.get("same", 0)
     return store.BatchCounts(rows_in=len(staged) + len(malformed), loaded=loaded, quarantined=quarantined,
-                             duplicates=duplicates, updated=actions.get("update", 0))
+                             duplicates=duplicates, updated=actions.get("update", 0), remarks=remarks)

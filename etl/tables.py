@@ -1,5 +1,9 @@
-"""Reading tabular exports (CSV or XLSX) as they really come: any of `,` `;` tab `|`, UTF-8 or
-Windows-1252, quoted fields with line breaks, rows with a wrong number of fields.
+"""Reading tabular exports (CSV or XLSX) as they really come: any of `,` `;` tab `|`, UTF-8 (with or
+without BOM), UTF-16 (Excel's "Unicode text") or Windows-1252, quoted fields with line breaks, rows
+with a wrong number of fields, title rows above the header, a trailing empty header column.
+
+The one header normaliser (`normalise_header`) and the one header finder (`find_header`) serve
+every kind of file: reports, fixes, devices, hot spots and projects.
 
 Every record becomes a row of strings with its row number (1 = first data row); records that do not
 fit the header are kept aside with a reason, never dropped.
@@ -10,7 +14,8 @@ import csv
 import functools
 import io
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +34,9 @@ class RawTable:
     malformed: pd.DataFrame          # row_number, raw_text, reason
     delimiter: str
     encoding: str
+    header: list[str] = field(default_factory=list)   # the header as the file spells it
+    title_lines: int = 0                               # non-blank lines above the header
+    header_line: int = 1                               # 1-based line (XLSX: row) of the header
 
     @property
     def rows_in(self) -> int:
@@ -36,51 +44,109 @@ class RawTable:
 
 
 def normalise_header(name: str) -> str:
-    """'Created Date' -> 'created_date'; 'Datum melding' -> 'datum_melding'."""
-    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower().lstrip("\ufeff")).strip("_")
+    """'Created Date' -> 'created_date'; 'Datum melding' -> 'datum_melding'; 'Snelheid (km/u)' ->
+    'snelheid_km_u'; 'Categorieën' -> 'categorieen'; 'Dossiernr.' -> 'dossiernr'."""
+    plain = unicodedata.normalize("NFKD", str(name).strip().lstrip("\ufeff").lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]+", "_", plain).strip("_")
 
 
-def read_table(path: str | Path) -> RawTable:
+def detect_encoding(head: bytes) -> str:
+    """Python codec of a text file from its first bytes: a BOM decides (UTF-8, UTF-16); UTF-16
+    without BOM shows as every other byte zero; else UTF-8 when it decodes, else Windows-1252."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "utf-16-be"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as error:
+        # a multi-byte character cut at the end of the sample is still UTF-8
+        return "utf-8" if error.start >= len(head) - 3 else "cp1252"
+
+
+def find_header(lines: list[str], known: set[str] | None = None, header_row: int | None = None,
+                max_lines: int = 30) -> tuple[int, str]:
+    """(index of the header line in `lines`, separator).
+
+    With `header_row` (1-based, as a profile says) that line. Else the first line among the first
+    `max_lines` whose cells match most of the `known` column names; when none matches, the first
+    line with the most non-empty cells. Title rows ("Meldingen januari 2026", an empty row) sit
+    above it and are not data."""
+    if header_row is not None:
+        index = header_row - 1
+        if not 0 <= index < len(lines) or not lines[index].strip():
+            raise UnusableInput(f"header_row = {header_row}: die regel is leeg of bestaat niet")
+        return index, _best_separator(lines[index])
+    best = None
+    for index, line in enumerate(lines[:max_lines]):
+        if not line.strip():
+            continue
+        separator = _best_separator(line)
+        cells = [normalise_header(c) for c in next(csv.reader([line], delimiter=separator), [])]
+        filled = sum(1 for c in cells if c)
+        matches = sum(1 for c in cells if known and c in known)
+        score = (matches, filled if not known or matches == 0 else 0)
+        if filled >= 2 and (best is None or score > best[0]):
+            best = (score, index, separator)
+    if best is None:
+        first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        return first, _best_separator(lines[first]) if lines else ","
+    return best[1], best[2]
+
+
+def _best_separator(line: str) -> str:
+    return max(DELIMITERS, key=line.count)
+
+
+def read_table(path: str | Path, known: set[str] | None = None, header_row: int | None = None,
+               encoding: str | None = None, sheet: str | None = None) -> RawTable:
+    """Every record of a CSV or XLSX as text; `known` column names help find the header line."""
     path = Path(path)
     try:
         head = path.open("rb").read(8192)
     except OSError as error:
         raise UnusableInput(f"kan {path} niet lezen: {error.strerror}") from error
     if head.startswith(_ZIP_MAGIC):
-        return _read_xlsx(path)
-    if b"\x00" in head:
+        return _read_xlsx(path, known, header_row, sheet)
+    encoding = encoding or detect_encoding(head)
+    if b"\x00" in head and not encoding.startswith("utf-16"):
         raise UnusableInput(f"{path.name} is geen tekstbestand (CSV) en geen Excel-bestand (XLSX)")
-    text, encoding = _decode(path)
-    return _read_delimited(text, encoding, path.name)
+    text = _decode(path, encoding)
+    return _read_delimited(text, encoding.replace("-sig", ""), path.name, known, header_row)
 
 
-def _decode(path: Path) -> tuple[str, str]:
+def _decode(path: Path, encoding: str) -> str:
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        # Belgian Excel exports are often Windows-1252; it decodes every byte but five
+        return data.decode(encoding).lstrip("\ufeff")
+    except (UnicodeDecodeError, LookupError):
         try:
-            return data.decode("cp1252"), "cp1252"
+            # Belgian Excel exports are often Windows-1252; it decodes every byte but five
+            return data.decode("cp1252")
         except UnicodeDecodeError as error:
-            raise UnusableInput(f"{path.name}: tekens niet leesbaar als UTF-8 of Windows-1252") from error
+            raise UnusableInput(f"{path.name}: tekens niet leesbaar als {encoding} of Windows-1252") from error
 
 
-def _sniff_delimiter(header_line: str, name: str) -> str:
-    counts = {d: header_line.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
-    if counts[best] == 0:
-        raise UnusableInput(f"{name}: geen kolommen gevonden in de eerste regel (scheidingsteken ; , tab of |)")
-    return best
-
-
-def _read_delimited(text: str, encoding: str, name: str) -> RawTable:
-    first_line = text.split("\n", 1)[0]
-    if not first_line.strip():
+def _read_delimited(text: str, encoding: str, name: str, known: set[str] | None = None,
+                    header_row: int | None = None) -> RawTable:
+    lines = text.split("\n", 200)[:200]
+    if not any(line.strip() for line in lines):
         return _empty(encoding)
-    delimiter = _sniff_delimiter(first_line, name)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header_at, delimiter = find_header([line.rstrip("\r") for line in lines], known, header_row)
+    if header_at == 0 and not any(d in lines[0] for d in DELIMITERS) and header_row is None:
+        raise UnusableInput(f"{name}: geen kolommen gevonden in de kopregel (scheidingsteken ; , tab of |)")
+    title_lines = sum(1 for line in lines[:header_at] if line.strip(" \r" + delimiter))
+    body = text.split("\n", header_at)[header_at] if header_at else text
+    records = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     header = next(records)
+    while header and not header[-1].strip():
+        header = header[:-1]   # a trailing separator on the header line (as the data rows have it)
     columns = [normalise_header(h) for h in header]
     if len(set(columns)) != len(columns) or "" in columns:
         raise UnusableInput(f"{name}: de kopregel heeft lege of dubbele kolomnamen: {header}")
@@ -105,7 +171,8 @@ def _read_delimited(text: str, encoding: str, name: str) -> RawTable:
     frame["row_number"] = pd.Series(good_numbers, dtype="int64")
     frame["raw_text"] = joined_fields(frame, columns, delimiter)
     malformed = pd.DataFrame(bad, columns=["row_number", "raw_text", "reason"])
-    return RawTable(columns, frame, malformed, delimiter, encoding)
+    return RawTable(columns, frame, malformed, delimiter, encoding, [h.strip() for h in header], title_lines,
+                    header_at + 1)
 
 
 def joined_fields(frame: pd.DataFrame, columns: list[str], delimiter: str) -> pd.Series:
@@ -126,32 +193,53 @@ def _cell_text(value) -> str:
         return ""
     if hasattr(value, "isoformat"):
         # openpyxl gives naive datetimes for date-formatted cells: local time, ISO text
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+        # a date cell (midnight) as a date, so a separate time column can be joined to it
+        if hasattr(value, "hour") and hasattr(value, "date") and (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ") if hasattr(value, "hour") and hasattr(value, "date") else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _read_xlsx(path: Path) -> RawTable:
-    import openpyxl  # only when an XLSX arrives
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged file
-        raise UnusableInput(f"{path.name} is geen leesbaar Excel-bestand: {error}") from error
-    sheet = book.worksheets[0]
+def _sheet_lines(sheet) -> list[list[str]]:
     lines = []
     for row in sheet.iter_rows(values_only=True):
         cells = [_cell_text(v) for v in row]
         while cells and cells[-1] == "":
             cells.pop()
         lines.append(cells)
-    book.close()
+    return lines
+
+
+def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet_name: str | None) -> RawTable:
+    import openpyxl  # only when an XLSX arrives
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        raise UnusableInput(f"{path.name} is geen leesbaar Excel-bestand: {error}") from error
+    try:
+        if sheet_name is not None:
+            if sheet_name not in book.sheetnames:
+                raise UnusableInput(f"{path.name} heeft geen werkblad '{sheet_name}' "
+                                    f"(wel: {', '.join(book.sheetnames)})")
+            lines = _sheet_lines(book[sheet_name])
+        else:
+            # the sheet whose header matches our fields best; the first sheet on a tie
+            candidates = [_sheet_lines(s) for s in book.worksheets]
+            lines = max(candidates, key=lambda rows: _header_matches(rows, known))
+    finally:
+        book.close()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    width = len(lines[0]) if lines else 0
+    width = max((len(cells) for cells in lines[:30]), default=0)
     for cells in lines:
-        if any(cells):
-            # empty trailing cells are simply absent in XLSX: pad to the header's width
-            writer.writerow(cells + [""] * (width - len(cells)))
-    return _read_delimited(buffer.getvalue(), "xlsx", path.name)
+        # empty rows keep their place (the header row number counts them); empty trailing cells are
+        # simply absent in XLSX: pad to the widest row near the top
+        writer.writerow(cells + [""] * (width - len(cells)) if any(cells) else [])
+    return _read_delimited(buffer.getvalue(), "xlsx", path.name, known, header_row)
+
+
+def _header_matches(rows: list[list[str]], known: set[str] | None) -> int:
+    return max((sum(1 for c in cells if normalise_header(c) in (known or ())) for cells in rows[:30]), default=0)

@@ -97,3 +97,9 @@ def timestamp_problem_sql(column: str, parsed: str, label: str, expected: str = 
             f"CASE WHEN {date_shape_sql(column)} "
             f"THEN '{label} ' || {column} || ' bestaat niet' "
             f"ELSE '{label} ''' || {column} || ''' is geen geldige datum (verwacht {expected})' END END")
+
+
+def hours_minutes_sql(column: str) -> str:
+    """SQL: '16u23' / '14h30' / '16 u 23' as '16:23' (how Flemish exports write a time)."""
+    return (rf"CASE WHEN regexp_matches({column}, '\d\s*[uUhH]\s*\d') "
+            rf"THEN regexp_replace({column}, '(\d{{1,2}})\s*[uUhH]\s*(\d{{2}})', '\1:\2', 'g') ELSE {column} END")

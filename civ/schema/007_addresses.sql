@@ -80,3 +80,13 @@ CREATE TABLE street_aliases (
     street_key  VARCHAR NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL
 );
+
+-- An undo (`etl batches undo`) puts a replaced report back with its address and how it was placed.
+ALTER TABLE report_versions ADD COLUMN street VARCHAR;
+ALTER TABLE report_versions ADD COLUMN house_number VARCHAR;
+ALTER TABLE report_versions ADD COLUMN postcode VARCHAR;
+ALTER TABLE report_versions ADD COLUMN place VARCHAR;
+ALTER TABLE report_versions ADD COLUMN address_text VARCHAR;
+ALTER TABLE report_versions ADD COLUMN location_source VARCHAR;
+ALTER TABLE report_versions ADD COLUMN address_id VARCHAR;
+ALTER TABLE report_versions ADD COLUMN location_remark VARCHAR;

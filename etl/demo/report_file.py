@@ -88,6 +88,9 @@ BAD_ROWS = (
     ("nul_eiland", 0.74, "locatie 0,0 (nul-eiland)"),
     ("geen_datum", 0.88, "geen datum (reported_at leeg)"),
 )
+# Rows whose report is real and whose secondary field is wrong: loaded with a remark, not refused
+# (issue 16, "keep the report, flag the field"): null island loads as an unlocated report.
+REMARK_KINDS = {"nul_eiland"}
 DUPLICATE_AT = 0.55            # one line repeated verbatim, as exports of a paged query do
 
 
@@ -233,16 +236,18 @@ def write_reports(path, rng, table: ReportTable, timeline: Timeline) -> dict:
     for row, year in zip(rows, years):
         sequence[year] = sequence.get(year, 0) + 1
         row[0] = f"AS-{year}-{sequence[year]:05d}"
-    bad_rows = [{"row_number": i + 1, "id": row[0], "kind": bad[0], "expected_reason": bad[1],
-                 "raw": ";".join(row)} for i, (row, bad) in enumerate(zip(rows, is_bad)) if bad]
+    flagged = [{"row_number": i + 1, "id": row[0], "kind": bad[0], "expected_reason": bad[1],
+                "raw": ";".join(row)} for i, (row, bad) in enumerate(zip(rows, is_bad)) if bad]
     at = int(len(rows) * DUPLICATE_AT)
     while is_bad[at]:
         at += 1
     rows.insert(at + 1, list(rows[at]))
     duplicate = {"row_number": at + 2, "id": rows[at][0], "duplicate_of_row": at + 1}
-    for bad in bad_rows:
+    for bad in flagged:
         if bad["row_number"] > at + 1:
             bad["row_number"] += 1
+    bad_rows = [b for b in flagged if b["kind"] not in REMARK_KINDS]
+    remark_rows = [b for b in flagged if b["kind"] in REMARK_KINDS]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow(COLUMNS)
@@ -252,6 +257,8 @@ def write_reports(path, rng, table: ReportTable, timeline: Timeline) -> dict:
         "rows": len(rows),
         "valid_rows": valid,
         "bad_rows": bad_rows,
+        "remark_rows": remark_rows,
         "duplicate_rows": [duplicate],
-        "expected_load": {"rows_in": len(rows), "loaded": valid, "quarantined": len(bad_rows), "duplicates": 1},
+        "expected_load": {"rows_in": len(rows), "loaded": valid + len(remark_rows), "quarantined": len(bad_rows),
+                          "duplicates": 1, "remarks": len(remark_rows)},
     }

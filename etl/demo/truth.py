@@ -47,8 +47,11 @@ class ValidReports:
                 d, m, y = day.split("/")
                 month.append(labels.index(f"{y}-{m}"))
                 category.append(LABEL_TO_CODE[row[2]])
-                lat.append(float(row[4].replace(",", ".")) if row[4] else np.nan)
-                lon.append(float(row[5].replace(",", ".")) if row[5] else np.nan)
+                point = (float(row[4].replace(",", ".")), float(row[5].replace(",", "."))) if row[4] else (np.nan,) * 2
+                if point == (0.0, 0.0):
+                    point = (np.nan, np.nan)     # null island: loaded as an unlocated report (with a remark)
+                lat.append(point[0])
+                lon.append(point[1])
                 area.append(row[8])
         self.labels = labels
         self.month = np.array(month)

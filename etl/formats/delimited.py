@@ -7,26 +7,31 @@ line as one VARCHAR (fast, parallel, order kept) and SQL splits it; only lines t
 quote take the slower quote-aware path.
 
 Rules a user can rely on:
-- the first non-blank line is the header; names are compared case-insensitively, spaces and
-  hyphens count as underscores, and each loader lists the aliases it accepts;
-- the separator is whichever of `;`, `,` or tab occurs most in the header;
+- the header is found as for every other file (etl/tables.py `find_header`): the first line whose
+  names match the loader's columns best, so title rows above it are skipped; names are normalised
+  by the one header normaliser (`Datum/tijd` = `datum_tijd`, `Snelheid (km/u)` = `snelheid_km_u`),
+  and each loader lists the aliases it accepts; a mapping profile can name the columns instead,
+  and a field can be several columns joined with a space (a date column plus a time column);
+- the separator is whichever of `;`, `,`, tab or `|` occurs most in the header;
+- a trailing empty header column (a `;` at the end of every line) is no column;
 - blank lines are not rows; row 1 is the line right after the header, and a row's number is
   its line in the file minus the header line (blank lines keep their place in the count);
-- text is UTF-8, else read as Latin-1 (what Windows-1252 exports mostly are).
+- text is UTF-8 (with or without BOM), UTF-16 with a BOM, else read as Latin-1 (what Windows-1252
+  exports mostly are).
 """
 from __future__ import annotations
 
-import codecs
-import re
-from dataclasses import dataclass
+import csv
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from civ.errors import UnusableInput
+from etl.tables import detect_encoding, find_header, normalise_header
 
 SNIFF_BYTES = 1 << 16
-SEPARATOR_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab"}
+SEPARATOR_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab", "|": "verticale streep"}
 
 
 def sniff(path: str | Path) -> bytes:
@@ -39,59 +44,76 @@ def sniff(path: str | Path) -> bytes:
     return head
 
 
-def _is_utf8(head: bytes) -> bool:
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
 def normalise_name(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().strip('"').strip().lower())
+    return normalise_header(name)
 
 
 @dataclass
 class DelimitedFile:
     path: Path
     separator: str
-    encoding: str                # DuckDB's name: 'utf-8' or 'latin-1'
+    encoding: str                # DuckDB's name: 'utf-8', 'utf-16' or 'latin-1'
     header_lines: int            # lines up to and including the header
     header: list[str]            # normalised names, in file order
-    columns: dict[str, int]      # canonical name -> 0-based field index
+    columns: dict[str, int]      # canonical name -> 0-based field index (the first, when joined)
+    joined: dict[str, list[int]] = field(default_factory=dict)   # canonical name -> all its fields
+    spelled: list[str] = field(default_factory=list)            # the header as the file spells it
+    trailing_empty: int = 0      # empty header cells after the last name
 
     def index(self, name: str) -> int | None:
         return self.columns.get(name)
 
+    def used(self) -> dict[str, list[str]]:
+        return {name: [self.spelled[i] for i in self.joined.get(name, [index])] for name, index in self.columns.items()}
+
+    def ignored(self) -> list[str]:
+        taken = {i for name, index in self.columns.items() for i in self.joined.get(name, [index])}
+        return [name for i, name in enumerate(self.spelled) if i not in taken]
+
 
 def inspect(path: str | Path, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...],
-            expected: str) -> DelimitedFile | None:
+            expected: str, profile=None) -> DelimitedFile | None:
     """Read the header and map it to canonical names; None for a file without any text.
 
-    `aliases` maps each canonical column to the header spellings accepted for it; a missing
-    `required` column makes the file unusable (exit 2), with `expected` shown as the template.
+    `aliases` maps each canonical column to the header spellings accepted for it; a `profile`
+    (etl/profiles.py) names the columns itself. A missing `required` column makes the file unusable
+    (exit 2), with `expected` shown as the template.
     """
     path = Path(path)
     head = sniff(path)
-    encoding = "utf-8" if _is_utf8(head) else "latin-1"
-    text = head.decode("utf-8" if encoding == "utf-8" else "latin-1", errors="replace").lstrip("\ufeff")
+    python_encoding = (profile.file.get("encoding") if profile else None) or detect_encoding(head)
+    encoding = ("utf-16" if python_encoding.lower().startswith("utf-16")
+                else "utf-8" if python_encoding.lower().replace("_", "-").startswith("utf-8") else "latin-1")
+    text = head.decode("latin-1" if encoding == "latin-1" else python_encoding, errors="replace").lstrip("\ufeff")
     lines = [line.rstrip("\r") for line in text.split("\n")]  # as DuckDB counts lines
-    header_at = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_at is None:
+    if not any(line.strip() for line in lines):
         return None
-    header_line = lines[header_at]
-    separator = max([",", ";", "\t"], key=header_line.count)
-    header = [normalise_name(name) for name in header_line.split(separator)]
-    columns = {}
+    mapping = profile.normalised_columns() if profile else {}
+    known = {a for names in aliases.values() for a in names} | {c for cs in mapping.values() for c in cs}
+    header_at, separator = find_header(lines[:-1] if len(lines) > 1 else lines, known,
+                                       profile.header_row if profile else None)
+    cells = next(csv.reader([lines[header_at]], delimiter=separator))
+    trailing = 0
+    while cells and not cells[-1].strip():
+        cells, trailing = cells[:-1], trailing + 1
+    header = [normalise_name(name) for name in cells]
+    if profile:
+        profile.check_columns(header)
+    columns, joined = {}, {}
+    for canonical, names in mapping.items():
+        joined[canonical] = [header.index(n) for n in names]
+        columns[canonical] = joined[canonical][0]
     for canonical, spellings in aliases.items():
         found = [i for i, name in enumerate(header) if name in spellings]
-        if found:
+        if found and canonical not in columns:
             columns[canonical] = found[0]
     missing = [name for name in required if name not in columns]
     if missing:
         raise UnusableInput(f"{path.name}: kolom {', '.join(missing)} ontbreekt in de kopregel "
-                            f"(gevonden: {', '.join(header)}; verwacht {expected})")
-    return DelimitedFile(path, separator, encoding, header_at + 1, header, columns)
+                            f"(gevonden: {', '.join(header)}; verwacht {expected}"
+                            f"{'' if profile else ', of geef de kolommen op in een profiel: --profile'})")
+    return DelimitedFile(path, separator, encoding, header_at + 1, header, columns, joined,
+                         [c.strip() for c in cells], trailing)
 
 
 def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) -> None:
@@ -117,8 +139,9 @@ def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) 
         -- = trim(line) <> '' (trim removes spaces only), with trim only for lines that start with one:
         -- five times faster on millions of lines
         WHERE line <> '' AND (NOT starts_with(line, ' ') OR trim(line) <> '')""")
-    # the separator is one of ',', ';' or tab (never user text), and none is special in a regex
-    quoted_field = f'(?:^|{sep})("(?:[^"]|"")*"|[^{sep}"]*)'
+    # the separator is one of ',', ';', tab or '|' (never user text); only '|' is special in a regex
+    pattern_sep = "\\|" if sep == "|" else sep
+    quoted_field = f'(?:^|{pattern_sep})("(?:[^"]|"")*"|[^{pattern_sep}"]*)'
     con.execute(f"""CREATE OR REPLACE TEMP VIEW {table} AS
         SELECT row_number, raw_text,
                CASE WHEN contains(raw_text, '"')
@@ -130,14 +153,51 @@ def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) 
 
 
 def field_sql(file: DelimitedFile, name: str) -> str:
-    """SQL for the canonical column `name` of a line (NULL when the file has no such column)."""
+    """SQL for the canonical column `name` of a line (NULL when the file has no such column); a
+    field made of several columns is their texts joined with a space."""
     index = file.index(name)
-    return "NULL::VARCHAR" if index is None else f"fields[{index + 1}]"
+    if index is None:
+        return "NULL::VARCHAR"
+    indexes = file.joined.get(name, [index])
+    if len(indexes) == 1:
+        return f"fields[{index + 1}]"
+    return "nullif(trim(concat_ws(' ', " + ", ".join(f"trim(fields[{i + 1}])" for i in indexes) + ")), '')"
 
 
 def field_count_problem_sql(file: DelimitedFile) -> str:
     """SQL for the Dutch reason of a line whose field count differs from the header's."""
     n = len(file.header)
     sep = SEPARATOR_NAMES[file.separator]
-    return (f"CASE WHEN len(fields) <> {n} THEN 'regel heeft ' || len(fields) || ' velden, "
+    # a line with the header's trailing separators (or its own) has empty fields past the last column
+    extra = (f" AND NOT (len(fields) BETWEEN {n} AND {n + max(file.trailing_empty, 1)} "
+             f"AND list_filter(fields[{n + 1}:], lambda f: trim(f) <> '') = [])")
+    return (f"CASE WHEN len(fields) <> {n}{extra} THEN 'regel heeft ' || len(fields) || ' velden, "
             f"de kopregel {n} (scheidingsteken: {sep})' END")
+
+
+def sample_rows(file: DelimitedFile, count: int = 200) -> list[list[str]]:
+    """The first data rows, split by the file's separator (from the first 64 KB)."""
+    with open(file.path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    text = head.decode("latin-1" if file.encoding == "latin-1" else file.encoding, errors="replace").lstrip("\ufeff")
+    lines = [line.rstrip("\r") for line in text.split("\n")][file.header_lines:-1]
+    return [row for row in csv.reader([line for line in lines if line.strip()][:count], delimiter=file.separator)]
+
+
+def join_date_and_time(file: DelimitedFile, name: str, date_names: tuple[str, ...], time_names: tuple[str, ...]) -> None:
+    """When the column found for `name` holds only times (14:30, 16u23) and a date column exists, or
+    holds only dates and a time column exists, the field becomes the two joined: a time-only column
+    is never the whole timestamp."""
+    from etl.formats.canonical import date_and_time
+    if name in file.joined or file.index(name) is None:
+        return
+    import pandas as pd
+    rows = sample_rows(file)
+    frame = pd.DataFrame({h: [r[i] if i < len(r) else "" for r in rows] for i, h in enumerate(file.header)},
+                         dtype="string")
+    current = file.header[file.index(name)]
+    dates = [current] + [h for h in date_names if h in file.header and h != current]
+    found = date_and_time(frame, dates, [h for h in time_names if h in file.header])
+    if len(found) == 2:
+        file.joined[name] = [file.header.index(c) for c in found]
+        file.columns[name] = file.joined[name][0]

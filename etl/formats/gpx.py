@@ -3,7 +3,10 @@
 Every track point (`trkpt`) is a row, timed or not: a point without `<time>` cannot be placed on
 a warden's timeline, so it goes to the quarantine ("trackpunt zonder tijdstip") instead of
 silently vanishing. Waypoints (`wpt`) and route points (`rtept`) are places, not measurements, so
-they are not rows. A GPX file names no tracker; the caller passes the device id (`--device`).
+they are not rows. The tracker is the track's `<name>` (trackers' portals put the IMEI there), or
+the device id the caller passes (`--device`, which wins); a point without either is unusable input.
+A track name counts as a device only when it looks like one (an IMEI or serial number of 8 to 17
+digits, or a code like TRK-101): GPS units name their tracks "ACTIVE LOG" or after the day.
 
 The file is streamed with `iterparse` and finished elements are dropped, so a long track does
 not build a whole tree in memory.
@@ -19,6 +22,9 @@ from civ.errors import UnusableInput
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+_DEVICE_NAME = re.compile(r"^(\d{8,17}|[A-Za-z]{1,6}-?\d{1,6})$")
 
 
 def require_device(device: str | None, kind: str) -> str:
@@ -62,10 +68,11 @@ def _speed_kmh(text: str | None) -> str | None:
 def read_gpx(path: str | Path, device: str | None) -> list[tuple]:
     """Rows (row_number, raw_text, read_problem, device_id, ts_text, lat_text, lon_text,
     accuracy_text, speed_text); row_number 1 is the first track point of the file."""
-    device = require_device(device, "GPX")
+    given = device.strip() if device and device.strip() else None
     path = Path(path)
     rows: list[tuple] = []
     stack: list[ET.Element] = []
+    track_name = None
     try:
         for event, element in ET.iterparse(path, events=("start", "end")):
             if event == "start":
@@ -76,12 +83,20 @@ def read_gpx(path: str | Path, device: str | None) -> list[tuple]:
                 continue
             stack.pop()
             name = _local(element.tag)
+            if name == "name" and stack and _local(stack[-1].tag) == "trk":
+                text = (element.text or "").strip()
+                track_name = text if _DEVICE_NAME.match(text) else None
+            if name == "trk":
+                track_name = None
             if name == "trkpt":
+                if not (given or track_name):
+                    raise UnusableInput(f"{path.name}: het spoor heeft geen naam (<trk><name>) die het toestel "
+                                        f"noemt: geef het toestel op met --device (bijvoorbeeld --device T1)")
                 time_text = _utc_time(_child_text(element, "time"))
                 speed = _speed_kmh(_child_text(element, "speed"))
                 rows.append((len(rows) + 1, _raw_text(element),
                              None if time_text else "trackpunt zonder tijdstip",
-                             device, time_text, element.get("lat"), element.get("lon"), None, speed))
+                             given or track_name, time_text, element.get("lat"), element.get("lon"), None, speed))
             if name in ("trkpt", "wpt", "rtept") and stack:
                 stack[-1].remove(element)
     except ET.ParseError as error:

@@ -61,7 +61,9 @@ def fill_store(path: Path, *, is_demo: bool = True) -> None:
             SELECT 'TRK-1', TIMESTAMPTZ '2026-10-01 07:00:00+00' + i * INTERVAL 20 SECOND, 50.91, 4.20, 2, i % 1000 = 0
             FROM range(12345) t(i)""")
         for n, kind in enumerate(["station", "plein", "park"]):
-            con.execute("""INSERT INTO hotspots VALUES (?, ?, ?, '{"type": "Point", "coordinates": [4.2, 50.9]}',
+            con.execute("""INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m,
+                                                     min_lat, min_lon, max_lat, max_lon, batch_id)
+                           VALUES (?, ?, ?, '{"type": "Point", "coordinates": [4.2, 50.9]}',
                                                        50.9, 4.2, 50, 50.8995, 4.1993, 50.9005, 4.2007, 2)""",
                         [f"h{n}", f"Hotspot {n}", kind])
         row = 0

@@ -154,7 +154,7 @@ def test_unknown_format_name_is_unusable(db, write_file):
 
 def test_empty_file_loads_zero_rows(db, write_file):
     result = load_fixes_file(db, write_file("empty.csv", ""))
-    assert (result.status, result.rows_in, result.loaded) == ("loaded", 0, 0)
+    assert (result.status, result.rows_in, result.loaded) == ("nothing-loaded", 0, 0)
 
 
 def test_loading_the_same_file_again_is_already_loaded_and_changes_nothing(db, write_file, query):

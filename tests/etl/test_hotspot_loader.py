@@ -79,22 +79,23 @@ def test_unusable_features_are_quarantined_with_dutch_reasons(db, tmp_path, quer
         point("Eiffeltoren", lat=48.8584, lon=2.2945, radius_m=50),               # 5
         polygon("Vlinder", bowtie),                                               # 6
         {"type": "Feature", "properties": {"name": "Straat"},
-         "geometry": {"type": "LineString", "coordinates": [[LON, LAT], [LON, LAT + 0.001]]}},  # 7
+         "geometry": {"type": "LineString", "coordinates": [[LON, LAT], [LON, LAT + 0.001]]}},  # 7: loads
         point("Lambert", lat=170000, lon=150000, radius_m=50),                    # 8
         {"type": "Feature", "properties": {"name": "Leeg"}, "geometry": None},     # 9
         point(None, radius_m=2500),                                               # 10
         ["geen feature"],                                                         # 11
     ]
     result = load_hotspots_file(db, collection(tmp_path, "bad.geojson", features))
-    assert (result.rows_in, result.loaded, result.quarantined) == (11, 0, 11)
+    # a street drawn as a line is buffered to an area (issue 16): it loads, the other ten are refused
+    assert (result.rows_in, result.loaded, result.quarantined) == (11, 1, 10)
     reasons = dict(query("SELECT row_number, reason FROM quarantine"))
+    assert 7 not in reasons and query("SELECT hotspot_id FROM hotspots") == [("straat",)]
     assert reasons[1] == "naam ontbreekt"
     assert reasons[2] == "radius_m ontbreekt (verplicht voor een punt)"
     assert reasons[3] == "radius_m 3 ligt niet tussen 5 en 2000 m"
     assert reasons[4] == "radius_m 'breed' is geen getal"
     assert reasons[5].startswith("middelpunt 48.858400, 2.294500 ligt buiten het grondgebied (politiezone AMOW")
     assert reasons[6].startswith("geometrie is ongeldig: de rand snijdt zichzelf (bij ")
-    assert reasons[7] == "geometrietype 'LineString' wordt niet ondersteund (Point, Polygon of MultiPolygon)"
     assert reasons[8].startswith("coördinaten liggen buiten lengte -180..180")
     assert reasons[9] == "geometrie ontbreekt"
     assert reasons[10] == "naam ontbreekt; radius_m 2500 ligt niet tussen 5 en 2000 m"
@@ -125,8 +126,9 @@ def test_same_name_twice_in_one_file_is_a_duplicate_or_a_conflict(db, tmp_path, 
     ("niet { json", "geen geldige JSON"),
     ('{"type": "Feature", "geometry": null}', "geen GeoJSON FeatureCollection"),
     ('[1, 2]', "geen GeoJSON FeatureCollection"),
-    ('{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:31370"}}, '
-     '"features": []}', "WGS84"),
+    # a declared CRS is transformed (issue 16); one pyproj does not know is unusable
+    ('{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:999999"}}, '
+     '"features": []}', "onbekend coördinatenstelsel"),
 ])
 def test_file_that_is_not_a_feature_collection_is_unusable_and_writes_nothing(db, tmp_path, content, message):
     path = tmp_path / "h.geojson"
@@ -138,4 +140,4 @@ def test_file_that_is_not_a_feature_collection_is_unusable_and_writes_nothing(db
 
 def test_empty_feature_collection_loads_zero_rows(db, tmp_path):
     result = load_hotspots_file(db, collection(tmp_path, "empty.geojson", []))
-    assert (result.status, result.rows_in) == ("loaded", 0)
+    assert (result.status, result.rows_in) == ("nothing-loaded", 0)

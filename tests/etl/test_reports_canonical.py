@@ -77,24 +77,36 @@ def test_each_bad_row_is_quarantined_with_a_reason_a_coordinator_understands(db,
         ";01/10/2026 10:00;;post;;;;;;;;",
     ))
     result = load_reports_file(db, path)
-    assert accounted(result) and result.loaded == 0 and result.quarantined == 16
+    # refused: no usable date, no category, outside the territory, wrong field count; the others keep
+    # the report and flag the field (issue 16: keep the report, flag the field)
+    refused = {1, 2, 3, 8, 10, 14, 15, 16}
+    kept = {4, 5, 6, 7, 9, 11, 12, 13}
+    assert accounted(result) and result.loaded == len(kept) == result.remarks and result.quarantined == len(refused)
     got = reasons(query)
+    assert set(got) == refused
     assert got[1] == "meldingsdatum 31/02/2026 10:00 bestaat niet"
     assert got[2] == "meldingsdatum 'gisteren' is geen geldige datum (verwacht dd/mm/jjjj uu:mm)"
     assert got[3] == "categorie 'Vliegende schotels' is onbekend"
-    assert got[4] == "kanaal 'duif' is onbekend"
-    assert got[5].startswith("status 'half af' is onbekend")
-    assert got[6] == "GAS-waarde 'misschien' is geen ja of nee"
-    assert got[7] == "deelgemeente 'Atlantis' is onbekend"
     assert got[8] == "breedte- en lengtegraad lijken verwisseld (4,1985 / 50,9102)"
-    assert got[9] == "coördinaten 0, 0 (null island): geen echte locatie"
     assert got[10].startswith("locatie 50,8467 / 4,3525 ligt buiten het grondgebied: politiezone AMOW")
-    assert got[11] == "alleen breedte- of lengtegraad ingevuld"
-    assert got[12] == "breedtegraad 'noord' is geen getal"
-    assert got[13] == "afsluitdatum 30/09/2026 10:00 ligt vóór de meldingsdatum 01/10/2026 10:00"
     assert got[14] == "meldingsdatum 01/10/2030 10:00 ligt in de toekomst"
     assert got[15] == "rij heeft 3 velden in plaats van 12"
     assert got[16] == "categorie ontbreekt"
+    remarks = dict(query("SELECT row_number, remark FROM row_remarks"))
+    assert set(remarks) == kept
+    assert remarks[4] == "kanaal 'duif' is onbekend: geladen als onbekend"
+    assert remarks[5] == "status 'half af' is onbekend: geladen als onbekend"
+    assert remarks[6] == "GAS-waarde 'misschien' is geen ja of nee: geladen als nee"
+    assert remarks[7] == "deelgemeente 'Atlantis' is onbekend: deelgemeente uit de locatie"
+    assert remarks[9] == "coördinaten 0, 0 (null island): geen echte locatie: zonder locatie geladen"
+    assert remarks[11] == "alleen breedte- of lengtegraad ingevuld: zonder locatie geladen"
+    assert remarks[12] == "breedtegraad 'noord' is geen getal: zonder locatie geladen"
+    assert remarks[13] == ("afsluitdatum 30/09/2026 10:00 ligt vóór de meldingsdatum 01/10/2026 10:00: "
+                           "afsluitdatum weggelaten")
+    stored = {r[0]: r[1:] for r in query("SELECT source_id, channel_code, status, gas_finding, lat, closed_at "
+                                         "FROM reports")}
+    assert stored["A4"][0] == "onbekend" and stored["A5"][1] == "onbekend" and stored["A6"][2] is False
+    assert stored["A9"][3] is None and stored["A13"][4] is None and stored["A13"][1] == "afgesloten"
     raw = dict(query("SELECT row_number, raw_text FROM quarantine"))
     assert raw[15] == "A15;01/10/2026 10:00;Sluikstort"
     assert raw[1] == "A1;31/02/2026 10:00;Sluikstort;post;;;;;;;;"
@@ -103,8 +115,9 @@ def test_each_bad_row_is_quarantined_with_a_reason_a_coordinator_understands(db,
 def test_several_problems_on_one_row_are_all_named(db, write_file, query):
     load_reports_file(db, write_file("e.csv", canonical("B1;31/02/2026 10:00;Onbekend ding;post;0;0;;;;;;")))
     reason = reasons(query)[1]
-    assert "bestaat niet" in reason and "is onbekend" in reason and "null island" in reason
-    assert reason.count("; ") == 2
+    # the null island is a remark, not a refusal: only the two refusals are named
+    assert "bestaat niet" in reason and "is onbekend" in reason
+    assert reason.count("; ") == 1
 
 
 def test_report_without_coordinates_loads_as_unlocated(db, write_file, query):
@@ -257,4 +270,4 @@ def test_unreadable_files_are_refused_and_nothing_is_written(db, tmp_path, conte
 
 def test_an_empty_file_loads_nothing_and_says_so(db, write_file):
     result = load_reports_file(db, write_file("empty.csv", ""), fmt="canonical")
-    assert (result.status, result.rows_in, result.loaded) == ("loaded", 0, 0)
+    assert (result.status, result.rows_in, result.loaded) == ("nothing-loaded", 0, 0)

@@ -95,10 +95,10 @@ def test_open311_exports_of_both_schema_generations_load_with_every_row_accounte
                                 and parse_nyc(r["Closed Date"]) < parse_nyc(r["Created Date"]))
     result = load_reports_file(db, path, bbox=NEW_YORK)
     assert result.rows_in == len(rows) == result.loaded + result.quarantined + result.duplicates
-    assert query("SELECT count(*) FROM quarantine WHERE reason LIKE 'afsluitdatum % ligt vóór de meldingsdatum %'") \
+    # a closing date before the creation keeps the report: the closing date is dropped, with a remark
+    assert query("SELECT count(*) FROM row_remarks WHERE remark LIKE 'afsluitdatum % ligt vóór de meldingsdatum %'") \
         == [(closed_before_created,)]
-    noise = sum(1 for r in rows if (r["Complaint Type"].startswith("Noise") or r["Complaint Type"] == "Illegal Fireworks")
-                and not (r["Closed Date"] and parse_nyc(r["Closed Date"]) < parse_nyc(r["Created Date"])))
+    noise = sum(1 for r in rows if (r["Complaint Type"].startswith("Noise") or r["Complaint Type"] == "Illegal Fireworks"))
     assert query("SELECT count(*) FROM reports WHERE category_code = 'geluidshinder'") == [(noise,)]
 
 
@@ -122,3 +122,17 @@ def test_open311_channel_comes_from_the_export_when_it_has_one(db, query):
     # the older schema has no channel column at all
     assert query("SELECT DISTINCT channel_code FROM reports r JOIN import_batches b USING (batch_id) "
                  "WHERE b.file_name = ?", [old.name]) == [("onbekend",)]
+
+
+def test_nyc_311_2018_loads_every_row_sixteen_with_a_remark(db, query):
+    path = DATA / "open311" / "nyc-311-2018-01-dohmh-excerpt.csv"
+    rows = read_rows(path)
+    flagged = [r["Unique Key"] for r in rows if r["Closed Date"]
+               and parse_nyc(r["Closed Date"]) < parse_nyc(r["Created Date"])]
+    result = load_reports_file(db, path, bbox=NEW_YORK)
+    assert (result.rows_in, result.loaded, result.remarks, result.quarantined) == (len(rows), len(rows), len(flagged), 0)
+    assert (len(rows), len(flagged)) == (155, 16)
+    kept = query("SELECT source_id, closed_at, status FROM reports WHERE source_id IN "
+                 f"({', '.join('?' * len(flagged))})", flagged)
+    assert len(kept) == 16 and all(closed is None for _, closed, _ in kept)
+    assert sorted(r[0] for r in query("SELECT record_key FROM row_remarks")) == sorted(flagged)
