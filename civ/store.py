@@ -369,3 +369,11 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection, batch_id: int, relation_sql:
                 f"SELECT ?, row_number, raw_text, reason FROM ({relation_sql})", [batch_id, *params])
     after = scalar(con, "SELECT count(*) FROM quarantine WHERE batch_id = ?", [batch_id])
     return after - before
+
+
+def import_running(path: str | os.PathLike) -> bool:
+    """Whether an import holds the store or waits for it (it announces itself with its readers' copy).
+    A short writer that can wait (the live positions' flush) stays away meanwhile: trying to open the
+    file again and again while an import checkpoints it was seen to leave a WAL the store no longer
+    matches (DuckDB 2.0.1, see the live ingest's note)."""
+    return _snapshot_of(Path(path)) is not None

@@ -188,9 +188,18 @@ class LiveIngest:
             refusals = self._take_finished_minutes(now, every_minute)
             if not entries and not refusals:
                 return None
+            if store.import_running(self.db):       # the positions wait in the journal until it is done
+                self._put_back(refusals)
+                return None
             try:
                 con = store.connect(self.db, wait_seconds=FLUSH_WAIT_SECONDS)
             except store.StoreBusy:
+                self._put_back(refusals)
+                return None
+            except duckdb.IOException as error:
+                # seen while another process checkpointed the store (its WAL "does not match"): the
+                # positions wait in the journal, the next round tries again
+                log.warning("live: databank niet te openen, volgende ronde opnieuw: %s", error)
                 self._put_back(refusals)
                 return None
             try:

@@ -142,34 +142,40 @@ def test_the_same_position_twice_is_a_duplicate_and_a_jump_is_flagged_as_in_an_i
 
 
 def test_an_import_while_positions_stream_in_counts_every_row_and_every_position(store_db, query, tmp_path):
-    from etl.fixes import load_fixes_file
+    """The import runs as an administrator runs it: `python -m etl fixes` in a process of its own."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
 
     device = live.register_device(store_db, "toestel-met-een-lang-geheim-5")
     ingest = live.LiveIngest(store_db)
     start = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
-    rows = 60_000
+    rows = 300_000
     csv = tmp_path / "ronde.csv"
     csv.write_text("device_id,timestamp,lat,lon\n" + "".join(
         f"TRK-9,{(start + timedelta(seconds=2 * i)).strftime('%Y-%m-%dT%H:%M:%SZ')},{50.9 + (i % 500) * 1e-5:.5f},4.2\n"
         for i in range(rows)))
-    results = {}
-    importer = threading.Thread(target=lambda: results.update(batch=load_fixes_file(store_db, csv)))
+    importer = subprocess.Popen([sys.executable, "-m", "etl", "fixes", str(csv), "--db", str(store_db), "--json"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    importer.start()
-    acknowledged = 0
-    for i in range(40):
-        moment = now - timedelta(seconds=400 - 10 * i)
-        if ask(ingest, now, id=device, lat=50.91, lon=4.2 + i * 1e-4, timestamp=int(moment.timestamp())).status == 200:
+    acknowledged, rounds = 0, 0
+    while importer.poll() is None or rounds < 8:
+        moment = now - timedelta(seconds=400 - 10 * rounds)
+        if ask(ingest, now, id=device, lat=50.91, lon=4.2 + rounds * 1e-4, timestamp=int(moment.timestamp())).status == 200:
             acknowledged += 1
-        if i % 5 == 0:
-            ingest.flush()                                    # some rounds find the store taken: they wait
-    importer.join(timeout=300)
+        ingest.flush()                                        # some rounds find the store taken: they wait
+        rounds += 1
+        threading.Event().wait(0.2)
+    out, err = importer.communicate(timeout=300)
+    assert importer.returncode == 0, err
     ingest.flush()
-    assert acknowledged == 40
-    assert results["batch"].loaded == rows
+    assert acknowledged == rounds
+    assert json.loads(out.splitlines()[-1])["loaded"] == rows
     assert query("SELECT count(*) FROM fixes WHERE device_id = 'TRK-9'") == [(rows,)]
     assert query("SELECT count(*) FROM fixes WHERE device_id = ?", [device]) == [(acknowledged,)]
-    assert query("SELECT sum(rows_in), sum(loaded) FROM import_batches WHERE format = 'osmand'") == [(40, 40)]
+    assert query("SELECT sum(rows_in), sum(loaded) FROM import_batches WHERE format = 'osmand'") == [
+        (acknowledged, acknowledged)]
 
 
 def test_live_batches_neither_renew_the_kept_answers_nor_crowd_the_import_list(store_db):
