@@ -88,6 +88,25 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _refusal(db: Path, path: str) -> flask.Response | None:
+    """403 (audited) for what the user's role may not see: a restricted callback, or a coverage view of one
+    warden or of a day asked for in the address or in a callback (dashboards.access)."""
+    if path == "/_dash-update-component":
+        body = flask.request.get_json(silent=True)
+        refused = access.refused_outputs(body)
+        reason = f"callback {', '.join(refused)[:200]}" if refused else access.refused_inputs(body)
+        answer = flask.Response('{"fout": "geen toegang"}', status=403, mimetype="application/json")
+    else:
+        reason = access.query_refusal(path, flask.request.args.to_dict(flat=False))
+        lang = "en" if flask.request.args.get("lang") == "en" else "nl"
+        answer = flask.Response(REFUSED_PAGE.format(lang=lang, **{k: html.escape(v) for k, v in REFUSED[lang].items()}),
+                                status=403, mimetype="text/html")
+    if not reason:
+        return None
+    users.audit(db, flask_login.current_user.name, "refused", reason, flask.request.remote_addr)
+    return answer
+
+
 def install(app, db: Path) -> None:
     """Wire login, session rules and security headers into `app` (a dash.Dash)."""
     server = app.server
@@ -130,13 +149,7 @@ def install(app, db: Path) -> None:
                 return flask.Response('{"fout": "niet aangemeld"}', status=401, mimetype="application/json")
             return flask.redirect("/login?next=" + flask.request.full_path.rstrip("?"))
         session["seen"] = now
-        if path == "/_dash-update-component":
-            refused = access.refused_outputs(flask.request.get_json(silent=True))
-            if refused:
-                users.audit(db, flask_login.current_user.name, "refused",
-                            f"callback {', '.join(refused)[:200]}", flask.request.remote_addr)
-                return flask.Response('{"fout": "geen toegang"}', status=403, mimetype="application/json")
-        return None
+        return _refusal(db, path)
 
     @server.after_request
     def security_headers(response):
@@ -217,4 +230,23 @@ LOGIN_PAGE = """<!DOCTYPE html>
 <button type="submit">{submit}</button>
 </form>
 <p class="login-lang"><a href="/login?lang={other_lang}">{other}</a></p>
+</main></body></html>"""
+
+REFUSED = {
+    "nl": {"title": "Geen toegang",
+           "text": "Dekking per gemeenschapswacht of per dag is alleen voor de coördinator. Andere rollen zien de "
+                   "dekking van alle gemeenschapswachten samen, over minstens een week.",
+           "back": "Naar de dekking van alle gemeenschapswachten"},
+    "en": {"title": "No access",
+           "text": "Coverage per warden or per day is for the coordinator only. Other roles see the coverage of all "
+                   "wardens together, over at least a week.",
+           "back": "To the coverage of all wardens"},
+}
+
+REFUSED_PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · CIV</title><link rel="stylesheet" href="/assets/style.css"></head>
+<body class="login-body"><main class="login-card" id="refused">
+<h1>{title}</h1><p class="login-intro">{text}</p>
+<p><a href="/coverage?lang={lang}">{back}</a></p>
 </main></body></html>"""

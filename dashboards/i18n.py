@@ -755,6 +755,8 @@ TEXTS.update({
                   "alleen voor de coördinator.",
                   "A passage is every presence of a tracker within the radius, a short pass included; outliers and "
                   "inaccurate fixes (> 30 m) are left out. Reports without reporter; the description only for the coordinator."),
+    "cov.presence_hidden": ("aanwezigheid van minder dan twee gemeenschapswachten niet getoond",
+                            "presence of fewer than two wardens not shown"),
 })
 
 # Administration, exports and who sees free text (dashboards/pages/beheer.py, components/export.py)
