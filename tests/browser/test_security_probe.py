@@ -291,3 +291,15 @@ def test_a_timer_refresh_does_not_keep_a_session_alive(app):
     with client.session_transaction() as session:
         session["seen"] = idle_since - 2 * 60
     assert client.post("/_dash-update-component", json=tick).status_code == 401
+
+
+# F15 ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["kerngroep", "politie", "beheerder"])
+def test_quarantine_reasons_reach_other_roles_without_the_rows_values(app, role):
+    body = page_callback_body("/quarantaine", "?batch=3")
+    shown = logged_in_client(app, role).post("/_dash-update-component", json=body).get_data(as_text=True)
+    assert "buiten het grondgebied" in shown
+    assert "51,52" not in shown and "0,08" not in shown            # the row's exact coordinates
+    coordinator = logged_in_client(app, "coordinator").post("/_dash-update-component", json=body).get_data(as_text=True)
+    assert "51,52 N, 0,08 W" in coordinator
