@@ -998,6 +998,11 @@ TEXTS.update({
                           "Is de gekozen periode geen maand, dan is het de maand waarin die periode eindigt.",
                           "Download the CompStat meeting pack of the chosen month as a PDF (totals only). When the "
                           "chosen period is not a month, it is the month in which that period ends."),
+    "pack.making": ("Vergaderpakket wordt gemaakt … {seconds} s", "Making the meeting pack … {seconds} s"),
+    "pack.one_at_a_time": ("Er wordt al een vergaderpakket voor je gemaakt; wacht tot het klaar is.",
+                           "A meeting pack is already being made for you; wait until it is ready."),
+    "pack.failed": ("Het vergaderpakket kon niet gemaakt worden. Probeer later opnieuw.",
+                    "The meeting pack could not be made. Please try again later."),
 })
 
 MONTHS_SHORT = {
