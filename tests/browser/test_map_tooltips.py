@@ -40,3 +40,18 @@ def test_a_hot_spot_name_with_html_shows_as_text_in_the_coverage_tooltip(app, pa
         assert page.evaluate("() => window.civInjected") is None
         assert page.locator(".leaflet-tooltip img").count() == 0
     assert page.console.errors == []
+
+
+def test_charts_grids_and_maps_work_without_unsafe_eval_in_the_csp(app, page):
+    """F16: the policy allows no eval; plotly, AG Grid's formatters and Leaflet still draw."""
+    with serving(app, role="coordinator") as url:
+        response = page.goto(url + "/compstat?period=2026-10")
+        policy = response.headers["content-security-policy"]
+        assert "unsafe-eval" not in policy and "script-src 'self'" in policy
+        expect(page.locator("#compstat-table .ag-row").first).to_be_visible()
+        page.goto(url + "/trends")
+        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+        page.goto(url + "/coverage?period=2026-10")
+        expect(page.locator("#coverage-map .leaflet-interactive").first).to_be_attached()
+        expect(page.locator("#coverage-table .ag-row").first).to_be_visible()
+    assert page.console.errors == []
