@@ -303,3 +303,35 @@ def test_quarantine_reasons_reach_other_roles_without_the_rows_values(app, role)
     assert "51,52" not in shown and "0,08" not in shown            # the row's exact coordinates
     coordinator = logged_in_client(app, "coordinator").post("/_dash-update-component", json=body).get_data(as_text=True)
     assert "51,52 N, 0,08 W" in coordinator
+
+
+# F16, F9 under the production server --------------------------------------------------------------------------
+
+def test_the_production_server_sends_no_server_header_and_refuses_huge_bodies(app):
+    import socket
+    import urllib.error
+    import urllib.request
+
+    import app as app_module
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # waitress has no stop call: a daemon thread, gone with the test process
+    threading.Thread(target=app_module.serve, args=(app, "127.0.0.1", port, 4), daemon=True).start()
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            response = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5)
+            break
+        except (ConnectionError, urllib.error.URLError):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    assert response.status == 200 and "Server" not in response.headers
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/_dash-update-component", method="POST",
+                                     data=b"x" * (auth.MAX_REQUEST_BYTES + 1))
+    # waitress answers 413 and closes as soon as the declared length is too big; the client, still
+    # sending, may see the connection reset instead of the answer
+    with pytest.raises((urllib.error.HTTPError, urllib.error.URLError, ConnectionError)) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert getattr(refused.value, "code", 413) == 413
