@@ -248,6 +248,8 @@ def open_session(db, name: str, remote_addr: str | None = None) -> str:
     con = _open(db)
     try:
         con.execute("INSERT INTO sessions VALUES (?, ?, ?, NULL, ?)", [_token_hash(token), name, _now(), remote_addr])
+        # sessions live 10 hours at most (dashboards.auth.MAX_HOURS): older records are of no use
+        con.execute("DELETE FROM sessions WHERE created_at < ? - INTERVAL 1 DAY", [_now()])
     finally:
         con.close()
     return token
