@@ -280,7 +280,7 @@ def require_login():
     body = None
     if path == CALLBACK_PATH:
         body = request.get_json(silent=True)
-        if not _is_callback(body):
+        if not _is_callback(body) or body["output"] not in flask.current_app.extensions["civ_dash"].callback_map:
             return _json("onleesbaar verzoek", 400)
     if not _timer_only(body):
         session["seen"] = now
