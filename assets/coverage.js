@@ -2,6 +2,13 @@
    by name ({"variable": "civCoverage.…"}). Colours and texts arrive ready in each feature's
    properties (decided in Python, in the page's language), so nothing visible is written here. */
 window.civCoverage = (function () {
+  // Leaflet writes a tooltip's text as HTML; names come from imported files (issue 13, F11), so escape
+  function plain(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
   function tipOptions(properties) {
     return {sticky: !properties.label, permanent: !!properties.label, direction: properties.label ? "top" : "auto",
             offset: properties.label ? [0, -10] : [0, 0],
@@ -9,13 +16,13 @@ window.civCoverage = (function () {
   }
   return {
     areaLabel: function (feature, layer) {
-      layer.bindTooltip(feature.properties.name, {permanent: true, direction: "center",
+      layer.bindTooltip(plain(feature.properties.name), {permanent: true, direction: "center",
                                                   className: "civ-area-label", interactive: false});
     },
     tip: function (feature, layer) {
       var p = feature.properties || {};
       var text = p.label || p.tip;
-      if (text) { layer.bindTooltip(text, tipOptions(p)); }
+      if (text) { layer.bindTooltip(plain(text), tipOptions(p)); }
     },
     hotspotStyle: function (feature) {
       var p = feature.properties;

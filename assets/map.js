@@ -4,6 +4,13 @@
 window.civMap = (function () {
   var POINTS_PANE = "civ-points";   // made by asse_map(): above the grid, hot spots and area names
 
+  // Leaflet writes a tooltip's text as HTML; names come from imported files (issue 13, F11), so escape
+  function plain(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
   function number(value) {
     return Number(value).toLocaleString("nl-BE");
   }
@@ -39,11 +46,11 @@ window.civMap = (function () {
     },
     // sub-municipality names written on the map itself: readable without tiles or hovering
     areaLabel: function (feature, layer) {
-      layer.bindTooltip(feature.properties.name, {permanent: true, direction: "center",
+      layer.bindTooltip(plain(feature.properties.name), {permanent: true, direction: "center",
                                                   className: "civ-area-label", interactive: false});
     },
     hotspotTooltip: function (feature, layer) {
-      layer.bindTooltip(feature.properties.name, {sticky: true, className: "civ-map-tip"});
+      layer.bindTooltip(plain(feature.properties.name), {sticky: true, className: "civ-map-tip"});
     },
     reportPoint: function (feature, latlng) {
       return L.circleMarker(latlng, {radius: 8, color: "#ffffff", weight: 2, fillColor: "#17324d",
@@ -62,7 +69,7 @@ window.civMap = (function () {
               color: "#ffffff", weight: 0.6};
     },
     gridTooltip: function (feature, layer, context) {
-      layer.bindTooltip(fill(context.hideout.tip, feature.properties), {sticky: true, className: "civ-map-tip"});
+      layer.bindTooltip(plain(fill(context.hideout.tip, feature.properties)), {sticky: true, className: "civ-map-tip"});
     }
   };
 })();

@@ -12,8 +12,12 @@ own DuckDB file beside the main store, `<store>-auth.duckdb`, so a login never w
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,9 +28,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from civ import store
 from civ.errors import UnusableInput
+from civ.keys import pseudonym_key_file, read_or_create_key
 
 ROLES = ("beheerder", "coordinator", "kerngroep", "politie")
 MIN_PASSWORD_LENGTH = 10
+# Plain characters only (issue 13, F12): a look-alike name ('bеheerder' with a Cyrillic е) cannot be made.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _hasher = PasswordHasher()
 # verified against when the name is unknown, so a wrong name costs as long as a wrong password
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -56,11 +63,27 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def normal_name(name: str | None) -> str:
+    """A login name as typed, in Unicode's compatibility form (NFKC: full-width letters become plain ones)."""
+    return unicodedata.normalize("NFKC", name or "").strip()
+
+
+def is_plain_name(name: str) -> bool:
+    return NAME_PATTERN.fullmatch(name) is not None
+
+
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-@" for c in name):
-        raise UnusableInput(f"gebruikersnaam '{name}' ongeldig: 1 tot 64 letters, cijfers of . _ - @")
+    name = normal_name(name)
+    if not is_plain_name(name):
+        raise UnusableInput(f"gebruikersnaam '{name}' ongeldig: 1 tot 64 letters a-z, cijfers of . _ -")
     return name
+
+
+def name_hash(db, name: str) -> str:
+    """A keyed hash of a login name that matches no account (usually a mistyped password or an attacker's
+    guess): the audit log can count repeats without keeping the typed text (the reporters' key)."""
+    key = read_or_create_key(pseudonym_key_file(db))
+    return hmac.new(key, (name or "").encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:12]
 
 
 def _check_role(role: str) -> str:
@@ -117,6 +140,7 @@ def disable_user(db, name: str, by: str | None = None) -> None:
         if _active_role(con, name) == "beheerder" and not _other_active_admins(con, name):
             raise UnusableInput(f"'{name}' is de laatste actieve beheerder en blijft actief")
         con.execute("UPDATE users SET disabled_at = ? WHERE name = ?", [_now(), name])
+        _revoke_sessions(con, name)
         _audit(con, by, "user_disabled", name, None)
     finally:
         con.close()
@@ -147,6 +171,7 @@ def set_role(db, name: str, role: str, by: str | None = None) -> None:
         if old == "beheerder" and not _other_active_admins(con, name):
             raise UnusableInput(f"'{name}' is de laatste actieve beheerder en blijft beheerder")
         con.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
+        _revoke_sessions(con, name)
         _audit(con, by, "role_changed", f"{name}: {old} → {role}", None)
     finally:
         con.close()
@@ -188,7 +213,7 @@ def verify(db, name: str, password: str, remote_addr: str | None = None) -> User
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok:
-            _audit(con, name if row else None, "login_failed", None if row else f"onbekende naam '{name[:64]}'",
+            _audit(con, name if row else None, "login_failed", None if row else f"onbekende naam #{name_hash(db, name)}",
                    remote_addr)
             return None
         if _hasher.check_needs_rehash(row[1]):
@@ -198,6 +223,70 @@ def verify(db, name: str, password: str, remote_addr: str | None = None) -> User
         return User(name, row[0])
     finally:
         con.close()
+
+
+def set_password(db, name: str, password: str, by: str | None = None) -> None:
+    """A new password for an active account; its open sessions end (someone who had the old one is out)."""
+    password = _check_password(password)
+    con = _open(db)
+    try:
+        _active_role(con, name)
+        con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_hasher.hash(password), name])
+        _revoke_sessions(con, name)
+        _audit(con, by, "password_changed", name, None)
+    finally:
+        con.close()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(db, name: str, remote_addr: str | None = None) -> str:
+    """A new server-side session of `name`: the token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    con = _open(db)
+    try:
+        con.execute("INSERT INTO sessions VALUES (?, ?, ?, NULL, ?)", [_token_hash(token), name, _now(), remote_addr])
+        # sessions live 10 hours at most (dashboards.auth.MAX_HOURS): older records are of no use
+        con.execute("DELETE FROM sessions WHERE created_at < ? - INTERVAL 1 DAY", [_now()])
+    finally:
+        con.close()
+    return token
+
+
+@dataclass(frozen=True)
+class Session:
+    name: str
+    role: str
+    created_at: datetime
+
+
+def session_of(db, token: str) -> Session | None:
+    """The live session of `token`: not revoked, of an active account (None otherwise)."""
+    con = _open(db, read_only=True)
+    try:
+        row = store.first_row(con, """
+            SELECT s.user_name, u.role, s.created_at FROM sessions s JOIN users u ON u.name = s.user_name
+            WHERE s.session_hash = ? AND s.revoked_at IS NULL AND u.disabled_at IS NULL""", [_token_hash(token)])
+    except duckdb.CatalogException:   # an auth store from before sessions, not yet migrated: no session
+        row = None
+    finally:
+        con.close()
+    return Session(*row) if row else None
+
+
+def revoke_session(db, token: str) -> None:
+    con = _open(db)
+    try:
+        con.execute("UPDATE sessions SET revoked_at = ? WHERE session_hash = ? AND revoked_at IS NULL",
+                    [_now(), _token_hash(token)])
+    finally:
+        con.close()
+
+
+def _revoke_sessions(con, name: str) -> None:
+    con.execute("UPDATE sessions SET revoked_at = ? WHERE user_name = ? AND revoked_at IS NULL", [_now(), name])
 
 
 def active_role(db, name: str) -> str | None:

@@ -13,9 +13,12 @@ functions take what they may return as an argument (e.g. quarantine rows without
 """
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import flask
 import flask_login
 
+from analytics.periods import Period
 from civ import accounts as users
 
 CAPABILITIES = {
@@ -31,6 +34,15 @@ RESTRICTED_PREFIXES = {
     "admin-": "admin",       # the users section of /beheer
     "audit-": "admin",       # the audit-log section of /beheer
 }
+
+
+# Coverage for every role but the coordinator (F1 of issue 13): summed over all wardens, over at least
+# a week, presence cells only where at least two wardens were. A single day of a single warden is
+# that warden's walk, which only the coordinator may rebuild (Dagoverzicht).
+MIN_AGGREGATE_DAYS = 7
+MIN_WARDENS_PER_CELL = 2
+AGGREGATE_PATH = "/coverage"
+ALL_WARDENS = "all"
 
 
 def current_role() -> str | None:
@@ -86,3 +98,65 @@ def audit(event: str, detail: str | None = None) -> None:
     name = current_user_name()
     db = flask.current_app.config["CIV_DB"]
     users.audit(db, name, event, detail, flask.request.remote_addr)
+
+
+def aggregate_refusal(period_code=None, warden=None) -> str | None:
+    """Why a coverage view would show one warden or a too short period to a role without individual
+    tracks (None: it may be shown). A period that cannot be read is no refusal: the page falls back."""
+    if can_see_individual_tracks():
+        return None
+    if warden not in (None, "", ALL_WARDENS):
+        return f"dekking per gemeenschapswacht '{str(warden)[:40]}'"
+    if period_code not in (None, ""):
+        try:
+            period = Period.parse(str(period_code))
+        except ValueError:
+            return None
+        if period.days < MIN_AGGREGATE_DAYS:
+            return f"dekking over {period.days} dag(en): {period.code}"
+    return None
+
+
+def query_refusal(path: str, query: dict[str, list[str]]) -> str | None:
+    """`aggregate_refusal` for a coverage page address (its query as parse_qs gives it)."""
+    if path.rstrip("/") != AGGREGATE_PATH:
+        return None
+    for warden in query.get("warden", []):
+        if reason := aggregate_refusal(warden=warden):
+            return reason
+    for period in query.get("period", []):
+        if reason := aggregate_refusal(period_code=period):
+            return reason
+    return None
+
+
+def _values(items) -> list[dict]:
+    flat = []
+    for item in items if isinstance(items, list) else [items]:
+        if isinstance(item, list):
+            flat += _values(item)
+        elif isinstance(item, dict):
+            flat.append(item)
+    return flat
+
+
+def refused_inputs(request_body: dict | None) -> str | None:
+    """Why a callback request asks a coverage view by warden or by day that the current user may not
+    see (None: allowed): its inputs and states, and the page address Dash Pages routes on."""
+    if not isinstance(request_body, dict) or can_see_individual_tracks():
+        return None
+    items = _values(request_body.get("inputs", [])) + _values(request_body.get("state", []))
+    location: dict[str, str] = {}
+    for item in items:
+        component, value = item.get("id"), item.get("value")
+        if not isinstance(component, str):
+            continue
+        reason = (aggregate_refusal(warden=value) if component == "coverage-warden" else
+                  aggregate_refusal(period_code=value) if component == "coverage-period" else None)
+        if reason:
+            return reason
+        if component == "_pages_location" and item.get("property") in ("pathname", "search"):
+            location[item["property"]] = value if isinstance(value, str) else ""
+    if location.get("pathname"):
+        return query_refusal(location["pathname"], parse_qs(location.get("search", "").lstrip("?")))
+    return None

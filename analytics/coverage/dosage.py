@@ -131,7 +131,8 @@ def hotspot_dosage(con: duckdb.DuckDBPyConnection, period: Period, warden: str |
 
 def presence_grid(con: duckdb.DuckDBPyConnection, period: Period, warden: str | None = None) -> pd.DataFrame:
     """Per grid cell (analytics.grid frame): `cell_x`, `cell_y`, `minutes` of presence in the period,
-    `reports` located in the cell, `reports_per_hour` (NaN without presence)."""
+    `wardens` (distinct holders present in the cell), `reports` located in the cell, `reports_per_hour`
+    (NaN without presence)."""
     from analytics.coverage.visits import DEFAULT_RULES
     from analytics.grid import (
         METRES_PER_DEGREE_LAT,
@@ -145,7 +146,8 @@ def presence_grid(con: duckdb.DuckDBPyConnection, period: Period, warden: str | 
     precision = "true" if period.kind in ("month", "ytd") else "r.reported_precision <> 'month'"
     frame = con.execute(f"""
         WITH presence AS (
-            SELECT p.cell_x, p.cell_y, sum(p.minutes) AS minutes FROM presence_cells p
+            SELECT p.cell_x, p.cell_y, sum(p.minutes) AS minutes, count(DISTINCT p.holder) AS wardens
+            FROM presence_cells p
             WHERE p.day >= $first AND p.day < $last AND {_warden_clause("p")} GROUP BY ALL),
         demand AS (
             SELECT CAST(floor((r.lon - {ORIGIN_LON}) * {METRES_PER_DEGREE_LON} / {cell}) AS INTEGER) AS cell_x,
@@ -153,7 +155,8 @@ def presence_grid(con: duckdb.DuckDBPyConnection, period: Period, warden: str | 
                    count(*) AS reports
             FROM reports r WHERE r.lat IS NOT NULL AND r.reported_at >= $start AND r.reported_at < $end AND {precision}
             GROUP BY ALL)
-        SELECT cell_x, cell_y, coalesce(p.minutes, 0)::BIGINT AS minutes, coalesce(d.reports, 0)::BIGINT AS reports
+        SELECT cell_x, cell_y, coalesce(p.minutes, 0)::BIGINT AS minutes, coalesce(p.wardens, 0)::BIGINT AS wardens,
+               coalesce(d.reports, 0)::BIGINT AS reports
         FROM presence p FULL JOIN demand d USING (cell_x, cell_y)
         ORDER BY cell_y, cell_x""", {"first": first, "last": last, "start": start, "end": end,
                                      "warden": warden or None}).df()

@@ -246,4 +246,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "en": "A passage is every presence of a tracker within the radius, a short pass included; outliers and "
                   "inaccurate fixes (> 30 m) are left out. Reports without reporter; the description only for the coordinator."},
     "live.col.battery": {"nl": "Batterij", "en": "Battery"},
+    "cov.presence_hidden": {"nl": "aanwezigheid van minder dan twee gemeenschapswachten niet getoond",
+                            "en": "presence of fewer than two wardens not shown"},
 }

@@ -149,4 +149,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "Is de gekozen periode geen maand, dan is het de maand waarin die periode eindigt.",
                           "en": "Download the CompStat meeting pack of the chosen month as a PDF (totals only). When the "
                           "chosen period is not a month, it is the month in which that period ends."},
+    "pack.making": {"nl": "Vergaderpakket wordt gemaakt … {seconds} s", "en": "Making the meeting pack … {seconds} s"},
+    "pack.one_at_a_time": {"nl": "Er wordt al een vergaderpakket voor je gemaakt; wacht tot het klaar is.",
+                           "en": "A meeting pack is already being made for you; wait until it is ready."},
+    "pack.failed": {"nl": "Het vergaderpakket kon niet gemaakt worden. Probeer later opnieuw.",
+                    "en": "The meeting pack could not be made. Please try again later."},
 }

@@ -48,8 +48,8 @@ from dashboards.i18n import (
     lang_of,
     t,
 )
-from dashboards.report import meeting_pack
 from dashboards.report.contents import month_of
+from dashboards.report.jobs import jobs as pack_jobs
 
 dash.register_page(__name__, path="/compstat", name="CompStat", title="CompStat · CIV Asse", order=2)
 
@@ -194,11 +194,17 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
     ]
 
 
+PACK_POLL_MS = 1000
+
+
 def _header(lang: str) -> html.Header:
     return html.Header([html.H1([t("compstat.title", lang), html.Span(id="compstat-period-label", className="h1-period")]),
                         html.P(t("compstat.lead", lang), className="lead"),
                         html.Button(t("pack.button", lang), id="compstat-pack", n_clicks=0, className="button",
                                     title=t("pack.button_title", lang), style={"marginTop": "0.7rem"}),
+                        html.Span(id="compstat-pack-status", className="caption", role="status"),
+                        dcc.Store(id="compstat-pack-job"),
+                        dcc.Interval(id="compstat-pack-poll", interval=PACK_POLL_MS, disabled=True),
                         dcc.Download(id="compstat-pack-download")], className="page-header")
 
 
@@ -368,16 +374,35 @@ def _clicked(point, cell, period_code, area, group, channel, mode, lang):
     return [html.P(title, className="report-list-title", id="compstat-reports-title"), compstat_followup.report_list(rows)]
 
 
-@callback(Output("compstat-pack-download", "data"), Input("compstat-pack", "n_clicks"),
-          State("compstat-period", "value"), State("compstat-lang", "data"), prevent_initial_call=True,
-          running=[(Output("compstat-pack", "disabled"), True, False)])   # a few seconds: no second click
-def _meeting_pack(_clicks, period_code, lang):
-    """The monthly meeting pack of the chosen month (of the month a week or year-to-date ends in) as a
-    PDF. Aggregates only, so every role may take it; it leaves the building, so it is audited."""
+@callback(Output("compstat-pack-job", "data"), Output("compstat-pack-poll", "disabled"),
+          Output("compstat-pack-status", "children"), Input("compstat-pack", "n_clicks"),
+          State("compstat-period", "value"), State("compstat-lang", "data"), prevent_initial_call=True)
+def _start_pack(_clicks, period_code, lang):
+    """The monthly meeting pack of the chosen month (of the month a week or year-to-date ends in) is made
+    in the background, shared with everyone asking for the same month and data (dashboards.report.jobs)."""
     month = month_of(period_picker.parse(period_code)[0])
     try:
-        pack = meeting_pack(connection.db_path(), month, lang=lang_of(lang))
+        job = pack_jobs.start(connection.db_path(), month, lang_of(lang), access.current_user_name())
     except UnusableInput:
         raise PreventUpdate from None
-    access.audit("export", f"vergaderpakket {month.code} (PDF)")
-    return dcc.send_bytes(pack.pdf, pack.file_name)
+    if job is None:
+        return dash.no_update, dash.no_update, t("pack.one_at_a_time", lang)
+    return {"job": job, "month": month.code}, False, t("pack.making", lang, seconds="0")
+
+
+@callback(Output("compstat-pack-download", "data"), Output("compstat-pack-poll", "disabled", allow_duplicate=True),
+          Output("compstat-pack-status", "children", allow_duplicate=True), Input("compstat-pack-poll", "n_intervals"),
+          State("compstat-pack-job", "data"), State("compstat-lang", "data"), prevent_initial_call=True)
+def _poll_pack(_ticks, job, lang):
+    """Progress while the pack is made, then the PDF. Aggregates only, so every role may take it; it leaves
+    the building, so it is audited."""
+    if not isinstance(job, dict):
+        raise PreventUpdate
+    state, seconds, made = pack_jobs.status(job.get("job"))
+    if state == "running":
+        return dash.no_update, False, t("pack.making", lang, seconds=fmt_int(seconds))
+    if state == "failed":
+        return dash.no_update, True, t("pack.failed", lang)
+    access.audit("export", f"vergaderpakket {job.get('month')} (PDF)")
+    pdf, file_name = made
+    return dcc.send_bytes(pdf, file_name), True, ""

@@ -4,6 +4,9 @@ many warden-hours a fixed dosage would take.
 Everything comes from analytics.coverage (dosage, StaffingEstimate, presence grid); the callbacks
 only wire filters to those functions and turn their frames into map layers, grid rows and sentences.
 The view lives in the URL (`?period=2026-10&warden=GW-A&colour=minutes&layer=presence&lang=en`).
+Only the coordinator chooses a warden or a period shorter than a week; every other role sees all wardens
+together, the last visit to the day and presence cells only where at least two wardens were
+(dashboards.access; a request for more is refused with 403 before it reaches this page).
 """
 from __future__ import annotations
 
@@ -20,9 +23,10 @@ from analytics.coverage.visits import retained_from
 from analytics.layers import base_geography
 from analytics.periods import Period
 from civ.errors import UnusableInput
-from dashboards import connection
+from dashboards import access, connection
 from dashboards.components import coverage_freshness, coverage_map, export, frame
 from dashboards.i18n import (
+    fmt_date,
     fmt_datetime,
     fmt_float,
     fmt_int,
@@ -79,6 +83,8 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
     except UnusableInput as error:
         notices.append(frame.store_problem(error, lang))
     chosen, understood = _period(period, months[0] if months else Period.last_complete_month())
+    if access.aggregate_refusal(period_code=chosen.code):   # a second lock behind the 403 of dashboards.auth
+        chosen, understood = months[0] if months else Period.last_complete_month(), False
     if not months and not notices:
         notices.append(html.P(t("cov.no_fixes", lang), className="notice", id="coverage-empty"))
     if not understood:
@@ -87,9 +93,10 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
     options = [{"label": m.label(lang), "value": m.code} for m in months]
     if chosen.code not in {o["value"] for o in options}:
         options.insert(0, {"label": chosen.label(lang), "value": chosen.code})
+    per_warden = access.can_see_individual_tracks()
     warden_options = [{"label": t("cov.all_wardens", lang), "value": ALL}] + [
         {"label": h.holder if h.is_warden else t("cov.device", lang, device=h.holder), "value": h.holder}
-        for h in holders]
+        for h in holders if per_warden]
     warden = warden if warden in {o["value"] for o in warden_options} else ALL
     return html.Div([
         _header(lang),
@@ -100,7 +107,8 @@ def layout(period: str | None = None, warden: str | None = None, colour: str | N
             _control(t("cov.filter.period", lang), dcc.Dropdown(id="coverage-period", value=chosen.code, options=options,
                                                             clearable=False, className="period-dropdown")),
             _control(t("cov.filter.warden", lang), dcc.Dropdown(id="coverage-warden", value=warden,
-                                                                options=warden_options, clearable=False)),
+                                                                options=warden_options, clearable=False,
+                                                                disabled=not per_warden)),
         ], className="panel cov-filters", **{"aria-label": t("cov.filters", lang)}),
         html.Div(id="coverage-kpis", className="kpi-grid cov-kpis"),
         _map_section(lang, base, colour, layer),
@@ -179,6 +187,14 @@ def _warden(value) -> str | None:
     return None if value in (None, ALL) else value
 
 
+def _allowed_view(period_code, warden) -> Period:
+    """The period of a view the current user may see; PreventUpdate for one warden or a too short period
+    asked by a role without individual tracks (the 403 of dashboards.auth refuses it first)."""
+    if access.aggregate_refusal(period_code, warden):
+        raise dash.exceptions.PreventUpdate
+    return Period.parse(period_code)
+
+
 def _columns(lang: str) -> list[dict]:
     lags = "params.data.demand_share > params.data.dosage_share"
     return [
@@ -205,13 +221,15 @@ def _columns(lang: str) -> list[dict]:
 
 
 def _rows(table, lang: str) -> list[dict]:
-    rows = []
+    """Grid rows; the last visit to the minute for the coordinator, to the day for other roles (a time to the
+    minute at one hot spot says where one warden was)."""
+    rows, last_visit = [], fmt_datetime if access.can_see_individual_tracks() else fmt_date
     for r in table.itertuples():
         per_hour = None if (isinstance(r.reports_per_hour, float) and not math.isfinite(r.reports_per_hour)) \
             else float(round(r.reports_per_hour, 2))
         rows.append({
             "name": r.name, "kind": r.kind or "", "visits": int(r.visits), "visits_10min": int(r.visits_10min),
-            "minutes": int(round(r.minutes)), "last_visit": fmt_datetime(r.last_visit),
+            "minutes": int(round(r.minutes)), "last_visit": last_visit(r.last_visit),
             "last_t": None if pd.isna(r.last_visit) else r.last_visit.value // 10 ** 6,
             "days": None if pd.isna(r.days_since_last_visit) else int(r.days_since_last_visit),
             "reports": int(r.reports), "per_hour": per_hour,
@@ -254,7 +272,7 @@ def _hotspot_features(con, table, colour: str, lang: str) -> tuple[dict, html.Di
           Output("coverage-table", "rowData"), Output("coverage-map-caption", "children"),
           *FILTERS, Input("coverage-colour", "value"), State("coverage-lang", "data"))
 def _dosage(period_code, warden, _version, colour, lang):
-    period = Period.parse(period_code)
+    period = _allowed_view(period_code, warden)
     with connection.reader() as con:
         table = dosage.hotspot_dosage(con, period, warden=_warden(warden))
         duty = dosage.duty_hours(con, period, wardens_only=_warden(warden) is None)
@@ -288,7 +306,7 @@ def _dosage(period_code, warden, _version, colour, lang):
           prevent_initial_call=True)
 def _export(_csv, _xlsx, period_code, warden, lang):
     """The table of the current period and warden as CSV or .xlsx, written on the server and audited."""
-    period = Period.parse(period_code)
+    period = _allowed_view(period_code, warden)
     with connection.reader() as con:
         table = dosage.hotspot_dosage(con, period, warden=_warden(warden))
     columns = [c for c in export.grid_columns(_columns(lang)) if c[0] != "balance"]  # two shares in one text
@@ -302,8 +320,16 @@ def _cells(period_code, warden, _version, layer, lang):
     """The grid under the hot spots: minutes present per cell, or reports per hour present."""
     if layer not in ("presence", "demand"):
         return coverage_map.EMPTY, None
+    period = _allowed_view(period_code, warden)
     with connection.reader() as con:
-        grid = dosage.presence_grid(con, Period.parse(period_code), warden=_warden(warden))
+        grid = dosage.presence_grid(con, period, warden=_warden(warden))
+    hidden: set[str] = set()
+    if not access.can_see_individual_tracks():
+        # A cell one warden alone was in traces that warden's walk: its presence is not shown.
+        alone = (grid["wardens"] < access.MIN_WARDENS_PER_CELL) & (grid["minutes"] > 0)
+        hidden = {f"{x}:{y}" for x, y in zip(grid.loc[alone, "cell_x"], grid.loc[alone, "cell_y"])}
+        grid.loc[alone, "minutes"] = 0
+        grid.loc[alone, "reports_per_hour"] = float("nan")
     if layer == "presence":
         grid = grid[grid["minutes"] > 0]
         breaks = coverage_map.classes(grid["minutes"], coverage_map.MINUTE_COLOURS)
@@ -325,7 +351,8 @@ def _cells(period_code, warden, _version, layer, lang):
         else:
             p["colour"] = colours[-1] if p["per_hour"] is None else coverage_map.colour_of(p["per_hour"], breaks, colours)
             p["tip"] = t("cov.tip.cell_demand", lang, minutes=fmt_int(p["minutes"]), reports=fmt_int(p["reports"]),
-                         per_hour=t("cov.no_presence", lang) if p["per_hour"] is None else fmt_float(p["per_hour"]))
+                         per_hour=t("cov.presence_hidden", lang) if p["cell"] in hidden else
+                         t("cov.no_presence", lang) if p["per_hour"] is None else fmt_float(p["per_hour"]))
     return data, coverage_map.legend(title, entries)
 
 
@@ -334,7 +361,7 @@ def _cells(period_code, warden, _version, layer, lang):
           Input("coverage-target-minutes", "value"), Input("coverage-target-overhead", "value"),
           State("coverage-lang", "data"))
 def _staffing(period_code, _version, visits, minutes, overhead, lang):
-    period = Period.parse(period_code)
+    period = _allowed_view(period_code, None)
     visits = STAFFING_DEFAULTS["visits"] if visits is None else visits
     minutes = STAFFING_DEFAULTS["minutes"] if not minutes else minutes
     overhead = STAFFING_DEFAULTS["overhead"] if overhead is None else overhead

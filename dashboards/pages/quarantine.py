@@ -14,6 +14,7 @@ from civ.errors import UnusableInput
 from dashboards import access, connection
 from dashboards.components import frame
 from dashboards.i18n import fmt_int, grid_locale, kind_label, lang_of, t
+from dashboards.report.contents import summarise_reason
 
 dash.register_page(__name__, path="/quarantaine", name="Quarantaine", title="Quarantaine · CIV Asse", order=1)
 
@@ -43,6 +44,10 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
         return _page(lang, [frame.store_problem(error, lang)])
     if inventory.is_empty(summary):
         return _page(lang, [frame.empty_store(lang)])
+    if not access.can_see_reporter_data():
+        # A reason quotes the refused row (exact coordinates, a typed text): other roles get it with the
+        # values left out, as the meeting pack prints it (issue 13, F15).
+        rows["reason"] = rows["reason"].map(summarise_reason)
 
     known = set(batches["batch_id"].astype(int))
     options = [{"label": t("quarantine.all", lang), "value": ALL}] + [
