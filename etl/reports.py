@@ -5,17 +5,14 @@ same source), quarantined with a Dutch reason, or a duplicate (same id and same 
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 
 import duckdb
 import numpy as np
 import pandas as pd
-import shapely
-import shapely.geometry
 
-from civ import reference, store
+from civ import store, territory
 from civ.errors import UnusableInput
 from civ.reference import normalise_labels, per_distinct
 from etl.formats import ReportFormat, detect
@@ -137,11 +134,30 @@ def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series) -> tuple[np.ndarray,
     return lat, lon
 
 
-def _territory(con, box) -> tuple[tuple[float, float, float, float], str]:
+def _territory(con, box) -> tuple[tuple[float, float, float, float], str, territory.Outline | None]:
+    """The box checked in SQL, the name in the reason, and the outline checked after (none with --bbox)."""
     if box:
-        return box, f"kader {','.join(str(v) for v in box)}"
-    west, south, east, north = parse_bbox(reference.setting(con, "territory_bbox"))
-    return (west, south, east, north), reference.setting(con, "territory_name")
+        return box, f"kader {','.join(str(v) for v in box)}", None
+    found = territory.require(con)
+    outline = found.outline
+    west, south, east, north = outline.widened_bounds() if outline else found.bbox
+    return (west, south, east, north), found.name, outline
+
+
+def _check_outline(con, outline: territory.Outline | None, name: str) -> None:
+    """Inside the box is not inside the territory: a point in the box but outside the (widened) outline
+    is quarantined with the same reason."""
+    if outline is None:
+        return
+    points = con.execute("SELECT row_number, lat, lon FROM checked WHERE reason IS NULL AND lat IS NOT NULL").df()
+    outside = points[~outline.contains(points["lat"].to_numpy(), points["lon"].to_numpy())]
+    if outside.empty:
+        return
+    con.register("outside_frame", outside)
+    con.execute("""UPDATE checked SET reason = 'locatie ' || replace(round(o.lat, 5)::VARCHAR, '.', ',') || ' / '
+                          || replace(round(o.lon, 5)::VARCHAR, '.', ',') || ' ligt buiten het grondgebied: ' || ?
+                   FROM outside_frame o WHERE checked.row_number = o.row_number""", [name])
+    con.unregister("outside_frame")
 
 
 def _validation_sql(report_format: ReportFormat, zone: str) -> str:
@@ -207,11 +223,7 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
     if points.empty:
         con.execute("CREATE TEMP TABLE located_area (row_number BIGINT, area_code VARCHAR)")
         return
-    codes = np.full(len(points), None, dtype=object)
-    for code, geojson in con.execute("SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall():
-        polygon = shapely.geometry.shape(json.loads(geojson))
-        inside = shapely.contains_xy(polygon, points["lon"].to_numpy(), points["lat"].to_numpy())
-        codes[inside & (codes == None)] = code  # noqa: E711 (element-wise)
+    codes = territory.area_codes_of(con, points["lat"].to_numpy(), points["lon"].to_numpy())
     located_area = pd.DataFrame({"row_number": points["row_number"], "area_code": codes})
     con.register("located_area_frame", located_area)
     con.execute("CREATE TEMP TABLE located_area AS SELECT * FROM located_area_frame")
@@ -219,7 +231,7 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> store.BatchCounts:
-    (west, south, east, north), territory = _territory(con, box)
+    (west, south, east, north), territory_name, outline = _territory(con, box)
     frame = _lookups(con, staged, report_format)
     for name in ("stage", "checked", "located_area", "candidates", "resolved"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -227,7 +239,8 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box) -> 
     con.execute("CREATE TEMP TABLE stage AS SELECT * FROM stage_frame")
     con.unregister("stage_frame")
     con.execute(_validation_sql(report_format, zone),
-                {"west": west, "south": south, "east": east, "north": north, "territory": territory})
+                {"west": west, "south": south, "east": east, "north": north, "territory": territory_name})
+    _check_outline(con, outline, territory_name)
     _assign_areas(con)
 
     quarantined = store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM checked "
