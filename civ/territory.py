@@ -96,6 +96,11 @@ class Territory:
     source: str
     outline: Outline | None = None
 
+    @property
+    def place(self) -> str:
+        """The territory as a place: 'Merchtem', 'Asse, Merchtem, Opwijk en Wemmel'."""
+        return _joined([m["name"] for m in self.municipalities])
+
     def as_json(self) -> dict:
         return {"name": self.name, "municipalities": self.municipalities, "areas": self.areas, "bbox": self.bbox}
 

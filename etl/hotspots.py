@@ -7,8 +7,8 @@ as station, plein, park, glasbol, school) and a WGS84 geometry:
   vertex, so the circle encloses the whole area (what the analytics use as a quick pre-filter).
 The id is the slug of the name ("Station Asse" → `station-asse`): loading the same name again
 replaces the hot spot (counted loaded and updated) unless nothing changed (duplicate). The centre
-must lie inside the territory box of settings `territory_bbox` — a hot spot elsewhere is almost
-always a typo or coordinates in the wrong system. Shapely does the geometry; the files are small.
+must lie inside the territory's outline (civ/territory.py, with its tolerance) — a hot spot elsewhere
+is almost always a typo or coordinates in the wrong system. Shapely does the geometry; the files are small.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import shapely
 import shapely.geometry
 import shapely.validation
 
-from civ import reference, store
+from civ import store, territory
 from civ.errors import UnusableInput
 
 RADIUS_MIN_M, RADIUS_MAX_M = 5, 2000
@@ -98,7 +98,7 @@ def _radius(properties: dict, problems: list[str]) -> float | None:
     return radius
 
 
-def _row(feature, bbox: tuple[float, float, float, float], territory: str) -> tuple[dict | None, list[str]]:
+def _row(feature, inside, territory: str) -> tuple[dict | None, list[str]]:
     """The hotspots row of one feature, or the Dutch reasons it cannot be one."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return None, ["element is geen GeoJSON-Feature"]
@@ -137,8 +137,7 @@ def _row(feature, bbox: tuple[float, float, float, float], territory: str) -> tu
         lat, lon = centre.y, centre.x
         vertices = shapely.get_coordinates(shape)
         radius = max(distance_m(lat, lon, y, x) for x, y in vertices)
-    w, s, e, n = bbox
-    if not (w <= lon <= e and s <= lat <= n):
+    if not inside(lat, lon):
         problems.append(f"middelpunt {lat:.6f}, {lon:.6f} ligt buiten het grondgebied ({territory})")
     if problems:
         return None, problems
@@ -161,9 +160,9 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False) 
     features = _read_collection(path)
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        bbox = tuple(float(v) for v in reference.setting(con, "territory_bbox").split(","))
-        territory = reference.setting(con, "territory_name") or "grondgebied"
-        return _store(con, batch_id, features, bbox, territory)
+        found = territory.require(con)
+        return _store(con, batch_id, features, lambda lat, lon: bool(found.outline.contains([lat], [lon])[0]),
+                      found.place)
 
     return store.run_batch(db, kind="hotspots", file=path, fmt="geojson", options={}, load=load, is_demo=is_demo)
 
@@ -172,14 +171,14 @@ def _same(row: dict, other: dict) -> bool:
     return all(row[k] == other[k] for k in ("name", "kind", "geojson", "radius_m"))
 
 
-def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.BatchCounts:
+def _store(con, batch_id: int, features: list, inside, place: str) -> store.BatchCounts:
     stored = {r[0]: dict(zip(("hotspot_id", "name", "kind", "geojson", "radius_m"), r)) for r in con.execute(
         "SELECT hotspot_id, name, kind, geojson, radius_m FROM hotspots").fetchall()}
     seen: dict[str, tuple[int, dict]] = {}
     writes, rejected, duplicates, updated = [], [], 0, 0
     for number, feature in enumerate(features, start=1):
         raw = json.dumps(feature, ensure_ascii=False)
-        row, problems = _row(feature, bbox, territory)
+        row, problems = _row(feature, inside, place)
         if row is None:
             rejected.append((number, raw, "; ".join(problems)))
         elif row["hotspot_id"] in seen:

@@ -141,7 +141,7 @@ def _territory(con, box) -> tuple[tuple[float, float, float, float], str, territ
     found = territory.require(con)
     outline = found.outline
     west, south, east, north = outline.widened_bounds() if outline else found.bbox
-    return (west, south, east, north), found.name, outline
+    return (west, south, east, north), found.place, outline
 
 
 def _check_outline(con, outline: territory.Outline | None, name: str) -> None:

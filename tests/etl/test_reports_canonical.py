@@ -88,7 +88,7 @@ def test_each_bad_row_is_quarantined_with_a_reason_a_coordinator_understands(db,
     assert got[7] == "deelgemeente 'Atlantis' is onbekend"
     assert got[8] == "breedte- en lengtegraad lijken verwisseld (4,1985 / 50,9102)"
     assert got[9] == "coördinaten 0, 0 (null island): geen echte locatie"
-    assert got[10].startswith("locatie 50,8467 / 4,3525 ligt buiten het grondgebied: politiezone AMOW")
+    assert got[10].startswith("locatie 50,8467 / 4,3525 ligt buiten het grondgebied: Asse")
     assert got[11] == "alleen breedte- of lengtegraad ingevuld"
     assert got[12] == "breedtegraad 'noord' is geen getal"
     assert got[13] == "afsluitdatum 30/09/2026 10:00 ligt vóór de meldingsdatum 01/10/2026 10:00"
