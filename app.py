@@ -20,7 +20,7 @@ from dashboards import auth, connection, upkeep
 from dashboards.components import frame
 
 ROOT = Path(__file__).resolve().parent
-TITLE = "CIV Asse · CompStat"
+TITLE = "CIV · CompStat"   # each page sets its own title with the territory's name (dashboards/branding.py)
 CONNECTION_LIMIT = 1000
 # Most requests wait (on DuckDB, on a hot-spot detection another user started): with 8 threads, 20
 # users' requests queued behind a few slow ones (benchmarks/results-load.md).

@@ -41,7 +41,7 @@ def per_distinct(values: pd.Series, transform) -> pd.Series:
 
 
 def area_name(raw_name: str) -> str:
-    """'Mollem (Asse)' -> 'Mollem'; 'Asse (Dg.)' -> 'Asse'."""
+    """'Ekeren (Antwerpen)' -> 'Ekeren'; 'Merchtem (Dg.)' -> 'Merchtem'."""
     return re.sub(r"\s*\(.*\)\s*$", "", raw_name).strip()
 
 

@@ -98,7 +98,7 @@ class Territory:
 
     @property
     def place(self) -> str:
-        """The territory as a place: 'Merchtem', 'Asse, Merchtem, Opwijk en Wemmel'."""
+        """The territory as a place: 'Merchtem'; a zone: 'Merchtem, Opwijk en Wemmel'."""
         return _joined([m["name"] for m in self.municipalities])
 
     def as_json(self) -> dict:
@@ -138,7 +138,7 @@ def display_name(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def place_name(con: duckdb.DuckDBPyConnection) -> str:
-    """The territory as a place: 'Merchtem', 'Asse, Merchtem, Opwijk en Wemmel'."""
+    """The territory as a place: 'Merchtem'; a zone: 'Merchtem, Opwijk en Wemmel'."""
     codes = (setting(con, "territory_nis") or "").split(",")
     rows = dict(con.execute("SELECT code, name FROM areas WHERE level = 'municipality'").fetchall())
     return _joined([rows.get(nis, nis) for nis in codes if nis])

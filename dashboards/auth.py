@@ -24,7 +24,7 @@ import flask_login
 
 from civ import accounts as users
 from civ.keys import read_or_create_key, session_key_file
-from dashboards import access
+from dashboards import access, branding
 
 IDLE_MINUTES = 30
 MAX_HOURS = 10
@@ -177,6 +177,7 @@ def install(app, db: Path) -> None:
                 message = TEXT[lang]["wrong"]
         flask.session["csrf"] = flask.session.get("csrf") or secrets.token_urlsafe(24)
         page = LOGIN_PAGE.format(lang=lang, csrf=flask.session["csrf"], message=html.escape(message),
+                                 organisation=html.escape(branding.fields(lang)["territory"]),
                                  **{k: html.escape(v) for k, v in TEXT[lang].items()})
         return flask.Response(page, status=401 if message else 200, mimetype="text/html")
 
@@ -194,20 +195,20 @@ TEXT = {
            "submit": "Aanmelden", "wrong": "Naam of wachtwoord klopt niet.",
            "blocked": "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
            "expired": "Het formulier was verlopen. Probeer opnieuw.",
-           "intro": "Centrum voor integrale veiligheid Asse", "other": "English", "other_lang": "en"},
+           "intro": "Centrum voor integrale veiligheid", "other": "English", "other_lang": "en"},
     "en": {"title": "Sign in", "name_label": "User name", "password_label": "Password",
            "submit": "Sign in", "wrong": "Name or password is wrong.",
            "blocked": "Too many failed attempts. Try again in a quarter of an hour.",
            "expired": "The form had expired. Please try again.",
-           "intro": "Centre for integral safety, Asse", "other": "Nederlands", "other_lang": "nl"},
+           "intro": "Centre for integral safety", "other": "Nederlands", "other_lang": "nl"},
 }
 
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · CIV Asse</title><link rel="stylesheet" href="/assets/style.css"></head>
+<title>{title} · {organisation}</title><link rel="stylesheet" href="/assets/style.css"></head>
 <body class="login-body"><main class="login-card">
 <img src="/assets/logo.svg" alt="" width="56" height="56">
-<h1>{title}</h1><p class="login-intro">{intro}</p>
+<h1>{title}</h1><p class="login-intro">{intro} · {organisation}</p>
 <p class="login-message" role="alert">{message}</p>
 <form method="post">
 <input type="hidden" name="csrf" value="{csrf}">

@@ -19,22 +19,22 @@ EMPTY = "–"
 
 TEXTS: dict[str, tuple[str, str]] = {
     # the frame around every page
-    "app.title": ("CIV Asse · CompStat", "CIV Asse · CompStat"),
+    "app.title": ("{territory} · CompStat", "{territory} · CompStat"),
     "app.subtitle": ("Centrum voor integrale veiligheid", "Centre for integral safety"),
     "nav.home": ("Overzicht", "Overview"),
     "nav.quarantine": ("Quarantaine", "Quarantine"),
     "nav.compstat": ("CompStat", "CompStat"),
     "nav.language": ("Taal", "Language"),
     "demo.badge": ("DEMOGEGEVENS", "DEMO DATA"),
-    "demo.banner": ("Dit zijn verzonnen demogegevens voor Asse, geen echte meldingen of GPS-sporen.",
-                    "This is invented demo data for Asse, not real reports or GPS tracks."),
+    "demo.banner": ("Dit zijn verzonnen demogegevens voor {place}, geen echte meldingen of GPS-sporen.",
+                    "This is invented demo data for {place}, not real reports or GPS tracks."),
     "store.busy": ("De databank is even bezet door een import. Vernieuw de pagina over enkele seconden.",
                    "The database is busy with an import. Reload the page in a few seconds."),
     "store.missing": ("Er is nog geen databank: {path}", "There is no database yet: {path}"),
     "empty.title": ("Nog geen gegevens geladen", "No data loaded yet"),
     "empty.text": ("Laad meldingen en GPS-sporen met de opdrachtregel en vernieuw daarna deze pagina:",
                    "Load reports and GPS tracks with the command line, then reload this page:"),
-    "empty.demo": ("Of laad de demogegevens van Asse:", "Or load the Asse demo data:"),
+    "empty.demo": ("Of laad eerst demogegevens om de app te verkennen:", "Or load demo data first to explore the app:"),
     # home
     "home.title": ("Overzicht", "Overview"),
     "home.lead": ("Wat zit er in de databank: meldingen, GPS-punten en de laatste imports.",
@@ -121,7 +121,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "period.month": ("Maand", "Month"),
     "period.week": ("Week", "Week"),
     "period.ytd": ("Jaar tot nu", "Year to date"),
-    "filter.all_areas": ("Heel Asse", "All of Asse"),
+    "filter.all_areas": ("Heel {place}", "All of {place}"),
     "filter.all_groups": ("Alle groepen", "All groups"),
     "filter.all_channels": ("Alle kanalen", "All channels"),
     "group.afval": ("Afval", "Waste"),
@@ -192,8 +192,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "map.legend.hotspots": ("Gedefinieerde hotspot", "Defined hot spot"),
     "map.legend.report": ("Melding (cijfer: groep meldingen)", "Report (number: group of reports)"),
     "map.cell_tip": ("{current} meldingen · vorig jaar {last_year}", "{current} reports · last year {last_year}"),
-    "map.attribution": ("Grenzen: Statbel, statistische sectoren 2025", "Boundaries: Statbel, statistical sectors 2025"),
-    "map.aria": ("Kaart van Asse met de meldingen van de periode", "Map of Asse with the reports of the period"),
+    "map.attribution": ("Grenzen: {boundary_source}", "Boundaries: {boundary_source}"),
+    "map.aria": ("Kaart van {place} met de meldingen van de periode", "Map of {place} with the reports of the period"),
     "reports.title": ("Meldingen op de kaart", "Reports on the map"),
     "reports.hint": ("Klik op een cel of een melding op de kaart: de meldingen verschijnen hier.",
                      "Click a cell or a report on the map: its reports appear here."),
@@ -253,7 +253,7 @@ TEXTS.update({
     "trends.all": ("Alle meldingen", "All reports"),
     "trends.group_option": ("Groep: {group}", "Group: {group}"),
     "trends.area": ("Deelgemeente", "Sub-municipality"),
-    "trends.all_areas": ("Heel Asse", "All of Asse"),
+    "trends.all_areas": ("Heel {place}", "All of {place}"),
     "trends.channel": ("Kanaal", "Channel"),
     "trends.all_channels": ("Alle kanalen", "All channels"),
     "trends.kind": ("Per", "Per"),
@@ -466,7 +466,7 @@ TEXTS.update({
                              "the reason."),
     "hotspots.map.caption_one": ("1 plek, omlijnd en gekleurd volgens haar klasse. Beweeg erover voor de reden.",
                                  "1 place, outlined and coloured by its class. Hover over it for the reason."),
-    "hotspots.map.aria": ("Kaart van Asse met de gedetecteerde hotspots", "Map of Asse with the detected hot spots"),
+    "hotspots.map.aria": ("Kaart van {place} met de gedetecteerde hotspots", "Map of {place} with the detected hot spots"),
     "hotspots.list.title": ("Hotspots, de meest significante eerst", "Hot spots, most significant first"),
     "hotspots.list.empty": ("Geen hotspots voor deze keuze.", "No hot spots for this choice."),
     "hotspots.on_defined": ("op hotspot {name}", "on hot spot {name}"),
@@ -520,9 +520,9 @@ TEXTS.update({
     "weekday.0": ("maandag", "Monday"), "weekday.1": ("dinsdag", "Tuesday"), "weekday.2": ("woensdag", "Wednesday"),
     "weekday.3": ("donderdag", "Thursday"), "weekday.4": ("vrijdag", "Friday"), "weekday.5": ("zaterdag", "Saturday"),
     "weekday.6": ("zondag", "Sunday"),
-    "cov.map.attribution": ("Grenzen: Statbel, statistische sectoren 2025", "Boundaries: Statbel, statistical sectors 2025"),
-    "cov.map.aria": ("Kaart van Asse met de gedefinieerde hotspots en de aanwezigheid van de gemeenschapswachten",
-                     "Map of Asse with the defined hot spots and the wardens' presence"),
+    "cov.map.attribution": ("Grenzen: {boundary_source}", "Boundaries: {boundary_source}"),
+    "cov.map.aria": ("Kaart van {place} met de gedefinieerde hotspots en de aanwezigheid van de gemeenschapswachten",
+                     "Map of {place} with the defined hot spots and the wardens' presence"),
     "cov.updating": ("Bezig met bijwerken: de bezoeken van de nieuwste GPS-gegevens worden berekend. De cijfers "
                      "hieronder zijn nog zonder die gegevens en vernieuwen vanzelf.",
                      "Updating: the visits of the newest GPS data are being computed. The figures below do not "
@@ -850,8 +850,8 @@ TEXTS.update({
 # The monthly meeting pack (dashboards/report): printed, mailed to the core group.
 TEXTS.update({
     "pack.title": ("CompStat-vergaderpakket", "CompStat meeting pack"),
-    "pack.subtitle": ("Kerngroep integrale veiligheid · gemeente {municipality}",
-                      "Core group integral safety · municipality of {municipality}"),
+    "pack.subtitle": ("Kerngroep integrale veiligheid · {municipality}",
+                      "Core group integral safety · {municipality}"),
     "pack.made": ("Gemaakt op {date}", "Made on {date}"),
     "pack.cutoff": ("Gegevens tot", "Data up to"),
     "pack.cutoff.reports": ("laatste melding: {value}", "latest report: {value}"),
@@ -859,14 +859,14 @@ TEXTS.update({
     "pack.cutoff.import": ("laatste import: {value}", "latest import: {value}"),
     "pack.cutoff.none": ("geen", "none"),
     "pack.demo": ("DEMOGEGEVENS", "DEMO DATA"),
-    "pack.demo_note": ("Verzonnen demogegevens voor Asse: geen echte meldingen of GPS-sporen.",
-                       "Made-up demo data for Asse: no real reports or GPS tracks."),
+    "pack.demo_note": ("Verzonnen demogegevens voor {place}: geen echte meldingen of GPS-sporen.",
+                       "Made-up demo data for {place}: no real reports or GPS tracks."),
     "pack.privacy": ("Dit pakket bevat alleen totalen: geen gegevens van melders, geen omschrijvingen van meldingen, "
                      "geen sporen of gegevens van individuele gemeenschapswachten.",
                      "This pack holds totals only: no reporter data, no descriptions of reports, no tracks or "
                      "details of individual community wardens."),
     "pack.contents": ("Inhoud", "Contents"),
-    "pack.footer": ("CompStat-vergaderpakket {month} · CIV {municipality}", "CompStat meeting pack {month} · CIV {municipality}"),
+    "pack.footer": ("CompStat-vergaderpakket {month} · {municipality}", "CompStat meeting pack {month} · {municipality}"),
     "pack.page": ("pagina {page} van {pages}", "page {page} of {pages}"),
     "pack.section.figures": ("1. Kerncijfers", "1. Key figures"),
     "pack.section.compstat": ("2. CompStat-tabel", "2. CompStat table"),
@@ -1014,6 +1014,10 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
     """The text for `key` in `lang`, with `{field}`s filled in."""
     texts = TEXTS[key]
     text = texts[LANGS.index(lang_of(lang))] or texts[0]
+    if "{territory}" in text or "{place}" in text or "{boundary_source}" in text:
+        # the territory's names, from the store (never a fixed place)
+        from dashboards import branding
+        fields = {**branding.fields(lang_of(lang)), **fields}
     return text.format(**fields) if fields else text
 
 

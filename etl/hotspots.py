@@ -5,7 +5,7 @@ as station, plein, park, glasbol, school) and a WGS84 geometry:
 - a Point with `properties.radius_m` between 5 and 2000 m: the watched circle;
 - a Polygon or MultiPolygon: the radius is the distance from its centroid to its farthest
   vertex, so the circle encloses the whole area (what the analytics use as a quick pre-filter).
-The id is the slug of the name ("Station Asse" → `station-asse`): loading the same name again
+The id is the slug of the name ("Station Merchtem" → `station-merchtem`): loading the same name again
 replaces the hot spot (counted loaded and updated) unless nothing changed (duplicate). The centre
 must lie inside the territory's outline (civ/territory.py, with its tolerance) — a hot spot elsewhere
 is almost always a typo or coordinates in the wrong system. Shapely does the geometry; the files are small.
@@ -44,7 +44,7 @@ _INVALIDITY_NL = {
 
 
 def slug(name: str) -> str:
-    """'Station Asse' -> 'station-asse'; accents dropped ('Gemeenteplein Zellik-Noord' stays readable)."""
+    """'Station Merchtem' -> 'station-merchtem'; accents dropped ('Gemeenteplein Zellik-Noord' stays readable)."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 

@@ -112,7 +112,7 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
 
     areas = con.execute("SELECT code, name, level FROM areas ORDER BY level = 'submunicipality'").fetchall()
     area_names = {}
-    for code, name, _level in areas:  # sub-municipalities come last and win a shared name (Asse)
+    for code, name, _level in areas:  # sub-municipalities come last and win a shared name (Merchtem)
         area_names[name.lower()] = code
         area_names[code.lower()] = code
     area_key = per_distinct(frame["area_text"], lambda text: normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True))

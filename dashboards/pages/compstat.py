@@ -35,7 +35,7 @@ from analytics.grid import (
 )
 from analytics.periods import LOCAL_TZ
 from civ.errors import UnusableInput
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import compstat_grid, export, frame, period_picker
 from dashboards.components import map as civ_map
 from dashboards.components.compstat_grid import NUMBER, missing
@@ -52,7 +52,7 @@ from dashboards.i18n import (
 from dashboards.report import meeting_pack
 from dashboards.report.contents import month_of
 
-dash.register_page(__name__, path="/compstat", name="CompStat", title="CompStat · CIV Asse", order=2)
+dash.register_page(__name__, path="/compstat", name="CompStat", title=branding.page_title("CompStat"), order=2)
 
 MAP_MODES = ("markers", "count", "change")
 ALL = "all"

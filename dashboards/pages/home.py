@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from analytics import inventory
 from civ.errors import UnusableInput
-from dashboards import connection
+from dashboards import branding, connection
 from dashboards.components import frame
 from dashboards.i18n import (
     fmt_datetime,
@@ -26,7 +26,7 @@ from dashboards.i18n import (
     t,
 )
 
-dash.register_page(__name__, path="/", name="Overzicht", title="Overzicht · CIV Asse", order=0)
+dash.register_page(__name__, path="/", name="Overzicht", title=branding.page_title("Overzicht"), order=0)
 
 COLOURS = {"located": "#1f5f8b", "unlocated": "#9fb8cc"}
 

@@ -24,6 +24,7 @@ from analytics.coverage.dosage import hotspot_dosage
 from analytics.hotspots.runs import month_results
 from analytics.periods import LOCAL_TZ, Period
 from analytics.trends import Selection, trend_series
+from civ import territory
 from civ.errors import UnusableInput
 from civ.store import first_row
 
@@ -205,8 +206,10 @@ def _utc(value) -> datetime | None:
 
 
 def _municipality(con) -> str:
-    row = first_row(con, "SELECT name FROM areas WHERE level = 'municipality' ORDER BY code LIMIT 1")
-    return row[0] if row else "Asse"
+    """The organisation the pack is for ('CIV Merchtem'); also pins the names the pack's texts use."""
+    from dashboards import branding
+    branding.pin(con)
+    return territory.display_name(con) or "CIV"
 
 
 def _number(value) -> int | None:
