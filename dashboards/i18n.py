@@ -845,6 +845,31 @@ TEXTS.update({
     "audit.col.event": ("Soort", "Kind"),
     "audit.col.detail": ("Wat", "What"),
     "audit.col.address": ("Adres", "Address"),
+    # the set-up page (dashboards/pages/setup.py) and the territory
+    "nav.setup": ("Instellen", "Set-up"),
+    "setup.title": ("Grondgebied instellen", "Set up the territory"),
+    "setup.lead": ("Kies de gemeente van het centrum, of de gemeenten van een politiezone. De deelgemeenten worden de "
+                   "gebieden van de filters en tabellen; elke melding krijgt haar gebied opnieuw.",
+                   "Choose the centre's municipality, or the municipalities of a police zone. Their sub-municipalities "
+                   "become the areas of the filters and tables; every report gets its area again."),
+    "setup.not_admin": ("Alleen de beheerder stelt het grondgebied in.", "Only the administrator sets up the territory."),
+    "setup.municipalities": ("Gemeente(n)", "Municipality or municipalities"),
+    "setup.pick": ("Kies een gemeente van Vlaanderen of Brussel …", "Choose a municipality of Flanders or Brussels …"),
+    "setup.zone_hint": ("Een politiezone: kies al haar gemeenten.", "A police zone: choose all its municipalities."),
+    "setup.name": ("Naam van de organisatie", "Name of the organisation"),
+    "setup.name_hint": ("standaard: CIV en de gemeente(n)", "default: CIV and the municipality or municipalities"),
+    "setup.logo": ("Logo (PNG, SVG of JPEG, hoogstens 512 kB)", "Logo (PNG, SVG or JPEG, at most 512 kB)"),
+    "setup.logo_hint": ("Sleep een logo hierheen of klik om te kiezen", "Drop a logo here or click to choose"),
+    "setup.logo_type": ("Het logo moet een PNG-, SVG- of JPEG-bestand zijn.", "The logo must be a PNG, SVG or JPEG file."),
+    "setup.logo_size": ("Het logo is groter dan 512 kB.", "The logo is larger than 512 kB."),
+    "setup.apply": ("Instellen", "Set up"),
+    "setup.none": ("Kies minstens één gemeente.", "Choose at least one municipality."),
+    "setup.done": ("{name} is ingesteld: {areas} gebieden; {reports} meldingen kregen hun gebied opnieuw.",
+                   "{name} is set up: {areas} areas; {reports} reports got their area again."),
+    "setup.next": ("Naar het overzicht", "To the overview"),
+    "setup.needed": ("Het grondgebied is nog niet ingesteld.", "The territory has not been set up yet."),
+    "setup.needed_admin": ("Stel eerst het grondgebied in", "Set up the territory first"),
+    "setup.needed_other": ("De beheerder stelt eerst het grondgebied in.", "The administrator sets up the territory first."),
 })
 
 # The monthly meeting pack (dashboards/report): printed, mailed to the core group.
@@ -990,7 +1015,7 @@ TEXTS.update({
                               "the tables but are not on the maps."),
     "pack.map.areas": ("deelgemeenten", "sub-municipalities"),
     "pack.map.defined": ("gedefinieerde hotspot", "defined hot spot"),
-    "pack.map.source": ("Grenzen: Statbel, statistische sectoren 2025", "Boundaries: Statbel, statistical sectors 2025"),
+    "pack.map.source": ("Grenzen: {boundary_source}", "Boundaries: {boundary_source}"),
     "pack.button": ("Vergaderpakket (PDF)", "Meeting pack (PDF)"),
     "pack.button_title": ("Download het CompStat-vergaderpakket van de gekozen maand als PDF (alleen totalen). "
                           "Is de gekozen periode geen maand, dan is het de maand waarin die periode eindigt.",
