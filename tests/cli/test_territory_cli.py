@@ -11,7 +11,15 @@ import re
 import numpy as np
 import pytest
 import shapely
-from territory_scenes import AMOW, MERCHTEM, deelgemeenten_of, originals, reports_csv, sample_points, to_wgs84
+from territory_scenes import (
+    AMOW,
+    MERCHTEM,
+    deelgemeenten_of,
+    originals,
+    reports_csv,
+    sample_points,
+    to_wgs84,
+)
 
 from analytics.cli import main as analytics_main
 from civ import accounts
