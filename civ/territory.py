@@ -288,14 +288,15 @@ def reassign_reports(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def require(con: duckdb.DuckDBPyConnection) -> Territory:
     """The territory a loader checks against. A store loaded before any `territory set` gets the demo's
-    (with a notice on stderr), so the demo and older scripts keep working."""
+    (with a notice on a terminal), so the demo and older scripts keep working."""
     found = current(con)
     if found is not None:
         return found
     import sys
     municipality_features, areas, name = _statbel_change(list(DEMO_NIS), None)
-    print(f"let op: nog geen grondgebied ingesteld; het demo-grondgebied ({name}) wordt gebruikt. "
-          "Stel het eigen grondgebied in met: python -m etl territory set --nis CODE", file=sys.stderr)
+    if sys.stderr.isatty():     # a person at a terminal; scripts keep their one-line stderr contract
+        print(f"let op: nog geen grondgebied ingesteld; het demo-grondgebied ({name}) wordt gebruikt. "
+              "Stel het eigen grondgebied in met: python -m etl territory set --nis CODE", file=sys.stderr)
     apply_in(con, municipality_features, areas, name, STATBEL_SOURCE, "statbel-deelgemeenten")
     return current(con)
 
