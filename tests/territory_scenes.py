@@ -50,15 +50,18 @@ def deelgemeenten_of(municipalities: tuple[str, ...]):
     return parts[inside.to_numpy()]
 
 
-def reports_csv(path: Path, points_by_key: dict[str, np.ndarray], start_day: int = 1) -> dict[str, int]:
-    """A canonical reports file with one report per point (Lambert x, y -> lat, lon), October 2026."""
+def reports_csv(path: Path, points_by_key: dict[str, np.ndarray], start_day: int = 1,
+                months: dict[str, str] | None = None) -> dict[str, int]:
+    """A canonical reports file with one report per point (Lambert x, y -> lat, lon), in October 2026
+    or in the month `months[key]` ('MM/YYYY') gives a key."""
     lines, counts, number = [], {}, 0
     for key, xy in points_by_key.items():
         lat, lon = to_wgs84(xy[:, 0], xy[:, 1]) if len(xy) else (np.array([]), np.array([]))
+        month = (months or {}).get(key, "10/2026")
         for la, lo in zip(lat, lon):
             number += 1
             day = start_day + number % 28
-            lines.append(f"T{number};{day:02d}/10/2026 10:00;Sluikstort;e-mail;{la:.7f};{lo:.7f};open;;;;;")
+            lines.append(f"T{number};{day:02d}/{month} 10:00;Sluikstort;e-mail;{la:.7f};{lo:.7f};open;;;;;")
         counts[key] = len(xy)
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     return counts

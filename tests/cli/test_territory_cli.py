@@ -194,3 +194,34 @@ def test_demo_remove_takes_out_the_demo_imports_and_keeps_the_centres_own(db, tm
     assert query("SELECT count(*) FROM reports")[0][0] == sum(planted.values())
     assert query("SELECT count(*) FROM import_batches WHERE is_demo")[0][0] == 0
     assert "demo_removed" in [e["event"] for e in accounts.audit_entries(db)]
+
+
+@pytest.mark.slow
+def test_a_hot_spot_straddling_the_asse_merchtem_border_is_found_once(db, tmp_path, capsys, rng):
+    assert etl_main(["territory", "set", *sum([["--nis", c] for c in AMOW], []), "--db", str(db)]) == 0
+    towns = originals("gemeente")
+    asse = towns[towns["geoitem"] == "23002"].geometry.iloc[0]
+    merchtem = towns[towns["geoitem"] == MERCHTEM].geometry.iloc[0]
+    border = asse.boundary.intersection(merchtem.boundary)
+    centre = shapely.line_merge(border).interpolate(0.5, normalized=True) if border.geom_type != "Point" else border
+    # background: two reports per deelgemeente per month for 13 months, then 30 in 40 m around the border point
+    parts = deelgemeenten_of(AMOW)
+    points, months = {}, {}
+    for month in range(13):
+        label = f"{(9 + month) % 12 + 1:02d}/{2025 + (9 + month) // 12}"
+        for row in parts.itertuples():
+            points[f"{row.geoitem}-{month}"] = sample_points(row.geometry, 2, rng)
+            months[f"{row.geoitem}-{month}"] = label
+    angle, distance = rng.uniform(0, 2 * np.pi, 30), 40 * np.sqrt(rng.uniform(0, 1, 30))
+    cluster = np.column_stack([centre.x + distance * np.cos(angle), centre.y + distance * np.sin(angle)])
+    sides = shapely.contains_xy(asse, cluster[:, 0], cluster[:, 1])
+    assert 5 < sides.sum() < 25, "the planted cluster lies on both sides of the border"
+    points["cluster"] = cluster
+    path = tmp_path / "meldingen.csv"
+    reports_csv(path, points, months=months)
+    assert etl_main(["reports", str(path), "--db", str(db)]) == 0
+    capsys.readouterr()
+    found = analytics(capsys, "hotspots", "--month", "2026-10", "--category", "sluikstort", "--db", str(db), "--json")
+    lat, lon = to_wgs84(np.array([centre.x]), np.array([centre.y]))
+    near = [h for h in found if shapely.geometry.shape(h["geometry"]).buffer(0.0005).contains(shapely.Point(lon[0], lat[0]))]
+    assert len(near) == 1, found
