@@ -1,4 +1,4 @@
-"""Assemble and serve the dashboard: python app.py [--host H] [--port N] [--db PATH].
+"""Assemble and serve the dashboard: python app.py [--host H] [--port N] [--db PATH] [--demo].
 
 Only assembly lives here: the store is prepared (schema migrated, demo data on a first start), the
 Dash app is built from dashboards/, and it is served. The app never keeps the store open: each
