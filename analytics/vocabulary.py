@@ -23,6 +23,11 @@ def submunicipalities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame(listed, columns=["code", "name"])
 
 
+def is_zone(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the territory is several municipalities (a police zone): CompStat then also per municipality."""
+    return con.execute("SELECT count(*) FROM areas WHERE level = 'municipality'").fetchone()[0] > 1
+
+
 def category_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The category groups ('afval', 'overlast', ...) in alphabetical order."""
     return [row[0] for row in con.execute(

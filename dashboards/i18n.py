@@ -870,6 +870,8 @@ TEXTS.update({
     "setup.needed": ("Het grondgebied is nog niet ingesteld.", "The territory has not been set up yet."),
     "setup.needed_admin": ("Stel eerst het grondgebied in", "Set up the territory first"),
     "setup.needed_other": ("De beheerder stelt eerst het grondgebied in.", "The administrator sets up the territory first."),
+    "compstat.by.municipality": ("Per gemeente", "By municipality"),
+    "compstat.by.category,municipality": ("Categorie × gemeente", "Category × municipality"),
     "audit.kind.territory_set": ("grondgebied ingesteld", "territory set"),
     "audit.kind.areas_loaded": ("eigen gebieden geladen", "own areas loaded"),
     "audit.kind.demo_removed": ("demogegevens verwijderd", "demo data removed"),

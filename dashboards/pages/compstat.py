@@ -115,6 +115,7 @@ def _known(con) -> dict:
     first, _ = vocabulary.reporting_span(con)
     return {"first": None if first is None else first.tz_convert(LOCAL_TZ.key).date().isoformat(),
             "areas": vocabulary.submunicipalities(con), "groups": vocabulary.category_groups(con),
+            "zone": vocabulary.is_zone(con),
             "channels": vocabulary.channels(con),
             "base": {**layers.base_geography(con), "hotspots": layers.hotspots_geojson(con)}}
 
@@ -160,7 +161,8 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                 html.H2(t("compstat.table.title", lang)),
                 dcc.RadioItems(id="compstat-by", value=by if by in GROUPINGS else "category", inline=True,
                                className="segmented",
-                               options=[{"label": t(f"compstat.by.{g}", lang), "value": g} for g in GROUPINGS]),
+                               options=[{"label": t(f"compstat.by.{g}", lang), "value": g} for g in GROUPINGS
+                                        if known.get("zone") or "municipality" not in g]),
                 export.controls("compstat", lang, t("compstat.export", lang), t("compstat.export_title", lang)),
             ], className="panel-head"),
             html.P(id="compstat-caption", className="caption"),
