@@ -142,8 +142,8 @@ def test_a_zone_lists_each_municipality_then_its_deelgemeenten(page, tmp_path_fa
         expect(page).to_have_title(re.compile("Politiezone AMOW"))
         page.locator("#compstat-area").click()
         labels = page.get_by_role("option").all_inner_texts()
-        assert labels[0] == "Heel Asse, Merchtem, Opwijk en Wemmel"
-        assert labels[1:4] == ["Asse", "Asse · Asse", "Asse · Bekkerzeel"]
+        first = labels.index("Heel Asse, Merchtem, Opwijk en Wemmel")      # other menus' options come before
+        assert labels[first + 1:first + 4] == ["Asse", "Asse · Asse", "Asse · Bekkerzeel"]
         assert "Merchtem · Brussegem" in labels
         assert labels.index("Merchtem") < labels.index("Merchtem · Brussegem")
         page.keyboard.press("Escape")
