@@ -18,7 +18,7 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.app-installed
-	$(PY) app.py --host $(HOST) --port $(PORT)
+	$(PY) app.py --demo --host $(HOST) --port $(PORT)
 
 # Browser tests need Debian's chromium (never a downloaded browser); PDFs need poppler-utils.
 system-deps:

@@ -1,4 +1,4 @@
-"""Assemble and serve the dashboard: python app.py [--host H] [--port N] [--db PATH].
+"""Assemble and serve the dashboard: python app.py [--host H] [--port N] [--db PATH] [--demo].
 
 Only assembly lives here: the store is prepared (schema migrated, demo data on a first start), the
 Dash app is built from dashboards/, and it is served. The app never keeps the store open: each
@@ -19,7 +19,7 @@ from dashboards import auth, connection, osmand, upkeep
 from dashboards.components import frame
 
 ROOT = Path(__file__).resolve().parent
-TITLE = "CIV Asse · CompStat"
+TITLE = "CIV · CompStat"   # each page sets its own title with the territory's name (dashboards/branding.py)
 CONNECTION_LIMIT = 1000
 # Most requests wait (on DuckDB, on a hot-spot detection another user started): with 8 threads, 20
 # users' requests queued behind a few slow ones (benchmarks/results-load.md).
@@ -74,6 +74,7 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
     app.server.config[connection.CONFIG_KEY] = str(db)
     auth.install(app, db)
     osmand.install(app, db)      # /osmand: live positions from phones (Traccar Client)
+    _serve_logo(app, db)
     app.layout = frame.layout()
     frame.register(app)
     # Dash hands the module-level @callback's of the pages to the first app that serves a request.
@@ -82,12 +83,25 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
     return app
 
 
-def prepare_store(db: Path) -> None:
-    """Before serving: demo data on a first start, the schema brought up to date, the coverage visits refreshed.
+def _serve_logo(app: dash.Dash, db: Path) -> None:
+    """/logo: the logo the beheerder uploaded on the set-up page, else the product's own."""
+    from dashboards.pages.setup import current_logo
+
+    @app.server.route("/logo")
+    def _logo():
+        uploaded = current_logo(db)
+        if uploaded is None:
+            return flask.send_from_directory(ROOT / "assets", "logo.svg", max_age=60)
+        return flask.send_file(uploaded, max_age=60)
+
+
+def prepare_store(db: Path, demo: bool = False) -> None:
+    """Before serving: demo data on a first start when asked (`--demo`, `make run`), the schema brought up to
+    date, the coverage visits refreshed. A new store without `--demo` starts empty, on the set-up page.
 
     All use a read-write connection that is closed again before the app serves.
     """
-    if not db.exists():
+    if demo and not db.exists():
         try:
             from etl.demo import load_demo
         except ImportError as error:
@@ -132,12 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050, help="poort (standaard 8050)")
     parser.add_argument("--db", help="DuckDB-bestand (standaard $CIV_DB, anders data/civ.duckdb)")
+    parser.add_argument("--demo", action="store_true",
+                        help="een nieuwe databank vullen met de demogegevens (zonder: leeg, met de instelpagina)")
     parser.add_argument("--threads", type=int, default=THREADS,
                         help=f"gelijktijdige verzoeken (standaard {THREADS}; de meeste wachten op DuckDB)")
     args = parser.parse_args(argv)
     db = store.db_path(args.db)
     try:
-        prepare_store(db)
+        prepare_store(db, demo=args.demo)
     except store.StoreBusy as error:
         print(f"fout: {error}", file=sys.stderr)
         return 2

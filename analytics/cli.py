@@ -19,7 +19,7 @@ from civ.errors import UnusableInput
 from civ.store import db_path, reading
 
 COMPSTAT_KEYS = ["category", "area", "current", "previous", "last_year", "ytd", "ytd_last_year", "pct_change",
-                 "p_value", "q_value", "flag", "expected_low", "expected_high", "too_few"]
+                 "p_value", "q_value", "flag", "expected_low", "expected_high", "too_few", "area_name"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,8 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     compstat.add_argument("--month", required=True, metavar="JJJJ-MM",
                           help="maand (JJJJ-MM); ook een ISO-week JJJJ-Wnn of ytd:JJJJ-MM")
-    compstat.add_argument("--by", default="category", choices=list(GROUPINGS), help="rijen per categorie en/of deelgemeente")
-    compstat.add_argument("--area", metavar="CODE", help="alleen deze deelgemeente (NIS-code, bv. 23002E)")
+    compstat.add_argument("--by", default="category", choices=list(GROUPINGS), help="rijen per categorie en/of gebied (deelgemeente), of per gemeente van een politiezone")
+    compstat.add_argument("--area", metavar="CODE", help="alleen dit gebied of deze gemeente van de zone (NIS-code, bv. 23052B of 23052)")
     compstat.add_argument("--group", metavar="GROEP", help="alleen deze categoriegroep (bv. afval)")
     compstat.add_argument("--channel", metavar="KANAAL", help="alleen dit kanaal (bv. probleembox)")
     add_db_arg(compstat)

@@ -16,13 +16,17 @@ from analytics.memo import by_data_version
 from analytics.periods import Period
 from analytics.significance import change_flags
 
-GROUPINGS = {"category": ["category_code"], "area": ["area_code"], "category,area": ["category_code", "area_code"]}
+GROUPINGS = {"category": ["category_code"], "area": ["area_code"], "category,area": ["category_code", "area_code"],
+             "municipality": ["municipality_code"], "category,municipality": ["category_code", "municipality_code"]}
+# a police zone counts per municipality: the municipality of a report's area
+_KEY_SQL = {"category_code": "r.category_code", "area_code": "r.area_code",
+            "municipality_code": "(SELECT a.parent_code FROM areas a WHERE a.code = r.area_code) AS municipality_code"}
 
 
 @dataclass(frozen=True)
 class Filters:
     """What the user narrowed the view to. Values are bound as query parameters, never pasted."""
-    area: str | None = None             # sub-municipality code ('23002E') or None: whole territory
+    area: str | None = None             # area code ('23002E'), a zone's municipality ('23052') or None: all
     category_group: str | None = None   # 'afval', 'overlast', ...
     channel: str | None = None          # channel code
     address_level_only: bool = False    # leave out reports placed only at a street's middle (geocoding)
@@ -32,8 +36,8 @@ class Filters:
         if self.address_level_only:
             clauses.append(f"{alias}.location_source IS DISTINCT FROM 'street'")
         if self.area:
-            clauses.append(f"{alias}.area_code = ?")
-            params.append(self.area)
+            clauses.append(f"{alias}.area_code IN (SELECT code FROM areas WHERE code = ? OR parent_code = ?)")
+            params += [self.area, self.area]
         if self.category_group:
             clauses.append(f"{alias}.category_code IN (SELECT code FROM categories WHERE category_group = ?)")
             params.append(self.category_group)
@@ -67,7 +71,7 @@ def period_counts(con: duckdb.DuckDBPyConnection, period: Period, by: str = "cat
     starts, ends = zip(*(w.utc_bounds() for w in windows.values()))
     where, filter_params = filters.where()
     frame = con.execute(f"""
-        SELECT {', '.join('r.' + k for k in keys)}, {', '.join(counts)}
+        SELECT {', '.join(_KEY_SQL[k] for k in keys)}, {', '.join(counts)}
         FROM reports r
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {_precision_clause(period)} AND {where}
         GROUP BY ALL""", params + [min(starts), max(ends)] + filter_params).df()
@@ -90,7 +94,7 @@ def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "ca
     counts = period_counts(con, period, by, filters)
     labels = con.execute("SELECT code, label_nl, label_en, category_group FROM categories").df()
     areas = con.execute("SELECT code, name FROM areas").df()
-    frame = counts.rename(columns={"category_code": "category", "area_code": "area"})
+    frame = counts.rename(columns={"category_code": "category", "area_code": "area", "municipality_code": "area"})
     if "category" in frame:
         frame = frame.merge(labels.rename(columns={"code": "category", "label_nl": "category_label",
                                                    "label_en": "category_label_en"}), on="category", how="left")

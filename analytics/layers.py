@@ -2,7 +2,7 @@
 
 The meeting room has no guaranteed internet, so the map is drawn from these layers alone: a tile
 background, when there is one, is decoration. Everything here is GeoJSON in WGS84 with [lon, lat]
-coordinates, read-only, and small enough to send to the browser as it is (the 6 boundaries of Asse
+coordinates, read-only, and small enough to send to the browser as it is (the deelgemeenten of a municipality
 are about 35 kB; hot spots are tens). Report points travel as columns (see report_points_columns).
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Where dates are cut: calendar periods in Europe/Brussels, as the users count them.
 
-The store keeps UTC instants; a report at 2026-10-31 23:30 UTC is 1 November 00:30 in Asse and so
+The store keeps UTC instants; a report at 2026-10-31 23:30 UTC is 1 November 00:30 in Belgium and so
 belongs to November. Every month, week or year boundary of the project is made here.
 
 A period is a half-open range of local dates [start, end). Its kinds:

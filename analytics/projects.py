@@ -28,6 +28,7 @@ import shapely.geometry
 from pyproj import Transformer
 
 from analytics.periods import Period, bin_sql
+from civ import territory
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Project:
     categories: tuple[str, ...]      # empty: every category
     area: str | None                 # sub-municipality code or hotspot_id; None: whole territory
     area_kind: str | None            # 'area', 'hotspot' or None
-    area_name: str                   # 'Zellik', 'Station Asse', 'heel Asse'
+    area_name: str                   # 'Brussegem', 'Station Merchtem', 'heel Merchtem'
     submunicipality: str | None      # the sub-municipality it lies in (a hot spot's centre), or None
 
     @property
@@ -68,10 +69,11 @@ def register(con: duckdb.DuckDBPyConnection) -> list[Project]:
         "SELECT hotspot_id, name, center_lat, center_lon FROM hotspots").fetchall()}
     shapes = None
     projects = []
+    whole = f"heel {territory.place_name(con)}" if territory.is_set(con) else "heel het grondgebied"
     for name, kind, start, end, categories, area, area_kind in con.execute(
             "SELECT name, type, start_date, end_date, categories, area, area_kind FROM projects "
             "ORDER BY start_date, name").fetchall():
-        submunicipality, area_name = None, "heel Asse"
+        submunicipality, area_name = None, whole
         if area_kind == "area":
             submunicipality, area_name = area, areas.get(area, area)
         elif area_kind == "hotspot" and area in hotspots:

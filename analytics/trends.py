@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import vocabulary
 from analytics.compstat import Filters
 from analytics.periods import Period, bin_sql, complete_periods, periods_per_year
 from analytics.seasonal import SeasonalModel, trend_sentence
@@ -90,7 +91,7 @@ def choices(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame | list]:
         "categories": con.execute("SELECT code, label_nl, label_en, category_group FROM categories "
                                   "ORDER BY label_nl").df(),
         "groups": [r[0] for r in con.execute("SELECT DISTINCT category_group FROM categories ORDER BY 1").fetchall()],
-        "areas": con.execute("SELECT code, name FROM areas WHERE level = 'submunicipality' ORDER BY name").df(),
+        "areas": vocabulary.submunicipalities(con),
         "channels": con.execute("SELECT code, label_nl, label_en FROM channels ORDER BY label_nl").df(),
     }
 
@@ -112,7 +113,7 @@ def resolve_selection(con: duckdb.DuckDBPyConnection, category: str | None = Non
     return Selection(
         category=pick(category, con.execute("SELECT code, label_nl, label_en FROM categories").fetchall(), "categorie"),
         category_group=pick(group, con.execute("SELECT DISTINCT category_group FROM categories").fetchall(), "groep"),
-        area=pick(area, con.execute("SELECT code, name FROM areas WHERE level = 'submunicipality'").fetchall(),
+        area=pick(area, con.execute("SELECT code, name FROM areas ORDER BY level = 'municipality', code").fetchall(),
                   "deelgemeente"),
         channel=pick(channel, con.execute("SELECT code, label_nl, label_en FROM channels").fetchall(), "kanaal"),
         mailbox=None if mailbox is None else str(mailbox).strip().zfill(2))

@@ -8,8 +8,24 @@ import pandas as pd
 
 
 def submunicipalities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """`code`, `name` of the sub-municipalities (deelgemeenten), by name."""
-    return con.execute("SELECT code, name FROM areas WHERE level = 'submunicipality' ORDER BY name").df()
+    """`code`, `name` of what an area filter offers: the areas (deelgemeenten) by name; for a police
+    zone each municipality first, then its areas ('Merchtem · Brussegem')."""
+    rows = con.execute("""SELECT a.code, a.name, m.code AS municipality, m.name AS municipality_name
+                          FROM areas a LEFT JOIN areas m ON m.code = a.parent_code
+                          WHERE a.level = 'submunicipality' ORDER BY m.name, a.name""").df()
+    zone = con.execute("SELECT code, name FROM areas WHERE level = 'municipality' ORDER BY name").fetchall()
+    if len(zone) < 2:
+        return rows.sort_values("name")[["code", "name"]].reset_index(drop=True)
+    listed = []
+    for code, name in zone:
+        listed.append({"code": code, "name": name})
+        listed += [{"code": r.code, "name": f"{name} · {r.name}"} for r in rows[rows["municipality"] == code].itertuples()]
+    return pd.DataFrame(listed, columns=["code", "name"])
+
+
+def is_zone(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the territory is several municipalities (a police zone): CompStat then also per municipality."""
+    return con.execute("SELECT count(*) FROM areas WHERE level = 'municipality'").fetchone()[0] > 1
 
 
 def category_groups(con: duckdb.DuckDBPyConnection) -> list[str]:

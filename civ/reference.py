@@ -1,25 +1,17 @@
-"""Reference data every store carries: categories, channels, their aliases, areas, default settings.
+"""Reference data every store carries: categories, channels, their aliases, default settings.
 
-Kept as CSV in civ/reference_data/ and as GeoJSON in assets/geo/ (the same files the maps draw), and
-upserted on every start so that a new release's labels reach existing stores.
+Kept as CSV in civ/reference_data/ and upserted on every start so that a new release's labels reach
+existing stores. The areas are the territory's (civ/territory.py), set by `etl territory set`.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import importlib.resources
-import json
 import re
-from pathlib import Path
 
 import duckdb
 import pandas as pd
-import shapely.geometry
-
-GEO_DIR = Path(__file__).resolve().parents[1] / "assets" / "geo"
-MUNICIPALITY_FILE = GEO_DIR / "asse-municipality-wgs84.geojson"
-SUBMUNICIPALITY_FILE = GEO_DIR / "asse-submunicipalities-wgs84.geojson"
-POLICE_ZONE_FILE = GEO_DIR / "amow-municipalities-wgs84.geojson"
 
 
 def _rows(name: str) -> list[dict]:
@@ -49,12 +41,8 @@ def per_distinct(values: pd.Series, transform) -> pd.Series:
 
 
 def area_name(raw_name: str) -> str:
-    """'Mollem (Asse)' -> 'Mollem'; 'Asse (Dg.)' -> 'Asse'."""
+    """'Ekeren (Antwerpen)' -> 'Ekeren'; 'Merchtem (Dg.)' -> 'Merchtem'."""
     return re.sub(r"\s*\(.*\)\s*$", "", raw_name).strip()
-
-
-def _features(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["features"]
 
 
 def _fingerprint() -> str:
@@ -63,12 +51,12 @@ def _fingerprint() -> str:
     folder = importlib.resources.files("civ.reference_data")
     for name in sorted(e.name for e in folder.iterdir() if e.name.endswith(".csv")):
         digest.update(folder.joinpath(name).read_bytes())
-    for path in (MUNICIPALITY_FILE, SUBMUNICIPALITY_FILE, POLICE_ZONE_FILE):
-        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
+    from civ import territory
+    territory.upgrade_older_store(con)
     fingerprint = _fingerprint()
     if setting(con, "reference_fingerprint") == fingerprint:
         return
@@ -77,7 +65,6 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
         _ensure_categories(con)
         _ensure_channels(con)
         _ensure_statuses(con)
-        _ensure_areas(con)
         _ensure_settings(con)
         con.execute("INSERT OR REPLACE INTO settings VALUES ('reference_fingerprint', ?)", [fingerprint])
         con.execute("COMMIT")
@@ -115,32 +102,8 @@ def _ensure_statuses(con):
     con.executemany("INSERT OR REPLACE INTO status_aliases VALUES (?, ?, ?)", sorted(aliases))
 
 
-def _area_row(feature: dict, level: str, parent: str | None) -> list:
-    geometry = shapely.geometry.shape(feature["geometry"])
-    min_lon, min_lat, max_lon, max_lat = geometry.bounds
-    return [feature["properties"]["code"], area_name(feature["properties"]["naam"]), level, parent,
-            json.dumps(feature["geometry"]), min_lat, min_lon, max_lat, max_lon]
-
-
-def _ensure_areas(con):
-    municipality = _features(MUNICIPALITY_FILE)[0]
-    rows = [_area_row(municipality, "municipality", None)]
-    rows += [_area_row(f, "submunicipality", municipality["properties"]["code"])
-             for f in _features(SUBMUNICIPALITY_FILE)]
-    con.executemany("INSERT OR REPLACE INTO areas VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def police_zone_bbox() -> tuple[float, float, float, float]:
-    """(west, south, east, north) of police zone AMOW: Asse, Merchtem, Opwijk, Wemmel."""
-    union = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in _features(POLICE_ZONE_FILE)])
-    return tuple(round(v, 6) for v in union.bounds)
-
-
 def _ensure_settings(con):
     defaults = {
-        "territory_bbox": ",".join(str(v) for v in police_zone_bbox()),
-        "territory_name": "politiezone AMOW (Asse, Merchtem, Opwijk, Wemmel)",
-        "municipality": "Asse",
         "max_speed_kmh": "130",
     }
     for key, value in defaults.items():

@@ -29,7 +29,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from civ import accounts as users
 from civ.keys import read_or_create_key, session_key_file
-from dashboards import access
+from dashboards import access, branding
 
 IDLE_MINUTES = 30
 MAX_HOURS = 10
@@ -349,6 +349,7 @@ def login():
                 return flask.redirect(_safe_next(flask.request.args.get("next")))
     flask.session["csrf"] = flask.session.get("csrf") or secrets.token_urlsafe(24)
     page = flask.render_template("login.html", lang=lang, text=TEXT[lang], message=message,
+                                 organisation=branding.fields(lang)["territory"],
                                  csrf=flask.session["csrf"])
     return flask.Response(page, status=401 if message else 200, mimetype="text/html")
 
@@ -402,13 +403,13 @@ TEXT = {
            "submit": "Aanmelden", "wrong": "Naam of wachtwoord klopt niet.",
            "blocked": "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
            "expired": "Het formulier was verlopen. Probeer opnieuw.",
-           "intro": "Centrum voor integrale veiligheid Asse", "other": "English", "other_lang": "en",
+           "intro": "Centrum voor integrale veiligheid", "other": "English", "other_lang": "en",
            "busy": "Het aanmelden is even druk. Probeer het over een halve minuut opnieuw."},
     "en": {"title": "Sign in", "name_label": "User name", "password_label": "Password",
            "submit": "Sign in", "wrong": "Name or password is wrong.",
            "blocked": "Too many failed attempts. Try again in a quarter of an hour.",
            "expired": "The form had expired. Please try again.",
-           "intro": "Centre for integral safety, Asse", "other": "Nederlands", "other_lang": "nl",
+           "intro": "Centre for integral safety", "other": "Nederlands", "other_lang": "nl",
            "busy": "Signing in is busy. Please try again in half a minute."},
 }
 

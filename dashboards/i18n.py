@@ -12,10 +12,25 @@ from civ import formatting
 from civ.formatting import DISPLAY_TZ, EMPTY
 from civ.i18n import CATALOGUE as TEXTS
 from civ.i18n import DEFAULT_LANG, LANGS, lang_of, month_name
-from civ.i18n import translate as t
+from civ.i18n import translate
 
 __all__ = ["DEFAULT_LANG", "DISPLAY_TZ", "EMPTY", "LANGS", "TEXTS", "audit_kind", "fmt_date", "fmt_datetime",
            "fmt_float", "fmt_int", "fmt_month", "fmt_p", "fmt_pct", "grid_locale", "kind_label", "lang_of", "t"]
+
+
+# Fields every page may use without passing them: the territory's names, read from the store (never a
+# fixed place), so one text serves Asse, Merchtem or a police zone.
+TERRITORY_FIELDS = ("{territory}", "{place}", "{boundary_source}")
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
+    """The text for `key` in `lang` (civ/i18n.py), with the territory's names filled in where it uses them."""
+    entry = TEXTS[key]
+    template = entry.get(lang_of(lang)) or entry[DEFAULT_LANG]
+    if any(field in template for field in TERRITORY_FIELDS):
+        from dashboards import branding
+        fields = {**branding.fields(lang_of(lang)), **fields}
+    return translate(key, lang, **fields)
 
 
 def audit_kind(event: str, lang: str = DEFAULT_LANG) -> str:

@@ -256,10 +256,3 @@ def _link_retry(db: Path, original: int, retry: int, original_rows: list[int]) -
     finally:
         con.close()
 
-
-def remove_demo(db: Path) -> list[int]:
-    """Undo every demo import, newest first (so a later demo import never blocks an earlier one)."""
-    demo = [b["batch_id"] for b in reversed(list_batches(db)) if b["is_demo"] and b["status"] != "undone"]
-    for batch_id in demo:
-        undo_batch(db, batch_id)
-    return demo

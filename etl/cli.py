@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     reports = _loader(commands, "reports", "meldingen laden (CSV of XLSX)",
                       "python -m etl reports meldingen.csv --format canonical", _reports)
     reports.add_argument("--format", default="auto", choices=["auto", "canonical", "police-uk", "open311"])
-    reports.add_argument("--bbox", metavar="W,S,E,N", help="grondgebied in graden (standaard: politiezone AMOW)")
+    reports.add_argument("--bbox", metavar="W,S,E,N",
+                         help="kader in graden dat het grondgebied vervangt (voor testbestanden van elders; "
+                              "standaard: de omtrek van het grondgebied, python -m etl territory show)")
     reports.add_argument("--tz", metavar="ZONE", help="tijdzone van lokale tijden (standaard Europe/Brussels; "
                                                       "open311: America/New_York; police-uk: Europe/London)")
     reports.add_argument("--id-column", metavar="KOLOM",
@@ -93,11 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     _loader(commands, "projects", "projecten laden (CSV of XLSX: name,type,start,end,categories,area)",
             "python -m etl projects projecten.csv", _projects)
 
-    demo = commands.add_parser("demo", help="demogegevens voor Asse aanmaken en laden",
-                               description="demogegevens voor Asse aanmaken en laden\n\n"
+    demo = commands.add_parser("demo", help="demogegevens aanmaken en laden, of weer verwijderen (demo remove)",
+                               description="demogegevens aanmaken en laden, of weer verwijderen (demo remove)\n\n"
                                            "voorbeeld: python -m etl demo --seed 7\n"
+                                           "voorbeeld: python -m etl demo remove\n"
                                            "voorbeeld: python -m etl demo --scale 50 --write-only --out-dir /tmp/zone",
                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo.add_argument("action", nargs="?", choices=["remove"],
+                      help="remove: de demogegevens (meldingen, punten, hotspots, projecten van demo-imports) verwijderen")
     demo.add_argument("--seed", type=int, default=20111, help="zelfde seed, zelfde gegevens (standaard 20111)")
     demo.add_argument("--end-month", metavar="JJJJ-MM", help="laatste maand (standaard: de laatste volledige)")
     demo.add_argument("--scale", type=int, metavar="N",
@@ -107,8 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
                       help="met --scale: werkdagen met GPS-punten (standaard 250, een jaar)")
     demo.add_argument("--write-only", action="store_true",
                       help="met --scale: alleen de bestanden schrijven, niet laden")
-    demo.add_argument("--remove", action="store_true",
-                      help="de demogegevens weer weghalen: elke demo-import ongedaan maken (etl batches undo)")
     demo.add_argument("--out-dir", metavar="MAP",
                       help="waar de bestanden komen (standaard demo-files/ of demo-files-scaleN/ naast de database)")
     add_db_arg(demo)
@@ -141,12 +144,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_arg(retention)
     retention.set_defaults(handler=_retention)
 
-    quarantine = commands.add_parser("quarantine", help="geweigerde rijen tonen met hun reden, of opnieuw proberen",
-                                     description="geweigerde rijen tonen met hun reden; 'retry' haalt de geweigerde "
-                                                 "rijen van een import opnieuw door het (nieuwe) profiel, de aliassen en "
-                                                 "categorieën\n\n"
-                                                 "voorbeeld: python -m etl quarantine --batch 3\n"
-                                                 "voorbeeld: python -m etl quarantine retry --batch 3 --profile merchtem.toml",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     quarantine.add_argument("action", nargs="?", choices=["retry"], help="retry: opnieuw proberen (met --batch)")
     quarantine.add_argument("--profile", metavar="PROFIEL", help="met retry: dit profiel in plaats van dat van de import")
@@ -214,6 +211,90 @@ def _address_commands(commands) -> None:
     add_db_arg(geocode)
     add_json_arg(geocode)
     geocode.set_defaults(handler=_geocode)
+def _territory_commands(commands) -> None:
+    territory = commands.add_parser(
+        "territory", help="het grondgebied: gemeente(n) op NIS-code instellen, tonen of de lijst van gemeenten",
+        description="het grondgebied instellen (set), tonen (show) of de gemeenten van Vlaanderen en Brussel "
+                    "oplijsten (list); een politiezone is meerdere gemeenten\n\n"
+                    "voorbeeld: python -m etl territory set --nis 23052\n"
+                    "voorbeeld: python -m etl territory set --nis 23002 --nis 23052 --nis 23060 --nis 23102 "
+                    "--name 'Politiezone AMOW'",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    territory.add_argument("action", choices=["set", "show", "list"])
+    territory.add_argument("--nis", action="append", metavar="CODE", default=[],
+                           help="NIS-code van een gemeente (herhaal voor een politiezone)")
+    territory.add_argument("--name", metavar="NAAM",
+                           help="naam van de organisatie in de app en het vergaderpakket (standaard: CIV + gemeente(n))")
+    add_db_arg(territory)
+    add_json_arg(territory)
+    territory.set_defaults(handler=_territory)
+
+    areas = commands.add_parser(
+        "areas", help="eigen gebieden (wijken, politiedistricten) laden in plaats van de deelgemeenten",
+        description="eigen gebieden laden uit GeoJSON of een shapefile, in elk coördinatenstelsel; elke melding "
+                    "krijgt opnieuw haar gebied\n\n"
+                    "voorbeeld: python -m etl areas load wijken.shp --name-field WIJKNAAM --crs EPSG:31370",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    areas.add_argument("action", choices=["load"])
+    areas.add_argument("file", metavar="FILE")
+    areas.add_argument("--name-field", metavar="F", help="veld met de naam (standaard: naam of name)")
+    areas.add_argument("--code-field", metavar="F", help="veld met de code (standaard: code of id, anders uit de naam)")
+    areas.add_argument("--crs", metavar="EPSG:NNNN", help="coördinatenstelsel van het bestand (standaard: dat van het bestand, "
+                                                          "anders WGS84)")
+    add_db_arg(areas)
+    add_json_arg(areas)
+    areas.set_defaults(handler=_areas)
+
+
+def _actor() -> str:
+    import getpass
+    return f"cli:{getpass.getuser()}"
+
+
+def _print_territory(args, summary: dict, closing: str | None = None) -> int:
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    print(summary["name"])
+    for municipality in summary["municipalities"]:
+        areas = [a["name"] for a in summary["areas"] if a["municipality"] == municipality["nis"]]
+        print(f"  {municipality['nis']} {municipality['name']}: {', '.join(areas)}")
+    print("  kader (W,Z,O,N): " + ",".join(str(v) for v in summary["bbox"]))
+    if closing:
+        print(closing)
+    return 0
+
+
+def _territory(args) -> int:
+    from civ import territory
+    if args.action == "list":
+        rows = territory.municipalities()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        else:
+            for row in rows:
+                print(f"{row['nis']}  {row['name']}")
+        return 0
+    if args.action == "set":
+        if not args.nis:
+            raise UnusableInput("geef minstens één gemeente: --nis CODE (de lijst: python -m etl territory list)")
+        summary = territory.set_territory(store.db_path(args.db), args.nis, name=args.name, by=_actor())
+        moved = sum(n for code, n in summary["reports_by_area"].items())
+        return _print_territory(args, summary, f"{moved} meldingen opnieuw aan een gebied toegewezen "
+                                               f"in {summary['seconds']:.1f} s")
+    with store.reading(store.db_path(args.db)) as con:
+        found = territory.current(con)
+    if found is None:
+        raise UnusableInput("nog geen grondgebied ingesteld: python -m etl territory set --nis CODE")
+    return _print_territory(args, found.as_json())
+
+
+def _areas(args) -> int:
+    from etl.areas import load_areas_file
+    summary = load_areas_file(store.db_path(args.db), args.file, name_field=args.name_field,
+                              code_field=args.code_field, crs=args.crs, by=_actor())
+    return _print_territory(args, summary, f"{len(summary['areas'])} gebieden geladen; meldingen opnieuw toegewezen "
+                                           f"in {summary['seconds']:.1f} s")
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:
@@ -378,20 +459,25 @@ def _projects(args) -> int:
 
 def _demo(args) -> int:
     from etl.demo import load_demo
-    if args.remove:
-        from etl.batches import remove_demo
-        undone = remove_demo(store.db_path(args.db))
-        if args.json:
-            print(json.dumps({"status": "removed", "batches": undone}, ensure_ascii=False))
-        else:
-            print(f"demogegevens verwijderd: {len(undone)} imports ongedaan gemaakt")
-        return 0
     if args.scale is not None:
         return _scaled_demo(args)
     if args.write_only:
         raise UnusableInput("--write-only hoort bij --scale")
     summary = load_demo(store.db_path(args.db), seed=args.seed, end_month=args.end_month, out_dir=args.out_dir)
     return _print_demo_loads(args, summary, f"demogegevens geladen in {summary['seconds']:.1f} s (seed {summary['seed']})")
+
+
+def _remove_demo(args) -> int:
+    from etl.demo.removal import remove_demo
+    removed = remove_demo(store.db_path(args.db), by=_actor())
+    if args.json:
+        print(json.dumps(removed, ensure_ascii=False))
+    elif not removed["batches"]:
+        print("geen demogegevens in deze databank")
+    else:
+        counts = ", ".join(f"{n} {label}" for label, n in removed["rows"].items())
+        print(f"demogegevens verwijderd: {removed['batches']} demo-imports ({counts})")
+    return 0
 
 
 def _scaled_demo(args) -> int:

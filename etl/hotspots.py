@@ -5,10 +5,10 @@ as station, plein, park, glasbol, school) and a WGS84 geometry:
 - a Point with `properties.radius_m` between 5 and 2000 m: the watched circle;
 - a Polygon or MultiPolygon: the radius is the distance from its centroid to its farthest
   vertex, so the circle encloses the whole area (what the analytics use as a quick pre-filter).
-The id is the slug of the name ("Station Asse" → `station-asse`): loading the same name again
+The id is the slug of the name ("Station Merchtem" → `station-merchtem`): loading the same name again
 replaces the hot spot (counted loaded and updated) unless nothing changed (duplicate). The centre
-must lie inside the territory box of settings `territory_bbox` — a hot spot elsewhere is almost
-always a typo or coordinates in the wrong system. Shapely does the geometry; the files are small.
+must lie inside the territory's outline (civ/territory.py, with its tolerance) — a hot spot elsewhere
+is almost always a typo or coordinates in the wrong system. Shapely does the geometry; the files are small.
 A feature without geometry but with `properties.address` ("Markt 1, 1785 Merchtem") and `radius_m` is
 placed on the address register's point (etl/geocoding.py); only an address-level point will do.
 
@@ -20,8 +20,8 @@ As municipalities keep them (issue 16):
 - a LineString (a street drawn as a line) becomes the area within `line_buffer_m` (profile, default
   25 m) of the line;
 - a list (CSV or XLSX: `Naam;Adres;Straal (m);Soort` with lat/lon or x/y columns, x/y in the profile's
-  `crs`, default Lambert 72) is read like every other table; a row with only an address is quarantined
-  with a reason saying it waits for the geocoding of addresses, never silently dropped.
+  `crs`, default Lambert 72) is read like every other table; a row with only an address is placed on the
+  address register (etl/geocoding.py) or quarantined with the reason, never silently dropped.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ import shapely
 import shapely.geometry
 import shapely.validation
 
-from civ import reference, store
+from civ import store, territory
 from civ.errors import UnusableInput
 from civ.geometry import box_around, haversine_m
 from etl.batches import remember_replaced
@@ -59,7 +59,7 @@ _INVALIDITY_NL = {
 
 
 def slug(name: str) -> str:
-    """'Station Asse' -> 'station-asse'; accents dropped ('Gemeenteplein Zellik-Noord' stays readable)."""
+    """'Station Merchtem' -> 'station-merchtem'; accents dropped ('Gemeenteplein Zellik-Noord' stays readable)."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
@@ -262,7 +262,7 @@ def _radius(properties: dict, problems: list[str]) -> float | None:
     return radius
 
 
-def _row(feature, bbox: tuple[float, float, float, float], territory: str) -> tuple[dict | None, list[str]]:
+def _row(feature, inside, territory: str) -> tuple[dict | None, list[str]]:
     """The hotspots row of one feature, or the Dutch reasons it cannot be one."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return None, ["element is geen GeoJSON-Feature"]
@@ -303,8 +303,7 @@ def _row(feature, bbox: tuple[float, float, float, float], territory: str) -> tu
         lat, lon = centre.y, centre.x
         vertices = shapely.get_coordinates(shape)
         radius = max(haversine_m(lat, lon, y, x) for x, y in vertices)
-    w, s, e, n = bbox
-    if not (w <= lon <= e and s <= lat <= n):
+    if not inside(lat, lon):
         problems.append(f"middelpunt {lat:.6f}, {lon:.6f} ligt buiten het grondgebied ({territory})")
     if problems:
         return None, problems
@@ -326,9 +325,9 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
     features, used, ignored = _read_features(path, profile)
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        bbox = tuple(float(v) for v in reference.setting(con, "territory_bbox").split(","))
-        territory = reference.setting(con, "territory_name") or "grondgebied"
-        return _store(con, batch_id, features, bbox, territory)
+        found = territory.require(con)
+        return _store(con, batch_id, features, lambda lat, lon: bool(found.outline.contains([lat], [lon])[0]),
+                      found.place)
 
     result = store.run_batch(db, kind="hotspots", file=path, fmt="geojson" if used is None else "list",
                              options={"profile": profile_hash(profile)}, load=load, is_demo=is_demo)
@@ -362,7 +361,7 @@ def _same(row: dict, other: dict) -> bool:
     return all(row[k] == other[k] for k in ("name", "kind", "geojson", "radius_m"))
 
 
-def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.BatchCounts:
+def _store(con, batch_id: int, features: list, inside, place: str) -> store.BatchCounts:
     stored = {r[0]: dict(zip(("hotspot_id", "name", "kind", "geojson", "radius_m"), r)) for r in con.execute(
         "SELECT hotspot_id, name, kind, geojson, radius_m FROM hotspots").fetchall()}
     seen: dict[str, tuple[int, dict]] = {}
@@ -383,7 +382,7 @@ def _store(con, batch_id: int, features: list, bbox, territory: str) -> store.Ba
             written = extra.get("_address") or (original.get("properties") or {}).get("address") or ""
             rejected.append((number, raw, f"adres '{written}' niet geplaatst: " + (location["location_remark"] or "onbekend")))
             continue
-        row, problems = _row(feature, bbox, territory)
+        row, problems = _row(feature, inside, place)
         if row is not None:
             row["location_source"] = location["location_source"] if location else "given"
             row["address_id"] = location["address_id"] if location else None

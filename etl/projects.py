@@ -11,7 +11,7 @@ import os
 import duckdb
 import pandas as pd
 
-from civ import store
+from civ import store, territory
 from civ.reference import normalise_label
 from etl.batches import remember_replaced
 from etl.formats import require_columns
@@ -60,6 +60,7 @@ def load_projects_file(db: str | os.PathLike, path: str | os.PathLike, is_demo: 
 
 def _resolve(con, staged: pd.DataFrame) -> pd.DataFrame:
     """Category labels and area names to codes; problems as Dutch text per row."""
+    territory.require(con)    # a project's area is one of the territory's
     aliases = dict(con.execute("SELECT alias, category_code FROM category_aliases WHERE source = '*'").fetchall())
     areas = {normalise_label(n): c for c, n in con.execute(
         "SELECT code, name FROM areas WHERE level = 'submunicipality'").fetchall()}

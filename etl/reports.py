@@ -21,10 +21,8 @@ import re
 import duckdb
 import numpy as np
 import pandas as pd
-import shapely
-import shapely.geometry
 
-from civ import reference, store
+from civ import store, territory
 from civ.errors import UnusableInput
 from civ.reference import normalise_labels, per_distinct
 from etl.formats import ReportFormat, canonical, detect, require_columns
@@ -198,7 +196,7 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
 
     areas = con.execute("SELECT code, name, level FROM areas ORDER BY level = 'submunicipality'").fetchall()
     area_names = {}
-    for code, name, _level in areas:  # sub-municipalities come last and win a shared name (Asse)
+    for code, name, _level in areas:  # sub-municipalities come last and win a shared name (Merchtem)
         area_names[name.lower()] = code
         area_names[code.lower()] = code
     for label, target in values.get("area", {}).items():
@@ -223,11 +221,30 @@ def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series, crs: str = "EPSG:313
     return lat, lon
 
 
-def _territory(con, box) -> tuple[tuple[float, float, float, float], str]:
+def _territory(con, box) -> tuple[tuple[float, float, float, float], str, territory.Outline | None]:
+    """The box checked in SQL, the name in the reason, and the outline checked after (none with --bbox)."""
     if box:
-        return box, f"kader {','.join(str(v) for v in box)}"
-    west, south, east, north = parse_bbox(reference.setting(con, "territory_bbox"))
-    return (west, south, east, north), reference.setting(con, "territory_name")
+        return box, f"kader {','.join(str(v) for v in box)}", None
+    found = territory.require(con)
+    outline = found.outline
+    west, south, east, north = outline.widened_bounds() if outline else found.bbox
+    return (west, south, east, north), found.place, outline
+
+
+def _check_outline(con, outline: territory.Outline | None, name: str) -> None:
+    """Inside the box is not inside the territory: a point in the box but outside the (widened) outline
+    is quarantined with the same reason."""
+    if outline is None:
+        return
+    points = con.execute("SELECT row_number, lat, lon FROM checked WHERE reason IS NULL AND lat IS NOT NULL").df()
+    outside = points[~outline.contains(points["lat"].to_numpy(), points["lon"].to_numpy())]
+    if outside.empty:
+        return
+    con.register("outside_frame", outside)
+    con.execute("""UPDATE checked SET reason = 'locatie ' || replace(round(o.lat, 5)::VARCHAR, '.', ',') || ' / '
+                          || replace(round(o.lon, 5)::VARCHAR, '.', ',') || ' ligt buiten het grondgebied: ' || ?
+                   FROM outside_frame o WHERE checked.row_number = o.row_number""", [name])
+    con.unregister("outside_frame")
 
 
 _DATE_ONLY_SQL = r"'^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{5})$'"
@@ -337,11 +354,7 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
     if points.empty:
         con.execute("CREATE TEMP TABLE located_area (row_number BIGINT, area_code VARCHAR)")
         return
-    codes = np.full(len(points), None, dtype=object)
-    for code, geojson in con.execute("SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall():
-        polygon = shapely.geometry.shape(json.loads(geojson))
-        inside = shapely.contains_xy(polygon, points["lon"].to_numpy(), points["lat"].to_numpy())
-        codes[inside & (codes == None)] = code  # noqa: E711 (element-wise)
+    codes = territory.area_codes_of(con, points["lat"].to_numpy(), points["lon"].to_numpy())
     located_area = pd.DataFrame({"row_number": points["row_number"], "area_code": codes})
     con.register("located_area_frame", located_area)
     con.execute("CREATE TEMP TABLE located_area AS SELECT * FROM located_area_frame")
@@ -373,7 +386,7 @@ def _record_geocoding_remarks(con, batch_id: int) -> int:
 
 def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, values=None,
                  crs: str = "EPSG:31370") -> store.BatchCounts:
-    (west, south, east, north), territory = _territory(con, box)
+    (west, south, east, north), territory_name, outline = _territory(con, box)
     frame = with_address_columns(_lookups(con, staged, report_format, values, crs))
     for name in ("stage", "checked", "located_area", "candidates", "resolved"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -381,7 +394,8 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, val
     con.execute("CREATE TEMP TABLE stage AS SELECT * FROM stage_frame")
     con.unregister("stage_frame")
     con.execute(_validation_sql(report_format, zone),
-                {"west": west, "south": south, "east": east, "north": north, "territory": territory})
+                {"west": west, "south": south, "east": east, "north": north, "territory": territory_name})
+    _check_outline(con, outline, territory_name)
     _assign_areas(con)
 
     quarantined = store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM checked "

@@ -201,8 +201,9 @@ def _insert_run(con: duckdb.DuckDBPyConnection, run: dict, results: pd.DataFrame
     rows = rows.rename(columns={"id": "hotspot_id"}).drop(columns=["month"])
     run_id = first_row(con, """
         INSERT INTO hotspot_runs (created_at, month, category, parameters, data_cutoff, last_batch_id,
-                                  reports_until, reports_used, candidates, results, seconds, run_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING run_id""",
+                                  reports_until, reports_used, candidates, results, seconds, run_key, territory)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                (SELECT value FROM settings WHERE key = 'territory_nis')) RETURNING run_id""",
         [run["created_at"], run["month"], run["category"], json.dumps(run["parameters"], sort_keys=True),
          run["data_cutoff"], run["last_batch_id"], run["reports_until"], run["reports_used"],
          run["candidates"], run["results"], run["seconds"], run["run_key"]])[0]

@@ -14,9 +14,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "weekday.0": {"nl": "maandag", "en": "Monday"}, "weekday.1": {"nl": "dinsdag", "en": "Tuesday"}, "weekday.2": {"nl": "woensdag", "en": "Wednesday"},
     "weekday.3": {"nl": "donderdag", "en": "Thursday"}, "weekday.4": {"nl": "vrijdag", "en": "Friday"}, "weekday.5": {"nl": "zaterdag", "en": "Saturday"},
     "weekday.6": {"nl": "zondag", "en": "Sunday"},
-    "cov.map.attribution": {"nl": "Grenzen: Statbel, statistische sectoren 2025", "en": "Boundaries: Statbel, statistical sectors 2025"},
-    "cov.map.aria": {"nl": "Kaart van Asse met de gedefinieerde hotspots en de aanwezigheid van de gemeenschapswachten",
-                     "en": "Map of Asse with the defined hot spots and the wardens' presence"},
+    "cov.map.attribution": {"nl": "Grenzen: {boundary_source}",
+        "en": "Boundaries: {boundary_source}"},
+    "cov.map.aria": {"nl": "Kaart van {place} met de gedefinieerde hotspots en de aanwezigheid van de gemeenschapswachten",
+        "en": "Map of {place} with the defined hot spots and the wardens' presence"},
     "cov.updating": {"nl": "Bezig met bijwerken: de bezoeken van de nieuwste GPS-gegevens worden berekend. De cijfers "
                      "hieronder zijn nog zonder die gegevens en vernieuwen vanzelf.",
                      "en": "Updating: the visits of the newest GPS data are being computed. The figures below do not "

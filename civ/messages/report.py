@@ -6,8 +6,8 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "pack.title": {"nl": "CompStat-vergaderpakket", "en": "CompStat meeting pack"},
-    "pack.subtitle": {"nl": "Kerngroep integrale veiligheid · gemeente {municipality}",
-                      "en": "Core group integral safety · municipality of {municipality}"},
+    "pack.subtitle": {"nl": "Kerngroep integrale veiligheid · {municipality}",
+        "en": "Core group integral safety · {municipality}"}
     "pack.made": {"nl": "Gemaakt op {date}", "en": "Made on {date}"},
     "pack.cutoff": {"nl": "Gegevens tot", "en": "Data up to"},
     "pack.cutoff.reports": {"nl": "laatste melding: {value}", "en": "latest report: {value}"},
@@ -15,15 +15,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pack.cutoff.import": {"nl": "laatste import: {value}", "en": "latest import: {value}"},
     "pack.cutoff.none": {"nl": "geen", "en": "none"},
     "pack.demo": {"nl": "DEMOGEGEVENS", "en": "DEMO DATA"},
-    "pack.demo_note": {"nl": "Verzonnen demogegevens voor Asse: geen echte meldingen of GPS-sporen.",
-                       "en": "Made-up demo data for Asse: no real reports or GPS tracks."},
+    "pack.demo_note": {"nl": "Verzonnen demogegevens voor {place}: geen echte meldingen of GPS-sporen.",
+        "en": "Made-up demo data for {place}: no real reports or GPS tracks."},
     "pack.privacy": {"nl": "Dit pakket bevat alleen totalen: geen gegevens van melders, geen omschrijvingen van meldingen, "
                      "geen sporen of gegevens van individuele gemeenschapswachten.",
                      "en": "This pack holds totals only: no reporter data, no descriptions of reports, no tracks or "
                      "details of individual community wardens."},
     "pack.contents": {"nl": "Inhoud", "en": "Contents"},
-    "pack.footer": {"nl": "CompStat-vergaderpakket {month} · CIV {municipality}", "en": "CompStat meeting pack {month} · CIV {municipality}"},
-    "pack.page": {"nl": "pagina {page} van {pages}", "en": "page {page} of {pages}"},
+    "pack.footer": {"nl": "CompStat-vergaderpakket {month} · {municipality}",
+        "en": "CompStat meeting pack {month} · {municipality}"}    "pack.page": {"nl": "pagina {page} van {pages}", "en": "page {page} of {pages}"},
     "pack.section.figures": {"nl": "1. Kerncijfers", "en": "1. Key figures"},
     "pack.section.compstat": {"nl": "2. CompStat-tabel", "en": "2. CompStat table"},
     "pack.section.hotspots": {"nl": "3. Opkomende hotspots", "en": "3. Emerging hot spots"},
@@ -143,7 +143,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "en": "{without} of the {total} reports of {month} have no location ({share}): they count in "
                               "the tables but are not on the maps."},
     "pack.map.defined": {"nl": "gedefinieerde hotspot", "en": "defined hot spot"},
-    "pack.map.source": {"nl": "Grenzen: Statbel, statistische sectoren 2025", "en": "Boundaries: Statbel, statistical sectors 2025"},
+    "pack.map.source": {"nl": "Grenzen: {boundary_source}",
+        "en": "Boundaries: {boundary_source}"},
     "pack.button": {"nl": "Vergaderpakket (PDF)", "en": "Meeting pack (PDF)"},
     "pack.button_title": {"nl": "Download het CompStat-vergaderpakket van de gekozen maand als PDF (alleen totalen). "
                           "Is de gekozen periode geen maand, dan is het de maand waarin die periode eindigt.",

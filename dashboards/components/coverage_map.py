@@ -1,4 +1,4 @@
-"""The coverage pages' map: Asse from our own boundaries, hot spots coloured by their dosage, and the
+"""The coverage pages' map: the territory from our own boundaries, hot spots coloured by their dosage, and the
 layers of each page (presence grid, tracks, positions, reports, a chosen place).
 
 Readable with no internet: no tile server unless `CIV_TILE_URL` names one (decoration only).

@@ -34,6 +34,7 @@ MENU = [
     ("/overview", "nav.overview", access.CAPABILITIES["individual_tracks"]),
     ("/quarantaine", "nav.quarantine", EVERYONE),
     ("/beheer", "nav.admin", access.CAPABILITIES["admin"]),
+    ("/instellen", "nav.setup", access.CAPABILITIES["admin"]),
 ]
 
 
@@ -73,7 +74,7 @@ def navbar(pathname: str = "/", search: str | None = None, is_demo: bool = False
         for code in ("nl", "en")
     ], className="lang-switch", role="group", **{"aria-label": t("nav.language", lang)})
     brand = dcc.Link([
-        html.Img(src="/assets/logo.svg", alt="", className="brand-logo"),
+        html.Img(src="/logo", alt="", className="brand-logo"),
         html.Span([html.Span(t("app.title", lang), className="brand-title"),
                    html.Span(t("app.subtitle", lang), className="brand-subtitle")],
                   className="brand-text"),
@@ -136,7 +137,8 @@ def empty_store(lang: str) -> html.Div:
     return html.Div([
         html.H2(t("empty.title", lang)),
         html.P(t("empty.text", lang)),
-        html.Pre("python -m etl reports MELDINGEN.csv\n"
+        html.Pre("python -m etl territory set --nis NIS-CODE\n"
+                 "python -m etl reports MELDINGEN.csv\n"
                  "python -m etl fixes SPOOR.gpx --device TRACKER-1\n"
                  "python -m etl hotspots HOTSPOTS.geojson"),
         html.P(t("empty.demo", lang)),

@@ -1,4 +1,4 @@
-"""The one map of the app: Asse drawn from our own GeoJSON, readable with no internet at all.
+"""The one map of the app: the territory drawn from our own GeoJSON, readable with no internet at all.
 
 The base is ours: the sub-municipality boundaries with their names written on the map, the
 municipality's outline, the defined hot spots outlined. A tile background is decoration only and
@@ -76,7 +76,7 @@ def asse_map(map_id: str, *, bounds, areas: dict, municipality: dict, hotspots: 
         # The Statbel licence asks for the source of the boundaries on every map that shows them.
         dl.AttributionControl(position="bottomright", prefix=f"Leaflet | {t('map.attribution', lang)}"),
     ]
-    # The view is fitted to Asse once; no viewport tracking (no callback needs it, and dash-leaflet's
+    # The view is fitted to the territory once; no viewport tracking (no callback needs it, and dash-leaflet's
     # tracker expects a `center` that would override the bounds).
     view = {"bounds": bounds, "boundsOptions": {"padding": [12, 12]}} if bounds else {"center": [50.91, 4.22], "zoom": 12}
     return html.Div(dl.Map(children, id=map_id, **view, trackViewport=False, attributionControl=False,

@@ -24,11 +24,11 @@ from dash.exceptions import PreventUpdate
 from analytics.periods import Period
 from civ import accounts as users
 from civ.errors import UnusableInput
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import export, live_devices
 from dashboards.i18n import audit_kind, fmt_datetime, fmt_int, grid_locale, lang_of, t
 
-dash.register_page(__name__, path="/beheer", name="Beheer", title="Beheer · CIV Asse", order=20)
+dash.register_page(__name__, path="/beheer", name="Beheer", title=branding.page_title("Beheer"), order=20)
 live_devices.register()
 
 LIMIT = 1000            # audit entries on the page; the export has them all

@@ -34,7 +34,7 @@ from analytics.grid import (
 )
 from analytics.periods import LOCAL_TZ
 from civ.errors import UnusableInput
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import compstat_followup, compstat_grid, export, frame, period_picker
 from dashboards.components import map as civ_map
 from dashboards.components.compstat_followup import AUTO_HEIGHT
@@ -51,7 +51,7 @@ from dashboards.i18n import (
 from dashboards.report.contents import month_of
 from dashboards.report.jobs import jobs as pack_jobs
 
-dash.register_page(__name__, path="/compstat", name="CompStat", title="CompStat · CIV Asse", order=2)
+dash.register_page(__name__, path="/compstat", name="CompStat", title=branding.page_title("CompStat"), order=2)
 
 MAP_MODES = ("markers", "count", "change")
 ALL = "all"
@@ -113,6 +113,7 @@ def _known(con) -> dict:
     first, _ = vocabulary.reporting_span(con)
     return {"first": None if first is None else first.tz_convert(LOCAL_TZ.key).date().isoformat(),
             "areas": vocabulary.submunicipalities(con), "groups": vocabulary.category_groups(con),
+            "zone": vocabulary.is_zone(con),
             "channels": vocabulary.channels(con),
             "base": {**layers.base_geography(con), "hotspots": layers.hotspots_geojson(con)}}
 
@@ -158,7 +159,8 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                 html.H2(t("compstat.table.title", lang)),
                 dcc.RadioItems(id="compstat-by", value=by if by in GROUPINGS else "category", inline=True,
                                className="segmented",
-                               options=[{"label": t(f"compstat.by.{g}", lang), "value": g} for g in GROUPINGS]),
+                               options=[{"label": t(f"compstat.by.{g}", lang), "value": g} for g in GROUPINGS
+                                        if known.get("zone") or "municipality" not in g]),
                 export.controls("compstat", lang, t("compstat.export", lang), t("compstat.export_title", lang)),
             ], className="panel-head"),
             html.P(id="compstat-caption", className="caption"),

@@ -23,7 +23,7 @@ from analytics.coverage.visits import retained_from
 from analytics.layers import base_geography
 from analytics.periods import Period
 from civ.errors import UnusableInput
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import coverage_freshness, coverage_map, export, frame
 from dashboards.i18n import (
     fmt_date,
@@ -36,7 +36,7 @@ from dashboards.i18n import (
     t,
 )
 
-dash.register_page(__name__, path="/coverage", name="Dekking", title="Dekking · CIV Asse", order=5)
+dash.register_page(__name__, path="/coverage", name="Dekking", title=branding.page_title("Dekking"), order=5)
 
 ALL = "all"
 COLOURS = ("days", "minutes")

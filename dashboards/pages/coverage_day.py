@@ -19,11 +19,11 @@ from analytics.coverage import layers
 from analytics.layers import base_geography
 from analytics.periods import LOCAL_TZ, Period
 from civ.errors import UnusableInput
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import coverage_freshness, coverage_map, frame
 from dashboards.i18n import fmt_float, fmt_int, grid_locale, lang_of, t
 
-dash.register_page(__name__, path="/coverage/day", name="Dagoverzicht", title="Dagoverzicht · CIV Asse", order=6)
+dash.register_page(__name__, path="/coverage/day", name="Dagoverzicht", title=branding.page_title("Dagoverzicht"), order=6)
 
 KIND_COLOURS = {"still": "#9aa5b1", "gap": "#f3d9a4"}
 NUMBER = {"type": "rightAligned",

@@ -12,8 +12,9 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from analytics import inventory
+from civ import territory
 from civ.errors import UnusableInput
-from dashboards import connection
+from dashboards import access, branding, connection
 from dashboards.components import frame
 from dashboards.i18n import (
     fmt_datetime,
@@ -26,7 +27,7 @@ from dashboards.i18n import (
     t,
 )
 
-dash.register_page(__name__, path="/", name="Overzicht", title="Overzicht · CIV Asse", order=0)
+dash.register_page(__name__, path="/", name="Overzicht", title=branding.page_title("Overzicht"), order=0)
 
 COLOURS = {"located": "#1f5f8b", "unlocated": "#9fb8cc"}
 
@@ -39,10 +40,12 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             months = inventory.reports_per_month(con)
             batches = inventory.recent_batches(con, limit=20)
             fixes = inventory.fixes_summary(con)
+            territory_set = territory.is_set(con)
     except UnusableInput as error:
         return html.Div([_header(lang), frame.store_problem(error, lang)], id="home-page")
     if inventory.is_empty(summary):
-        return html.Div([_header(lang), frame.empty_store(lang)], id="home-page")
+        setup = [] if territory_set else [_setup_needed(lang)]
+        return html.Div([_header(lang)] + setup + [frame.empty_store(lang)], id="home-page")
     return html.Div([
         _header(lang),
         _kpis(summary, lang),
@@ -55,6 +58,16 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Section([html.H2(t("batches.title", lang)), _batch_grid(batches, lang)], className="panel"),
         html.Section([html.H2(t("fixes.title", lang)), _fixes_grid(fixes, lang)], className="panel"),
     ], id="home-page")
+
+
+def _setup_needed(lang: str) -> html.Div:
+    """A new store: the beheerder sets the territory up first (dashboards/pages/setup.py)."""
+    if access.allowed("admin"):
+        action = dcc.Link(t("setup.needed_admin", lang), href="/instellen" + ("?lang=en" if lang == "en" else ""),
+                          className="button", id="home-setup-link")
+    else:
+        action = html.Span(t("setup.needed_other", lang))
+    return html.Div([html.Strong(t("setup.needed", lang)), " ", action], className="notice", id="home-setup-needed")
 
 
 def _header(lang: str) -> html.Header:

@@ -21,7 +21,7 @@ from analytics.hotspots.candidates import ALL as ALL_CATEGORIES
 from analytics.hotspots.runs import category_groups, month_results, month_span
 from analytics.periods import Period
 from civ.errors import UnusableInput
-from dashboards import connection, upkeep
+from dashboards import branding, connection, upkeep
 from dashboards.components import frame
 from dashboards.components import map as civ_map
 from dashboards.i18n import (
@@ -34,7 +34,7 @@ from dashboards.i18n import (
     t,
 )
 
-dash.register_page(__name__, path="/hotspots", name="Hotspots", title="Hotspots · CIV Asse", order=3)
+dash.register_page(__name__, path="/hotspots", name="Hotspots", title=branding.page_title("Hotspots"), order=3)
 
 ANY = "all"
 CLASS_COLOURS = civ_map.CLASS_COLOURS

@@ -21,11 +21,11 @@ from analytics.coverage import layers, live
 from analytics.layers import base_geography
 from civ.errors import UnusableInput
 from civ.live_journal import pending_entries
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import coverage_map, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, grid_locale, lang_of, t
 
-dash.register_page(__name__, path="/live", name="Live", title="Live · CIV Asse", order=7)
+dash.register_page(__name__, path="/live", name="Live", title=branding.page_title("Live"), order=7)
 
 REFRESH_MS = 5_000           # a pushed position is on the map within 10 s of arriving
 REPORT_DAYS = 7

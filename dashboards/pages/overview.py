@@ -19,11 +19,11 @@ from analytics.coverage import footprint, layers, overview
 from analytics.layers import base_geography
 from analytics.periods import LOCAL_TZ, Period
 from civ.errors import UnusableInput
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import coverage_map, export, frame
 from dashboards.i18n import fmt_datetime, fmt_float, fmt_int, grid_locale, lang_of, t
 
-dash.register_page(__name__, path="/overview", name="Overzichtslijst", title="Overzichtslijst · CIV Asse", order=8)
+dash.register_page(__name__, path="/overview", name="Overzichtslijst", title=branding.page_title("Overzichtslijst"), order=8)
 
 DEFAULT_RADIUS_M = 100
 NUMBER = {"type": "rightAligned",

@@ -15,11 +15,11 @@ from analytics import projects as project_register
 from civ.errors import UnusableInput
 from civ.formatting import signed_pct
 from civ.i18n import texts_of
-from dashboards import connection
+from dashboards import branding, connection
 from dashboards.components import frame, trend_chart
 from dashboards.i18n import fmt_date, fmt_float, fmt_int, lang_of, t
 
-dash.register_page(__name__, path="/projecten", name="Projecten", title="Projecten · CIV Asse", order=6)
+dash.register_page(__name__, path="/projecten", name="Projecten", title=branding.page_title("Projecten"), order=6)
 
 ALL = "all"
 

@@ -11,12 +11,12 @@ from dash import Input, Output, State, callback, dcc, html
 
 from analytics import inventory
 from civ.errors import UnusableInput
-from dashboards import access, connection
+from dashboards import access, branding, connection
 from dashboards.components import frame
 from dashboards.i18n import fmt_int, grid_locale, kind_label, lang_of, t
 from dashboards.report.contents import summarise_reason
 
-dash.register_page(__name__, path="/quarantaine", name="Quarantaine", title="Quarantaine · CIV Asse", order=1)
+dash.register_page(__name__, path="/quarantaine", name="Quarantaine", title=branding.page_title("Quarantaine"), order=1)
 
 LIMIT = 500
 ALL = "all"

@@ -17,11 +17,11 @@ from analytics import trends
 from analytics.seasonal import trend_sentence
 from civ.errors import UnusableInput
 from civ.i18n import texts_of
-from dashboards import connection
+from dashboards import branding, connection
 from dashboards.components import frame, trend_chart
 from dashboards.i18n import TEXTS, lang_of, t
 
-dash.register_page(__name__, path="/trends", name="Trends", title="Trends · CIV Asse", order=5)
+dash.register_page(__name__, path="/trends", name="Trends", title=branding.page_title("Trends"), order=5)
 
 ALL = "all"
 KINDS = ("month", "week")

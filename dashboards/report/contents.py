@@ -24,6 +24,7 @@ from analytics.coverage.dosage import hotspot_dosage
 from analytics.hotspots.runs import month_results
 from analytics.periods import LOCAL_TZ, Period
 from analytics.trends import Selection, trend_series
+from civ import territory
 from civ.errors import UnusableInput
 
 
@@ -198,6 +199,13 @@ def _utc(value) -> datetime | None:
         return None
     stamp = pd.Timestamp(value)
     return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
+
+
+def _municipality(con) -> str:
+    """The organisation the pack is for ('CIV Merchtem'); also pins the names the pack's texts use."""
+    from dashboards import branding
+    branding.pin(con)
+    return territory.display_name(con) or "CIV"
 
 
 def _number(value) -> int | None:

@@ -276,7 +276,7 @@ def write_pdf(document: Document, lang: str = "nl") -> bytes:
     buffer = io.BytesIO()
     doc = _PackTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
                         bottomMargin=20 * mm, title=f"{document.title} {document.month}",
-                        author=f"CIV {document.municipality}", subject=document.title, lang=lang)
+                        author=document.municipality, subject=document.title, lang=lang)
     frame = Frame(MARGIN, 20 * mm, WIDTH, A4[1] - 36 * mm, id="body", leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("content", [frame])])

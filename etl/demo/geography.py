@@ -10,13 +10,18 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import shapely
 import shapely.geometry
 
 from civ.geometry import METRES_PER_DEGREE_LAT, metres_per_degree_lon
-from civ.reference import SUBMUNICIPALITY_FILE, area_name
+from civ.reference import area_name
+
+# The demo's own boundaries (Statbel, as they were when the demo was made): the scenario's places
+# were chosen on them. The store's territory is the shipped Statbel file (civ/territory.py).
+SUBMUNICIPALITY_FILE = Path(__file__).resolve().parents[2] / "assets" / "geo" / "asse-submunicipalities-wgs84.geojson"
 
 # Local flat-earth frame around Asse: metres per degree. Errors stay below 0.1 % over 10 km,
 # far under GPS noise, and keep every distance computation a vectorised multiply.

@@ -94,7 +94,7 @@ def test_unusable_features_are_quarantined_with_dutch_reasons(db, tmp_path, quer
     assert reasons[2] == "radius_m ontbreekt (verplicht voor een punt)"
     assert reasons[3] == "radius_m 3 ligt niet tussen 5 en 2000 m"
     assert reasons[4] == "radius_m 'breed' is geen getal"
-    assert reasons[5].startswith("middelpunt 48.858400, 2.294500 ligt buiten het grondgebied (politiezone AMOW")
+    assert reasons[5].startswith("middelpunt 48.858400, 2.294500 ligt buiten het grondgebied (Asse")
     assert reasons[6].startswith("geometrie is ongeldig: de rand snijdt zichzelf (bij ")
     assert reasons[8].startswith("coördinaten liggen buiten lengte -180..180")
     assert reasons[9] == "geometrie ontbreekt"

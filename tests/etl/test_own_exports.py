@@ -276,9 +276,9 @@ def test_demo_remove_undoes_the_demo_imports_and_keeps_the_own_ones(db, write_fi
     demo = load_reports_file(db, write_file("demo.csv", "id;datum;categorie\nD1;05/01/2026 11:00;Zwerfvuil\n"
                                                         "D2;05/01/2026 12:00;Zwerfvuil\n"), is_demo=True)
     assert query("SELECT count(*) FROM reports") == [(3,)]
-    assert main(["demo", "--remove", "--db", str(db)]) == 0
+    assert main(["demo", "remove", "--db", str(db)]) == 0
     assert query("SELECT source_id FROM reports") == [("O1",)]
-    assert query("SELECT batch_id FROM batch_details WHERE undone_at IS NOT NULL") == [(demo.batch_id,)]
+    assert query("SELECT count(*) FROM import_batches WHERE batch_id = ?", [demo.batch_id]) == [(0,)]
     assert own.batch_id != demo.batch_id
 
 

@@ -88,7 +88,7 @@ def test_each_bad_row_is_quarantined_with_a_reason_a_coordinator_understands(db,
     assert got[2] == "meldingsdatum 'gisteren' is geen geldige datum (verwacht dd/mm/jjjj uu:mm)"
     assert got[3] == "categorie 'Vliegende schotels' is onbekend"
     assert got[8] == "breedte- en lengtegraad lijken verwisseld (4,1985 / 50,9102)"
-    assert got[10].startswith("locatie 50,8467 / 4,3525 ligt buiten het grondgebied: politiezone AMOW")
+    assert got[10].startswith("locatie 50,8467 / 4,3525 ligt buiten het grondgebied: Asse")
     assert got[14] == "meldingsdatum 01/10/2030 10:00 ligt in de toekomst"
     assert got[15] == "rij heeft 3 velden in plaats van 12"
     assert got[16] == "categorie ontbreekt"

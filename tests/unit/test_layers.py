@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analytics import layers
+from civ import territory
 from civ.store import open_for_writing, reading
 from etl.hotspots import load_hotspots_file
 
@@ -25,6 +26,7 @@ def haversine_m(lat1, lon1, lat2, lon2, radius_m=6371008.8):
 @pytest.fixture
 def store(db):
     open_for_writing(db).close()
+    territory.set_territory(db, ["23002"])      # the demo's municipality: its six deelgemeenten
     return db
 
 
