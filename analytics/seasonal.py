@@ -34,7 +34,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from sklearn.base import BaseEstimator
 
 from analytics.glm import (
@@ -44,7 +43,7 @@ from analytics.glm import (
     predictive_interval,
 )
 from analytics.periods import periods_per_year
-from analytics.significance import benjamini_hochberg, mann_kendall, sen_slope  # noqa: F401 (re-exported)
+from analytics.significance import benjamini_hochberg, mann_kendall, sen_slope
 from analytics.wording import about, number, p_text
 from civ.i18n import texts_of
 

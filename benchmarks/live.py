@@ -33,8 +33,8 @@ BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 sys.path[:0] = [str(ROOT), str(BENCHMARKS)]
 
-from callback_client import BENCH_PASSWORD, HttpUser  # noqa: E402
-from load_under_import import LoadUser, _summary, add_users, demo_store, served  # noqa: E402
+from callback_client import BENCH_PASSWORD, HttpUser
+from load_under_import import LoadUser, _summary, add_users, demo_store, served
 
 WATCH_EVERY_S = 1.0
 

@@ -21,8 +21,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from benchmarks import geocoding  # noqa: E402  (after ROOT: the suite runs from the project root)
-from etl.demo.scaled import REPORT_MONTHS  # noqa: E402
+from benchmarks import geocoding
+from etl.demo.scaled import REPORT_MONTHS
 
 MEMORY_TARGET_GB = 4.0
 CALLBACK_TARGET_MS = 250

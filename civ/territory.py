@@ -254,13 +254,13 @@ def area_codes_of(con: duckdb.DuckDBPyConnection, lat: np.ndarray, lon: np.ndarr
     # in code order, so the lowest area code wins a point on a shared border: the same answer every time
     for code, polygon in zip(labels, polygons):
         west, south, east, north = polygon.bounds
-        candidates = np.flatnonzero((codes == None) & (lon >= west) & (lon <= east)  # noqa: E711
+        candidates = np.flatnonzero((codes == None) & (lon >= west) & (lon <= east)
                                     & (lat >= south) & (lat <= north))
         if len(candidates):
             shapely.prepare(polygon)
             codes[candidates[shapely.contains_xy(polygon, lon[candidates], lat[candidates])]] = code
     # between two simplified outlines there are slivers of a few metres: the nearest area then
-    missing = np.flatnonzero(codes == None)  # noqa: E711 (element-wise)
+    missing = np.flatnonzero(codes == None)
     if len(missing):
         max_degrees = TOLERANCE_M / (M_PER_DEG * math.cos(math.radians(float(np.nanmean(lat[missing])))))
         near_point, near_polygon = shapely.STRtree(polygons).query_nearest(

@@ -11,8 +11,7 @@ import pandas as pd
 from civ import formatting
 from civ.formatting import DISPLAY_TZ, EMPTY
 from civ.i18n import CATALOGUE as TEXTS
-from civ.i18n import DEFAULT_LANG, LANGS, lang_of, month_name
-from civ.i18n import translate
+from civ.i18n import DEFAULT_LANG, LANGS, lang_of, month_name, translate
 
 __all__ = ["DEFAULT_LANG", "DISPLAY_TZ", "EMPTY", "LANGS", "TEXTS", "audit_kind", "fmt_date", "fmt_datetime",
            "fmt_float", "fmt_int", "fmt_month", "fmt_p", "fmt_pct", "grid_locale", "kind_label", "lang_of", "t"]

@@ -15,9 +15,9 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import numpy as np
@@ -274,7 +274,7 @@ def _submunicipality_of_streets(con) -> pd.DataFrame:
         for name, geojson in con.execute("SELECT name, geojson FROM areas WHERE level = 'submunicipality'").fetchall():
             polygon = shapely.geometry.shape(json.loads(geojson))
             inside = shapely.contains_xy(polygon, points["middle_lon"].to_numpy(), points["middle_lat"].to_numpy())
-            names[inside & (names == None)] = name  # noqa: E711 (element-wise)
+            names[inside & (names == None)] = name
     return pd.DataFrame({"street_id": points["street_id"], "area_name": pd.Series(names, dtype="string")})
 
 

@@ -17,8 +17,8 @@ import getpass
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from civ import store
 from civ.errors import UnusableInput

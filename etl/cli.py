@@ -143,7 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_arg(retention)
     add_json_arg(retention)
     retention.set_defaults(handler=_retention)
+    _territory_commands(commands)
 
+    quarantine = commands.add_parser("quarantine", help="geweigerde rijen tonen met hun reden, of opnieuw proberen",
+                                     description="geweigerde rijen tonen met hun reden; 'retry' haalt de geweigerde "
+                                                 "rijen van een import opnieuw door het (nieuwe) profiel, de aliassen en "
+                                                 "categorieën\n\n"
+                                                 "voorbeeld: python -m etl quarantine --batch 3\n"
+                                                 "voorbeeld: python -m etl quarantine retry --batch 3 --profile merchtem.toml",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     quarantine.add_argument("action", nargs="?", choices=["retry"], help="retry: opnieuw proberen (met --batch)")
     quarantine.add_argument("--profile", metavar="PROFIEL", help="met retry: dit profiel in plaats van dat van de import")
@@ -459,6 +466,8 @@ def _projects(args) -> int:
 
 def _demo(args) -> int:
     from etl.demo import load_demo
+    if args.action == "remove":
+        return _remove_demo(args)
     if args.scale is not None:
         return _scaled_demo(args)
     if args.write_only:

@@ -360,7 +360,7 @@ def _areas_of_points(con) -> pd.DataFrame:
         for code, geojson in con.execute("SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall():
             polygon = shapely.geometry.shape(json.loads(geojson))
             inside = shapely.contains_xy(polygon, points["lon"].to_numpy(), points["lat"].to_numpy())
-            codes[inside & (codes == None)] = code  # noqa: E711 (element-wise)
+            codes[inside & (codes == None)] = code
     return pd.DataFrame({"rid": points["rid"].astype("int64"), "area_code": pd.Series(codes, dtype="string")})
 
 

@@ -177,7 +177,7 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
     xy_transformer = crs_transformer(str(options.get("crs", "EPSG:31370")))
     features = []
     for i in range(len(frame)):
-        def value(ours):
+        def value(ours, i=i):
             text = values[ours].iloc[i]
             return None if text is pd.NA or text is None else str(text)
         properties = {"name": value("name"), "radius_m": value("radius_m"), "kind": value("kind")}

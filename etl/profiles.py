@@ -110,7 +110,7 @@ def parse(text: str, name: str, kind: str) -> Profile:
             raise UnusableInput(f"{profile.where(section)}: onbekende sectie [{section}] "
                                 f"(verwacht [file], [columns], [values.…])")
     file_part = document.get("file", {})
-    for key, value in file_part.items():
+    for key in file_part:
         if key not in FILE_KEYS:
             raise UnusableInput(f"{profile.where('file', key)}: onbekende sleutel '{key}' "
                                 f"(verwacht {', '.join(FILE_KEYS)})")

@@ -7,7 +7,8 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     # the frame around every page
     "app.title": {"nl": "{territory} · CompStat",
-        "en": "{territory} · CompStat"}    "app.subtitle": {"nl": "Centrum voor integrale veiligheid", "en": "Centre for integral safety"},
+        "en": "{territory} · CompStat"},
+    "app.subtitle": {"nl": "Centrum voor integrale veiligheid", "en": "Centre for integral safety"},
     "nav.home": {"nl": "Overzicht", "en": "Overview"},
     "nav.quarantine": {"nl": "Quarantaine", "en": "Quarantine"},
     "nav.compstat": {"nl": "CompStat", "en": "CompStat"},

@@ -7,7 +7,7 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     "pack.title": {"nl": "CompStat-vergaderpakket", "en": "CompStat meeting pack"},
     "pack.subtitle": {"nl": "Kerngroep integrale veiligheid · {municipality}",
-        "en": "Core group integral safety · {municipality}"}
+        "en": "Core group integral safety · {municipality}"},
     "pack.made": {"nl": "Gemaakt op {date}", "en": "Made on {date}"},
     "pack.cutoff": {"nl": "Gegevens tot", "en": "Data up to"},
     "pack.cutoff.reports": {"nl": "laatste melding: {value}", "en": "latest report: {value}"},
@@ -23,7 +23,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "details of individual community wardens."},
     "pack.contents": {"nl": "Inhoud", "en": "Contents"},
     "pack.footer": {"nl": "CompStat-vergaderpakket {month} · {municipality}",
-        "en": "CompStat meeting pack {month} · {municipality}"}    "pack.page": {"nl": "pagina {page} van {pages}", "en": "page {page} of {pages}"},
+        "en": "CompStat meeting pack {month} · {municipality}"},
+    "pack.page": {"nl": "pagina {page} van {pages}", "en": "page {page} of {pages}"},
     "pack.section.figures": {"nl": "1. Kerncijfers", "en": "1. Key figures"},
     "pack.section.compstat": {"nl": "2. CompStat-tabel", "en": "2. CompStat table"},
     "pack.section.hotspots": {"nl": "3. Opkomende hotspots", "en": "3. Emerging hot spots"},

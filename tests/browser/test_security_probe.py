@@ -121,7 +121,7 @@ def test_parallel_wrong_passwords_are_all_counted_before_any_is_checked(app):
 
 def test_the_limit_per_name_holds_across_addresses(app):
     users.add_user(_db(app), "zwerver", "kerngroep", "het-juiste-wachtwoord")
-    for n in range(auth.FAILURES_PER_NAME):
+    for _attempt in range(auth.FAILURES_PER_NAME):
         assert _login(app.server.test_client(), "zwerver", "gok", address="192.0.2.77").status_code == 401
     other = _login(app.server.test_client(), "zwerver", "het-juiste-wachtwoord", address="203.0.113.5")
     assert other.status_code == 401 and "Te veel mislukte pogingen" in other.get_data(as_text=True)

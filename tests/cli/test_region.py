@@ -37,7 +37,7 @@ def _reports_csv(path: Path, seed: int) -> None:
     new_lat, new_lon = 50.8985 + 0.004 * seed, 4.2150 + 0.003 * seed
     for index, month in enumerate(MONTHS):
         days = month.days_in_month
-        def when(n):
+        def when(n, days=days, month=month):
             minutes = rng.integers(0, days * 1440, n)
             return [(month.start_time + pd.Timedelta(minutes=int(m))).strftime("%d/%m/%Y %H:%M") for m in minutes]
         n = int(rng.poisson(110))

@@ -10,9 +10,9 @@ import pytest
 from pyproj import Transformer
 
 from civ.errors import UnusableInput
+from civ.geometry import haversine_m as distance_m
 from etl.cli import main
 from etl.fixes import load_fixes_file
-from civ.geometry import haversine_m as distance_m
 from etl.hotspots import load_hotspots_file
 from etl.profiles import load_profile
 

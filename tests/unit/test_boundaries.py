@@ -45,4 +45,4 @@ def test_a_point_inside_each_original_deelgemeente_gets_that_area():
     lat, lon = to_wgs84(points.x.to_numpy(), points.y.to_numpy())
     found = territory.area_codes_of(con, lat, lon)
     assert list(found) == list(parts["geoitem"])
-    assert np.all(found != None)  # noqa: E711
+    assert np.all(found != None)
