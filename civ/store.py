@@ -101,6 +101,12 @@ def _snapshot_of(path: Path) -> Path | None:
     return None
 
 
+def _import_elsewhere(path: Path) -> bool:
+    """An import of another process holds (or is about to take) the file: its readers' copy says so."""
+    snapshot = _snapshot_of(path)
+    return snapshot is not None and snapshot.name != f"{path.name}{SNAPSHOT}{os.getpid()}"
+
+
 def _read_snapshot(path: Path) -> duckdb.DuckDBPyConnection | None:
     snapshot = _snapshot_of(path)
     if snapshot is None:
@@ -142,6 +148,13 @@ def connect(path: str | os.PathLike, read_only: bool = False,
     delay = 0.01
     try:
         while True:
+            if not read_only and _import_elsewhere(path):
+                # Another process's import holds the file: do not knock on it (repeated opens during its
+                # checkpoint were seen to leave a WAL the store no longer matches, DuckDB 2.0.1).
+                if time.monotonic() > deadline:
+                    raise StoreBusy(f"database {path} is bezet door een andere import; probeer straks opnieuw")
+                time.sleep(0.1)
+                continue
             try:
                 con = duckdb.connect(str(path), read_only=read_only)
                 con.execute("SET TimeZone = 'UTC'")

@@ -11,7 +11,8 @@ import numpy as np
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
-ORIGINALS = ROOT.parent.parent / "shared" / "data" / "boundaries" / "original-shapefiles"
+# Statbel's original shapefiles (copied from the shared data set; licence in tests/data/SOURCES.md)
+ORIGINALS = ROOT / "tests" / "data" / "boundaries"
 MERCHTEM = "23052"
 AMOW = ("23002", "23052", "23060", "23102")
 HEADER = "id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;deelgemeente;omschrijving;gas;melder\n"
