@@ -148,15 +148,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "compstat.caption": ("{period} tegenover {previous} en {last_year}.",
                          "{period} against {previous} and {last_year}."),
     "compstat.caption_ytd": ("{period} tegenover {last_year}.", "{period} against {last_year}."),
-    "compstat.method": ("Hoe de vlag beslist wordt: per rij een exacte binomiale toets van deze periode tegenover "
-                        "dezelfde periode vorig jaar (per dag gerekend), daarna gecorrigeerd voor het aantal rijen "
-                        "met Benjamini–Hochberg (5 % valse ontdekkingen). ▲ of ▼ staat er alleen als de verandering "
-                        "geen toeval lijkt. ‘Verwacht’ is wat we zonder echte verandering verwachten (95 %); "
-                        "met minder dan 5 meldingen vorig jaar geven we geen percentage.",
-                        "How the flag is decided: per row an exact binomial test of this period against the same "
-                        "period last year (per day), then corrected for the number of rows with Benjamini–Hochberg "
-                        "(5 % false discoveries). ▲ or ▼ only appears when the change does not look like chance. "
-                        "‘Expected’ is what we would expect without a real change (95 %); with fewer than 5 "
+    "compstat.method": ("Hoe de vlag beslist wordt: per rij (maanden en weken) deze periode tegenover een "
+                        "seizoensmodel van tot 36 maanden ervoor (quasi-Poisson met trend en jaarseizoen, zonder deze "
+                        "periode geschat; exacte toets op de voorspelde verdeling); met minder dan 12 maanden "
+                        "geschiedenis en voor jaar tot nu een exacte binomiale toets tegenover dezelfde periode vorig "
+                        "jaar (per dag gerekend). Daarna gecorrigeerd voor het aantal rijen met Benjamini–Hochberg "
+                        "(5 % valse ontdekkingen). ▲ of ▼ staat er alleen als de verandering geen toeval lijkt. "
+                        "‘Verwacht’ is wat de vlag zonder echte verandering verwacht (95 %); de kolom vorig jaar "
+                        "blijft ter vergelijking; met minder dan 5 meldingen vorig jaar geven we geen percentage.",
+                        "How the flag is decided: per row (months and weeks) this period against a seasonal model of "
+                        "up to 36 months before it (quasi-Poisson with trend and yearly season, fitted without this "
+                        "period; exact test on the predicted distribution); with under 12 months of history and for "
+                        "year to date an exact binomial test against the same period last year (per day). Then "
+                        "corrected for the number of rows with Benjamini–Hochberg (5 % false discoveries). ▲ or ▼ "
+                        "only appears when the change does not look like chance. ‘Expected’ is what the flag expects "
+                        "without a real change (95 %); the last-year column stays for comparison; with fewer than 5 "
                         "reports last year we give no percentage."),
     "col.category": ("Categorie", "Category"),
     "col.area": ("Deelgemeente", "Sub-municipality"),
@@ -164,8 +170,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.previous": ("Vorige periode", "Previous period"),
     "col.last_year": ("Zelfde periode vorig jaar", "Same period last year"),
     "col.expected": ("Verwacht", "Expected"),
-    "col.expected_tip": ("Wat we zonder echte verandering verwachten (95 %), op basis van vorig jaar",
-                         "What we expect without a real change (95 %), based on last year"),
+    "col.expected_tip": ("Wat we zonder echte verandering verwachten (95 %), uit het seizoensmodel (of vorig jaar)",
+                         "What we expect without a real change (95 %), from the seasonal model (or last year)"),
     "col.ytd": ("Jaar tot nu", "Year to date"),
     "col.ytd_last_year": ("Jaar tot nu vorig jaar", "Year to date last year"),
     "col.pct_change": ("Verandering", "Change"),
