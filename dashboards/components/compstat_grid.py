@@ -31,9 +31,7 @@ def row(record: dict, lang: str) -> dict:
                      f"{fmt_int(record['expected_low'])}–{fmt_int(record['expected_high'])}"),
         "pct": None if missing(record.get("pct_change")) else float(record["pct_change"]),
         "too_few": bool(record["too_few"]), "flag": record["flag"], "flag_text": t(f"flag.{record['flag']}", lang),
-        "flag_tip": (t("flag.tip", lang, p=fmt_p(record["model_p"]), q=fmt_p(record["model_q"]))
-                     if record.get("flag_test") == "model" else
-                     t("flag.tip", lang, p=fmt_p(record["p_value"]), q=fmt_p(record["q_value"]))),
+        "flag_tip": t("flag.tip", lang, p=fmt_p(record["p_value"]), q=fmt_p(record["q_value"])),
     }
 
 
