@@ -19,7 +19,8 @@ from civ.errors import UnusableInput
 from civ.store import db_path, reading
 
 COMPSTAT_KEYS = ["category", "area", "current", "previous", "last_year", "ytd", "ytd_last_year", "pct_change",
-                 "p_value", "q_value", "flag", "expected_low", "expected_high", "too_few", "area_name"]
+                 "p_value", "q_value", "flag", "expected_low", "expected_high", "too_few", "area_name",
+                 "model_expected", "model_low", "model_high", "model_p", "model_q", "flag_test", "flag_last_year"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,11 @@ Counting rules (what a number in the table means):
 - a report counts in the period that holds its `reported_at`, in Europe/Brussels local time;
 - reports known only by month (police-uk) count in months and years, never in weeks;
 - filters narrow every column alike: sub-municipality, category group, channel.
+
+The flag (months and weeks): this period against a seasonal model of up to 36 months (156 weeks)
+before it (analytics/compstat_model.py), Benjamini–Hochberg over the rows; a row with too short a
+history, and year to date, keep the exact comparison with the same period last year
+(analytics/significance.py), which stays in the table as `flag_last_year` for every row.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from analytics.compstat_model import MODEL_PERIODS, history_counts, model_flags
 from analytics.memo import by_data_version
 from analytics.periods import Period
 from analytics.significance import change_flags
@@ -110,7 +116,32 @@ def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "ca
     flags = change_flags(frame["current"].to_numpy(), frame["last_year"].to_numpy(),
                          current_days=period.days, reference_days=last_year.days, alpha=alpha)
     frame = pd.concat([frame, flags], axis=1)
+    frame["flag_last_year"] = frame["flag"]
+    frame["flag_test"] = "last_year"
+    if period.kind in MODEL_PERIODS:
+        frame = _with_model(con, frame, period, by, filters, alpha)
     return frame.sort_values(["current", "last_year"], ascending=False).reset_index(drop=True)
+
+
+def _with_model(con, frame: pd.DataFrame, period: Period, by: str, filters: Filters, alpha: float) -> pd.DataFrame:
+    """The seasonal model's expectation, range and flag beside last year's (analytics/compstat_model.py):
+    the flag of a row with a model is the model's, `flag_last_year` keeps the comparison people know."""
+    keys = GROUPINGS[by]
+    names = {"category_code": "category", "area_code": "area"}
+    where, params = filters.where()
+    history, starts = history_counts(con, period, keys, where, params, _precision_clause(period))
+    history = history.rename(columns=names)
+    on = [names[k] for k in keys]
+    columns = [f"h{i}" for i in range(len(starts))]
+    merged = frame[on].merge(history, on=on, how="left") if len(history) else frame[on].assign(
+        **{c: 0 for c in columns})
+    counts = merged.reindex(columns=columns).fillna(0).to_numpy(dtype=float)
+    model = model_flags(frame["current"].to_numpy(), counts, starts, period.start, period.kind, alpha)
+    frame = pd.concat([frame, model], axis=1)
+    has_model = model["model_flag"].notna()
+    frame.loc[has_model, "flag"] = model.loc[has_model, "model_flag"]
+    frame.loc[has_model, "flag_test"] = "model"
+    return frame
 
 
 @by_data_version()

@@ -310,5 +310,10 @@ def main(quick: bool, out: Path, workdir: Path | None) -> int:
     written = measure(run)
     info["load_end"] = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     write_results(run, out, info, written, started, time.perf_counter() - began)
+    # analytical validity (issue 22): its own section after the speed figures
+    from benchmarks.validity import section
+    text = out.read_text(encoding="utf-8")
+    cut = text.index(EARLIER_RUNS) if EARLIER_RUNS in text else len(text)
+    out.write_text(text[:cut].rstrip() + "\n" + "\n".join(section(quick)) + "\n\n" + text[cut:], encoding="utf-8")
     run.say(f"results in {out}")
     return 0

@@ -11,8 +11,8 @@ month     a cluster this month at a place with clusters in fewer than two baseli
 known     a cluster this month at a place with clusters in two baseline months or more; its
           footprint is drawn around the reports of those earlier clusters only, so this month's
           reports are counted in it, not used to draw it: the outline of all of them joined with
-          (convex hull of both) the outline of the clusters of the last `RECENT_MONTHS` months before this one (where
-          the place is now, when it spread);
+          (convex hull of both) the outline of the clusters of the last `RECENT_MONTHS` months before this one when a
+          fifth of their reports lie outside the first (the place spread or moved: where it is now);
 history   no cluster this month, clusters in two baseline months or more.
 
 A footprint is the convex hull of the reports that drew it (without the farthest fifth when there
@@ -34,6 +34,7 @@ from analytics.hotspots import footprints
 ALL = "alle"                       # the all-categories search
 EXPLAINED_SHARE = 2 / 3            # a group with this share of an all-categories candidate explains it
 RECENT_MONTHS = 3                  # the months before this one whose clusters say where a place is now
+SPREAD_SHARE = 0.2                 # share of those clusters' reports outside the old outline: it spread
 
 
 @dataclass
@@ -109,8 +110,11 @@ def find_candidates(frame: pd.DataFrame, *, now: int, first_baseline: int, eps_m
             polygon = outline(x[drawn], y[drawn], buffer_m)
             if source != "month" and recent:
                 near = np.unique(np.concatenate(recent))
-                polygon = polygon.union(outline(x[near], y[near], buffer_m)).convex_hull
-                shapely.prepare(polygon)
+                # only when the place has spread or moved: a fifth of its recent reports outside the
+                # old outline (widening a place that stays put would only add background to it)
+                if 1.0 - footprints.inside(polygon, x[near], y[near]).mean() >= SPREAD_SHARE:
+                    polygon = polygon.union(outline(x[near], y[near], buffer_m)).convex_hull
+                    shapely.prepare(polygon)
             candidates.append(Candidate(group, source, polygon, np.unique(np.concatenate(members))))
     return _drop_explained(frame, candidates)
 

@@ -6,7 +6,7 @@ One `fit` for one month:
 2. Tests (statistics.py), per candidate, on the reports of its categories within its footprint:
    the excess test of this month against the `baseline_months` before (the territory's seasonal
    profile of those categories, scaled by how seasonal this place itself has been, and widened for
-   places whose counts vary more than Poisson), and a trend score test over its history.
+   places whose counts vary more than Poisson), and the Mann–Kendall trend over its history.
    A footprint drawn around this month's reports (a place without earlier clusters) was chosen
    because this month is busy there: its past is taken from its surroundings when they were
    busier, and its p-value is multiplied by the number of footprint-sized places and searches
@@ -42,10 +42,10 @@ from analytics.hotspots.statistics import (
     dispersion,
     excess_test,
     expected_shape,
+    mann_kendall_z,
     recent_level_p,
     seasonal_strength,
     trend_p_values,
-    trend_z,
 )
 from analytics.periods import LOCAL_TZ_NAME, Period
 from analytics.significance import benjamini_hochberg
@@ -268,7 +268,7 @@ class EmergingHotspots(BaseEstimator):
                 # times two (Bonferroni over the two tests).
                 p_level = recent_level_p(observed[base.start:], pi[base.start:], RECENT_MONTHS, phi)
                 p_excess = min(1.0, 2.0 * min(p_excess, p_level))
-            z = trend_z(observed, pi, phi) if len(observed) >= MIN_TREND_MONTHS else 0.0
+            z = mann_kendall_z(observed / (pi / pi.mean())) if len(observed) >= MIN_TREND_MONTHS else 0.0
             candidate.stats = {"counts": counts, "history": history, "expected": expected, "p_excess": p_excess,
                                "p_raw": p_raw, "p_level": p_level, "places": places, "trend_z": z, "season": lam, "dispersion": phi}
         if not candidates:
@@ -300,10 +300,7 @@ class EmergingHotspots(BaseEstimator):
             baseline_hot=tuple(bool(v >= self.min_samples) for v in history[baseline]),
             excess=bool(q_excess <= self.alpha),
             # a trend needs a footprint not drawn around this month's reports (those start high by choice)
-            # and a trend alone is no rise: the recent months must also be above the place's earlier
-            # level (a stable place's two years can look like a slow trend by chance)
-            rising=bool(q_trend <= self.alpha and z > 0 and candidate.source != "month"
-                        and s["p_level"] <= self.alpha),
+            rising=bool(q_trend <= self.alpha and z > 0 and candidate.source != "month"),
             falling=bool(q_trend <= self.alpha and z < 0), min_samples=int(self.min_samples),
             fresh=candidate.source == "month")
         klass = classify(evidence, self.new_run_months, self.persistent_share, self.historical_share)

@@ -27,12 +27,15 @@ The excess test (`excess_test`: this month against the baseline months)
     The factor is measured on the baseline months before the run of concentration months that leads
     up to the current one, so that a rise in progress does not count as restlessness.
 
-The trend test (`trend_z`)
-    A score test of a log-linear trend in the footprint's monthly counts over its whole history,
-    given their expected shape (season) and widened by the dispersion phi (Esri's Emerging Hot Spot
-    Analysis uses Mann–Kendall here; on counts of a few a month the score test has more power).
-    H0: no trend beyond the season; positive z: rising. A trend alone makes no emerging hot spot:
-    the recent months must also be above the place's earlier level (`recent_level_p`).
+The trend test (`mann_kendall_z`)
+    Mann–Kendall on the footprint's monthly counts divided by their expected shape, over its whole
+    history (Esri's Emerging Hot Spot Analysis uses the same test on its space-time cube).
+    H0: no monotone trend (the adjusted counts are exchangeable). Normal approximation with the
+    variance corrected for ties; positive z: rising.
+
+The recent level (`recent_level_p`)
+    The last three months (this one included) against the place's months before them: the same
+    conditional binomial as the excess test, for a place that gets worse over a few months.
 
 None of these corrects for the many footprints tested at once: detector.py applies
 `analytics.significance.benjamini_hochberg` over all candidates of the month.
@@ -41,6 +44,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import special, stats
+
+from analytics.significance import mann_kendall
 
 PSEUDO_REPORTS = 1.0
 MIN_REPORTS_FOR_SEASON = 12
@@ -129,28 +134,14 @@ def recent_level_p(counts, pi, recent: int, phi: float = 1.0) -> float:
     return excess_test(int(x[-recent:].sum()), earlier, float(w[-recent:].sum()), earlier_pi, phi)[1]
 
 
-def trend_z(counts, pi, phi: float = 1.0) -> float:
-    """Score test of a log-linear trend in the counts given their expected shape (z; positive: rising).
-
-    H0: log E[x_t] = a + log pi_t (the shape, no trend); H1 adds b·t. Conditional on the total N,
-    the score for b at b = 0 is U = sum_t t (x_t - N w_t) with w = pi / sum pi, and its variance
-    N sum_t w_t (t - tbar)^2 (tbar = sum_t w_t t), times phi for counts that vary more than Poisson.
-    For Poisson counts this is the most powerful test against a slow rise (Mann–Kendall, rank based,
-    gives away much of that power on counts of three or four a month). 0 for fewer than 4 months
-    or no reports.
-    """
-    x = np.asarray(counts, dtype=float)
-    w = np.asarray(pi, dtype=float)
-    total = x.sum()
-    if len(x) < 4 or total <= 0 or w.sum() <= 0:
+def mann_kendall_z(series) -> float:
+    """Mann–Kendall z of the seasonally adjusted counts (analytics.significance.mann_kendall, the
+    project's one implementation; values rounded so that equal adjusted counts count as ties);
+    0 for fewer than 4 values."""
+    x = np.round(np.asarray(series, dtype=float), 9)
+    if len(x) < 4:
         return 0.0
-    w = w / w.sum()
-    t = np.arange(len(x), dtype=float)
-    centre = float((w * t).sum())
-    variance = total * float((w * (t - centre) ** 2).sum()) * max(phi, 1.0)
-    if variance <= 0:
-        return 0.0
-    return float(((t - centre) * (x - total * w)).sum() / np.sqrt(variance))
+    return float(mann_kendall(x)["z"])
 
 
 def trend_p_values(z) -> tuple[np.ndarray, np.ndarray]:

@@ -136,24 +136,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compstat.caption": {"nl": "{period} tegenover {previous} en {last_year}.",
                          "en": "{period} against {previous} and {last_year}."},
     "compstat.caption_ytd": {"nl": "{period} tegenover {last_year}.", "en": "{period} against {last_year}."},
-    "compstat.method": {"nl": "Hoe de vlag beslist wordt: per rij een exacte binomiale toets van deze periode tegenover "
-                        "dezelfde periode vorig jaar (per dag gerekend), daarna gecorrigeerd voor het aantal rijen "
-                        "met Benjamini–Hochberg (5 % valse ontdekkingen). ▲ of ▼ staat er alleen als de verandering "
-                        "geen toeval lijkt. ‘Verwacht’ is wat we zonder echte verandering verwachten (95 %); "
-                        "met minder dan 5 meldingen vorig jaar geven we geen percentage.",
-                        "en": "How the flag is decided: per row an exact binomial test of this period against the same "
-                        "period last year (per day), then corrected for the number of rows with Benjamini–Hochberg "
-                        "(5 % false discoveries). ▲ or ▼ only appears when the change does not look like chance. "
-                        "‘Expected’ is what we would expect without a real change (95 %); with fewer than 5 "
-                        "reports last year we give no percentage."},
+    "compstat.method": {"nl": "Hoe de vlag beslist wordt: per rij (maanden en weken) deze periode tegenover een seizoensmodel van tot 36 maanden ervoor (quasi-Poisson met trend en jaarseizoen, zonder deze periode geschat; exacte toets op de voorspelde verdeling); met minder dan 12 maanden geschiedenis en voor jaar tot nu een exacte binomiale toets tegenover dezelfde periode vorig jaar (per dag gerekend). Daarna gecorrigeerd voor het aantal rijen met Benjamini–Hochberg (5 % valse ontdekkingen). ▲ of ▼ staat er alleen als de verandering geen toeval lijkt. ‘Verwacht’ is wat de vlag zonder echte verandering verwacht (95 %); de kolom vorig jaar blijft ter vergelijking; met minder dan 5 meldingen vorig jaar geven we geen percentage.",
+        "en": "How the flag is decided: per row (months and weeks) this period against a seasonal model of up to 36 months before it (quasi-Poisson with trend and yearly season, fitted without this period; exact test on the predicted distribution); with under 12 months of history and for year to date an exact binomial test against the same period last year (per day). Then corrected for the number of rows with Benjamini–Hochberg (5 % false discoveries). ▲ or ▼ only appears when the change does not look like chance. ‘Expected’ is what the flag expects without a real change (95 %); the last-year column stays for comparison; with fewer than 5 reports last year we give no percentage."},
     "col.category": {"nl": "Categorie", "en": "Category"},
     "col.area": {"nl": "Deelgemeente", "en": "Sub-municipality"},
     "col.current": {"nl": "Deze periode", "en": "This period"},
     "col.previous": {"nl": "Vorige periode", "en": "Previous period"},
     "col.last_year": {"nl": "Zelfde periode vorig jaar", "en": "Same period last year"},
     "col.expected": {"nl": "Verwacht", "en": "Expected"},
-    "col.expected_tip": {"nl": "Wat we zonder echte verandering verwachten (95 %), op basis van vorig jaar",
-                         "en": "What we expect without a real change (95 %), based on last year"},
+    "col.expected_tip": {"nl": "Wat we zonder echte verandering verwachten (95 %), uit het seizoensmodel (of vorig jaar)",
+        "en": "What we expect without a real change (95 %), from the seasonal model (or last year)"},
     "col.ytd": {"nl": "Jaar tot nu", "en": "Year to date"},
     "col.ytd_last_year": {"nl": "Jaar tot nu vorig jaar", "en": "Year to date last year"},
     "col.pct_change": {"nl": "Verandering", "en": "Change"},

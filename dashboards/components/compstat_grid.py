@@ -25,7 +25,10 @@ def row(record: dict, lang: str) -> dict:
         "current": int(record["current"]), "last_year": int(record["last_year"]),
         "previous": None if missing(record.get("previous")) else int(record["previous"]),
         "ytd": int(record["ytd"]), "ytd_last_year": int(record["ytd_last_year"]),
-        "expected": f"{fmt_int(record['expected_low'])}–{fmt_int(record['expected_high'])}",
+        # the flag's own yardstick: the seasonal model's range where it flags, else last year's
+        "expected": (f"{fmt_int(record['model_low'])}–{fmt_int(record['model_high'])}"
+                     if record.get("flag_test") == "model" else
+                     f"{fmt_int(record['expected_low'])}–{fmt_int(record['expected_high'])}"),
         "pct": None if missing(record.get("pct_change")) else float(record["pct_change"]),
         "too_few": bool(record["too_few"]), "flag": record["flag"], "flag_text": t(f"flag.{record['flag']}", lang),
         "flag_tip": t("flag.tip", lang, p=fmt_p(record["p_value"]), q=fmt_p(record["q_value"])),

@@ -38,6 +38,19 @@ DEVICE, WARDEN = "TRK-PLANT-0042", "GW-Q"
 HOTSPOT = ("station-asse", 50.9114, 4.2035)     # a defined hot spot of the demo (hotspots.geojson)
 
 
+def _surge(db, month: str, category: str = "hondenpoep") -> None:
+    """A real change for the flag to find: the month's reports of one category twice over (the demo's
+    own months stay within what its seasonal model expects, so none of them is flagged)."""
+    period = Period.parse(month)
+    start, end = period.utc_bounds()
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("""INSERT INTO reports SELECT * REPLACE (source_id || '-surge' AS source_id) FROM reports
+                       WHERE category_code = ? AND reported_at >= ? AND reported_at < ?""", [category, start, end])
+    finally:
+        con.close()
+
+
 def _flagged_month(db) -> tuple[str, list[dict]]:
     """The latest demo month whose CompStat table flags a category, and those rows."""
     period = Period.parse(END_MONTH)
@@ -90,6 +103,7 @@ def pack(tmp_path_factory, demo_data):
     folder = tmp_path_factory.mktemp("pack")
     db = folder / "civ.duckdb"
     shutil.copy(source, db)
+    _surge(db, END_MONTH)
     month, flagged = _flagged_month(db)
     _plant(db, month)
     out, page = folder / "pakket.pdf", folder / "pakket.html"

@@ -1,0 +1,128 @@
+"""CompStat's flag with power: this period against a seasonal model of the periods before it.
+
+Last year's count alone is a weak yardstick: one month of some 30 reports against one other month
+leaves a change of +60 % unflagged half the time. Here each row's expectation comes from the
+periods before the one judged (up to `MODEL_PERIODS` = 36 months, or 156 ISO weeks), with the trends
+page's model (analytics/seasonal.py): quasi-Poisson regression, log link, a linear trend and two
+yearly harmonics (none when the history is shorter than 1,9 years), fitted *without* the period
+judged.
+
+The test (per row)
+    H0: this period's count is an ordinary draw from the model. Its distribution: the predictive
+    negative binomial of analytics.glm.predictive_interval (mean from the fit, variance phi·mean
+    plus the uncertainty of the mean itself). p: two-sided exact tail of that distribution.
+    The expected value and the 95 % range are that distribution's mean and quantiles.
+The correction
+    Benjamini–Hochberg over all rows tested together (5 %), as for last year's comparison.
+Rows with fewer than `MIN_MODEL_PERIODS` periods of history (or no report in them) get no model:
+their flag stays the comparison with the same period last year (analytics/significance.py).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analytics.glm import fit_glm, predictive_interval
+from analytics.periods import Period, bin_sql, periods_per_year
+from analytics.significance import benjamini_hochberg
+
+MODEL_PERIODS = {"month": 36, "week": 156}
+MIN_MODEL_PERIODS = {"month": 12, "week": 26}
+LEVEL = 0.95
+
+
+def design(starts: list[date], kind: str, harmonics: int) -> np.ndarray:
+    """Intercept, years since the first period, `harmonics` yearly sine/cosine pairs (the trends
+    page's design: analytics.seasonal.SeasonalModel)."""
+    middles = pd.to_datetime(pd.Series(starts)) + pd.to_timedelta(15 if kind == "month" else 3, unit="D")
+    years = ((middles - middles.iloc[0]).dt.days / 365.25).to_numpy()
+    fraction = ((middles.dt.day_of_year - 1) / 365.25).to_numpy()
+    columns = [np.ones(len(starts)), years]
+    for k in range(1, harmonics + 1):
+        columns += [np.sin(2 * np.pi * k * fraction), np.cos(2 * np.pi * k * fraction)]
+    return np.column_stack(columns)
+
+
+def predict(history, starts: list[date], now: date, kind: str) -> dict | None:
+    """Expected count, 95 % range and the p-value function for the period starting `now`, from the
+    counts of the periods starting at `starts` (before `now`); None when there is too little."""
+    y = np.asarray(history, dtype=float)
+    if len(y) < MIN_MODEL_PERIODS[kind] or y.sum() <= 0:
+        return None
+    harmonics = 2 if len(y) / periods_per_year(kind) >= 1.9 else 0
+    X = design(list(starts) + [now], kind, harmonics)
+    fit = fit_glm(X[:-1], y)
+    x_now = X[-1]
+    eta = float(x_now @ fit.coef)
+    eta_variance = float(x_now @ fit.cov_unscaled @ x_now) * fit.phi
+    mean = float(np.exp(np.clip(eta, -30.0, 30.0)))
+    low, high, p_of = predictive_interval(np.array([mean]), np.array([eta_variance]), fit.phi, LEVEL)
+    return {"expected": mean, "low": int(low[0]), "high": int(high[0]), "p_of": p_of, "phi": fit.phi}
+
+
+def model_flags(current, histories: np.ndarray, starts: list[date], now: date, kind: str,
+                alpha: float = 0.05) -> pd.DataFrame:
+    """Per row: model_expected, model_low, model_high, model_p, model_q, model_flag ('up', 'down',
+    'none'; None without a model). `histories`: rows × periods before `now`, oldest first."""
+    current = np.asarray(current, dtype=float)
+    n = len(current)
+    expected, low, high, p = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    for i in range(n):
+        model = predict(histories[i], starts, now, kind)
+        if model is None:
+            continue
+        expected[i], low[i], high[i] = model["expected"], model["low"], model["high"]
+        p[i] = float(model["p_of"](np.array([current[i]]))[0])
+    tested = ~np.isnan(p)
+    q = np.full(n, np.nan)
+    if tested.any():
+        q[tested] = benjamini_hochberg(p[tested])
+    flag = np.where(~tested, None, np.where(q <= alpha, np.where(current > expected, "up", "down"), "none"))
+    return pd.DataFrame({
+        "model_expected": [None if np.isnan(v) else round(float(v), 1) for v in expected],
+        "model_low": [None if np.isnan(v) else int(v) for v in low],
+        "model_high": [None if np.isnan(v) else int(v) for v in high],
+        "model_p": [None if np.isnan(v) else float(v) for v in p],
+        "model_q": [None if np.isnan(v) else float(v) for v in q],
+        "model_flag": flag,
+    })
+
+
+def history_periods(period: Period) -> list[Period]:
+    """The up to 36 months (156 weeks) before `period`, oldest first."""
+    periods = []
+    current = period
+    for _ in range(MODEL_PERIODS[period.kind]):
+        current = current.previous()
+        periods.insert(0, current)
+    return periods
+
+
+def history_counts(con, period: Period, keys: list[str], where: str, params: list,
+                   precision_clause: str) -> tuple[pd.DataFrame, list[date]]:
+    """Counts per key and period over the history window: a frame (keys + one column per period
+    start, as 'h0', 'h1', …) and the periods' first days. Periods before the first report in the
+    store are left out (unknown, not zero)."""
+    periods = history_periods(period)
+    start, _ = periods[0].utc_bounds()
+    end, _ = period.utc_bounds()
+    first = con.execute("SELECT min(reported_at) FROM reports").fetchone()[0]
+    cut = bin_sql("r.reported_at", period.kind)
+    frame = con.execute(f"""
+        SELECT {', '.join('r.' + k for k in keys)}, {cut} AS bin, count(*) AS n
+        FROM reports r
+        WHERE r.reported_at >= ? AND r.reported_at < ? AND {precision_clause} AND {where}
+        GROUP BY ALL""", [start, end] + params).df()
+    if first is not None:
+        first_day = pd.Timestamp(first).tz_convert("Europe/Brussels").date()
+        periods = [p for p in periods if p.end > first_day]
+    starts = [p.start for p in periods]
+    if frame.empty:
+        return pd.DataFrame(columns=keys), starts
+    frame["bin"] = pd.to_datetime(frame["bin"]).dt.date
+    wide = frame.pivot_table(index=keys, columns="bin", values="n", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=starts, fill_value=0)
+    wide.columns = [f"h{i}" for i in range(len(starts))]
+    return wide.reset_index(), starts
