@@ -41,6 +41,9 @@ REPORT_COLUMNS = """source || ':' || source_id AS report_id, reported_at, report
 def resolve_nis(con, given: str | None) -> str:
     """The municipality's NIS code: the store's setting when it has one, else the --nis flag."""
     stored = next((value for key in NIS_SETTINGS if (value := setting(con, key))), None)
+    if stored and "," in stored:
+        raise UnusableInput(f"het grondgebied is een politiezone ({stored}); de export naar het meer gaat nog per "
+                            "gemeente: één databank per gemeente")
     if stored and given and stored.strip() != given.strip():
         raise UnusableInput(f"--nis {given} verschilt van de NIS-code {stored} van het grondgebied in de databank")
     nis = (stored or given or "").strip()

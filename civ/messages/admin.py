@@ -139,4 +139,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.kind.territory_set": {"nl": "grondgebied ingesteld", "en": "territory set"},
     "audit.kind.areas_loaded": {"nl": "eigen gebieden geladen", "en": "own areas loaded"},
     "audit.kind.demo_removed": {"nl": "demogegevens verwijderd", "en": "demo data removed"},
+    "audit.kind.password_changed": {"nl": "wachtwoord gewijzigd", "en": "password changed"},
 }

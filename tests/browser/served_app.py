@@ -28,7 +28,10 @@ REASONS = {
 
 
 def fill_store(path: Path, *, is_demo: bool = True) -> None:
-    """A small store with known totals: 3 batches, 1.234 reports, 12.345 fixes, 3 quarantined rows."""
+    """A small store with known totals: 3 batches, 1.234 reports, 12.345 fixes, 3 quarantined rows,
+    on Asse's territory (as `etl territory set --nis 23002` makes it)."""
+    from civ.territory import set_territory
+    set_territory(path, ["23002"])
     con = open_for_writing(path)
     try:
         con.execute("""

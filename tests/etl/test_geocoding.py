@@ -26,6 +26,14 @@ HEADER_72 = ("EPSG:31370_x,EPSG:31370_y,EPSG:4326_lat,EPSG:4326_lon,address_id,b
 HEADER_2008 = HEADER_72.replace("EPSG:31370_", "EPSG:3812_")
 
 
+@pytest.fixture(autouse=True)
+def asse_territory(db):
+    """The register is loaded for the territory's municipalities: Asse, as a centre sets it first."""
+    from civ.territory import set_territory
+    set_territory(db, ["23002"])
+
+
+
 def _area_point(name: str) -> tuple[float, float]:
     """A point well inside a sub-municipality of Asse (lat, lon), from the boundary file the store uses."""
     features = json.loads((ROOT / "assets/geo/asse-submunicipalities-wgs84.geojson").read_text())["features"]

@@ -125,11 +125,15 @@ def test_short_projects_are_estimated_per_week():
 def test_hot_spot_target_is_the_footprint_and_comparison_the_rest(db):
     con = open_for_writing(db)
     # a point hot spot with a 100 m radius, and a square polygon of about 110 × 110 m
-    con.execute("""INSERT INTO hotspots VALUES ('plein', 'Plein', 'plein', '{"type":"Point","coordinates":[4.2000,50.9100]}',
+    con.execute("""INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m,
+                                         min_lat, min_lon, max_lat, max_lon, batch_id)
+                   VALUES ('plein', 'Plein', 'plein', '{"type":"Point","coordinates":[4.2000,50.9100]}',
                    50.91, 4.20, 100, 50.909, 4.199, 50.911, 4.201, 1)""")
     square = {"type": "Polygon", "coordinates": [[[4.2100, 50.9000], [4.2116, 50.9000], [4.2116, 50.9010],
                                                   [4.2100, 50.9010], [4.2100, 50.9000]]]}
-    con.execute("INSERT INTO hotspots VALUES ('park', 'Park', 'park', ?, 50.9005, 4.2108, 80, 50.9, 4.21, 50.901, 4.2116, 1)",
+    con.execute("INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m, min_lat, "
+                "min_lon, max_lat, max_lon, batch_id) "
+                "VALUES ('park', 'Park', 'park', ?, 50.9005, 4.2108, 80, 50.9, 4.21, 50.901, 4.2116, 1)",
                 [json.dumps(square)])
     metre_lat = 1 / 111_200
     points = [(50.9100 + 50 * metre_lat, 4.2000, "sluikstort"),     # 50 m north of the point: inside
