@@ -127,9 +127,9 @@ def _with_model(con, frame: pd.DataFrame, period: Period, by: str, filters: Filt
     """The seasonal model's expectation, range and flag beside last year's (analytics/compstat_model.py):
     the flag of a row with a model is the model's, `flag_last_year` keeps the comparison people know."""
     keys = GROUPINGS[by]
-    names = {"category_code": "category", "area_code": "area"}
+    names = {"category_code": "category", "area_code": "area", "municipality_code": "area"}
     where, params = filters.where()
-    history, starts = history_counts(con, period, keys, where, params, _precision_clause(period))
+    history, starts = history_counts(con, period, keys, where, params, _precision_clause(period), _KEY_SQL)
     history = history.rename(columns=names)
     on = [names[k] for k in keys]
     columns = [f"h{i}" for i in range(len(starts))]

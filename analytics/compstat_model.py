@@ -101,7 +101,7 @@ def history_periods(period: Period) -> list[Period]:
 
 
 def history_counts(con, period: Period, keys: list[str], where: str, params: list,
-                   precision_clause: str) -> tuple[pd.DataFrame, list[date]]:
+                   precision_clause: str, key_sql: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[date]]:
     """Counts per key and period over the history window: a frame (keys + one column per period
     start, as 'h0', 'h1', …) and the periods' first days. Periods before the first report in the
     store are left out (unknown, not zero)."""
@@ -111,7 +111,7 @@ def history_counts(con, period: Period, keys: list[str], where: str, params: lis
     first = con.execute("SELECT min(reported_at) FROM reports").fetchone()[0]
     cut = bin_sql("r.reported_at", period.kind)
     frame = con.execute(f"""
-        SELECT {', '.join('r.' + k for k in keys)}, {cut} AS bin, count(*) AS n
+        SELECT {', '.join((key_sql or {}).get(k, 'r.' + k) for k in keys)}, {cut} AS bin, count(*) AS n
         FROM reports r
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {precision_clause} AND {where}
         GROUP BY ALL""", [start, end] + params).df()

@@ -39,14 +39,13 @@ REPORT_COLUMNS = """source || ':' || source_id AS report_id, reported_at, report
 
 
 def resolve_nis(con, given: str | None) -> str:
-    """The municipality's NIS code: the store's setting when it has one, else the --nis flag."""
+    """The municipality's NIS code: the --nis flag when given (the user says which municipality these
+    reports are, e.g. a store whose territory was never set), else the store's territory."""
     stored = next((value for key in NIS_SETTINGS if (value := setting(con, key))), None)
-    if stored and "," in stored:
-        raise UnusableInput(f"het grondgebied is een politiezone ({stored}); de export naar het meer gaat nog per "
-                            "gemeente: één databank per gemeente")
-    if stored and given and stored.strip() != given.strip():
-        raise UnusableInput(f"--nis {given} verschilt van de NIS-code {stored} van het grondgebied in de databank")
-    nis = (stored or given or "").strip()
+    if stored and "," in stored and not given:
+        raise UnusableInput(f"het grondgebied is een politiezone ({stored}); de export naar het meer gaat per "
+                            "gemeente: geef de gemeente met --nis (één databank per gemeente)")
+    nis = (given or stored or "").strip()
     if not nis:
         raise UnusableInput("geef de NIS-code van de gemeente met --nis (bv. --nis 23002 voor Asse)")
     if not re.fullmatch(r"\d{5}", nis):

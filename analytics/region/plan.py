@@ -102,7 +102,8 @@ def compstat_task(month: str, counts: pd.DataFrame, municipalities: pd.DataFrame
                               'month' AS reported_precision, CAST(NULL AS VARCHAR) AS channel_code
                        FROM lake_counts c, range(c.reports)""")
         con.execute("CREATE VIEW categories AS SELECT * FROM lake_categories")
-        con.execute("CREATE VIEW areas AS SELECT nis AS code, name FROM lake_municipalities")
+        con.execute("CREATE VIEW areas AS SELECT nis AS code, name, CAST(NULL AS VARCHAR) AS parent_code, "
+                    "'municipality' AS level FROM lake_municipalities")
         region = table(con, period, by="category,area", alpha=alpha)
         own = [table(con, period, by="category", filters=Filters(area=nis), alpha=alpha).assign(nis=nis)
                for nis in sorted(region["area"].unique())]

@@ -245,8 +245,13 @@ def test_export_again_replaces_the_month(region, tmp_path):
     assert reports.groupby("report_id").size().max() == 1
 
 
-def test_export_without_nis_is_refused(region, capsys):
-    assert etl_main(["export", "--lake", str(region["folder"] / "x"), "--db", str(region["stores"]["23002"])]) == 2
+def test_export_of_a_police_zone_without_nis_is_refused(region, capsys, tmp_path):
+    import shutil
+    zone = tmp_path / "zone.duckdb"
+    shutil.copyfile(region["stores"]["23002"], zone)
+    assert etl_main(["territory", "set", "--nis", "23002", "--nis", "23052", "--db", str(zone)]) == 0
+    capsys.readouterr()
+    assert etl_main(["export", "--lake", str(region["folder"] / "x"), "--db", str(zone)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("fout: ") and "--nis" in err[0]
     assert not (region["folder"] / "x").exists()
