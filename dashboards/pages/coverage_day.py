@@ -160,7 +160,7 @@ def _day_view(day_text, _version, lang):
         minutes = coverage_days.day_minutes(con, day)
         bars = coverage_days.day_timeline(con, day, minutes)
         hotspots = layers.hotspot_outlines_geojson(con)
-    colours = coverage_map.warden_colours(set(duty["holder"]) | set(minutes["holder"]))
+    colours = coverage_map.warden_colours(set(duty["holder"]) | set(minutes["holder"].unique()))
     visits = bars[bars["kind"] == "visit"] if not bars.empty else bars
     where_by_holder: dict[str, list[str]] = {}
     for holder, hotspot, spent in zip(visits.get("holder", []), visits.get("hotspot", []), visits.get("minutes", [])):
