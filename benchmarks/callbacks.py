@@ -60,11 +60,20 @@ def coverage_view(period: str, warden: str = "all", layer: str = "presence") -> 
             "coverage-target-overhead.value": 50}
 
 
-def coverage_cases(periods: list[str], wardens: list[str]) -> dict:
-    """The warden-coverage page (issue 5): it reads the materialised visits, never all fixes."""
+DAILY_OVERVIEW = "coverage: daily overview (every warden's track and timeline of a day)"
+
+
+def day_view(day: str) -> dict:
+    return {"day-date.date": day, "day-version.data": 0, "day-lang.data": "nl"}
+
+
+def coverage_cases(periods: list[str], wardens: list[str], days: list[str] | None = None) -> dict:
+    """The warden-coverage page (issue 5): it reads the materialised visits, never all fixes. `days`:
+    the most recent days with duty, for the daily overview (all trackers' tracks of one day)."""
     def period(i):
         return periods[i % len(periods)]
-    return {
+    daily = {DAILY_OVERVIEW: lambda i: [("day-duty.rowData", day_view(days[i % len(days)]), "day-date.date")]} if days else {}
+    return {**daily,
         "coverage: dosage table, map, KPIs": lambda i: [("coverage-kpis.children", coverage_view(period(i)),
                                                           "coverage-period.value")],
         "coverage: dosage, one warden": lambda i: [("coverage-kpis.children",
@@ -90,9 +99,10 @@ def measure_compstat(db: Path, calls: int) -> dict:
         months.append(Period.parse(months[-1]).previous().code)
     with reading(db) as con:
         wardens = ["all"] + [w for (w,) in con.execute("SELECT DISTINCT warden_code FROM devices ORDER BY 1 LIMIT 4").fetchall()]
+        days = [d.isoformat() for (d,) in con.execute("SELECT DISTINCT day FROM duty_days ORDER BY 1 DESC LIMIT 5").fetchall()]
     weeks = ["{}-W{:02d}".format(*(last.start + timedelta(days=7 * k)).isocalendar()[:2]) for k in range(3)]
     figures = _measure(Callbacks(app, db), cases(months), calls)
-    figures.update(_measure(Callbacks(app, db, role="coordinator"), coverage_cases(months[:2] + weeks, wardens), calls))
+    figures.update(_measure(Callbacks(app, db, role="coordinator"), coverage_cases(months[:2] + weeks, wardens, days), calls))
     return figures
 
 

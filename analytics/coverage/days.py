@@ -50,7 +50,7 @@ def duty_days(con: duckdb.DuckDBPyConnection, period: Period, warden: str | None
     return frame
 
 
-def _day_minutes(con, day: date) -> pd.DataFrame:
+def day_minutes(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
     """Clean fixes of the local day as 1-minute mean positions per holder (the track that is drawn)."""
     start, end = Period.between(day, day).utc_bounds()
     return con.execute("""
@@ -61,18 +61,20 @@ def _day_minutes(con, day: date) -> pd.DataFrame:
         GROUP BY ALL ORDER BY f.holder, minute""", [start, end, DEFAULT_RULES.accuracy_max_m]).df()
 
 
-def day_tracks(con: duckdb.DuckDBPyConnection, day: date) -> dict[str, pd.DataFrame]:
-    """Per holder: its 1-minute mean positions of the day (`minute` UTC, `lat`, `lon`), in time order."""
-    minutes = _day_minutes(con, day)
+def day_tracks(con: duckdb.DuckDBPyConnection, day: date, minutes: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Per holder: its 1-minute mean positions of the day (`minute` UTC, `lat`, `lon`), in time order.
+    `minutes`: the day's day_minutes() when the caller already has them (one query for the page)."""
+    minutes = day_minutes(con, day) if minutes is None else minutes
     return {holder: rows[["minute", "lat", "lon"]].reset_index(drop=True)
             for holder, rows in minutes.groupby("holder", sort=True)}
 
 
-def day_timeline(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
+def day_timeline(con: duckdb.DuckDBPyConnection, day: date, minutes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The day's bars per holder: `holder`, `kind` ('visit', 'still', 'gap'), `start`, `end` (UTC),
-    `minutes`, `hotspot` (name, for visits). Ordered by holder and start. Vectorised over all holders."""
+    `minutes`, `hotspot` (name, for visits). Ordered by holder and start. Vectorised over all holders.
+    `minutes`: the day's day_minutes() when the caller already has them."""
     columns = ["holder", "kind", "start", "end", "minutes", "hotspot"]
-    minutes = _day_minutes(con, day)
+    minutes = day_minutes(con, day) if minutes is None else minutes
     visits = con.execute("""
         SELECT v.holder, 'visit' AS kind, v.started_at AS start, v.ended_at AS "end", v.minutes, h.name AS hotspot
         FROM visits v JOIN hotspots h USING (hotspot_id)

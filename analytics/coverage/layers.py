@@ -10,11 +10,18 @@ import math
 import duckdb
 import numpy as np
 import pandas as pd
+import shapely
 
 from analytics.layers import circle_ring
+from civ.geometry import METRES_PER_DEGREE_LAT, metres_per_degree_lon
 
 CIRCLE_SEGMENTS = 48
 EMPTY = {"type": "FeatureCollection", "features": []}
+# A day's track is simplified on the server (Douglas-Peucker): no drawn point lies further than this from
+# the 1-minute position it stands for, far below what a street map at any zoom shows, and 100 tracks
+# fit in a tenth of the bytes. Coordinates go out with 5 decimals (1,1 m north-south, 0,7 m east-west).
+TRACK_TOLERANCE_M = 8.0
+TRACK_DECIMALS = 5
 
 
 def _geometry(text: str) -> dict:
@@ -53,22 +60,66 @@ def hotspots_geojson(con: duckdb.DuckDBPyConnection, dosage: pd.DataFrame, with_
     return {"type": "FeatureCollection", "features": features}
 
 
-def tracks_geojson(tracks: dict[str, pd.DataFrame], colours: dict[str, str]) -> dict:
-    """One LineString per holder (its 1-minute positions of the day), pieces split where the tracker fell
-    silent for more than 10 minutes (no straight line drawn across a gap)."""
-    features = []
-    for holder, rows in tracks.items():
-        if rows.empty:
-            continue
-        stamps = pd.to_datetime(rows["minute"], utc=True).dt.as_unit("s").astype("int64").to_numpy()
-        points = np.column_stack([rows["lon"].to_numpy().round(5), rows["lat"].to_numpy().round(5)])
-        pieces = np.split(points, np.flatnonzero(np.diff(stamps) > 600) + 1)
-        lines = [piece.tolist() for piece in pieces if len(piece) >= 2]
-        if lines:
-            features.append({"type": "Feature", "id": holder,
-                             "geometry": {"type": "MultiLineString", "coordinates": lines},
-                             "properties": {"holder": holder, "colour": colours.get(holder, "#1f5f8b")}})
-    return {"type": "FeatureCollection", "features": features}
+def simplify_track(lon: np.ndarray, lat: np.ndarray, tolerance_m: float = TRACK_TOLERANCE_M) -> np.ndarray:
+    """The points ([lon, lat] rows) of the path that Douglas-Peucker keeps at `tolerance_m` metres.
+
+    Simplified in a local metric frame (equirectangular around the track's mean latitude, the sphere of
+    civ.geometry: over a town the distortion stays far below a metre), so the tolerance is in metres in
+    every direction; the points kept are original points, mapped back to degrees."""
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    if len(lon) < 3:
+        return np.column_stack([lon, lat])
+    lat0, lon0 = float(lat.mean()), float(lon.mean())
+    x_scale = metres_per_degree_lon(lat0)
+    line = shapely.LineString(np.column_stack([(lon - lon0) * x_scale, (lat - lat0) * METRES_PER_DEGREE_LAT]))
+    kept = shapely.get_coordinates(shapely.simplify(line, tolerance_m, preserve_topology=False))
+    return np.column_stack([kept[:, 0] / x_scale + lon0, kept[:, 1] / METRES_PER_DEGREE_LAT + lat0])
+
+
+def _track_feature(holder: str, seconds: np.ndarray, lon: np.ndarray, lat: np.ndarray, colour: str,
+                   tolerance_m: float) -> dict | None:
+    """One holder's MultiLineString: pieces split where the tracker fell silent for more than 10 minutes
+    (no straight line drawn across a gap), each simplified (simplify_track) and rounded to TRACK_DECIMALS."""
+    cuts = np.flatnonzero(np.diff(seconds) > 600) + 1
+    lines = [simplify_track(piece_lon, piece_lat, tolerance_m).round(TRACK_DECIMALS).tolist()
+             for piece_lon, piece_lat in zip(np.split(lon, cuts), np.split(lat, cuts)) if len(piece_lon) >= 2]
+    if not lines:
+        return None
+    return {"type": "Feature", "id": holder, "geometry": {"type": "MultiLineString", "coordinates": lines},
+            "properties": {"holder": holder, "colour": colour}}
+
+
+def _seconds(values) -> np.ndarray:
+    return pd.to_datetime(pd.Series(values), utc=True).dt.as_unit("s").astype("int64").to_numpy()
+
+
+def tracks_geojson(tracks: dict[str, pd.DataFrame], colours: dict[str, str],
+                   tolerance_m: float = TRACK_TOLERANCE_M) -> dict:
+    """One feature per holder (its 1-minute positions of the day, analytics.coverage.days.day_tracks) as a
+    simplified MultiLineString (_track_feature)."""
+    features = [_track_feature(holder, _seconds(rows["minute"]), rows["lon"].to_numpy(dtype=float),
+                               rows["lat"].to_numpy(dtype=float), colours.get(holder, "#1f5f8b"), tolerance_m)
+                for holder, rows in tracks.items() if not rows.empty]
+    return {"type": "FeatureCollection", "features": [f for f in features if f is not None]}
+
+
+def minutes_tracks_geojson(minutes: pd.DataFrame, colours: dict[str, str],
+                           tolerance_m: float = TRACK_TOLERANCE_M) -> dict:
+    """tracks_geojson straight from a day's 1-minute positions (analytics.coverage.days.day_minutes: `holder`,
+    `minute`, `lat`, `lon`), without a frame per holder: the same features, in holder order."""
+    if minutes.empty:
+        return EMPTY
+    # holders as numbers (iterating 50.000 text values one by one cost more than the simplification)
+    codes, names = pd.factorize(minutes["holder"], sort=True)
+    seconds = _seconds(minutes["minute"])
+    order = np.lexsort((seconds, codes))
+    codes, seconds = codes[order], seconds[order]
+    lon, lat = minutes["lon"].to_numpy(dtype=float)[order], minutes["lat"].to_numpy(dtype=float)[order]
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    features = [_track_feature(names[codes[a]], seconds[a:b], lon[a:b], lat[a:b],
+                               colours.get(names[codes[a]], "#1f5f8b"), tolerance_m)
+                for a, b in zip(starts, np.append(starts[1:], len(codes)))]
+    return {"type": "FeatureCollection", "features": [f for f in features if f is not None]}
 
 
 def positions_geojson(positions: pd.DataFrame, age_labels: list[str]) -> dict:

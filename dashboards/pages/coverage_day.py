@@ -26,6 +26,9 @@ from dashboards.i18n import fmt_float, fmt_int, grid_locale, lang_of, t
 dash.register_page(__name__, path="/coverage/day", name="Dagoverzicht", title=branding.page_title("Dagoverzicht"), order=6)
 
 KIND_COLOURS = {"still": "#9aa5b1", "gap": "#f3d9a4"}
+# the bar's clock times and minutes in a timeline tip (its customdata)
+TIP_START, TIP_END, TIP_MINUTES = "%{customdata[0]}", "%{customdata[1]}", "%{customdata[2]}"
+EPOCH = pd.Timestamp("1970-01-01")
 NUMBER = {"type": "rightAligned",
           "valueFormatter": {"function": "params.value == null ? '–' : params.value.toLocaleString('nl-BE')"}}
 
@@ -136,8 +139,11 @@ def _remember(day, lang):
     return frame.href("", lang, date=day)
 
 
-def _local_clock(value) -> str:
-    return pd.Timestamp(value).tz_convert(LOCAL_TZ.key).strftime("%H:%M")
+def _local_clocks(values) -> list[str]:
+    """_local_clock of a whole column at once (a page of 100 wardens has thousands of bars)."""
+    if len(values) == 0:
+        return []
+    return list(pd.to_datetime(pd.Series(values), utc=True).dt.tz_convert(LOCAL_TZ.key).dt.strftime("%H:%M"))
 
 
 @callback(Output("day-duty", "rowData"), Output("day-timeline", "figure"), Output("day-tracks", "data"),
@@ -151,20 +157,22 @@ def _day_view(day_text, _version, lang):
     period = Period.between(day, day)
     with connection.reader() as con:
         duty = coverage_days.duty_days(con, period)
-        bars = coverage_days.day_timeline(con, day)
-        tracks = coverage_days.day_tracks(con, day)
+        minutes = coverage_days.day_minutes(con, day)
+        bars = coverage_days.day_timeline(con, day, minutes)
         hotspots = layers.hotspot_outlines_geojson(con)
-    colours = coverage_map.warden_colours(set(duty["holder"]) | set(tracks))
+    colours = coverage_map.warden_colours(set(duty["holder"]) | set(minutes["holder"].unique()))
     visits = bars[bars["kind"] == "visit"] if not bars.empty else bars
+    where_by_holder: dict[str, list[str]] = {}
+    for holder, hotspot, spent in zip(visits.get("holder", []), visits.get("hotspot", []), visits.get("minutes", [])):
+        where_by_holder.setdefault(holder, []).append(f"{hotspot} {fmt_int(spent)} min")
     rows = []
-    for r in duty.itertuples():
-        mine = visits[visits["holder"] == r.holder] if not visits.empty else visits
-        where = ", ".join(f"{v.hotspot} {fmt_int(v.minutes)} min" for v in mine.itertuples())
-        rows.append({"holder": r.holder, "from": _local_clock(r.first_fix), "to": _local_clock(r.last_fix),
+    for r, first, last in zip(duty.itertuples(), _local_clocks(duty["first_fix"]), _local_clocks(duty["last_fix"])):
+        where = ", ".join(where_by_holder.get(r.holder, []))
+        rows.append({"holder": r.holder, "from": first, "to": last,
                      "hours": t("day.hours", lang, hours=int(r.duty_minutes // 60), minutes=f"{int(r.duty_minutes % 60):02d}"),
                      "km": fmt_float(r.distance_km), "hotspots": int(r.hotspots_visited),
                      "minutes": int(round(r.hotspot_minutes)), "where": where or "–"})
-    tracks_data = layers.tracks_geojson(tracks, colours)
+    tracks_data = layers.minutes_tracks_geojson(minutes, colours)
     for feature in tracks_data["features"]:
         feature["properties"]["tip"] = feature["properties"]["holder"]
     legend = coverage_map.legend(t("day.legend", lang), [(colours[h], h) for h in sorted(colours)])
@@ -173,42 +181,55 @@ def _day_view(day_text, _version, lang):
     return rows, _timeline(bars, duty, colours, day, lang), tracks_data, hotspots, legend, caption
 
 
-def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, lang: str) -> go.Figure:
+def _plain(text) -> str:
+    """A name as literal text in a plotly hover template (which reads %{...} and <extra>)."""
+    return str(text).replace("%{", "%\u200b{").replace("<", "&lt;")
+
+
+def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, lang: str) -> dict:
     """One row per warden: the duty span as a thin bar, visits in the warden's colour, standing still and
-    no signal in grey and sand. Local times on the axis."""
+    no signal in grey and sand. Local times on the axis. A figure as plotly's dict: the bar traces are
+    built as plain dicts, since plotly's validation of thousands of bars cost more than the queries."""
     fig = go.Figure()
+    traces = []
     holders = sorted(duty["holder"]) if not duty.empty else []
+    # rows by number, labelled by tick text: thousands of bars repeat no warden's code
+    extra = sorted(set(bars["holder"]) - set(holders)) if not bars.empty else []
+    row_of = {holder: number for number, holder in enumerate(holders + extra)}
 
     def local(series):
         return pd.to_datetime(series, utc=True).dt.tz_convert(LOCAL_TZ.key).dt.tz_localize(None)
 
-    def add(frame: pd.DataFrame, name: str, colour: str, width: float, text: list[str], legend: bool = True):
+    def add(frame: pd.DataFrame, name: str, colour, width: float, hover: str, legend: bool = True):
+        """One trace of bars. Compact for 100 wardens' thousands of bars: the starts as milliseconds
+        and lengths as whole milliseconds, the rows by number, the tip one template with only the clock
+        times and minutes per bar."""
         if frame.empty:
             return
         start, end = local(frame["start"]), local(frame["end"])
-        fig.add_trace(go.Bar(
-            y=frame["holder"], base=start, x=(end - start).dt.total_seconds() * 1000, orientation="h",
-            marker_color=colour, width=width, name=name, showlegend=legend, text=None,
-            customdata=text, hovertemplate="%{customdata}<extra></extra>"))
+        # the third value: the minutes of a bar, the warden of a duty span (whose tip names the warden)
+        third = (fmt_int(m) for m in frame["minutes"]) if "minutes" in frame else frame["holder"]
+        traces.append(dict(
+            type="bar", y=frame["holder"].map(row_of).tolist(),
+            base=((start - EPOCH) // pd.Timedelta(milliseconds=1)).tolist(),
+            x=((end - start) // pd.Timedelta(milliseconds=1)).tolist(), orientation="h", marker={"color": colour},
+            width=width, name=name, showlegend=legend, legendgroup=name,
+            customdata=list(zip(start.dt.strftime("%H:%M"), end.dt.strftime("%H:%M"), third)),
+            hovertemplate=hover + "<extra></extra>"))
     if not duty.empty:
-        spans = duty.rename(columns={"first_fix": "start", "last_fix": "end"})
-        add(spans, t("day.kind.duty", lang), "#d5dce4", 0.8,
-            [t("day.tip.duty", lang, holder=h, start=_local_clock(a), end=_local_clock(b))
-             for h, a, b in zip(spans["holder"], spans["start"], spans["end"])])
+        add(duty.rename(columns={"first_fix": "start", "last_fix": "end"}), t("day.kind.duty", lang), "#d5dce4", 0.8,
+            t("day.tip.duty", lang, holder=TIP_MINUTES, start=TIP_START, end=TIP_END))
     for kind in ("still", "gap"):
         part = bars[bars["kind"] == kind] if not bars.empty else bars
         add(part, t(f"day.kind.{kind}", lang), KIND_COLOURS[kind], 0.5,
-            [t("day.tip.bar", lang, what=t(f"day.kind.{kind}", lang), start=_local_clock(a), end=_local_clock(b),
-               minutes=fmt_int(m)) for a, b, m in zip(part.get("start", []), part.get("end", []), part.get("minutes", []))])
+            t("day.tip.bar", lang, what=t(f"day.kind.{kind}", lang), start=TIP_START, end=TIP_END, minutes=TIP_MINUTES))
     visits = bars[bars["kind"] == "visit"] if not bars.empty else bars
-    if not visits.empty:                          # one trace, each bar in its warden's colour
-        start, end = local(visits["start"]), local(visits["end"])
-        fig.add_trace(go.Bar(
-            y=visits["holder"], base=start, x=(end - start).dt.total_seconds() * 1000, orientation="h", width=0.5,
-            marker_color=[colours.get(h, "#1f5f8b") for h in visits["holder"]], name=t("day.kind.visits", lang),
-            customdata=[t("day.tip.bar", lang, what=name, start=_local_clock(a), end=_local_clock(b), minutes=fmt_int(m))
-                        for name, a, b, m in zip(visits["hotspot"], visits["start"], visits["end"], visits["minutes"])],
-            hovertemplate="%{customdata}<extra></extra>"))
+    # one trace per hot spot (its name once, in the tip's template), each bar in its warden's colour;
+    # one legend entry for all of them
+    for number, (hotspot, part) in enumerate(visits.groupby("hotspot", sort=True) if not visits.empty else []):
+        add(part, t("day.kind.visits", lang), [colours.get(h, "#1f5f8b") for h in part["holder"]], 0.5,
+            t("day.tip.bar", lang, what=_plain(hotspot), start=TIP_START, end=TIP_END, minutes=TIP_MINUTES),
+            legend=number == 0)
     first = pd.Timestamp(day.isoformat() + " 06:00")
     last = pd.Timestamp(day.isoformat() + " 20:00")
     if not duty.empty:
@@ -220,8 +241,9 @@ def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, 
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", separators=",.",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
         xaxis=dict(type="date", range=[first, last], tickformat="%H:%M", gridcolor="#e3e8ee", dtick=3600 * 1000),
-        yaxis=dict(categoryorder="array", categoryarray=list(reversed(holders)), title=None))
+        yaxis=dict(tickmode="array", tickvals=list(row_of.values()), ticktext=list(row_of),
+                   range=[len(row_of) - 0.5, -0.5], title=None, zeroline=False, showgrid=False))
     if not holders:
         fig.add_annotation(text=t("day.none", lang), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
                            font=dict(size=16, color="#4a5868"))
-    return fig
+    return {**fig.to_plotly_json(), "data": traces}

@@ -21,6 +21,7 @@ ROWS = [
     "CompStat callback: table (per categorie)",
     "CompStat callback: map: markers (clustered layer)",
     "CompStat callback: filter change (all 6 callbacks)",
+    "coverage: daily overview (every warden's track and timeline of a day)",
     "emerging hot-spot detection, one month",
     "peak memory of any load (ours)",
 ]
