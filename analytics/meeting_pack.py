@@ -9,13 +9,6 @@ import pandas as pd
 from analytics.periods import Period
 from civ.store import first_row
 
-DEFAULT_MUNICIPALITY = "Asse"
-
-
-def municipality_name(con: duckdb.DuckDBPyConnection) -> str:
-    row = first_row(con, "SELECT name FROM areas WHERE level = 'municipality' ORDER BY code LIMIT 1")
-    return row[0] if row else DEFAULT_MUNICIPALITY
-
 
 def newest_fix(con: duckdb.DuckDBPyConnection):
     """The time of the newest GPS fix (UTC), None without fixes."""

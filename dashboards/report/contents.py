@@ -163,7 +163,7 @@ def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None =
     hotspots = _hotspots(results)
     figures = _figures(con, month, compstat, hotspots)
     return MeetingPack(
-        cover=Cover(municipality=meeting_pack.municipality_name(con), month=month, made=now,
+        cover=Cover(municipality=_municipality(con), month=month, made=now,
                     reports_until=summary["data_until"], fixes_until=_utc(meeting_pack.newest_fix(con)),
                     last_import=summary["last_import"], is_demo=summary["is_demo"]),
         figures=figures, compstat=compstat, hotspots=hotspots,
