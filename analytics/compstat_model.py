@@ -17,6 +17,7 @@ The correction
 Rows with fewer than `MIN_MODEL_PERIODS` periods of history (or no report in them) get no model:
 their flag stays the comparison with the same period last year (analytics/significance.py).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -62,8 +63,9 @@ def predict(history, starts: list[date], now: date, kind: str) -> dict | None:
     return {"expected": mean, "low": int(low[0]), "high": int(high[0]), "p_of": p_of, "phi": fit.phi}
 
 
-def model_flags(current, histories: np.ndarray, starts: list[date], now: date, kind: str,
-                alpha: float = 0.05) -> pd.DataFrame:
+def model_flags(
+    current, histories: np.ndarray, starts: list[date], now: date, kind: str, alpha: float = 0.05
+) -> pd.DataFrame:
     """Per row: model_expected, model_low, model_high, model_p, model_q, model_flag ('up', 'down',
     'none'; None without a model). `histories`: rows × periods before `now`, oldest first."""
     current = np.asarray(current, dtype=float)
@@ -80,14 +82,16 @@ def model_flags(current, histories: np.ndarray, starts: list[date], now: date, k
     if tested.any():
         q[tested] = benjamini_hochberg(p[tested])
     flag = np.where(~tested, None, np.where(q <= alpha, np.where(current > expected, "up", "down"), "none"))
-    return pd.DataFrame({
-        "model_expected": [None if np.isnan(v) else round(float(v), 1) for v in expected],
-        "model_low": [None if np.isnan(v) else int(v) for v in low],
-        "model_high": [None if np.isnan(v) else int(v) for v in high],
-        "model_p": [None if np.isnan(v) else float(v) for v in p],
-        "model_q": [None if np.isnan(v) else float(v) for v in q],
-        "model_flag": flag,
-    })
+    return pd.DataFrame(
+        {
+            "model_expected": [None if np.isnan(v) else round(float(v), 1) for v in expected],
+            "model_low": [None if np.isnan(v) else int(v) for v in low],
+            "model_high": [None if np.isnan(v) else int(v) for v in high],
+            "model_p": [None if np.isnan(v) else float(v) for v in p],
+            "model_q": [None if np.isnan(v) else float(v) for v in q],
+            "model_flag": flag,
+        }
+    )
 
 
 def history_periods(period: Period) -> list[Period]:
@@ -100,8 +104,15 @@ def history_periods(period: Period) -> list[Period]:
     return periods
 
 
-def history_counts(con, period: Period, keys: list[str], where: str, params: list,
-                   precision_clause: str, key_sql: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[date]]:
+def history_counts(
+    con,
+    period: Period,
+    keys: list[str],
+    where: str,
+    params: list,
+    precision_clause: str,
+    key_sql: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, list[date]]:
     """Counts per key and period over the history window: a frame (keys + one column per period
     start, as 'h0', 'h1', …) and the periods' first days. Periods before the first report in the
     store are left out (unknown, not zero)."""
@@ -110,11 +121,14 @@ def history_counts(con, period: Period, keys: list[str], where: str, params: lis
     end, _ = period.utc_bounds()
     first = con.execute("SELECT min(reported_at) FROM reports").fetchone()[0]
     cut = bin_sql("r.reported_at", period.kind)
-    frame = con.execute(f"""
-        SELECT {', '.join((key_sql or {}).get(k, 'r.' + k) for k in keys)}, {cut} AS bin, count(*) AS n
+    frame = con.execute(
+        f"""
+        SELECT {", ".join((key_sql or {}).get(k, "r." + k) for k in keys)}, {cut} AS bin, count(*) AS n
         FROM reports r
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {precision_clause} AND {where}
-        GROUP BY ALL""", [start, end] + params).df()
+        GROUP BY ALL""",
+        [start, end] + params,
+    ).df()
     if first is not None:
         first_day = pd.Timestamp(first).tz_convert("Europe/Brussels").date()
         periods = [p for p in periods if p.end > first_day]

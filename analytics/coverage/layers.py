@@ -2,6 +2,7 @@
 dosage, tracks of a day, last positions, report points. Built from our own store, so the maps work
 without any tile server; properties are short because the browser receives them as they are.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,15 +49,30 @@ def hotspots_geojson(con: duckdb.DuckDBPyConnection, dosage: pd.DataFrame, with_
     for row in dosage.itertuples():
         geometry = _geometry(shapes[row.hotspot_id])
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            geometry = {"type": "Polygon", "coordinates": [circle_ring(row.lat, row.lon, row.radius_m, CIRCLE_SEGMENTS)]}
+            geometry = {
+                "type": "Polygon",
+                "coordinates": [circle_ring(row.lat, row.lon, row.radius_m, CIRCLE_SEGMENTS)],
+            }
         days = None if pd.isna(row.days_since_last_visit) else int(row.days_since_last_visit)
-        properties = {"id": row.hotspot_id, "name": row.name, "visits": int(row.visits),
-                      "minutes": round(float(row.minutes)), "visits_10min": int(row.visits_10min), "days": days,
-                      "reports": int(row.reports)}
+        properties = {
+            "id": row.hotspot_id,
+            "name": row.name,
+            "visits": int(row.visits),
+            "minutes": round(float(row.minutes)),
+            "visits_10min": int(row.visits_10min),
+            "days": days,
+            "reports": int(row.reports),
+        }
         features.append({"type": "Feature", "id": row.hotspot_id, "geometry": geometry, "properties": properties})
         if with_points:
-            features.append({"type": "Feature", "id": f"{row.hotspot_id}:punt", "properties": dict(properties),
-                             "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{row.hotspot_id}:punt",
+                    "properties": dict(properties),
+                    "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -76,35 +92,54 @@ def simplify_track(lon: np.ndarray, lat: np.ndarray, tolerance_m: float = TRACK_
     return np.column_stack([kept[:, 0] / x_scale + lon0, kept[:, 1] / METRES_PER_DEGREE_LAT + lat0])
 
 
-def _track_feature(holder: str, seconds: np.ndarray, lon: np.ndarray, lat: np.ndarray, colour: str,
-                   tolerance_m: float) -> dict | None:
+def _track_feature(
+    holder: str, seconds: np.ndarray, lon: np.ndarray, lat: np.ndarray, colour: str, tolerance_m: float
+) -> dict | None:
     """One holder's MultiLineString: pieces split where the tracker fell silent for more than 10 minutes
     (no straight line drawn across a gap), each simplified (simplify_track) and rounded to TRACK_DECIMALS."""
     cuts = np.flatnonzero(np.diff(seconds) > 600) + 1
-    lines = [simplify_track(piece_lon, piece_lat, tolerance_m).round(TRACK_DECIMALS).tolist()
-             for piece_lon, piece_lat in zip(np.split(lon, cuts), np.split(lat, cuts)) if len(piece_lon) >= 2]
+    lines = [
+        simplify_track(piece_lon, piece_lat, tolerance_m).round(TRACK_DECIMALS).tolist()
+        for piece_lon, piece_lat in zip(np.split(lon, cuts), np.split(lat, cuts))
+        if len(piece_lon) >= 2
+    ]
     if not lines:
         return None
-    return {"type": "Feature", "id": holder, "geometry": {"type": "MultiLineString", "coordinates": lines},
-            "properties": {"holder": holder, "colour": colour}}
+    return {
+        "type": "Feature",
+        "id": holder,
+        "geometry": {"type": "MultiLineString", "coordinates": lines},
+        "properties": {"holder": holder, "colour": colour},
+    }
 
 
 def _seconds(values) -> np.ndarray:
     return pd.to_datetime(pd.Series(values), utc=True).dt.as_unit("s").astype("int64").to_numpy()
 
 
-def tracks_geojson(tracks: dict[str, pd.DataFrame], colours: dict[str, str],
-                   tolerance_m: float = TRACK_TOLERANCE_M) -> dict:
+def tracks_geojson(
+    tracks: dict[str, pd.DataFrame], colours: dict[str, str], tolerance_m: float = TRACK_TOLERANCE_M
+) -> dict:
     """One feature per holder (its 1-minute positions of the day, analytics.coverage.days.day_tracks) as a
     simplified MultiLineString (_track_feature)."""
-    features = [_track_feature(holder, _seconds(rows["minute"]), rows["lon"].to_numpy(dtype=float),
-                               rows["lat"].to_numpy(dtype=float), colours.get(holder, "#1f5f8b"), tolerance_m)
-                for holder, rows in tracks.items() if not rows.empty]
+    features = [
+        _track_feature(
+            holder,
+            _seconds(rows["minute"]),
+            rows["lon"].to_numpy(dtype=float),
+            rows["lat"].to_numpy(dtype=float),
+            colours.get(holder, "#1f5f8b"),
+            tolerance_m,
+        )
+        for holder, rows in tracks.items()
+        if not rows.empty
+    ]
     return {"type": "FeatureCollection", "features": [f for f in features if f is not None]}
 
 
-def minutes_tracks_geojson(minutes: pd.DataFrame, colours: dict[str, str],
-                           tolerance_m: float = TRACK_TOLERANCE_M) -> dict:
+def minutes_tracks_geojson(
+    minutes: pd.DataFrame, colours: dict[str, str], tolerance_m: float = TRACK_TOLERANCE_M
+) -> dict:
     """tracks_geojson straight from a day's 1-minute positions (analytics.coverage.days.day_minutes: `holder`,
     `minute`, `lat`, `lon`), without a frame per holder: the same features, in holder order."""
     if minutes.empty:
@@ -116,9 +151,12 @@ def minutes_tracks_geojson(minutes: pd.DataFrame, colours: dict[str, str],
     codes, seconds = codes[order], seconds[order]
     lon, lat = minutes["lon"].to_numpy(dtype=float)[order], minutes["lat"].to_numpy(dtype=float)[order]
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
-    features = [_track_feature(names[codes[a]], seconds[a:b], lon[a:b], lat[a:b],
-                               colours.get(names[codes[a]], "#1f5f8b"), tolerance_m)
-                for a, b in zip(starts, np.append(starts[1:], len(codes)))]
+    features = [
+        _track_feature(
+            names[codes[a]], seconds[a:b], lon[a:b], lat[a:b], colours.get(names[codes[a]], "#1f5f8b"), tolerance_m
+        )
+        for a, b in zip(starts, np.append(starts[1:], len(codes)))
+    ]
     return {"type": "FeatureCollection", "features": [f for f in features if f is not None]}
 
 
@@ -126,10 +164,20 @@ def positions_geojson(positions: pd.DataFrame, age_labels: list[str]) -> dict:
     """Last positions as points: `holder`, `device`, `stale`, `age` (the text shown), `rank` (1 = nearest)."""
     features = []
     for rank, (row, label) in enumerate(zip(positions.itertuples(), age_labels), start=1):
-        features.append({"type": "Feature", "id": row.device_id,
-                         "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
-                         "properties": {"holder": row.holder, "device": row.device_id, "stale": bool(row.is_stale),
-                                        "age": label, "rank": rank}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.device_id,
+                "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
+                "properties": {
+                    "holder": row.holder,
+                    "device": row.device_id,
+                    "stale": bool(row.is_stale),
+                    "age": label,
+                    "rank": rank,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -138,40 +186,69 @@ def report_points_geojson(points: pd.DataFrame) -> dict:
     if points.empty:
         return EMPTY
     stamps = pd.to_datetime(points["reported_at"], utc=True).dt.as_unit("ms").astype("int64")
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-         "properties": {"report": report, "t": int(t), "category": category}}
-        for report, lat, lon, t, category in zip(points["report"], points["lat"], points["lon"], stamps,
-                                                 points["category_label"])]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {"report": report, "t": int(t), "category": category},
+            }
+            for report, lat, lon, t, category in zip(
+                points["report"], points["lat"], points["lon"], stamps, points["category_label"]
+            )
+        ],
+    }
 
 
 def recent_reports(con: duckdb.DuckDBPyConnection, start, end, limit: int = 500) -> pd.DataFrame:
     """Located reports in [start, end): `report`, `lat`, `lon`, `reported_at`, `category_label`,
     `category_label_en`, `status` — no description, no reporter. The newest `limit` ones."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT r.source || ':' || r.source_id AS report, r.lat, r.lon, r.reported_at,
                k.label_nl AS category_label, k.label_en AS category_label_en, r.status
         FROM reports r JOIN categories k ON k.code = r.category_code
         WHERE r.lat IS NOT NULL AND r.reported_at >= ? AND r.reported_at < ?
-        ORDER BY r.reported_at DESC LIMIT ?""", [start, end, limit]).df()
+        ORDER BY r.reported_at DESC LIMIT ?""",
+        [start, end, limit],
+    ).df()
 
 
 def circle_geojson(lat: float, lon: float, radius_m: float) -> dict:
     """The chosen place and its radius (the overview list's circle)."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]},
-         "properties": {"kind": "radius"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {"kind": "centre"}}]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]},
+                "properties": {"kind": "radius"},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"kind": "centre"},
+            },
+        ],
+    }
 
 
 def hotspot_outlines_geojson(con: duckdb.DuckDBPyConnection) -> dict:
     """The defined hot spots as outlines (points as their circle): `id`, `name`, `tip` (the name)."""
     features = []
     for hotspot_id, name, geojson, lat, lon, radius_m in con.execute(
-            "SELECT hotspot_id, name, geojson, center_lat, center_lon, radius_m FROM hotspots ORDER BY name").fetchall():
+        "SELECT hotspot_id, name, geojson, center_lat, center_lon, radius_m FROM hotspots ORDER BY name"
+    ).fetchall():
         geometry = _geometry(geojson)
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             geometry = {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]}
-        features.append({"type": "Feature", "id": hotspot_id, "geometry": geometry,
-                         "properties": {"id": hotspot_id, "name": name, "tip": name}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": hotspot_id,
+                "geometry": geometry,
+                "properties": {"id": hotspot_id, "name": name, "tip": name},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}

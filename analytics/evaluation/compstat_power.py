@@ -10,6 +10,7 @@ the old flag (the same month last year, exact conditional binomial, Benjamini–
 oracle that knows each row's true mean (exact Poisson tail, Benjamini–Hochberg): no test can do
 much better than the oracle.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -66,8 +67,12 @@ def simulate(runs: int, change: float, seed: int, bases=BASES) -> dict:
             flagged[name] += int((flags != "none").sum())
             first_up[name] += int(flags[0] == "up")
     rows = runs * len(bases)
-    return {"change": change, "runs": runs, "rows_flagged": {k: v / rows for k, v in flagged.items()},
-            "first_row_up": {k: v / runs for k, v in first_up.items()}}
+    return {
+        "change": change,
+        "runs": runs,
+        "rows_flagged": {k: v / rows for k, v in flagged.items()},
+        "first_row_up": {k: v / runs for k, v in first_up.items()},
+    }
 
 
 def power_curve(runs: int = 200, changes=CHANGES, seed: int = 22) -> list[dict]:
@@ -76,10 +81,14 @@ def power_curve(runs: int = 200, changes=CHANGES, seed: int = 22) -> list[dict]:
 
 def format_curve(curve: list[dict]) -> list[str]:
     """A Markdown table: change, first row flagged up (model, last year, oracle), rows flagged."""
-    lines = ["| verandering | model (nieuw) | vorig jaar (oud) | orakel | rijen gevlagd (model) |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| verandering | model (nieuw) | vorig jaar (oud) | orakel | rijen gevlagd (model) |",
+        "|---|---|---|---|---|",
+    ]
     for point in curve:
         up, rows = point["first_row_up"], point["rows_flagged"]
-        lines.append(f"| +{point['change'] * 100:.0f} % | {up['model']:.2f} | {up['last_year']:.2f} | "
-                     f"{up['oracle']:.2f} | {rows['model']:.3f} |")
+        lines.append(
+            f"| +{point['change'] * 100:.0f} % | {up['model']:.2f} | {up['last_year']:.2f} | "
+            f"{up['oracle']:.2f} | {rows['model']:.3f} |"
+        )
     return lines

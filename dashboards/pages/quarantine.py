@@ -3,6 +3,7 @@
 Nothing is dropped silently: a coordinator who loaded 1.200 rows and sees 1.186 reports finds the
 14 others here, corrects the file and loads it again. `?batch=N` opens the rows of one import.
 """
+
 from __future__ import annotations
 
 import dash
@@ -37,8 +38,9 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
         with connection.reader() as con:
             summary = inventory.store_summary(con)
             batches = inventory.quarantine_batches(con)
-            rows = inventory.quarantine_list(con, batch_id=batch_id, limit=LIMIT,
-                                             include_raw_text=access.can_see_reporter_data())
+            rows = inventory.quarantine_list(
+                con, batch_id=batch_id, limit=LIMIT, include_raw_text=access.can_see_reporter_data()
+            )
             total = inventory.quarantine_count(con, batch_id=batch_id)
     except UnusableInput as error:
         return _page(lang, [frame.store_problem(error, lang)])
@@ -51,13 +53,17 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
 
     known = set(batches["batch_id"].astype(int))
     options = [{"label": t("quarantine.all", lang), "value": ALL}] + [
-        {"label": f"#{int(b.batch_id)} · {b.file_name} · {kind_label(b.kind, lang)} ({fmt_int(b.quarantined)})",
-         "value": str(int(b.batch_id))}
-        for b in batches.itertuples()]
+        {
+            "label": f"#{int(b.batch_id)} · {b.file_name} · {kind_label(b.kind, lang)} ({fmt_int(b.quarantined)})",
+            "value": str(int(b.batch_id)),
+        }
+        for b in batches.itertuples()
+    ]
     notices = []
     if batch_id is not None and batch_id not in known:
-        notices.append(html.P(t("quarantine.bad_batch", lang, batch=batch_id), className="notice",
-                              id="quarantine-bad-batch"))
+        notices.append(
+            html.P(t("quarantine.bad_batch", lang, batch=batch_id), className="notice", id="quarantine-bad-batch")
+        )
     if total == 0:
         count_text = t("quarantine.none", lang)
     elif total == 1:
@@ -68,58 +74,110 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
         count_text = t("quarantine.count", lang, count=fmt_int(total))
     if not access.can_see_reporter_data():
         notices.append(html.P(t("quarantine.raw_hidden", lang), className="muted", id="quarantine-raw-hidden"))
-    return _page(lang, [*notices, html.Section(_grid(rows, lang), className="panel")],
-                 options=options, value=str(batch_id) if batch_id in known else ALL, count_text=count_text)
+    return _page(
+        lang,
+        [*notices, html.Section(_grid(rows, lang), className="panel")],
+        options=options,
+        value=str(batch_id) if batch_id in known else ALL,
+        count_text=count_text,
+    )
 
 
-def _page(lang: str, body: list, options: list | None = None, value: str = ALL,
-          count_text: str = "") -> html.Div:
+def _page(lang: str, body: list, options: list | None = None, value: str = ALL, count_text: str = "") -> html.Div:
     """The page's frame. The filter bar is always in the layout (hidden when there is nothing to
     filter) so that its callback always finds its components (a callback with a missing
     component would simply never run)."""
-    header = html.Header([html.H1(t("quarantine.title", lang)),
-                          html.P(t("quarantine.lead", lang), className="lead")], className="page-header")
-    return html.Div([
-        header,
-        dcc.Location(id="quarantine-url", refresh="callback-nav"),
-        dcc.Store(id="quarantine-lang", data=lang),
-        html.Div([
-            html.Label(t("quarantine.filter", lang), htmlFor="quarantine-batch", className="filter-label"),
-            dcc.Dropdown(id="quarantine-batch", options=options or [], value=value,
-                         clearable=False, searchable=False, className="filter-dropdown"),
-            html.Span(count_text, id="quarantine-count", className="filter-count"),
-        ], className="filter-bar", hidden=options is None),
-        *body,
-    ], id="quarantine-page")
+    header = html.Header(
+        [html.H1(t("quarantine.title", lang)), html.P(t("quarantine.lead", lang), className="lead")],
+        className="page-header",
+    )
+    return html.Div(
+        [
+            header,
+            dcc.Location(id="quarantine-url", refresh="callback-nav"),
+            dcc.Store(id="quarantine-lang", data=lang),
+            html.Div(
+                [
+                    html.Label(t("quarantine.filter", lang), htmlFor="quarantine-batch", className="filter-label"),
+                    dcc.Dropdown(
+                        id="quarantine-batch",
+                        options=options or [],
+                        value=value,
+                        clearable=False,
+                        searchable=False,
+                        className="filter-dropdown",
+                    ),
+                    html.Span(count_text, id="quarantine-count", className="filter-count"),
+                ],
+                className="filter-bar",
+                hidden=options is None,
+            ),
+            *body,
+        ],
+        id="quarantine-page",
+    )
 
 
 def _grid(rows, lang: str) -> dag.AgGrid:
-    data = [{
-        "batch_id": int(r.batch_id), "file_name": r.file_name, "row_number": int(r.row_number),
-        "reason": r.reason, "raw_text": r.raw_text,
-    } for r in rows.itertuples()]
+    data = [
+        {
+            "batch_id": int(r.batch_id),
+            "file_name": r.file_name,
+            "row_number": int(r.row_number),
+            "reason": r.reason,
+            "raw_text": r.raw_text,
+        }
+        for r in rows.itertuples()
+    ]
     text_filter = {"filter": "agTextColumnFilter", "floatingFilter": True}
     number_filter = {"filter": "agNumberColumnFilter", "floatingFilter": True, "type": "rightAligned"}
     columns = [
         {"field": "batch_id", "headerName": t("col.batch", lang), "width": 110, **number_filter},
         {"field": "file_name", "headerName": t("col.file", lang), "width": 220, **text_filter},
         {"field": "row_number", "headerName": t("col.row", lang), "width": 100, **number_filter},
-        {"field": "reason", "headerName": t("col.reason", lang), "flex": 2, "minWidth": 260,
-         "wrapText": True, "autoHeight": True, **text_filter},
-        {"field": "raw_text", "headerName": t("col.raw", lang), "flex": 3, "minWidth": 260,
-         "cellClass": "raw-text", "hide": not access.can_see_reporter_data(), **text_filter},
+        {
+            "field": "reason",
+            "headerName": t("col.reason", lang),
+            "flex": 2,
+            "minWidth": 260,
+            "wrapText": True,
+            "autoHeight": True,
+            **text_filter,
+        },
+        {
+            "field": "raw_text",
+            "headerName": t("col.raw", lang),
+            "flex": 3,
+            "minWidth": 260,
+            "cellClass": "raw-text",
+            "hide": not access.can_see_reporter_data(),
+            **text_filter,
+        },
     ]
     return dag.AgGrid(
-        id="quarantine-grid", rowData=data, columnDefs=columns,
+        id="quarantine-grid",
+        rowData=data,
+        columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True},
-        dashGridOptions={"localeText": grid_locale(lang), "pagination": True, "paginationPageSize": 50,
-                         "paginationPageSizeSelector": [50, 100, 500], "suppressCellFocus": True,
-                         "enableCellTextSelection": True},
-        style={"height": "620px", "width": "100%"}, className="grid")
+        dashGridOptions={
+            "localeText": grid_locale(lang),
+            "pagination": True,
+            "paginationPageSize": 50,
+            "paginationPageSizeSelector": [50, 100, 500],
+            "suppressCellFocus": True,
+            "enableCellTextSelection": True,
+        },
+        style={"height": "620px", "width": "100%"},
+        className="grid",
+    )
 
 
-@callback(Output("quarantine-url", "search"), Input("quarantine-batch", "value"),
-          State("quarantine-lang", "data"), prevent_initial_call=True)
+@callback(
+    Output("quarantine-url", "search"),
+    Input("quarantine-batch", "value"),
+    State("quarantine-lang", "data"),
+    prevent_initial_call=True,
+)
 def _choose_batch(value, lang):
     """The chosen import goes into the URL; the page then re-renders from it, so links share the view."""
     return frame.href("", lang, batch=None if value == ALL else _batch_param(value))

@@ -1,6 +1,7 @@
 """The daily overview's answer (Flask test client, no browser): after simplifying the tracks on the server
 it still names every warden with the duty time and distance of their fixes, and every drawn track stays
 within the tolerance of each 1-minute position."""
+
 from __future__ import annotations
 
 import math
@@ -36,7 +37,7 @@ def store(tmp_path_factory):
     for n, (warden, hour, fixes) in enumerate((("GW-A", 7, 1600), ("GW-B", 9, 1200), ("GW-C", 12, 900))):
         t = pd.Timestamp(f"{DAY} {hour:02d}:00", tz="UTC") + pd.to_timedelta(np.arange(fixes) * 15, unit="s")
         heading = np.cumsum(np.where(rng.random(fixes) < 0.02, rng.normal(0, 1.5, fixes), 0.0))
-        step = np.where((np.arange(fixes) // 80) % 3 == 2, 0.0, 20.0)       # every third stretch a stop
+        step = np.where((np.arange(fixes) // 80) % 3 == 2, 0.0, 20.0)  # every third stretch a stop
         east = np.cumsum(step * np.cos(heading)) + rng.normal(0, 3, fixes)
         north = np.cumsum(step * np.sin(heading)) + rng.normal(0, 3, fixes)
         lat = 50.92 + n * 0.01 + north / (math.pi / 180 * R)
@@ -45,16 +46,22 @@ def store(tmp_path_factory):
     fixes = pd.concat(rows, ignore_index=True)
     con = open_for_writing(db)
     try:
-        con.execute("""INSERT INTO import_batches (batch_id, kind, file_name, file_sha256, format, load_key, started_at,
+        con.execute(
+            """INSERT INTO import_batches (batch_id, kind, file_name, file_sha256, format, load_key, started_at,
                                                    finished_at, rows_in, loaded, quarantined, duplicates, is_demo)
                        VALUES (1, 'fixes', 'dag.csv', 'x', 'csv', 'k', now(), now(), ?, ?, 0, 0, false)""",
-                    [len(fixes), len(fixes)])
+            [len(fixes), len(fixes)],
+        )
         con.execute("INSERT INTO wardens VALUES ('GW-A', 'A'), ('GW-B', 'B'), ('GW-C', 'C')")
-        con.execute("INSERT INTO devices VALUES ('TRK-1', 'GW-A', NULL, NULL, 1), ('TRK-2', 'GW-B', NULL, NULL, 1), "
-                    "('TRK-3', 'GW-C', NULL, NULL, 1)")
+        con.execute(
+            "INSERT INTO devices VALUES ('TRK-1', 'GW-A', NULL, NULL, 1), ('TRK-2', 'GW-B', NULL, NULL, 1), "
+            "('TRK-3', 'GW-C', NULL, NULL, 1)"
+        )
         con.register("new_fixes", fixes)
-        con.execute("INSERT INTO fixes (device_id, ts, lat, lon, batch_id, is_outlier) "
-                    "SELECT device_id, ts, lat, lon, 1, false FROM new_fixes")
+        con.execute(
+            "INSERT INTO fixes (device_id, ts, lat, lon, batch_id, is_outlier) "
+            "SELECT device_id, ts, lat, lon, 1, false FROM new_fixes"
+        )
     finally:
         con.close()
     refresh_visits(db)
@@ -77,8 +84,12 @@ def test_daily_overview_keeps_wardens_duty_time_and_distance_and_draws_tracks_wi
         assert rows[warden]["from"] == mine["ts"].min().tz_convert("Europe/Brussels").strftime("%H:%M")
         # distance: the path through the 1-minute mean positions, steps under min_step_m not counted
         means = mine.groupby(mine["ts"].dt.floor("1min"))[["lat", "lon"]].mean()
-        steps = haversine(means["lat"].to_numpy()[:-1], means["lon"].to_numpy()[:-1],
-                          means["lat"].to_numpy()[1:], means["lon"].to_numpy()[1:])
+        steps = haversine(
+            means["lat"].to_numpy()[:-1],
+            means["lon"].to_numpy()[:-1],
+            means["lat"].to_numpy()[1:],
+            means["lon"].to_numpy()[1:],
+        )
         assert rows[warden]["km"] == fmt_float(steps[steps >= DEFAULT_RULES.min_step_m].sum() / 1000)
         # the drawn track: fewer points, none further than the tolerance (+ rounding) from any minute
         lines = [np.array(line) for line in tracks[warden]["geometry"]["coordinates"]]
@@ -90,7 +101,9 @@ def test_daily_overview_keeps_wardens_duty_time_and_distance_and_draws_tracks_wi
         for line in lines:
             ax, ay = line[:-1, 0] * kx, line[:-1, 1] * k
             dx, dy = line[1:, 0] * kx - ax, line[1:, 1] * k - ay
-            t = np.clip(((px[:, None] - ax) * dx + (py[:, None] - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
+            t = np.clip(
+                ((px[:, None] - ax) * dx + (py[:, None] - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1
+            )
             nearest = np.minimum(nearest, np.hypot(px[:, None] - ax - t * dx, py[:, None] - ay - t * dy).min(axis=1))
         assert nearest.max() <= layers.TRACK_TOLERANCE_M + 1.0
     # the timeline: one row per warden, each duty span's tip names its warden and its local clock times

@@ -5,6 +5,7 @@ the exposure (period length) in the conditional binomial test, the cut at Brusse
 month-precision reports left out of weeks, and the seasonal model's flag with its calibration
 (the full power curve: analytics/evaluation/compstat_power.py, in benchmarks/results.md).
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -37,6 +38,7 @@ def test_twice_the_days_and_twice_the_reports_is_no_change():
 
 
 # --- the store: Brussels' midnight and month precision ------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
@@ -80,6 +82,7 @@ def test_reports_known_by_month_only_count_in_the_month_not_in_its_weeks(store):
 
 
 # --- the seasonal model -------------------------------------------------------------------------------
+
 
 def test_the_model_expects_what_a_smooth_series_predicts():
     # 36 months that follow exp(a + b·years) exactly (no season, no noise): the model's expectation for

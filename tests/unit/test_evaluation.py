@@ -3,6 +3,7 @@
 The full set (20 seeds of both generators, and 20 held-back seeds) runs in `make bench`
 (benchmarks/validity.py); here one seed of the second generator over its last four months.
 """
+
 from __future__ import annotations
 
 import numpy as np

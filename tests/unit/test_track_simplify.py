@@ -1,5 +1,6 @@
 """The daily overview's tracks are simplified on the server: no drawn line strays further than the
 tolerance from any 1-minute position it stands for, gaps stay gaps, and far fewer points are sent."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,8 @@ import pandas as pd
 
 from analytics.coverage import layers
 
-R = 6_371_008.8                     # mean Earth radius: the test's own local frame, not civ.geometry's
-ROUNDING_M = 1.0                    # 5 decimals: at most 0,56 m north-south, 0,35 m east-west
+R = 6_371_008.8  # mean Earth radius: the test's own local frame, not civ.geometry's
+ROUNDING_M = 1.0  # 5 decimals: at most 0,56 m north-south, 0,35 m east-west
 
 
 def local_metres(lon, lat, lat0, lon0):
@@ -29,7 +30,7 @@ def distance_to_line(px, py, lx, ly) -> np.ndarray:
 
 def walk(rng, minutes: int, lat0=50.92, lon0=4.20):
     """A warden's day: 78 m a minute along turning streets, stops of several minutes, 3 m GPS jitter."""
-    heading = np.cumsum(np.where(rng.random(minutes) < 0.1, rng.normal(0, 1.5, minutes), 0.0))   # corners
+    heading = np.cumsum(np.where(rng.random(minutes) < 0.1, rng.normal(0, 1.5, minutes), 0.0))  # corners
     speed = np.where(rng.random(minutes) < 0.3, 0.0, 78.0)
     east = np.cumsum(speed * np.cos(heading)) + rng.normal(0, 3, minutes)
     north = np.cumsum(speed * np.sin(heading)) + rng.normal(0, 3, minutes)
@@ -47,7 +48,9 @@ def test_every_position_stays_within_the_tolerance_of_the_simplified_track():
         lx, ly = local_metres(kept[:, 0], kept[:, 1], lat0, lon0)
         assert distance_to_line(px, py, lx, ly).max() <= tolerance + ROUNDING_M
         assert len(kept) < len(lon) * (0.7 if tolerance < layers.TRACK_TOLERANCE_M else 0.25)  # the jitter goes
-        assert np.allclose(kept[0], [lon[0], lat[0]], atol=1e-5) and np.allclose(kept[-1], [lon[-1], lat[-1]], atol=1e-5)
+        assert np.allclose(kept[0], [lon[0], lat[0]], atol=1e-5) and np.allclose(
+            kept[-1], [lon[-1], lat[-1]], atol=1e-5
+        )
 
 
 def test_tracks_keep_one_feature_per_warden_and_break_at_silences():
@@ -56,15 +59,15 @@ def test_tracks_keep_one_feature_per_warden_and_break_at_silences():
     for holder, silent_after in (("GW-A", 200), ("GW-B", None)):
         lon, lat = walk(rng, 400)
         minute = pd.date_range("2026-10-06 07:00", periods=400, freq="1min", tz="UTC")
-        if silent_after:                                          # tracker off for half an hour
+        if silent_after:  # tracker off for half an hour
             minute = minute.where(np.arange(400) < silent_after, minute + pd.Timedelta(minutes=30))
         frames.append(pd.DataFrame({"holder": holder, "minute": minute, "lat": lat, "lon": lon}))
-    minutes = pd.concat(frames, ignore_index=True).sample(frac=1, random_state=1)   # any order
+    minutes = pd.concat(frames, ignore_index=True).sample(frac=1, random_state=1)  # any order
     data = layers.minutes_tracks_geojson(minutes, {"GW-A": "#111111"})
     by_holder = {f["properties"]["holder"]: f for f in data["features"]}
     assert sorted(by_holder) == ["GW-A", "GW-B"]
     assert by_holder["GW-A"]["properties"]["colour"] == "#111111"
-    assert len(by_holder["GW-A"]["geometry"]["coordinates"]) == 2        # no line across the silence
+    assert len(by_holder["GW-A"]["geometry"]["coordinates"]) == 2  # no line across the silence
     assert len(by_holder["GW-B"]["geometry"]["coordinates"]) == 1
     for holder, feature in by_holder.items():
         mine = minutes[minutes["holder"] == holder].sort_values("minute")
@@ -73,11 +76,15 @@ def test_tracks_keep_one_feature_per_warden_and_break_at_silences():
         nearest = np.full(len(mine), np.inf)
         for line in feature["geometry"]["coordinates"]:
             coords = np.array(line)
-            assert (np.abs(coords * 10 ** layers.TRACK_DECIMALS - np.round(coords * 10 ** layers.TRACK_DECIMALS)) < 1e-6).all()
+            assert (
+                np.abs(coords * 10**layers.TRACK_DECIMALS - np.round(coords * 10**layers.TRACK_DECIMALS)) < 1e-6
+            ).all()
             lx, ly = local_metres(coords[:, 0], coords[:, 1], lat0, lon0)
             nearest = np.minimum(nearest, distance_to_line(px, py, lx, ly))
         assert nearest.max() <= layers.TRACK_TOLERANCE_M + ROUNDING_M
     # the per-holder form gives the same features
-    tracks = {h: g[["minute", "lat", "lon"]].sort_values("minute").reset_index(drop=True)
-              for h, g in minutes.groupby("holder")}
+    tracks = {
+        h: g[["minute", "lat", "lon"]].sort_values("minute").reset_index(drop=True)
+        for h, g in minutes.groupby("holder")
+    }
     assert layers.tracks_geojson(tracks, {"GW-A": "#111111"}) == data
