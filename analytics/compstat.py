@@ -185,7 +185,9 @@ def key_figures(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters
     row = con.execute(
         f"""
         SELECT count(*) FILTER (WHERE r.reported_at >= ?) AS reports,
-               count(*) FILTER (WHERE coalesce(r.closed_at >= ?, r.status <> 'afgesloten')) AS open_backlog,
+               count(*) FILTER (WHERE coalesce(r.closed_at >= ?, r.status NOT IN (SELECT code FROM statuses
+                                                                                 WHERE status_class = 'closed')))
+                   AS open_backlog,
                median((epoch(r.closed_at) - epoch(r.reported_at)) / 86400.0)
                    FILTER (WHERE r.reported_at >= ? AND r.closed_at IS NOT NULL) AS median_days_to_close,
                count(*) FILTER (WHERE r.reported_at >= ? AND r.gas_finding) AS gas_findings,

@@ -422,3 +422,24 @@ def test_quarantine_remarks_lists_the_rows_kept_with_a_remark(db, write_file, ca
     unknown = [(n, i) for n, (i, c) in enumerate(rows, start=1) if c != "post"]
     assert [(r["row_number"], r["record_key"]) for r in listed] == unknown
     assert all(r["remark"].endswith("is onbekend: geladen als onbekend") for r in listed)
+
+
+def test_an_own_status_of_class_closed_leaves_the_open_backlog(db, write_file):
+    from analytics.compstat import key_figures
+    from analytics.periods import Period
+    from civ import store
+    from etl.own_codes import add_status
+
+    add_status(db, "afgehandeld_politie", "Afgehandeld door politie", "Handled by the police", "closed")
+    path = write_file(
+        "statussen.csv",
+        "id;datum;categorie;status\n"
+        "A;05/01/2026 10:00;Sluikstort;afgehandeld_politie\n"
+        "B;06/01/2026 10:00;Sluikstort;open\n"
+        "C;07/01/2026 10:00;Sluikstort;in behandeling\n",
+    )
+    assert load_reports_file(db, path).loaded == 3
+    with store.reading(db) as con:
+        figures = key_figures.__wrapped__(con, Period.parse("2026-01"))
+    # none has a closing date: A is closed by its own status's class, B and C are still open
+    assert figures["open_backlog"] == 2
