@@ -1,0 +1,370 @@
+"""Importeren (/import): upload, preview, map, dry run, load, save the mapping, undo — in the browser.
+
+The coordinator and the beheerder only. Every step calls what the command line calls (etl/web_import.py
+on top of the own-exports loaders); the dry run, the load and the undo run as background jobs
+(dashboards/components/import_jobs.py), never in the request. Every component id starts with
+`import-`: dashboards/access.py refuses those callbacks (403, audited) to other roles, and each
+callback checks the role again. Every step is written to the audit log.
+"""
+from __future__ import annotations
+
+import json
+
+import dash
+import dash_ag_grid as dag
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from civ.errors import UnusableInput
+from dashboards import access, branding, connection
+from dashboards.components.import_jobs import jobs
+from dashboards.i18n import fmt_datetime, fmt_int, grid_locale, kind_label, lang_of, t
+
+dash.register_page(__name__, path="/import", name="Importeren", title=branding.page_title("Importeren"), order=15)
+
+KINDS = ("reports", "fixes", "devices", "hotspots", "projects")
+# Fields whose value may join two columns (a date column and a separate time column).
+JOINABLE = {"reported_at", "closed_at", "timestamp", "valid_from", "valid_to", "start", "end", "address",
+            "description"}
+COUNTS = ("rows_in", "loaded", "remarks", "quarantined", "duplicates", "updated")
+POLL_MS = 700
+
+
+def _header(lang: str) -> html.Header:
+    return html.Header([html.H1(t("import.title", lang)), html.P(t("import.lead", lang), className="lead")],
+                       className="page-header")
+
+
+def layout(lang: str | None = None, **_query) -> html.Div:
+    lang = lang_of(lang)
+    if not access.allowed("import"):
+        return html.Div([_header(lang), html.P(t("import.no_access", lang), className="notice", id="import-no-access")],
+                        id="import-page")
+    from etl.web_import import UPLOAD_MAX_BYTES
+    kinds = [{"label": kind_label(k, lang), "value": k} for k in KINDS]
+    return html.Div([
+        _header(lang),
+        dcc.Store(id="import-lang", data=lang),
+        dcc.Store(id="import-upload-token"),
+        dcc.Store(id="import-job"),
+        dcc.Interval(id="import-poll", interval=POLL_MS, disabled=True),
+        html.Section([
+            html.H2(t("import.step.upload", lang)),
+            html.P(t("import.limit", lang, mb=UPLOAD_MAX_BYTES // (1024 * 1024)), className="muted"),
+            dcc.Upload(id="import-upload-file", children=html.Div(t("import.drop", lang)), className="upload-zone",
+                       multiple=False, style={"border": "2px dashed #8a9bb0", "padding": "24px", "textAlign": "center",
+                                              "borderRadius": "6px", "cursor": "pointer"}),
+            html.Div([html.Label(t("import.kind", lang), htmlFor="import-upload-kind", className="filter-label"),
+                      dcc.Dropdown(id="import-upload-kind", options=kinds, value="reports", clearable=False,
+                                   searchable=False, className="filter-dropdown")], className="filter-bar"),
+            html.P(id="import-upload-message", className="notice-line"),
+        ], className="panel"),
+        html.Section([
+            html.H2(t("import.step.preview", lang)),
+            html.Div([html.Label(t("import.header_row", lang), htmlFor="import-header-row", className="filter-label"),
+                      dcc.Input(id="import-header-row", type="number", min=1, step=1, debounce=True,
+                                placeholder=t("import.header_auto", lang))], className="filter-bar"),
+            html.P(id="import-detected", className="muted"),
+            dag.AgGrid(id="import-preview-grid", rowData=[], columnDefs=[],
+                       defaultColDef={"resizable": True, "minWidth": 110},
+                       dashGridOptions={"localeText": grid_locale(lang), "suppressCellFocus": True,
+                                        "enableCellTextSelection": True},
+                       style={"height": "360px", "width": "100%"}, className="grid"),
+        ], className="panel"),
+        html.Section([html.H2(t("import.step.mapping", lang)), html.Div(id="import-mapping", className="mapping-grid"),
+                      html.H3(t("import.labels", lang)), html.Div(id="import-labels")], className="panel"),
+        html.Section([
+            html.H2(t("import.step.run", lang)),
+            html.Div([html.Button(t("import.dry_run", lang), id="import-dry-run", className="btn"),
+                      html.Button(t("import.load", lang), id="import-load", className="btn btn-primary")],
+                     className="button-row"),
+            html.P(id="import-action-message", className="notice-line"),
+            html.Div(id="import-result"),
+            html.Div([dcc.Input(id="import-profile-name", type="text", placeholder=t("import.profile_name", lang)),
+                      html.Button(t("import.save_profile", lang), id="import-save-profile", className="btn")],
+                     className="button-row"),
+            html.P(id="import-profile-message", className="notice-line"),
+        ], className="panel"),
+        html.Section([
+            html.H2(t("import.batches", lang)),
+            dag.AgGrid(id="import-batches-grid", rowData=_batch_rows(), columnDefs=_batch_columns(lang),
+                       defaultColDef={"sortable": True, "resizable": True},
+                       dashGridOptions={"localeText": grid_locale(lang), "rowSelection": "single",
+                                        "domLayout": "autoHeight", "suppressCellFocus": True},
+                       getRowId="params.data.batch_id", style={"width": "100%"}, className="grid"),
+            html.Button(t("import.undo", lang), id="import-undo", className="btn"),
+            dcc.ConfirmDialog(id="import-undo-confirm"),
+            html.P(id="import-undo-message", className="notice-line"),
+        ], className="panel"),
+    ], id="import-page")
+
+
+def _batch_rows() -> list[dict]:
+    from etl.batches import list_batches
+    return [{**b, "started": fmt_datetime(b["started_at"]) if b["started_at"] else ""}
+            for b in reversed(list_batches(connection.db_path()))]
+
+
+def _batch_columns(lang: str) -> list[dict]:
+    return [{"field": "batch_id", "headerName": t("col.batch", lang), "width": 90},
+            {"field": "file", "headerName": t("col.file", lang), "flex": 2},
+            {"field": "kind", "headerName": t("import.col.kind", lang), "width": 120},
+            {"field": "started", "headerName": t("import.col.when", lang), "width": 160},
+            {"field": "loaded", "headerName": t("import.count.loaded", lang), "width": 110},
+            {"field": "remarks", "headerName": t("import.count.remarks", lang), "width": 120},
+            {"field": "quarantined", "headerName": t("import.count.quarantined", lang), "width": 120},
+            {"field": "duplicates", "headerName": t("import.count.duplicates", lang), "width": 110},
+            {"field": "status", "headerName": t("import.col.status", lang), "width": 130}]
+
+
+def _guard() -> None:
+    """The second lock behind the 403 at the endpoint."""
+    if not access.allowed("import"):
+        raise PreventUpdate
+
+
+@callback(Output("import-upload-token", "data"), Output("import-upload-message", "children"),
+          Output("import-upload-kind", "value"),
+          Input("import-upload-file", "contents"), State("import-upload-file", "filename"),
+          State("import-upload-token", "data"), State("import-lang", "data"), prevent_initial_call=True)
+def _upload(contents, file_name, previous, lang):
+    _guard()
+    from etl.web_import import guessed_kind, receive
+    user = access.current_user_name()
+    if jobs.busy(user) is not None:
+        return dash.no_update, t("import.busy", lang), dash.no_update
+    jobs.forget_upload(previous)
+    try:
+        path = receive(str(file_name or ""), contents)
+    except UnusableInput as error:
+        access.audit("import_refused", f"{str(file_name)[:80]}: {str(error)[:200]}")
+        return None, t("import.refused", lang, reason=str(error)), dash.no_update
+    kind = guessed_kind(path.name)
+    token = jobs.keep_upload(path, user, kind)
+    access.audit("import_upload", f"{path.name} ({fmt_int(path.stat().st_size)} bytes)")
+    return token, t("import.received", lang, file=path.name, size=fmt_int(path.stat().st_size)), kind
+
+
+def _field_control(field: str, header: list[str], chosen: list[str]) -> html.Div:
+    multi = field in JOINABLE
+    value = chosen if multi else (chosen[0] if chosen else None)
+    return html.Div([html.Label(field, className="field-name"),
+                     dcc.Dropdown(id={"type": "import-field", "field": field}, options=header, value=value,
+                                  multi=multi, clearable=True, className="field-dropdown")],
+                    className="field-row")
+
+
+@callback(Output("import-preview-grid", "rowData"), Output("import-preview-grid", "columnDefs"),
+          Output("import-detected", "children"), Output("import-mapping", "children"),
+          Input("import-upload-token", "data"), Input("import-header-row", "value"), Input("import-upload-kind", "value"),
+          State("import-lang", "data"), prevent_initial_call=True)
+def _preview(token, header_row, kind, lang):
+    _guard()
+    from etl.profiles import FIELDS
+    from etl.web_import import is_table, preview, suggestion
+    upload = jobs.upload(token, access.current_user_name())
+    if upload is None or kind not in KINDS:
+        return [], [], "", []
+    if not is_table(upload.path):
+        return [], [], t("import.fixed_fields", lang), []
+    try:
+        shown = preview(upload.path, kind, int(header_row) if header_row else None)
+        guess = suggestion(upload.path, kind, shown["header_row"], connection.db_path())
+    except (UnusableInput, ValueError) as error:
+        return [], [], t("import.refused", lang, reason=str(error)), []
+    columns = [{"field": "row_number", "headerName": "#", "width": 70, "pinned": "left"}] + [
+        {"field": h, "headerName": h} for h in shown["header"]]
+    separator = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(shown["delimiter"], shown["delimiter"])
+    detected = t("import.detected", lang, row=shown["header_row"], encoding=shown["encoding"],
+                 separator=separator, rows=fmt_int(shown["rows_in"]))
+    mapping = [_field_control(f, shown["header"], guess["columns"].get(f, [])) for f in FIELDS[kind]]
+    access.audit("import_preview", f"{upload.path.name}: kopregel {shown['header_row']}")
+    return shown["rows"], columns, detected, mapping
+
+
+def _chosen_columns(values, ids) -> dict[str, list[str]]:
+    chosen = {}
+    for value, component in zip(values or [], ids or []):
+        columns = value if isinstance(value, list) else [value] if value else []
+        if columns:
+            chosen[component["field"]] = [str(c) for c in columns]
+    return chosen
+
+
+@callback(Output("import-labels", "children"),
+          Input({"type": "import-field", "field": ALL}, "value"), State({"type": "import-field", "field": ALL}, "id"),
+          State("import-upload-token", "data"), State("import-header-row", "value"), State("import-upload-kind", "value"),
+          State("import-lang", "data"), prevent_initial_call=True)
+def _labels(values, ids, token, header_row, kind, lang):
+    _guard()
+    from etl.web_import import codes, labels, preview
+    upload = jobs.upload(token, access.current_user_name())
+    if upload is None or kind != "reports":
+        return []
+    try:
+        row = int(header_row) if header_row else preview(upload.path, kind)["header_row"]
+        found = labels(upload.path, kind, row, _chosen_columns(values, ids), connection.db_path())
+    except (UnusableInput, ValueError):
+        return []
+    ours = codes(connection.db_path())
+    tables = []
+    for field, entries in found.items():
+        rows = [html.Tr([html.Th(t("import.col.label", lang)), html.Th(t("import.col.rows", lang)),
+                         html.Th(t("import.col.code", lang))])]
+        for entry in entries:
+            rows.append(html.Tr([
+                html.Td(entry["label"]), html.Td(fmt_int(entry["rows"])),
+                html.Td(dcc.Dropdown(id={"type": "import-label", "field": field, "label": entry["label"]},
+                                     options=ours[field], value=entry["code"],
+                                     placeholder=t("import.unmapped", lang), className="label-dropdown"))]))
+        tables.append(html.Div([html.H4(field), html.Table(rows, className="label-table")]))
+    return tables
+
+
+def _profile_from(kind, header_row, field_values, field_ids, label_values, label_ids) -> str:
+    from etl.web_import import profile_text
+    values: dict[str, dict[str, str]] = {}
+    for value, component in zip(label_values or [], label_ids or []):
+        values.setdefault(component["field"], {})[component["label"]] = value
+    return profile_text(kind, int(header_row) if header_row else None, _chosen_columns(field_values, field_ids),
+                        values)
+
+
+FORM = [State("import-upload-token", "data"), State("import-upload-kind", "value"),
+        State("import-header-row", "value"),
+        State({"type": "import-field", "field": ALL}, "value"), State({"type": "import-field", "field": ALL}, "id"),
+        State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
+        State({"type": "import-label", "field": ALL, "label": ALL}, "id"),
+        State("import-profile-name", "value"), State("import-lang", "data")]
+
+
+@callback(Output("import-job", "data"), Output("import-action-message", "children"),
+          Output("import-poll", "disabled"),
+          Input("import-dry-run", "n_clicks"), Input("import-load", "n_clicks"), *FORM, prevent_initial_call=True)
+def _run(_dry, _load, token, kind, header_row, field_values, field_ids, label_values, label_ids, profile_name,
+         lang):
+    _guard()
+    from etl.web_import import checked_profile, is_table, preview
+    user = access.current_user_name()
+    upload = jobs.upload(token, user)
+    if upload is None:
+        return dash.no_update, t("import.no_upload", lang), True
+    work = "load" if ctx.triggered_id == "import-load" else "dry_run"
+    args = {"path": str(upload.path), "kind": kind}
+    if is_table(upload.path):
+        try:
+            row = int(header_row) if header_row else preview(upload.path, kind)["header_row"]
+            text = _profile_from(kind, row, field_values, field_ids, label_values, label_ids)
+            checked_profile(text, kind)
+        except (UnusableInput, ValueError) as error:
+            return dash.no_update, t("import.refused", lang, reason=str(error)), True
+        args["profile"] = text
+        if profile_name and _saved_text(profile_name) == text:
+            args["profile_name"] = profile_name   # a later retry of the batch finds the profile by this name
+    key = jobs.start(work, connection.db_path(), user, **args)
+    if key is None:
+        return dash.no_update, t("import.busy", lang), True
+    access.audit("import_dry_run" if work == "dry_run" else "import_load", f"{upload.path.name} ({kind})")
+    return key, t("import.running", lang, seconds=0), False
+
+
+def _saved_text(name: str) -> str | None:
+    from etl.profiles import saved_profile_text
+    try:
+        return saved_profile_text(connection.db_path(), str(name))
+    except UnusableInput:
+        return None
+
+
+@callback(Output("import-result", "children"), Output("import-poll", "disabled", allow_duplicate=True),
+          Output("import-batches-grid", "rowData"), Output("import-action-message", "children", allow_duplicate=True),
+          Input("import-poll", "n_intervals"), State("import-job", "data"), State("import-lang", "data"),
+          prevent_initial_call=True)
+def _poll(_n, key, lang):
+    _guard()
+    state, seconds, result, job = jobs.status(key, access.current_user_name())
+    if state == "running":
+        return dash.no_update, False, dash.no_update, t("import.running", lang, seconds=int(seconds))
+    if result is None:
+        return html.P(t("import.failed", lang), className="notice"), True, dash.no_update, ""
+    if "error" in result:
+        return html.P(t("import.refused", lang, reason=result["error"]), className="notice",
+                      id="import-error"), True, _batch_rows(), ""
+    done = t("import.done", lang, seconds=fmt_int(round(seconds)))
+    if job.work == "dry_run":
+        return _outcome(result, lang, dry=True), True, dash.no_update, done
+    if job.work == "undo":
+        access.audit("import_undo", f"import {result.get('batch_id')}")
+        return html.P(t("import.undone", lang, batch=result.get("batch_id")), id="import-undone"), True, \
+            _batch_rows(), done
+    access.audit("import_loaded", json.dumps({k: result.get(k) for k in ("batch_id", *COUNTS)}))
+    return _outcome(result, lang, dry=False), True, _batch_rows(), done
+
+
+def _outcome(result: dict, lang: str, dry: bool) -> html.Div:
+    counts = html.Table([html.Tr([html.Th(t(f"import.count.{c}", lang)),
+                                  html.Td(fmt_int(result.get(c, 0)), id=f"import-count-{c}")]) for c in COUNTS],
+                        className="count-table")
+    parts = [html.H3(t("import.dry_result" if dry else "import.load_result", lang)), counts]
+    if result.get("status") == "already-loaded":
+        parts.append(html.P(t("import.already", lang), className="notice"))
+    reasons = result.get("quarantine_reasons") or []
+    if reasons:
+        parts += [html.H4(t("import.reasons", lang)),
+                  html.Ul([html.Li(f"{fmt_int(r['rows'])} × {r['reason']}") for r in reasons], id="import-reasons")]
+    remarks = result.get("remark_kinds") or []
+    if remarks:
+        parts += [html.H4(t("import.remark_kinds", lang)),
+                  html.Ul([html.Li(f"{fmt_int(r['rows'])} × {r['remark']}") for r in remarks])]
+    if result.get("warnings"):
+        parts.append(html.Ul([html.Li(w) for w in result["warnings"]], className="muted"))
+    if not dry and result.get("batch_id"):
+        parts.append(dcc.Link(t("import.batch_link", lang, batch=result["batch_id"]),
+                              href=f"/quarantaine?batch={result['batch_id']}", id="import-batch-link"))
+    return html.Div(parts, id="import-outcome")
+
+
+@callback(Output("import-profile-message", "children"), Input("import-save-profile", "n_clicks"), *FORM,
+          prevent_initial_call=True)
+def _save(_n, token, kind, header_row, field_values, field_ids, label_values, label_ids, name, lang):
+    _guard()
+    from etl.web_import import checked_profile, preview, save
+    upload = jobs.upload(token, access.current_user_name())
+    if upload is None:
+        return t("import.no_upload", lang)
+    try:
+        row = int(header_row) if header_row else preview(upload.path, kind)["header_row"]
+        text = _profile_from(kind, row, field_values, field_ids, label_values, label_ids)
+        checked_profile(text, kind)
+        save(connection.db_path(), str(name or "").strip(), text)
+    except (UnusableInput, ValueError) as error:
+        return t("import.refused", lang, reason=str(error))
+    access.audit("import_profile_saved", str(name))
+    return t("import.profile_saved", lang, name=name)
+
+
+@callback(Output("import-undo-confirm", "displayed"), Output("import-undo-confirm", "message"),
+          Output("import-undo-message", "children"),
+          Input("import-undo", "n_clicks"), State("import-batches-grid", "selectedRows"), State("import-lang", "data"),
+          prevent_initial_call=True)
+def _ask_undo(_n, selected, lang):
+    _guard()
+    if not selected:
+        return False, "", t("import.pick_batch", lang)
+    batch = selected[0]
+    return True, t("import.undo_confirm", lang, batch=batch["batch_id"], file=batch["file"]), ""
+
+
+@callback(Output("import-job", "data", allow_duplicate=True), Output("import-poll", "disabled", allow_duplicate=True),
+          Output("import-undo-message", "children", allow_duplicate=True),
+          Input("import-undo-confirm", "submit_n_clicks"), State("import-batches-grid", "selectedRows"),
+          State("import-lang", "data"), prevent_initial_call=True)
+def _undo(_n, selected, lang):
+    _guard()
+    if not selected:
+        raise PreventUpdate
+    user = access.current_user_name()
+    key = jobs.start("undo", connection.db_path(), user, batch_id=int(selected[0]["batch_id"]), actor=f"web:{user}")
+    if key is None:
+        return dash.no_update, True, t("import.busy", lang)
+    return key, False, ""
