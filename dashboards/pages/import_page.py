@@ -89,7 +89,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.H2(t("import.batches", lang)),
             dag.AgGrid(id="import-batches-grid", rowData=_batch_rows(), columnDefs=_batch_columns(lang),
                        defaultColDef={"sortable": True, "resizable": True},
-                       dashGridOptions={"localeText": grid_locale(lang), "rowSelection": "single",
+                       dashGridOptions={"localeText": grid_locale(lang), "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                                         "domLayout": "autoHeight", "suppressCellFocus": True},
                        getRowId="params.data.batch_id", style={"width": "100%"}, className="grid"),
             html.Button(t("import.undo", lang), id="import-undo", className="btn"),
@@ -194,8 +194,12 @@ def _chosen_columns(values, ids) -> dict[str, list[str]]:
 @callback(Output("import-labels", "children"),
           Input({"type": "import-field", "field": ALL}, "value"), State({"type": "import-field", "field": ALL}, "id"),
           State("import-upload-token", "data"), State("import-header-row", "value"), State("import-upload-kind", "value"),
+          State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
+          State({"type": "import-label", "field": ALL, "label": ALL}, "id"),
           State("import-lang", "data"), prevent_initial_call=True)
-def _labels(values, ids, token, header_row, kind, lang):
+def _labels(values, ids, token, header_row, kind, picked, picked_ids, lang):
+    """A table per value field: every label in the file, its rows, a dropdown of our codes (pre-filled with
+    the known or nearest code; a code the user already picked stays when another column changes)."""
     _guard()
     from etl.web_import import codes, labels, preview
     upload = jobs.upload(token, access.current_user_name())
@@ -207,6 +211,7 @@ def _labels(values, ids, token, header_row, kind, lang):
     except (UnusableInput, ValueError):
         return []
     ours = codes(connection.db_path())
+    kept = {(i["field"], i["label"]): v for v, i in zip(picked or [], picked_ids or [])}
     tables = []
     for field, entries in found.items():
         rows = [html.Tr([html.Th(t("import.col.label", lang)), html.Th(t("import.col.rows", lang)),
@@ -215,7 +220,7 @@ def _labels(values, ids, token, header_row, kind, lang):
             rows.append(html.Tr([
                 html.Td(entry["label"]), html.Td(fmt_int(entry["rows"])),
                 html.Td(dcc.Dropdown(id={"type": "import-label", "field": field, "label": entry["label"]},
-                                     options=ours[field], value=entry["code"],
+                                     options=ours[field], value=kept.get((field, entry["label"]), entry["code"]),
                                      placeholder=t("import.unmapped", lang), className="label-dropdown"))]))
         tables.append(html.Div([html.H4(field), html.Table(rows, className="label-table")]))
     return tables

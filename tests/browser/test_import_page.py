@@ -1,0 +1,193 @@
+"""Importeren (/import): a coordinator loads a municipality's Excel export in the browser — upload, correct
+the header row, map the columns and labels, save the mapping, dry run (the same counts as the command
+line's --dry-run on the same file and profile), load as a background job, see the batch, undo it, and the
+store is as before. A kerngroep user gets no page and a 403 on its callbacks."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from app import create_app
+from civ.store import open_for_writing, reading
+from dashboards.components.import_jobs import jobs
+
+from . import import_export
+from .served_app import SHARED_SCREENS, callback_bodies, fill_store, logged_in_client, page_callback_body, serving
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    db = tmp_path_factory.mktemp("import") / "civ.duckdb"
+    fill_store(db, is_demo=False)
+    con = open_for_writing(db)
+    try:   # fill_store numbers its 3 batches itself: the store's own numbering goes on after them
+        con.execute("SELECT nextval('import_batch_ids') FROM range(3)").fetchall()
+    finally:
+        con.close()
+    return create_app(db)
+
+
+def _store_state(db) -> dict:
+    with reading(db) as con:
+        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+                for table in ("reports", "quarantine", "row_remarks", "report_versions")} | {
+            "report_ids": sorted(r[0] for r in con.execute("SELECT source_id FROM reports").fetchall())}
+
+
+def _dropdown(page, component: dict):
+    """A dcc.Dropdown with a dict id (Dash writes it as JSON with sorted keys)."""
+    return page.locator(f"[id='{json.dumps(component, sort_keys=True, separators=(',', ':'))}']")
+
+
+def _pick(page, component: dict, option: str) -> None:
+    _dropdown(page, component).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def _cli_dry_run(db, file, profile: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "etl", "reports", str(file), "--profile", profile, "--dry-run",
+                           "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _shot(page, name: str) -> None:
+    page.screenshot(path=str(SHARED_SCREENS / f"import-{name}.png"), full_page=True)
+
+
+def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_and_undoes_it(app, page, tmp_path):
+    SHARED_SCREENS.mkdir(parents=True, exist_ok=True)
+    db = app.server.config["CIV_DB"]
+    export = import_export.write(tmp_path / "meldingen-januari-2026.xlsx")
+    before = _store_state(db)
+    expected = import_export.expected()
+    page.on("dialog", lambda dialog: dialog.accept())
+    with serving(app, "coordinator") as url:
+        page.goto(url + "/import")
+        expect(page.locator("#import-page h1")).to_have_text("Importeren")
+        expect(page.locator(".navbar, nav").first).to_contain_text("Importeren")
+        page.locator("#import-upload-file input[type=file]").set_input_files(str(export))
+        expect(page.locator("#import-upload-message")).to_contain_text("meldingen-januari-2026.xlsx ontvangen")
+        # the block of print parameters looks like a header: the page says where it took the header from
+        expect(page.locator("#import-detected")).to_contain_text("Kopregel op regel 2")
+        _shot(page, "1-upload")
+
+        page.locator("#import-header-row").fill(str(import_export.HEADER_ROW))
+        page.locator("#import-header-row").press("Enter")
+        expect(page.locator("#import-detected")).to_contain_text(f"Kopregel op regel {import_export.HEADER_ROW}")
+        grid = page.locator("#import-preview-grid")
+        expect(grid).to_contain_text("M-001")
+        expect(grid.locator(".ag-header")).to_contain_text("Ingevoerd op")
+        _shot(page, "2-preview")
+
+        # profile suggest's guesses are pre-filled; the rest is mapped by hand, date and time joined
+        expect(_dropdown(page, {"type": "import-field", "field": "id"})).to_contain_text("Nummer")
+        expect(_dropdown(page, {"type": "import-field", "field": "category"})).to_contain_text("Onderwerp")
+        _pick(page, {"type": "import-field", "field": "reported_at"}, "Ingevoerd op")
+        _pick(page, {"type": "import-field", "field": "reported_at"}, "Om")
+        _pick(page, {"type": "import-field", "field": "status"}, "Afhandeling")
+        _pick(page, {"type": "import-field", "field": "lat"}, "Breedte")
+        _pick(page, {"type": "import-field", "field": "lon"}, "Lengte")
+        labels = page.locator("#import-labels")
+        expect(labels).to_contain_text("Afgewerkt")          # the status labels, once the status column is mapped
+        page.wait_for_load_state("networkidle")
+        expect(labels).to_contain_text(import_export.UNMAPPED)
+        expect(labels.locator("tr", has_text="Sluikstorten")).to_contain_text("sluikstort")   # known label, pre-filled
+        for label, code in {**import_export.LABELS}.items():
+            if label != "Sluikstorten" and label != "Hondenpoep":
+                _pick(page, {"type": "import-label", "field": "category", "label": label}, code)
+        for label, code in import_export.STATUSES.items():
+            _pick(page, {"type": "import-label", "field": "status", "label": label}, code)
+        expect(labels.locator("tr", has_text="Zwerfvuil op straat")).to_contain_text("zwerfvuil")
+        _shot(page, "3-mapping")
+
+        page.locator("#import-profile-name").fill("asse-meldingen")
+        page.locator("#import-save-profile").click()
+        expect(page.locator("#import-profile-message")).to_contain_text("Profiel asse-meldingen bewaard")
+
+        page.locator("#import-dry-run").click()
+        expect(page.locator("#import-outcome")).to_contain_text("Proefrit", timeout=120_000)
+        shown = {key: int(page.locator(f"#import-count-{key}").inner_text().replace(".", ""))
+                 for key in ("rows_in", "loaded", "quarantined", "duplicates", "updated")}
+        expect(page.locator("#import-reasons")).to_contain_text("categorie")
+        _shot(page, "4-dry-run")
+        assert _store_state(db) == before                         # a dry run writes nothing
+        cli = _cli_dry_run(db, export, "asse-meldingen")
+        assert shown == {key: cli[key] for key in shown}
+        assert shown == {key: expected[key] for key in shown}
+        assert any(r["rows"] == expected["unmapped_rows"] and "categorie" in r["reason"]
+                   for r in cli["quarantine_reasons"])
+
+        page.locator("#import-load").click()
+        link = page.locator("#import-batch-link")
+        expect(link).to_be_visible(timeout=120_000)
+        batch_id = int(link.inner_text().split()[1].rstrip(":"))
+        assert int(page.locator("#import-count-loaded").inner_text()) == expected["loaded"]
+        expect(page.locator("#import-batches-grid")).to_contain_text("meldingen-januari-2026.xlsx")
+        loaded = _store_state(db)
+        assert loaded["reports"] == before["reports"] + expected["loaded"]
+        assert loaded["quarantine"] == before["quarantine"] + expected["quarantined"]
+        assert not any(u.path.exists() for u in jobs._uploads.values())   # the upload is gone after the load
+        _shot(page, "5-loaded")
+
+        page.locator("#import-batches-grid .ag-row", has_text="meldingen-januari-2026.xlsx").click()
+        page.locator("#import-undo").click()
+        expect(page.locator("#import-undone")).to_contain_text(f"Import {batch_id} is ongedaan gemaakt",
+                                                               timeout=120_000)
+        expect(page.locator("#import-batches-grid .ag-row", has_text="meldingen-januari-2026.xlsx")
+               ).to_contain_text("undone")
+        _shot(page, "6-undone")
+    assert _store_state(db) == before
+    assert page.console.errors == []
+
+
+def test_kerngroep_gets_no_import_page_and_a_403_on_its_callbacks(app):
+    from civ import accounts as users
+    client = logged_in_client(app, "kerngroep")
+    page = client.post("/_dash-update-component", json=page_callback_body("/import")).get_data(as_text=True)
+    assert "import-no-access" in page and "import-upload-file" not in page
+    menu = client.post("/_dash-update-component", json=page_callback_body("/")).get_data(as_text=True)
+    assert '"/import' not in menu
+    refused = 0
+    for key, body in callback_bodies(app, "x"):
+        if key.lstrip(".").startswith("import-"):
+            response = client.post("/_dash-update-component", json=body)
+            assert response.status_code == 403, key
+            refused += 1
+    assert refused >= 5
+    db = app.server.config["CIV_DB"]
+    assert any(e["event"] == "refused" and "import-" in (e["detail"] or "") for e in users.audit_entries(db))
+
+
+def test_a_large_body_is_only_accepted_for_the_upload_callback_of_a_role_that_may_import(app):
+    import base64
+    text = "datum;categorie\n" + "05/01/2026 10:00;sluikstort\n" * 260_000     # 7 MB of CSV, 9,3 MB as base64
+    big = base64.b64encode(text.encode()).decode()
+    assert len(big) > 8 * 1024 * 1024
+    coordinator, kerngroep = logged_in_client(app, "coordinator"), logged_in_client(app, "kerngroep")
+    other = {"output": "quarantine-url.search", "outputs": {"id": "quarantine-url", "property": "search"},
+             "inputs": [{"id": "quarantine-batch", "property": "value", "value": big}], "changedPropIds": []}
+    assert coordinator.post("/_dash-update-component", json=other).status_code == 413
+    upload = {"output": "..import-upload-token.data...import-upload-message.children...import-upload-kind.value..",
+              "outputs": [{"id": "import-upload-token", "property": "data"},
+                          {"id": "import-upload-message", "property": "children"},
+                          {"id": "import-upload-kind", "property": "value"}],
+              "inputs": [{"id": "import-upload-file", "property": "contents", "value": "data:;base64," + big}],
+              "state": [{"id": "import-upload-file", "property": "filename", "value": "groot.csv"},
+                        {"id": "import-upload-token", "property": "data", "value": None},
+                        {"id": "import-lang", "property": "data", "value": "nl"}],
+              "changedPropIds": ["import-upload-file.contents"]}
+    assert kerngroep.post("/_dash-update-component", json=upload).status_code == 413
+    answer = coordinator.post("/_dash-update-component", json=upload)
+    assert answer.status_code == 200
+    assert "ontvangen" in answer.get_data(as_text=True)       # 9 MiB of text: under the 200 MB limit
+    for upload_ in list(jobs._uploads):
+        jobs.forget_upload(upload_)
