@@ -75,13 +75,13 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                       html.H3(t("import.labels", lang)), html.Div(id="import-labels")], className="panel"),
         html.Section([
             html.H2(t("import.step.run", lang)),
-            html.Div([html.Button(t("import.dry_run", lang), id="import-dry-run", className="btn"),
-                      html.Button(t("import.load", lang), id="import-load", className="btn btn-primary")],
+            html.Div([html.Button(t("import.dry_run", lang), id="import-dry-run", className="button"),
+                      html.Button(t("import.load", lang), id="import-load", className="button")],
                      className="button-row"),
             html.P(id="import-action-message", className="notice-line"),
             html.Div(id="import-result"),
             html.Div([dcc.Input(id="import-profile-name", type="text", placeholder=t("import.profile_name", lang)),
-                      html.Button(t("import.save_profile", lang), id="import-save-profile", className="btn")],
+                      html.Button(t("import.save_profile", lang), id="import-save-profile", className="button")],
                      className="button-row"),
             html.P(id="import-profile-message", className="notice-line"),
         ], className="panel"),
@@ -92,7 +92,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                        dashGridOptions={"localeText": grid_locale(lang), "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                                         "domLayout": "autoHeight", "suppressCellFocus": True},
                        getRowId="params.data.batch_id", style={"width": "100%"}, className="grid"),
-            html.Button(t("import.undo", lang), id="import-undo", className="btn"),
+            html.Button(t("import.undo", lang), id="import-undo", className="button"),
             dcc.ConfirmDialog(id="import-undo-confirm"),
             html.P(id="import-undo-message", className="notice-line"),
         ], className="panel"),
@@ -175,8 +175,10 @@ def _preview(token, header_row, kind, lang):
     columns = [{"field": "row_number", "headerName": "#", "width": 70, "pinned": "left"}] + [
         {"field": h, "headerName": h} for h in shown["header"]]
     separator = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(shown["delimiter"], shown["delimiter"])
-    detected = t("import.detected", lang, row=shown["header_row"], encoding=shown["encoding"],
-                 separator=separator, rows=fmt_int(shown["rows_in"]))
+    detected = (t("import.detected_sheet", lang, row=shown["header_row"], rows=fmt_int(shown["rows_in"]))
+                if shown["encoding"] == "xlsx" else
+                t("import.detected", lang, row=shown["header_row"], encoding=shown["encoding"], separator=separator,
+                  rows=fmt_int(shown["rows_in"])))
     mapping = [_field_control(f, shown["header"], guess["columns"].get(f, [])) for f in FIELDS[kind]]
     access.audit("import_preview", f"{upload.path.name}: kopregel {shown['header_row']}")
     return shown["rows"], columns, detected, mapping

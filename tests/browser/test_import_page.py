@@ -77,12 +77,12 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         page.locator("#import-upload-file input[type=file]").set_input_files(str(export))
         expect(page.locator("#import-upload-message")).to_contain_text("meldingen-januari-2026.xlsx ontvangen")
         # the block of print parameters looks like a header: the page says where it took the header from
-        expect(page.locator("#import-detected")).to_contain_text("Kopregel op regel 2")
+        expect(page.locator("#import-detected")).to_contain_text("kopregel op regel 2")
         _shot(page, "1-upload")
 
         page.locator("#import-header-row").fill(str(import_export.HEADER_ROW))
         page.locator("#import-header-row").press("Enter")
-        expect(page.locator("#import-detected")).to_contain_text(f"Kopregel op regel {import_export.HEADER_ROW}")
+        expect(page.locator("#import-detected")).to_contain_text(f"kopregel op regel {import_export.HEADER_ROW}")
         grid = page.locator("#import-preview-grid")
         expect(grid).to_contain_text("M-001")
         expect(grid.locator(".ag-header")).to_contain_text("Ingevoerd op")
@@ -191,3 +191,61 @@ def test_a_large_body_is_only_accepted_for_the_upload_callback_of_a_role_that_ma
     assert "ontvangen" in answer.get_data(as_text=True)       # 9 MiB of text: under the 200 MB limit
     for upload_ in list(jobs._uploads):
         jobs.forget_upload(upload_)
+
+
+def test_quarantine_groups_reasons_by_template_opens_one_reason_downloads_and_retries(app, page, tmp_path):
+    """Load the export with the unknown label left unmapped; the quarantine shows one reason template with
+    the label's count, opens its rows, downloads them as the file's own rows, and after the label is added
+    as an alias, *opnieuw proberen* loads them."""
+    from etl.own_codes import add_category
+    from etl.reports import load_reports_file
+    from etl.web_import import checked_profile, profile_text
+    db = app.server.config["CIV_DB"]
+    export = import_export.write(tmp_path / "meldingen-quarantaine.xlsx")
+    columns = {"id": ["Nummer"], "reported_at": ["Ingevoerd op", "Om"], "category": ["Onderwerp"],
+               "status": ["Afhandeling"], "lat": ["Breedte"], "lon": ["Lengte"]}
+    text = profile_text("reports", import_export.HEADER_ROW, columns,
+                        {"category": import_export.LABELS, "status": import_export.STATUSES})
+    from etl.web_import import save
+    save(db, "asse-quarantaine", text)
+    result = load_reports_file(db, export, profile=checked_profile(text, "reports", "asse-quarantaine"))
+    expected = import_export.expected()
+    assert result.quarantined == expected["quarantined"]
+    with serving(app, "coordinator") as url:
+        page.goto(f"{url}/quarantaine?batch={result.batch_id}")
+        reasons = page.locator("#quarantine-reasons")
+        row = reasons.locator("tr", has_text="categorie '…' is onbekend")
+        expect(row).to_contain_text(f"{import_export.UNMAPPED} ({expected['unmapped_rows']})")
+        expect(row.locator("td.rows")).to_have_text(str(expected["unmapped_rows"]))
+        _shot(page, "7-quarantine-reasons")
+        row.get_by_role("button").click()
+        expect(page.locator("#quarantine-reason-chosen")).to_contain_text("categorie '…' is onbekend")
+        expect(page.locator("#quarantine-grid .ag-center-cols-container .ag-row")).to_have_count(
+            expected["unmapped_rows"])
+        _shot(page, "8-quarantine-one-reason")
+        with page.expect_download() as download:
+            page.locator("#quarantine-download").click()
+        lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+        assert lines[0].split(";")[:4] == import_export.HEADER[:4]      # the file's own header, to fix in Excel
+        assert len(lines) == 1 + expected["unmapped_rows"]
+        assert all(import_export.UNMAPPED in line for line in lines[1:])
+
+        # the coordinator adds an own category with the file's label (python -m etl categories add)
+        add_category(db, "straatmeubilair", "Straatmeubilair", "Street furniture", "openbaar_domein",
+                     aliases=[import_export.UNMAPPED])
+        page.locator("#import-retry").click()
+        expect(page.locator("#import-retry-message")).to_contain_text(
+            f"{expected['unmapped_rows']} rijen geladen", timeout=120_000)
+        _shot(page, "9-quarantine-retried")
+    with reading(db) as con:
+        left = con.execute("SELECT count(*) FROM quarantine WHERE batch_id = ?", [result.batch_id]).fetchall()[0][0]
+    assert left == expected["quarantined"] - expected["unmapped_rows"]
+    assert page.console.errors == []
+
+
+def test_other_roles_see_reason_templates_without_the_labels(app):
+    client = logged_in_client(app, "kerngroep")
+    body = client.post("/_dash-update-component", json=page_callback_body("/quarantaine")).get_data(as_text=True)
+    assert "quarantine-reasons" in body
+    assert "kapotte lantaarn" not in body.lower()          # fill_store's reason names that label
+    assert "import-retry" not in body
