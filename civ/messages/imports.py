@@ -37,7 +37,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.col.status": {"nl": "Toestand", "en": "State"},
     "import.count.rows_in": {"nl": "Rijen in het bestand", "en": "Rows in the file"},
     "import.count.loaded": {"nl": "Geladen", "en": "Loaded"},
-    "import.count.remarks": {"nl": "met opmerking", "en": "with a remark"},
+    "import.count.remarks": {"nl": "Met opmerking", "en": "With a remark"},
     "import.count.quarantined": {"nl": "Geweigerd", "en": "Refused"},
     "import.count.duplicates": {"nl": "Dubbel", "en": "Duplicates"},
     "import.count.updated": {"nl": "Bijgewerkt", "en": "Updated"},
@@ -93,4 +93,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "Tried again: {loaded} rows loaded in import {batch}, {refused} still refused."},
     "audit.kind.quarantine_download": {"nl": "quarantaine gedownload", "en": "quarantine downloaded"},
     "audit.kind.quarantine_retry": {"nl": "quarantaine opnieuw geprobeerd", "en": "quarantine retried"},
+    "import.state.loaded": {"nl": "geladen", "en": "loaded"},
+    "import.state.nothing-loaded": {"nl": "niets geladen", "en": "nothing loaded"},
+    "import.state.undone": {"nl": "ongedaan gemaakt", "en": "undone"},
+    "import.state.unfinished": {"nl": "onvolledig", "en": "unfinished"},
 }

@@ -87,7 +87,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         ], className="panel"),
         html.Section([
             html.H2(t("import.batches", lang)),
-            dag.AgGrid(id="import-batches-grid", rowData=_batch_rows(), columnDefs=_batch_columns(lang),
+            dag.AgGrid(id="import-batches-grid", rowData=_batch_rows(lang), columnDefs=_batch_columns(lang),
                        defaultColDef={"sortable": True, "resizable": True},
                        dashGridOptions={"localeText": grid_locale(lang), "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                                         "domLayout": "autoHeight", "suppressCellFocus": True},
@@ -99,22 +99,22 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     ], id="import-page")
 
 
-def _batch_rows() -> list[dict]:
+def _batch_rows(lang: str = "nl") -> list[dict]:
     from etl.batches import list_batches
-    return [{**b, "started": fmt_datetime(b["started_at"]) if b["started_at"] else ""}
+    return [{**b, "started": fmt_datetime(b["started_at"]) if b["started_at"] else "",
+             "kind_label": kind_label(b["kind"], lang), "state": t(f"import.state.{b['status']}", lang)}
             for b in reversed(list_batches(connection.db_path()))]
 
 
 def _batch_columns(lang: str) -> list[dict]:
     return [{"field": "batch_id", "headerName": t("col.batch", lang), "width": 90},
             {"field": "file", "headerName": t("col.file", lang), "flex": 2},
-            {"field": "kind", "headerName": t("import.col.kind", lang), "width": 120},
-            {"field": "started", "headerName": t("import.col.when", lang), "width": 160},
-            {"field": "loaded", "headerName": t("import.count.loaded", lang), "width": 110},
-            {"field": "remarks", "headerName": t("import.count.remarks", lang), "width": 120},
-            {"field": "quarantined", "headerName": t("import.count.quarantined", lang), "width": 120},
-            {"field": "duplicates", "headerName": t("import.count.duplicates", lang), "width": 110},
-            {"field": "status", "headerName": t("import.col.status", lang), "width": 130}]
+            {"field": "kind_label", "headerName": t("import.col.kind", lang), "width": 120},
+            {"field": "started", "headerName": t("import.col.when", lang), "width": 170},
+            *[{"field": c, "headerName": t(f"import.count.{c}", lang), "width": 120, "type": "rightAligned",
+               "valueFormatter": {"function": "params.value == null ? '' : params.value.toLocaleString('nl-BE')"}}
+              for c in ("loaded", "remarks", "quarantined", "duplicates")],
+            {"field": "state", "headerName": t("import.col.status", lang), "width": 150}]
 
 
 def _guard() -> None:
@@ -296,16 +296,16 @@ def _poll(_n, key, lang):
         return html.P(t("import.failed", lang), className="notice"), True, dash.no_update, ""
     if "error" in result:
         return html.P(t("import.refused", lang, reason=result["error"]), className="notice",
-                      id="import-error"), True, _batch_rows(), ""
+                      id="import-error"), True, _batch_rows(lang), ""
     done = t("import.done", lang, seconds=fmt_int(round(seconds)))
     if job.work == "dry_run":
         return _outcome(result, lang, dry=True), True, dash.no_update, done
     if job.work == "undo":
         access.audit("import_undo", f"import {result.get('batch_id')}")
         return html.P(t("import.undone", lang, batch=result.get("batch_id")), id="import-undone"), True, \
-            _batch_rows(), done
+            _batch_rows(lang), done
     access.audit("import_loaded", json.dumps({k: result.get(k) for k in ("batch_id", *COUNTS)}))
-    return _outcome(result, lang, dry=False), True, _batch_rows(), done
+    return _outcome(result, lang, dry=False), True, _batch_rows(lang), done
 
 
 def _outcome(result: dict, lang: str, dry: bool) -> html.Div:

@@ -143,7 +143,7 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         expect(page.locator("#import-undone")).to_contain_text(f"Import {batch_id} is ongedaan gemaakt",
                                                                timeout=120_000)
         expect(page.locator("#import-batches-grid .ag-row", has_text="meldingen-januari-2026.xlsx")
-               ).to_contain_text("undone")
+               ).to_contain_text("ongedaan gemaakt")
         _shot(page, "6-undone")
     assert _store_state(db) == before
     assert page.console.errors == []
