@@ -289,3 +289,25 @@ def run(work: str, db: str, **args) -> dict:
     except UnusableInput as error:
         return {"error": str(error)}
     raise ValueError(f"onbekend werk {work}")
+
+
+def recognised_profile(path: str | Path, kind: str, db) -> dict | None:
+    """The saved profile for this source, recognised by its columns: every column the profile names is in
+    the file's header (read at the profile's header row). The one naming most columns wins.
+    {name, header_row, columns, values} or None."""
+    from etl.profiles import list_profiles, parse, saved_profile_text
+    from etl.tables import normalise_header, read_table
+    best = None
+    for saved in list_profiles(db):
+        if saved["kind"] not in (None, kind):
+            continue
+        try:
+            profile = parse(saved_profile_text(db, saved["name"]), saved["name"], kind)
+            table = read_table(path, known=_known_columns(kind), header_row=profile.header_row)
+        except UnusableInput:
+            continue
+        named = {normalise_header(c) for cs in profile.columns.values() for c in cs}
+        if named and named <= set(table.columns) and (best is None or len(named) > best[0]):
+            best = (len(named), {"name": saved["name"], "header_row": profile.header_row or table.header_line,
+                                 "columns": profile.columns, "values": profile.values})
+    return best[1] if best else None

@@ -97,4 +97,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.state.nothing-loaded": {"nl": "niets geladen", "en": "nothing loaded"},
     "import.state.undone": {"nl": "ongedaan gemaakt", "en": "undone"},
     "import.state.unfinished": {"nl": "onvolledig", "en": "unfinished"},
+    "import.recognised": {"nl": "Herkend als de bron van profiel {name}: de koppeling is overgenomen.",
+                          "en": "Recognised as the source of profile {name}: its mapping is filled in."},
 }

@@ -47,6 +47,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Store(id="import-lang", data=lang),
         dcc.Store(id="import-upload-token"),
         dcc.Store(id="import-job"),
+        dcc.Store(id="import-recognised"),
         dcc.Interval(id="import-poll", interval=POLL_MS, disabled=True),
         html.Section([
             html.H2(t("import.step.upload", lang)),
@@ -156,22 +157,30 @@ def _field_control(field: str, header: list[str], chosen: list[str]) -> html.Div
 
 @callback(Output("import-preview-grid", "rowData"), Output("import-preview-grid", "columnDefs"),
           Output("import-detected", "children"), Output("import-mapping", "children"),
+          Output("import-recognised", "data"), Output("import-profile-name", "value"),
           Input("import-upload-token", "data"), Input("import-header-row", "value"), Input("import-upload-kind", "value"),
-          State("import-lang", "data"), prevent_initial_call=True)
-def _preview(token, header_row, kind, lang):
+          State("import-profile-name", "value"), State("import-lang", "data"), prevent_initial_call=True)
+def _preview(token, header_row, kind, profile_name, lang):
+    """The first rows as parsed, and the mapping pre-filled: from the saved profile of this source when one
+    is recognised by its columns, else from `profile suggest`'s guesses."""
     _guard()
     from etl.profiles import FIELDS
-    from etl.web_import import is_table, preview, suggestion
+    from etl.web_import import is_table, preview, recognised_profile, suggestion
     upload = jobs.upload(token, access.current_user_name())
     if upload is None or kind not in KINDS:
-        return [], [], "", []
+        return [], [], "", [], None, dash.no_update
     if not is_table(upload.path):
-        return [], [], t("import.fixed_fields", lang), []
+        return [], [], t("import.fixed_fields", lang), [], None, dash.no_update
     try:
-        shown = preview(upload.path, kind, int(header_row) if header_row else None)
-        guess = suggestion(upload.path, kind, shown["header_row"], connection.db_path())
+        known = recognised_profile(upload.path, kind, connection.db_path())
+        row = int(header_row) if header_row else (known["header_row"] if known else None)
+        shown = preview(upload.path, kind, row)
+        if known and row == known["header_row"]:
+            guess = {"columns": known["columns"]}
+        else:
+            guess, known = suggestion(upload.path, kind, shown["header_row"], connection.db_path()), None
     except (UnusableInput, ValueError) as error:
-        return [], [], t("import.refused", lang, reason=str(error)), []
+        return [], [], t("import.refused", lang, reason=str(error)), [], None, dash.no_update
     columns = [{"field": "row_number", "headerName": "#", "width": 70, "pinned": "left"}] + [
         {"field": h, "headerName": h} for h in shown["header"]]
     separator = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(shown["delimiter"], shown["delimiter"])
@@ -180,8 +189,10 @@ def _preview(token, header_row, kind, lang):
                 t("import.detected", lang, row=shown["header_row"], encoding=shown["encoding"], separator=separator,
                   rows=fmt_int(shown["rows_in"])))
     mapping = [_field_control(f, shown["header"], guess["columns"].get(f, [])) for f in FIELDS[kind]]
+    if known:
+        detected = [detected, " ", html.Strong(t("import.recognised", lang, name=known["name"]), id="import-recognised-name")]
     access.audit("import_preview", f"{upload.path.name}: kopregel {shown['header_row']}")
-    return shown["rows"], columns, detected, mapping
+    return shown["rows"], columns, detected, mapping, known, known["name"] if known else profile_name
 
 
 def _chosen_columns(values, ids) -> dict[str, list[str]]:
@@ -197,22 +208,24 @@ def _chosen_columns(values, ids) -> dict[str, list[str]]:
           Input({"type": "import-field", "field": ALL}, "value"), State({"type": "import-field", "field": ALL}, "id"),
           State("import-upload-token", "data"), State("import-header-row", "value"), State("import-upload-kind", "value"),
           State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
-          State({"type": "import-label", "field": ALL, "label": ALL}, "id"),
+          State({"type": "import-label", "field": ALL, "label": ALL}, "id"), State("import-recognised", "data"),
           State("import-lang", "data"), prevent_initial_call=True)
-def _labels(values, ids, token, header_row, kind, picked, picked_ids, lang):
+def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised, lang):
     """A table per value field: every label in the file, its rows, a dropdown of our codes (pre-filled with
     the known or nearest code; a code the user already picked stays when another column changes)."""
     _guard()
-    from etl.web_import import codes, labels, preview
+    from etl.web_import import codes, labels
     upload = jobs.upload(token, access.current_user_name())
     if upload is None or kind != "reports":
         return []
     try:
-        row = int(header_row) if header_row else preview(upload.path, kind)["header_row"]
+        row = _header_row(header_row, recognised, upload.path, kind)
         found = labels(upload.path, kind, row, _chosen_columns(values, ids), connection.db_path())
     except (UnusableInput, ValueError):
         return []
     ours = codes(connection.db_path())
+    from etl.profiles import _label
+    saved = (recognised or {}).get("values") or {}     # the recognised profile's codes, by normalised label
     kept = {(i["field"], i["label"]): v for v, i in zip(picked or [], picked_ids or [])}
     tables = []
     for field, entries in found.items():
@@ -222,7 +235,8 @@ def _labels(values, ids, token, header_row, kind, picked, picked_ids, lang):
             rows.append(html.Tr([
                 html.Td(entry["label"]), html.Td(fmt_int(entry["rows"])),
                 html.Td(dcc.Dropdown(id={"type": "import-label", "field": field, "label": entry["label"]},
-                                     options=ours[field], value=kept.get((field, entry["label"]), entry["code"]),
+                                     options=ours[field], value=kept.get((field, entry["label"]), saved.get(field, {}).get(
+                                         _label(entry["label"]), entry["code"])),
                                      placeholder=t("import.unmapped", lang), className="label-dropdown"))]))
         tables.append(html.Div([html.H4(field), html.Table(rows, className="label-table")]))
     return tables
@@ -241,17 +255,23 @@ FORM = [State("import-upload-token", "data"), State("import-upload-kind", "value
         State("import-header-row", "value"),
         State({"type": "import-field", "field": ALL}, "value"), State({"type": "import-field", "field": ALL}, "id"),
         State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
-        State({"type": "import-label", "field": ALL, "label": ALL}, "id"),
+        State({"type": "import-label", "field": ALL, "label": ALL}, "id"), State("import-recognised", "data"),
         State("import-profile-name", "value"), State("import-lang", "data")]
+
+
+def _header_row(header_row, recognised, path, kind) -> int:
+    """The header row typed, else the recognised profile's, else the one detected."""
+    from etl.web_import import preview
+    return int(header_row) if header_row else (recognised or {}).get("header_row") or preview(path, kind)["header_row"]
 
 
 @callback(Output("import-job", "data"), Output("import-action-message", "children"),
           Output("import-poll", "disabled"),
           Input("import-dry-run", "n_clicks"), Input("import-load", "n_clicks"), *FORM, prevent_initial_call=True)
-def _run(_dry, _load, token, kind, header_row, field_values, field_ids, label_values, label_ids, profile_name,
-         lang):
+def _run(_dry, _load, token, kind, header_row, field_values, field_ids, label_values, label_ids, recognised,
+         profile_name, lang):
     _guard()
-    from etl.web_import import checked_profile, is_table, preview
+    from etl.web_import import checked_profile, is_table
     user = access.current_user_name()
     upload = jobs.upload(token, user)
     if upload is None:
@@ -260,7 +280,7 @@ def _run(_dry, _load, token, kind, header_row, field_values, field_ids, label_va
     args = {"path": str(upload.path), "kind": kind}
     if is_table(upload.path):
         try:
-            row = int(header_row) if header_row else preview(upload.path, kind)["header_row"]
+            row = _header_row(header_row, recognised, upload.path, kind)
             text = _profile_from(kind, row, field_values, field_ids, label_values, label_ids)
             checked_profile(text, kind)
         except (UnusableInput, ValueError) as error:
@@ -333,14 +353,14 @@ def _outcome(result: dict, lang: str, dry: bool) -> html.Div:
 
 @callback(Output("import-profile-message", "children"), Input("import-save-profile", "n_clicks"), *FORM,
           prevent_initial_call=True)
-def _save(_n, token, kind, header_row, field_values, field_ids, label_values, label_ids, name, lang):
+def _save(_n, token, kind, header_row, field_values, field_ids, label_values, label_ids, recognised, name, lang):
     _guard()
-    from etl.web_import import checked_profile, preview, save
+    from etl.web_import import checked_profile, save
     upload = jobs.upload(token, access.current_user_name())
     if upload is None:
         return t("import.no_upload", lang)
     try:
-        row = int(header_row) if header_row else preview(upload.path, kind)["header_row"]
+        row = _header_row(header_row, recognised, upload.path, kind)
         text = _profile_from(kind, row, field_values, field_ids, label_values, label_ids)
         checked_profile(text, kind)
         save(connection.db_path(), str(name or "").strip(), text)

@@ -48,7 +48,11 @@ def _dropdown(page, component: dict):
 
 def _pick(page, component: dict, option: str) -> None:
     _dropdown(page, component).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    try:
+        page.get_by_role("option", name=option, exact=True).click()
+    except Exception:
+        page.screenshot(path="/tmp/civ-screens/debug-pick.png", full_page=True)
+        raise
     page.keyboard.press("Escape")
 
 
@@ -145,6 +149,22 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         expect(page.locator("#import-batches-grid .ag-row", has_text="meldingen-januari-2026.xlsx")
                ).to_contain_text("ongedaan gemaakt")
         _shot(page, "6-undone")
+        assert _store_state(db) == before
+
+        # next month: the same source is recognised by its columns and the saved mapping is filled in
+        page.goto(url + "/import")
+        page.locator("#import-upload-file input[type=file]").set_input_files(str(export))
+        expect(page.locator("#import-recognised-name")).to_contain_text("profiel asse-meldingen")
+        expect(page.locator("#import-detected")).to_contain_text(f"kopregel op regel {import_export.HEADER_ROW}")
+        expect(_dropdown(page, {"type": "import-field", "field": "reported_at"})).to_contain_text("Ingevoerd op")
+        expect(_dropdown(page, {"type": "import-field", "field": "lon"})).to_contain_text("Lengte")
+        expect(page.locator("#import-labels tr", has_text="Zwerfvuil op straat")).to_contain_text("zwerfvuil")
+        expect(page.locator("#import-labels tr", has_text="Afgewerkt")).to_contain_text("afgesloten")
+        page.wait_for_load_state("networkidle")
+        page.locator("#import-dry-run").click()
+        expect(page.locator("#import-outcome")).to_contain_text("Proefrit", timeout=120_000)
+        assert int(page.locator("#import-count-loaded").inner_text()) == expected["loaded"]
+        _shot(page, "10-recognised")
     assert _store_state(db) == before
     assert page.console.errors == []
 
