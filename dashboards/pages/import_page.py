@@ -48,6 +48,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Store(id="import-upload-token"),
         dcc.Store(id="import-job"),
         dcc.Store(id="import-recognised"),
+        dcc.Store(id="import-labels-key"),
         dcc.Interval(id="import-poll", interval=POLL_MS, disabled=True),
         html.Section([
             html.H2(t("import.step.upload", lang)),
@@ -146,10 +147,11 @@ def _upload(contents, file_name, previous, lang):
     return token, t("import.received", lang, file=path.name, size=fmt_int(path.stat().st_size)), kind
 
 
-def _field_control(field: str, header: list[str], chosen: list[str]) -> html.Div:
+def _field_control(field: str, header: list[str], chosen: list[str], lang: str) -> html.Div:
     multi = field in JOINABLE
     value = chosen if multi else (chosen[0] if chosen else None)
-    return html.Div([html.Label(field, className="field-name"),
+    # the field's name in words, and as a profile writes it (the same profile serves `--profile`)
+    return html.Div([html.Label([t(f"import.field.{field}", lang), " ", html.Code(field, className="field-name")]),
                      dcc.Dropdown(id={"type": "import-field", "field": field}, options=header, value=value,
                                   multi=multi, clearable=True, className="field-dropdown")],
                     className="field-row")
@@ -188,7 +190,7 @@ def _preview(token, header_row, kind, profile_name, lang):
                 if shown["encoding"] == "xlsx" else
                 t("import.detected", lang, row=shown["header_row"], encoding=shown["encoding"], separator=separator,
                   rows=fmt_int(shown["rows_in"])))
-    mapping = [_field_control(f, shown["header"], guess["columns"].get(f, [])) for f in FIELDS[kind]]
+    mapping = [_field_control(f, shown["header"], guess["columns"].get(f, []), lang) for f in FIELDS[kind]]
     if known:
         detected = [detected, " ", html.Strong(t("import.recognised", lang, name=known["name"]), id="import-recognised-name")]
     access.audit("import_preview", f"{upload.path.name}: kopregel {shown['header_row']}")
@@ -204,25 +206,30 @@ def _chosen_columns(values, ids) -> dict[str, list[str]]:
     return chosen
 
 
-@callback(Output("import-labels", "children"),
+@callback(Output("import-labels", "children"), Output("import-labels-key", "data"),
           Input({"type": "import-field", "field": ALL}, "value"), State({"type": "import-field", "field": ALL}, "id"),
           State("import-upload-token", "data"), State("import-header-row", "value"), State("import-upload-kind", "value"),
           State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
           State({"type": "import-label", "field": ALL, "label": ALL}, "id"), State("import-recognised", "data"),
-          State("import-lang", "data"), prevent_initial_call=True)
-def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised, lang):
+          State("import-labels-key", "data"), State("import-lang", "data"), prevent_initial_call=True)
+def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised, shown_key, lang):
     """A table per value field: every label in the file, its rows, a dropdown of our codes (pre-filled with
     the known or nearest code; a code the user already picked stays when another column changes)."""
     _guard()
     from etl.web_import import codes, labels
     upload = jobs.upload(token, access.current_user_name())
     if upload is None or kind != "reports":
-        return []
+        return [], None
+    chosen = _chosen_columns(values, ids)
+    # redrawn only when a label column changes: a redraw while the user picks codes would lose the pick
+    key = json.dumps([token, header_row, {f: chosen.get(f) for f in ("category", "channel", "status", "area")}])
+    if key == shown_key:
+        raise PreventUpdate
     try:
         row = _header_row(header_row, recognised, upload.path, kind)
-        found = labels(upload.path, kind, row, _chosen_columns(values, ids), connection.db_path())
+        found = labels(upload.path, kind, row, chosen, connection.db_path())
     except (UnusableInput, ValueError):
-        return []
+        return [], key
     ours = codes(connection.db_path())
     from etl.profiles import _label
     saved = (recognised or {}).get("values") or {}     # the recognised profile's codes, by normalised label
@@ -238,8 +245,8 @@ def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised
                                      options=ours[field], value=kept.get((field, entry["label"]), saved.get(field, {}).get(
                                          _label(entry["label"]), entry["code"])),
                                      placeholder=t("import.unmapped", lang), className="label-dropdown"))]))
-        tables.append(html.Div([html.H4(field), html.Table(rows, className="label-table")]))
-    return tables
+        tables.append(html.Div([html.H4(t(f"import.field.{field}", lang)), html.Table(rows, className="label-table")]))
+    return tables, key
 
 
 def _profile_from(kind, header_row, field_values, field_ids, label_values, label_ids) -> str:

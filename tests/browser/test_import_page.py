@@ -48,11 +48,7 @@ def _dropdown(page, component: dict):
 
 def _pick(page, component: dict, option: str) -> None:
     _dropdown(page, component).click()
-    try:
-        page.get_by_role("option", name=option, exact=True).click()
-    except Exception:
-        page.screenshot(path="/tmp/civ-screens/debug-pick.png", full_page=True)
-        raise
+    page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
 
 
