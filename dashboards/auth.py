@@ -273,8 +273,9 @@ blueprint = flask.Blueprint("auth", __name__, template_folder="templates")
 def require_login():
     request = flask.request
     large = bool(request.content_length and request.content_length > MAX_REQUEST_BYTES)
-    if large and (request.path != CALLBACK_PATH or request.content_length > UPLOAD_REQUEST_BYTES):
-        return _json("verzoek te groot", 413)      # refused before the body is read
+    if large and (request.path != CALLBACK_PATH or request.content_length > UPLOAD_REQUEST_BYTES
+                  or not access.allowed("import")):
+        return _json("verzoek te groot", 413)      # refused before the body is read (also without a session)
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
@@ -291,8 +292,6 @@ def require_login():
         # quoted: a CR/LF in the address must not reach the Location header (F8)
         return flask.redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/?=&"))
     body = None
-    if large and not access.allowed("import"):
-        return _json("verzoek te groot", 413)      # still before the body is read
     if path == CALLBACK_PATH:
         body = request.get_json(silent=True)
         if not _is_callback(body):
