@@ -31,6 +31,9 @@ SUFFIXES = (".csv", ".txt", ".xlsx", ".gpx", ".nmea", ".geojson", ".json", ".zip
 KINDS = ("reports", "fixes", "devices", "hotspots", "projects")
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
 _ZIP_MAGIC = b"PK\x03\x04"
+# The name a batch keeps for a mapping made on the page and not saved: no saved profile can have it
+# (profile names are letters, digits, . _ -), so a later retry says plainly that it is not saved.
+UNSAVED = "(niet bewaard)"
 
 
 def guessed_kind(file_name: str) -> str:
@@ -234,7 +237,7 @@ def profile_text(kind: str, header_row: int | None, columns: dict[str, list[str]
 def checked_profile(text: str, kind: str, name: str | None = None):
     """The profile parsed as `--profile` parses it; a mapping without the fields a load needs is refused."""
     from etl.profiles import parse
-    profile = parse(text, name or "import", kind)
+    profile = parse(text, name or UNSAVED, kind)
     required = {"reports": ("reported_at", "category"), "fixes": (), "devices": ("device_id", "warden"),
                 "hotspots": (), "projects": ("name",)}[kind]
     missing = [f for f in required if f not in profile.columns]

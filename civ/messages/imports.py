@@ -133,4 +133,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.field.start": {"nl": "Begin", "en": "Start"},
     "import.field.end": {"nl": "Einde", "en": "End"},
     "import.field.categories": {"nl": "Categorieën", "en": "Categories"},
+    "quarantine.retry_profile": {"nl": "met het profiel van de import", "en": "with the import's profile"},
 }

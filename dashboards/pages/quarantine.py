@@ -132,7 +132,11 @@ def _actions(batch_id: int | None, kind: str | None, reason: str | None, lang: s
              dcc.Download(id="quarantine-download-file"),
              dcc.Store(id="quarantine-selection", data={"batch": batch_id, "reason": reason})]
     if batch_id is not None and kind == "reports" and access.allowed("import"):
-        items += [html.Button(t("quarantine.retry", lang), id="import-retry", n_clicks=0, className="button"),
+        from etl.profiles import list_profiles
+        saved = [p["name"] for p in list_profiles(connection.db_path()) if p["kind"] in (None, "reports")]
+        items += [dcc.Dropdown(id="import-retry-profile", options=saved, placeholder=t("quarantine.retry_profile", lang),
+                               style={"minWidth": "260px"}),
+                  html.Button(t("quarantine.retry", lang), id="import-retry", n_clicks=0, className="button"),
                   dcc.Store(id="import-retry-job"), dcc.Interval(id="import-retry-poll", interval=700, disabled=True),
                   html.Span(id="import-retry-message", className="notice-line")]
     return html.Div(items, className="button-row", id="quarantine-actions",
@@ -251,16 +255,17 @@ def store_header(con, batch_id: int):
 
 @callback(Output("import-retry-job", "data"), Output("import-retry-poll", "disabled"),
           Output("import-retry-message", "children"),
-          Input("import-retry", "n_clicks"), State("quarantine-selection", "data"), State("quarantine-lang", "data"),
-          prevent_initial_call=True)
-def _retry(_n, selection, lang):
+          Input("import-retry", "n_clicks"), State("import-retry-profile", "value"), State("quarantine-selection", "data"),
+          State("quarantine-lang", "data"), prevent_initial_call=True)
+def _retry(_n, profile_name, selection, lang):
     """Opnieuw proberen: the import's refused rows through the current profile, aliases and categories."""
     if not access.allowed("import"):
         raise PreventUpdate
     batch_id = _batch_param((selection or {}).get("batch"))
     if batch_id is None:
         raise PreventUpdate
-    key = jobs.start("retry", connection.db_path(), access.current_user_name(), batch_id=batch_id)
+    key = jobs.start("retry", connection.db_path(), access.current_user_name(), batch_id=batch_id,
+                     profile_name=str(profile_name) if profile_name else None)
     if key is None:
         return dash.no_update, True, t("import.busy", lang)
     access.audit("quarantine_retry", f"import {batch_id}")
