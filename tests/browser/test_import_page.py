@@ -265,3 +265,35 @@ def test_other_roles_see_reason_templates_without_the_labels(app):
     assert "quarantine-reasons" in body
     assert "kapotte lantaarn" not in body.lower()          # fill_store's reason names that label
     assert "import-retry" not in body
+
+
+def test_a_second_upload_while_ones_own_load_runs_is_refused_with_a_message(app, tmp_path):
+    import base64
+    import time
+
+    from .served_app import TEST_USERS
+    db = app.server.config["CIV_DB"]
+    rows = ["datum;categorie"] + [f"{1 + i % 28:02d}/01/2026 10:00;sluikstort" for i in range(200_000)]
+    big = tmp_path / "groot.csv"
+    big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    client = logged_in_client(app, "coordinator")
+    key = jobs.start("dry_run", db, TEST_USERS["coordinator"][0], path=str(big), kind="reports")
+    assert key is not None
+    upload = {"output": "..import-upload-token.data...import-upload-message.children...import-upload-kind.value..",
+              "outputs": [{"id": "import-upload-token", "property": "data"},
+                          {"id": "import-upload-message", "property": "children"},
+                          {"id": "import-upload-kind", "property": "value"}],
+              "inputs": [{"id": "import-upload-file", "property": "contents",
+                          "value": "data:;base64," + base64.b64encode(b"datum;categorie\n").decode()}],
+              "state": [{"id": "import-upload-file", "property": "filename", "value": "tweede.csv"},
+                        {"id": "import-upload-token", "property": "data", "value": None},
+                        {"id": "import-lang", "property": "data", "value": "nl"}],
+              "changedPropIds": ["import-upload-file.contents"]}
+    answer = client.post("/_dash-update-component", json=upload).get_data(as_text=True)
+    assert jobs.status(key, TEST_USERS["coordinator"][0])[0] == "running"     # the answer came while it ran
+    assert "Er loopt al een import van u" in answer
+    while jobs.status(key, TEST_USERS["coordinator"][0])[0] == "running":
+        time.sleep(0.5)
+    assert "ontvangen" in client.post("/_dash-update-component", json=upload).get_data(as_text=True)
+    for token in list(jobs._uploads):
+        jobs.forget_upload(token)
