@@ -134,10 +134,26 @@ def _known_columns(kind: str) -> set[str]:
     return {n for names in _aliases_for(kind).values() for n in names} | {"datum", "tijd", "tijdstip", "uur"}
 
 
-def preview(path: str | Path, kind: str, header_row: int | None = None) -> dict:
+def sheets(path: str | Path) -> list[str]:
+    """The worksheets of an XLSX (empty for any other file)."""
+    if Path(path).suffix.lower() != ".xlsx":
+        return []
+    import openpyxl
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:   # a damaged file: read_table says what is wrong
+        return []
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def preview(path: str | Path, kind: str, header_row: int | None = None, sheet: str | None = None,
+            encoding: str | None = None) -> dict:
     """The first rows as parsed, with the header line, separator and encoding found (or given)."""
     from etl.tables import read_table
-    table = read_table(path, known=_known_columns(kind), header_row=header_row)
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
     rows = table.frame.head(PREVIEW_ROWS)
     return {"header": list(table.header), "columns": list(table.columns),
             "rows": [{"row_number": int(r["row_number"]), **{h: ("" if _missing(r[c]) else str(r[c]))
@@ -152,19 +168,21 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
-def suggestion(path: str | Path, kind: str, header_row: int, db) -> dict:
+def suggestion(path: str | Path, kind: str, header_row: int, db, sheet: str | None = None,
+               encoding: str | None = None) -> dict:
     """`profile suggest`'s guesses for the file read at `header_row`: field -> their column(s), and for
     reports every distinct label of category, channel, status and area with its count and nearest code."""
     from etl.profile_suggest import _guess
     from etl.tables import read_table
-    table = read_table(path, known=_known_columns(kind), header_row=header_row)
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
     spelled = dict(zip(table.columns, table.header))
     found, _ = _guess(table.frame, kind)
     columns = {field: [spelled[c] for c in cs] for field, cs in found.items()}
-    return {"columns": columns, "labels": labels(path, kind, header_row, columns, db) if kind == "reports" else {}}
+    return {"columns": columns}
 
 
-def labels(path, kind: str, header_row: int, columns: dict[str, list[str]], db) -> dict:
+def labels(path, kind: str, header_row: int, columns: dict[str, list[str]], db, sheet: str | None = None,
+           encoding: str | None = None) -> dict:
     """For each value field mapped to a column: [{label, rows, code}] with the known or nearest code."""
     import difflib
 
@@ -173,7 +191,7 @@ def labels(path, kind: str, header_row: int, columns: dict[str, list[str]], db) 
     from etl.tables import normalise_header, read_table
     if kind != "reports":
         return {}
-    table = read_table(path, known=_known_columns(kind), header_row=header_row)
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
     known = _known_labels(db)
     result = {}
     for field in ("category", "channel", "status", "area"):
@@ -216,11 +234,16 @@ def _toml(text: str) -> str:
 
 
 def profile_text(kind: str, header_row: int | None, columns: dict[str, list[str]],
-                 values: dict[str, dict[str, str]] | None = None) -> str:
+                 values: dict[str, dict[str, str]] | None = None, sheet: str | None = None,
+                 encoding: str | None = None) -> str:
     """The user's choices as a profile, the same TOML `--profile` reads."""
     lines = ["[file]", f"kind = {_toml(kind)}"]
+    if sheet:
+        lines.append(f"sheet = {_toml(sheet)}")
     if header_row:
         lines.append(f"header_row = {int(header_row)}")
+    if encoding:
+        lines.append(f"encoding = {_toml(encoding)}")
     lines += ["", "[columns]"]
     for field, theirs in columns.items():
         theirs = [c for c in theirs if c]
@@ -306,11 +329,13 @@ def recognised_profile(path: str | Path, kind: str, db) -> dict | None:
             continue
         try:
             profile = parse(saved_profile_text(db, saved["name"]), saved["name"], kind)
-            table = read_table(path, known=_known_columns(kind), header_row=profile.header_row)
+            table = read_table(path, known=_known_columns(kind), header_row=profile.header_row,
+                               sheet=profile.file.get("sheet"), encoding=profile.file.get("encoding"))
         except UnusableInput:
             continue
         named = {normalise_header(c) for cs in profile.columns.values() for c in cs}
         if named and named <= set(table.columns) and (best is None or len(named) > best[0]):
             best = (len(named), {"name": saved["name"], "header_row": profile.header_row or table.header_line,
+                                 "sheet": profile.file.get("sheet"), "encoding": profile.file.get("encoding"),
                                  "columns": profile.columns, "values": profile.values})
     return best[1] if best else None

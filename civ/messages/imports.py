@@ -134,4 +134,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.field.end": {"nl": "Einde", "en": "End"},
     "import.field.categories": {"nl": "Categorieën", "en": "Categories"},
     "quarantine.retry_profile": {"nl": "met het profiel van de import", "en": "with the import's profile"},
+    "import.sheet": {"nl": "Werkblad", "en": "Sheet"},
+    "import.encoding": {"nl": "Tekenset", "en": "Encoding"},
 }

@@ -28,6 +28,7 @@ JOINABLE = {"reported_at", "closed_at", "timestamp", "valid_from", "valid_to", "
             "description"}
 COUNTS = ("rows_in", "loaded", "remarks", "quarantined", "duplicates", "updated")
 POLL_MS = 700
+ENCODINGS = ["utf-8", "cp1252", "utf-16"]
 
 
 def _header(lang: str) -> html.Header:
@@ -66,6 +67,12 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             html.Div([html.Label(t("import.header_row", lang), htmlFor="import-header-row", className="filter-label"),
                       dcc.Input(id="import-header-row", type="number", min=1, step=1, debounce=True,
                                 placeholder=t("import.header_auto", lang))], className="filter-bar"),
+            html.Div([html.Label(t("import.sheet", lang), htmlFor="import-sheet", className="filter-label"),
+                      dcc.Dropdown(id="import-sheet", options=[], placeholder=t("import.header_auto", lang),
+                                   className="filter-dropdown"),
+                      html.Label(t("import.encoding", lang), htmlFor="import-encoding", className="filter-label"),
+                      dcc.Dropdown(id="import-encoding", options=ENCODINGS, placeholder=t("import.header_auto", lang),
+                                   className="filter-dropdown")], className="filter-bar"),
             html.P(id="import-detected", className="muted"),
             dag.AgGrid(id="import-preview-grid", rowData=[], columnDefs=[],
                        defaultColDef={"resizable": True, "minWidth": 110},
@@ -159,30 +166,32 @@ def _field_control(field: str, header: list[str], chosen: list[str], lang: str) 
 
 @callback(Output("import-preview-grid", "rowData"), Output("import-preview-grid", "columnDefs"),
           Output("import-detected", "children"), Output("import-mapping", "children"),
-          Output("import-recognised", "data"), Output("import-profile-name", "value"),
+          Output("import-recognised", "data"), Output("import-profile-name", "value"), Output("import-sheet", "options"),
           Input("import-upload-token", "data"), Input("import-header-row", "value"), Input("import-upload-kind", "value"),
+          Input("import-sheet", "value"), Input("import-encoding", "value"),
           State("import-profile-name", "value"), State("import-lang", "data"), prevent_initial_call=True)
-def _preview(token, header_row, kind, profile_name, lang):
+def _preview(token, header_row, kind, sheet, encoding, profile_name, lang):
     """The first rows as parsed, and the mapping pre-filled: from the saved profile of this source when one
     is recognised by its columns, else from `profile suggest`'s guesses."""
     _guard()
     from etl.profiles import FIELDS
-    from etl.web_import import is_table, preview, recognised_profile, suggestion
+    from etl.web_import import is_table, preview, recognised_profile, sheets, suggestion
     upload = jobs.upload(token, access.current_user_name())
     if upload is None or kind not in KINDS:
-        return [], [], "", [], None, dash.no_update
+        return [], [], "", [], None, dash.no_update, []
     if not is_table(upload.path):
-        return [], [], t("import.fixed_fields", lang), [], None, dash.no_update
+        return [], [], t("import.fixed_fields", lang), [], None, dash.no_update, []
     try:
         known = recognised_profile(upload.path, kind, connection.db_path())
-        row = int(header_row) if header_row else (known["header_row"] if known else None)
-        shown = preview(upload.path, kind, row)
-        if known and row == known["header_row"]:
+        options = _file_options(header_row, sheet, encoding, known)
+        row = options.pop("header_row")
+        shown = preview(upload.path, kind, row, **options)
+        if known and row == known["header_row"] and options["sheet"] == known.get("sheet"):
             guess = {"columns": known["columns"]}
         else:
-            guess, known = suggestion(upload.path, kind, shown["header_row"], connection.db_path()), None
+            guess, known = suggestion(upload.path, kind, shown["header_row"], connection.db_path(), **options), None
     except (UnusableInput, ValueError) as error:
-        return [], [], t("import.refused", lang, reason=str(error)), [], None, dash.no_update
+        return [], [], t("import.refused", lang, reason=str(error)), [], None, dash.no_update, dash.no_update
     columns = [{"field": "row_number", "headerName": "#", "width": 70, "pinned": "left"}] + [
         {"field": h, "headerName": h} for h in shown["header"]]
     separator = {"\t": "tab", ";": ";", ",": ",", "|": "|"}.get(shown["delimiter"], shown["delimiter"])
@@ -194,7 +203,8 @@ def _preview(token, header_row, kind, profile_name, lang):
     if known:
         detected = [detected, " ", html.Strong(t("import.recognised", lang, name=known["name"]), id="import-recognised-name")]
     access.audit("import_preview", f"{upload.path.name}: kopregel {shown['header_row']}")
-    return shown["rows"], columns, detected, mapping, known, known["name"] if known else profile_name
+    return shown["rows"], columns, detected, mapping, known, known["name"] if known else profile_name, \
+        sheets(upload.path)
 
 
 def _chosen_columns(values, ids) -> dict[str, list[str]]:
@@ -211,8 +221,9 @@ def _chosen_columns(values, ids) -> dict[str, list[str]]:
           State("import-upload-token", "data"), State("import-header-row", "value"), State("import-upload-kind", "value"),
           State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
           State({"type": "import-label", "field": ALL, "label": ALL}, "id"), State("import-recognised", "data"),
-          State("import-labels-key", "data"), State("import-lang", "data"), prevent_initial_call=True)
-def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised, shown_key, lang):
+          State("import-labels-key", "data"), State("import-sheet", "value"), State("import-encoding", "value"),
+          State("import-lang", "data"), prevent_initial_call=True)
+def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised, shown_key, sheet, encoding, lang):
     """A table per value field: every label in the file, its rows, a dropdown of our codes (pre-filled with
     the known or nearest code; a code the user already picked stays when another column changes)."""
     _guard()
@@ -222,12 +233,15 @@ def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised
         return [], None
     chosen = _chosen_columns(values, ids)
     # redrawn only when a label column changes: a redraw while the user picks codes would lose the pick
-    key = json.dumps([token, header_row, {f: chosen.get(f) for f in ("category", "channel", "status", "area")}])
+    key = json.dumps([token, header_row, sheet, encoding,
+                      {f: chosen.get(f) for f in ("category", "channel", "status", "area")}])
     if key == shown_key:
         raise PreventUpdate
     try:
-        row = _header_row(header_row, recognised, upload.path, kind)
-        found = labels(upload.path, kind, row, chosen, connection.db_path())
+        options = _file_options(header_row, sheet, encoding, recognised)
+        row = _header_row(options, upload.path, kind)
+        found = labels(upload.path, kind, row, chosen, connection.db_path(), sheet=options["sheet"],
+                       encoding=options["encoding"])
     except (UnusableInput, ValueError):
         return [], key
     ours = codes(connection.db_path())
@@ -249,13 +263,13 @@ def _labels(values, ids, token, header_row, kind, picked, picked_ids, recognised
     return tables, key
 
 
-def _profile_from(kind, header_row, field_values, field_ids, label_values, label_ids) -> str:
+def _profile_from(kind, header_row, field_values, field_ids, label_values, label_ids, options: dict) -> str:
     from etl.web_import import profile_text
     values: dict[str, dict[str, str]] = {}
     for value, component in zip(label_values or [], label_ids or []):
         values.setdefault(component["field"], {})[component["label"]] = value
     return profile_text(kind, int(header_row) if header_row else None, _chosen_columns(field_values, field_ids),
-                        values)
+                        values, sheet=options.get("sheet"), encoding=options.get("encoding"))
 
 
 FORM = [State("import-upload-token", "data"), State("import-upload-kind", "value"),
@@ -263,20 +277,30 @@ FORM = [State("import-upload-token", "data"), State("import-upload-kind", "value
         State({"type": "import-field", "field": ALL}, "value"), State({"type": "import-field", "field": ALL}, "id"),
         State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
         State({"type": "import-label", "field": ALL, "label": ALL}, "id"), State("import-recognised", "data"),
+        State("import-sheet", "value"), State("import-encoding", "value"),
         State("import-profile-name", "value"), State("import-lang", "data")]
 
 
-def _header_row(header_row, recognised, path, kind) -> int:
-    """The header row typed, else the recognised profile's, else the one detected."""
+def _file_options(header_row, sheet, encoding, recognised) -> dict:
+    """Header row, sheet and encoding: as chosen on the page, else the recognised profile's, else detected (None)."""
+    known = recognised or {}
+    return {"header_row": int(header_row) if header_row else known.get("header_row"),
+            "sheet": str(sheet) if sheet else known.get("sheet"),
+            "encoding": encoding if encoding in ENCODINGS else known.get("encoding")}
+
+
+def _header_row(options: dict, path, kind) -> int:
+    """The header row chosen or recognised, else the one detected."""
     from etl.web_import import preview
-    return int(header_row) if header_row else (recognised or {}).get("header_row") or preview(path, kind)["header_row"]
+    return options["header_row"] or preview(path, kind, sheet=options["sheet"],
+                                             encoding=options["encoding"])["header_row"]
 
 
 @callback(Output("import-job", "data"), Output("import-action-message", "children"),
           Output("import-poll", "disabled"),
           Input("import-dry-run", "n_clicks"), Input("import-load", "n_clicks"), *FORM, prevent_initial_call=True)
 def _run(_dry, _load, token, kind, header_row, field_values, field_ids, label_values, label_ids, recognised,
-         profile_name, lang):
+         sheet, encoding, profile_name, lang):
     _guard()
     from etl.web_import import checked_profile, is_table
     user = access.current_user_name()
@@ -287,8 +311,9 @@ def _run(_dry, _load, token, kind, header_row, field_values, field_ids, label_va
     args = {"path": str(upload.path), "kind": kind}
     if is_table(upload.path):
         try:
-            row = _header_row(header_row, recognised, upload.path, kind)
-            text = _profile_from(kind, row, field_values, field_ids, label_values, label_ids)
+            options = _file_options(header_row, sheet, encoding, recognised)
+            text = _profile_from(kind, _header_row(options, upload.path, kind), field_values, field_ids, label_values,
+                                 label_ids, options)
             checked_profile(text, kind)
         except (UnusableInput, ValueError) as error:
             return dash.no_update, t("import.refused", lang, reason=str(error)), True
@@ -360,15 +385,17 @@ def _outcome(result: dict, lang: str, dry: bool) -> html.Div:
 
 @callback(Output("import-profile-message", "children"), Input("import-save-profile", "n_clicks"), *FORM,
           prevent_initial_call=True)
-def _save(_n, token, kind, header_row, field_values, field_ids, label_values, label_ids, recognised, name, lang):
+def _save(_n, token, kind, header_row, field_values, field_ids, label_values, label_ids, recognised, sheet, encoding,
+          name, lang):
     _guard()
     from etl.web_import import checked_profile, save
     upload = jobs.upload(token, access.current_user_name())
     if upload is None:
         return t("import.no_upload", lang)
     try:
-        row = _header_row(header_row, recognised, upload.path, kind)
-        text = _profile_from(kind, row, field_values, field_ids, label_values, label_ids)
+        options = _file_options(header_row, sheet, encoding, recognised)
+        text = _profile_from(kind, _header_row(options, upload.path, kind), field_values, field_ids, label_values,
+                             label_ids, options)
         checked_profile(text, kind)
         save(connection.db_path(), str(name or "").strip(), text)
     except (UnusableInput, ValueError) as error:

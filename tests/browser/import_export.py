@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 HEADER_ROW = 4
+SHEET = "Meldingen"
 HEADER = ["Nummer", "Ingevoerd op", "Om", "Onderwerp", "Afhandeling", "Breedte", "Lengte"]
 # (number, day, time, label, state) — places inside Asse, the store's territory
 ROWS = [
@@ -50,5 +51,8 @@ def write(path: Path) -> Path:
     for cell in sheet["B"][HEADER_ROW:]:
         if isinstance(cell.value, dt.datetime):
             cell.number_format = "DD/MM/YYYY"
+    notes = book.create_sheet("Toelichting", 0)        # an explanation sheet first, as many exports have
+    notes.append(["Deze export bevat de meldingen van de dienst Omgeving."])
+    notes.append(["Vragen: omgeving@example.be"])
     book.save(path)
     return path

@@ -17,7 +17,15 @@ from civ.store import open_for_writing, reading
 from dashboards.components.import_jobs import jobs
 
 from . import import_export
-from .served_app import SHARED_SCREENS, callback_bodies, fill_store, logged_in_client, page_callback_body, serving
+from .served_app import (
+    SHARED_SCREENS,
+    callback_bodies,
+    choose,
+    fill_store,
+    logged_in_client,
+    page_callback_body,
+    serving,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -80,6 +88,8 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         expect(page.locator("#import-detected")).to_contain_text("kopregel op regel 2")
         _shot(page, "1-upload")
 
+        choose(page, "import-sheet", import_export.SHEET)    # the sheet is one of the file's; the choice is kept
+        expect(page.locator("#import-sheet")).to_contain_text(import_export.SHEET)
         page.locator("#import-header-row").fill(str(import_export.HEADER_ROW))
         page.locator("#import-header-row").press("Enter")
         expect(page.locator("#import-detected")).to_contain_text(f"kopregel op regel {import_export.HEADER_ROW}")
@@ -113,6 +123,8 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         page.locator("#import-save-profile").click()
         expect(page.locator("#import-profile-message")).to_contain_text("Profiel asse-meldingen bewaard")
 
+        from etl.profiles import saved_profile_text
+        assert f'sheet = "{import_export.SHEET}"' in saved_profile_text(db, "asse-meldingen")
         page.locator("#import-dry-run").click()
         expect(page.locator("#import-outcome")).to_contain_text("Proefrit", timeout=120_000)
         shown = {key: int(page.locator(f"#import-count-{key}").inner_text().replace(".", ""))
