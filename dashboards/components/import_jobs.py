@@ -20,6 +20,9 @@ from pathlib import Path
 
 WORKERS = 1
 KEPT = 50
+# An upload nobody loads (the user left the page) is removed after this long, also one left by an earlier
+# run of the server.
+UPLOAD_TTL_S = 6 * 3600
 
 
 @dataclass
@@ -54,10 +57,29 @@ class ImportJobs:
 
     # uploads ------------------------------------------------------------------------------------
     def keep_upload(self, path: Path, user: str | None, kind: str) -> str:
+        self.forget_stale()
         token = secrets.token_urlsafe(16)
         with self._lock:
             self._uploads[token] = Upload(Path(path), user, kind)
         return token
+
+    def forget_stale(self, max_age_s: float = UPLOAD_TTL_S) -> None:
+        """Remove uploads older than `max_age_s`: those of this server and any `civ-upload-…` folder left behind."""
+        import tempfile
+
+        from etl.web_import import UPLOAD_PREFIX, discard
+        limit = time.time() - max_age_s
+        busy = {str(j.detail.get("path")) for j in self._jobs.values() if not j.future.done()}
+        for folder in Path(tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+            try:
+                old = folder.stat().st_mtime < limit
+            except OSError:
+                continue
+            if old and not any(p.startswith(str(folder)) for p in busy):
+                discard(next(folder.iterdir(), folder / "x"))
+        with self._lock:
+            for token in [t for t, u in self._uploads.items() if not u.path.exists()]:
+                del self._uploads[token]
 
     def upload(self, token, user: str | None) -> Upload | None:
         """The upload behind `token`, only for the user who uploaded it, only while its file exists."""

@@ -174,6 +174,11 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         assert int(page.locator("#import-count-loaded").inner_text()) == expected["loaded"]
         _shot(page, "10-recognised")
     assert _store_state(db) == before
+    left = [u.path for u in jobs._uploads.values() if u.path.exists()]
+    assert left                                          # the second upload, not loaded, waits for its user
+    for token in list(jobs._uploads):
+        jobs.forget_upload(token)
+    assert not any(path.exists() or path.parent.exists() for path in left)
     assert page.console.errors == []
 
 

@@ -112,3 +112,20 @@ def test_a_profile_written_from_the_page_reads_back_as_the_command_line_reads_it
 def test_guessed_kind_by_form():
     assert [web_import.guessed_kind(n) for n in ("a.xlsx", "b.gpx", "c.geojson", "d.csv", "e.zip")] == \
         ["reports", "fixes", "hotspots", "reports", "hotspots"]
+
+
+def test_uploads_nobody_loads_are_removed_after_their_time(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from dashboards.components.import_jobs import ImportJobs
+    monkeypatch.setattr(web_import.tempfile, "tempdir", str(tmp_path))
+    jobs = ImportJobs()
+    old = web_import.receive("oud.csv", _data_url(b"datum;categorie\n"))
+    os.utime(old.parent, (time.time() - 7 * 3600, time.time() - 7 * 3600))
+    fresh = web_import.receive("nieuw.csv", _data_url(b"datum;categorie\n"))
+    token = jobs.keep_upload(fresh, "coordinator", "reports")
+    assert not old.parent.exists() and fresh.exists()
+    assert jobs.upload(token, "coordinator").path == fresh and jobs.upload(token, "kerngroep") is None
+    jobs.forget_upload(token)
+    assert not fresh.parent.exists()
