@@ -4,6 +4,7 @@ Only assembly lives here: the store is prepared (schema migrated, demo data on a
 Dash app is built from dashboards/, and it is served. The app never keeps the store open: each
 page view opens a short read-only connection, so `python -m etl …` can import while it runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ from dashboards import auth, connection, osmand, upkeep
 from dashboards.components import frame
 
 ROOT = Path(__file__).resolve().parent
-TITLE = "CIV · CompStat"   # each page sets its own title with the territory's name (dashboards/branding.py)
+TITLE = "CIV · CompStat"  # each page sets its own title with the territory's name (dashboards/branding.py)
 CONNECTION_LIMIT = 1000
 # Most requests wait (on DuckDB, on a hot-spot detection another user started): with 8 threads, 20
 # users' requests queued behind a few slow ones (benchmarks/results-load.md).
@@ -59,8 +60,8 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(ROOT / "dashboards" / "pages"),
         assets_folder=str(ROOT / "assets"),
-        serve_locally=True,          # no CDN: the app must work without internet
-        external_stylesheets=[],     # our own stylesheet in assets/, no CDN Bootstrap
+        serve_locally=True,  # no CDN: the app must work without internet
+        external_stylesheets=[],  # our own stylesheet in assets/, no CDN Bootstrap
         title=TITLE,
         update_title=None,
         index_string=INDEX,
@@ -73,7 +74,7 @@ def create_app(db_path: str | Path | None = None) -> dash.Dash:
     db = store.db_path(db_path)
     app.server.config[connection.CONFIG_KEY] = str(db)
     auth.install(app, db)
-    osmand.install(app, db)      # /osmand: live positions from phones (Traccar Client)
+    osmand.install(app, db)  # /osmand: live positions from phones (Traccar Client)
     _serve_logo(app, db)
     app.layout = frame.layout()
     frame.register(app)
@@ -105,9 +106,11 @@ def prepare_store(db: Path, demo: bool = False) -> None:
         try:
             from etl.demo import load_demo
         except ImportError as error:
-            print(f"let op: de demogegevens zijn nog niet beschikbaar ({error}); de app start met een "
-                  f"lege databank. Laad gegevens met: python -m etl reports BESTAND --db {db}",
-                  file=sys.stderr)
+            print(
+                f"let op: de demogegevens zijn nog niet beschikbaar ({error}); de app start met een "
+                f"lege databank. Laad gegevens met: python -m etl reports BESTAND --db {db}",
+                file=sys.stderr,
+            )
         else:
             print(f"eerste start: demogegevens laden in {db} …", file=sys.stderr)
             load_demo(db)
@@ -115,11 +118,17 @@ def prepare_store(db: Path, demo: bool = False) -> None:
     con.close()
     password = users.ensure_admin(db)
     if password:
-        print("\n" + "=" * 64 + f"\n  eerste start: account 'beheerder' aangemaakt, wachtwoord: {password}\n"
-              "  (wordt maar één keer getoond; maak daarna eigen accounts: python -m etl users add …)\n"
-              + "=" * 64 + "\n", file=sys.stderr, flush=True)
+        print(
+            "\n" + "=" * 64 + f"\n  eerste start: account 'beheerder' aangemaakt, wachtwoord: {password}\n"
+            "  (wordt maar één keer getoond; maak daarna eigen accounts: python -m etl users add …)\n"
+            + "=" * 64
+            + "\n",
+            file=sys.stderr,
+            flush=True,
+        )
     # Warden coverage: visits of the fixes loaded since the last start, before the first page view.
     from analytics.coverage import refresh_visits
+
     refresh_visits(db)
 
 
@@ -130,27 +139,44 @@ def serve(app: dash.Dash, host: str, port: int, threads: int = THREADS) -> None:
         from waitress import serve as waitress_serve
     except ImportError:
         from werkzeug.serving import run_simple
+
         run_simple(host, port, app.server, threaded=True, use_reloader=False, use_debugger=False)
     else:
         # A browser keeps up to 6 connections per site open; with waitress's default limit of 100
         # the 17th busy user's new connections would wait unanswered until others time out.
         # ident="": no `Server: waitress` header; the body limit is checked before waitress buffers a body.
         # The import upload's limit is the largest; auth.require_login keeps every other path to 8 MiB.
-        waitress_serve(app.server, host=host, port=port, threads=threads, connection_limit=CONNECTION_LIMIT,
-                       ident="", max_request_body_size=auth.UPLOAD_REQUEST_BYTES)
+        waitress_serve(
+            app.server,
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=CONNECTION_LIMIT,
+            ident="",
+            max_request_body_size=auth.UPLOAD_REQUEST_BYTES,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python app.py", description="Het CIV-dashboard serveren.",
-        epilog="voorbeeld: python app.py --port 8050 --db data/civ.duckdb")
+        prog="python app.py",
+        description="Het CIV-dashboard serveren.",
+        epilog="voorbeeld: python app.py --port 8050 --db data/civ.duckdb",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren (standaard 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050, help="poort (standaard 8050)")
     parser.add_argument("--db", help="DuckDB-bestand (standaard $CIV_DB, anders data/civ.duckdb)")
-    parser.add_argument("--demo", action="store_true",
-                        help="een nieuwe databank vullen met de demogegevens (zonder: leeg, met de instelpagina)")
-    parser.add_argument("--threads", type=int, default=THREADS,
-                        help=f"gelijktijdige verzoeken (standaard {THREADS}; de meeste wachten op DuckDB)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="een nieuwe databank vullen met de demogegevens (zonder: leeg, met de instelpagina)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        help=f"gelijktijdige verzoeken (standaard {THREADS}; de meeste wachten op DuckDB)",
+    )
     args = parser.parse_args(argv)
     db = store.db_path(args.db)
     try:
@@ -160,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app = create_app(db)
     upkeep.start(db)
-    osmand.start(db)             # writes live positions into the store every few seconds
+    osmand.start(db)  # writes live positions into the store every few seconds
     try:
         serve(app, args.host, args.port, args.threads)
     finally:

@@ -5,6 +5,7 @@ Counting rules (what a number in the table means):
 - reports known only by month (police-uk) count in months and years, never in weeks;
 - filters narrow every column alike: sub-municipality, category group, channel.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,20 +17,29 @@ from analytics.memo import by_data_version
 from analytics.periods import Period
 from analytics.significance import change_flags
 
-GROUPINGS = {"category": ["category_code"], "area": ["area_code"], "category,area": ["category_code", "area_code"],
-             "municipality": ["municipality_code"], "category,municipality": ["category_code", "municipality_code"]}
+GROUPINGS = {
+    "category": ["category_code"],
+    "area": ["area_code"],
+    "category,area": ["category_code", "area_code"],
+    "municipality": ["municipality_code"],
+    "category,municipality": ["category_code", "municipality_code"],
+}
 # a police zone counts per municipality: the municipality of a report's area
-_KEY_SQL = {"category_code": "r.category_code", "area_code": "r.area_code",
-            "municipality_code": "(SELECT a.parent_code FROM areas a WHERE a.code = r.area_code) AS municipality_code"}
+_KEY_SQL = {
+    "category_code": "r.category_code",
+    "area_code": "r.area_code",
+    "municipality_code": "(SELECT a.parent_code FROM areas a WHERE a.code = r.area_code) AS municipality_code",
+}
 
 
 @dataclass(frozen=True)
 class Filters:
     """What the user narrowed the view to. Values are bound as query parameters, never pasted."""
-    area: str | None = None             # area code ('23002E'), a zone's municipality ('23052') or None: all
-    category_group: str | None = None   # 'afval', 'overlast', ...
-    channel: str | None = None          # channel code
-    address_level_only: bool = False    # leave out reports placed only at a street's middle (geocoding)
+
+    area: str | None = None  # area code ('23002E'), a zone's municipality ('23052') or None: all
+    category_group: str | None = None  # 'afval', 'overlast', ...
+    channel: str | None = None  # channel code
+    address_level_only: bool = False  # leave out reports placed only at a street's middle (geocoding)
 
     def where(self, alias: str = "r") -> tuple[str, list]:
         clauses, params = [], []
@@ -48,16 +58,22 @@ class Filters:
 
 
 def _windows(period: Period) -> dict[str, Period | None]:
-    return {"current": period, "previous": period.previous(), "last_year": period.same_period_last_year(),
-            "ytd": period.year_to_date_period(), "ytd_last_year": period.year_to_date_period().same_period_last_year()}
+    return {
+        "current": period,
+        "previous": period.previous(),
+        "last_year": period.same_period_last_year(),
+        "ytd": period.year_to_date_period(),
+        "ytd_last_year": period.year_to_date_period().same_period_last_year(),
+    }
 
 
 def _precision_clause(period: Period, alias: str = "r") -> str:
     return f"{alias}.reported_precision <> 'month'" if period.kind == "week" else "true"
 
 
-def period_counts(con: duckdb.DuckDBPyConnection, period: Period, by: str = "category",
-                  filters: Filters = Filters()) -> pd.DataFrame:
+def period_counts(
+    con: duckdb.DuckDBPyConnection, period: Period, by: str = "category", filters: Filters = Filters()
+) -> pd.DataFrame:
     """Counts per group in the five CompStat windows (one scan of the store)."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
@@ -70,11 +86,14 @@ def period_counts(con: duckdb.DuckDBPyConnection, period: Period, by: str = "cat
         params += [start, end]
     starts, ends = zip(*(w.utc_bounds() for w in windows.values()))
     where, filter_params = filters.where()
-    frame = con.execute(f"""
-        SELECT {', '.join(_KEY_SQL[k] for k in keys)}, {', '.join(counts)}
+    frame = con.execute(
+        f"""
+        SELECT {", ".join(_KEY_SQL[k] for k in keys)}, {", ".join(counts)}
         FROM reports r
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {_precision_clause(period)} AND {where}
-        GROUP BY ALL""", params + [min(starts), max(ends)] + filter_params).df()
+        GROUP BY ALL""",
+        params + [min(starts), max(ends)] + filter_params,
+    ).df()
     for name in ("previous",):
         if name not in frame.columns:
             frame[name] = pd.NA
@@ -82,8 +101,13 @@ def period_counts(con: duckdb.DuckDBPyConnection, period: Period, by: str = "cat
 
 
 @by_data_version()
-def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "category",
-                   filters: Filters = Filters(), alpha: float = 0.05) -> pd.DataFrame:
+def compstat_table(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    by: str = "category",
+    filters: Filters = Filters(),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """One row per category (and/or area): the five windows, % change against last year,
     the exact test and its flag (see analytics/significance.py), the expected range.
 
@@ -96,8 +120,11 @@ def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "ca
     areas = con.execute("SELECT code, name FROM areas").df()
     frame = counts.rename(columns={"category_code": "category", "area_code": "area", "municipality_code": "area"})
     if "category" in frame:
-        frame = frame.merge(labels.rename(columns={"code": "category", "label_nl": "category_label",
-                                                   "label_en": "category_label_en"}), on="category", how="left")
+        frame = frame.merge(
+            labels.rename(columns={"code": "category", "label_nl": "category_label", "label_en": "category_label_en"}),
+            on="category",
+            how="left",
+        )
     else:
         frame["category"] = None
     if "area" in frame:
@@ -107,8 +134,13 @@ def compstat_table(con: duckdb.DuckDBPyConnection, period: Period, by: str = "ca
         frame["area"] = None
     frame = frame[(frame[["current", "last_year", "ytd", "ytd_last_year"]].sum(axis=1) > 0)].reset_index(drop=True)
     last_year = period.same_period_last_year()
-    flags = change_flags(frame["current"].to_numpy(), frame["last_year"].to_numpy(),
-                         current_days=period.days, reference_days=last_year.days, alpha=alpha)
+    flags = change_flags(
+        frame["current"].to_numpy(),
+        frame["last_year"].to_numpy(),
+        current_days=period.days,
+        reference_days=last_year.days,
+        alpha=alpha,
+    )
     frame = pd.concat([frame, flags], axis=1)
     return frame.sort_values(["current", "last_year"], ascending=False).reset_index(drop=True)
 
@@ -118,7 +150,8 @@ def key_figures(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters
     """KPI cards: reports, open backlog at the end, median days to close, GAS findings, share located."""
     start, end = period.utc_bounds()
     where, params = filters.where()
-    row = con.execute(f"""
+    row = con.execute(
+        f"""
         SELECT count(*) FILTER (WHERE r.reported_at >= ?) AS reports,
                count(*) FILTER (WHERE coalesce(r.closed_at >= ?, r.status <> 'afgesloten')) AS open_backlog,
                median((epoch(r.closed_at) - epoch(r.reported_at)) / 86400.0)
@@ -127,12 +160,16 @@ def key_figures(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters
                count(r.lat) FILTER (WHERE r.reported_at >= ?) AS located,
                count(*) FILTER (WHERE r.reported_at >= ?) AS reports_all_precisions
         FROM reports r WHERE r.reported_at < ? AND {_precision_clause(period)} AND {where}""",
-                      [start, end, start, start, start, start, end] + params).fetchall()[0]
+        [start, end, start, start, start, start, end] + params,
+    ).fetchall()[0]
     reports, backlog, median_days, gas, located, all_precisions = row
-    return {"reports": reports, "open_backlog": backlog,
-            "median_days_to_close": None if median_days is None else round(float(median_days), 1),
-            "gas_findings": gas,
-            "share_located": None if not all_precisions else located / all_precisions}
+    return {
+        "reports": reports,
+        "open_backlog": backlog,
+        "median_days_to_close": None if median_days is None else round(float(median_days), 1),
+        "gas_findings": gas,
+        "share_located": None if not all_precisions else located / all_precisions,
+    }
 
 
 @by_data_version()
@@ -143,20 +180,27 @@ def follow_up(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters =
     where, params = filters.where()
     base = f"FROM reports r WHERE r.reported_at >= ? AND r.reported_at < ? AND {where}"
     args = [start, end] + params
-    by_channel = con.execute(f"""
+    by_channel = con.execute(
+        f"""
         SELECT r.channel_code AS channel, c.label_nl AS channel_label, c.label_en AS channel_label_en,
                r.channel_detail AS mailbox, count(*) AS reports
         FROM reports r JOIN channels c ON c.code = r.channel_code
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {where}
-        GROUP BY ALL ORDER BY reports DESC, channel, mailbox""", args).df()
-    by_status = con.execute(f"SELECT r.status, count(*) AS reports {base} GROUP BY ALL ORDER BY reports DESC",
-                            args).df()
-    time_to_close = con.execute(f"""
+        GROUP BY ALL ORDER BY reports DESC, channel, mailbox""",
+        args,
+    ).df()
+    by_status = con.execute(
+        f"SELECT r.status, count(*) AS reports {base} GROUP BY ALL ORDER BY reports DESC", args
+    ).df()
+    time_to_close = con.execute(
+        f"""
         SELECT r.category_code AS category, k.label_nl AS category_label, k.label_en AS category_label_en,
                count(*) AS reports, count(r.closed_at) AS closed,
                round(median((epoch(r.closed_at) - epoch(r.reported_at)) / 86400.0), 1) AS median_days,
                round(quantile_cont((epoch(r.closed_at) - epoch(r.reported_at)) / 86400.0, 0.9), 1) AS p90_days
         FROM reports r JOIN categories k ON k.code = r.category_code
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {where}
-        GROUP BY ALL ORDER BY reports DESC""", args).df()
+        GROUP BY ALL ORDER BY reports DESC""",
+        args,
+    ).df()
     return {"by_channel": by_channel, "by_status": by_status, "time_to_close": time_to_close}

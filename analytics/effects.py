@@ -30,6 +30,7 @@ During and after
 What the design assumes (say it when presenting): without the project the target would have moved
 like the comparison (parallel trends), and the project did not move the comparison (no spill-over).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,7 +47,7 @@ from analytics.verdicts import EFFECT_TEXTS_NL, category_names, result_sentence
 
 SHORT_PROJECT_DAYS = 61
 MIN_BEFORE_REPORTS = 10
-MIN_PHASE_REPORTS = 10.0      # counted + expected in the phase
+MIN_PHASE_REPORTS = 10.0  # counted + expected in the phase
 
 
 class InterventionEffect(BaseEstimator):
@@ -66,9 +67,15 @@ class InterventionEffect(BaseEstimator):
     differ_p_ (during vs after), dispersion_, harmonic_, expected_ (per period, without the project).
     """
 
-    def __init__(self, level: float = 0.95, alpha: float = 0.05, seasonal="auto",
-                 min_before: int = MIN_BEFORE_REPORTS, min_phase: float = MIN_PHASE_REPORTS,
-                 periods_per_year: float = 12.0):
+    def __init__(
+        self,
+        level: float = 0.95,
+        alpha: float = 0.05,
+        seasonal="auto",
+        min_before: int = MIN_BEFORE_REPORTS,
+        min_phase: float = MIN_PHASE_REPORTS,
+        periods_per_year: float = 12.0,
+    ):
         self.level = level
         self.alpha = alpha
         self.seasonal = seasonal
@@ -84,8 +91,9 @@ class InterventionEffect(BaseEstimator):
             angle = 2 * np.pi * ((middle.dt.day_of_year - 1) / 365.25).to_numpy()
             columns += [np.sin(angle), np.cos(angle)]
         for name in indicators:
-            columns.append(frame["phase"].isin(["during", "after"] if name == "since_start" else [name])
-                           .to_numpy(dtype=float))
+            columns.append(
+                frame["phase"].isin(["during", "after"] if name == "since_start" else [name]).to_numpy(dtype=float)
+            )
         return np.column_stack(columns)
 
     def _fit(self, frame: pd.DataFrame, indicators: list[str]):
@@ -133,16 +141,21 @@ class InterventionEffect(BaseEstimator):
             estimates["during"] = self._estimate(apart, first, frame, "during")
             estimates["after"] = self._estimate(apart, first + 1, frame, "after")
             difference = apart.coef[first] - apart.coef[first + 1]
-            variance = apart.phi * (apart.cov_unscaled[first, first] + apart.cov_unscaled[first + 1, first + 1]
-                                    - 2 * apart.cov_unscaled[first, first + 1])
+            variance = apart.phi * (
+                apart.cov_unscaled[first, first]
+                + apart.cov_unscaled[first + 1, first + 1]
+                - 2 * apart.cov_unscaled[first, first + 1]
+            )
             if variance > 0:
                 self.differ_p_ = float(2 * stats.t.sf(abs(difference) / np.sqrt(variance), max(apart.df_resid, 1)))
         for name, estimate in estimates.items():
             counts = self._counts(frame, name)
-            expected = self._expected_in(frame, name, estimates[name]["coef"], estimates[name]["fit"],
-                                         estimates[name]["index"], design)
-            rows[name] = counts | {"expected": expected} | self._verdict(estimate, before["target"],
-                                                                         counts["target"] + expected)
+            expected = self._expected_in(
+                frame, name, estimates[name]["coef"], estimates[name]["fit"], estimates[name]["index"], design
+            )
+            rows[name] = (
+                counts | {"expected": expected} | self._verdict(estimate, before["target"], counts["target"] + expected)
+            )
         self.phases_ = pd.DataFrame([{k: v for k, v in row.items()} for row in rows.values()])
         if len(phases_present) == 2 and self.differ_p_ is not None and self.differ_p_ < self.alpha:
             self.headline_ = rows["during"]
@@ -154,29 +167,47 @@ class InterventionEffect(BaseEstimator):
     def _counts(self, frame: pd.DataFrame, name: str) -> dict:
         mask = frame["phase"].isin(["during", "after"] if name == "since_start" else [name])
         part = frame[mask]
-        return {"phase": name, "first": part["start"].min() if len(part) else None,
-                "last_start": part["start"].max() if len(part) else None, "periods": int(mask.sum()),
-                "target": int(part["target"].sum()), "comparison": int(part["comparison"].sum()),
-                "expected": None, "effect_pct": None, "lower": None, "upper": None, "p_value": None,
-                "verdict_code": None}
+        return {
+            "phase": name,
+            "first": part["start"].min() if len(part) else None,
+            "last_start": part["start"].max() if len(part) else None,
+            "periods": int(mask.sum()),
+            "target": int(part["target"].sum()),
+            "comparison": int(part["comparison"].sum()),
+            "expected": None,
+            "effect_pct": None,
+            "lower": None,
+            "upper": None,
+            "p_value": None,
+            "verdict_code": None,
+        }
 
     def _estimate(self, fit, index: int, frame, name) -> dict:
-        return {"coef": float(fit.coef[index]), "se": fit.se(index), "t": fit.t_quantile(self.level),
-                "p": fit.wald_p(index), "fit": fit, "index": index}
+        return {
+            "coef": float(fit.coef[index]),
+            "se": fit.se(index),
+            "t": fit.t_quantile(self.level),
+            "p": fit.wald_p(index),
+            "fit": fit,
+            "index": index,
+        }
 
     def _expected_in(self, frame, name, coef, fit, index, design) -> float:
         """What the target would have had in the phase without the project: comparison × the odds
         the model gives the target with the project's term left out."""
         mask = frame["phase"].isin(["during", "after"] if name == "since_start" else [name]).to_numpy()
-        base = design[:, :1 + 2 * self.harmonic_]
-        odds = np.exp(base @ fit.coef[:base.shape[1]])
+        base = design[:, : 1 + 2 * self.harmonic_]
+        odds = np.exp(base @ fit.coef[: base.shape[1]])
         return float((frame["comparison"].to_numpy(dtype=float) * odds)[mask].sum())
 
     def _verdict(self, estimate: dict, before_target: int, phase_reports: float) -> dict:
         half = estimate["t"] * estimate["se"]
-        out = {"effect_pct": 100 * float(np.expm1(estimate["coef"])),
-               "lower": 100 * float(np.expm1(estimate["coef"] - half)),
-               "upper": 100 * float(np.expm1(estimate["coef"] + half)), "p_value": estimate["p"]}
+        out = {
+            "effect_pct": 100 * float(np.expm1(estimate["coef"])),
+            "lower": 100 * float(np.expm1(estimate["coef"] - half)),
+            "upper": 100 * float(np.expm1(estimate["coef"] + half)),
+            "p_value": estimate["p"],
+        }
         if before_target < self.min_before or phase_reports < self.min_phase:
             code = "too_few"
         elif out["upper"] < 0:
@@ -213,7 +244,10 @@ def project_effect(con, name: str, kind: str = "auto", level: float = 0.95, year
     headline = dict(model.headline_)
     before_target = int(model.phases_.loc[model.phases_["phase"] == "before", "target"].sum())
     notes = []
-    if kind == "week" and con.execute("SELECT count(*) FROM reports WHERE reported_precision = 'month'").fetchall()[0][0]:
+    if (
+        kind == "week"
+        and con.execute("SELECT count(*) FROM reports WHERE reported_precision = 'month'").fetchall()[0][0]
+    ):
         notes.append("weekly_month_precision")
     if project.design == "none":
         notes.append("nothing_to_compare")
@@ -233,37 +267,71 @@ def project_effect(con, name: str, kind: str = "auto", level: float = 0.95, year
 
     phases = []
     for row in model.phases_.to_dict("records"):
-        last = None if row["last_start"] is None or pd.isna(row["last_start"]) else \
-            Period.parse(frame.loc[frame["start"] == row["last_start"], "code"].iloc[0]).end - pd.Timedelta(days=1)
+        last = (
+            None
+            if row["last_start"] is None or pd.isna(row["last_start"])
+            else Period.parse(frame.loc[frame["start"] == row["last_start"], "code"].iloc[0]).end - pd.Timedelta(days=1)
+        )
         # Too few reports: no number, as the verdict says (a percentage on a handful is noise).
         told = clean(row["verdict_code"]) not in ("too_few", None)
-        phases.append({"phase": row["phase"], "first": clean(row["first"]), "last": clean(last),
-                       "periods": row["periods"], "target": row["target"], "comparison": row["comparison"],
-                       "expected": clean(row["expected"]), "effect_pct": clean(row["effect_pct"]) if told else None,
-                       "lower": clean(row["lower"]) if told else None, "upper": clean(row["upper"]) if told else None,
-                       "p_value": clean(row["p_value"], 4) if told else None,
-                       "verdict_code": clean(row["verdict_code"])})
+        phases.append(
+            {
+                "phase": row["phase"],
+                "first": clean(row["first"]),
+                "last": clean(last),
+                "periods": row["periods"],
+                "target": row["target"],
+                "comparison": row["comparison"],
+                "expected": clean(row["expected"]),
+                "effect_pct": clean(row["effect_pct"]) if told else None,
+                "lower": clean(row["lower"]) if told else None,
+                "upper": clean(row["upper"]) if told else None,
+                "p_value": clean(row["p_value"], 4) if told else None,
+                "verdict_code": clean(row["verdict_code"]),
+            }
+        )
     code = headline.get("verdict_code") or "too_few"
     numbers = code in ("decrease", "increase", "none")
     result = {
-        "project": project.name, "type": project.type, "start": project.start.isoformat(),
-        "end": None if project.end is None else project.end.isoformat(), "categories": list(project.categories),
-        "area": project.area, "area_kind": project.area_kind, "area_name": project.area_name,
-        "design": project.design, "comparison": EFFECT_TEXTS_NL[f"comparison.{project.design}"], "kind": kind,
-        "level": level, "before_target": before_target,
+        "project": project.name,
+        "type": project.type,
+        "start": project.start.isoformat(),
+        "end": None if project.end is None else project.end.isoformat(),
+        "categories": list(project.categories),
+        "area": project.area,
+        "area_kind": project.area_kind,
+        "area_name": project.area_name,
+        "design": project.design,
+        "comparison": EFFECT_TEXTS_NL[f"comparison.{project.design}"],
+        "kind": kind,
+        "level": level,
+        "before_target": before_target,
         "phase": headline["phase"],
         "effect_pct": clean(headline.get("effect_pct")) if numbers else None,
         "lower": clean(headline.get("lower")) if numbers else None,
         "upper": clean(headline.get("upper")) if numbers else None,
         "p_value": clean(headline.get("p_value"), 4) if numbers else None,
-        "verdict": EFFECT_TEXTS_NL[f"verdict.{code}"], "verdict_code": code, "sentence": None,
-        "differ_p": clean(model.differ_p_, 4), "dispersion": clean(model.dispersion_, 3),
-        "notes": [EFFECT_TEXTS_NL[f"note.{n}"] for n in notes], "note_codes": notes,
+        "verdict": EFFECT_TEXTS_NL[f"verdict.{code}"],
+        "verdict_code": code,
+        "sentence": None,
+        "differ_p": clean(model.differ_p_, 4),
+        "dispersion": clean(model.dispersion_, 3),
+        "notes": [EFFECT_TEXTS_NL[f"note.{n}"] for n in notes],
+        "note_codes": notes,
         "phases": phases,
-        "series": [{"code": c, "start": s.isoformat(), "phase": p, "target": int(t), "comparison": int(k),
-                    "expected": clean(e, 2)}
-                   for c, s, p, t, k, e in zip(frame["code"], frame["start"], frame["phase"], frame["target"],
-                                                frame["comparison"], model.expected_)],
+        "series": [
+            {
+                "code": c,
+                "start": s.isoformat(),
+                "phase": p,
+                "target": int(t),
+                "comparison": int(k),
+                "expected": clean(e, 2),
+            }
+            for c, s, p, t, k, e in zip(
+                frame["code"], frame["start"], frame["phase"], frame["target"], frame["comparison"], model.expected_
+            )
+        ],
     }
     result["sentence"] = result_sentence(project, result, category_names(con, project))
     return result

@@ -10,6 +10,7 @@ Quasi-likelihood: counts of reports vary more than Poisson (a busy week for one 
 neighbour who reports everything). The dispersion `phi` = Pearson χ² / (n − p), never taken below
 1, scales every variance, so intervals widen with the data's own noise (McCullagh & Nelder §9).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,15 +25,16 @@ TOL = 1e-10
 @dataclass
 class GlmFit:
     """A converged fit. `cov_unscaled` is (X'WX)⁻¹; multiply by `phi` for quasi-likelihood."""
+
     family: str
     coef: np.ndarray
     cov_unscaled: np.ndarray
-    eta: np.ndarray          # linear predictor
-    mu: np.ndarray           # fitted mean count (binomial: trials × probability)
-    weights: np.ndarray      # IRLS weights at convergence
-    phi: float               # dispersion, >= 1
+    eta: np.ndarray  # linear predictor
+    mu: np.ndarray  # fitted mean count (binomial: trials × probability)
+    weights: np.ndarray  # IRLS weights at convergence
+    phi: float  # dispersion, >= 1
     df_resid: int
-    leverage: np.ndarray     # diagonal of the hat matrix
+    leverage: np.ndarray  # diagonal of the hat matrix
 
     def se(self, index: int, scaled: bool = True) -> float:
         variance = self.cov_unscaled[index, index] * (self.phi if scaled else 1.0)
@@ -136,12 +138,12 @@ def predictive_interval(mean, eta_variance, phi: float, level: float = 0.95):
 
     Returns (low, high, p_two_sided_function) as arrays; `p(y)` is the two-sided tail probability.
     """
-    mean = np.maximum(np.asarray(mean, dtype=float), 1e-12)   # a mean of exactly 0 has nowhere to go but 0
+    mean = np.maximum(np.asarray(mean, dtype=float), 1e-12)  # a mean of exactly 0 has nowhere to go but 0
     # a log-scale variance beyond 5 (a factor e^2 either way) says 'unknown'; capped against overflow
     inflation = np.expm1(np.clip(np.asarray(eta_variance, dtype=float), 0.0, 5.0))
-    variance = phi * mean + mean ** 2 * inflation
+    variance = phi * mean + mean**2 * inflation
     excess = np.maximum(variance - mean, 1e-9 * np.maximum(mean, 1e-9))
-    size = mean ** 2 / excess                      # negative binomial r: variance = m + m²/r
+    size = mean**2 / excess  # negative binomial r: variance = m + m²/r
     prob = size / (size + mean)
     dist = stats.nbinom(size, prob)
     tail = (1.0 - level) / 2.0

@@ -3,6 +3,7 @@
 The home page and the quarantine page are built on these; they are also what a coordinator checks
 after an import ("did my 1.200 reports arrive, and why were 14 rows refused?").
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -59,17 +60,21 @@ def recent_batches(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pd.DataFr
     Live positions (a batch every few seconds, format 'osmand') are left out: they would push every
     file import off the list; the Live page shows them.
     """
-    return con.execute("""
+    return con.execute(
+        """
         SELECT batch_id, kind, file_name, format, started_at, finished_at,
                rows_in, loaded, quarantined, duplicates, updated, is_demo
         FROM import_batches
         WHERE finished_at IS NOT NULL AND format <> 'osmand'
         ORDER BY batch_id DESC
-        LIMIT ?""", [int(limit)]).df()
+        LIMIT ?""",
+        [int(limit)],
+    ).df()
 
 
-def quarantine_list(con: duckdb.DuckDBPyConnection, batch_id: int | None = None,
-                    limit: int = 500, include_raw_text: bool = False) -> pd.DataFrame:
+def quarantine_list(
+    con: duckdb.DuckDBPyConnection, batch_id: int | None = None, limit: int = 500, include_raw_text: bool = False
+) -> pd.DataFrame:
     """Refused rows with their reason, newest batch first, in file order within a batch.
 
     Columns: `batch_id`, `file_name`, `kind`, `row_number` (1 = first data row of the file),
@@ -79,20 +84,24 @@ def quarantine_list(con: duckdb.DuckDBPyConnection, batch_id: int | None = None,
     """
     batch_id = _batch_id(batch_id)
     raw = "q.raw_text" if include_raw_text else "NULL::VARCHAR AS raw_text"
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT q.batch_id, b.file_name, b.kind, q.row_number, q.reason, {raw}
         FROM quarantine q
         LEFT JOIN import_batches b USING (batch_id)
         WHERE ? IS NULL OR q.batch_id = ?
         ORDER BY q.batch_id DESC, q.row_number
-        LIMIT ?""", [batch_id, batch_id, int(limit)]).df()
+        LIMIT ?""",
+        [batch_id, batch_id, int(limit)],
+    ).df()
 
 
 def quarantine_count(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -> int:
     """How many refused rows there are (in one batch, or in all), whatever the list's limit."""
     batch_id = _batch_id(batch_id)
-    return con.execute("SELECT count(*) FROM quarantine WHERE ? IS NULL OR batch_id = ?",
-                       [batch_id, batch_id]).fetchone()[0]
+    return con.execute(
+        "SELECT count(*) FROM quarantine WHERE ? IS NULL OR batch_id = ?", [batch_id, batch_id]
+    ).fetchone()[0]
 
 
 def quarantine_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -5,6 +5,7 @@ background, when there is one, is decoration. Everything here is GeoJSON in WGS8
 coordinates, read-only, and small enough to send to the browser as it is (the deelgemeenten of a municipality
 are about 35 kB; hot spots are tens). Report points travel as columns (see report_points_columns).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,12 +27,19 @@ def areas_geojson(con: duckdb.DuckDBPyConnection, level: str = "submunicipality"
     """
     if level not in ("submunicipality", "municipality"):
         raise ValueError("level must be 'submunicipality' or 'municipality'")
-    rows = con.execute("SELECT code, name, level, geojson FROM areas WHERE level = ? ORDER BY code",
-                       [level]).fetchall()
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": code, "geometry": json.loads(geometry),
-         "properties": {"code": code, "name": name, "level": area_level}}
-        for code, name, area_level, geometry in rows]}
+    rows = con.execute("SELECT code, name, level, geojson FROM areas WHERE level = ? ORDER BY code", [level]).fetchall()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": code,
+                "geometry": json.loads(geometry),
+                "properties": {"code": code, "name": name, "level": area_level},
+            }
+            for code, name, area_level, geometry in rows
+        ],
+    }
 
 
 def territory_bounds(con: duckdb.DuckDBPyConnection) -> list[list[float]] | None:
@@ -48,7 +56,11 @@ def territory_bounds(con: duckdb.DuckDBPyConnection) -> list[list[float]] | None
 
 def base_geography(con: duckdb.DuckDBPyConnection) -> dict:
     """What every map is drawn on: the territory's bounds, the sub-municipalities, the municipality."""
-    return {"bounds": territory_bounds(con), "areas": areas_geojson(con), "municipality": areas_geojson(con, "municipality")}
+    return {
+        "bounds": territory_bounds(con),
+        "areas": areas_geojson(con),
+        "municipality": areas_geojson(con, "municipality"),
+    }
 
 
 def circle_ring(lat: float, lon: float, radius_m: float, segments: int = CIRCLE_SEGMENTS) -> list[list[float]]:
@@ -71,8 +83,9 @@ def _ring(lat: float, lon: float, radius_m: float, segments: int) -> tuple:
     for i in range(segments):
         bearing = 2 * math.pi * i / segments
         phi2 = math.asin(math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(bearing))
-        lambda2 = lambda1 + math.atan2(math.sin(bearing) * math.sin(delta) * math.cos(phi1),
-                                       math.cos(delta) - math.sin(phi1) * math.sin(phi2))
+        lambda2 = lambda1 + math.atan2(
+            math.sin(bearing) * math.sin(delta) * math.cos(phi1), math.cos(delta) - math.sin(phi1) * math.sin(phi2)
+        )
         ring.append((round(math.degrees(lambda2), 7), round(math.degrees(phi2), 7)))
     return tuple(ring + [ring[0]])
 
@@ -94,9 +107,20 @@ def hotspots_geojson(con: duckdb.DuckDBPyConnection, segments: int = CIRCLE_SEGM
             shape = "circle"
         else:
             shape = "area"
-        features.append({"type": "Feature", "id": hotspot_id, "geometry": geometry,
-                         "properties": {"hotspot_id": hotspot_id, "name": name, "kind": kind,
-                                        "radius_m": float(radius_m), "shape": shape}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": hotspot_id,
+                "geometry": geometry,
+                "properties": {
+                    "hotspot_id": hotspot_id,
+                    "name": name,
+                    "kind": kind,
+                    "radius_m": float(radius_m),
+                    "shape": shape,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -111,8 +135,17 @@ def report_points_columns(points: pd.DataFrame) -> dict:
     leave the store this way.
     """
     if points.empty:
-        return {"lon": [], "lat": [], "t": [], "category": [], "categories": [], "channel": [], "channels": [],
-                "status": [], "statuses": []}
+        return {
+            "lon": [],
+            "lat": [],
+            "t": [],
+            "category": [],
+            "categories": [],
+            "channel": [],
+            "channels": [],
+            "status": [],
+            "statuses": [],
+        }
     stamps = pd.to_datetime(points["reported_at"], utc=True).dt.as_unit("s").astype("int64")
     columns = {"lon": points["lon"].round(6).tolist(), "lat": points["lat"].round(6).tolist(), "t": stamps.tolist()}
     for name, plural in (("category", "categories"), ("channel", "channels"), ("status", "statuses")):

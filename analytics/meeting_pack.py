@@ -1,6 +1,7 @@
 """What the monthly meeting pack (dashboards/report) reads from the store beyond the other analyses:
 the municipality's name, the newest GPS fix, and the imports that concern a month with their refused
 rows. Only totals and reasons leave here; never a refused row's content."""
+
 from __future__ import annotations
 
 import duckdb
@@ -27,14 +28,18 @@ def month_imports(con: duckdb.DuckDBPyConnection, month: Period) -> tuple[pd.Dat
     during it (batch_id, kind, file_name, finished_at, rows_in, loaded, quarantined, duplicates,
     month_reports), and the quarantine reason of each row they refused (column `reason`)."""
     start, end = month.utc_bounds()
-    loads = con.execute("""
+    loads = con.execute(
+        """
         WITH of_month AS (SELECT batch_id, count(*) AS month_reports FROM reports
                           WHERE reported_at >= ? AND reported_at < ? GROUP BY batch_id)
         SELECT b.batch_id, b.kind, b.file_name, b.finished_at, b.rows_in, b.loaded, b.quarantined, b.duplicates,
                coalesce(m.month_reports, 0) AS month_reports
         FROM import_batches b LEFT JOIN of_month m USING (batch_id)
         WHERE b.finished_at IS NOT NULL AND (m.batch_id IS NOT NULL OR (b.finished_at >= ? AND b.finished_at < ?))
-        ORDER BY b.batch_id""", [start, end, start, end]).df()
-    reasons = con.execute("SELECT reason FROM quarantine WHERE list_contains(?, batch_id)",
-                          [[int(b) for b in loads["batch_id"]]]).df()
+        ORDER BY b.batch_id""",
+        [start, end, start, end],
+    ).df()
+    reasons = con.execute(
+        "SELECT reason FROM quarantine WHERE list_contains(?, batch_id)", [[int(b) for b in loads["batch_id"]]]
+    ).df()
     return loads, reasons

@@ -8,6 +8,7 @@ Live positions from phones (etl/live.py) arrive as a batch of fixes every few se
 only `fixes`, which no kept answer reads, so those batches do not make a new version (else every
 kept answer, and the background hot-spot upkeep, would start again every few seconds).
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,10 +22,13 @@ from civ.store import first_row, store_identity
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    row = first_row(con, """SELECT (SELECT max(batch_id) FROM import_batches
+    row = first_row(
+        con,
+        """SELECT (SELECT max(batch_id) FROM import_batches
                                     WHERE finished_at IS NOT NULL AND format <> 'osmand'),
                                    (SELECT count(*) FROM import_batches WHERE format <> 'osmand'),
-                                   (SELECT max(value) FROM settings WHERE key = 'reference_fingerprint')""")
+                                   (SELECT max(value) FROM settings WHERE key = 'reference_fingerprint')""",
+    )
     return (store_identity(con), *(row or ()))
 
 
@@ -39,6 +43,7 @@ def clear_all() -> None:
 
 def by_data_version(maxsize: int = 128):
     """Memoise `fn(con, *args, **kwargs)` on the data version and the arguments' reprs."""
+
     def decorate(fn):
         answers: OrderedDict[tuple, object] = OrderedDict()
         lock = threading.Lock()
@@ -60,4 +65,5 @@ def by_data_version(maxsize: int = 128):
 
         wrapper.cache_clear = answers.clear
         return wrapper
+
     return decorate

@@ -12,6 +12,7 @@ A period is a half-open range of local dates [start, end). Its kinds:
 Series (trends, effects) are runs of consecutive months or ISO weeks: `period_of`, `next`,
 `complete_periods` and `bin_sql` below cut them, here and nowhere else.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,6 @@ from civ.i18n import month_name
 
 LOCAL_TZ_NAME = "Europe/Brussels"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
-
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -92,7 +92,7 @@ def complete_periods(first_day: date, last_day: date, kind: str, max_years: floa
         periods.append(current)
         current = current.next()
     if max_years is not None:
-        periods = periods[-int(round(max_years * periods_per_year(kind))):]
+        periods = periods[-int(round(max_years * periods_per_year(kind))) :]
     return periods
 
 
@@ -133,9 +133,9 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Period:
-    kind: str          # 'month', 'week' or 'ytd'
-    start: date        # first local day
-    end: date          # first local day after the period
+    kind: str  # 'month', 'week' or 'ytd'
+    start: date  # first local day
+    end: date  # first local day after the period
 
     # constructors ---------------------------------------------------------------------------
     @classmethod
@@ -209,9 +209,14 @@ class Period:
             weeks_last_year = date(year - 1, 12, 28).isocalendar()[1]  # 28 Dec is always in the last week
             return Period.iso_week(year - 1, min(week, weeks_last_year))
         if self.kind == "days":
+
             def year_before(day: date) -> date:
-                return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(
-                    year=day.year - 1, day=28)
+                return (
+                    day.replace(year=day.year - 1)
+                    if (day.month, day.day) != (2, 29)
+                    else day.replace(year=day.year - 1, day=28)
+                )
+
             return Period("days", year_before(self.start), year_before(self.end))
         last_day = self.end - timedelta(days=1)
         return Period.year_to_date(self.start.year - 1, last_day.month)
@@ -247,9 +252,12 @@ class Period:
                 sunday = last_day - timedelta(days=(last_day.weekday() + 1) % 7)
                 period = Period.iso_week(*sunday.isocalendar()[:2])
             else:
-                anchor = self.start + timedelta(days=3) if self.kind == "week" else last_day   # a week's Thursday
-                period = (Period.month(anchor.year, anchor.month) if kind == "month"
-                          else Period.year_to_date(anchor.year, anchor.month))
+                anchor = self.start + timedelta(days=3) if self.kind == "week" else last_day  # a week's Thursday
+                period = (
+                    Period.month(anchor.year, anchor.month)
+                    if kind == "month"
+                    else Period.year_to_date(anchor.year, anchor.month)
+                )
         newest = latest_complete(kind, today)
         return newest if period.end > newest.end else period
 

@@ -13,6 +13,7 @@ Reports without a location count only in whole-territory designs (they have no p
 Phases: a period (month or ISO week) belongs to the phase holding most of its days — before the
 start, during [start, end], after the end; a tie goes to 'during'.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,11 +38,11 @@ class Project:
     type: str | None
     start: date
     end: date | None
-    categories: tuple[str, ...]      # empty: every category
-    area: str | None                 # sub-municipality code or hotspot_id; None: whole territory
-    area_kind: str | None            # 'area', 'hotspot' or None
-    area_name: str                   # 'Brussegem', 'Station Merchtem', 'heel Merchtem'
-    submunicipality: str | None      # the sub-municipality it lies in (a hot spot's centre), or None
+    categories: tuple[str, ...]  # empty: every category
+    area: str | None  # sub-municipality code or hotspot_id; None: whole territory
+    area_kind: str | None  # 'area', 'hotspot' or None
+    area_name: str  # 'Brussegem', 'Station Merchtem', 'heel Merchtem'
+    submunicipality: str | None  # the sub-municipality it lies in (a hot spot's centre), or None
 
     @property
     def design(self) -> str:
@@ -54,25 +55,28 @@ class Project:
 
 @lru_cache(maxsize=1)
 def _to_metres() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True)   # Belgian Lambert 72
+    return Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True)  # Belgian Lambert 72
 
 
 def _area_shapes(con) -> list[tuple[str, shapely.Geometry]]:
-    return [(code, shapely.geometry.shape(json.loads(geo))) for code, geo in con.execute(
-        "SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall()]
+    return [
+        (code, shapely.geometry.shape(json.loads(geo)))
+        for code, geo in con.execute("SELECT code, geojson FROM areas WHERE level = 'submunicipality'").fetchall()
+    ]
 
 
 def register(con: duckdb.DuckDBPyConnection) -> list[Project]:
     """Every project of the store, by start date."""
     areas = dict(con.execute("SELECT code, name FROM areas").fetchall())
-    hotspots = {r[0]: r[1:] for r in con.execute(
-        "SELECT hotspot_id, name, center_lat, center_lon FROM hotspots").fetchall()}
+    hotspots = {
+        r[0]: r[1:] for r in con.execute("SELECT hotspot_id, name, center_lat, center_lon FROM hotspots").fetchall()
+    }
     shapes = None
     projects = []
     whole = f"heel {territory.place_name(con)}" if territory.is_set(con) else "heel het grondgebied"
     for name, kind, start, end, categories, area, area_kind in con.execute(
-            "SELECT name, type, start_date, end_date, categories, area, area_kind FROM projects "
-            "ORDER BY start_date, name").fetchall():
+        "SELECT name, type, start_date, end_date, categories, area, area_kind FROM projects ORDER BY start_date, name"
+    ).fetchall():
         submunicipality, area_name = None, whole
         if area_kind == "area":
             submunicipality, area_name = area, areas.get(area, area)
@@ -80,8 +84,9 @@ def register(con: duckdb.DuckDBPyConnection) -> list[Project]:
             area_name, lat, lon = hotspots[area]
             shapes = shapes if shapes is not None else _area_shapes(con)
             submunicipality = next((code for code, shape in shapes if shape.contains(shapely.Point(lon, lat))), None)
-        projects.append(Project(name, kind, start, end, tuple(categories or ()), area, area_kind, area_name,
-                                submunicipality))
+        projects.append(
+            Project(name, kind, start, end, tuple(categories or ()), area, area_kind, area_name, submunicipality)
+        )
     return projects
 
 
@@ -117,20 +122,27 @@ def phase_of(period: Period, start: date, end: date | None) -> str:
 # --- counts ----------------------------------------------------------------------------------------
 def _hotspot_shape(con, hotspot_id: str) -> shapely.Geometry:
     geojson, lat, lon, radius_m = con.execute(
-        "SELECT geojson, center_lat, center_lon, radius_m FROM hotspots WHERE hotspot_id = ?", [hotspot_id]).fetchall()[0]
+        "SELECT geojson, center_lat, center_lon, radius_m FROM hotspots WHERE hotspot_id = ?", [hotspot_id]
+    ).fetchall()[0]
     geometry = json.loads(geojson)
     transform = _to_metres().transform
     if geometry.get("type") in ("Polygon", "MultiPolygon"):
-        return shapely.transform(shapely.geometry.shape(geometry),
-                                 lambda xy: np.column_stack(transform(xy[:, 0], xy[:, 1])))
+        return shapely.transform(
+            shapely.geometry.shape(geometry), lambda xy: np.column_stack(transform(xy[:, 0], xy[:, 1]))
+        )
     x, y = transform(lon, lat)
     return shapely.Point(x, y).buffer(float(radius_m), quad_segs=32)
 
 
 def counts(con: duckdb.DuckDBPyConnection, project: Project, periods: list[Period], kind: str) -> pd.DataFrame:
     """Per period: start, code, phase, target, comparison (reports), under the project's design."""
-    frame = pd.DataFrame({"start": [p.start for p in periods], "code": [p.code for p in periods],
-                          "phase": [phase_of(p, project.start, project.end) for p in periods]})
+    frame = pd.DataFrame(
+        {
+            "start": [p.start for p in periods],
+            "code": [p.code for p in periods],
+            "phase": [phase_of(p, project.start, project.end) for p in periods],
+        }
+    )
     if not periods:
         return frame.assign(target=[], comparison=[])
     low, high = periods[0].utc_bounds()[0], periods[-1].utc_bounds()[1]
@@ -139,29 +151,43 @@ def counts(con: duckdb.DuckDBPyConnection, project: Project, periods: list[Perio
     base = f"FROM reports r WHERE r.reported_at >= ? AND r.reported_at < ? AND {precision}"
     cats = list(project.categories)
     if project.design == "area":
-        rows = con.execute(f"""
-            SELECT {bin_sql('r.reported_at', kind)} AS start, count(*) FILTER (WHERE r.area_code = ?) AS target,
+        rows = con.execute(
+            f"""
+            SELECT {bin_sql("r.reported_at", kind)} AS start, count(*) FILTER (WHERE r.area_code = ?) AS target,
                    count(*) FILTER (WHERE r.area_code <> ?) AS comparison
             {base} AND r.area_code IS NOT NULL AND {targeted} GROUP BY 1""",
-                           [project.area, project.area, low, high, cats]).df()
+            [project.area, project.area, low, high, cats],
+        ).df()
     elif project.design == "hotspot":
-        located = con.execute(f"""
-            SELECT {bin_sql('r.reported_at', kind)} AS start, r.lat, r.lon
-            {base} AND r.lat IS NOT NULL AND {targeted}""", [low, high, cats]).df()
+        located = con.execute(
+            f"""
+            SELECT {bin_sql("r.reported_at", kind)} AS start, r.lat, r.lon
+            {base} AND r.lat IS NOT NULL AND {targeted}""",
+            [low, high, cats],
+        ).df()
         shape = _hotspot_shape(con, project.area)
         x, y = _to_metres().transform(located["lon"].to_numpy(), located["lat"].to_numpy())
         inside = shapely.contains_xy(shape, np.asarray(x), np.asarray(y)) if len(located) else np.array([], bool)
-        rows = (located.assign(target=inside.astype(int), comparison=(~inside).astype(int))
-                .groupby("start", as_index=False)[["target", "comparison"]].sum())
+        rows = (
+            located.assign(target=inside.astype(int), comparison=(~inside).astype(int))
+            .groupby("start", as_index=False)[["target", "comparison"]]
+            .sum()
+        )
     elif project.design == "territory":
-        rows = con.execute(f"""
-            SELECT {bin_sql('r.reported_at', kind)} AS start, count(*) FILTER (WHERE {targeted}) AS target,
+        rows = con.execute(
+            f"""
+            SELECT {bin_sql("r.reported_at", kind)} AS start, count(*) FILTER (WHERE {targeted}) AS target,
                    count(*) FILTER (WHERE NOT {targeted}) AS comparison
-            {base} GROUP BY 1""", [cats, cats, low, high]).df()
+            {base} GROUP BY 1""",
+            [cats, cats, low, high],
+        ).df()
     else:
-        rows = con.execute(f"""
-            SELECT {bin_sql('r.reported_at', kind)} AS start, count(*) AS target, 0 AS comparison
-            {base} GROUP BY 1""", [low, high]).df()
+        rows = con.execute(
+            f"""
+            SELECT {bin_sql("r.reported_at", kind)} AS start, count(*) AS target, 0 AS comparison
+            {base} GROUP BY 1""",
+            [low, high],
+        ).df()
     rows["start"] = pd.to_datetime(rows["start"]).dt.date
     out = frame.merge(rows, on="start", how="left")
     out[["target", "comparison"]] = out[["target", "comparison"]].fillna(0).astype(int)

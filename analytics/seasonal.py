@@ -28,6 +28,7 @@ The trend test
     Beside it, for those who prefer no model: Mann–Kendall on the deseasonalised counts with
     Sen's slope (`mann_kendall`, `sen_slope`).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -83,8 +84,7 @@ class SeasonalModel(BaseEstimator):
 
     # design ------------------------------------------------------------------------------------
     def _design(self, starts: list[date]) -> np.ndarray:
-        middles = pd.to_datetime(pd.Series(starts)) + pd.to_timedelta(
-            15 if self.kind == "month" else 3, unit="D")
+        middles = pd.to_datetime(pd.Series(starts)) + pd.to_timedelta(15 if self.kind == "month" else 3, unit="D")
         years = ((middles - middles.iloc[0]).dt.days / 365.25).to_numpy()
         fraction = ((middles.dt.day_of_year - 1) / 365.25).to_numpy()
         columns = [np.ones(len(starts)), years - years.mean()]
@@ -148,9 +148,20 @@ class SeasonalModel(BaseEstimator):
 
     # trend ------------------------------------------------------------------------------------
     def _no_trend(self, counts, reason: str) -> dict:
-        return {"direction": reason, "pct_per_year": None, "pct_lower": None, "pct_upper": None,
-                "reports_per_year": None, "p_value": None, "mk_tau": None, "mk_p_value": None,
-                "sen_slope_per_year": None, "sen_lower": None, "sen_upper": None, "total": int(np.sum(counts))}
+        return {
+            "direction": reason,
+            "pct_per_year": None,
+            "pct_lower": None,
+            "pct_upper": None,
+            "reports_per_year": None,
+            "p_value": None,
+            "mk_tau": None,
+            "mk_p_value": None,
+            "sen_slope_per_year": None,
+            "sen_lower": None,
+            "sen_upper": None,
+            "total": int(np.sum(counts)),
+        }
 
     def _trend(self, fit, design, counts, per_year, left_out) -> dict:
         if counts.sum() < MIN_REPORTS_FOR_TREND:
@@ -170,11 +181,16 @@ class SeasonalModel(BaseEstimator):
         direction = "geen" if p >= self.alpha else ("stijgt" if slope > 0 else "daalt")
         return {
             "direction": direction,
-            "pct_per_year": 100.0 * np.expm1(slope), "pct_lower": 100.0 * np.expm1(slope - half),
+            "pct_per_year": 100.0 * np.expm1(slope),
+            "pct_lower": 100.0 * np.expm1(slope - half),
             "pct_upper": 100.0 * np.expm1(slope + half),
-            "reports_per_year": mean_per_year * float(np.expm1(slope)), "p_value": p,
-            "mk_tau": mk["tau"], "mk_p_value": mk["p_value"],
-            "sen_slope_per_year": sen * per_year, "sen_lower": sen_low * per_year, "sen_upper": sen_high * per_year,
+            "reports_per_year": mean_per_year * float(np.expm1(slope)),
+            "p_value": p,
+            "mk_tau": mk["tau"],
+            "mk_p_value": mk["p_value"],
+            "sen_slope_per_year": sen * per_year,
+            "sen_lower": sen_low * per_year,
+            "sen_upper": sen_high * per_year,
             "total": int(counts.sum()),
         }
 
@@ -197,5 +213,9 @@ def trend_sentence(label: str, trend: dict, plural: bool = False, texts: dict | 
         return texts["none"].format(label=label, p=p_text(trend["p_value"]))
     key = ("up" if direction == "stijgt" else "down") + ("_plural" if plural else "")
     pct = trend["pct_per_year"]
-    return texts[key].format(label=label, amount=about(trend["reports_per_year"]),
-                             pct=f"{'+' if pct > 0 else '−'}{number(abs(pct))} %", p=p_text(trend["p_value"]))
+    return texts[key].format(
+        label=label,
+        amount=about(trend["reports_per_year"]),
+        pct=f"{'+' if pct > 0 else '−'}{number(abs(pct))} %",
+        p=p_text(trend["p_value"]),
+    )

@@ -19,6 +19,7 @@ The expected range
     mixing with a flat prior: negative binomial with y + 1 successes). Shown beside the count; it is
     per row and not corrected, so a count just outside it need not be flagged.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,9 @@ def conditional_binomial_p(current, reference, current_days=1.0, reference_days=
     """
     current = np.asarray(current, dtype=float)
     total = current + np.asarray(reference, dtype=float)
-    share = np.asarray(current_days, dtype=float) / (np.asarray(current_days, dtype=float)
-                                                     + np.asarray(reference_days, dtype=float))
+    share = np.asarray(current_days, dtype=float) / (
+        np.asarray(current_days, dtype=float) + np.asarray(reference_days, dtype=float)
+    )
     lower = stats.binom.cdf(current, total, share)
     upper = stats.binom.sf(current - 1, total, share)
     p = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
@@ -72,8 +74,14 @@ def mann_kendall(values) -> dict:
     _, ties = np.unique(x, return_counts=True)
     var_s = (n * (n - 1) * (2 * n + 5) - np.sum(ties * (ties - 1) * (2 * ties + 5))) / 18.0
     z = 0.0 if s == 0 or var_s <= 0 else (s - np.sign(s)) / np.sqrt(var_s)
-    return {"s": s, "var_s": float(var_s), "z": float(z), "p_value": float(2.0 * stats.norm.sf(abs(z))),
-            "tau": s / (n * (n - 1) / 2.0), "n": n}
+    return {
+        "s": s,
+        "var_s": float(var_s),
+        "z": float(z),
+        "p_value": float(2.0 * stats.norm.sf(abs(z))),
+        "tau": s / (n * (n - 1) / 2.0),
+        "n": n,
+    }
 
 
 def sen_slope(values, level: float = 0.95) -> tuple[float, float, float]:
@@ -114,12 +122,19 @@ def change_flags(current, reference, current_days=1.0, reference_days=1.0, alpha
     low, high = expected_range(reference, ratio) if len(reference) else (np.array([], int), np.array([], int))
     expected = reference * ratio
     significant = q <= alpha
-    flag = np.where(significant & (current > expected), "up", np.where(significant & (current < expected), "down", "none"))
+    flag = np.where(
+        significant & (current > expected), "up", np.where(significant & (current < expected), "down", "none")
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(reference >= MIN_REPORTS_FOR_PERCENT, (current - expected) / expected * 100.0, np.nan)
-    return pd.DataFrame({
-        "p_value": p, "q_value": q, "flag": flag,
-        "expected_low": np.atleast_1d(low), "expected_high": np.atleast_1d(high),
-        "pct_change": [None if np.isnan(v) else round(float(v), 1) for v in pct],
-        "too_few": reference < MIN_REPORTS_FOR_PERCENT,
-    })
+    return pd.DataFrame(
+        {
+            "p_value": p,
+            "q_value": q,
+            "flag": flag,
+            "expected_low": np.atleast_1d(low),
+            "expected_high": np.atleast_1d(high),
+            "pct_change": [None if np.isnan(v) else round(float(v), 1) for v in pct],
+            "too_few": reference < MIN_REPORTS_FOR_PERCENT,
+        }
+    )

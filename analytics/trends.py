@@ -9,6 +9,7 @@ Counting rules (what a point of a series means):
 - a selection narrows by category or category group, sub-municipality, channel and Pro?bleembox
   mailbox (`Selection`), bound as query parameters.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -27,13 +28,19 @@ from civ.i18n import texts_of
 MAX_YEARS = 5
 PROBLEEMBOX = "probleembox"
 # What small multiples and mixes can be split by: a fixed allow-list, never a column from a request.
-SPLITS = {"category": "r.category_code", "category_group": "k.category_group", "area": "r.area_code",
-          "channel": "r.channel_code", "mailbox": "r.channel_detail"}
+SPLITS = {
+    "category": "r.category_code",
+    "category_group": "k.category_group",
+    "area": "r.area_code",
+    "channel": "r.channel_code",
+    "mailbox": "r.channel_detail",
+}
 
 
 @dataclass(frozen=True)
 class Selection(Filters):
     """The CompStat filters plus one category and one Pro?bleembox mailbox (channel_detail)."""
+
     category: str | None = None
     mailbox: str | None = None
 
@@ -52,14 +59,19 @@ class Selection(Filters):
         if self.category:
             return {self.category}
         if self.category_group:
-            return {r[0] for r in con.execute("SELECT code FROM categories WHERE category_group = ?",
-                                              [self.category_group]).fetchall()}
+            return {
+                r[0]
+                for r in con.execute(
+                    "SELECT code FROM categories WHERE category_group = ?", [self.category_group]
+                ).fetchall()
+            }
         return None
 
 
 @dataclass
 class TrendSeries:
     """One series ready to draw: `frame` has one row per period (see `trend_series`)."""
+
     selection: Selection
     kind: str
     label: str
@@ -68,8 +80,8 @@ class TrendSeries:
     sentence: str
     harmonics: int = 0
     dispersion: float | None = None
-    key: str | None = None            # the split value in small multiples
-    notes: list[str] = field(default_factory=list)   # keys of LABEL_TEXTS_NL ('short')
+    key: str | None = None  # the split value in small multiples
+    notes: list[str] = field(default_factory=list)  # keys of LABEL_TEXTS_NL ('short')
 
 
 # --- look-ups ------------------------------------------------------------------------------------
@@ -88,18 +100,26 @@ def choices(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame | list]:
     """What a selector can offer: categories (code, label_nl, label_en, category_group), groups,
     areas (code, name: the sub-municipalities), channels (code, label_nl, label_en)."""
     return {
-        "categories": con.execute("SELECT code, label_nl, label_en, category_group FROM categories "
-                                  "ORDER BY label_nl").df(),
+        "categories": con.execute(
+            "SELECT code, label_nl, label_en, category_group FROM categories ORDER BY label_nl"
+        ).df(),
         "groups": [r[0] for r in con.execute("SELECT DISTINCT category_group FROM categories ORDER BY 1").fetchall()],
         "areas": vocabulary.submunicipalities(con),
         "channels": con.execute("SELECT code, label_nl, label_en FROM channels ORDER BY label_nl").df(),
     }
 
 
-def resolve_selection(con: duckdb.DuckDBPyConnection, category: str | None = None, group: str | None = None,
-                      area: str | None = None, channel: str | None = None, mailbox: str | None = None) -> Selection:
+def resolve_selection(
+    con: duckdb.DuckDBPyConnection,
+    category: str | None = None,
+    group: str | None = None,
+    area: str | None = None,
+    channel: str | None = None,
+    mailbox: str | None = None,
+) -> Selection:
     """A selection from what a user typed: codes or Dutch names, any case ('Zellik', '23002E',
     'Sluikstort', 'sluikstort'). ValueError in Dutch, listing what is known, for anything else."""
+
     def pick(value, rows, what):
         if value is None or str(value).strip() == "":
             return None
@@ -113,22 +133,32 @@ def resolve_selection(con: duckdb.DuckDBPyConnection, category: str | None = Non
     return Selection(
         category=pick(category, con.execute("SELECT code, label_nl, label_en FROM categories").fetchall(), "categorie"),
         category_group=pick(group, con.execute("SELECT DISTINCT category_group FROM categories").fetchall(), "groep"),
-        area=pick(area, con.execute("SELECT code, name FROM areas ORDER BY level = 'municipality', code").fetchall(),
-                  "deelgemeente"),
+        area=pick(
+            area,
+            con.execute("SELECT code, name FROM areas ORDER BY level = 'municipality', code").fetchall(),
+            "deelgemeente",
+        ),
         channel=pick(channel, con.execute("SELECT code, label_nl, label_en FROM channels").fetchall(), "kanaal"),
-        mailbox=None if mailbox is None else str(mailbox).strip().zfill(2))
+        mailbox=None if mailbox is None else str(mailbox).strip().zfill(2),
+    )
 
 
 # Words of a series' name ('trendlabel.<key>' in civ/messages/trends.py).
 LABEL_TEXTS_NL = texts_of("trendlabel.")
 
 
-def selection_label(con: duckdb.DuckDBPyConnection, selection: Selection, names: dict | None = None,
-                    texts: dict | None = None, lang: str = "nl") -> str:
+def selection_label(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    names: dict | None = None,
+    texts: dict | None = None,
+    lang: str = "nl",
+) -> str:
     """'Sluikstort in Zellik', 'Meldingen afval via Pro?bleembox', 'Alle meldingen'."""
     names = names or labels(con)
     texts = texts or LABEL_TEXTS_NL
-    def in_lang(kind: str) -> dict:        # "category", "channel" hold the Dutch labels; "category_en" ...
+
+    def in_lang(kind: str) -> dict:  # "category", "channel" hold the Dutch labels; "category_en" ...
         return names.get(f"{kind}_{lang}", names[kind])
 
     if selection.category:
@@ -151,15 +181,16 @@ def is_plural(selection: Selection) -> bool:
     return selection.category is None
 
 
-def series_periods(con: duckdb.DuckDBPyConnection, kind: str = "month", years: float = MAX_YEARS,
-                   until: date | None = None) -> list[Period]:
+def series_periods(
+    con: duckdb.DuckDBPyConnection, kind: str = "month", years: float = MAX_YEARS, until: date | None = None
+) -> list[Period]:
     """The complete months or weeks the store covers (its first to last day with reports), at most
     `years` back. A month-precision report covers its whole month; weekly series ignore them."""
     month_only = "r.reported_precision = 'month'"
     local = "CAST(timezone('Europe/Brussels', r.reported_at) AS DATE)"
     first, last = con.execute(f"""
         SELECT min({local}), max(CASE WHEN {month_only} THEN last_day({local}) ELSE {local} END)
-        FROM reports r WHERE {'NOT ' + month_only if kind == 'week' else 'true'}""").fetchall()[0]
+        FROM reports r WHERE {"NOT " + month_only if kind == "week" else "true"}""").fetchall()[0]
     if first is None:
         return []
     if until is not None:
@@ -171,8 +202,13 @@ def _precision(kind: str) -> str:
     return "r.reported_precision <> 'month'" if kind == "week" else "true"
 
 
-def count_series(con: duckdb.DuckDBPyConnection, selection: Selection = Selection(), kind: str = "month",
-                 periods: list[Period] | None = None, by: str | None = None) -> pd.DataFrame:
+def count_series(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection = Selection(),
+    kind: str = "month",
+    periods: list[Period] | None = None,
+    by: str | None = None,
+) -> pd.DataFrame:
     """Counts per period (and per `by` value: a key of SPLITS), zeros included.
 
     Columns: start, code, count — plus `key` when split.
@@ -185,11 +221,14 @@ def count_series(con: duckdb.DuckDBPyConnection, selection: Selection = Selectio
     where, params = selection.where()
     low, high = periods[0].utc_bounds()[0], periods[-1].utc_bounds()[1]
     key = f", {SPLITS[by]} AS key" if by else ""
-    frame = con.execute(f"""
-        SELECT {bin_sql('r.reported_at', kind)} AS start{key}, count(*) AS count
+    frame = con.execute(
+        f"""
+        SELECT {bin_sql("r.reported_at", kind)} AS start{key}, count(*) AS count
         FROM reports r JOIN categories k ON k.code = r.category_code
         WHERE r.reported_at >= ? AND r.reported_at < ? AND {_precision(kind)} AND {where}
-        GROUP BY ALL""", [low, high] + params).df()
+        GROUP BY ALL""",
+        [low, high] + params,
+    ).df()
     frame["start"] = pd.to_datetime(frame["start"]).dt.date
     grid = pd.DataFrame({"start": [p.start for p in periods], "code": [p.code for p in periods]})
     if not by:
@@ -220,20 +259,35 @@ def _decorate(counts: pd.DataFrame, kind: str, model: SeasonalModel) -> pd.DataF
     return frame
 
 
-def _series(counts: pd.DataFrame, selection: Selection, kind: str, label: str, level: float,
-            key: str | None = None) -> TrendSeries:
+def _series(
+    counts: pd.DataFrame, selection: Selection, kind: str, label: str, level: float, key: str | None = None
+) -> TrendSeries:
     model = SeasonalModel(kind=kind, level=level).fit(counts)
     notes = []
     if model.fitted_ and model.harmonics_ == 0:
         notes.append("short")
-    return TrendSeries(selection=selection, kind=kind, label=label, frame=_decorate(counts, kind, model),
-                       trend=model.trend_, sentence=trend_sentence(label, model.trend_, plural=is_plural(selection)),
-                       harmonics=getattr(model, "harmonics_", 0),
-                       dispersion=None if not model.fitted_ else float(model.dispersion_), key=key, notes=notes)
+    return TrendSeries(
+        selection=selection,
+        kind=kind,
+        label=label,
+        frame=_decorate(counts, kind, model),
+        trend=model.trend_,
+        sentence=trend_sentence(label, model.trend_, plural=is_plural(selection)),
+        harmonics=getattr(model, "harmonics_", 0),
+        dispersion=None if not model.fitted_ else float(model.dispersion_),
+        key=key,
+        notes=notes,
+    )
 
 
-def trend_series(con: duckdb.DuckDBPyConnection, selection: Selection = Selection(), kind: str = "month",
-                 years: float = MAX_YEARS, level: float = 0.95, until: date | None = None) -> TrendSeries:
+def trend_series(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection = Selection(),
+    kind: str = "month",
+    years: float = MAX_YEARS,
+    level: float = 0.95,
+    until: date | None = None,
+) -> TrendSeries:
     """The series of one selection with its band, anomalies and trend test.
 
     frame columns: start, end (first and last local day), code ('2026-10', '2026-W43'), count,
@@ -246,9 +300,16 @@ def trend_series(con: duckdb.DuckDBPyConnection, selection: Selection = Selectio
     return _series(counts, selection, kind, selection_label(con, selection), level)
 
 
-def compare_series(con: duckdb.DuckDBPyConnection, selection: Selection = Selection(), by: str = "category",
-                   kind: str = "month", limit: int = 6, years: float = MAX_YEARS, level: float = 0.95,
-                   until: date | None = None) -> list[TrendSeries]:
+def compare_series(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection = Selection(),
+    by: str = "category",
+    kind: str = "month",
+    limit: int = 6,
+    years: float = MAX_YEARS,
+    level: float = 0.95,
+    until: date | None = None,
+) -> list[TrendSeries]:
     """Small multiples: the `limit` largest series split `by` category, category group, area or
     channel — the selection's own filter on that dimension lifted — each with its band and trend."""
     if by not in ("category", "category_group", "area", "channel"):
@@ -264,17 +325,24 @@ def compare_series(con: duckdb.DuckDBPyConnection, selection: Selection = Select
     keys = [k for k in counts["key"].drop_duplicates() if k is not None and not pd.isna(k)][:limit]
     for key in keys:
         narrowed = replace(widened, **{by: key})
-        result.append(_series(counts[counts["key"] == key], narrowed, kind,
-                              selection_label(con, narrowed, names), level, key=key))
+        result.append(
+            _series(counts[counts["key"] == key], narrowed, kind, selection_label(con, narrowed, names), level, key=key)
+        )
     return result
 
 
-def channel_mix(con: duckdb.DuckDBPyConnection, selection: Selection = Selection(), kind: str = "month",
-                years: float = MAX_YEARS, until: date | None = None) -> pd.DataFrame:
+def channel_mix(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection = Selection(),
+    kind: str = "month",
+    years: float = MAX_YEARS,
+    until: date | None = None,
+) -> pd.DataFrame:
     """How reports came in over time: start, code, channel, channel_label, channel_label_en, count,
     share (of all reports of the period)."""
-    counts = count_series(con, replace(selection, channel=None, mailbox=None), kind,
-                          series_periods(con, kind, years, until), by="channel")
+    counts = count_series(
+        con, replace(selection, channel=None, mailbox=None), kind, series_periods(con, kind, years, until), by="channel"
+    )
     if counts.empty:
         return counts.assign(channel=[], channel_label=[], channel_label_en=[], share=[])
     names = labels(con)
@@ -286,8 +354,13 @@ def channel_mix(con: duckdb.DuckDBPyConnection, selection: Selection = Selection
     return counts[["start", "code", "channel", "channel_label", "channel_label_en", "count", "share"]]
 
 
-def mailbox_use(con: duckdb.DuckDBPyConnection, selection: Selection = Selection(), kind: str = "month",
-                years: float = MAX_YEARS, until: date | None = None) -> pd.DataFrame:
+def mailbox_use(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection = Selection(),
+    kind: str = "month",
+    years: float = MAX_YEARS,
+    until: date | None = None,
+) -> pd.DataFrame:
     """Reports per Pro?bleembox mailbox over time: start, code, mailbox, count (mailboxes that were
     never used in the span do not appear; a month without letters is a 0)."""
     narrowed = replace(selection, channel=PROBLEEMBOX, mailbox=None)
@@ -301,6 +374,7 @@ def mailbox_use(con: duckdb.DuckDBPyConnection, selection: Selection = Selection
 
 def series_records(series: TrendSeries) -> dict:
     """The JSON contract of `python -m analytics trends` for one series (NaN -> None)."""
+
     def clean(value):
         if value is None:
             return None
@@ -311,9 +385,13 @@ def series_records(series: TrendSeries) -> dict:
         if isinstance(value, date):
             return value.isoformat()
         return value
-    rows = [{k: clean(v) for k, v in row.items()} for row in series.frame[
-        ["code", "start", "end", "count", "ma12", "last_year", "expected", "lower", "upper", "p_value", "anomaly"]
-    ].to_dict("records")]
+
+    rows = [
+        {k: clean(v) for k, v in row.items()}
+        for row in series.frame[
+            ["code", "start", "end", "count", "ma12", "last_year", "expected", "lower", "upper", "p_value", "anomaly"]
+        ].to_dict("records")
+    ]
     for row in rows:
         for k in ("ma12", "expected", "p_value"):
             if row[k] is not None:
@@ -325,6 +403,13 @@ def series_records(series: TrendSeries) -> dict:
     for k, v in trend.items():
         if isinstance(v, float):
             trend[k] = round(v, 4)
-    return {"label": series.label, "kind": series.kind, "trend": trend, "sentence": series.sentence,
-            "harmonics": series.harmonics, "dispersion": None if series.dispersion is None else round(series.dispersion, 3),
-            "notes": [LABEL_TEXTS_NL[n] for n in series.notes], "series": rows}
+    return {
+        "label": series.label,
+        "kind": series.kind,
+        "trend": trend,
+        "sentence": series.sentence,
+        "harmonics": series.harmonics,
+        "dispersion": None if series.dispersion is None else round(series.dispersion, 3),
+        "notes": [LABEL_TEXTS_NL[n] for n in series.notes],
+        "series": rows,
+    }

@@ -6,6 +6,7 @@ the user's language from dashboards/i18n.py (keys 'effect.<key>'), and a test ke
 there equal to these. Numbers are Belgian whatever the language. The figures themselves come from
 analytics/effects.py.
 """
+
 from __future__ import annotations
 
 from analytics.projects import Project
@@ -30,9 +31,15 @@ def phase_words(project: Project, phase: str, texts: dict | None = None) -> str:
     return texts["phase." + ("since_start" if phase == "during" and project.end is None else phase)]
 
 
-def effect_sentence(project: Project, row: dict, categories: str, level: float = 0.95,
-                    before_target: int | None = None, after: dict | None = None,
-                    texts: dict | None = None) -> str:
+def effect_sentence(
+    project: Project,
+    row: dict,
+    categories: str,
+    level: float = 0.95,
+    before_target: int | None = None,
+    after: dict | None = None,
+    texts: dict | None = None,
+) -> str:
     """The verdict in words, e.g. 'Hondenpoepactie Zellik lijkt te werken: sinds de start ongeveer
     56 % minder meldingen hondenpoep in Zellik dan verwacht (95 %-interval: 33 % tot 71 % minder;
     p < 0,001).' `categories` is the targeted categories' names ('' for all); `after` the after
@@ -55,8 +62,9 @@ def effect_sentence(project: Project, row: dict, categories: str, level: float =
     if code == "none":
         sentence = texts["sentence.none"].format(low=signed_pct(low), high=signed_pct(high), p=p, **fields)
     elif code == "decrease":
-        sentence = texts["sentence.decrease"].format(amount=_amount(row["effect_pct"], texts),
-                                                     from_pct=number(abs(high)), to_pct=number(abs(low)), p=p, **fields)
+        sentence = texts["sentence.decrease"].format(
+            amount=_amount(row["effect_pct"], texts), from_pct=number(abs(high)), to_pct=number(abs(low)), p=p, **fields
+        )
     else:
         if low >= 100:
             between = texts["between.times"].format(low=number(1 + low / 100, 1), high=number(1 + high / 100, 1))
@@ -66,8 +74,11 @@ def effect_sentence(project: Project, row: dict, categories: str, level: float =
         sentence = texts[key].format(amount=_amount(row["effect_pct"], texts), between=between, p=p, **fields)
     if after is not None:
         if after["verdict_code"] in ("decrease", "increase"):
-            sentence += texts["after.effect"].format(amount=_amount(after["effect_pct"], texts),
-                                                     low=signed_pct(after["lower"]), high=signed_pct(after["upper"]))
+            sentence += texts["after.effect"].format(
+                amount=_amount(after["effect_pct"], texts),
+                low=signed_pct(after["lower"]),
+                high=signed_pct(after["upper"]),
+            )
         elif after["verdict_code"] == "none":
             sentence += texts["after.none"].format(low=signed_pct(after["lower"]), high=signed_pct(after["upper"]))
         else:
@@ -77,9 +88,13 @@ def effect_sentence(project: Project, row: dict, categories: str, level: float =
 
 def category_names(con, project: Project, lang: str = "nl") -> str:
     """'hondenpoep', 'foutparkeren / verkeersoverlast' (lower case, as inside a sentence)."""
-    columns = {name for (name,) in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'categories'").fetchall()}
-    column = f"label_{lang}" if f"label_{lang}" in columns else "label_nl"   # a language without labels: Dutch
+    columns = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'categories'"
+        ).fetchall()
+    }
+    column = f"label_{lang}" if f"label_{lang}" in columns else "label_nl"  # a language without labels: Dutch
     names = dict(con.execute(f"SELECT code, lower({column}) FROM categories").fetchall())
     return " / ".join(names.get(c, c) for c in project.categories)
 

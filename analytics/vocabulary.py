@@ -1,6 +1,7 @@
 """What the filters of a page can choose from: sub-municipalities, category groups, categories,
 channels, and the span of the reports. Read-only look-ups of the store's reference tables.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -19,7 +20,9 @@ def submunicipalities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     listed = []
     for code, name in zone:
         listed.append({"code": code, "name": name})
-        listed += [{"code": r.code, "name": f"{name} · {r.name}"} for r in rows[rows["municipality"] == code].itertuples()]
+        listed += [
+            {"code": r.code, "name": f"{name} · {r.name}"} for r in rows[rows["municipality"] == code].itertuples()
+        ]
     return pd.DataFrame(listed, columns=["code", "name"])
 
 
@@ -30,8 +33,10 @@ def is_zone(con: duckdb.DuckDBPyConnection) -> bool:
 
 def category_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The category groups ('afval', 'overlast', ...) in alphabetical order."""
-    return [row[0] for row in con.execute(
-        "SELECT DISTINCT category_group FROM categories ORDER BY category_group").fetchall()]
+    return [
+        row[0]
+        for row in con.execute("SELECT DISTINCT category_group FROM categories ORDER BY category_group").fetchall()
+    ]
 
 
 def categories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -47,6 +52,11 @@ def channels(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def reporting_span(con: duckdb.DuckDBPyConnection) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """First and last `reported_at` in the store (UTC), or (None, None) without reports."""
     first, last = con.execute("SELECT min(reported_at), max(reported_at) FROM reports").fetchone()
-    as_utc = (lambda v: None if v is None else pd.Timestamp(v).tz_convert("UTC")
-              if pd.Timestamp(v).tzinfo else pd.Timestamp(v).tz_localize("UTC"))
+    as_utc = lambda v: (
+        None
+        if v is None
+        else pd.Timestamp(v).tz_convert("UTC")
+        if pd.Timestamp(v).tzinfo
+        else pd.Timestamp(v).tz_localize("UTC")
+    )
     return as_utc(first), as_utc(last)

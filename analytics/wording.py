@@ -4,6 +4,7 @@ decimal comma, thousands point, p-values a reader can take in ("p = 0,012", "p <
 Numbers come from civ/formatting.py, the one formatter of pages, command lines and the pack, so a
 sentence read on the command line and on the page is word for word the same.
 """
+
 from __future__ import annotations
 
 import math

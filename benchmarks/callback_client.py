@@ -1,6 +1,7 @@
 """One way for the benchmarks to time Dash callbacks: a logged-in client that posts callback requests
 as Dash's renderer does, built from the app's own callback map — in-process (Flask's test client,
 `Callbacks`) or over HTTP to a served app (`HttpUser`, a browser's session with keep-alive)."""
+
 from __future__ import annotations
 
 import re
@@ -51,10 +52,13 @@ def callback_body(key: str, spec: dict, values: dict, changed: list[str]) -> dic
     """The JSON the renderer posts for callback `key` (its output string), inputs and state taken from
     `values` ({"component-id.property": value}), `changed` the props that fired it."""
     outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in key.strip(".").split("...")]
-    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-            "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in spec["inputs"]],
-            "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in spec["state"]],
-            "changedPropIds": changed}
+    return {
+        "output": key,
+        "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in spec["inputs"]],
+        "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in spec["state"]],
+        "changedPropIds": changed,
+    }
 
 
 class HttpUser:
@@ -71,9 +75,12 @@ class HttpUser:
         self.session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=6))
         form = self.session.get(f"{self.base}/login", timeout=timeout_s)
         csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
-        response = self.session.post(f"{self.base}/login", data={"name": name, "password": password,
-                                                                 "csrf": csrf.group(1) if csrf else ""},
-                                     allow_redirects=False, timeout=timeout_s)
+        response = self.session.post(
+            f"{self.base}/login",
+            data={"name": name, "password": password, "csrf": csrf.group(1) if csrf else ""},
+            allow_redirects=False,
+            timeout=timeout_s,
+        )
         if response.status_code != 302:
             raise RuntimeError(f"login of {name} failed: HTTP {response.status_code}")
         dependencies = self.session.get(f"{self.base}/_dash-dependencies", timeout=timeout_s)
@@ -83,8 +90,11 @@ class HttpUser:
 
     def fired_by(self, props: set[str]) -> list[str]:
         """The server-side callbacks a change of `props` ("id.property") makes the browser post."""
-        return [key for key, spec in self.callbacks.items()
-                if any(f"{i['id']}.{i['property']}" in props for i in spec["inputs"])]
+        return [
+            key
+            for key, spec in self.callbacks.items()
+            if any(f"{i['id']}.{i['property']}" in props for i in spec["inputs"])
+        ]
 
     def post(self, key: str, values: dict, changed: list[str]) -> tuple[float, str, dict]:
         """Post callback `key`: (milliseconds, outcome "200" or an error kind, the response's new values)."""
@@ -102,6 +112,9 @@ class HttpUser:
         if response.status_code != 200:
             # 204 is Dash's "no update": the page would keep showing old figures (e.g. the store stayed busy)
             return elapsed, f"HTTP {response.status_code}", {}
-        new = {f"{component}.{prop}": value for component, props in response.json().get("response", {}).items()
-               for prop, value in props.items()}
+        new = {
+            f"{component}.{prop}": value
+            for component, props in response.json().get("response", {}).items()
+            for prop, value in props.items()
+        }
         return elapsed, "200", new

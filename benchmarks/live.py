@@ -14,6 +14,7 @@
    Positions lost = answered 200 but not in `fixes`. Request → visible = from sending a position until
    the watcher first sees that device at that place. Nothing asserts: the figures go to `--out`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,12 @@ class LiveWatcher:
         tick = 0
         while not stop.is_set():
             tick += 1
-            values = {"live-tick.n_intervals": tick, "live-place.data": None, "live-at.data": None,
-                      "live-lang.data": "nl"}
+            values = {
+                "live-tick.n_intervals": tick,
+                "live-place.data": None,
+                "live-at.data": None,
+                "live-lang.data": "nl",
+            }
             ms, outcome, new = self.http.post(self.key, values, ["live-tick.n_intervals"])
             seen_at = time.time()
             self.timings.append(ms)
@@ -96,9 +101,16 @@ def run(db: Path, folder: Path, devices: int, interval_s: float, seconds: float,
     tracks = simulate_live.demo_tracks(db, devices)
     acked_log = folder / "acked.jsonl"
     acked_log.unlink(missing_ok=True)
-    figures: dict = {"devices": devices, "interval_s": interval_s, "seconds": seconds, "users": users,
-                     "think_s": think_s, "cores": os.cpu_count(), "load_before": os.getloadavg(),
-                     "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    figures: dict = {
+        "devices": devices,
+        "interval_s": interval_s,
+        "seconds": seconds,
+        "users": users,
+        "think_s": think_s,
+        "cores": os.cpu_count(),
+        "load_before": os.getloadavg(),
+        "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
     requests_log, changes, lock = [], [], threading.Lock()
 
     def record(kind, page, key, ms, outcome):
@@ -106,7 +118,7 @@ def run(db: Path, folder: Path, devices: int, interval_s: float, seconds: float,
             requests_log.append((kind, page, key, time.monotonic(), ms, outcome))
 
     with served(db, folder / "app.log") as base:
-        time.sleep(4)                                 # the server reads the register once per round
+        time.sleep(4)  # the server reads the register once per round
         crowd = [LoadUser(base, name, 20 + n, think_s, record) for n, name in enumerate(names)]
         watcher = LiveWatcher(base, watcher_name)
         stop = threading.Event()
@@ -115,9 +127,10 @@ def run(db: Path, folder: Path, devices: int, interval_s: float, seconds: float,
         watching = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
         for worker in [*workers, watching]:
             worker.start()
-        replay = simulate_live.replay(base + "/osmand", ids, tracks, interval_s, duration_s=seconds,
-                                      acked_log=acked_log)
-        time.sleep(2 * live.FLUSH_SECONDS + 2)        # the last positions: journal → page, then flushed
+        replay = simulate_live.replay(
+            base + "/osmand", ids, tracks, interval_s, duration_s=seconds, acked_log=acked_log
+        )
+        time.sleep(2 * live.FLUSH_SECONDS + 2)  # the last positions: journal → page, then flushed
         stop.set()
         for worker in [*workers, watching]:
             worker.join(timeout=120)
@@ -156,28 +169,30 @@ def _ms(s: dict) -> str:
 
 
 def report(f: dict) -> str:
-    return "\n".join([
-        f"## Live run {f['started']}: {f['devices']} devices every {f['interval_s']:g} s for {f['seconds'] / 60:.1f} min, "
-        f"{f['users']} users on CompStat/hot spots, 1 coordinator watching Live",
-        "",
-        f"Machine: {platform.machine()}, {f['cores']} cores shared with other work; load average before "
-        f"{f['load_before'][0]:.1f}, after {f['load_after'][0]:.1f}.",
-        "",
-        "| figure | value |",
-        "|---|---|",
-        f"| positions sent · answered 200 | {f['sent']['requests']} · {f['acknowledged']} (answers {f['sent']['statuses']}) |",
-        f"| stored in `fixes` · **lost** (200 but not stored) | {f['stored']} · **{f['lost']}** |",
-        f"| flushed from the journal after the stop | {f['flushed_after_stop']} |",
-        f"| request → visible on Live, ms (watcher polls every {WATCH_EVERY_S:g} s) | {_ms(f['visible'])} |",
-        f"| positions never seen while they were a device's latest | {f['never_seen_as_latest']} |",
-        f"| /osmand answer, ms | {_ms(f['osmand_answer_ms'])} |",
-        f"| Live positions callback, ms | {_ms(f['live_callback_ms'])} ({f['live_callback_outcomes']}) |",
-        f"| other pages' callbacks, ms | {_ms(f['page_callbacks_ms'])} ({f['page_callback_outcomes']}) |",
-        f"| a user's filter change or page switch, ms | {_ms(f['user_changes_ms'])} |",
-        "",
-        "A person on the page sees a position up to 5 s later than the watcher (the page asks every 5 s).",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"## Live run {f['started']}: {f['devices']} devices every {f['interval_s']:g} s for {f['seconds'] / 60:.1f} min, "
+            f"{f['users']} users on CompStat/hot spots, 1 coordinator watching Live",
+            "",
+            f"Machine: {platform.machine()}, {f['cores']} cores shared with other work; load average before "
+            f"{f['load_before'][0]:.1f}, after {f['load_after'][0]:.1f}.",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            f"| positions sent · answered 200 | {f['sent']['requests']} · {f['acknowledged']} (answers {f['sent']['statuses']}) |",
+            f"| stored in `fixes` · **lost** (200 but not stored) | {f['stored']} · **{f['lost']}** |",
+            f"| flushed from the journal after the stop | {f['flushed_after_stop']} |",
+            f"| request → visible on Live, ms (watcher polls every {WATCH_EVERY_S:g} s) | {_ms(f['visible'])} |",
+            f"| positions never seen while they were a device's latest | {f['never_seen_as_latest']} |",
+            f"| /osmand answer, ms | {_ms(f['osmand_answer_ms'])} |",
+            f"| Live positions callback, ms | {_ms(f['live_callback_ms'])} ({f['live_callback_outcomes']}) |",
+            f"| other pages' callbacks, ms | {_ms(f['page_callbacks_ms'])} ({f['page_callback_outcomes']}) |",
+            f"| a user's filter change or page switch, ms | {_ms(f['user_changes_ms'])} |",
+            "",
+            "A person on the page sees a position up to 5 s later than the watcher (the page asks every 5 s).",
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

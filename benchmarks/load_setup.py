@@ -1,6 +1,7 @@
 """The load test's set-up (benchmarks/load_under_import.py): a demo store with users, the app served as
 `make run` serves it in a process of its own, and a real import in another, with the counts that
 show nothing was lost."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ PASSWORD = "last-test-wachtwoord"
 # --- the store, the app and the import -------------------------------------------------------------
 def demo_store(folder: Path) -> Path:
     db = folder / "civ.duckdb"
-    done = subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(db), "--json"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "demo", "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise RuntimeError(f"demo store failed: {done.stderr[-2000:]}")
     return db
@@ -58,9 +60,23 @@ def served(db: Path, log: Path, threads: int = THREADS, start_timeout_s: float =
 
     port = _free_port()
     with log.open("w") as out:
-        app = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", str(db),
-                                "--threads", str(threads)],
-                               cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        app = subprocess.Popen(
+            [
+                sys.executable,
+                "app.py",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--db",
+                str(db),
+                "--threads",
+                str(threads),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout_s
@@ -110,12 +126,22 @@ def run_import(db: Path, files: list[tuple[str, Path]]) -> dict:
     began, loads = time.perf_counter(), []
     for kind, path in files:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "etl", kind, str(path), "--db", str(db), "--json"],
-                              cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "etl", kind, str(path), "--db", str(db), "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         lines = done.stdout.strip().splitlines()
-        loads.append({"kind": kind, "exit": done.returncode, "seconds": time.perf_counter() - started,
-                      "json": json.loads(lines[-1]) if done.returncode == 0 and lines else None,
-                      "stderr": done.stderr[-1000:] if done.returncode else ""})
+        loads.append(
+            {
+                "kind": kind,
+                "exit": done.returncode,
+                "seconds": time.perf_counter() - started,
+                "json": json.loads(lines[-1]) if done.returncode == 0 and lines else None,
+                "stderr": done.stderr[-1000:] if done.returncode else "",
+            }
+        )
     return {"loads": loads, "seconds": time.perf_counter() - began}
 
 
@@ -145,5 +171,3 @@ def import_accounts(result: dict, before: dict, after: dict) -> list[str]:
         if after[table] - before[table] != expected:
             problems.append(f"{table}: grew by {after[table] - before[table]}, the imports say {expected}")
     return problems
-
-

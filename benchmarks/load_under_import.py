@@ -24,6 +24,7 @@
 Target (issue 8): p95 under 500 ms, zero errors, the import completes, nothing lost. A benchmark:
 nothing asserts here (tests/browser/test_load_under_import.py runs a short version that does).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,13 +63,19 @@ from load_setup import (
 from app import THREADS
 
 PAGES = {  # the filters a user changes on each page
-    "/compstat": ["compstat-period", "compstat-area", "compstat-group", "compstat-channel", "compstat-by",
-                  "compstat-map-mode"],
+    "/compstat": [
+        "compstat-period",
+        "compstat-area",
+        "compstat-group",
+        "compstat-channel",
+        "compstat-by",
+        "compstat-map-mode",
+    ],
     "/hotspots": ["hotspots-month", "hotspots-group", "hotspots-class", "hotspots-defined"],
 }
-RECENT_PERIODS = 12          # users look at the last year's months, not at 2021
+RECENT_PERIODS = 12  # users look at the last year's months, not at 2021
 PAGE_SWITCH_SHARE = 0.2
-MAX_CHAIN = 4                # rounds of callbacks fed by the outputs of the round before
+MAX_CHAIN = 4  # rounds of callbacks fed by the outputs of the round before
 
 
 # --- the users ---------------------------------------------------------------------------------------
@@ -85,13 +92,17 @@ def _components(tree, found: dict) -> None:
                     if prop != "children":
                         found[f"{props['id']}.{prop}"] = value
             _components(props.get("children"), found)
-            for value in props.values():        # layouts inside other props (tabs, tooltips)
+            for value in props.values():  # layouts inside other props (tabs, tooltips)
                 if isinstance(value, (dict, list)) and value is not props.get("children"):
                     _components(value, found)
 
 
 def _option_values(options) -> list:
-    return [o["value"] if isinstance(o, dict) else o for o in options or [] if not (isinstance(o, dict) and o.get("disabled"))]
+    return [
+        o["value"] if isinstance(o, dict) else o
+        for o in options or []
+        if not (isinstance(o, dict) and o.get("disabled"))
+    ]
 
 
 class LoadUser:
@@ -134,15 +145,18 @@ class LoadUser:
         _components(self.values.get("_pages_content.children"), layout)
         self.values.update(layout)
         ids = {key.split(".")[0] for key in layout}
-        initial = [k for k, spec in self.http.callbacks.items() if not spec.get("prevent_initial_call")
-                   and spec["inputs"] and all(i["id"] in ids for i in spec["inputs"])]
+        initial = [
+            k
+            for k, spec in self.http.callbacks.items()
+            if not spec.get("prevent_initial_call") and spec["inputs"] and all(i["id"] in ids for i in spec["inputs"])
+        ]
         self._settle(set(), initial, "page")
 
     def change_filter(self) -> None:
         component = self.random.choice([c for c in PAGES[self.page] if f"{c}.value" in self.values])
         current = self.values[f"{component}.value"]
         options = _option_values(self.values.get(f"{component}.options"))
-        if isinstance(current, list):                       # a checklist: on or off
+        if isinstance(current, list):  # a checklist: on or off
             new = [] if current else options[:1]
         else:
             if component.endswith(("-period", "-month")):
@@ -175,14 +189,30 @@ class LoadUser:
 
 
 # --- one run -----------------------------------------------------------------------------------------
-def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: int, think_s: float = 1.0,
-             import_after_s: float = 5.0, baseline: bool = True, seed: int = 8, threads: int = THREADS) -> dict:
+def run_load(
+    db: Path,
+    folder: Path,
+    users: int,
+    seconds: float,
+    import_rows: int,
+    think_s: float = 1.0,
+    import_after_s: float = 5.0,
+    baseline: bool = True,
+    seed: int = 8,
+    threads: int = THREADS,
+) -> dict:
     """The whole run on store `db` (changed: users added, the import loaded). Returns the figures."""
     names = add_users(db, users)
     files = write_import_files(folder, import_rows, max(import_rows // 10, 100), seed)
-    figures: dict = {"users": users, "seconds": seconds, "import_rows": import_rows, "think_s": think_s,
-                     "threads": threads,
-                     "cores": os.cpu_count(), "load_before": os.getloadavg()}
+    figures: dict = {
+        "users": users,
+        "seconds": seconds,
+        "import_rows": import_rows,
+        "think_s": think_s,
+        "threads": threads,
+        "cores": os.cpu_count(),
+        "load_before": os.getloadavg(),
+    }
     if baseline:
         copy = folder / "zonder-last.duckdb"
         shutil.copy(db, copy)
@@ -211,25 +241,36 @@ def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: in
         figures["stuck_users"] = sum(w.is_alive() for w in workers)
         figures["load_after"] = os.getloadavg()
         after = store_counts(db)
-    figures.update(import_with_load=imported, counts_before=before, counts_after=after,
-                   import_problems=import_accounts(imported, before, after),
-                   import_window_s=(import_began - began, import_ended - began))
+    figures.update(
+        import_with_load=imported,
+        counts_before=before,
+        counts_after=after,
+        import_problems=import_accounts(imported, before, after),
+        import_window_s=(import_began - began, import_ended - began),
+    )
     figures["requests"] = _summary([r[4] for r in requests_log])
     figures["outcomes"] = dict(Counter(r[5] for r in requests_log))
     figures["errors"] = {k: v for k, v in figures["outcomes"].items() if k != "200"}
     during = [r[4] for r in requests_log if import_began <= r[3] and r[3] - r[4] / 1000 <= import_ended]
     figures["requests_during_import"] = _summary(during)
     figures["requests_outside_import"] = _summary(
-        [r[4] for r in requests_log if not (import_began <= r[3] and r[3] - r[4] / 1000 <= import_ended)])
-    figures["by_page"] = {f"{kind} {page}": _summary([c[3] for c in changes if c[0] == kind and c[1] == page])
-                          for kind in ("filter", "page") for page in PAGES}
+        [r[4] for r in requests_log if not (import_began <= r[3] and r[3] - r[4] / 1000 <= import_ended)]
+    )
+    figures["by_page"] = {
+        f"{kind} {page}": _summary([c[3] for c in changes if c[0] == kind and c[1] == page])
+        for kind in ("filter", "page")
+        for page in PAGES
+    }
     figures["changes"] = _summary([c[3] for c in changes])
     # when the failed requests started, in seconds since the users began (the import's window is above)
     figures["errors_by_callback"] = dict(Counter(f"{r[2][:40]} {r[5]}" for r in requests_log if r[5] != "200"))
     figures["errors_started_at_s"] = sorted(round(r[3] - r[4] / 1000 - began, 1) for r in requests_log if r[5] != "200")
     log = (folder / "app.log").read_text(errors="replace").splitlines()
-    figures["app_log_warnings"] = [line for line in log if "mislukt" in line or "Traceback" in line
-                                   or ("WARNING" in line and "queue depth" not in line)][:20]
+    figures["app_log_warnings"] = [
+        line
+        for line in log
+        if "mislukt" in line or "Traceback" in line or ("WARNING" in line and "queue depth" not in line)
+    ][:20]
     figures["slowest_callbacks"] = _slowest(requests_log)
     return figures
 
@@ -237,8 +278,12 @@ def run_load(db: Path, folder: Path, users: int, seconds: float, import_rows: in
 def _summary(ms: list[float]) -> dict:
     if not ms:
         return {"count": 0}
-    return {"count": len(ms), "p50": float(np.percentile(ms, 50)), "p95": float(np.percentile(ms, 95)),
-            "max": float(max(ms))}
+    return {
+        "count": len(ms),
+        "p50": float(np.percentile(ms, 50)),
+        "p95": float(np.percentile(ms, 95)),
+        "max": float(max(ms)),
+    }
 
 
 def _slowest(requests_log: list) -> list[tuple[str, dict]]:
@@ -258,40 +303,63 @@ def _row(name: str, s: dict) -> str:
 
 def report(figures: dict, label: str | None = None) -> str:
     f = figures
-    lines = [f"## {label}" if label else "# Load under import: results", "",
-             f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} "
-             f"({f['cores']} cores, Python {platform.python_version()}); load average (1/5/15 min) before "
-             f"{'/'.join(f'{x:.1f}' for x in f['load_before'])}, after {'/'.join(f'{x:.1f}' for x in f['load_after'])} "
-             "(other work on the machine is included).",
-             f"{f['users']} logged-in users, {f['seconds']:.0f} s, app with {f['threads']} waitress threads, think time 0–{2 * f['think_s']:.1f} s between changes; "
-             f"import of {f['import_rows']:,} reports and {f['import_rows'] // 10:,} fixes started "
-             f"{f['import_window_s'][0]:.1f} s in, done at {f['import_window_s'][1]:.1f} s. "
-             "Made by `python benchmarks/load_under_import.py`.", "",
-             "| latency (ms) | count | p50 | p95 | max |", "|---|---:|---:|---:|---:|",
-             _row("every request", f["requests"]),
-             _row("requests while the import ran", f["requests_during_import"]),
-             _row("requests before/after the import", f["requests_outside_import"]),
-             _row("every user action (all its callbacks)", f["changes"])]
+    lines = [
+        f"## {label}" if label else "# Load under import: results",
+        "",
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} "
+        f"({f['cores']} cores, Python {platform.python_version()}); load average (1/5/15 min) before "
+        f"{'/'.join(f'{x:.1f}' for x in f['load_before'])}, after {'/'.join(f'{x:.1f}' for x in f['load_after'])} "
+        "(other work on the machine is included).",
+        f"{f['users']} logged-in users, {f['seconds']:.0f} s, app with {f['threads']} waitress threads, think time 0–{2 * f['think_s']:.1f} s between changes; "
+        f"import of {f['import_rows']:,} reports and {f['import_rows'] // 10:,} fixes started "
+        f"{f['import_window_s'][0]:.1f} s in, done at {f['import_window_s'][1]:.1f} s. "
+        "Made by `python benchmarks/load_under_import.py`.",
+        "",
+        "| latency (ms) | count | p50 | p95 | max |",
+        "|---|---:|---:|---:|---:|",
+        _row("every request", f["requests"]),
+        _row("requests while the import ran", f["requests_during_import"]),
+        _row("requests before/after the import", f["requests_outside_import"]),
+        _row("every user action (all its callbacks)", f["changes"]),
+    ]
     lines += [_row(name, s) for name, s in f["by_page"].items()]
     lines += ["", "Slowest callbacks (p95):", "", "| callback | count | p50 | p95 | max |", "|---|---:|---:|---:|---:|"]
     lines += [_row(f"`{key}`", s) for key, s in f["slowest_callbacks"]]
     errors = ", ".join(f"{k}: {v}" for k, v in f["errors"].items()) or "none"
-    lines += ["", f"Outcomes: {', '.join(f'{k}: {v}' for k, v in f['outcomes'].items())}. Errors: {errors}. "
-                  f"Users still busy at the end: {f['stuck_users']}."
-                  + (f" The failed requests started at (s): {', '.join(map(str, f['errors_started_at_s'][:30]))}."
-                     if f["errors_started_at_s"] else ""), ""]
-    lines += ["| import | exit | rows_in | loaded | quarantined | duplicates | s with load | s without load |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        f"Outcomes: {', '.join(f'{k}: {v}' for k, v in f['outcomes'].items())}. Errors: {errors}. "
+        f"Users still busy at the end: {f['stuck_users']}."
+        + (
+            f" The failed requests started at (s): {', '.join(map(str, f['errors_started_at_s'][:30]))}."
+            if f["errors_started_at_s"]
+            else ""
+        ),
+        "",
+    ]
+    lines += [
+        "| import | exit | rows_in | loaded | quarantined | duplicates | s with load | s without load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     without = {load["kind"]: load for load in f.get("import_without_load", {}).get("loads", [])}
     for load in f["import_with_load"]["loads"]:
         j = load["json"] or {}
         alone = without.get(load["kind"], {}).get("seconds")
-        lines.append(f"| {load['kind']} | {load['exit']} | {j.get('rows_in', '–')} | {j.get('loaded', '–')} | "
-                     f"{j.get('quarantined', '–')} | {j.get('duplicates', '–')} | {load['seconds']:.1f} | "
-                     f"{'–' if alone is None else f'{alone:.1f}'} |")
+        lines.append(
+            f"| {load['kind']} | {load['exit']} | {j.get('rows_in', '–')} | {j.get('loaded', '–')} | "
+            f"{j.get('quarantined', '–')} | {j.get('duplicates', '–')} | {load['seconds']:.1f} | "
+            f"{'–' if alone is None else f'{alone:.1f}'} |"
+        )
     counts = ", ".join(f"{t} {f['counts_before'][t]:,} → {f['counts_after'][t]:,}" for t in f["counts_before"])
-    lines += ["", f"Store: {counts}. " + ("Nothing lost: every count grew by exactly what the imports report."
-                                         if not f["import_problems"] else "PROBLEMS: " + "; ".join(f["import_problems"]))]
+    lines += [
+        "",
+        f"Store: {counts}. "
+        + (
+            "Nothing lost: every count grew by exactly what the imports report."
+            if not f["import_problems"]
+            else "PROBLEMS: " + "; ".join(f["import_problems"])
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 

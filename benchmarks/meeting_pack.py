@@ -12,6 +12,7 @@
 3. The command line `python -m dashboards.report` as a new process (imports included), 3 times.
 Target (issue 7): under 30 s per pack on the demo data. A benchmark, not a test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,12 @@ def _store(db: Path) -> str:
     if db.exists():
         return "reused"
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "etl", "demo", "--end-month", END_MONTH, "--db", str(db)], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "demo", "--end-month", END_MONTH, "--db", str(db)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return f"built with `python -m etl demo --end-month {END_MONTH}` in {time.perf_counter() - started:.1f} s"
 
 
@@ -64,7 +69,7 @@ def _time_in_process(db: Path, month: str, repeat: int) -> dict:
 
     totals, gathering, writing, pages, size = [], [], [], 0, 0
     for _ in range(repeat):
-        runs._CACHE.clear()                    # cold: the detector runs as for a first request
+        runs._CACHE.clear()  # cold: the detector runs as for a first request
         started = time.perf_counter()
         with reading(db) as con:
             pack = contents.gather(con, contents.parse_month(month))
@@ -78,9 +83,17 @@ def _time_in_process(db: Path, month: str, repeat: int) -> dict:
         size = len(pdf)
         pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
         html_size = len(page.encode("utf-8"))
-    return {"total": totals, "gather": gathering, "write": writing, "pdf_bytes": size, "html_bytes": html_size,
-            "pages": pages, "trends": len(pack.trends), "emerging": pack.figures.emerging_hotspots,
-            "stored_run": pack.hotspot_run["stored"]}
+    return {
+        "total": totals,
+        "gather": gathering,
+        "write": writing,
+        "pdf_bytes": size,
+        "html_bytes": html_size,
+        "pages": pages,
+        "trends": len(pack.trends),
+        "emerging": pack.figures.emerging_hotspots,
+        "stored_run": pack.hotspot_run["stored"],
+    }
 
 
 def _time_cli(db: Path, month: str, repeat: int = 3) -> list[float]:
@@ -88,9 +101,24 @@ def _time_cli(db: Path, month: str, repeat: int = 3) -> list[float]:
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(repeat):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "dashboards.report", "--month", month, "--db", str(db),
-                            "--out", f"{folder}/p.pdf", "--html", f"{folder}/p.html"], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "dashboards.report",
+                    "--month",
+                    month,
+                    "--db",
+                    str(db),
+                    "--out",
+                    f"{folder}/p.pdf",
+                    "--html",
+                    f"{folder}/p.html",
+                ],
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             times.append(time.perf_counter() - started)
     return times
 
@@ -113,6 +141,7 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     store = _store(args.db)
     from analytics.coverage import refresh_visits
+
     refresh_visits(args.db)
     flagged_month, flagged = _most_flagged_month(args.db)
     months = list(dict.fromkeys([args.month, flagged_month]))
@@ -121,24 +150,36 @@ def main() -> int:
     load_after = os.getloadavg()[0]
 
     lines = [
-        "# Meeting pack: benchmark results", "",
+        "# Meeting pack: benchmark results",
+        "",
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}), store `{args.db}` ({store}), load average before/after "
         f"{_nl(load_before)}/{_nl(load_after)} (other work on the machine shows).",
-        "Made by `python benchmarks/meeting_pack.py`. Target (issue 7): under 30 s per pack on the demo data.", "",
-        f"## In the app's process (`dashboards.report.meeting_pack`, the CompStat button), {args.repeat} runs each", "",
-        "Cold each time: the hot-spot cache emptied, no stored run, so the detector runs for the month.", "",
+        "Made by `python benchmarks/meeting_pack.py`. Target (issue 7): under 30 s per pack on the demo data.",
+        "",
+        f"## In the app's process (`dashboards.report.meeting_pack`, the CompStat button), {args.repeat} runs each",
+        "",
+        "Cold each time: the hot-spot cache emptied, no stored run, so the detector runs for the month.",
+        "",
     ]
     for month, m in measured.items():
         note = " (the demo month with the most categories flagged)" if month == flagged_month else ""
-        lines += [f"### {month}{note}", "",
-                  f"- pack: {m['pages']} pages, PDF {_nl(m['pdf_bytes'] / 1e6)} MB, HTML {_nl(m['html_bytes'] / 1e6)} MB; "
-                  f"trend charts: {m['trends']}, emerging hot spots: {m['emerging']}",
-                  f"- gathering from analytics (compstat, hot spots, trends, coverage, effects): {_figure(m['gather'])}",
-                  f"- figures (matplotlib), PDF (reportlab, two passes for the contents) and HTML: {_figure(m['write'])}",
-                  f"- **total: {_figure(m['total'])}**", ""]
-    lines += ["## The command line as a new process (imports, visits check, PDF and HTML written), 3 runs", "",
-              f"- `python -m dashboards.report --month {args.month} --html …`: **{_figure(cli)}**", ""]
+        lines += [
+            f"### {month}{note}",
+            "",
+            f"- pack: {m['pages']} pages, PDF {_nl(m['pdf_bytes'] / 1e6)} MB, HTML {_nl(m['html_bytes'] / 1e6)} MB; "
+            f"trend charts: {m['trends']}, emerging hot spots: {m['emerging']}",
+            f"- gathering from analytics (compstat, hot spots, trends, coverage, effects): {_figure(m['gather'])}",
+            f"- figures (matplotlib), PDF (reportlab, two passes for the contents) and HTML: {_figure(m['write'])}",
+            f"- **total: {_figure(m['total'])}**",
+            "",
+        ]
+    lines += [
+        "## The command line as a new process (imports, visits check, PDF and HTML written), 3 runs",
+        "",
+        f"- `python -m dashboards.report --month {args.month} --html …`: **{_figure(cli)}**",
+        "",
+    ]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0

@@ -14,6 +14,7 @@ From these: the mean detection time per task, the overhead per task, and the tim
 300 municipalities × 60 months (18.000 hot-spot tasks) on N workers. Writes a Markdown table
 (default benchmarks/results-region.md) and prints one JSON document as its last line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,12 @@ def build_lake(workdir: Path, municipalities: int, reports: int, end_month: str)
         export_lake(db, lake, nis=nis)
         db.unlink()
         csv.unlink()
-    built = {"lake": str(lake), "municipalities": municipalities, "reports": total,
-             "seconds": round(time.perf_counter() - began, 1)}
+    built = {
+        "lake": str(lake),
+        "municipalities": municipalities,
+        "reports": total,
+        "seconds": round(time.perf_counter() - began, 1),
+    }
     record.write_text(json.dumps(built), encoding="utf-8")
     return built
 
@@ -80,14 +85,19 @@ def trivial_plan(spark, lake: str, months: list[str], history: int) -> tuple[int
     reports = spark.read.parquet(str(Path(lake) / "reports"))
     located = reports.where(F.col("lat").isNotNull())
     histories = months_frame(spark, months, lambda m: first_month_back(m, history))
-    joined = located.join(F.broadcast(histories), (located["month"] >= histories["first"])
-                          & (located["month"] <= histories["target"]))
+    joined = located.join(
+        F.broadcast(histories), (located["month"] >= histories["first"]) & (located["month"] <= histories["target"])
+    )
 
     def nothing(key: tuple, rows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"nis": [key[0]], "target": [key[1]], "rows": [len(rows)]})
 
-    tasks = joined.select("nis", "target", "report_id", "reported_at", "category_code", "lat", "lon") \
-        .groupBy("nis", "target").applyInPandas(nothing, "nis string, target string, rows long").count()
+    tasks = (
+        joined.select("nis", "target", "report_id", "reported_at", "category_code", "lat", "lon")
+        .groupBy("nis", "target")
+        .applyInPandas(nothing, "nis string, target string, rows long")
+        .count()
+    )
     return tasks, time.perf_counter() - began
 
 
@@ -123,47 +133,64 @@ def measure(workdir: Path, municipalities: int, reports: int, targets: int, end_
     # (the job's fixed costs cancel out between the two sizes); the whole empty plan per task as a bound
     overhead = max(trivial_s - few_s, 0.0) * 2 / max(tasks - few, 1)
     bound = trivial_s * 2 / tasks
-    per_task = float(task_s.mean()) + bound      # the bound: fixed job costs per task included
+    per_task = float(task_s.mean()) + bound  # the bound: fixed job costs per task included
     estimates = {n: round((startup + REGION_TASKS * per_task / (n * WORKER_CORES)) / 60, 1) for n in CLUSTERS}
-    return {"municipalities": municipalities, "reports": built["reports"], "lake_build_s": built["seconds"],
-            "months": span, "hotspot_tasks": hotspot_tasks,
-            "local_s": local["seconds"], "spark_s": round(remote["seconds"] + startup, 2),
-            "spark_startup_s": round(startup, 2), "spark_plan_s": remote["seconds"],
-            "task_mean_s": round(float(task_s.mean()), 3), "task_p90_s": round(float(np.quantile(task_s, 0.9)), 3),
-            "task_sum_s": round(float(task_s.sum()), 1), "compstat_and_io_local_s": round(compstat_s, 1),
-            "trivial_tasks": tasks, "trivial_s": round(trivial_s, 2), "trivial_few_tasks": few,
-            "trivial_few_s": round(few_s, 2), "overhead_per_task_s": round(overhead, 4),
-            "overhead_bound_s": round(bound, 4),
-            "same_results": (local["hotspots"], local["flags"]) == (remote["hotspots"], remote["flags"]),
-            "region_tasks": REGION_TASKS, "worker_cores": WORKER_CORES,
-            "estimate_minutes": estimates, "load_start": [round(v, 1) for v in load_start],
-            "load_end": [round(v, 1) for v in os.getloadavg()], "cores": os.cpu_count()}
+    return {
+        "municipalities": municipalities,
+        "reports": built["reports"],
+        "lake_build_s": built["seconds"],
+        "months": span,
+        "hotspot_tasks": hotspot_tasks,
+        "local_s": local["seconds"],
+        "spark_s": round(remote["seconds"] + startup, 2),
+        "spark_startup_s": round(startup, 2),
+        "spark_plan_s": remote["seconds"],
+        "task_mean_s": round(float(task_s.mean()), 3),
+        "task_p90_s": round(float(np.quantile(task_s, 0.9)), 3),
+        "task_sum_s": round(float(task_s.sum()), 1),
+        "compstat_and_io_local_s": round(compstat_s, 1),
+        "trivial_tasks": tasks,
+        "trivial_s": round(trivial_s, 2),
+        "trivial_few_tasks": few,
+        "trivial_few_s": round(few_s, 2),
+        "overhead_per_task_s": round(overhead, 4),
+        "overhead_bound_s": round(bound, 4),
+        "same_results": (local["hotspots"], local["flags"]) == (remote["hotspots"], remote["flags"]),
+        "region_tasks": REGION_TASKS,
+        "worker_cores": WORKER_CORES,
+        "estimate_minutes": estimates,
+        "load_start": [round(v, 1) for v in load_start],
+        "load_end": [round(v, 1) for v in os.getloadavg()],
+        "cores": os.cpu_count(),
+    }
 
 
 def write_markdown(path: Path, figures: dict) -> None:
     f = figures
-    rows = "\n".join(f"| {n} × {f['worker_cores']} cores | {n * f['worker_cores']} | {minutes} min |"
-                     for n, minutes in f["estimate_minutes"].items())
+    rows = "\n".join(
+        f"| {n} × {f['worker_cores']} cores | {n * f['worker_cores']} | {minutes} min |"
+        for n, minutes in f["estimate_minutes"].items()
+    )
     text = f"""# The region on Spark: benchmark
 
-Made by `python -m benchmarks.region` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {f['cores']} cores,
-load average {f['load_start']} at the start, {f['load_end']} at the end (shared machine: wall times include others' work).
+Made by `python -m benchmarks.region` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {f["cores"]} cores,
+load average {f["load_start"]} at the start, {f["load_end"]} at the end (shared machine: wall times include others' work).
 
-Lake: {f['municipalities']} municipalities (each its own store of the scaled demo's reports, exported with
-`python -m etl export`), {f['reports']:,} reports; region months {f['months']} (each reads its 24 months of history).
+Lake: {f["municipalities"]} municipalities (each its own store of the scaled demo's reports, exported with
+`python -m etl export`), {f["reports"]:,} reports; region months {f["months"]} (each reads its 24 months of history).
 
 | measurement | value |
 |---|---:|
-| `--engine local` (one process), wall | {f['local_s']} s |
-| `--engine spark --master local[2]`, wall (start-up included) | {f['spark_s']} s |
-| of which SparkSession start-up | {f['spark_startup_s']} s |
-| hot-spot tasks (municipality × month) | {f['hotspot_tasks']} |
-| detection per task (local run): mean / p90 | {f['task_mean_s']} s / {f['task_p90_s']} s |
-| Spark's own cost per task, core-seconds: marginal (empty task, {f['trivial_few_tasks']} tasks in {f['trivial_few_s']} s, {f['trivial_tasks']} in {f['trivial_s']} s, on 2 cores) | {f['overhead_per_task_s']} s |
-| the same, whole empty plan per task (an upper bound, used below) | {f['overhead_bound_s']} s |
-| same hot spots and flags on both engines | {'ja' if f['same_results'] else '**nee**'} |
+| `--engine local` (one process), wall | {f["local_s"]} s |
+| `--engine spark --master local[2]`, wall (start-up included) | {f["spark_s"]} s |
+| of which SparkSession start-up | {f["spark_startup_s"]} s |
+| hot-spot tasks (municipality × month) | {f["hotspot_tasks"]} |
+| detection per task (local run): mean / p90 | {f["task_mean_s"]} s / {f["task_p90_s"]} s |
+| Spark's own cost per task, core-seconds: marginal (empty task, {f["trivial_few_tasks"]} tasks in {f["trivial_few_s"]} s, {f["trivial_tasks"]} in {f["trivial_s"]} s, on 2 cores) | {f["overhead_per_task_s"]} s |
+| the same, whole empty plan per task (an upper bound, used below) | {f["overhead_bound_s"]} s |
+| same hot spots and flags on both engines | {"ja" if f["same_results"] else "**nee**"} |
 
-Extrapolation to 300 municipalities × 60 months ({f['region_tasks']:,} hot-spot tasks):
+Extrapolation to 300 municipalities × 60 months ({f["region_tasks"]:,} hot-spot tasks):
 start-up + tasks × (mean detection + overhead bound per task) / cores. On this machine's data
 (scaled demo, about 330 reports a month per municipality); a larger municipality's detection takes longer
 (1–7 s at the demo's and a zone's sizes), which scales the estimate by the same factor.

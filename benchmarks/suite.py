@@ -4,6 +4,7 @@ Each measured load runs in its own child process (benchmarks.tasks), so its peak
 process's own maximum resident set (os.wait4). Figures are read as ratios measured side by side in
 the same run, because the machine is shared and noisy; the header records its load.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,13 +35,13 @@ EARLIER_RUNS = "## Earlier runs"
 @dataclass(frozen=True)
 class Sizes:
     name: str
-    scale: int              # etl.demo.scaled: trackers = 2 × scale, reports = 20.000 × scale
-    days: int               # working days of fixes
-    file_days: int          # days per fixes file: the first file is the measured fixes load
+    scale: int  # etl.demo.scaled: trackers = 2 × scale, reports = 20.000 × scale
+    days: int  # working days of fixes
+    file_days: int  # days per fixes file: the first file is the measured fixes load
     sjoin_rows: int | None  # the geopandas peer's slice (None: every fix)
-    calls: int              # calls per callback case
-    repeat: int             # hot-spot detections, and runs of each load with its peers (interleaved)
-    region: int = 0         # municipalities of the region's lake (local vs Spark); 0: not measured
+    calls: int  # calls per callback case
+    repeat: int  # hot-spot detections, and runs of each load with its peers (interleaved)
+    region: int = 0  # municipalities of the region's lake (local vs Spark); 0: not measured
 
 
 FULL = Sizes("full", scale=50, days=250, file_days=50, sjoin_rows=5_000_000, calls=30, repeat=3, region=50)
@@ -71,8 +72,12 @@ class Run:
         """Run one task in a child process; its figures, its own peak memory, the whole wall time."""
         self.say(f"{key}: {task} {json.dumps(arguments)}")
         began = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "benchmarks.tasks", task, json.dumps(arguments)],
-                                   cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.tasks", task, json.dumps(arguments)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         output = process.stdout.read()
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -91,10 +96,19 @@ def machine() -> dict:
             return version(name)
         except PackageNotFoundError:
             return "niet geïnstalleerd"
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
-    return {"cores": os.cpu_count(), "ram_gb": round(memory, 1), "host": platform.node(),
-            "python": platform.python_version(), "duckdb": package("duckdb"), "pandas": package("pandas"),
-            "geopandas": package("geopandas"), "shapely": package("shapely"), "sqlite": sqlite3.sqlite_version}
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(memory, 1),
+        "host": platform.node(),
+        "python": platform.python_version(),
+        "duckdb": package("duckdb"),
+        "pandas": package("pandas"),
+        "geopandas": package("geopandas"),
+        "shapely": package("shapely"),
+        "sqlite": sqlite3.sqlite_version,
+    }
 
 
 def data(run: Run) -> dict:
@@ -129,13 +143,19 @@ def measure(run: Run) -> dict:
     for number, path in enumerate(fixes[1:], start=2):
         run.child(f"fixes ours {number}", "load_ours", db=db, file=path, kind="fixes")
     run.child("visits ours", "visits_ours", db=db)
-    run.child("visits sjoin", "geopandas_sjoin", db=db, hotspots=written["hotspots"],
-              rows=run.sizes.sjoin_rows or written["fix_rows"])
+    run.child(
+        "visits sjoin",
+        "geopandas_sjoin",
+        db=db,
+        hotspots=written["hotspots"],
+        rows=run.sizes.sjoin_rows or written["fix_rows"],
+    )
     run.child("callbacks", "callbacks", db=db, calls=run.sizes.calls)
     run.child("hotspots", "hotspot_detection", db=db, month=written["end_month"], repeat=run.sizes.repeat)
     if run.sizes.region:
-        run.child("region", "region_engines", workdir=str(run.workdir / "region"), municipalities=run.sizes.region,
-                  targets=3)
+        run.child(
+            "region", "region_engines", workdir=str(run.workdir / "region"), municipalities=run.sizes.region, targets=3
+        )
     geocoding.measure(run, run.workdir)
     return written
 
@@ -157,9 +177,12 @@ def side_by_side(run: Run, kind: str, file: str, store: Path) -> None:
     for who in ("ours", "copy", "pandas"):
         runs = [run.measured.pop(f"{kind} {who} #{a}") for a in range(1, run.sizes.repeat + 1)]
         times = [r.figures["seconds"] for r in runs]
-        run.measured[f"{kind} {who}"] = Measured(runs[-1].task, {**runs[-1].figures, "seconds": statistics.median(times),
-                                                                  "times": times},
-                                                 max(r.peak_gb for r in runs), sum(r.wall_s for r in runs))
+        run.measured[f"{kind} {who}"] = Measured(
+            runs[-1].task,
+            {**runs[-1].figures, "seconds": statistics.median(times), "times": times},
+            max(r.peak_gb for r in runs),
+            sum(r.wall_s for r in runs),
+        )
 
 
 def _spread(figures: dict) -> str:
@@ -195,62 +218,128 @@ def rows(run: Run) -> list[dict]:
         size = f"{_n(ours.figures['rows'])} rows"
         throughput = f"{ours.figures['rows'] / ours.figures['seconds']:,.0f} rows/s".replace(",", ".")
         ratio = ours.figures["seconds"] / copy.figures["seconds"]
-        result.append({"measurement": f"{label} vs DuckDB bare COPY", "size": size,
-                       "ours": _s(ours.figures["seconds"]), "peer": f"COPY {_s(copy.figures['seconds'])}",
-                       "ratio": f"{ratio:.1f}× the copy", "target": "≤ 2× the copy", "ok": ratio <= 2,
-                       "spread": f"ours: {_spread(ours.figures)}; COPY: {_spread(copy.figures)}",
-                       "throughput": throughput, "memory": f"ours {_gb(ours)}, COPY {_gb(copy)}"})
+        result.append(
+            {
+                "measurement": f"{label} vs DuckDB bare COPY",
+                "size": size,
+                "ours": _s(ours.figures["seconds"]),
+                "peer": f"COPY {_s(copy.figures['seconds'])}",
+                "ratio": f"{ratio:.1f}× the copy",
+                "target": "≤ 2× the copy",
+                "ok": ratio <= 2,
+                "spread": f"ours: {_spread(ours.figures)}; COPY: {_spread(copy.figures)}",
+                "throughput": throughput,
+                "memory": f"ours {_gb(ours)}, COPY {_gb(copy)}",
+            }
+        )
         ratio = pandas.figures["seconds"] / ours.figures["seconds"]
-        result.append({"measurement": f"{label} vs pandas + SQLite", "size": size,
-                       "ours": _s(ours.figures["seconds"]), "peer": f"pandas {_s(pandas.figures['seconds'])}",
-                       "ratio": f"{ratio:.1f}× faster", "target": "≥ 5× faster", "ok": ratio >= 5,
-                       "spread": f"ours: {_spread(ours.figures)}; pandas: {_spread(pandas.figures)}",
-                       "throughput": throughput, "memory": f"ours {_gb(ours)}, pandas {_gb(pandas)}"})
+        result.append(
+            {
+                "measurement": f"{label} vs pandas + SQLite",
+                "size": size,
+                "ours": _s(ours.figures["seconds"]),
+                "peer": f"pandas {_s(pandas.figures['seconds'])}",
+                "ratio": f"{ratio:.1f}× faster",
+                "target": "≥ 5× faster",
+                "ok": ratio >= 5,
+                "spread": f"ours: {_spread(ours.figures)}; pandas: {_spread(pandas.figures)}",
+                "throughput": throughput,
+                "memory": f"ours {_gb(ours)}, pandas {_gb(pandas)}",
+            }
+        )
     visits, sjoin = m["visits ours"], m["visits sjoin"]
     share = visits.figures["rows"] / sjoin.figures["rows"]
     sjoin_whole = sjoin.figures["seconds"] * share
     ratio = sjoin_whole / visits.figures["seconds"]
     sliced = sjoin.figures["rows"] < visits.figures["rows"]
-    result.append({"measurement": "materialise visits vs geopandas sjoin", "size": f"{_n(visits.figures['rows'])} fixes",
-                   "ours": _s(visits.figures["seconds"]),
-                   "peer": (f"sjoin {_s(sjoin.figures['seconds'])} on {_n(sjoin.figures['rows'])} fixes, "
-                            f"× {share:.1f} = {_s(sjoin_whole)}" if sliced else f"sjoin {_s(sjoin.figures['seconds'])}"),
-                   "ratio": f"{ratio:.1f}× faster", "target": f"≥ 10× faster, < {VISITS_TARGET_S} s",
-                   "ok": ratio >= 10 and visits.figures["seconds"] < VISITS_TARGET_S, "spread": "1 run",
-                   "throughput": f"{visits.figures['rows'] / visits.figures['seconds']:,.0f} fixes/s".replace(",", "."),
-                   "memory": f"ours {_gb(visits)}, sjoin {_gb(sjoin)}"})
+    result.append(
+        {
+            "measurement": "materialise visits vs geopandas sjoin",
+            "size": f"{_n(visits.figures['rows'])} fixes",
+            "ours": _s(visits.figures["seconds"]),
+            "peer": (
+                f"sjoin {_s(sjoin.figures['seconds'])} on {_n(sjoin.figures['rows'])} fixes, "
+                f"× {share:.1f} = {_s(sjoin_whole)}"
+                if sliced
+                else f"sjoin {_s(sjoin.figures['seconds'])}"
+            ),
+            "ratio": f"{ratio:.1f}× faster",
+            "target": f"≥ 10× faster, < {VISITS_TARGET_S} s",
+            "ok": ratio >= 10 and visits.figures["seconds"] < VISITS_TARGET_S,
+            "spread": "1 run",
+            "throughput": f"{visits.figures['rows'] / visits.figures['seconds']:,.0f} fixes/s".replace(",", "."),
+            "memory": f"ours {_gb(visits)}, sjoin {_gb(sjoin)}",
+        }
+    )
     stored = f"{_n(m['reports ours'].figures['loaded'])} reports, {_n(visits.figures['rows'])} fixes"
     for name, f in m["callbacks"].figures.items():
         page = "" if name.startswith("coverage") else "CompStat callback: "
-        result.append({"measurement": f"{page}{name}", "size": stored,
-                       "ours": f"p95 {f['p95_ms']:.0f} ms", "peer": "–", "ratio": "–",
-                       "target": f"p95 < {CALLBACK_TARGET_MS} ms", "ok": f["p95_ms"] < CALLBACK_TARGET_MS,
-                       "spread": f"median {f['median_ms']:.0f} ms, p95 {f['p95_ms']:.0f} ms, max {f['max_ms']:.0f} ms "
-                                 f"({f['calls']} calls; CPU median {f['cpu_ms']:.0f} ms)",
-                       "throughput": f"{f['kb']:.0f} kB/response", "memory": "–"})
+        result.append(
+            {
+                "measurement": f"{page}{name}",
+                "size": stored,
+                "ours": f"p95 {f['p95_ms']:.0f} ms",
+                "peer": "–",
+                "ratio": "–",
+                "target": f"p95 < {CALLBACK_TARGET_MS} ms",
+                "ok": f["p95_ms"] < CALLBACK_TARGET_MS,
+                "spread": f"median {f['median_ms']:.0f} ms, p95 {f['p95_ms']:.0f} ms, max {f['max_ms']:.0f} ms "
+                f"({f['calls']} calls; CPU median {f['cpu_ms']:.0f} ms)",
+                "throughput": f"{f['kb']:.0f} kB/response",
+                "memory": "–",
+            }
+        )
     hot = m["hotspots"]
-    result.append({"measurement": "emerging hot-spot detection, one month", "size": f"{_n(hot.figures['rows'])} reports",
-                   "ours": _s(hot.figures["seconds"]), "peer": "–", "ratio": "–",
-                   "target": f"< {HOTSPOT_TARGET_S} s", "ok": hot.figures["seconds"] < HOTSPOT_TARGET_S,
-                   "spread": (f"median of {len(hot.figures['times'])}, max {_s(max(hot.figures['times']))}"
-                              if len(hot.figures["times"]) > 1 else "1 run"),
-                   "throughput": f"{hot.figures['results']} results", "memory": _gb(hot)})
+    result.append(
+        {
+            "measurement": "emerging hot-spot detection, one month",
+            "size": f"{_n(hot.figures['rows'])} reports",
+            "ours": _s(hot.figures["seconds"]),
+            "peer": "–",
+            "ratio": "–",
+            "target": f"< {HOTSPOT_TARGET_S} s",
+            "ok": hot.figures["seconds"] < HOTSPOT_TARGET_S,
+            "spread": (
+                f"median of {len(hot.figures['times'])}, max {_s(max(hot.figures['times']))}"
+                if len(hot.figures["times"]) > 1
+                else "1 run"
+            ),
+            "throughput": f"{hot.figures['results']} results",
+            "memory": _gb(hot),
+        }
+    )
     if "region" in m:
         f = m["region"].figures
-        result.append({"measurement": "the region: hot spots + CompStat, Spark local[2] vs one process",
-                       "size": f"{f['municipalities']} municipalities, {f['hotspot_tasks']} tasks",
-                       "ours": f"Spark {_s(f['spark_s'])}", "peer": f"local {_s(f['local_s'])}",
-                       "ratio": f"{f['spark_s'] / f['local_s']:.1f}× local", "target": "same answers",
-                       "ok": f["same_results"],
-                       "spread": f"task {f['task_mean_s']:.2f} s, Spark overhead {f['overhead_per_task_s']:.3f} s/task",
-                       "throughput": f"300 × 60 on 16 × 4 cores ≈ {f['estimate_minutes']['16']} min",
-                       "memory": _gb(m["region"])})
+        result.append(
+            {
+                "measurement": "the region: hot spots + CompStat, Spark local[2] vs one process",
+                "size": f"{f['municipalities']} municipalities, {f['hotspot_tasks']} tasks",
+                "ours": f"Spark {_s(f['spark_s'])}",
+                "peer": f"local {_s(f['local_s'])}",
+                "ratio": f"{f['spark_s'] / f['local_s']:.1f}× local",
+                "target": "same answers",
+                "ok": f["same_results"],
+                "spread": f"task {f['task_mean_s']:.2f} s, Spark overhead {f['overhead_per_task_s']:.3f} s/task",
+                "throughput": f"300 × 60 on 16 × 4 cores ≈ {f['estimate_minutes']['16']} min",
+                "memory": _gb(m["region"]),
+            }
+        )
     loads = {k: v for k, v in m.items() if k.startswith(("fixes ours", "reports ours"))}
     worst = max(loads, key=lambda k: loads[k].peak_gb)
-    result.append({"measurement": "peak memory of any load (ours)", "size": f"{len(loads)} loads",
-                   "ours": _gb(loads[worst]), "peer": "–", "ratio": "–", "target": f"< {MEMORY_TARGET_GB:.0f} GB",
-                   "ok": loads[worst].peak_gb < MEMORY_TARGET_GB, "spread": f"worst: {worst}",
-                   "throughput": "–", "memory": _gb(loads[worst])})
+    result.append(
+        {
+            "measurement": "peak memory of any load (ours)",
+            "size": f"{len(loads)} loads",
+            "ours": _gb(loads[worst]),
+            "peer": "–",
+            "ratio": "–",
+            "target": f"< {MEMORY_TARGET_GB:.0f} GB",
+            "ok": loads[worst].peak_gb < MEMORY_TARGET_GB,
+            "spread": f"worst: {worst}",
+            "throughput": "–",
+            "memory": _gb(loads[worst]),
+        }
+    )
     return result + geocoding.rows(run)
 
 
@@ -258,7 +347,8 @@ def write_results(run: Run, path: Path, info: dict, written: dict, started: date
     table = rows(run)
     m = run.measured
     lines = [
-        "# Benchmark results", "",
+        "# Benchmark results",
+        "",
         f"Made by `python -m benchmarks{' --quick' if run.sizes.name == 'quick' else ''}` "
         f"({run.sizes.name} sizes) on {started:%Y-%m-%d}, {started:%H:%M} UTC, in {wall_s / 60:.1f} minutes.",
         "",
@@ -275,26 +365,33 @@ def write_results(run: Run, path: Path, info: dict, written: dict, started: date
         "| measurement | size | ours | peer(s) | ratio | target | met? | median / p95 | throughput | peak memory |",
         "|---|---|---:|---|---:|---|---|---|---|---|",
     ]
-    lines += [f"| {r['measurement']} | {r['size']} | {r['ours']} | {r['peer']} | {r['ratio']} | {r['target']} | "
-              f"{_met(r['ok'])} | {r['spread']} | {r['throughput']} | {r['memory']} |" for r in table]
+    lines += [
+        f"| {r['measurement']} | {r['size']} | {r['ours']} | {r['peer']} | {r['ratio']} | {r['target']} | "
+        f"{_met(r['ok'])} | {r['spread']} | {r['throughput']} | {r['memory']} |"
+        for r in table
+    ]
     others = [k for k in m if k.startswith("fixes ours ")]
-    lines += ["", "Every row is measured in this one run, each load in its own child process "
-              "(peak memory = that process's maximum resident set, the largest of its runs). Each load and its "
-              "two peers run one after the other, that round repeated, and the medians are compared. Ours = the command-line path "
-              "(`python -m etl fixes|reports`: read, validate, quarantine, dedupe, outlier flags, store). "
-              "The peers: DuckDB's bare `COPY` into a typed table with no checks; pandas `read_csv`, "
-              "vectorised checks (types, ranges, 0,0, and for fixes the same jump rule as ours), "
-              "`drop_duplicates`, `to_sql` into SQLite with pandas' defaults; geopandas `sjoin` (predicate "
-              "`within`) of the fixes as points in the hot spots (circles buffered in Lambert 72), which does "
-              "only the point-in-polygon step of what ours materialises (visits, duty days, presence cells)."]
+    lines += [
+        "",
+        "Every row is measured in this one run, each load in its own child process "
+        "(peak memory = that process's maximum resident set, the largest of its runs). Each load and its "
+        "two peers run one after the other, that round repeated, and the medians are compared. Ours = the command-line path "
+        "(`python -m etl fixes|reports`: read, validate, quarantine, dedupe, outlier flags, store). "
+        "The peers: DuckDB's bare `COPY` into a typed table with no checks; pandas `read_csv`, "
+        "vectorised checks (types, ranges, 0,0, and for fixes the same jump rule as ours), "
+        "`drop_duplicates`, `to_sql` into SQLite with pandas' defaults; geopandas `sjoin` (predicate "
+        "`within`) of the fixes as points in the hot spots (circles buffered in Lambert 72), which does "
+        "only the point-in-polygon step of what ours materialises (visits, duty days, presence cells).",
+    ]
     if others:
         lines += ["", "Filling the store to its full size (the other fixes files, each its own load):", ""]
-        lines += [f"- {k}: {_n(m[k].figures['rows'])} rows in {_s(m[k].figures['seconds'])}, peak {_gb(m[k])}"
-                  for k in others]
+        lines += [
+            f"- {k}: {_n(m[k].figures['rows'])} rows in {_s(m[k].figures['seconds'])}, peak {_gb(m[k])}" for k in others
+        ]
     # the history of earlier figures stays below each new run
     earlier = path.read_text(encoding="utf-8") if path.exists() else ""
     if EARLIER_RUNS in earlier:
-        lines += ["", earlier[earlier.index(EARLIER_RUNS):].rstrip()]
+        lines += ["", earlier[earlier.index(EARLIER_RUNS) :].rstrip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -5,6 +5,7 @@ Each task runs in its own process so that the parent can read that process's pea
 Our code is called exactly as the command line calls it; each peer is written the way its own
 documentation shows, with no step left out that a careful analyst would need and none added to slow it.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,23 @@ import numpy as np
 
 from benchmarks.geocoding import TASKS as GEOCODING_TASKS
 
-FIX_COLUMNS = {"device_id": "VARCHAR", "timestamp": "TIMESTAMPTZ", "lat": "DOUBLE", "lon": "DOUBLE",
-               "accuracy_m": "DOUBLE"}
-REPORT_COLUMNS = {"id": "VARCHAR", "datum": "TIMESTAMP", "categorie": "VARCHAR", "kanaal": "VARCHAR",
-                  "lat": "DOUBLE", "lon": "DOUBLE", "status": "VARCHAR", "afgesloten_op": "TIMESTAMP"}
+FIX_COLUMNS = {
+    "device_id": "VARCHAR",
+    "timestamp": "TIMESTAMPTZ",
+    "lat": "DOUBLE",
+    "lon": "DOUBLE",
+    "accuracy_m": "DOUBLE",
+}
+REPORT_COLUMNS = {
+    "id": "VARCHAR",
+    "datum": "TIMESTAMP",
+    "categorie": "VARCHAR",
+    "kanaal": "VARCHAR",
+    "lat": "DOUBLE",
+    "lon": "DOUBLE",
+    "status": "VARCHAR",
+    "afgesloten_op": "TIMESTAMP",
+}
 REPORT_TIME_FORMAT = "%d/%m/%Y %H:%M"
 MAX_SPEED_KMH = 130
 
@@ -33,8 +47,13 @@ def load_ours(db: str, file: str, kind: str) -> dict:
 
     began = time.perf_counter()
     result = load_fixes_file(db, file) if kind == "fixes" else load_reports_file(db, file, fmt="canonical")
-    return {"seconds": time.perf_counter() - began, "rows": result.rows_in, "loaded": result.loaded,
-            "quarantined": result.quarantined, "duplicates": result.duplicates}
+    return {
+        "seconds": time.perf_counter() - began,
+        "rows": result.rows_in,
+        "loaded": result.loaded,
+        "quarantined": result.quarantined,
+        "duplicates": result.duplicates,
+    }
 
 
 def load_support(db: str, hotspots: str, devices: str) -> dict:
@@ -119,8 +138,13 @@ def pandas_sqlite(file: str, kind: str, workdir: str) -> dict:
     if kind == "fixes":
         frame = pd.read_csv(file, dtype={"device_id": "string"})
         frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
-        bad = (frame["device_id"].isna() | frame["timestamp"].isna() | ~frame["lat"].between(-90, 90)
-               | ~frame["lon"].between(-180, 180) | ((frame["lat"] == 0) & (frame["lon"] == 0)))
+        bad = (
+            frame["device_id"].isna()
+            | frame["timestamp"].isna()
+            | ~frame["lat"].between(-90, 90)
+            | ~frame["lon"].between(-180, 180)
+            | ((frame["lat"] == 0) & (frame["lon"] == 0))
+        )
         quarantine, frame = frame[bad], frame[~bad]
         frame = frame.drop_duplicates(subset=["device_id", "timestamp", "lat", "lon"])
         frame = frame.sort_values(["device_id", "timestamp"], ignore_index=True)
@@ -131,13 +155,18 @@ def pandas_sqlite(file: str, kind: str, workdir: str) -> dict:
         jump = same & (metres > 100) & (metres / seconds * 3.6 > MAX_SPEED_KMH)
         frame["is_outlier"] = jump & jump.shift(-1, fill_value=False)
     else:
-        frame = pd.read_csv(file, sep=";", dtype={"id": "string", "categorie": "string", "kanaal": "string",
-                                                  "status": "string"})
+        frame = pd.read_csv(
+            file, sep=";", dtype={"id": "string", "categorie": "string", "kanaal": "string", "status": "string"}
+        )
         frame["datum"] = pd.to_datetime(frame["datum"], format=REPORT_TIME_FORMAT, errors="coerce")
         frame["afgesloten_op"] = pd.to_datetime(frame["afgesloten_op"], format=REPORT_TIME_FORMAT, errors="coerce")
-        bad = (frame["id"].isna() | frame["datum"].isna() | frame["categorie"].isna()
-               | (frame["lat"].notna() & ~frame["lat"].between(50.8, 51.0))
-               | (frame["lon"].notna() & ~frame["lon"].between(4.1, 4.35)))
+        bad = (
+            frame["id"].isna()
+            | frame["datum"].isna()
+            | frame["categorie"].isna()
+            | (frame["lat"].notna() & ~frame["lat"].between(50.8, 51.0))
+            | (frame["lon"].notna() & ~frame["lon"].between(4.1, 4.35))
+        )
         quarantine, frame = frame[bad], frame[~bad]
         frame = frame.drop_duplicates(subset=["id"], keep="last")
     with sqlite3.connect(db) as con:
@@ -186,9 +215,21 @@ def region_engines(workdir: str, municipalities: int, targets: int) -> dict:
     return {**figures, "seconds": figures["spark_s"]}
 
 
-TASKS = {f.__name__: f for f in (load_ours, load_support, visits_ours, hotspot_detection, callbacks,
-                                  duckdb_copy, pandas_sqlite, geopandas_sjoin, region_engines)}
-TASKS.update(GEOCODING_TASKS)   # the address register and geocoding (benchmarks/geocoding.py)
+TASKS = {
+    f.__name__: f
+    for f in (
+        load_ours,
+        load_support,
+        visits_ours,
+        hotspot_detection,
+        callbacks,
+        duckdb_copy,
+        pandas_sqlite,
+        geopandas_sjoin,
+        region_engines,
+    )
+}
+TASKS.update(GEOCODING_TASKS)  # the address register and geocoding (benchmarks/geocoding.py)
 
 
 def main(argv: list[str] | None = None) -> int:

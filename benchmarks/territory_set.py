@@ -7,6 +7,7 @@ municipalities of the zone (SQL insert, not timed), then times the command line 
 for the zone in a child process, as a user runs it (start-up, reading the boundaries, the transaction
 that replaces the areas and gives every report its area again). Prints one JSON line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,15 +58,32 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     db = args.workdir / "zone.duckdb"
     build(db, args.reports)
-    command = [sys.executable, "-m", "etl", "territory", "set", *sum([["--nis", n] for n in ZONE], []),
-               "--db", str(db), "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "etl",
+        "territory",
+        "set",
+        *sum([["--nis", n] for n in ZONE], []),
+        "--db",
+        str(db),
+        "--json",
+    ]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
     summary = json.loads(done.stdout.strip().splitlines()[-1])
-    print(json.dumps({"reports": args.reports, "wall_seconds": round(wall, 2),
-                      "inside_seconds": summary["seconds"], "areas": len(summary["areas"]),
-                      "reports_with_area": sum(n for code, n in summary["reports_by_area"].items() if code)}))
+    print(
+        json.dumps(
+            {
+                "reports": args.reports,
+                "wall_seconds": round(wall, 2),
+                "inside_seconds": summary["seconds"],
+                "areas": len(summary["areas"]),
+                "reports_with_area": sum(n for code, n in summary["reports_by_area"].items() if code),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ Roles (enforced on the server, see dashboards/access.py):
 Passwords are hashed with argon2id (argon2-cffi's defaults). Users and the audit log live in their
 own DuckDB file beside the main store, `<store>-auth.duckdb`, so a login never waits for an import.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -110,8 +111,10 @@ def add_user(db, name: str, role: str, password: str, by: str | None = None) -> 
     try:
         if store.first_row(con, "SELECT 1 FROM users WHERE name = ?", [name]):
             raise UnusableInput(f"gebruiker '{name}' bestaat al")
-        con.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                    [name, role, _hasher.hash(password), _now()])
+        con.execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            [name, role, _hasher.hash(password), _now()],
+        )
         _audit(con, by, "user_added", f"{name} ({role})", None)
     finally:
         con.close()
@@ -119,8 +122,9 @@ def add_user(db, name: str, role: str, password: str, by: str | None = None) -> 
 
 
 def _other_active_admins(con, name: str) -> int:
-    return store.scalar(con, "SELECT count(*) FROM users WHERE role = 'beheerder' AND disabled_at IS NULL "
-                             "AND name <> ?", [name])
+    return store.scalar(
+        con, "SELECT count(*) FROM users WHERE role = 'beheerder' AND disabled_at IS NULL AND name <> ?", [name]
+    )
 
 
 def _active_role(con, name: str) -> str:
@@ -180,7 +184,9 @@ def set_role(db, name: str, role: str, by: str | None = None) -> None:
 def list_users(db) -> list[dict]:
     con = _open(db)
     try:
-        rows = con.execute("SELECT name, role, created_at, disabled_at, last_login_at FROM users ORDER BY name").fetchall()
+        rows = con.execute(
+            "SELECT name, role, created_at, disabled_at, last_login_at FROM users ORDER BY name"
+        ).fetchall()
     finally:
         con.close()
     keys = ("name", "role", "created_at", "disabled_at", "last_login_at")
@@ -194,8 +200,10 @@ def ensure_admin(db) -> str | None:
         if store.scalar(con, "SELECT count(*) FROM users"):
             return None
         password = generate_password()
-        con.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                    ["beheerder", "beheerder", _hasher.hash(password), _now()])
+        con.execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            ["beheerder", "beheerder", _hasher.hash(password), _now()],
+        )
         _audit(con, None, "user_added", "beheerder (beheerder), eerste start", None)
         return password
     finally:
@@ -206,15 +214,21 @@ def verify(db, name: str, password: str, remote_addr: str | None = None) -> User
     """The user when name and password match an active account; every attempt is audited."""
     con = _open(db)
     try:
-        row = store.first_row(con, "SELECT role, password_hash FROM users WHERE name = ? AND disabled_at IS NULL",
-                              [name])
+        row = store.first_row(
+            con, "SELECT role, password_hash FROM users WHERE name = ? AND disabled_at IS NULL", [name]
+        )
         try:
             ok = _hasher.verify(row[1] if row else _DUMMY_HASH, password or "") and row is not None
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok:
-            _audit(con, name if row else None, "login_failed", None if row else f"onbekende naam #{name_hash(db, name)}",
-                   remote_addr)
+            _audit(
+                con,
+                name if row else None,
+                "login_failed",
+                None if row else f"onbekende naam #{name_hash(db, name)}",
+                remote_addr,
+            )
             return None
         if _hasher.check_needs_rehash(row[1]):
             con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [_hasher.hash(password), name])
@@ -266,10 +280,14 @@ def session_of(db, token: str) -> Session | None:
     """The live session of `token`: not revoked, of an active account (None otherwise)."""
     con = _open(db, read_only=True)
     try:
-        row = store.first_row(con, """
+        row = store.first_row(
+            con,
+            """
             SELECT s.user_name, u.role, s.created_at FROM sessions s JOIN users u ON u.name = s.user_name
-            WHERE s.session_hash = ? AND s.revoked_at IS NULL AND u.disabled_at IS NULL""", [_token_hash(token)])
-    except duckdb.CatalogException:   # an auth store from before sessions, not yet migrated: no session
+            WHERE s.session_hash = ? AND s.revoked_at IS NULL AND u.disabled_at IS NULL""",
+            [_token_hash(token)],
+        )
+    except duckdb.CatalogException:  # an auth store from before sessions, not yet migrated: no session
         row = None
     finally:
         con.close()
@@ -279,8 +297,10 @@ def session_of(db, token: str) -> Session | None:
 def revoke_session(db, token: str) -> None:
     con = _open(db)
     try:
-        con.execute("UPDATE sessions SET revoked_at = ? WHERE session_hash = ? AND revoked_at IS NULL",
-                    [_now(), _token_hash(token)])
+        con.execute(
+            "UPDATE sessions SET revoked_at = ? WHERE session_hash = ? AND revoked_at IS NULL",
+            [_now(), _token_hash(token)],
+        )
     finally:
         con.close()
 
@@ -312,27 +332,39 @@ def audit(db, user: str | None, event: str, detail: str | None = None, remote_ad
 
 def _audit_where(since, until, user, event) -> tuple[str, list]:
     """The audit log's filters as a parameterised WHERE clause; None leaves a filter out."""
-    return ("(?::TIMESTAMPTZ IS NULL OR logged_at >= ?) AND (?::TIMESTAMPTZ IS NULL OR logged_at < ?) "
-            "AND (?::VARCHAR IS NULL OR user_name = ?) AND (?::VARCHAR IS NULL OR event = ?)",
-            [since, since, until, until, user, user, event, event])
+    return (
+        "(?::TIMESTAMPTZ IS NULL OR logged_at >= ?) AND (?::TIMESTAMPTZ IS NULL OR logged_at < ?) "
+        "AND (?::VARCHAR IS NULL OR user_name = ?) AND (?::VARCHAR IS NULL OR event = ?)",
+        [since, since, until, until, user, user, event, event],
+    )
 
 
-def audit_entries(db, limit: int = 500, since: datetime | None = None, until: datetime | None = None,
-                  user: str | None = None, event: str | None = None) -> list[dict]:
+def audit_entries(
+    db,
+    limit: int = 500,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    user: str | None = None,
+    event: str | None = None,
+) -> list[dict]:
     """Audit entries newest first, at most `limit`, from `since` (included) to `until` (excluded)."""
     where, params = _audit_where(since, until, user, event)
     con = _open(db, read_only=True)
     try:
-        rows = con.execute("SELECT logged_at, user_name, event, detail, remote_addr FROM audit_log "
-                           f"WHERE {where} ORDER BY logged_at DESC LIMIT ?", params + [int(limit)]).fetchall()
+        rows = con.execute(
+            "SELECT logged_at, user_name, event, detail, remote_addr FROM audit_log "
+            f"WHERE {where} ORDER BY logged_at DESC LIMIT ?",
+            params + [int(limit)],
+        ).fetchall()
     finally:
         con.close()
     keys = ("at", "user", "event", "detail", "remote_addr")
     return [dict(zip(keys, row)) for row in rows]
 
 
-def audit_count(db, since: datetime | None = None, until: datetime | None = None, user: str | None = None,
-                event: str | None = None) -> int:
+def audit_count(
+    db, since: datetime | None = None, until: datetime | None = None, user: str | None = None, event: str | None = None
+) -> int:
     where, params = _audit_where(since, until, user, event)
     con = _open(db, read_only=True)
     try:
@@ -345,8 +377,12 @@ def audit_vocabulary(db) -> dict[str, list[str]]:
     """The user names and event kinds that occur in the audit log: what its filters offer."""
     con = _open(db, read_only=True)
     try:
-        names = [r[0] for r in con.execute("SELECT DISTINCT user_name FROM audit_log WHERE user_name IS NOT NULL "
-                                           "ORDER BY 1").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT user_name FROM audit_log WHERE user_name IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ]
         events = [r[0] for r in con.execute("SELECT DISTINCT event FROM audit_log ORDER BY 1").fetchall()]
     finally:
         con.close()

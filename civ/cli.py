@@ -1,4 +1,5 @@
 """Flags every command line shares, added by one helper each (the sqlite-utils way)."""
+
 from __future__ import annotations
 
 import argparse

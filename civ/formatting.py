@@ -8,6 +8,7 @@ Why not Babel: its `nl_BE` agrees on numbers (1.234,5) but writes percentages wi
 with a hyphen ('-35%', ours '−35 %') and short dates without the leading zero ('1/10/2026', ours
 '01/10/2026', the dd/mm/jjjj the centres write); checked with Babel 2.18.0 (README, "One language layer").
 """
+
 from __future__ import annotations
 
 import math
@@ -16,8 +17,8 @@ from datetime import date, datetime
 import pandas as pd
 
 DISPLAY_TZ = "Europe/Brussels"
-EMPTY = "–"          # an en dash for a missing figure
-MINUS = "−"          # U+2212: a minus sign, not a hyphen
+EMPTY = "–"  # an en dash for a missing figure
+MINUS = "−"  # U+2212: a minus sign, not a hyphen
 
 
 def missing(value) -> bool:

@@ -5,13 +5,14 @@ also for plain floats), SQL (DuckDB) and the metres-per-degree factors of a loca
 15 km of a police zone the sphere differs from the WGS84 ellipsoid by well under 0.5 %, far below GPS
 scatter; what matters is that a hot spot's circle is measured, filtered and drawn with the same numbers.
 """
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-EARTH_RADIUS_M = 6371008.8                              # mean radius (IUGG), metres
+EARTH_RADIUS_M = 6371008.8  # mean radius (IUGG), metres
 METRES_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_M / 180  # 111 195 m along a meridian
 
 
@@ -32,8 +33,10 @@ def haversine_m(lat1, lon1, lat2, lon2):
 def haversine_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
     """The same distance as a DuckDB expression over the given column expressions (fixed names of the
     calling module, never user input). A missing coordinate gives NULL: no least(), which skips NULLs."""
-    h = (f"(pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
-         f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2))")
+    h = (
+        f"(pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
+        f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2))"
+    )
     return f"(2 * {EARTH_RADIUS_M} * asin(sqrt(CASE WHEN {h} > 1 THEN 1.0 ELSE {h} END)))"
 
 

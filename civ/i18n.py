@@ -5,14 +5,16 @@ first, English second, and room for a third language without code changes: the l
 the catalogues hold. A text missing in a language falls back to Dutch, so nobody sees a raw key.
 Numbers and dates are formatted by civ/formatting.py, the Belgian way in every language.
 """
+
 from __future__ import annotations
 
 from civ.messages import CATALOGUE
 
 DEFAULT_LANG = "nl"
 # every language the catalogues speak, Dutch first (a catalogue entry may add "fr")
-LANGS: tuple[str, ...] = (DEFAULT_LANG,) + tuple(sorted(
-    {lang for entry in CATALOGUE.values() for lang in entry} - {DEFAULT_LANG}))
+LANGS: tuple[str, ...] = (DEFAULT_LANG,) + tuple(
+    sorted({lang for entry in CATALOGUE.values() for lang in entry} - {DEFAULT_LANG})
+)
 
 
 def lang_of(value: str | None) -> str:
@@ -45,4 +47,4 @@ def month_name(month: int, lang: str = DEFAULT_LANG, short: bool = False) -> str
 def texts_of(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """Every text whose key starts with `prefix`, keyed by the rest: texts_of("trend.")["up"] is
     translate("trend.up"). For sentence builders that take their words as a dict."""
-    return {key[len(prefix):]: translate(key, lang) for key in CATALOGUE if key.startswith(prefix)}
+    return {key[len(prefix) :]: translate(key, lang) for key in CATALOGUE if key.startswith(prefix)}

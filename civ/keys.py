@@ -4,6 +4,7 @@ Two keys, two purposes: the reporters' pseudonym key (`civ-secret.key`, or `CIV_
 the login sessions' signing key (`civ-session.key`). Losing the first changes every pseudonym; losing
 the second only logs everyone out.
 """
+
 from __future__ import annotations
 
 import os

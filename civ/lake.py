@@ -13,6 +13,7 @@ Partition values are text (a NIS code is a code, not a number): readers are told
 A partition is replaced as a whole: written beside it, then renamed into place, so a reader sees the
 old month or the new one, never half of each.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,9 @@ def replace_partition(folder: Path, table: pa.Table) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def read_table(lake: str | os.PathLike, table: str, months: tuple[str, str] | None = None,
-               columns: list[str] | None = None) -> pa.Table:
+def read_table(
+    lake: str | os.PathLike, table: str, months: tuple[str, str] | None = None, columns: list[str] | None = None
+) -> pa.Table:
     """One table of the lake with its partition columns (`nis`, and `month` for the monthly tables),
     optionally only the months in [first, last]. An absent table reads as None."""
     root = Path(lake) / table
@@ -56,8 +58,9 @@ def read_table(lake: str | os.PathLike, table: str, months: tuple[str, str] | No
         return None
     names = PARTITION_SCHEMA.names if table in MONTHLY_TABLES else ["nis"]
     partitioning = ds.partitioning(pa.schema([PARTITION_SCHEMA.field(n) for n in names]), flavor="hive")
-    dataset = ds.dataset(str(root), format="parquet", partitioning=partitioning,
-                         exclude_invalid_files=True, ignore_prefixes=[".", "_"])
+    dataset = ds.dataset(
+        str(root), format="parquet", partitioning=partitioning, exclude_invalid_files=True, ignore_prefixes=[".", "_"]
+    )
     condition = None
     if months is not None:
         condition = (ds.field("month") >= months[0]) & (ds.field("month") <= months[1])

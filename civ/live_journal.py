@@ -14,6 +14,7 @@ One line per position, JSON: {"seq", "device_id", "ts" (ISO, UTC), "lat", "lon",
 "speed_kmh", "battery_pct", "received_at"}. A torn last line (power cut in the middle of a write,
 never acknowledged) is skipped.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ def _parse(text: str) -> list[dict]:
         try:
             entry = json.loads(line)
         except ValueError:
-            continue                     # a torn line: its request was never answered 200
+            continue  # a torn line: its request was never answered 200
         if isinstance(entry, dict) and isinstance(entry.get("seq"), int):
             entries.append(entry)
     return entries
@@ -88,7 +89,7 @@ class Journal:
         existing = read_entries(self.path)
         self._seq = max([start_after, *(e["seq"] for e in existing)])
         self._file = open(self.path, "ab")
-        _sync_directory(self.path.parent)   # the file's own name survives a power cut too
+        _sync_directory(self.path.parent)  # the file's own name survives a power cut too
         self._drop_torn_tail()
 
     def _drop_torn_tail(self) -> None:
@@ -123,8 +124,11 @@ class Journal:
             if keep:
                 partial = self.path.with_name(self.path.name + ".new")
                 with open(partial, "wb") as handle:
-                    handle.write("".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n"
-                                         for e in keep).encode("utf-8"))
+                    handle.write(
+                        "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in keep).encode(
+                            "utf-8"
+                        )
+                    )
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(partial, self.path)

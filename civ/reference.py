@@ -3,6 +3,7 @@
 Kept as CSV in civ/reference_data/ and upserted on every start so that a new release's labels reach
 existing stores. The areas are the territory's (civ/territory.py), set by `etl territory set`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,12 @@ def normalise_label(text: str) -> str:
 
 def normalise_labels(values: pd.Series) -> pd.Series:
     """normalise_label for a whole column; missing stays missing."""
-    return per_distinct(values, lambda text: text.str.replace("_", " ", regex=False)
-                        .str.replace(r"\s+", " ", regex=True).str.strip().str.lower())
+    return per_distinct(
+        values,
+        lambda text: (
+            text.str.replace("_", " ", regex=False).str.replace(r"\s+", " ", regex=True).str.strip().str.lower()
+        ),
+    )
 
 
 def per_distinct(values: pd.Series, transform) -> pd.Series:
@@ -56,6 +61,7 @@ def _fingerprint() -> str:
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
     from civ import territory
+
     territory.upgrade_older_store(con)
     fingerprint = _fingerprint()
     if setting(con, "reference_fingerprint") == fingerprint:
@@ -75,29 +81,42 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
 
 def _ensure_categories(con):
     categories = _rows("categories.csv")
-    con.executemany("INSERT OR REPLACE INTO categories VALUES (?, ?, ?, ?, ?)",
-                    [[c["code"], c["label_nl"], c["label_en"], c["category_group"], c["gas_relevant"] == "true"]
-                     for c in categories])
-    aliases = {("*", normalise_label(v), c["code"]) for c in categories
-               for v in (c["code"], c["label_nl"], c["label_en"])}
+    con.executemany(
+        "INSERT OR REPLACE INTO categories VALUES (?, ?, ?, ?, ?)",
+        [
+            [c["code"], c["label_nl"], c["label_en"], c["category_group"], c["gas_relevant"] == "true"]
+            for c in categories
+        ],
+    )
+    aliases = {
+        ("*", normalise_label(v), c["code"]) for c in categories for v in (c["code"], c["label_nl"], c["label_en"])
+    }
     aliases |= {(a["source"], normalise_label(a["alias"]), a["category_code"]) for a in _rows("category_aliases.csv")}
     con.executemany("INSERT OR REPLACE INTO category_aliases VALUES (?, ?, ?)", sorted(aliases))
 
 
 def _ensure_channels(con):
     channels = _rows("channels.csv")
-    con.executemany("INSERT OR REPLACE INTO channels VALUES (?, ?, ?)",
-                    [[c["code"], c["label_nl"], c["label_en"]] for c in channels])
-    aliases = {("*", normalise_label(v), c["code"]) for c in channels for v in (c["code"], c["label_nl"], c["label_en"])}
+    con.executemany(
+        "INSERT OR REPLACE INTO channels VALUES (?, ?, ?)",
+        [[c["code"], c["label_nl"], c["label_en"]] for c in channels],
+    )
+    aliases = {
+        ("*", normalise_label(v), c["code"]) for c in channels for v in (c["code"], c["label_nl"], c["label_en"])
+    }
     aliases |= {(a["source"], normalise_label(a["alias"]), a["channel_code"]) for a in _rows("channel_aliases.csv")}
     con.executemany("INSERT OR REPLACE INTO channel_aliases VALUES (?, ?, ?)", sorted(aliases))
 
 
 def _ensure_statuses(con):
     statuses = _rows("statuses.csv")
-    con.executemany("INSERT OR REPLACE INTO statuses VALUES (?, ?, ?, ?)",
-                    [[s["code"], s["label_nl"], s["label_en"], s["status_class"]] for s in statuses])
-    aliases = {("*", normalise_label(v), s["code"]) for s in statuses for v in (s["code"], s["label_nl"], s["label_en"])}
+    con.executemany(
+        "INSERT OR REPLACE INTO statuses VALUES (?, ?, ?, ?)",
+        [[s["code"], s["label_nl"], s["label_en"], s["status_class"]] for s in statuses],
+    )
+    aliases = {
+        ("*", normalise_label(v), s["code"]) for s in statuses for v in (s["code"], s["label_nl"], s["label_en"])
+    }
     aliases |= {(a["source"], normalise_label(a["alias"]), a["status_code"]) for a in _rows("status_aliases.csv")}
     con.executemany("INSERT OR REPLACE INTO status_aliases VALUES (?, ?, ?)", sorted(aliases))
 

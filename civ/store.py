@@ -4,6 +4,7 @@ DuckDB lets one process open a file read-write *or* several processes read-only,
 So writers (imports) open the file only for the duration of their transaction, and readers
 (the web app) open short-lived read-only connections with a bounded retry while a writer holds it.
 """
+
 from __future__ import annotations
 
 import glob
@@ -29,7 +30,7 @@ LOCK_RETRY_SECONDS = 15.0
 # An import waits longer: new readers read its copy meanwhile, but reads under way (a hot-spot
 # detection on a loaded machine) may keep the file for tens of seconds.
 IMPORT_WAIT_SECONDS = 120.0
-WRITER_MEMORY = "3GB"            # DuckDB's memory for a writing connection (environment CIV_WRITER_MEMORY)
+WRITER_MEMORY = "3GB"  # DuckDB's memory for a writing connection (environment CIV_WRITER_MEMORY)
 # DuckDB draws its own progress bar on the terminal for long statements; the command line turns it
 # on only for a person at a terminal, never when --json output is read by a program.
 show_progress = False
@@ -63,14 +64,14 @@ def _is_lock_error(error: Exception) -> bool:
 # until it has the file. DuckDB frees the file only when a process's last connection closes, so a
 # web app whose requests overlap would otherwise keep it open for ever and starve every import.
 WRITER_WAITING = ".writer-waiting."
-_reading = threading.local()       # read connections this thread holds (a nested read never waits)
+_reading = threading.local()  # read connections this thread holds (a nested read never waits)
 
 
 def _writer_waiting(path: Path) -> bool:
     now = time.time()
     for marker in path.parent.glob(glob.escape(path.name) + WRITER_WAITING + "*"):
         try:
-            if now - marker.stat().st_mtime < LOCK_RETRY_SECONDS + 5:   # older: a writer that crashed
+            if now - marker.stat().st_mtime < LOCK_RETRY_SECONDS + 5:  # older: a writer that crashed
                 return True
         except FileNotFoundError:
             pass
@@ -87,16 +88,16 @@ SNAPSHOT = ".snapshot."
 
 def _snapshot_of(path: Path) -> Path | None:
     for copy in path.parent.glob(glob.escape(path.name) + SNAPSHOT + "*"):
-        pid = copy.name[len(path.name) + len(SNAPSHOT):]
+        pid = copy.name[len(path.name) + len(SNAPSHOT) :]
         if not pid.isdigit():
-            continue                  # a copy being made
+            continue  # a copy being made
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            copy.unlink(missing_ok=True)   # its writer died in the middle
+            copy.unlink(missing_ok=True)  # its writer died in the middle
             continue
         except PermissionError:
-            pass                      # alive, another user's process
+            pass  # alive, another user's process
         return copy
     return None
 
@@ -108,7 +109,7 @@ def _read_snapshot(path: Path) -> duckdb.DuckDBPyConnection | None:
     try:
         return connect(snapshot, read_only=True, wait_seconds=0)
     except (UnusableInput, duckdb.Error):
-        return None                   # removed just now: the writer is done, the file is free again
+        return None  # removed just now: the writer is done, the file is free again
 
 
 def _hold_back_for_writers(path: Path, deadline: float) -> duckdb.DuckDBPyConnection | None:
@@ -123,8 +124,9 @@ def _hold_back_for_writers(path: Path, deadline: float) -> duckdb.DuckDBPyConnec
     return None
 
 
-def connect(path: str | os.PathLike, read_only: bool = False,
-            wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike, read_only: bool = False, wait_seconds: float = LOCK_RETRY_SECONDS
+) -> duckdb.DuckDBPyConnection:
     """Open the store, retrying while another process holds the write lock (a writer announces itself
     while it waits, so readers let it in)."""
     path = Path(path)
@@ -157,7 +159,9 @@ def connect(path: str | os.PathLike, read_only: bool = False,
                     return copy
                 if not _is_lock_error(error) or time.monotonic() > deadline:
                     if _is_lock_error(error):
-                        raise StoreBusy(f"database {path} is bezet door een andere import; probeer straks opnieuw") from error
+                        raise StoreBusy(
+                            f"database {path} is bezet door een andere import; probeer straks opnieuw"
+                        ) from error
                     raise
                 if marker is None and not read_only:
                     marker = path.with_name(f"{path.name}{WRITER_WAITING}{os.getpid()}.{threading.get_ident()}")
@@ -240,7 +244,7 @@ def long_write(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
     The copy costs a file copy of the store (a second or two per gigabyte) and as much disk space
     until the connection closes."""
     path = Path(path)
-    other_import = _snapshot_of(path)   # (also removes the copies of writers that died)
+    other_import = _snapshot_of(path)  # (also removes the copies of writers that died)
     snapshot = path.with_name(f"{path.name}{SNAPSHOT}{os.getpid()}")
     try:
         # Copied before asking for the lock, so readers leave the file at once. Not while another
@@ -248,9 +252,9 @@ def long_write(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
         copied = _copy_for_readers(path, snapshot) if path.exists() and other_import is None else None
         con = open_for_writing(path, IMPORT_WAIT_SECONDS)
         try:
-            con.execute("CHECKPOINT")   # everything committed is in the file itself, none in the WAL
+            con.execute("CHECKPOINT")  # everything committed is in the file itself, none in the WAL
             if copied != _file_stamp(path):
-                _copy_for_readers(path, snapshot)   # another writer came between: copy again, now locked
+                _copy_for_readers(path, snapshot)  # another writer came between: copy again, now locked
             yield con
         finally:
             con.close()
@@ -284,19 +288,20 @@ def file_sha256(path: str | os.PathLike) -> str:
 @dataclass
 class LoadResult:
     """What one `python -m etl …` load did; `rows_in == loaded + quarantined + duplicates`."""
+
     file: str
     batch_id: int | None
-    status: str                  # 'loaded', 'nothing-loaded' (loaded is 0) or 'already-loaded'
+    status: str  # 'loaded', 'nothing-loaded' (loaded is 0) or 'already-loaded'
     rows_in: int = 0
     loaded: int = 0
     quarantined: int = 0
     duplicates: int = 0
-    updated: int = 0             # of `loaded`: rows that replaced an earlier version
-    remarks: int = 0             # of `loaded`: rows kept with a remark (a field cleared or defaulted)
-    warnings: list = field(default_factory=list)          # Dutch sentences, e.g. no id column
-    columns_used: dict | None = None                     # our field -> their column(s)
-    columns_ignored: list | None = None                  # their columns no field uses
-    geocoding: dict | None = None                        # reports with an address: how many were placed, how
+    updated: int = 0  # of `loaded`: rows that replaced an earlier version
+    remarks: int = 0  # of `loaded`: rows kept with a remark (a field cleared or defaulted)
+    warnings: list = field(default_factory=list)  # Dutch sentences, e.g. no id column
+    columns_used: dict | None = None  # our field -> their column(s)
+    columns_ignored: list | None = None  # their columns no field uses
+    geocoding: dict | None = None  # reports with an address: how many were placed, how
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -312,9 +317,16 @@ class BatchCounts:
     remarks: int = 0
 
 
-def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt: str,
-              options: dict, load: Callable[[duckdb.DuckDBPyConnection, int], BatchCounts],
-              is_demo: bool = False) -> LoadResult:
+def run_batch(
+    db: str | os.PathLike,
+    *,
+    kind: str,
+    file: str | os.PathLike,
+    fmt: str,
+    options: dict,
+    load: Callable[[duckdb.DuckDBPyConnection, int], BatchCounts],
+    is_demo: bool = False,
+) -> LoadResult:
     """Run `load` inside one transaction together with its import_batches row.
 
     Either the whole batch (rows, quarantine, batch row) is committed, or nothing is.
@@ -325,33 +337,49 @@ def run_batch(db: str | os.PathLike, *, kind: str, file: str | os.PathLike, fmt:
     load_key = f"{kind}|{sha}|{fmt}|{option_text}"
     with long_write(db) as con:
         # an undone batch (etl batches undo) no longer counts: its file may be loaded again
-        earlier = first_row(con, "SELECT batch_id, rows_in FROM import_batches "
-                                 "WHERE load_key = ? AND finished_at IS NOT NULL AND batch_id NOT IN "
-                                 "(SELECT batch_id FROM batch_details WHERE undone_at IS NOT NULL)", [load_key])
+        earlier = first_row(
+            con,
+            "SELECT batch_id, rows_in FROM import_batches "
+            "WHERE load_key = ? AND finished_at IS NOT NULL AND batch_id NOT IN "
+            "(SELECT batch_id FROM batch_details WHERE undone_at IS NOT NULL)",
+            [load_key],
+        )
         if earlier:
-            return LoadResult(file=str(file), batch_id=earlier[0], status="already-loaded",
-                              rows_in=earlier[1], duplicates=earlier[1])
+            return LoadResult(
+                file=str(file), batch_id=earlier[0], status="already-loaded", rows_in=earlier[1], duplicates=earlier[1]
+            )
         con.execute("BEGIN TRANSACTION")
         try:
             batch_id = scalar(
-                con, """INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key, started_at, is_demo)
+                con,
+                """INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key, started_at, is_demo)
                    VALUES (?, ?, ?, ?, ?, now(), ?) RETURNING batch_id""",
-                [kind, Path(file).name, sha, fmt, load_key, is_demo])
+                [kind, Path(file).name, sha, fmt, load_key, is_demo],
+            )
             counts = load(con, batch_id)
             if counts.rows_in != counts.loaded + counts.quarantined + counts.duplicates:
                 raise AssertionError(f"telling klopt niet: {counts}")  # a bug, never a user error
-            con.execute("""UPDATE import_batches SET finished_at = now(), rows_in = ?, loaded = ?,
+            con.execute(
+                """UPDATE import_batches SET finished_at = now(), rows_in = ?, loaded = ?,
                                   quarantined = ?, duplicates = ?, updated = ? WHERE batch_id = ?""",
-                        [counts.rows_in, counts.loaded, counts.quarantined, counts.duplicates,
-                         counts.updated, batch_id])
+                [counts.rows_in, counts.loaded, counts.quarantined, counts.duplicates, counts.updated, batch_id],
+            )
             _pause_for_interruption_test()
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return LoadResult(file=str(file), batch_id=batch_id, status="loaded" if counts.loaded else "nothing-loaded",
-                          rows_in=counts.rows_in, loaded=counts.loaded, quarantined=counts.quarantined,
-                          duplicates=counts.duplicates, updated=counts.updated, remarks=counts.remarks)
+        return LoadResult(
+            file=str(file),
+            batch_id=batch_id,
+            status="loaded" if counts.loaded else "nothing-loaded",
+            rows_in=counts.rows_in,
+            loaded=counts.loaded,
+            quarantined=counts.quarantined,
+            duplicates=counts.duplicates,
+            updated=counts.updated,
+            remarks=counts.remarks,
+        )
 
 
 def _pause_for_interruption_test() -> None:
@@ -365,8 +393,11 @@ def _pause_for_interruption_test() -> None:
 def quarantine_rows(con: duckdb.DuckDBPyConnection, batch_id: int, relation_sql: str, params=()) -> int:
     """Insert rows (row_number, raw_text, reason) selected by `relation_sql` into the quarantine."""
     before = scalar(con, "SELECT count(*) FROM quarantine WHERE batch_id = ?", [batch_id])
-    con.execute(f"INSERT INTO quarantine (batch_id, row_number, raw_text, reason) "
-                f"SELECT ?, row_number, raw_text, reason FROM ({relation_sql})", [batch_id, *params])
+    con.execute(
+        f"INSERT INTO quarantine (batch_id, row_number, raw_text, reason) "
+        f"SELECT ?, row_number, raw_text, reason FROM ({relation_sql})",
+        [batch_id, *params],
+    )
     after = scalar(con, "SELECT count(*) FROM quarantine WHERE batch_id = ?", [batch_id])
     return after - before
 

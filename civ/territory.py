@@ -10,6 +10,7 @@ Settings it keeps (table `settings`): `territory_nis` (comma-separated NIS codes
 (what the app and pack call the organisation), `territory_bbox` (W,S,E,N), `territory_outline` (GeoJSON,
 WGS84), `territory_source` (the boundary source, for the map attribution), `areas_source`.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -49,20 +50,32 @@ def boundaries() -> dict[str, dict]:
 
 def municipalities() -> list[dict]:
     """[{nis, name}] of every shipped municipality, by name: the set-up page's list."""
-    return sorted(({"nis": nis, "name": f["properties"]["name"]} for nis, f in boundaries().items()
-                   if f["properties"]["level"] == "municipality"), key=lambda m: (m["name"], m["nis"]))
+    return sorted(
+        (
+            {"nis": nis, "name": f["properties"]["name"]}
+            for nis, f in boundaries().items()
+            if f["properties"]["level"] == "municipality"
+        ),
+        key=lambda m: (m["name"], m["nis"]),
+    )
 
 
 def deelgemeenten(nis: str) -> list[dict]:
-    return sorted((f for f in boundaries().values()
-                   if f["properties"]["level"] == "submunicipality" and f["properties"]["parent"] == nis),
-                  key=lambda f: f["properties"]["nis"])
+    return sorted(
+        (
+            f
+            for f in boundaries().values()
+            if f["properties"]["level"] == "submunicipality" and f["properties"]["parent"] == nis
+        ),
+        key=lambda f: f["properties"]["nis"],
+    )
 
 
 @dataclass
 class Outline:
     """The territory's outline widened by `tolerance_m`, tested in a local metric frame (vectorised)."""
-    geometry: shapely.Geometry                      # WGS84
+
+    geometry: shapely.Geometry  # WGS84
     tolerance_m: float = TOLERANCE_M
     _frame: tuple = field(init=False, repr=False)
 
@@ -90,9 +103,9 @@ class Outline:
 @dataclass
 class Territory:
     name: str
-    municipalities: list[dict]          # [{nis, name}]
-    areas: list[dict]                   # [{code, name, municipality}]
-    bbox: list[float]                   # [W, S, E, N]
+    municipalities: list[dict]  # [{nis, name}]
+    areas: list[dict]  # [{code, name, municipality}]
+    bbox: list[float]  # [W, S, E, N]
     source: str
     outline: Outline | None = None
 
@@ -125,11 +138,15 @@ def current(con: duckdb.DuckDBPyConnection) -> Territory | None:
     return Territory(
         name=setting(con, "territory_name") or "",
         municipalities=[{"nis": nis, "name": names.get(nis, nis)} for nis in codes.split(",")],
-        areas=[{"code": code, "name": name, "municipality": parent}
-               for code, name, level, parent in rows if level == "submunicipality"],
+        areas=[
+            {"code": code, "name": name, "municipality": parent}
+            for code, name, level, parent in rows
+            if level == "submunicipality"
+        ],
         bbox=[float(v) for v in (setting(con, "territory_bbox") or "0,0,0,0").split(",")],
         source=setting(con, "territory_source") or STATBEL_SOURCE,
-        outline=Outline(shapely.geometry.shape(json.loads(outline_text))) if outline_text else None)
+        outline=Outline(shapely.geometry.shape(json.loads(outline_text))) if outline_text else None,
+    )
 
 
 def display_name(con: duckdb.DuckDBPyConnection) -> str:
@@ -166,8 +183,10 @@ def _checked_codes(nis_codes: list[str]) -> list[dict]:
         else:
             features.append(feature)
     if unknown:
-        raise UnusableInput(f"onbekende NIS-code(s) {', '.join(unknown)}: geen gemeente van Vlaanderen of Brussel "
-                            "(bv. 23052 voor Merchtem; de lijst: python -m etl territory list)")
+        raise UnusableInput(
+            f"onbekende NIS-code(s) {', '.join(unknown)}: geen gemeente van Vlaanderen of Brussel "
+            "(bv. 23052 voor Merchtem; de lijst: python -m etl territory list)"
+        )
     if not features:
         raise UnusableInput("geef minstens één gemeente: --nis CODE")
     return features
@@ -178,30 +197,61 @@ def _area_rows(features: list[dict], level: str, parent_of) -> list[list]:
     for feature in features:
         geometry = shapely.geometry.shape(feature["geometry"])
         min_lon, min_lat, max_lon, max_lat = geometry.bounds
-        rows.append([feature["properties"]["code"], feature["properties"]["name"], level, parent_of(feature),
-                     json.dumps(feature["geometry"], separators=(",", ":")), min_lat, min_lon, max_lat, max_lon])
+        rows.append(
+            [
+                feature["properties"]["code"],
+                feature["properties"]["name"],
+                level,
+                parent_of(feature),
+                json.dumps(feature["geometry"], separators=(",", ":")),
+                min_lat,
+                min_lon,
+                max_lat,
+                max_lon,
+            ]
+        )
     return rows
 
 
 def _as_area(feature: dict) -> dict:
-    return {"type": "Feature", "geometry": feature["geometry"],
-            "properties": {"code": feature["properties"]["nis"], "name": feature["properties"]["name"],
-                           "parent": feature["properties"]["parent"]}}
+    return {
+        "type": "Feature",
+        "geometry": feature["geometry"],
+        "properties": {
+            "code": feature["properties"]["nis"],
+            "name": feature["properties"]["name"],
+            "parent": feature["properties"]["parent"],
+        },
+    }
 
 
-def set_territory(db: str | os.PathLike, nis_codes: list[str], name: str | None = None,
-                  by: str | None = None) -> dict:
+def set_territory(db: str | os.PathLike, nis_codes: list[str], name: str | None = None, by: str | None = None) -> dict:
     """Make the store's territory these municipalities, with their deelgemeenten as areas.
 
     Unknown codes raise UnusableInput before anything is opened. Returns the summary the CLI prints."""
     municipality_features, areas, name = _statbel_change(nis_codes, name)
     codes = ", ".join(f["properties"]["code"] for f in municipality_features)
-    return apply_change(db, municipality_features, areas, name, STATBEL_SOURCE, "statbel-deelgemeenten",
-                        by, "territory_set", f"{name}: {codes}")
+    return apply_change(
+        db,
+        municipality_features,
+        areas,
+        name,
+        STATBEL_SOURCE,
+        "statbel-deelgemeenten",
+        by,
+        "territory_set",
+        f"{name}: {codes}",
+    )
 
 
-def apply_in(con: duckdb.DuckDBPyConnection, municipality_features: list[dict], area_features: list[dict],
-             name: str, source: str, areas_source: str) -> dict:
+def apply_in(
+    con: duckdb.DuckDBPyConnection,
+    municipality_features: list[dict],
+    area_features: list[dict],
+    name: str,
+    source: str,
+    areas_source: str,
+) -> dict:
     """The change itself, in the caller's open transaction: areas, settings, every report's area."""
     outline = shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in municipality_features])
     west, south, east, north = (round(v, 6) for v in outline.bounds)
@@ -254,8 +304,7 @@ def area_codes_of(con: duckdb.DuckDBPyConnection, lat: np.ndarray, lon: np.ndarr
     # in code order, so the lowest area code wins a point on a shared border: the same answer every time
     for code, polygon in zip(labels, polygons):
         west, south, east, north = polygon.bounds
-        candidates = np.flatnonzero((codes == None) & (lon >= west) & (lon <= east)
-                                    & (lat >= south) & (lat <= north))
+        candidates = np.flatnonzero((codes == None) & (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
         if len(candidates):
             shapely.prepare(polygon)
             codes[candidates[shapely.contains_xy(polygon, lon[candidates], lat[candidates])]] = code
@@ -264,7 +313,8 @@ def area_codes_of(con: duckdb.DuckDBPyConnection, lat: np.ndarray, lon: np.ndarr
     if len(missing):
         max_degrees = TOLERANCE_M / (M_PER_DEG * math.cos(math.radians(float(np.nanmean(lat[missing])))))
         near_point, near_polygon = shapely.STRtree(polygons).query_nearest(
-            shapely.points(lon[missing], lat[missing]), max_distance=max_degrees, all_matches=False)
+            shapely.points(lon[missing], lat[missing]), max_distance=max_degrees, all_matches=False
+        )
         codes[missing[near_point]] = labels[near_polygon]
     return codes
 
@@ -284,8 +334,12 @@ def reassign_reports(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                    WHERE lat IS NULL AND area_code IS NOT NULL
                      AND area_code NOT IN (SELECT code FROM areas WHERE level = 'submunicipality')""")
     con.execute("DROP TABLE new_area")
-    return {code or "": n for code, n in con.execute(
-        "SELECT area_code, count(*) FROM reports GROUP BY area_code ORDER BY area_code NULLS FIRST").fetchall()}
+    return {
+        code or "": n
+        for code, n in con.execute(
+            "SELECT area_code, count(*) FROM reports GROUP BY area_code ORDER BY area_code NULLS FIRST"
+        ).fetchall()
+    }
 
 
 def require(con: duckdb.DuckDBPyConnection) -> Territory:
@@ -295,10 +349,14 @@ def require(con: duckdb.DuckDBPyConnection) -> Territory:
     if found is not None:
         return found
     import sys
+
     municipality_features, areas, name = _statbel_change(list(DEMO_NIS), None)
-    if sys.stderr.isatty():     # a person at a terminal; scripts keep their one-line stderr contract
-        print(f"let op: nog geen grondgebied ingesteld; het demo-grondgebied ({name}) wordt gebruikt. "
-              "Stel het eigen grondgebied in met: python -m etl territory set --nis CODE", file=sys.stderr)
+    if sys.stderr.isatty():  # a person at a terminal; scripts keep their one-line stderr contract
+        print(
+            f"let op: nog geen grondgebied ingesteld; het demo-grondgebied ({name}) wordt gebruikt. "
+            "Stel het eigen grondgebied in met: python -m etl territory set --nis CODE",
+            file=sys.stderr,
+        )
     apply_in(con, municipality_features, areas, name, STATBEL_SOURCE, "statbel-deelgemeenten")
     return current(con)
 

@@ -11,6 +11,7 @@ outputs belong to a restricted page (by the page's id prefix) is refused with 40
 it (dashboards/auth.py calls `refused_outputs`). Page layouts ask `allowed()` themselves, and data
 functions take what they may return as an argument (e.g. quarantine rows without raw text).
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs
@@ -23,18 +24,18 @@ from civ import accounts as users
 
 CAPABILITIES = {
     "individual_tracks": {"coordinator"},
-    "reporter_data": {"coordinator"},   # free-text descriptions, raw rows of imports
+    "reporter_data": {"coordinator"},  # free-text descriptions, raw rows of imports
     "admin": {"beheerder"},
-    "import": {"coordinator", "beheerder"},   # loading files in the browser (/import)
+    "import": {"coordinator", "beheerder"},  # loading files in the browser (/import)
 }
 # Component id prefixes of the pages that show restricted data (ids are prefixed with the page name).
 RESTRICTED_PREFIXES = {
     "day-": "individual_tracks",
     "live-": "individual_tracks",
     "overview-": "individual_tracks",
-    "admin-": "admin",       # the users section of /beheer
-    "audit-": "admin",       # the audit-log section of /beheer
-    "import-": "import",     # the import page /import
+    "admin-": "admin",  # the users section of /beheer
+    "audit-": "admin",  # the audit-log section of /beheer
+    "import-": "import",  # the import page /import
 }
 
 
@@ -153,8 +154,13 @@ def refused_inputs(request_body: dict | None) -> str | None:
         component, value = item.get("id"), item.get("value")
         if not isinstance(component, str):
             continue
-        reason = (aggregate_refusal(warden=value) if component == "coverage-warden" else
-                  aggregate_refusal(period_code=value) if component == "coverage-period" else None)
+        reason = (
+            aggregate_refusal(warden=value)
+            if component == "coverage-warden"
+            else aggregate_refusal(period_code=value)
+            if component == "coverage-period"
+            else None
+        )
         if reason:
             return reason
         if component == "_pages_location" and item.get("property") in ("pathname", "search"):

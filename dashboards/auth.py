@@ -10,6 +10,7 @@ session cookie (no expiry date), HttpOnly and SameSite=Lax, and Secure when the 
 (`CIV_HTTPS=1`, e.g. behind a reverse proxy that terminates TLS; set `CIV_TRUSTED_PROXIES` to that
 proxy's address so its X-Forwarded-For is believed, and only its).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -37,8 +38,8 @@ MAX_HOURS = 10
 # Phones push positions to /osmand without a session: the registered device id is their credential (etl/live.py).
 PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico", "/favicon.ico", "/osmand"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
-FAILURES_PER_NAME = 5          # attempts per name, from any address, within FAILURE_WINDOW_S
-FAILURES_PER_ADDRESS = 20      # attempts per address within FAILURE_WINDOW_S
+FAILURES_PER_NAME = 5  # attempts per name, from any address, within FAILURE_WINDOW_S
+FAILURES_PER_ADDRESS = 20  # attempts per address within FAILURE_WINDOW_S
 FAILURE_WINDOW_S = 15 * 60
 # argon2id takes 64 MiB and tens of milliseconds per check: a flood of logins must not take the memory
 # and the processor from everyone else (F6).
@@ -78,7 +79,7 @@ class LoginThrottle:
         return window
 
     def _forget_quiet_keys(self, now):
-        if len(self._attempts) > 10_000:    # names an attacker made up: keep memory bounded
+        if len(self._attempts) > 10_000:  # names an attacker made up: keep memory bounded
             for key in [k for k, window in self._attempts.items() if not window or window[-1] < now - FAILURE_WINDOW_S]:
                 del self._attempts[key]
 
@@ -138,7 +139,7 @@ class SessionRecords:
         return tuple(stamp)
 
     def get(self, token: str) -> users.Session | None:
-        stamp = self._stamp()          # before the lookup: a write during it makes the next request look again
+        stamp = self._stamp()  # before the lookup: a write during it makes the next request look again
         checked = self._checked.get(token)
         if checked and checked[0] == stamp:
             return checked[1]
@@ -162,7 +163,7 @@ class AuthState:
     db: Path
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     hashing: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(HASHING_AT_ONCE))
-    csp: list = field(default_factory=list)   # computed on the first response: Dash adds inline scripts while it sets up
+    csp: list = field(default_factory=list)  # computed on the first response: Dash adds inline scripts while it sets up
 
     def __post_init__(self):
         self.sessions = SessionRecords(self.db)
@@ -193,12 +194,14 @@ def content_security_policy(script_hashes: list[str]) -> str:
     # No 'unsafe-eval' (F16): every page's charts, grids and maps were checked to run without it
     # (tests/browser/test_map_tooltips.py). Inline styles come from React components (AG Grid,
     # Leaflet) and cannot carry nonces.
-    return ("default-src 'self'; "
-            f"script-src 'self' {scripts}; "
-            "style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob: https://tile.openstreetmap.org https://*.tile.openstreetmap.org; "
-            "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-            "form-action 'self'; frame-ancestors 'none'")
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' {scripts}; "
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob: https://tile.openstreetmap.org https://*.tile.openstreetmap.org; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -217,16 +220,19 @@ def _json(text: str, status: int) -> flask.Response:
 
 def _is_callback(body) -> bool:
     """A body shaped as Dash's renderer sends it; anything else is a bad request (400), not a 500 (F8)."""
+
     def items(value):
         return value if isinstance(value, list) else [value]
+
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return False
     parts = [body.get("outputs"), body.get("inputs", []), body.get("state", [])]
     if not isinstance(body.get("inputs", []), list) or not isinstance(body.get("state", []), list):
         return False
     flat = [i for part in parts for item in items(part) for i in (item if isinstance(item, list) else [item])]
-    return all(isinstance(i, dict) and "id" in i and isinstance(i.get("property"), str) for i in flat) and \
-        isinstance(body.get("changedPropIds", []), list)
+    return all(isinstance(i, dict) and "id" in i and isinstance(i.get("property"), str) for i in flat) and isinstance(
+        body.get("changedPropIds", []), list
+    )
 
 
 def _upload_only(body) -> bool:
@@ -258,8 +264,9 @@ def _refusal(db: Path, path: str, body) -> flask.Response | None:
         answer = _json("geen toegang", 403)
     else:
         reason = access.query_refusal(path, flask.request.args.to_dict(flat=False))
-        answer = flask.Response(flask.render_template("refused.html", lang=_lang(), text=REFUSED[_lang()]),
-                                status=403, mimetype="text/html")
+        answer = flask.Response(
+            flask.render_template("refused.html", lang=_lang(), text=REFUSED[_lang()]), status=403, mimetype="text/html"
+        )
     if not reason:
         return None
     users.audit(db, flask_login.current_user.name, "refused", reason, flask.request.remote_addr)
@@ -273,16 +280,18 @@ blueprint = flask.Blueprint("auth", __name__, template_folder="templates")
 def require_login():
     request = flask.request
     large = bool(request.content_length and request.content_length > MAX_REQUEST_BYTES)
-    if large and (request.path != CALLBACK_PATH or request.content_length > UPLOAD_REQUEST_BYTES
-                  or not access.allowed("import")):
-        return _json("verzoek te groot", 413)      # refused before the body is read (also without a session)
+    if large and (
+        request.path != CALLBACK_PATH or request.content_length > UPLOAD_REQUEST_BYTES or not access.allowed("import")
+    ):
+        return _json("verzoek te groot", 413)  # refused before the body is read (also without a session)
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
     state, session, now = _state(), flask.session, time.time()
     user = flask_login.current_user
-    if user.is_authenticated and (now - user.started > MAX_HOURS * 3600
-                                  or now - session.get("seen", 0) > IDLE_MINUTES * 60):
+    if user.is_authenticated and (
+        now - user.started > MAX_HOURS * 3600 or now - session.get("seen", 0) > IDLE_MINUTES * 60
+    ):
         state.sessions.revoke(session.get("sid"))
         flask_login.logout_user()
         session.clear()
@@ -300,8 +309,12 @@ def require_login():
             return _json("verzoek te groot", 413)
     if not _timer_only(body):
         session["seen"] = now
-    refused = _refusal(state.db, path, body)     # first: relabelled restricted outputs are refused and audited
-    if refused is None and body is not None and body["output"] not in flask.current_app.extensions["civ_dash"].callback_map:
+    refused = _refusal(state.db, path, body)  # first: relabelled restricted outputs are refused and audited
+    if (
+        refused is None
+        and body is not None
+        and body["output"] not in flask.current_app.extensions["civ_dash"].callback_map
+    ):
         return _json("onbekende callback", 400)
     return refused
 
@@ -327,8 +340,14 @@ def _attempt(state: AuthState, name: str, password: str, address: str) -> tuple[
     stamp = state.throttle.reserve(address, name)
     if stamp is None:
         if state.throttle.first_block_this_minute(address):
-            users.audit(db, None, "login_blocked", f"te veel pogingen (naam #{users.name_hash(db, name)}); verdere "
-                        "geblokkeerde pogingen van dit adres in deze minuut niet apart gelogd", address)
+            users.audit(
+                db,
+                None,
+                "login_blocked",
+                f"te veel pogingen (naam #{users.name_hash(db, name)}); verdere "
+                "geblokkeerde pogingen van dit adres in deze minuut niet apart gelogd",
+                address,
+            )
         return TEXT[lang]["blocked"], None
     if not state.hashing.acquire(timeout=HASHING_WAIT_S):
         state.throttle.release(address, name, stamp)
@@ -363,9 +382,14 @@ def login():
                 flask_login.login_user(SessionUser(user.name, user.role, time.time()))
                 return flask.redirect(_safe_next(flask.request.args.get("next")))
     flask.session["csrf"] = flask.session.get("csrf") or secrets.token_urlsafe(24)
-    page = flask.render_template("login.html", lang=lang, text=TEXT[lang], message=message,
-                                 organisation=branding.fields(lang)["territory"],
-                                 csrf=flask.session["csrf"])
+    page = flask.render_template(
+        "login.html",
+        lang=lang,
+        text=TEXT[lang],
+        message=message,
+        organisation=branding.fields(lang)["territory"],
+        csrf=flask.session["csrf"],
+    )
     return flask.Response(page, status=401 if message else 200, mimetype="text/html")
 
 
@@ -388,7 +412,7 @@ def install(app, db: Path) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("CIV_HTTPS") == "1",
-        MAX_CONTENT_LENGTH=UPLOAD_REQUEST_BYTES,   # require_login keeps every other request to MAX_REQUEST_BYTES
+        MAX_CONTENT_LENGTH=UPLOAD_REQUEST_BYTES,  # require_login keeps every other request to MAX_REQUEST_BYTES
     )
     proxies = trusted_proxies()
     if proxies:
@@ -410,31 +434,50 @@ def install(app, db: Path) -> None:
     server.register_blueprint(blueprint)
     # an unknown file under /_dash-component-suites/ is a 404, not a 500 (F8)
     from dash.exceptions import DependencyException
+
     server.register_error_handler(DependencyException, lambda error: (NotFound.description, 404))
 
 
 TEXT = {
-    "nl": {"title": "Aanmelden", "name_label": "Gebruikersnaam", "password_label": "Wachtwoord",
-           "submit": "Aanmelden", "wrong": "Naam of wachtwoord klopt niet.",
-           "blocked": "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
-           "expired": "Het formulier was verlopen. Probeer opnieuw.",
-           "intro": "Centrum voor integrale veiligheid", "other": "English", "other_lang": "en",
-           "busy": "Het aanmelden is even druk. Probeer het over een halve minuut opnieuw."},
-    "en": {"title": "Sign in", "name_label": "User name", "password_label": "Password",
-           "submit": "Sign in", "wrong": "Name or password is wrong.",
-           "blocked": "Too many failed attempts. Try again in a quarter of an hour.",
-           "expired": "The form had expired. Please try again.",
-           "intro": "Centre for integral safety", "other": "Nederlands", "other_lang": "nl",
-           "busy": "Signing in is busy. Please try again in half a minute."},
+    "nl": {
+        "title": "Aanmelden",
+        "name_label": "Gebruikersnaam",
+        "password_label": "Wachtwoord",
+        "submit": "Aanmelden",
+        "wrong": "Naam of wachtwoord klopt niet.",
+        "blocked": "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
+        "expired": "Het formulier was verlopen. Probeer opnieuw.",
+        "intro": "Centrum voor integrale veiligheid",
+        "other": "English",
+        "other_lang": "en",
+        "busy": "Het aanmelden is even druk. Probeer het over een halve minuut opnieuw.",
+    },
+    "en": {
+        "title": "Sign in",
+        "name_label": "User name",
+        "password_label": "Password",
+        "submit": "Sign in",
+        "wrong": "Name or password is wrong.",
+        "blocked": "Too many failed attempts. Try again in a quarter of an hour.",
+        "expired": "The form had expired. Please try again.",
+        "intro": "Centre for integral safety",
+        "other": "Nederlands",
+        "other_lang": "nl",
+        "busy": "Signing in is busy. Please try again in half a minute.",
+    },
 }
 
 REFUSED = {
-    "nl": {"title": "Geen toegang",
-           "text": "Dekking per gemeenschapswacht of per dag is alleen voor de coördinator. Andere rollen zien de "
-                   "dekking van alle gemeenschapswachten samen, over minstens een week.",
-           "back": "Naar de dekking van alle gemeenschapswachten"},
-    "en": {"title": "No access",
-           "text": "Coverage per warden or per day is for the coordinator only. Other roles see the coverage of all "
-                   "wardens together, over at least a week.",
-           "back": "To the coverage of all wardens"},
+    "nl": {
+        "title": "Geen toegang",
+        "text": "Dekking per gemeenschapswacht of per dag is alleen voor de coördinator. Andere rollen zien de "
+        "dekking van alle gemeenschapswachten samen, over minstens een week.",
+        "back": "Naar de dekking van alle gemeenschapswachten",
+    },
+    "en": {
+        "title": "No access",
+        "text": "Coverage per warden or per day is for the coordinator only. Other roles see the coverage of all "
+        "wardens together, over at least a week.",
+        "back": "To the coverage of all wardens",
+    },
 }

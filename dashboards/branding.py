@@ -4,6 +4,7 @@ i18n texts say `{territory}` ('CIV Merchtem'), `{place}` ('Merchtem', or a zone'
 municipalities) and `{boundary_source}` (the map attribution); `dashboards.i18n.t` fills them from here,
 so no page names a municipality. Read from the serving app's store at most once per few seconds.
 """
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,10 @@ import time
 from civ import territory
 
 CACHE_SECONDS = 3.0
-FALLBACK = {"nl": {"territory": "CIV", "place": "het grondgebied", "boundary_source": territory.STATBEL_SOURCE},
-            "en": {"territory": "CIV", "place": "the territory", "boundary_source": territory.STATBEL_SOURCE}}
+FALLBACK = {
+    "nl": {"territory": "CIV", "place": "het grondgebied", "boundary_source": territory.STATBEL_SOURCE},
+    "en": {"territory": "CIV", "place": "the territory", "boundary_source": territory.STATBEL_SOURCE},
+}
 _cache: dict[str, tuple[float, dict]] = {}
 _lock = threading.Lock()
 
@@ -22,15 +25,19 @@ def from_store(con) -> dict:
     """{territory, place, boundary_source} of a store; {} before its territory is set."""
     if not territory.is_set(con):
         return {}
-    return {"territory": territory.display_name(con), "place": territory.place_name(con),
-            "boundary_source": territory.setting(con, "territory_source") or territory.STATBEL_SOURCE}
+    return {
+        "territory": territory.display_name(con),
+        "place": territory.place_name(con),
+        "boundary_source": territory.setting(con, "territory_source") or territory.STATBEL_SOURCE,
+    }
 
 
 def _current_store() -> str | None:
     try:
         from dashboards.connection import db_path
+
         return str(db_path())
-    except RuntimeError:        # outside a request of the app (the pack's child process, a CLI)
+    except RuntimeError:  # outside a request of the app (the pack's child process, a CLI)
         return None
 
 
@@ -55,9 +62,10 @@ def fields(lang: str) -> dict:
     if cached is None or now - cached[0] > CACHE_SECONDS:
         try:
             from civ.store import reading
+
             with reading(db) as con:
                 found = from_store(con)
-        except Exception:       # a store being replaced or busy: the names can wait, the page not
+        except Exception:  # a store being replaced or busy: the names can wait, the page not
             found = cached[1] if cached else {}
         with _lock:
             _cache[db] = (now, found)

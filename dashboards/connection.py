@@ -3,6 +3,7 @@
 DuckDB lets a file be open read-write by one process *or* read-only by several; a connection the
 app kept open would block every `python -m etl …` import. So each page view opens, reads, closes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -4,6 +4,7 @@ The texts are in civ/messages/ (one catalogue per domain, entries keyed by langu
 civ/i18n.py; numbers and dates are formatted by civ/formatting.py. This module keeps the names the
 pages have always used. New texts go into a catalogue of civ/messages/, at the end of its dict.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,8 +14,25 @@ from civ.formatting import DISPLAY_TZ, EMPTY
 from civ.i18n import CATALOGUE as TEXTS
 from civ.i18n import DEFAULT_LANG, LANGS, lang_of, month_name, translate
 
-__all__ = ["DEFAULT_LANG", "DISPLAY_TZ", "EMPTY", "LANGS", "TEXTS", "audit_kind", "fmt_date", "fmt_datetime",
-           "fmt_float", "fmt_int", "fmt_month", "fmt_p", "fmt_pct", "grid_locale", "kind_label", "lang_of", "t"]
+__all__ = [
+    "DEFAULT_LANG",
+    "DISPLAY_TZ",
+    "EMPTY",
+    "LANGS",
+    "TEXTS",
+    "audit_kind",
+    "fmt_date",
+    "fmt_datetime",
+    "fmt_float",
+    "fmt_int",
+    "fmt_month",
+    "fmt_p",
+    "fmt_pct",
+    "grid_locale",
+    "kind_label",
+    "lang_of",
+    "t",
+]
 
 
 # Fields every page may use without passing them: the territory's names, read from the store (never a
@@ -28,6 +46,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields) -> str:
     template = entry.get(lang_of(lang)) or entry[DEFAULT_LANG]
     if any(field in template for field in TERRITORY_FIELDS):
         from dashboards import branding
+
         fields = {**branding.fields(lang_of(lang)), **fields}
     return translate(key, lang, **fields)
 

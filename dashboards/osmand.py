@@ -4,6 +4,7 @@ A coordinator types the app's address plus `/osmand` as the server URL in Tracca
 (`https://civ.example.be/osmand`) and the device id `python -m etl devices add --live` printed.
 No login: the device id is the credential (etl/live.py checks it); everything else is in etl/live.py.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,7 +50,7 @@ def install(app, db: Path) -> None:
         ingest = start(db)
         body = _body()
         if body is None:
-            body = b"x" * (MAX_BODY_BYTES + 1)      # counted and refused as too large, never stored
+            body = b"x" * (MAX_BODY_BYTES + 1)  # counted and refused as too large, never stored
         query = flask.request.args.to_dict(flat=False)
         answer = ingest.receive(flask.request.content_type, query, body, flask.request.remote_addr)
         return flask.Response(answer.text, status=answer.status, mimetype="text/plain")

@@ -6,6 +6,7 @@ they are CPU-heavy Python, and in the server's process they would hold the inter
 requests need. The child reads like any request and writes only the short transaction that stores a
 run; when an import holds the store it fails and the next round tries again.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -22,13 +23,13 @@ from civ.store import reading
 CHECK_SECONDS = 20
 RECENT_MONTHS = 12
 BUSY_EXIT = 3
-_kept: dict[str, tuple[str, str]] = {}   # store -> first and last month whose runs a thread here keeps current
+_kept: dict[str, tuple[str, str]] = {}  # store -> first and last month whose runs a thread here keeps current
 
 
 def keeps_current(db: Path, month: str) -> bool:
     """Whether `month` of `db` has its run brought up to date here (so a page may show the earlier one meanwhile)."""
     kept = _kept.get(str(db))
-    return kept is not None and kept[0] <= month <= kept[1]      # 'YYYY-MM' compares as text
+    return kept is not None and kept[0] <= month <= kept[1]  # 'YYYY-MM' compares as text
 
 
 def _remember_kept_months(db: Path, con) -> None:
@@ -53,8 +54,9 @@ def _one_round(db: Path, seen: tuple | None) -> tuple | None:
         if version == seen:
             return seen
         _remember_kept_months(db, con)
-    child = multiprocessing.get_context("spawn").Process(target=_keep_current, args=(db, RECENT_MONTHS),
-                                                        name="civ-hotspots", daemon=True)
+    child = multiprocessing.get_context("spawn").Process(
+        target=_keep_current, args=(db, RECENT_MONTHS), name="civ-hotspots", daemon=True
+    )
     child.start()
     child.join()
     if child.exitcode == BUSY_EXIT:
@@ -73,8 +75,8 @@ def start(db: Path, stop: threading.Event | None = None) -> threading.Thread:
             try:
                 seen = _one_round(db, seen)
             except UnusableInput:
-                pass                  # an import holds the store, or no data yet: next round
-            except Exception as error:   # never take the server down; say it once per round
+                pass  # an import holds the store, or no data yet: next round
+            except Exception as error:  # never take the server down; say it once per round
                 print(f"let op: hotspots bijwerken mislukt: {error}", file=sys.stderr)
             stop.wait(CHECK_SECONDS)
 

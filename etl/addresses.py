@@ -7,6 +7,7 @@ columns are read by name; the projected pair may be Lambert 72 (`EPSG:31370_x/_y
 or Lambert 2008 (`EPSG:3812_x/_y`, since) and is only checked for presence. One transaction: a newer file
 replaces the rows of the municipalities it brings, or nothing changes.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,13 +30,31 @@ from civ import reference, store
 from civ.errors import UnusableInput
 from etl.geocoding import define_macros
 
-REQUIRED = ["EPSG:4326_lat", "EPSG:4326_lon", "address_id", "box_number", "house_number", "municipality_id",
-            "municipality_name_nl", "postcode", "postname_nl", "street_id", "streetname_nl", "status"]
-OPTIONAL = ["municipality_name_fr", "municipality_name_de", "postname_fr", "streetname_fr", "streetname_de",
-            "region_code"]
+REQUIRED = [
+    "EPSG:4326_lat",
+    "EPSG:4326_lon",
+    "address_id",
+    "box_number",
+    "house_number",
+    "municipality_id",
+    "municipality_name_nl",
+    "postcode",
+    "postname_nl",
+    "street_id",
+    "streetname_nl",
+    "status",
+]
+OPTIONAL = [
+    "municipality_name_fr",
+    "municipality_name_de",
+    "postname_fr",
+    "streetname_fr",
+    "streetname_de",
+    "region_code",
+]
 PROJECTIONS = {"EPSG:31370": "Lambert 72", "EPSG:3812": "Lambert 2008"}
 KEPT_STATUSES = ("current", "proposed")
-REGISTER_MEMORY = "1GB"          # DuckDB's memory for the register load (environment CIV_REGISTER_MEMORY)
+REGISTER_MEMORY = "1GB"  # DuckDB's memory for the register load (environment CIV_REGISTER_MEMORY)
 # Belgium with a margin of a few kilometres (WGS84): a point outside is a broken file, not an address.
 BELGIUM = {"south": 49.45, "north": 51.55, "west": 2.50, "east": 6.45}
 
@@ -46,7 +65,9 @@ def territory_municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
     configured = reference.setting(con, "territory_municipalities")
     if configured:
         return [code.strip() for code in configured.split(",") if code.strip()]
-    return [row[0] for row in con.execute("SELECT code FROM areas WHERE level = 'municipality' ORDER BY code").fetchall()]
+    return [
+        row[0] for row in con.execute("SELECT code FROM areas WHERE level = 'municipality' ORDER BY code").fetchall()
+    ]
 
 
 @contextmanager
@@ -58,8 +79,10 @@ def _csv_of(path: Path) -> Iterator[Path]:
     with zipfile.ZipFile(path) as archive:
         members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
         if len(members) != 1:
-            raise UnusableInput(f"{path.name}: verwacht één CSV-bestand in het zip-bestand, gevonden: "
-                                f"{', '.join(m.filename for m in members) or 'geen'}")
+            raise UnusableInput(
+                f"{path.name}: verwacht één CSV-bestand in het zip-bestand, gevonden: "
+                f"{', '.join(m.filename for m in members) or 'geen'}"
+            )
         with tempfile.TemporaryDirectory(prefix="civ-addresses-") as folder:
             target = Path(folder) / "register.csv"
             with archive.open(members[0]) as source, open(target, "wb") as out:
@@ -74,16 +97,19 @@ def _header(path: Path, shown_name: str) -> tuple[list[str], str]:
     try:
         line = first.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
-        raise UnusableInput(f"{shown_name} is geen CSV van het adressenregister (BeSt-Address): "
-                            "eerste regel is geen tekst") from None
+        raise UnusableInput(
+            f"{shown_name} is geen CSV van het adressenregister (BeSt-Address): eerste regel is geen tekst"
+        ) from None
     columns = [c.strip().strip('"') for c in line.split(",")]
     missing = [c for c in REQUIRED if c not in columns]
     projections = [code for code in PROJECTIONS if f"{code}_x" in columns and f"{code}_y" in columns]
     if missing or not projections:
         if not projections:
             missing.append("EPSG:31370_x/_y of EPSG:3812_x/_y")
-        raise UnusableInput(f"{shown_name} is geen CSV van het adressenregister (BeSt-Address van BOSA): "
-                            f"kolom(men) {', '.join(missing)} ontbreken")
+        raise UnusableInput(
+            f"{shown_name} is geen CSV van het adressenregister (BeSt-Address van BOSA): "
+            f"kolom(men) {', '.join(missing)} ontbreken"
+        )
     return columns, projections[0]
 
 
@@ -125,46 +151,67 @@ def _load(con, csv_path: Path, path: Path, columns: list[str], projection: str, 
     c = {name: _column(columns, name) for name in REQUIRED + OPTIONAL}
     try:
         # Every column as text (the file's types are not ours to trust), the territory filtered while reading.
-        con.execute(f"""
+        con.execute(
+            f"""
             CREATE TEMP TABLE register_rows AS
-            SELECT trim({c['address_id']}) AS address_id, trim({c['street_id']}) AS street_id,
-                   trim({c['municipality_id']}) AS municipality_nis,
-                   nullif(trim({c['municipality_name_nl']}), '') AS municipality_name_nl,
-                   nullif(trim({c['municipality_name_fr']}), '') AS municipality_name_fr,
-                   nullif(trim({c['postcode']}), '') AS postcode,
-                   nullif(trim({c['postname_nl']}), '') AS postname_nl,
-                   nullif(trim({c['postname_fr']}), '') AS postname_fr,
-                   nullif(trim({c['streetname_nl']}), '') AS street_nl,
-                   nullif(trim({c['streetname_fr']}), '') AS street_fr,
-                   nullif(trim({c['streetname_de']}), '') AS street_de,
-                   trim({c['house_number']}) AS house_number, nullif(trim({c['box_number']}), '') AS box_number,
-                   lower(trim({c['status']})) AS status, {c['region_code']} AS region_code,
-                   try_cast({c['EPSG:4326_lat']} AS DOUBLE) AS lat, try_cast({c['EPSG:4326_lon']} AS DOUBLE) AS lon
+            SELECT trim({c["address_id"]}) AS address_id, trim({c["street_id"]}) AS street_id,
+                   trim({c["municipality_id"]}) AS municipality_nis,
+                   nullif(trim({c["municipality_name_nl"]}), '') AS municipality_name_nl,
+                   nullif(trim({c["municipality_name_fr"]}), '') AS municipality_name_fr,
+                   nullif(trim({c["postcode"]}), '') AS postcode,
+                   nullif(trim({c["postname_nl"]}), '') AS postname_nl,
+                   nullif(trim({c["postname_fr"]}), '') AS postname_fr,
+                   nullif(trim({c["streetname_nl"]}), '') AS street_nl,
+                   nullif(trim({c["streetname_fr"]}), '') AS street_fr,
+                   nullif(trim({c["streetname_de"]}), '') AS street_de,
+                   trim({c["house_number"]}) AS house_number, nullif(trim({c["box_number"]}), '') AS box_number,
+                   lower(trim({c["status"]})) AS status, {c["region_code"]} AS region_code,
+                   try_cast({c["EPSG:4326_lat"]} AS DOUBLE) AS lat, try_cast({c["EPSG:4326_lon"]} AS DOUBLE) AS lon
             FROM read_csv(?, header = true, delim = ',', quote = '"', all_varchar = true, parallel = true)
-            WHERE trim({c['municipality_id']}) IN (SELECT unnest(?::VARCHAR[]))""", [str(csv_path), codes])
+            WHERE trim({c["municipality_id"]}) IN (SELECT unnest(?::VARCHAR[]))""",
+            [str(csv_path), codes],
+        )
     except duckdb.Error as error:
-        raise UnusableInput(f"{path.name} is niet leesbaar als CSV van het adressenregister: "
-                            f"{str(error).splitlines()[0]}") from None
+        raise UnusableInput(
+            f"{path.name} is niet leesbaar als CSV van het adressenregister: {str(error).splitlines()[0]}"
+        ) from None
     rows_in = _data_lines(csv_path)
     territory_rows = store.scalar(con, "SELECT count(*) FROM register_rows")
     if territory_rows == 0:
-        regions = [r[0] for r in con.execute(
-            "SELECT DISTINCT region_code FROM read_csv(?, header = true, all_varchar = true) "
-            "WHERE region_code IS NOT NULL ORDER BY 1 LIMIT 5", [str(csv_path)]).fetchall()] if "region_code" in columns else []
-        raise UnusableInput(f"{path.name} bevat geen enkel adres van de gemeenten {', '.join(codes)} van het "
-                            f"grondgebied (gewest van het bestand: {', '.join(regions) or 'onbekend'}); "
-                            "neem het bestand van het juiste gewest (openaddress-bevlg/-bebru/-bewal)")
-    outside = con.execute("""
+        regions = (
+            [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT region_code FROM read_csv(?, header = true, all_varchar = true) "
+                    "WHERE region_code IS NOT NULL ORDER BY 1 LIMIT 5",
+                    [str(csv_path)],
+                ).fetchall()
+            ]
+            if "region_code" in columns
+            else []
+        )
+        raise UnusableInput(
+            f"{path.name} bevat geen enkel adres van de gemeenten {', '.join(codes)} van het "
+            f"grondgebied (gewest van het bestand: {', '.join(regions) or 'onbekend'}); "
+            "neem het bestand van het juiste gewest (openaddress-bevlg/-bebru/-bewal)"
+        )
+    outside = con.execute(
+        """
         SELECT count(*), any_value(address_id), any_value(lat), any_value(lon) FROM register_rows
         WHERE lat IS NOT NULL AND lon IS NOT NULL
-          AND NOT (lat BETWEEN $south AND $north AND lon BETWEEN $west AND $east)""", BELGIUM).fetchall()[0]
+          AND NOT (lat BETWEEN $south AND $north AND lon BETWEEN $west AND $east)""",
+        BELGIUM,
+    ).fetchall()[0]
     if outside[0]:
-        raise UnusableInput(f"{path.name}: {outside[0]} adressen liggen buiten België (bv. adres {outside[1]} op "
-                            f"{outside[2]}, {outside[3]}); kolommen EPSG:4326_lat/_lon verwisseld of geen WGS84?")
+        raise UnusableInput(
+            f"{path.name}: {outside[0]} adressen liggen buiten België (bv. adres {outside[1]} op "
+            f"{outside[2]}, {outside[3]}); kolommen EPSG:4326_lat/_lon verwisseld of geen WGS84?"
+        )
     per_municipality = _counts(con)
     con.execute("DELETE FROM addresses WHERE municipality_nis IN (SELECT DISTINCT municipality_nis FROM register_rows)")
-    con.execute("DELETE FROM address_streets WHERE municipality_nis IN "
-                "(SELECT DISTINCT municipality_nis FROM register_rows)")
+    con.execute(
+        "DELETE FROM address_streets WHERE municipality_nis IN (SELECT DISTINCT municipality_nis FROM register_rows)"
+    )
     # current before proposed when one id comes twice; the street's name in Dutch, else French
     con.execute(f"""
         INSERT INTO addresses
@@ -181,22 +228,38 @@ def _load(con, csv_path: Path, path: Path, columns: list[str], projection: str, 
               AND street_id <> ''
         QUALIFY row_number() OVER (PARTITION BY address_id ORDER BY status = 'current' DESC) = 1""")
     _build_streets(con)
-    kept = store.scalar(con, "SELECT count(*) FROM addresses WHERE municipality_nis IN "
-                             "(SELECT DISTINCT municipality_nis FROM register_rows)")
-    streets = store.scalar(con, "SELECT count(DISTINCT street_id) FROM address_streets WHERE municipality_nis IN "
-                                "(SELECT DISTINCT municipality_nis FROM register_rows)")
+    kept = store.scalar(
+        con,
+        "SELECT count(*) FROM addresses WHERE municipality_nis IN "
+        "(SELECT DISTINCT municipality_nis FROM register_rows)",
+    )
+    streets = store.scalar(
+        con,
+        "SELECT count(DISTINCT street_id) FROM address_streets WHERE municipality_nis IN "
+        "(SELECT DISTINCT municipality_nis FROM register_rows)",
+    )
     loaded_codes = sorted(m["nis"] for m in per_municipality)
-    con.execute("""INSERT INTO address_register_loads (file_name, file_sha256, loaded_at, projection, municipalities,
+    con.execute(
+        """INSERT INTO address_register_loads (file_name, file_sha256, loaded_at, projection, municipalities,
                                                        rows_in, kept)
                    VALUES (?, ?, now(), ?, ?, ?, ?)""",
-                [path.name, store.file_sha256(path), projection, loaded_codes, rows_in, kept])
+        [path.name, store.file_sha256(path), projection, loaded_codes, rows_in, kept],
+    )
     status_totals: dict[str, int] = {}
     for municipality in per_municipality:
         for status, n in municipality["status"].items():
             status_totals[status] = status_totals.get(status, 0) + n
-    return {"file": str(path), "projection": projection, "rows_in": rows_in, "territory_rows": territory_rows,
-            "kept": kept, "streets": streets, "status": status_totals, "municipalities": per_municipality,
-            "missing_municipalities": sorted(set(codes) - set(loaded_codes))}
+    return {
+        "file": str(path),
+        "projection": projection,
+        "rows_in": rows_in,
+        "territory_rows": territory_rows,
+        "kept": kept,
+        "streets": streets,
+        "status": status_totals,
+        "municipalities": per_municipality,
+        "missing_municipalities": sorted(set(codes) - set(loaded_codes)),
+    }
 
 
 def _data_lines(path: Path) -> int:
@@ -284,14 +347,22 @@ def add_alias(db: str | os.PathLike, alias: str, street_name: str) -> dict:
         raise UnusableInput("geef de schrijfwijze en de straatnaam van het adressenregister")
     with store.long_write(db) as con:
         define_macros(con)
-        alias_key, street_key = con.execute("SELECT civ_street_key(?), civ_street_key(?)", [alias, street_name]).fetchall()[0]
-        known = con.execute("SELECT any_value(street_name), count(DISTINCT street_id) FROM address_streets "
-                            "WHERE name_key = ?", [street_key]).fetchall()[0]
+        alias_key, street_key = con.execute(
+            "SELECT civ_street_key(?), civ_street_key(?)", [alias, street_name]
+        ).fetchall()[0]
+        known = con.execute(
+            "SELECT any_value(street_name), count(DISTINCT street_id) FROM address_streets WHERE name_key = ?",
+            [street_key],
+        ).fetchall()[0]
         if not known[1]:
-            raise UnusableInput(f"straat '{street_name}' staat niet in het adressenregister van het grondgebied "
-                                "(laad het eerst: python -m etl addresses load openaddress-bevlg.zip)")
+            raise UnusableInput(
+                f"straat '{street_name}' staat niet in het adressenregister van het grondgebied "
+                "(laad het eerst: python -m etl addresses load openaddress-bevlg.zip)"
+            )
         if alias_key == street_key:
             raise UnusableInput(f"'{alias}' wordt al als '{known[0]}' herkend: geen alias nodig")
-        con.execute("INSERT OR REPLACE INTO street_aliases VALUES (?, ?, ?, ?, now())",
-                    [alias_key, alias.strip(), known[0], street_key])
+        con.execute(
+            "INSERT OR REPLACE INTO street_aliases VALUES (?, ?, ?, ?, now())",
+            [alias_key, alias.strip(), known[0], street_key],
+        )
     return {"alias": alias.strip(), "street": known[0], "streets": known[1]}

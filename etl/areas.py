@@ -5,6 +5,7 @@ own (.prj, GeoJSON `crs`) or `--crs EPSG:NNNN`. Each area keeps a name (`--name-
 (`--code-field`, else made from the name), and belongs to the municipality of the territory it
 overlaps most. Every stored report is given its area again, in the same transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,9 @@ def _field(features: list[dict], given: str | None, candidates: tuple[str, ...],
     fields = sorted({key for f in features for key in (f.get("properties") or {})})
     if given:
         if given not in fields:
-            raise UnusableInput(f"het veld '{given}' ({what}) staat niet in het bestand; velden: {', '.join(fields) or 'geen'}")
+            raise UnusableInput(
+                f"het veld '{given}' ({what}) staat niet in het bestand; velden: {', '.join(fields) or 'geen'}"
+            )
         return given
     found = next((c for c in candidates if c in fields), None)
     if found is None and what == "naam":
@@ -63,6 +66,7 @@ def _to_wgs84(crs_text: str | None):
         return None
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
+
     try:
         crs = CRS.from_user_input(crs_text)
     except CRSError:
@@ -75,6 +79,7 @@ def _to_wgs84(crs_text: str | None):
 
 def _stacked(pair):
     import numpy as np
+
     return np.column_stack(pair)
 
 
@@ -82,8 +87,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "gebied"
 
 
-def load_areas_file(db: str | os.PathLike, path: str | os.PathLike, name_field: str | None = None,
-                    code_field: str | None = None, crs: str | None = None, by: str | None = None) -> dict:
+def load_areas_file(
+    db: str | os.PathLike,
+    path: str | os.PathLike,
+    name_field: str | None = None,
+    code_field: str | None = None,
+    crs: str | None = None,
+    by: str | None = None,
+) -> dict:
     """Replace the territory's areas by the polygons of `path`; returns the territory summary."""
     path = Path(path)
     if not path.exists():
@@ -97,10 +108,12 @@ def load_areas_file(db: str | os.PathLike, path: str | os.PathLike, name_field: 
     transform = _to_wgs84(crs or file_crs)
 
     from civ import store
-    with store.reading(db) as con:   # the territory to fit in, read before writing
+
+    with store.reading(db) as con:  # the territory to fit in, read before writing
         current = territory.current(con)
-        municipalities = con.execute("SELECT code, name, geojson FROM areas WHERE level = 'municipality' "
-                                     "ORDER BY code").fetchall()
+        municipalities = con.execute(
+            "SELECT code, name, geojson FROM areas WHERE level = 'municipality' ORDER BY code"
+        ).fetchall()
     if current is None:
         raise UnusableInput("stel eerst het grondgebied in: python -m etl territory set --nis CODE")
     outlines = [(code, shapely.geometry.shape(json.loads(g))) for code, _, g in municipalities]
@@ -122,16 +135,38 @@ def load_areas_file(db: str | os.PathLike, path: str | os.PathLike, name_field: 
         if best_area <= 0:
             outside.append(name)
             continue
-        code = str(properties.get(code_key)).strip() if code_key and properties.get(code_key) is not None else _slug(name)
+        code = (
+            str(properties.get(code_key)).strip() if code_key and properties.get(code_key) is not None else _slug(name)
+        )
         if code in codes:
-            raise UnusableInput(f"{path.name}: de code '{code}' komt twee keer voor (kies een ander veld met --code-field)")
+            raise UnusableInput(
+                f"{path.name}: de code '{code}' komt twee keer voor (kies een ander veld met --code-field)"
+            )
         codes.add(code)
-        areas.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geometry, 1e-6))),
-                      "properties": {"code": code, "name": name, "parent": parent}})
+        areas.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geometry, 1e-6))),
+                "properties": {"code": code, "name": name, "parent": parent},
+            }
+        )
     if outside:
-        raise UnusableInput(f"{len(outside)} gebied(en) liggen niet op het grondgebied {current.name} "
-                            f"({', '.join(outside[:5])}{' …' if len(outside) > 5 else ''}); verkeerd --crs?")
-    municipality_features = [{"type": "Feature", "geometry": json.loads(g), "properties": {"code": c, "name": n}}
-                             for c, n, g in municipalities]
-    return territory.apply_change(db, municipality_features, areas, current.name, current.source, path.name, by,
-                            "areas_loaded", f"{path.name}: {len(areas)} gebieden")
+        raise UnusableInput(
+            f"{len(outside)} gebied(en) liggen niet op het grondgebied {current.name} "
+            f"({', '.join(outside[:5])}{' …' if len(outside) > 5 else ''}); verkeerd --crs?"
+        )
+    municipality_features = [
+        {"type": "Feature", "geometry": json.loads(g), "properties": {"code": c, "name": n}}
+        for c, n, g in municipalities
+    ]
+    return territory.apply_change(
+        db,
+        municipality_features,
+        areas,
+        current.name,
+        current.source,
+        path.name,
+        by,
+        "areas_loaded",
+        f"{path.name}: {len(areas)} gebieden",
+    )

@@ -10,6 +10,7 @@
 - `retry_quarantine`: a batch's refused rows through the current profile, aliases and categories;
   rows that now pass are loaded in a new batch linked to the first, and leave its quarantine.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,14 +37,16 @@ def dry_run(db: str | Path, load: Callable[[Path], store.LoadResult]) -> dict:
     with tempfile.TemporaryDirectory(prefix="civ-proef-") as folder:
         copy = Path(folder) / "civ.duckdb"
         if db.exists():
-            with store.reading(db) as con:      # the last committed state, also while an import runs
-                path = store.first_row(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")[0]
+            with store.reading(db) as con:  # the last committed state, also while an import runs
+                path = store.first_row(
+                    con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                )[0]
             shutil.copyfile(path, copy)
-            if Path(path + ".wal").exists():    # committed work not yet checkpointed into the file
+            if Path(path + ".wal").exists():  # committed work not yet checkpointed into the file
                 shutil.copyfile(path + ".wal", str(copy) + ".wal")
         key = pseudonym_key_file(db)
         if key.exists() and key.parent == db.resolve().parent:
-            shutil.copyfile(key, Path(folder) / key.name)   # same pseudonyms, so repeats count as repeats
+            shutil.copyfile(key, Path(folder) / key.name)  # same pseudonyms, so repeats count as repeats
         result = load(copy)
         details = _outcome(copy, result.batch_id) if result.status != "already-loaded" else {}
     return {**result.as_json(), "dry_run": True, **details}
@@ -51,21 +54,29 @@ def dry_run(db: str | Path, load: Callable[[Path], store.LoadResult]) -> dict:
 
 def _outcome(db: Path, batch_id: int) -> dict:
     with store.reading(db) as con:
-        reasons = con.execute(f"""
+        reasons = con.execute(
+            f"""
             WITH parts AS (SELECT row_number, raw_text, unnest(string_split(reason, '; ')) AS part
                            FROM quarantine WHERE batch_id = ?)
             SELECT {_REASON_KIND_SQL} AS kind, count(*) AS rows,
                    list(struct_pack(row_number := row_number, reason := part, raw_text := raw_text)
                         ORDER BY row_number)[1:{EXAMPLES_PER_REASON}] AS examples
-            FROM parts GROUP BY kind ORDER BY rows DESC, kind""", [batch_id]).fetchall()
-        remarks = con.execute(f"""
+            FROM parts GROUP BY kind ORDER BY rows DESC, kind""",
+            [batch_id],
+        ).fetchall()
+        remarks = con.execute(
+            f"""
             WITH parts AS (SELECT row_number, record_key, unnest(string_split(remark, '; ')) AS part
                            FROM row_remarks WHERE batch_id = ?)
             SELECT {_REASON_KIND_SQL} AS kind, count(*) AS rows,
                    list(struct_pack(row_number := row_number, remark := part) ORDER BY row_number)[1:{EXAMPLES_PER_REASON}]
-            FROM parts GROUP BY kind ORDER BY rows DESC, kind""", [batch_id]).fetchall()
-    return {"quarantine_reasons": [{"reason": k, "rows": n, "examples": e} for k, n, e in reasons],
-            "remark_kinds": [{"remark": k, "rows": n, "examples": e} for k, n, e in remarks]}
+            FROM parts GROUP BY kind ORDER BY rows DESC, kind""",
+            [batch_id],
+        ).fetchall()
+    return {
+        "quarantine_reasons": [{"reason": k, "rows": n, "examples": e} for k, n, e in reasons],
+        "remark_kinds": [{"remark": k, "rows": n, "examples": e} for k, n, e in remarks],
+    }
 
 
 def list_batches(db: str | Path) -> list[dict]:
@@ -73,24 +84,52 @@ def list_batches(db: str | Path) -> list[dict]:
     if not path.exists():
         return []
     with store.reading(path) as con:
-        has_details = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'batch_details'")
-                           .fetchall()[0][0])
+        has_details = bool(
+            con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'batch_details'").fetchall()[0][0]
+        )
         details = "d.undone_at, d.retry_of, d.profile_name" if has_details else "NULL, NULL, NULL"
         join = "LEFT JOIN batch_details d USING (batch_id)" if has_details else ""
-        rows = con.execute(f"""
+        rows = (
+            con.execute(f"""
             SELECT b.batch_id, b.kind, b.file_name, b.format, b.started_at, b.finished_at, b.rows_in, b.loaded,
                    b.quarantined, b.duplicates, b.updated, b.is_demo, {details},
                    (SELECT count(*) FROM row_remarks r WHERE r.batch_id = b.batch_id) AS remarks
-            FROM import_batches b {join} ORDER BY b.batch_id""").fetchall() if has_details else con.execute(f"""
+            FROM import_batches b {join} ORDER BY b.batch_id""").fetchall()
+            if has_details
+            else con.execute(f"""
             SELECT b.batch_id, b.kind, b.file_name, b.format, b.started_at, b.finished_at, b.rows_in, b.loaded,
                    b.quarantined, b.duplicates, b.updated, b.is_demo, {details}, 0
             FROM import_batches b ORDER BY b.batch_id""").fetchall()
-    keys = ["batch_id", "kind", "file", "format", "started_at", "finished_at", "rows_in", "loaded", "quarantined",
-            "duplicates", "updated", "is_demo", "undone_at", "retry_of", "profile", "remarks"]
+        )
+    keys = [
+        "batch_id",
+        "kind",
+        "file",
+        "format",
+        "started_at",
+        "finished_at",
+        "rows_in",
+        "loaded",
+        "quarantined",
+        "duplicates",
+        "updated",
+        "is_demo",
+        "undone_at",
+        "retry_of",
+        "profile",
+        "remarks",
+    ]
     batches = [dict(zip(keys, row)) for row in rows]
     for batch in batches:
-        batch["status"] = ("undone" if batch["undone_at"] else "unfinished" if batch["finished_at"] is None
-                           else "loaded" if batch["loaded"] else "nothing-loaded")
+        batch["status"] = (
+            "undone"
+            if batch["undone_at"]
+            else "unfinished"
+            if batch["finished_at"] is None
+            else "loaded"
+            if batch["loaded"]
+            else "nothing-loaded"
+        )
         for key in ("started_at", "finished_at", "undone_at"):
             batch[key] = batch[key].isoformat() if batch[key] else None
     return batches
@@ -98,13 +137,16 @@ def list_batches(db: str | Path) -> list[dict]:
 
 def _later_changes(con, batch_id: int) -> list[int]:
     """Later, not undone batches that replaced what `batch_id` loaded."""
-    rows = con.execute("""
+    rows = con.execute(
+        """
         SELECT DISTINCT replaced_by_batch FROM report_versions
         WHERE batch_id = ? AND replaced_by_batch NOT IN (SELECT batch_id FROM batch_details WHERE undone_at IS NOT NULL)
         UNION
         SELECT DISTINCT replaced_by_batch FROM replaced_rows
         WHERE json_extract(row_json, '$.batch_id')::INTEGER = ?
-        ORDER BY 1""", [batch_id, batch_id]).fetchall()
+        ORDER BY 1""",
+        [batch_id, batch_id],
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -114,8 +156,9 @@ def undo_batch(db: str | Path, batch_id: int, actor: str | None = None) -> dict:
     if not path.exists():
         raise UnusableInput(f"database {path} bestaat niet")
     with store.long_write(path) as con:
-        row = store.first_row(con, "SELECT kind, file_name, finished_at FROM import_batches WHERE batch_id = ?",
-                              [batch_id])
+        row = store.first_row(
+            con, "SELECT kind, file_name, finished_at FROM import_batches WHERE batch_id = ?", [batch_id]
+        )
         if row is None:
             raise UnusableInput(f"import {batch_id} bestaat niet (zie python -m etl batches list)")
         kind, file_name, finished = row
@@ -123,47 +166,68 @@ def undo_batch(db: str | Path, batch_id: int, actor: str | None = None) -> dict:
             raise UnusableInput(f"import {batch_id} is al ongedaan gemaakt")
         later = _later_changes(con, batch_id)
         if later:
-            raise UnusableInput(f"import {batch_id}: latere import(s) {', '.join(map(str, later))} wijzigden dezelfde "
-                                f"rijen; maak die eerst ongedaan")
+            raise UnusableInput(
+                f"import {batch_id}: latere import(s) {', '.join(map(str, later))} wijzigden dezelfde "
+                f"rijen; maak die eerst ongedaan"
+            )
         con.execute("BEGIN TRANSACTION")
         try:
             counts = _remove(con, batch_id, kind)
             now = dt.datetime.now(dt.timezone.utc)
-            con.execute("""INSERT INTO batch_details (batch_id, undone_at, undone_by) VALUES (?, ?, ?)
+            con.execute(
+                """INSERT INTO batch_details (batch_id, undone_at, undone_by) VALUES (?, ?, ?)
                            ON CONFLICT (batch_id) DO UPDATE SET undone_at = excluded.undone_at,
                                                                 undone_by = excluded.undone_by""",
-                        [batch_id, now, actor])
+                [batch_id, now, actor],
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     from civ import accounts
-    accounts.audit(path, actor, "batch_undo", json.dumps({"batch_id": batch_id, "kind": kind, "file": file_name,
-                                                          **counts}, ensure_ascii=False))
+
+    accounts.audit(
+        path,
+        actor,
+        "batch_undo",
+        json.dumps({"batch_id": batch_id, "kind": kind, "file": file_name, **counts}, ensure_ascii=False),
+    )
     return {"batch_id": batch_id, "kind": kind, "file": file_name, "status": "undone", **counts}
 
 
 def _remove(con, batch_id: int, kind: str) -> dict:
     counts = {"removed": 0, "restored": 0}
-    table = {"reports": "reports", "fixes": "fixes", "devices": "devices", "hotspots": "hotspots",
-             "projects": "projects"}.get(kind)
+    table = {
+        "reports": "reports",
+        "fixes": "fixes",
+        "devices": "devices",
+        "hotspots": "hotspots",
+        "projects": "projects",
+    }.get(kind)
     if table:
         counts["removed"] = store.scalar(con, f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
     if kind == "reports":
         from etl.reports import REPORT_COLUMNS
+
         columns = ", ".join(REPORT_COLUMNS)
-        counts["restored"] = store.scalar(con, "SELECT count(*) FROM report_versions WHERE replaced_by_batch = ?",
-                                          [batch_id])
-        con.execute(f"INSERT INTO reports ({columns}) SELECT {columns} FROM report_versions WHERE replaced_by_batch = ?",
-                    [batch_id])
+        counts["restored"] = store.scalar(
+            con, "SELECT count(*) FROM report_versions WHERE replaced_by_batch = ?", [batch_id]
+        )
+        con.execute(
+            f"INSERT INTO reports ({columns}) SELECT {columns} FROM report_versions WHERE replaced_by_batch = ?",
+            [batch_id],
+        )
         con.execute("DELETE FROM report_versions WHERE replaced_by_batch = ?", [batch_id])
-    for (table_name, row_json) in con.execute("SELECT table_name, row_json FROM replaced_rows WHERE replaced_by_batch = ?",
-                                              [batch_id]).fetchall():
+    for table_name, row_json in con.execute(
+        "SELECT table_name, row_json FROM replaced_rows WHERE replaced_by_batch = ?", [batch_id]
+    ).fetchall():
         values = json.loads(row_json)
         names = list(values)
-        con.execute(f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                    [values[n] for n in names])
+        con.execute(
+            f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [values[n] for n in names],
+        )
         counts["restored"] += 1
     con.execute("DELETE FROM replaced_rows WHERE replaced_by_batch = ?", [batch_id])
     con.execute("DELETE FROM quarantine WHERE batch_id = ?", [batch_id])
@@ -171,52 +235,67 @@ def _remove(con, batch_id: int, kind: str) -> dict:
     now = dt.datetime.now(dt.timezone.utc)
     if kind in ("reports", "hotspots"):
         # runs that saw this import are a cache of a state that no longer exists: the upkeep redoes them
-        runs = [r[0] for r in con.execute("SELECT run_id FROM hotspot_runs WHERE last_batch_id >= ?", [batch_id]).fetchall()]
+        runs = [
+            r[0] for r in con.execute("SELECT run_id FROM hotspot_runs WHERE last_batch_id >= ?", [batch_id]).fetchall()
+        ]
         if runs:
             con.execute(f"DELETE FROM hotspot_results WHERE run_id IN ({', '.join('?' * len(runs))})", runs)
             con.execute(f"DELETE FROM hotspot_runs WHERE run_id IN ({', '.join('?' * len(runs))})", runs)
         counts["hotspot_runs_dropped"] = len(runs)
-        con.execute("INSERT OR REPLACE INTO derived_stale VALUES ('hotspot_runs', ?, ?)",
-                    [now, f"import {batch_id} ongedaan gemaakt"])
+        con.execute(
+            "INSERT OR REPLACE INTO derived_stale VALUES ('hotspot_runs', ?, ?)",
+            [now, f"import {batch_id} ongedaan gemaakt"],
+        )
     if kind in ("fixes", "devices", "hotspots"):
         # the next visits refresh rebuilds everything (the rules fingerprint is gone)
         con.execute("DELETE FROM coverage_state WHERE key = 'rules'")
         con.execute("DELETE FROM coverage_batches WHERE batch_id = ?", [batch_id])
-        con.execute("INSERT OR REPLACE INTO derived_stale VALUES ('visits', ?, ?)",
-                    [now, f"import {batch_id} ongedaan gemaakt"])
+        con.execute(
+            "INSERT OR REPLACE INTO derived_stale VALUES ('visits', ?, ?)", [now, f"import {batch_id} ongedaan gemaakt"]
+        )
     return counts
 
 
 def remember_replaced(con, batch_id: int, table_name: str, where_sql: str, params: list) -> None:
     """Keep the rows a load is about to replace (hot spots, projects), for undo."""
-    con.execute(f"""INSERT INTO replaced_rows (replaced_by_batch, table_name, row_json)
+    con.execute(
+        f"""INSERT INTO replaced_rows (replaced_by_batch, table_name, row_json)
                     SELECT ?, ?, to_json(t)::VARCHAR FROM {table_name} t WHERE {where_sql}""",
-                [batch_id, table_name, *params])
+        [batch_id, table_name, *params],
+    )
 
 
 def retry_quarantine(db: str | Path, batch_id: int, profile_spec: str | None = None) -> store.LoadResult:
     """The refused rows of a reports batch, through the current profile, aliases and categories."""
     from etl.profiles import load_profile
     from etl.reports import load_reports_file
+
     path = store.db_path(db)
     if not path.exists():
         raise UnusableInput(f"database {path} bestaat niet")
     with store.reading(path) as con:
-        batch = store.first_row(con, """SELECT b.kind, b.file_name, d.header, d.delimiter, d.profile_name
+        batch = store.first_row(
+            con,
+            """SELECT b.kind, b.file_name, d.header, d.delimiter, d.profile_name
                                         FROM import_batches b LEFT JOIN batch_details d USING (batch_id)
-                                        WHERE b.batch_id = ?""", [batch_id])
+                                        WHERE b.batch_id = ?""",
+            [batch_id],
+        )
         if batch is None:
             raise UnusableInput(f"import {batch_id} bestaat niet (zie python -m etl batches list)")
         kind, file_name, header, delimiter, profile_name = batch
         if kind != "reports" or header is None:
-            raise UnusableInput(f"import {batch_id} ({kind}): opnieuw proberen kan voor meldingen geladen met deze versie")
-        rows = con.execute("SELECT row_number, raw_text FROM quarantine WHERE batch_id = ? ORDER BY row_number",
-                           [batch_id]).fetchall()
+            raise UnusableInput(
+                f"import {batch_id} ({kind}): opnieuw proberen kan voor meldingen geladen met deze versie"
+            )
+        rows = con.execute(
+            "SELECT row_number, raw_text FROM quarantine WHERE batch_id = ? ORDER BY row_number", [batch_id]
+        ).fetchall()
     if not rows:
         raise UnusableInput(f"import {batch_id} heeft geen geweigerde rijen")
     profile = load_profile(profile_spec or profile_name, "reports", db)
     if profile is not None:
-        profile.file.pop("header_row", None)   # the retry file has its header on the first line
+        profile.file.pop("header_row", None)  # the retry file has its header on the first line
         profile.file.pop("sheet", None)
         profile.file.pop("encoding", None)
     with tempfile.TemporaryDirectory(prefix="civ-retry-") as folder:
@@ -237,22 +316,26 @@ def _link_retry(db: Path, original: int, retry: int, original_rows: list[int]) -
     con = store.open_for_writing(db)
     try:
         con.execute("BEGIN TRANSACTION")
-        still_refused = {r[0] for r in con.execute("SELECT row_number FROM quarantine WHERE batch_id = ?",
-                                                   [retry]).fetchall()}
+        still_refused = {
+            r[0] for r in con.execute("SELECT row_number FROM quarantine WHERE batch_id = ?", [retry]).fetchall()
+        }
         passed = [original_rows[i - 1] for i in range(1, len(original_rows) + 1) if i not in still_refused]
         if passed:
             # the first batch's counts stay as its load found them (history); its quarantine lists what is
             # still refused
-            con.execute(f"DELETE FROM quarantine WHERE batch_id = ? AND row_number IN ({', '.join('?' * len(passed))})",
-                        [original, *passed])
-        con.execute("""INSERT INTO batch_details (batch_id, retry_of, row_numbers) VALUES (?, ?, ?)
+            con.execute(
+                f"DELETE FROM quarantine WHERE batch_id = ? AND row_number IN ({', '.join('?' * len(passed))})",
+                [original, *passed],
+            )
+        con.execute(
+            """INSERT INTO batch_details (batch_id, retry_of, row_numbers) VALUES (?, ?, ?)
                        ON CONFLICT (batch_id) DO UPDATE SET retry_of = excluded.retry_of,
                                                             row_numbers = excluded.row_numbers""",
-                    [retry, original, json.dumps(original_rows)])
+            [retry, original, json.dumps(original_rows)],
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
         con.close()
-

@@ -16,6 +16,7 @@ before it:
 Field checks (missing, unreadable, end before start) are SQL; the order-dependent overlap pass is
 Python over the few rows such a file has.
 """
+
 from __future__ import annotations
 
 import zoneinfo
@@ -57,20 +58,25 @@ class Mapping:
     warden_code: str
     valid_from: datetime | None
     valid_to: datetime | None
-    row_number: int | None = None        # None: already stored
+    row_number: int | None = None  # None: already stored
 
     def overlaps(self, other: Mapping) -> bool:
-        return ((self.valid_from is None or other.valid_to is None or self.valid_from < other.valid_to)
-                and (other.valid_from is None or self.valid_to is None or other.valid_from < self.valid_to))
+        return (self.valid_from is None or other.valid_to is None or self.valid_from < other.valid_to) and (
+            other.valid_from is None or self.valid_to is None or other.valid_from < self.valid_to
+        )
 
     def same_period(self, other: Mapping) -> bool:
-        return (self.warden_code, self.valid_from, self.valid_to) == (other.warden_code, other.valid_from,
-                                                                       other.valid_to)
+        return (self.warden_code, self.valid_from, self.valid_to) == (
+            other.warden_code,
+            other.valid_from,
+            other.valid_to,
+        )
 
     def describe(self) -> str:
         def day(moment):
             local = moment.astimezone(_LOCAL)
             return local.strftime("%d/%m/%Y" if local.time() == datetime.min.time() else "%d/%m/%Y %H:%M")
+
         start = f"vanaf {day(self.valid_from)}" if self.valid_from else "sinds altijd"
         end = f"tot {day(self.valid_to)}" if self.valid_to else "zonder einde"
         where = f"rij {self.row_number}" if self.row_number else "al opgeslagen"
@@ -113,13 +119,13 @@ def _validation_sql(source: delimited.DelimitedFile) -> str:
     return f"""
         WITH s AS (
             SELECT row_number, {delimited.field_count_problem_sql(source)} AS read_problem,
-                   {field('device_id')} AS device_id, {field('warden')} AS warden_text,
-                   upper({field('warden')}) AS warden_code,
-                   {field('valid_from')} AS from_text, {field('valid_to')} AS to_text
+                   {field("device_id")} AS device_id, {field("warden")} AS warden_text,
+                   upper({field("warden")}) AS warden_code,
+                   {field("valid_from")} AS from_text, {field("valid_to")} AS to_text
             FROM dv_lines),
-        p AS (SELECT *, {timestamp_sql('from_text')} AS valid_from, {timestamp_sql('to_text')} AS valid_to FROM s)
+        p AS (SELECT *, {timestamp_sql("from_text")} AS valid_from, {timestamp_sql("to_text")} AS valid_to FROM s)
         SELECT row_number, device_id, warden_code, valid_from, valid_to,
-               coalesce(read_problem, nullif(concat_ws('; ', {', '.join(problems)}), '')) AS reason
+               coalesce(read_problem, nullif(concat_ws('; ', {", ".join(problems)}), '')) AS reason
         FROM p"""
 
 
@@ -128,8 +134,9 @@ def _apply_in_order(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.Batc
                           WHERE reason IS NULL ORDER BY row_number""").fetchall()
     known: dict[str, list[Mapping]] = {}
     for device_id, warden_code, valid_from, valid_to in con.execute(
-            "SELECT device_id, warden_code, valid_from, valid_to FROM devices "
-            "WHERE device_id IN (SELECT device_id FROM dv_checked)").fetchall():
+        "SELECT device_id, warden_code, valid_from, valid_to FROM devices "
+        "WHERE device_id IN (SELECT device_id FROM dv_checked)"
+    ).fetchall():
         known.setdefault(device_id, []).append(Mapping(device_id, warden_code, valid_from, valid_to))
     accepted, replaced, conflicts, duplicates = [], [], [], 0
     for number, device_id, warden_code, valid_from, valid_to in rows:
@@ -139,12 +146,19 @@ def _apply_in_order(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.Batc
             duplicates += 1
             continue
         # a stored mapping with the same warden and start is this row's earlier version
-        earlier = next((old for old in others if old.row_number is None and old.warden_code == warden_code
-                        and old.valid_from == valid_from), None)
+        earlier = next(
+            (
+                old
+                for old in others
+                if old.row_number is None and old.warden_code == warden_code and old.valid_from == valid_from
+            ),
+            None,
+        )
         clash = next((old for old in others if old is not earlier and new.overlaps(old)), None)
         if clash:
-            conflicts.append((number, f"periode overlapt met een andere koppeling van toestel {device_id} "
-                                      f"({clash.describe()})"))
+            conflicts.append(
+                (number, f"periode overlapt met een andere koppeling van toestel {device_id} ({clash.describe()})")
+            )
             continue
         if earlier:
             others.remove(earlier)
@@ -152,32 +166,46 @@ def _apply_in_order(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.Batc
         others.append(new)
         accepted.append(new)
     _write(con, batch_id, accepted, replaced, conflicts)
-    quarantined = store.quarantine_rows(con, batch_id, """
+    quarantined = store.quarantine_rows(
+        con,
+        batch_id,
+        """
         SELECT q.row_number, l.raw_text, q.reason
         FROM (SELECT row_number, reason FROM dv_checked WHERE reason IS NOT NULL
               UNION ALL SELECT row_number, reason FROM dv_conflicts) q
-        JOIN dv_lines l ON l.row_number = q.row_number ORDER BY q.row_number""")
+        JOIN dv_lines l ON l.row_number = q.row_number ORDER BY q.row_number""",
+    )
     rows_in = store.scalar(con, "SELECT count(*) FROM dv_checked")
-    return store.BatchCounts(rows_in=rows_in, loaded=len(accepted), quarantined=quarantined,
-                             duplicates=duplicates, updated=len(replaced))
+    return store.BatchCounts(
+        rows_in=rows_in, loaded=len(accepted), quarantined=quarantined, duplicates=duplicates, updated=len(replaced)
+    )
 
 
-def _write(con, batch_id: int, accepted: list[Mapping], replaced: list[Mapping],
-           conflicts: list[tuple[int, str]]) -> None:
+def _write(
+    con, batch_id: int, accepted: list[Mapping], replaced: list[Mapping], conflicts: list[tuple[int, str]]
+) -> None:
     for old in replaced:
-        where = ("device_id = ? AND warden_code = ? AND valid_from IS NOT DISTINCT FROM ? "
-                 "AND valid_to IS NOT DISTINCT FROM ?")
-        remember_replaced(con, batch_id, "devices", where, [old.device_id, old.warden_code, old.valid_from,
-                                                             old.valid_to])   # for etl batches undo
-        con.execute("""DELETE FROM devices WHERE device_id = ? AND warden_code = ?
+        where = (
+            "device_id = ? AND warden_code = ? AND valid_from IS NOT DISTINCT FROM ? "
+            "AND valid_to IS NOT DISTINCT FROM ?"
+        )
+        remember_replaced(
+            con, batch_id, "devices", where, [old.device_id, old.warden_code, old.valid_from, old.valid_to]
+        )  # for etl batches undo
+        con.execute(
+            """DELETE FROM devices WHERE device_id = ? AND warden_code = ?
                        AND valid_from IS NOT DISTINCT FROM ? AND valid_to IS NOT DISTINCT FROM ?""",
-                    [old.device_id, old.warden_code, old.valid_from, old.valid_to])
+            [old.device_id, old.warden_code, old.valid_from, old.valid_to],
+        )
     for m in accepted:
-        con.execute("INSERT INTO devices (device_id, warden_code, valid_from, valid_to, batch_id) "
-                    "VALUES (?, ?, ?, ?, ?)", [m.device_id, m.warden_code, m.valid_from, m.valid_to, batch_id])
+        con.execute(
+            "INSERT INTO devices (device_id, warden_code, valid_from, valid_to, batch_id) VALUES (?, ?, ?, ?, ?)",
+            [m.device_id, m.warden_code, m.valid_from, m.valid_to, batch_id],
+        )
     for code in sorted({m.warden_code for m in accepted}):
-        con.execute("INSERT OR IGNORE INTO wardens (warden_code, display_name) VALUES (?, ?)",
-                    [code, display_name(code)])
+        con.execute(
+            "INSERT OR IGNORE INTO wardens (warden_code, display_name) VALUES (?, ?)", [code, display_name(code)]
+        )
     frame = pd.DataFrame(conflicts, columns=["row_number", "reason"]).astype({"row_number": "int64"})
     con.register("dv_conflict_frame", frame)
     con.execute("""CREATE OR REPLACE TEMP TABLE dv_conflicts AS

@@ -20,6 +20,7 @@ No territory check: a tracker may leave the territory and its fixes are still tr
 Fixes of a device without a warden mapping are stored as they are; `fixes_attributed` names them
 after the device until a mapping arrives.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,14 +38,49 @@ from etl.profiles import profile_hash
 from etl.timestamps import hours_minutes_sql, timestamp_problem_sql, timestamp_sql
 
 FORMATS = ("csv", "gpx", "nmea")
-STAGING_COLUMNS = ("row_number", "raw_text", "read_problem", "device_id", "ts_text", "lat_text",
-                   "lon_text", "accuracy_text", "speed_text")
+STAGING_COLUMNS = (
+    "row_number",
+    "raw_text",
+    "read_problem",
+    "device_id",
+    "ts_text",
+    "lat_text",
+    "lon_text",
+    "accuracy_text",
+    "speed_text",
+)
 CSV_TEMPLATE = "device_id,timestamp,lat,lon[,accuracy_m,speed_kmh]"
 CSV_ALIASES = {
-    "device_id": ("device_id", "device", "deviceid", "device_name", "tracker", "tracker_id", "toestel",
-                  "toestel_id", "unit_id", "imei", "tracker_imei", "gps_id", "serienummer"),
-    "timestamp": ("timestamp", "time", "ts", "datetime", "date_time", "utc", "gps_time", "tijd", "tijdstip",
-                  "datum_tijd", "datum_en_tijd", "datumtijd", "datum"),
+    "device_id": (
+        "device_id",
+        "device",
+        "deviceid",
+        "device_name",
+        "tracker",
+        "tracker_id",
+        "toestel",
+        "toestel_id",
+        "unit_id",
+        "imei",
+        "tracker_imei",
+        "gps_id",
+        "serienummer",
+    ),
+    "timestamp": (
+        "timestamp",
+        "time",
+        "ts",
+        "datetime",
+        "date_time",
+        "utc",
+        "gps_time",
+        "tijd",
+        "tijdstip",
+        "datum_tijd",
+        "datum_en_tijd",
+        "datumtijd",
+        "datum",
+    ),
     "lat": ("lat", "latitude", "breedtegraad", "breedte"),
     "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "lengte"),
     "accuracy_m": ("accuracy_m", "accuracy", "acc", "hacc", "nauwkeurigheid", "nauwkeurigheid_m"),
@@ -67,8 +103,9 @@ def detect_format(path: str | Path) -> str:
     return "csv"
 
 
-def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device: str | None = None,
-                    is_demo: bool = False, profile=None) -> store.LoadResult:
+def load_fixes_file(
+    db: str | Path, path: str | Path, fmt: str = "auto", device: str | None = None, is_demo: bool = False, profile=None
+) -> store.LoadResult:
     """Load one file of tracker fixes as one batch; see the module docstring for the rules.
 
     `device` names the tracker of a GPX or NMEA file (required there) and of a CSV without a
@@ -90,9 +127,11 @@ def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device:
             delimited.join_date_and_time(source, "timestamp", DATE_COLUMNS, TIME_COLUMNS)
         if source is not None and source.index("device_id") is None and not (device and device.strip()):
             # one tracker per file is what --device is for; a file of several trackers needs its column
-            raise UnusableInput(f"{path.name} heeft geen kolom met het toestel (device_id, IMEI, toestel, tracker): "
-                                f"noem die kolom in een profiel (device_id = \"KOLOM\"), of geef voor een bestand "
-                                f"van één tracker het toestel op met --device")
+            raise UnusableInput(
+                f"{path.name} heeft geen kolom met het toestel (device_id, IMEI, toestel, tracker): "
+                f'noem die kolom in een profiel (device_id = "KOLOM"), of geef voor een bestand '
+                f"van één tracker het toestel op met --device"
+            )
 
         def stage(con):
             _stage_csv(con, source, device)
@@ -114,23 +153,27 @@ def load_fixes_file(db: str | Path, path: str | Path, fmt: str = "auto", device:
 
 
 def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) -> None:
-    if source is None:                       # a file with no text at all: zero rows, not an error
+    if source is None:  # a file with no text at all: zero rows, not an error
         _stage_rows(con, [])
         return
     delimited.load_lines(con, source, "fx_lines")
     # The --device value reaches the view through a one-row table: a parameter, never SQL text.
-    con.execute("CREATE OR REPLACE TEMP TABLE fx_device AS SELECT ?::VARCHAR AS device_id",
-                [device.strip() if device else None])
-    device_sql = (delimited.field_sql(source, "device_id") if source.index("device_id") is not None
-                  else "(SELECT device_id FROM fx_device)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fx_device AS SELECT ?::VARCHAR AS device_id", [device.strip() if device else None]
+    )
+    device_sql = (
+        delimited.field_sql(source, "device_id")
+        if source.index("device_id") is not None
+        else "(SELECT device_id FROM fx_device)"
+    )
     con.execute(f"""CREATE OR REPLACE TEMP VIEW fx_staging AS
         SELECT row_number, raw_text, {delimited.field_count_problem_sql(source)} AS read_problem,
                {device_sql} AS device_id,
                {_timestamp_field_sql(source)} AS ts_text,
-               {delimited.field_sql(source, 'lat')} AS lat_text,
-               {delimited.field_sql(source, 'lon')} AS lon_text,
-               {delimited.field_sql(source, 'accuracy_m')} AS accuracy_text,
-               {delimited.field_sql(source, 'speed_kmh')} AS speed_text
+               {delimited.field_sql(source, "lat")} AS lat_text,
+               {delimited.field_sql(source, "lon")} AS lon_text,
+               {delimited.field_sql(source, "accuracy_m")} AS accuracy_text,
+               {delimited.field_sql(source, "speed_kmh")} AS speed_text
         FROM fx_lines""")
 
 
@@ -144,22 +187,29 @@ def _stage_rows(con, rows: list[tuple]) -> None:
     frame = pd.DataFrame(rows, columns=list(STAGING_COLUMNS), dtype=object)
     con.register("fx_rows", frame)
     text_columns = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in STAGING_COLUMNS[1:])
-    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_staging AS "
-                f"SELECT CAST(row_number AS BIGINT) AS row_number, {text_columns} FROM fx_rows")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE fx_staging AS "
+        f"SELECT CAST(row_number AS BIGINT) AS row_number, {text_columns} FROM fx_rows"
+    )
     con.unregister("fx_rows")
 
 
-def _number_problems(raw: str, value: str, label: str, *, required: bool, low: float | None = None,
-                     high: float | None = None) -> list[str]:
+def _number_problems(
+    raw: str, value: str, label: str, *, required: bool, low: float | None = None, high: float | None = None
+) -> list[str]:
     """SQL reasons for one numeric field: missing, not a number, outside [low, high] or negative."""
     quoted = f"'{label} ''' || {raw} || ''''"
-    problems = [f"CASE WHEN {raw} IS NOT NULL AND ({value} IS NULL OR NOT isfinite({value})) "
-                f"THEN {quoted} || ' is geen getal' END"]
+    problems = [
+        f"CASE WHEN {raw} IS NOT NULL AND ({value} IS NULL OR NOT isfinite({value})) "
+        f"THEN {quoted} || ' is geen getal' END"
+    ]
     if required:
         problems.insert(0, f"CASE WHEN {raw} IS NULL THEN '{label} ontbreekt' END")
     if low is not None:
-        problems.append(f"CASE WHEN isfinite({value}) AND {value} NOT BETWEEN {low} AND {high} "
-                        f"THEN {quoted} || ' ligt niet tussen {low:g} en {high:g}' END")
+        problems.append(
+            f"CASE WHEN isfinite({value}) AND {value} NOT BETWEEN {low} AND {high} "
+            f"THEN {quoted} || ' ligt niet tussen {low:g} en {high:g}' END"
+        )
     else:
         problems.append(f"CASE WHEN isfinite({value}) AND {value} < 0 THEN {quoted} || ' is negatief' END")
     return problems
@@ -204,7 +254,7 @@ def _validation_sql(zone: str | None = None) -> str:
                -- the reasons are spelled out only for rows that have one: on millions of clean rows
                -- the dozen CASEs of the full text cost more than reading the file
                CASE WHEN {_CLEAN_ROW} THEN NULL
-                    ELSE coalesce(read_problem, nullif(concat_ws('; ', {', '.join(problems)}), '')) END AS reason
+                    ELSE coalesce(read_problem, nullif(concat_ws('; ', {", ".join(problems)}), '')) END AS reason
         FROM p"""
 
 
@@ -212,17 +262,24 @@ def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | 
     con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(zone)}")
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
     _classify(con)
-    quarantined = store.quarantine_rows(con, batch_id, """
+    quarantined = store.quarantine_rows(
+        con,
+        batch_id,
+        """
         SELECT q.row_number, st.raw_text, q.reason
         FROM (SELECT row_number, reason FROM fx_checked WHERE reason IS NOT NULL
               UNION ALL
               SELECT row_number, conflict_reason FROM fx_class WHERE outcome = 'conflict') q
         JOIN fx_staging st ON st.row_number = q.row_number
-        ORDER BY q.row_number""")
-    valid, set_aside, duplicates = store.first_row(con, """
+        ORDER BY q.row_number""",
+    )
+    valid, set_aside, duplicates = store.first_row(
+        con,
+        """
         SELECT (SELECT count(*) FROM fx_checked WHERE reason IS NULL),
                count(*) FILTER (WHERE outcome <> 'load'), count(*) FILTER (WHERE outcome = 'duplicate')
-        FROM fx_class""")
+        FROM fx_class""",
+    )
     # A big file's text is no longer needed: free it before the series work.
     con.execute("DROP TABLE IF EXISTS fx_lines_text")
     max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
@@ -243,10 +300,13 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
     lo, hi = store.first_row(con, "SELECT min(lo), max(hi) FROM fx_ranges")
     # The fixes table has no index: the constant time bounds let DuckDB skip row groups by their
     # min/max, and the join keeps only the devices and periods this batch touches.
-    con.execute("""CREATE OR REPLACE TEMP TABLE fx_stored AS
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE fx_stored AS
         SELECT f.device_id, f.ts, f.lat, f.lon, f.is_outlier, f.outlier_reason
         FROM fixes f JOIN fx_ranges r ON f.device_id = r.device_id AND f.ts BETWEEN r.lo AND r.hi
-        WHERE f.ts BETWEEN ? AND ?""", [lo, hi])
+        WHERE f.ts BETWEEN ? AND ?""",
+        [lo, hi],
+    )
     # Within the file the first row at a device's moment wins; a stored fix wins over the file.
     con.execute("""CREATE OR REPLACE TEMP TABLE fx_class AS
         WITH shared AS (

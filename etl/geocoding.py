@@ -14,6 +14,7 @@ The rules, in the order they are tried (each report records which one placed it,
    nearest number on the same side of the street (same parity) → `address_nearest_number`; no number,
    or no number on that side → the street's middle, `street`.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,13 @@ import shapely.geometry
 from civ import store
 
 # The report columns the readers fill (the mapping profile's field names) and their staging names.
-ADDRESS_FIELDS = {"street": "street_text", "house_number": "house_number_text", "postcode": "postcode_text",
-                  "place": "place_text", "address": "address_text"}
+ADDRESS_FIELDS = {
+    "street": "street_text",
+    "house_number": "house_number_text",
+    "postcode": "postcode_text",
+    "place": "place_text",
+    "address": "address_text",
+}
 UNMATCHED_SHOWN = 10
 
 # Keys: the same normalisation on both sides. RE2 has no look-ahead, so the abbreviations are replaced
@@ -68,12 +74,13 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
 @dataclass
 class GeocodeSummary:
     """What one geocoding pass did; `geocoded` counts address-level points (exact or nearest number)."""
+
     considered: int = 0
     geocoded: int = 0
     geocoded_street_level: int = 0
     not_geocoded: int = 0
     by_source: dict = field(default_factory=dict)
-    unmatched_streets: list = field(default_factory=list)   # [{street, reports}] not in the register, most first
+    unmatched_streets: list = field(default_factory=list)  # [{street, reports}] not in the register, most first
     seconds: float = 0.0
 
     def as_json(self) -> dict:
@@ -85,7 +92,7 @@ def with_address_columns(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ADDRESS_FIELDS.values():
         if column not in frame.columns:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    if "area_text" in frame.columns:     # a deelgemeente column also tells equal street names apart
+    if "area_text" in frame.columns:  # a deelgemeente column also tells equal street names apart
         frame["place_text"] = frame["place_text"].fillna(frame["area_text"])
     return frame
 
@@ -97,8 +104,12 @@ def place_reports(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -
     if batch_id is not None:
         where += " AND batch_id = ?"
         params.append(batch_id)
-    summary = locate(con, f"SELECT {{'source': source, 'source_id': source_id}} AS ref, street, house_number, "
-                          f"postcode, place, address_text FROM reports WHERE {where}", params)
+    summary = locate(
+        con,
+        f"SELECT {{'source': source, 'source_id': source_id}} AS ref, street, house_number, "
+        f"postcode, place, address_text FROM reports WHERE {where}",
+        params,
+    )
     if summary.considered:
         areas = _areas_of_points(con)
         con.register("geo_area_frame", areas)
@@ -117,12 +128,24 @@ def locate(con: duckdb.DuckDBPyConnection, rows_sql: str, params=()) -> GeocodeS
     any key of the caller's) on the register. The answer is the temporary table `geo_result`: rid, ref, lat,
     lon, location_source, address_id, location_remark, street_unknown — one row per input row."""
     import time
+
     started = time.perf_counter()
     define_macros(con)
-    for name in ("geo_raw", "geo_in", "geo_q", "geo_keys", "geo_exact", "geo_close", "geo_streets", "geo_chosen",
-                 "geo_placed", "geo_result"):
+    for name in (
+        "geo_raw",
+        "geo_in",
+        "geo_q",
+        "geo_keys",
+        "geo_exact",
+        "geo_close",
+        "geo_streets",
+        "geo_chosen",
+        "geo_placed",
+        "geo_result",
+    ):
         con.execute(f"DROP TABLE IF EXISTS {name}")
-    con.execute(f"""
+    con.execute(
+        f"""
         CREATE TEMP TABLE geo_raw AS
         WITH r AS (
             SELECT ref, street, house_number, postcode, place, address_text,
@@ -135,7 +158,9 @@ def locate(con: duckdb.DuckDBPyConnection, rows_sql: str, params=()) -> GeocodeS
                trim(coalesce(postcode, nullif(parts.postcode, ''))) AS postcode_in,
                coalesce(place, nullif(parts.place, '')) AS place_in,
                address_text
-        FROM r""", params)
+        FROM r""",
+        params,
+    )
     # The street is chosen once per distinct (street, postcode, place) and the point once per distinct
     # (street, number): a million reports name a few tens of thousands of addresses.
     con.execute("""
@@ -161,17 +186,22 @@ def locate(con: duckdb.DuckDBPyConnection, rows_sql: str, params=()) -> GeocodeS
     _choose_street(con)
     _place_numbers(con)
     _write_back(con, register_size)
-    counts = dict(con.execute("SELECT coalesce(location_source, 'none'), count(*) FROM geo_result "
-                              "GROUP BY ALL").fetchall())
+    counts = dict(
+        con.execute("SELECT coalesce(location_source, 'none'), count(*) FROM geo_result GROUP BY ALL").fetchall()
+    )
     summary.by_source = {k: counts.get(k, 0) for k in ("address", "address_nearest_number", "street")}
     summary.geocoded = summary.by_source["address"] + summary.by_source["address_nearest_number"]
     summary.geocoded_street_level = summary.by_source["street"]
     summary.not_geocoded = counts.get("none", 0)
     summary.unmatched_streets = [
-        {"street": street, "reports": n} for street, n in con.execute(
+        {"street": street, "reports": n}
+        for street, n in con.execute(
             """SELECT i.street_in AS street, count(*) AS n FROM geo_result g
                JOIN geo_in i USING (rid) WHERE g.street_unknown
-               GROUP BY ALL ORDER BY n DESC, street LIMIT ?""", [UNMATCHED_SHOWN]).fetchall()]
+               GROUP BY ALL ORDER BY n DESC, street LIMIT ?""",
+            [UNMATCHED_SHOWN],
+        ).fetchall()
+    ]
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -316,7 +346,8 @@ def _place_numbers(con) -> None:
 
 def _write_back(con, register_size: int) -> None:
     no_register = "geen adressenregister geladen (python -m etl addresses load openaddress-bevlg.zip)"
-    con.execute("""
+    con.execute(
+        """
         CREATE TEMP TABLE geo_result AS
         WITH ambiguous AS (
             SELECT qid, streets, fuzzy, places FROM geo_chosen WHERE NOT chosen
@@ -349,7 +380,8 @@ def _write_back(con, register_size: int) -> None:
         FROM geo_in i LEFT JOIN (SELECT qid, street_id FROM geo_chosen WHERE chosen) c USING (qid)
              LEFT JOIN geo_placed p ON p.street_id = c.street_id AND p.number_in IS NOT DISTINCT FROM i.number_in
              LEFT JOIN ambiguous a USING (qid) LEFT JOIN close_many m ON m.street_in = i.street_in""",
-                {"register_size": register_size, "no_register": no_register})
+        {"register_size": register_size, "no_register": no_register},
+    )
 
 
 def _areas_of_points(con) -> pd.DataFrame:
@@ -390,8 +422,9 @@ def locate_addresses(con: duckdb.DuckDBPyConnection, entries: list[dict]) -> lis
         locate(con, "SELECT ref, street, house_number, postcode, place, address_text FROM geo_entries")
     finally:
         con.unregister("geo_entries")
-    rows = con.execute("SELECT lat, lon, location_source, address_id, location_remark FROM geo_result "
-                       "ORDER BY ref").fetchall()
+    rows = con.execute(
+        "SELECT lat, lon, location_source, address_id, location_remark FROM geo_result ORDER BY ref"
+    ).fetchall()
     keys = ("lat", "lon", "location_source", "address_id", "location_remark")
     return [dict(zip(keys, row)) for row in rows]
 

@@ -23,6 +23,7 @@ As municipalities keep them (issue 16):
   `crs`, default Lambert 72) is read like every other table; a row with only an address is placed on the
   address register (etl/geocoding.py) or quarantined with the reason, never silently dropped.
 """
+
 from __future__ import annotations
 
 import json
@@ -110,6 +111,7 @@ def _to_wgs84(geometry: dict, transformer) -> dict:
 def _buffer_line(geometry: dict, buffer_m: float) -> dict:
     """A (Multi)LineString in WGS84 as the polygon within `buffer_m` metres of it (a local projection)."""
     from pyproj import Transformer
+
     line = shapely.geometry.shape(geometry)
     centre = line.centroid
     local = f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m"
@@ -118,6 +120,7 @@ def _buffer_line(geometry: dict, buffer_m: float) -> dict:
 
     def move(transformer):
         return lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
     area = shapely.transform(shapely.transform(line, move(there)).buffer(buffer_m), move(back))
     return shapely.geometry.mapping(area)
 
@@ -125,6 +128,7 @@ def _buffer_line(geometry: dict, buffer_m: float) -> dict:
 def _normalised_properties(properties) -> dict:
     """Our names for a feature's properties, found case-insensitively among the aliases."""
     from etl.tables import normalise_header
+
     if not isinstance(properties, dict):
         return properties
     by_key = {normalise_header(k): v for k, v in properties.items()}
@@ -148,9 +152,9 @@ def _prepared(feature, transformer, buffer_m: float):
                 geometry = _to_wgs84(geometry, transformer)
             if geometry.get("type") in ("LineString", "MultiLineString"):
                 geometry = _buffer_line(geometry, buffer_m)
-        except Exception:          # malformed coordinates: _row says so in Dutch
+        except Exception:  # malformed coordinates: _row says so in Dutch
             return feature
-        feature["geometry"] = json.loads(json.dumps(geometry))   # tuples → lists, as a file has them
+        feature["geometry"] = json.loads(json.dumps(geometry))  # tuples → lists, as a file has them
     return feature
 
 
@@ -159,49 +163,80 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
     columns used per field and the columns ignored."""
     from etl.profiles import crs_transformer
     from etl.tables import read_table
+
     mapping = profile.normalised_columns() if profile else {}
     known = {a for names in _TABLE_ALIASES.values() for a in names} | {c for cs in mapping.values() for c in cs}
     options = profile.file if profile else {}
-    table = read_table(path, known=known, header_row=options.get("header_row"), encoding=options.get("encoding"),
-                       sheet=options.get("sheet"))
+    table = read_table(
+        path,
+        known=known,
+        header_row=options.get("header_row"),
+        encoding=options.get("encoding"),
+        sheet=options.get("sheet"),
+    )
     if profile:
         profile.check_columns(table.columns)
-    columns = {ours: mapping.get(ours) or next(([a] for a in aliases if a in table.columns), [])
-               for ours, aliases in _TABLE_ALIASES.items()}
+    columns = {
+        ours: mapping.get(ours) or next(([a] for a in aliases if a in table.columns), [])
+        for ours, aliases in _TABLE_ALIASES.items()
+    }
     if not columns["name"]:
-        raise UnusableInput(f"{path.name}: geen kolom met de naam van de hotspot (Naam, name); "
-                            f"gevonden: {', '.join(table.header)}")
+        raise UnusableInput(
+            f"{path.name}: geen kolom met de naam van de hotspot (Naam, name); gevonden: {', '.join(table.header)}"
+        )
     from etl.profiles import joined
+
     frame = table.frame
     values = {ours: joined(frame, names) for ours, names in columns.items()}
     xy_transformer = crs_transformer(str(options.get("crs", "EPSG:31370")))
     features = []
     for i in range(len(frame)):
+
         def value(ours, i=i):
             text = values[ours].iloc[i]
             return None if text is pd.NA or text is None else str(text)
+
         properties = {"name": value("name"), "radius_m": value("radius_m"), "kind": value("kind")}
         geometry = None
         lat, lon, x, y = value("lat"), value("lon"), value("x"), value("y")
         try:
             if lat and lon:
-                geometry = {"type": "Point", "coordinates": [float(lon.replace(",", ".")), float(lat.replace(",", "."))]}
+                geometry = {
+                    "type": "Point",
+                    "coordinates": [float(lon.replace(",", ".")), float(lat.replace(",", "."))],
+                }
             elif x and y:
                 east, north = xy_transformer.transform(float(x.replace(",", ".")), float(y.replace(",", ".")))
                 geometry = {"type": "Point", "coordinates": [east, north]}
         except ValueError:
             geometry = {"type": "Point", "coordinates": "onleesbaar"}
-        address = " ".join(v for v in (value("address"), value("street"), value("house_number"), value("postcode"),
-                                       value("place")) if v)
-        fields = {"street": value("street"), "house_number": value("house_number"), "postcode": value("postcode"),
-                  "place": value("place"), "address_text": value("address")}
-        features.append({"type": "Feature", "properties": properties, "geometry": geometry,
-                         "_raw": frame["raw_text"].iloc[i], "_row": int(frame["row_number"].iloc[i]),
-                         "_address": address or None,
-                         "_address_fields": fields if address else None})
+        address = " ".join(
+            v
+            for v in (value("address"), value("street"), value("house_number"), value("postcode"), value("place"))
+            if v
+        )
+        fields = {
+            "street": value("street"),
+            "house_number": value("house_number"),
+            "postcode": value("postcode"),
+            "place": value("place"),
+            "address_text": value("address"),
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": geometry,
+                "_raw": frame["raw_text"].iloc[i],
+                "_row": int(frame["row_number"].iloc[i]),
+                "_address": address or None,
+                "_address_fields": fields if address else None,
+            }
+        )
     for _, malformed in table.malformed.iterrows():
-        features.append({"_raw": malformed["raw_text"], "_row": int(malformed["row_number"]),
-                         "_problem": malformed["reason"]})
+        features.append(
+            {"_raw": malformed["raw_text"], "_row": int(malformed["row_number"]), "_problem": malformed["reason"]}
+        )
     spelled = dict(zip(table.columns, table.header))
     used = {ours: [spelled[c] for c in names] for ours, names in columns.items() if names}
     taken = {c for names in columns.values() for c in names}
@@ -214,12 +249,19 @@ def _read_collection(path: Path) -> list:
     except UnicodeDecodeError:
         raise UnusableInput(f"{path.name} is geen tekstbestand; verwacht een GeoJSON FeatureCollection") from None
     except json.JSONDecodeError as error:
-        raise UnusableInput(f"{path.name} is geen geldige JSON (regel {error.lineno}, kolom {error.colno}: "
-                            f"{error.msg}); verwacht een GeoJSON FeatureCollection") from None
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection" \
-            or not isinstance(document.get("features"), list):
-        raise UnusableInput(f"{path.name} is geen GeoJSON FeatureCollection (verwacht "
-                            f'{{"type": "FeatureCollection", "features": [...]}})')
+        raise UnusableInput(
+            f"{path.name} is geen geldige JSON (regel {error.lineno}, kolom {error.colno}: "
+            f"{error.msg}); verwacht een GeoJSON FeatureCollection"
+        ) from None
+    if (
+        not isinstance(document, dict)
+        or document.get("type") != "FeatureCollection"
+        or not isinstance(document.get("features"), list)
+    ):
+        raise UnusableInput(
+            f"{path.name} is geen GeoJSON FeatureCollection (verwacht "
+            f'{{"type": "FeatureCollection", "features": [...]}})'
+        )
     return document
 
 
@@ -227,6 +269,7 @@ def _read_features(path: Path, profile) -> tuple[list, dict | None, list | None]
     """Features in WGS84 with our property names, from GeoJSON or from a list (CSV/XLSX); for a list
     also the columns used and ignored."""
     from etl.profiles import crs_transformer
+
     head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not (path.suffix.lower() in (".geojson", ".json") or head.startswith(b"{")):
         return _read_table_features(path, profile)
@@ -285,14 +328,15 @@ def _row(feature, inside, territory: str) -> tuple[dict | None, list[str]]:
         return None, problems + [f"geometrietype '{kind}' wordt niet ondersteund (Point, Polygon of MultiPolygon)"]
     try:
         shape = shapely.geometry.shape(geometry)
-    except Exception as error:      # shapely raises several types for malformed coordinates
+    except Exception as error:  # shapely raises several types for malformed coordinates
         return None, problems + [f"geometrie is onleesbaar ({error})"]
     west, south, east, north = shape.bounds if not shape.is_empty else (math.nan,) * 4
     if shape.is_empty or not all(map(math.isfinite, (west, south, east, north))):
         return None, problems + ["geometrie heeft geen coördinaten"]
     if west < -180 or east > 180 or south < -90 or north > 90:
-        return None, problems + ["coördinaten liggen buiten lengte -180..180 en breedte -90..90: "
-                                 "WGS84 verwacht (misschien Lambert 72?)"]
+        return None, problems + [
+            "coördinaten liggen buiten lengte -180..180 en breedte -90..90: WGS84 verwacht (misschien Lambert 72?)"
+        ]
     if not shape.is_valid:
         problems.append(_explain_invalid(shape))
     if kind == "Point":
@@ -307,18 +351,28 @@ def _row(feature, inside, territory: str) -> tuple[dict | None, list[str]]:
         problems.append(f"middelpunt {lat:.6f}, {lon:.6f} ligt buiten het grondgebied ({territory})")
     if problems:
         return None, problems
-    if kind == "Point":      # the box of the watched circle, for quick spatial filters
+    if kind == "Point":  # the box of the watched circle, for quick spatial filters
         south, west, north, east = box_around(lat, lon, radius)
     category = str(properties.get("kind") or "").strip().lower() or None
-    return {"hotspot_id": slug(name), "name": name, "kind": category,
-            "geojson": json.dumps(geometry, sort_keys=True, separators=(",", ":")),
-            "center_lat": lat, "center_lon": lon, "radius_m": radius,
-            "min_lat": south, "min_lon": west, "max_lat": north, "max_lon": east}, []
+    return {
+        "hotspot_id": slug(name),
+        "name": name,
+        "kind": category,
+        "geojson": json.dumps(geometry, sort_keys=True, separators=(",", ":")),
+        "center_lat": lat,
+        "center_lon": lon,
+        "radius_m": radius,
+        "min_lat": south,
+        "min_lon": west,
+        "max_lat": north,
+        "max_lon": east,
+    }, []
 
 
 def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, profile=None) -> store.LoadResult:
     """Load one file of hot spots (GeoJSON or a list) as one batch; see the module docstring."""
     from etl.profiles import profile_hash
+
     path = Path(path)
     if not path.is_file():
         raise UnusableInput(f"bestand {path} bestaat niet")
@@ -326,11 +380,19 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         found = territory.require(con)
-        return _store(con, batch_id, features, lambda lat, lon: bool(found.outline.contains([lat], [lon])[0]),
-                      found.place)
+        return _store(
+            con, batch_id, features, lambda lat, lon: bool(found.outline.contains([lat], [lon])[0]), found.place
+        )
 
-    result = store.run_batch(db, kind="hotspots", file=path, fmt="geojson" if used is None else "list",
-                             options={"profile": profile_hash(profile)}, load=load, is_demo=is_demo)
+    result = store.run_batch(
+        db,
+        kind="hotspots",
+        file=path,
+        fmt="geojson" if used is None else "list",
+        options={"profile": profile_hash(profile)},
+        load=load,
+        is_demo=is_demo,
+    )
     result.columns_used, result.columns_ignored = used, ignored
     return result
 
@@ -338,12 +400,13 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
 def _placed_by_address(con, features: list) -> dict[int, tuple[dict, dict]]:
     """Features without geometry but with an address: index -> (the feature with its point, how placed)."""
     from etl.geocoding import locate_addresses
+
     wanted = {}
     for i, f in enumerate(features):
         if not isinstance(f, dict) or f.get("geometry") is not None:
             continue
         properties = f.get("properties") if isinstance(f.get("properties"), dict) else {}
-        if f.get("_address_fields"):           # a list's own street, number, postcode, place columns
+        if f.get("_address_fields"):  # a list's own street, number, postcode, place columns
             wanted[i] = f["_address_fields"]
         elif properties.get("address") or properties.get("adres"):
             wanted[i] = {"address_text": properties.get("address") or properties.get("adres")}
@@ -362,14 +425,19 @@ def _same(row: dict, other: dict) -> bool:
 
 
 def _store(con, batch_id: int, features: list, inside, place: str) -> store.BatchCounts:
-    stored = {r[0]: dict(zip(("hotspot_id", "name", "kind", "geojson", "radius_m"), r)) for r in con.execute(
-        "SELECT hotspot_id, name, kind, geojson, radius_m FROM hotspots").fetchall()}
+    stored = {
+        r[0]: dict(zip(("hotspot_id", "name", "kind", "geojson", "radius_m"), r))
+        for r in con.execute("SELECT hotspot_id, name, kind, geojson, radius_m FROM hotspots").fetchall()
+    }
     seen: dict[str, tuple[int, dict]] = {}
     writes, rejected, duplicates, updated = [], [], 0, 0
     placed = _placed_by_address(con, features)
     for number, original in enumerate(features, start=1):
-        extra = {k: original.pop(k) for k in ("_raw", "_row", "_address", "_address_fields", "_problem")
-                 if isinstance(original, dict) and k in original}
+        extra = {
+            k: original.pop(k)
+            for k in ("_raw", "_row", "_address", "_address_fields", "_problem")
+            if isinstance(original, dict) and k in original
+        }
         feature, location = placed.get(number - 1, (original, None))
         if isinstance(feature, dict):
             feature = {k: v for k, v in feature.items() if not k.startswith("_")}
@@ -380,7 +448,9 @@ def _store(con, batch_id: int, features: list, inside, place: str) -> store.Batc
             continue
         if location and location["location_source"] not in ("address", "address_nearest_number"):
             written = extra.get("_address") or (original.get("properties") or {}).get("address") or ""
-            rejected.append((number, raw, f"adres '{written}' niet geplaatst: " + (location["location_remark"] or "onbekend")))
+            rejected.append(
+                (number, raw, f"adres '{written}' niet geplaatst: " + (location["location_remark"] or "onbekend"))
+            )
             continue
         row, problems = _row(feature, inside, place)
         if row is not None:
@@ -393,8 +463,14 @@ def _store(con, batch_id: int, features: list, inside, place: str) -> store.Batc
             if _same(row, first):
                 duplicates += 1
             else:
-                rejected.append((number, raw, f"hotspot '{row['hotspot_id']}' staat al in rij {first_number} "
-                                              f"van dit bestand, met andere gegevens"))
+                rejected.append(
+                    (
+                        number,
+                        raw,
+                        f"hotspot '{row['hotspot_id']}' staat al in rij {first_number} "
+                        f"van dit bestand, met andere gegevens",
+                    )
+                )
         else:
             seen[row["hotspot_id"]] = (number, row)
             earlier = stored.get(row["hotspot_id"])
@@ -404,19 +480,40 @@ def _store(con, batch_id: int, features: list, inside, place: str) -> store.Batc
             updated += earlier is not None
             writes.append(row)
     for row in writes:
-        remember_replaced(con, batch_id, "hotspots", "hotspot_id = ?", [row["hotspot_id"]])   # for undo
+        remember_replaced(con, batch_id, "hotspots", "hotspot_id = ?", [row["hotspot_id"]])  # for undo
         con.execute("DELETE FROM hotspots WHERE hotspot_id = ?", [row["hotspot_id"]])
-        con.execute("INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m, "
-                    "min_lat, min_lon, max_lat, max_lon, batch_id, location_source, address_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [row[k] for k in ("hotspot_id", "name", "kind", "geojson", "center_lat", "center_lon",
-                                      "radius_m", "min_lat", "min_lon", "max_lat", "max_lon")]
-                    + [batch_id, row["location_source"], row["address_id"]])
+        con.execute(
+            "INSERT INTO hotspots (hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m, "
+            "min_lat, min_lon, max_lat, max_lon, batch_id, location_source, address_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                row[k]
+                for k in (
+                    "hotspot_id",
+                    "name",
+                    "kind",
+                    "geojson",
+                    "center_lat",
+                    "center_lon",
+                    "radius_m",
+                    "min_lat",
+                    "min_lon",
+                    "max_lat",
+                    "max_lon",
+                )
+            ]
+            + [batch_id, row["location_source"], row["address_id"]],
+        )
     frame = pd.DataFrame(rejected, columns=["row_number", "raw_text", "reason"], dtype=object)
     con.register("hs_rejected", frame)
-    quarantined = store.quarantine_rows(con, batch_id, "SELECT CAST(row_number AS BIGINT) AS row_number, "
-                                        "CAST(raw_text AS VARCHAR) AS raw_text, CAST(reason AS VARCHAR) AS reason "
-                                        "FROM hs_rejected")
+    quarantined = store.quarantine_rows(
+        con,
+        batch_id,
+        "SELECT CAST(row_number AS BIGINT) AS row_number, "
+        "CAST(raw_text AS VARCHAR) AS raw_text, CAST(reason AS VARCHAR) AS reason "
+        "FROM hs_rejected",
+    )
     con.unregister("hs_rejected")
-    return store.BatchCounts(rows_in=len(features), loaded=len(writes), quarantined=quarantined,
-                             duplicates=duplicates, updated=updated)
+    return store.BatchCounts(
+        rows_in=len(features), loaded=len(writes), quarantined=quarantined, duplicates=duplicates, updated=updated
+    )

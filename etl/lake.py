@@ -12,6 +12,7 @@ What leaves the municipality (the personal-data rule: a region needs counts and 
 Every month of the store is written, each replacing its partition (re-exporting a month replaces it;
 months the lake has and the store no longer has, after the retention cut, stay). Layout: civ/lake.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,8 @@ from civ.store import first_row, reading
 # Where the municipality's NIS code is kept once the territory is configurable (issue 15); until then
 # the exporting centre names it with --nis.
 NIS_SETTINGS = ("municipality_nis", "territory_nis")
-LOCAL_MONTH = "strftime(timezone('Europe/Brussels', {column}), '%Y-%m')"   # the month the users count in
-DOSE_MINUTES = 10                  # a visit of 10 minutes or more counts as a dose (analytics/coverage)
+LOCAL_MONTH = "strftime(timezone('Europe/Brussels', {column}), '%Y-%m')"  # the month the users count in
+DOSE_MINUTES = 10  # a visit of 10 minutes or more counts as a dose (analytics/coverage)
 
 REPORT_COLUMNS = """source || ':' || source_id AS report_id, reported_at, reported_precision, category_code,
                     channel_code, channel_detail, status, closed_at, lat, lon, area_code, gas_finding"""
@@ -68,23 +69,30 @@ def export_lake(db: str | os.PathLike, lake: str | os.PathLike, nis: str | None 
         raise UnusableInput(f"database {db} bestaat niet; laad eerst gegevens (python -m etl demo)")
     with reading(db) as con:
         nis = resolve_nis(con, nis)
-        reports = con.sql(f"SELECT {REPORT_COLUMNS}, {LOCAL_MONTH.format(column='reported_at')} AS month "
-                              "FROM reports ORDER BY reported_at, report_id").to_arrow_table()
-        first = first_row(con, f"SELECT min({LOCAL_MONTH.format(column='reported_at')}) FROM reports "
-                               "WHERE lat IS NOT NULL")
+        reports = con.sql(
+            f"SELECT {REPORT_COLUMNS}, {LOCAL_MONTH.format(column='reported_at')} AS month "
+            "FROM reports ORDER BY reported_at, report_id"
+        ).to_arrow_table()
+        first = first_row(
+            con, f"SELECT min({LOCAL_MONTH.format(column='reported_at')}) FROM reports WHERE lat IS NOT NULL"
+        )
         tables = {
-            "categories": con.sql("SELECT code, label_nl, label_en, category_group, gas_relevant "
-                                      "FROM categories ORDER BY code").to_arrow_table(),
+            "categories": con.sql(
+                "SELECT code, label_nl, label_en, category_group, gas_relevant FROM categories ORDER BY code"
+            ).to_arrow_table(),
             "channels": con.sql("SELECT code, label_nl, label_en FROM channels ORDER BY code").to_arrow_table(),
-            "areas": con.sql("SELECT code, name, level, parent_code, geojson FROM areas "
-                                 "ORDER BY code").to_arrow_table(),
-            "hotspots": con.sql("SELECT hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m "
-                                    "FROM hotspots ORDER BY hotspot_id").to_arrow_table(),
+            "areas": con.sql(
+                "SELECT code, name, level, parent_code, geojson FROM areas ORDER BY code"
+            ).to_arrow_table(),
+            "hotspots": con.sql(
+                "SELECT hotspot_id, name, kind, geojson, center_lat, center_lon, radius_m "
+                "FROM hotspots ORDER BY hotspot_id"
+            ).to_arrow_table(),
         }
         coverage = duty = None
         if _has_table(con, "visits"):
             coverage = con.sql(f"""
-                SELECT {LOCAL_MONTH.format(column='started_at')} AS month, hotspot_id, count(*) AS visits,
+                SELECT {LOCAL_MONTH.format(column="started_at")} AS month, hotspot_id, count(*) AS visits,
                        sum(minutes) AS visit_minutes,
                        count(*) FILTER (WHERE minutes >= {DOSE_MINUTES}) AS visits_10min,
                        count(DISTINCT CAST(timezone('Europe/Brussels', started_at) AS DATE)) AS days_visited
@@ -105,12 +113,25 @@ def export_lake(db: str | os.PathLike, lake: str | os.PathLike, nis: str | None 
     for name, table in tables.items():
         replace_partition(partition_dir(lake, name, nis), table)
     first_located = _first_located(lake, nis, first[0] if first else None)
-    manifest = pa.table({"exported_at": [datetime.now(timezone.utc)], "first_located_month": [first_located],
-                         "months": [len(report_months)], "reports": [reports.num_rows]})
+    manifest = pa.table(
+        {
+            "exported_at": [datetime.now(timezone.utc)],
+            "first_located_month": [first_located],
+            "months": [len(report_months)],
+            "reports": [reports.num_rows],
+        }
+    )
     replace_partition(partition_dir(lake, "exports", nis), manifest)
-    return {"lake": str(lake), "nis": nis, "months": sorted(report_months), "reports": reports.num_rows,
-            "hotspots": tables["hotspots"].num_rows, "coverage_rows": sum(t.num_rows for t in coverage_months.values()),
-            "first_located_month": first_located, "seconds": round(time.perf_counter() - started, 2)}
+    return {
+        "lake": str(lake),
+        "nis": nis,
+        "months": sorted(report_months),
+        "reports": reports.num_rows,
+        "hotspots": tables["hotspots"].num_rows,
+        "coverage_rows": sum(t.num_rows for t in coverage_months.values()),
+        "first_located_month": first_located,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def _first_located(lake: Path, nis: str, exported: str | None) -> str | None:

@@ -19,6 +19,7 @@ same time elsewhere, impossible jumps flagged, accuracy kept); the last battery 
 `live_devices`. The store is opened only for that short write: while an import holds it, the
 positions wait in the journal (and the Live page reads them there).
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,14 +41,14 @@ from etl.devices import WARDEN_CODE, display_name
 from etl.formats import osmand
 
 FLUSH_SECONDS = 3.0
-FLUSH_WAIT_SECONDS = 2.0             # a longer wait means an import holds the store: try again next round
+FLUSH_WAIT_SECONDS = 2.0  # a longer wait means an import holds the store: try again next round
 RATE_PER_SECOND = 1.0
 RATE_BURST = 60
-MAX_FUTURE = timedelta(minutes=10)   # a phone's clock may run a little ahead
-MAX_AGE = timedelta(days=7)          # Traccar Client keeps positions it could not send; not for ever
-TERRITORY_MARGIN_DEG = 0.05          # about 5 km around the territory's outline box
-MAX_COUNTED_KEYS = 1000              # distinct (answer, reason, device) per minute; more are lumped together
-GENERATED_ID_BYTES = 24              # 32 characters: the id is the device's secret
+MAX_FUTURE = timedelta(minutes=10)  # a phone's clock may run a little ahead
+MAX_AGE = timedelta(days=7)  # Traccar Client keeps positions it could not send; not for ever
+TERRITORY_MARGIN_DEG = 0.05  # about 5 km around the territory's outline box
+MAX_COUNTED_KEYS = 1000  # distinct (answer, reason, device) per minute; more are lumped together
+GENERATED_ID_BYTES = 24  # 32 characters: the id is the device's secret
 MIN_ID_LENGTH = 4
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,10 @@ class LiveIngest:
         try:
             with store.reading(self.db) as con:
                 self.flushed = max(self.flushed, flushed_seq(con))
-                devices = {row[0] for row in con.execute(
-                    "SELECT device_id FROM live_devices WHERE revoked_at IS NULL").fetchall()}
+                devices = {
+                    row[0]
+                    for row in con.execute("SELECT device_id FROM live_devices WHERE revoked_at IS NULL").fetchall()
+                }
                 box = store.first_row(con, "SELECT min(min_lat), min(min_lon), max(max_lat), max(max_lon) FROM areas")
         except (UnusableInput, duckdb.CatalogException) as error:
             log.info("live: register nog niet leesbaar: %s", error)
@@ -106,8 +109,14 @@ class LiveIngest:
                 self._bounds = (box[0] - m, box[1] - m, box[2] + m, box[3] + m)
 
     # -- one request ----------------------------------------------------------------------------------
-    def receive(self, content_type: str | None, query: dict[str, list[str]], body: bytes,
-                remote_addr: str | None = None, now: datetime | None = None) -> Answer:
+    def receive(
+        self,
+        content_type: str | None,
+        query: dict[str, list[str]],
+        body: bytes,
+        remote_addr: str | None = None,
+        now: datetime | None = None,
+    ) -> Answer:
         now = now or datetime.now(timezone.utc)
         if len(body) > osmand.MAX_BODY_BYTES:
             return self._refuse(now, 400, f"inhoud groter dan {osmand.MAX_BODY_BYTES} bytes", None, remote_addr)
@@ -131,7 +140,7 @@ class LiveIngest:
             return self._refuse(now, 400, str(error), device, remote_addr)
         try:
             self.journal.append(position.journal_entry(now))
-        except OSError as error:          # disk full or gone: the phone keeps it and sends it again
+        except OSError as error:  # disk full or gone: the phone keeps it and sends it again
             log.error("live: journal niet beschreven: %s", error)
             return self._refuse(now, 503, "journaal niet beschrijfbaar", device, remote_addr)
         return Answer(200)
@@ -188,7 +197,7 @@ class LiveIngest:
             refusals = self._take_finished_minutes(now, every_minute)
             if not entries and not refusals:
                 return None
-            if store.import_running(self.db):       # the positions wait in the journal until it is done
+            if store.import_running(self.db):  # the positions wait in the journal until it is done
                 self._put_back(refusals)
                 return None
             try:
@@ -223,15 +232,17 @@ class LiveIngest:
         try:
             result: dict = {"batch_id": None, "rows_in": 0, "last_seq": self.flushed}
             done = flushed_seq(con)
-            entries = [e for e in entries if e["seq"] > done]   # stored already before a crash
+            entries = [e for e in entries if e["seq"] > done]  # stored already before a crash
             if entries:
                 result = self._write_positions(con, entries, now)
             elif done > self.flushed:
                 result["last_seq"] = done
             rows = [(key[0], key[1], key[2], key[3], value[0]) for key, value in refusals.items()]
             if rows:
-                con.executemany("INSERT INTO live_refusals (minute, status, reason, device_id, requests) "
-                                "VALUES (?, ?, ?, ?, ?)", rows)
+                con.executemany(
+                    "INSERT INTO live_refusals (minute, status, reason, device_id, requests) VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -240,38 +251,71 @@ class LiveIngest:
 
     def _write_positions(self, con, entries: list[dict], now: datetime) -> dict:
         first, last = entries[0]["seq"], entries[-1]["seq"]
-        batch_id = store.scalar(con, """
+        batch_id = store.scalar(
+            con,
+            """
             INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key, started_at)
             VALUES ('fixes', 'live', '', 'osmand', ?, ?) RETURNING batch_id""",
-                                [f"live|{first}-{last}|{secrets.token_hex(8)}", now])
-        rows = [(e["seq"], _raw_text(e), None, e["device_id"], e["ts"], repr(float(e["lat"])), repr(float(e["lon"])),
-                 _text(e.get("accuracy_m")), _text(e.get("speed_kmh"))) for e in entries]
+            [f"live|{first}-{last}|{secrets.token_hex(8)}", now],
+        )
+        rows = [
+            (
+                e["seq"],
+                _raw_text(e),
+                None,
+                e["device_id"],
+                e["ts"],
+                repr(float(e["lat"])),
+                repr(float(e["lon"])),
+                _text(e.get("accuracy_m")),
+                _text(e.get("speed_kmh")),
+            )
+            for e in entries
+        ]
         counts = fixes.load_rows(con, batch_id, rows)
-        con.execute("""UPDATE import_batches SET finished_at = now(), rows_in = ?, loaded = ?, quarantined = ?,
+        con.execute(
+            """UPDATE import_batches SET finished_at = now(), rows_in = ?, loaded = ?, quarantined = ?,
                               duplicates = ? WHERE batch_id = ?""",
-                    [counts.rows_in, counts.loaded, counts.quarantined, counts.duplicates, batch_id])
+            [counts.rows_in, counts.loaded, counts.quarantined, counts.duplicates, batch_id],
+        )
         latest: dict[str, dict] = {}
         for e in entries:
-            if e.get("battery_pct") is not None and (e["device_id"] not in latest or e["ts"] >= latest[e["device_id"]]["ts"]):
+            if e.get("battery_pct") is not None and (
+                e["device_id"] not in latest or e["ts"] >= latest[e["device_id"]]["ts"]
+            ):
                 latest[e["device_id"]] = e
         for device, e in latest.items():
-            con.execute("""UPDATE live_devices SET battery_pct = ?, battery_at = ?::TIMESTAMPTZ
+            con.execute(
+                """UPDATE live_devices SET battery_pct = ?, battery_at = ?::TIMESTAMPTZ
                            WHERE device_id = ? AND (battery_at IS NULL OR battery_at <= ?::TIMESTAMPTZ)""",
-                        [e["battery_pct"], e["ts"], device, e["ts"]])
-        con.execute("INSERT OR REPLACE INTO live_journal_state (journal, flushed_seq) VALUES (?, ?)",
-                    [JOURNAL_NAME, last])
-        return {"batch_id": batch_id, "rows_in": counts.rows_in, "loaded": counts.loaded,
-                "quarantined": counts.quarantined, "duplicates": counts.duplicates, "last_seq": last}
+                [e["battery_pct"], e["ts"], device, e["ts"]],
+            )
+        con.execute(
+            "INSERT OR REPLACE INTO live_journal_state (journal, flushed_seq) VALUES (?, ?)", [JOURNAL_NAME, last]
+        )
+        return {
+            "batch_id": batch_id,
+            "rows_in": counts.rows_in,
+            "loaded": counts.loaded,
+            "quarantined": counts.quarantined,
+            "duplicates": counts.duplicates,
+            "last_seq": last,
+        }
 
     def _audit_unknown_devices(self, refusals: dict) -> None:
         for (minute, status, _reason, device), (requests, address) in refusals.items():
             if status != 403:
                 continue
             try:
-                accounts.audit(self.db, None, "live_refused",
-                               f"onbekend toestel '{(device or '')[:40]}': {requests} verzoek(en) in de minuut "
-                               f"van {minute:%H:%M} UTC", address)
-            except Exception as error:      # the audit store busy: the counts are in live_refusals
+                accounts.audit(
+                    self.db,
+                    None,
+                    "live_refused",
+                    f"onbekend toestel '{(device or '')[:40]}': {requests} verzoek(en) in de minuut "
+                    f"van {minute:%H:%M} UTC",
+                    address,
+                )
+            except Exception as error:  # the audit store busy: the counts are in live_refusals
                 log.warning("live: audit niet geschreven: %s", error)
 
     # -- the background round -------------------------------------------------------------------------
@@ -286,7 +330,7 @@ class LiveIngest:
             try:
                 self.refresh_registry()
                 self.flush()
-            except Exception as error:       # never let the round die: the journal keeps everything
+            except Exception as error:  # never let the round die: the journal keeps everything
                 log.exception("live: wegschrijven mislukt: %s", error)
 
     def stop(self) -> None:
@@ -304,8 +348,10 @@ def _text(value) -> str | None:
 
 
 def _raw_text(entry: dict) -> str:
-    return (f"live {entry['ts']} {entry['lat']},{entry['lon']} nauwkeurigheid={entry.get('accuracy_m')} "
-            f"snelheid={entry.get('speed_kmh')}")
+    return (
+        f"live {entry['ts']} {entry['lat']},{entry['lon']} nauwkeurigheid={entry.get('accuracy_m')} "
+        f"snelheid={entry.get('speed_kmh')}"
+    )
 
 
 _ingests: dict[Path, LiveIngest] = {}
@@ -329,8 +375,13 @@ def close_ingest(db: str | Path) -> None:
 
 
 # -- registration ---------------------------------------------------------------------------------------
-def register_device(db: str | Path, device_id: str | None = None, warden: str | None = None,
-                    by: str | None = None, now: datetime | None = None) -> str:
+def register_device(
+    db: str | Path,
+    device_id: str | None = None,
+    warden: str | None = None,
+    by: str | None = None,
+    now: datetime | None = None,
+) -> str:
     """Let a device push live positions; returns its id (a long random one when none is given).
 
     With `warden`, the device is lent to that warden from now on (a `devices` mapping without end),
@@ -338,8 +389,9 @@ def register_device(db: str | Path, device_id: str | None = None, warden: str | 
     now = now or datetime.now(timezone.utc)
     device_id = (device_id or "").strip() or secrets.token_urlsafe(GENERATED_ID_BYTES)
     if len(device_id) < MIN_ID_LENGTH or len(device_id) > 128 or not re.fullmatch(r"[A-Za-z0-9._:~-]+", device_id):
-        raise UnusableInput(f"toestel-id '{device_id[:40]}' moet {MIN_ID_LENGTH} tot 128 letters, cijfers of . _ : ~ - "
-                            "zijn")
+        raise UnusableInput(
+            f"toestel-id '{device_id[:40]}' moet {MIN_ID_LENGTH} tot 128 letters, cijfers of . _ : ~ - zijn"
+        )
     code = (warden or "").strip().upper() or None
     if code is not None and not re.fullmatch(WARDEN_CODE, code):
         raise UnusableInput(f"gemeenschapswacht '{warden}' is geen pseudoniemcode (verwacht bv. GW-A)")
@@ -347,13 +399,16 @@ def register_device(db: str | Path, device_id: str | None = None, warden: str | 
     try:
         con.execute("BEGIN TRANSACTION")
         try:
-            active = store.scalar(con, "SELECT count(*) FROM live_devices WHERE device_id = ? AND revoked_at IS NULL",
-                                  [device_id])
+            active = store.scalar(
+                con, "SELECT count(*) FROM live_devices WHERE device_id = ? AND revoked_at IS NULL", [device_id]
+            )
             if active:
                 raise UnusableInput(f"toestel '{device_id}' is al geregistreerd")
             con.execute("DELETE FROM live_devices WHERE device_id = ?", [device_id])
-            con.execute("INSERT INTO live_devices (device_id, registered_at, registered_by) VALUES (?, ?, ?)",
-                        [device_id, now, by])
+            con.execute(
+                "INSERT INTO live_devices (device_id, registered_at, registered_by) VALUES (?, ?, ?)",
+                [device_id, now, by],
+            )
             if code is not None:
                 _lend(con, device_id, code, now)
             con.execute("COMMIT")
@@ -367,25 +422,40 @@ def register_device(db: str | Path, device_id: str | None = None, warden: str | 
 
 
 def _lend(con, device_id: str, code: str, now: datetime) -> None:
-    open_mapping = store.first_row(con, """SELECT warden_code FROM devices WHERE device_id = ?
-                                           AND (valid_to IS NULL OR valid_to > ?)""", [device_id, now])
+    open_mapping = store.first_row(
+        con,
+        """SELECT warden_code FROM devices WHERE device_id = ?
+                                           AND (valid_to IS NULL OR valid_to > ?)""",
+        [device_id, now],
+    )
     if open_mapping:
-        raise UnusableInput(f"toestel '{device_id}' is al gekoppeld aan {open_mapping[0]}; sluit die koppeling "
-                            "eerst af met python -m etl devices BESTAND")
-    batch_id = store.scalar(con, """INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key,
+        raise UnusableInput(
+            f"toestel '{device_id}' is al gekoppeld aan {open_mapping[0]}; sluit die koppeling "
+            "eerst af met python -m etl devices BESTAND"
+        )
+    batch_id = store.scalar(
+        con,
+        """INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key,
                                         started_at, finished_at, rows_in, loaded)
                                     VALUES ('devices', 'registratie', '', 'live', ?, ?, ?, 1, 1) RETURNING batch_id""",
-                            [f"devices|live|{device_id}|{now.isoformat()}", now, now])
-    con.execute("INSERT INTO devices (device_id, warden_code, valid_from, valid_to, batch_id) VALUES (?, ?, ?, NULL, ?)",
-                [device_id, code, now, batch_id])
+        [f"devices|live|{device_id}|{now.isoformat()}", now, now],
+    )
+    con.execute(
+        "INSERT INTO devices (device_id, warden_code, valid_from, valid_to, batch_id) VALUES (?, ?, ?, NULL, ?)",
+        [device_id, code, now, batch_id],
+    )
     con.execute("INSERT OR IGNORE INTO wardens (warden_code, display_name) VALUES (?, ?)", [code, display_name(code)])
 
 
 def revoke_device(db: str | Path, device_id: str, by: str | None = None) -> None:
     con = store.open_for_writing(db)
     try:
-        changed = store.scalar(con, """UPDATE live_devices SET revoked_at = now() WHERE device_id = ?
-                                       AND revoked_at IS NULL RETURNING 1""", [device_id])
+        changed = store.scalar(
+            con,
+            """UPDATE live_devices SET revoked_at = now() WHERE device_id = ?
+                                       AND revoked_at IS NULL RETURNING 1""",
+            [device_id],
+        )
     finally:
         con.close()
     if not changed:
@@ -400,6 +470,14 @@ def registered_devices(con: duckdb.DuckDBPyConnection) -> list[dict]:
                (SELECT any_value(d.warden_code) FROM devices d WHERE d.device_id = l.device_id
                   AND (d.valid_from IS NULL OR d.valid_from <= now()) AND (d.valid_to IS NULL OR d.valid_to > now()))
         FROM live_devices l ORDER BY l.registered_at""").fetchall()
-    return [{"device_id": r[0], "registered_at": r[1], "revoked_at": r[2], "battery_pct": r[3], "battery_at": r[4],
-             "warden": r[5]} for r in rows]
-
+    return [
+        {
+            "device_id": r[0],
+            "registered_at": r[1],
+            "revoked_at": r[2],
+            "battery_pct": r[3],
+            "battery_at": r[4],
+            "warden": r[5],
+        }
+        for r in rows
+    ]

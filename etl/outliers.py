@@ -16,6 +16,7 @@ changes the neighbours of fixes inside its own time range and of the one stored 
 and just after it, so those are recomputed on the merged series (stored + new); one more stored
 fix on each side is read as context only. Everything is SQL, on the batch's temp tables.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -55,7 +56,8 @@ def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_km
     """
     con.execute(_MACROS)
     stored_struct = "{'ts': f.ts, 'lat': f.lat, 'lon': f.lon, 'is_outlier': f.is_outlier, 'reason': f.outlier_reason}"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE fx_flags AS
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE fx_flags AS
         WITH before AS (
             SELECT f.device_id, unnest(max_by({stored_struct}, f.ts, 2)) AS s
             FROM fixes f JOIN fx_ranges r ON f.device_id = r.device_id AND f.ts < r.lo
@@ -104,19 +106,25 @@ def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_km
         WHERE CASE WHEN is_new THEN is_outlier
                    ELSE NOT context_only AND (is_outlier IS DISTINCT FROM old_outlier
                                               OR outlier_reason IS DISTINCT FROM old_reason) END""",
-                {"max": max_speed_kmh})
+        {"max": max_speed_kmh},
+    )
     # Written in time order: row groups then cover short periods, which keeps later range checks cheap.
-    con.execute("""INSERT INTO fixes (device_id, ts, lat, lon, accuracy_m, speed_kmh, batch_id,
+    con.execute(
+        """INSERT INTO fixes (device_id, ts, lat, lon, accuracy_m, speed_kmh, batch_id,
                                       is_outlier, outlier_reason)
                    SELECT l.device_id, l.ts, l.lat, l.lon, l.accuracy_m, l.speed_kmh, ?,
                           coalesce(f.is_outlier, false), f.outlier_reason
                    FROM fx_load l LEFT JOIN fx_flags f ON f.is_new AND f.device_id = l.device_id AND f.ts = l.ts
-                   ORDER BY l.ts""", [batch_id])
+                   ORDER BY l.ts""",
+        [batch_id],
+    )
     con.execute("""CREATE OR REPLACE TEMP TABLE fx_reflag AS
         SELECT device_id, ts, is_outlier, outlier_reason FROM fx_flags WHERE NOT is_new""")
     lo, hi = store.first_row(con, "SELECT min(ts), max(ts) FROM fx_reflag")
     if lo is not None:
-        con.execute("""UPDATE fixes SET is_outlier = r.is_outlier, outlier_reason = r.outlier_reason
+        con.execute(
+            """UPDATE fixes SET is_outlier = r.is_outlier, outlier_reason = r.outlier_reason
                        FROM fx_reflag r
                        WHERE fixes.device_id = r.device_id AND fixes.ts = r.ts AND fixes.ts BETWEEN ? AND ?""",
-                    [lo, hi])
+            [lo, hi],
+        )

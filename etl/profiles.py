@@ -12,6 +12,7 @@ A profile is a file (`--profile merchtem.toml`) or a name saved in the store
 (`python -m etl profile save merchtem-meldingen merchtem.toml`). Every mistake in it is unusable
 input: exit 2, one `fout:` line that names the profile's line, nothing written.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,15 +27,40 @@ from etl.tables import normalise_header
 # Our fields per kind of file. street … address are carried for the geocoding of the address issue.
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "place", "address")
 FIELDS = {
-    "reports": ("id", "reported_at", "category", "channel", "mailbox", "status", "closed_at", "lat", "lon",
-                "x", "y", "area", "description", "gas", "reporter", *ADDRESS_FIELDS),
+    "reports": (
+        "id",
+        "reported_at",
+        "category",
+        "channel",
+        "mailbox",
+        "status",
+        "closed_at",
+        "lat",
+        "lon",
+        "x",
+        "y",
+        "area",
+        "description",
+        "gas",
+        "reporter",
+        *ADDRESS_FIELDS,
+    ),
     "fixes": ("device_id", "timestamp", "lat", "lon", "speed_kmh", "accuracy_m"),
     "devices": ("device_id", "warden", "valid_from", "valid_to"),
     "hotspots": ("name", "radius_m", "kind", "lat", "lon", "x", "y", *ADDRESS_FIELDS),
     "projects": ("name", "type", "start", "end", "categories", "area"),
 }
-FILE_KEYS = ("sheet", "header_row", "encoding", "crs", "timezone", "skip_rows_matching", "line_buffer_m",
-             "source", "kind")
+FILE_KEYS = (
+    "sheet",
+    "header_row",
+    "encoding",
+    "crs",
+    "timezone",
+    "skip_rows_matching",
+    "line_buffer_m",
+    "source",
+    "kind",
+)
 VALUE_FIELDS = ("category", "channel", "status", "area")
 
 
@@ -43,7 +69,7 @@ class Profile:
     name: str
     text: str
     file: dict = field(default_factory=dict)
-    columns: dict[str, list[str]] = field(default_factory=dict)     # our field -> their columns (as written)
+    columns: dict[str, list[str]] = field(default_factory=dict)  # our field -> their columns (as written)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> normalised label -> code
 
     def where(self, section: str, key: str | None = None) -> str:
@@ -59,8 +85,10 @@ class Profile:
         for our, theirs in self.columns.items():
             for column in theirs:
                 if normalise_header(column) not in present:
-                    raise UnusableInput(f"{self.where('columns', our)}: kolom '{column}' staat niet in het bestand "
-                                        f"(wel: {', '.join(header_names)})")
+                    raise UnusableInput(
+                        f"{self.where('columns', our)}: kolom '{column}' staat niet in het bestand "
+                        f"(wel: {', '.join(header_names)})"
+                    )
 
     @property
     def header_row(self) -> int | None:
@@ -102,45 +130,53 @@ def parse(text: str, name: str, kind: str) -> Profile:
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"line (\d+)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise UnusableInput(f"profiel {name} regel {where.group(1) if where else '?'}: geen geldige TOML "
-                            f"({message})") from None
+        raise UnusableInput(
+            f"profiel {name} regel {where.group(1) if where else '?'}: geen geldige TOML ({message})"
+        ) from None
     profile = Profile(name=name, text=text)
     for section in document:
         if section not in ("file", "columns", "values"):
-            raise UnusableInput(f"{profile.where(section)}: onbekende sectie [{section}] "
-                                f"(verwacht [file], [columns], [values.…])")
+            raise UnusableInput(
+                f"{profile.where(section)}: onbekende sectie [{section}] (verwacht [file], [columns], [values.…])"
+            )
     file_part = document.get("file", {})
     for key in file_part:
         if key not in FILE_KEYS:
-            raise UnusableInput(f"{profile.where('file', key)}: onbekende sleutel '{key}' "
-                                f"(verwacht {', '.join(FILE_KEYS)})")
+            raise UnusableInput(
+                f"{profile.where('file', key)}: onbekende sleutel '{key}' (verwacht {', '.join(FILE_KEYS)})"
+            )
     profile.file = dict(file_part)
     _check_file_values(profile)
     if profile.file.get("kind") and profile.file["kind"] != kind:
-        raise UnusableInput(f"{profile.where('file', 'kind')}: dit profiel is voor {profile.file['kind']}, "
-                            f"niet voor {kind}")
+        raise UnusableInput(
+            f"{profile.where('file', 'kind')}: dit profiel is voor {profile.file['kind']}, niet voor {kind}"
+        )
     fields = FIELDS[kind]
     seen: dict[str, str] = {}
     for our, theirs in document.get("columns", {}).items():
         if our not in fields:
-            raise UnusableInput(f"{profile.where('columns', our)}: '{our}' is geen veld voor {kind} "
-                                f"(velden: {', '.join(fields)})")
+            raise UnusableInput(
+                f"{profile.where('columns', our)}: '{our}' is geen veld voor {kind} (velden: {', '.join(fields)})"
+            )
         columns = [theirs] if isinstance(theirs, str) else theirs
         if not isinstance(columns, list) or not columns or not all(isinstance(c, str) and c.strip() for c in columns):
             raise UnusableInput(f"{profile.where('columns', our)}: geef een kolomnaam of een lijst van kolomnamen")
         for column in columns:
             key = normalise_header(column)
             if key in seen and not {our, seen[key]} <= {"category", "description"}:
-                raise UnusableInput(f"{profile.where('columns', our)}: kolom '{column}' is al gekoppeld aan "
-                                    f"'{seen[key]}'")
+                raise UnusableInput(
+                    f"{profile.where('columns', our)}: kolom '{column}' is al gekoppeld aan '{seen[key]}'"
+                )
             seen[key] = our
         profile.columns[our] = columns
     for our, mapping in document.get("values", {}).items():
         if our not in VALUE_FIELDS or kind != "reports":
-            raise UnusableInput(f"{profile.where('values.' + our)}: [values.{our}] kan niet "
-                                f"(wel: {', '.join('values.' + f for f in VALUE_FIELDS)}, voor meldingen)")
+            raise UnusableInput(
+                f"{profile.where('values.' + our)}: [values.{our}] kan niet "
+                f"(wel: {', '.join('values.' + f for f in VALUE_FIELDS)}, voor meldingen)"
+            )
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-            raise UnusableInput(f"{profile.where('values.' + our)}: verwacht \"hun label\" = \"onze code\"")
+            raise UnusableInput(f'{profile.where("values." + our)}: verwacht "hun label" = "onze code"')
         profile.values[our] = {_label(k): v.strip() for k, v in mapping.items()}
     return profile
 
@@ -155,6 +191,7 @@ def _check_file_values(profile: Profile) -> None:
         raise UnusableInput(f"{profile.where('file', 'header_row')}: header_row is een regelnummer vanaf 1")
     if "timezone" in part:
         from etl.timestamps import checked_zone
+
         try:
             checked_zone(str(part["timezone"]))
         except UnusableInput as error:
@@ -166,17 +203,21 @@ def _check_file_values(profile: Profile) -> None:
             raise UnusableInput(f"{profile.where('file', 'crs')}: {error}") from None
     if "encoding" in part:
         import codecs
+
         try:
             codecs.lookup(str(part["encoding"]))
         except LookupError:
-            raise UnusableInput(f"{profile.where('file', 'encoding')}: onbekende tekenset '{part['encoding']}' "
-                                f"(bv. utf-8, cp1252, utf-16)") from None
+            raise UnusableInput(
+                f"{profile.where('file', 'encoding')}: onbekende tekenset '{part['encoding']}' "
+                f"(bv. utf-8, cp1252, utf-16)"
+            ) from None
     if "skip_rows_matching" in part:
         try:
             re.compile(str(part["skip_rows_matching"]))
         except re.error as error:
-            raise UnusableInput(f"{profile.where('file', 'skip_rows_matching')}: geen geldige reguliere "
-                                f"expressie ({error})") from None
+            raise UnusableInput(
+                f"{profile.where('file', 'skip_rows_matching')}: geen geldige reguliere expressie ({error})"
+            ) from None
     if "line_buffer_m" in part and not (isinstance(part["line_buffer_m"], (int, float)) and part["line_buffer_m"] > 0):
         raise UnusableInput(f"{profile.where('file', 'line_buffer_m')}: line_buffer_m is een getal in meter (> 0)")
 
@@ -185,6 +226,7 @@ def crs_transformer(crs: str):
     """A pyproj transformer from `crs` to WGS84 (lon, lat order), or UnusableInput."""
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
+
     try:
         source = CRS.from_user_input(crs)
     except CRSError:
@@ -206,11 +248,13 @@ def check_values(profile: Profile | None, con) -> None:
         for label, code in mapping.items():
             if code.lower() not in known[our] and code not in known[our]:
                 key = next((k for k in _raw_keys(profile.text, "values." + our) if _label(k) == label), label)
-                raise UnusableInput(f"{profile.where('values.' + our, key)}: '{code}' is geen bekende {our}-code "
-                                    f"(voeg een categorie toe met python -m etl categories add)"
-                                    if our == "category" else
-                                    f"{profile.where('values.' + our, key)}: '{code}' is geen bekende {our}-code "
-                                    f"(bekend: {', '.join(sorted(known[our])[:12])})")
+                raise UnusableInput(
+                    f"{profile.where('values.' + our, key)}: '{code}' is geen bekende {our}-code "
+                    f"(voeg een categorie toe met python -m etl categories add)"
+                    if our == "category"
+                    else f"{profile.where('values.' + our, key)}: '{code}' is geen bekende {our}-code "
+                    f"(bekend: {', '.join(sorted(known[our])[:12])})"
+                )
 
 
 def _raw_keys(text: str, section: str) -> list[str]:
@@ -242,18 +286,21 @@ def load_profile(spec: str | None, kind: str, db=None) -> Profile | None:
 
 def saved_profile_text(db, name: str) -> str:
     from civ import store
+
     path = store.db_path(db)
     if not path.exists():
         raise UnusableInput(f"profiel '{name}' is geen bestand en er is nog geen databank met bewaarde profielen")
     with store.reading(path) as con:
         try:
             row = store.first_row(con, "SELECT toml_text FROM mapping_profiles WHERE name = ?", [name])
-        except Exception:    # a store from before profiles existed
+        except Exception:  # a store from before profiles existed
             row = None
         names = [] if row else [r[0] for r in _names(con)]
     if row is None:
-        raise UnusableInput(f"profiel '{name}' bestaat niet (bewaarde profielen: {', '.join(names) or 'geen'}; "
-                            f"bewaar er een met python -m etl profile save NAAM BESTAND.toml)")
+        raise UnusableInput(
+            f"profiel '{name}' bestaat niet (bewaarde profielen: {', '.join(names) or 'geen'}; "
+            f"bewaar er een met python -m etl profile save NAAM BESTAND.toml)"
+        )
     return row[0]
 
 
@@ -267,6 +314,7 @@ def _names(con) -> list:
 def save_profile(db, name: str, path: str) -> dict:
     """Store a profile under `name` after checking it parses (for the kind it names, or any kind)."""
     from civ import store
+
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name) or name.endswith(".toml"):
         raise UnusableInput(f"profielnaam '{name}': letters, cijfers, punt, streep of laag streepje, zonder .toml")
     file = Path(path)
@@ -277,8 +325,10 @@ def save_profile(db, name: str, path: str) -> dict:
     parse(text, file.name, kind or _guess_kind(text))
     con = store.open_for_writing(store.db_path(db))
     try:
-        con.execute("INSERT OR REPLACE INTO mapping_profiles VALUES (?, ?, ?, ?)",
-                    [name, kind, text, dt.datetime.now(dt.timezone.utc)])
+        con.execute(
+            "INSERT OR REPLACE INTO mapping_profiles VALUES (?, ?, ?, ?)",
+            [name, kind, text, dt.datetime.now(dt.timezone.utc)],
+        )
     finally:
         con.close()
     return {"name": name, "kind": kind, "status": "saved"}
@@ -288,10 +338,11 @@ def _declared_kind(text: str, name: str) -> str | None:
     try:
         kind = tomllib.loads(text).get("file", {}).get("kind")
     except tomllib.TOMLDecodeError:
-        return parse(text, name, "reports") and None   # raises with the line
+        return parse(text, name, "reports") and None  # raises with the line
     if kind is not None and kind not in FIELDS:
-        raise UnusableInput(f"profiel {name} regel {line_of(text, 'file', 'kind')}: kind '{kind}' "
-                            f"(kies {', '.join(FIELDS)})")
+        raise UnusableInput(
+            f"profiel {name} regel {line_of(text, 'file', 'kind')}: kind '{kind}' (kies {', '.join(FIELDS)})"
+        )
     return kind
 
 
@@ -304,6 +355,7 @@ def _guess_kind(text: str) -> str:
 def joined(frame, columns: list[str]):
     """Their columns (normalised names) as one text per row, joined with a space; empty as <NA>."""
     import pandas as pd
+
     parts = [frame[c].astype("string").str.strip().fillna("") for c in columns if c in frame.columns]
     if not parts:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -315,13 +367,14 @@ def joined(frame, columns: list[str]):
 
 def list_profiles(db) -> list[dict]:
     from civ import store
+
     path = store.db_path(db)
     if not path.exists():
         return []
     with store.reading(path) as con:
         try:
             rows = con.execute("SELECT name, kind, saved_at FROM mapping_profiles ORDER BY name").fetchall()
-        except Exception:    # a store from before profiles existed
+        except Exception:  # a store from before profiles existed
             return []
     return [{"name": n, "kind": k, "saved_at": s.isoformat()} for n, k, s in rows]
 
@@ -329,4 +382,5 @@ def list_profiles(db) -> list[dict]:
 def profile_hash(profile: Profile | None) -> str | None:
     """Part of a load's key: the same file through another profile is another load."""
     import hashlib
+
     return hashlib.sha256(profile.text.encode("utf-8")).hexdigest()[:16] if profile else None

@@ -5,6 +5,7 @@ The key is local to each installation: environment `CIV_SECRET_KEY_FILE`, else a
 `civ-secret.key` beside the database, created with 32 random bytes on first use (mode 600).
 It is never in the repository (.gitignore) and never in the database.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -11,6 +11,7 @@ the report or in the future (dropped), a date-only closing date on the day of th
 that day), an unknown status or channel (onbekend), unusable coordinates (unlocated), an unknown
 area (the area of the point), a GAS value that is not yes or no (no).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,8 +38,22 @@ from etl.timestamps import (
     timestamp_sql,
 )
 
-_YES_NO = {"ja": True, "j": True, "yes": True, "y": True, "true": True, "waar": True, "1": True, "x": True,
-           "nee": False, "n": False, "no": False, "false": False, "onwaar": False, "0": False}
+_YES_NO = {
+    "ja": True,
+    "j": True,
+    "yes": True,
+    "y": True,
+    "true": True,
+    "waar": True,
+    "1": True,
+    "x": True,
+    "nee": False,
+    "n": False,
+    "no": False,
+    "false": False,
+    "onwaar": False,
+    "0": False,
+}
 _MAILBOX = re.compile(r"^pro\W?bleem\s*box\W*(\d{1,2})$")
 _PERSONAL_COLUMNS = ("reporter", "melder", "naam_melder")
 
@@ -57,19 +72,33 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 _OTHER_FORMAT_COLUMNS = {"unique_key", "created_date", "complaint_type", "crime_id", "month", "crime_type"}
-NO_ID_WARNING = ("geen id-kolom gevonden: elke melding krijgt een id uit de inhoud van de rij, dus een latere "
-                 "export met gewijzigde meldingen telt die dubbel; geef de kolom op met --id-column KOLOM "
-                 "of id = \"KOLOM\" in het profiel")
+NO_ID_WARNING = (
+    "geen id-kolom gevonden: elke melding krijgt een id uit de inhoud van de rij, dus een latere "
+    "export met gewijzigde meldingen telt die dubbel; geef de kolom op met --id-column KOLOM "
+    'of id = "KOLOM" in het profiel'
+)
 
 
-def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str = "auto",
-                      bbox: str | None = None, tz: str | None = None, is_demo: bool = False,
-                      profile: Profile | None = None, id_column: str | None = None) -> store.LoadResult:
+def load_reports_file(
+    db: str | os.PathLike,
+    path: str | os.PathLike,
+    fmt: str = "auto",
+    bbox: str | None = None,
+    tz: str | None = None,
+    is_demo: bool = False,
+    profile: Profile | None = None,
+    id_column: str | None = None,
+) -> store.LoadResult:
     mapping = profile.normalised_columns() if profile else {}
     file_options = profile.file if profile else {}
     known = canonical.known_columns() | _OTHER_FORMAT_COLUMNS | {c for cs in mapping.values() for c in cs}
-    table = read_table(path, known=known, header_row=file_options.get("header_row"),
-                       encoding=file_options.get("encoding"), sheet=file_options.get("sheet"))
+    table = read_table(
+        path,
+        known=known,
+        header_row=file_options.get("header_row"),
+        encoding=file_options.get("encoding"),
+        sheet=file_options.get("sheet"),
+    )
     if profile:
         profile.check_columns(table.columns)
     if id_column:
@@ -87,8 +116,14 @@ def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str =
     warnings, used = [], None
     if report_format.stage is canonical.FORMAT.stage:
         if not mapping:
-            require_columns(table, "canonical", {"reported_at/datum": canonical.COLUMNS["reported_at"],
-                                                           "category/categorie": canonical.COLUMNS["category"]})
+            require_columns(
+                table,
+                "canonical",
+                {
+                    "reported_at/datum": canonical.COLUMNS["reported_at"],
+                    "category/categorie": canonical.COLUMNS["category"],
+                },
+            )
         used = canonical.resolve_columns(table, mapping)
         staged = canonical.stage_mapped(table, used)
         if "id" not in used and len(staged):
@@ -102,17 +137,26 @@ def load_reports_file(db: str | os.PathLike, path: str | os.PathLike, fmt: str =
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         check_values(profile, con)
         _record_details(con, batch_id, table, profile)
-        counts = _load_staged(con, batch_id, staged, table.malformed, report_format, zone, box, values,
-                              str(file_options.get("crs", "EPSG:31370")))
-        placed.append(place_reports(con, batch_id))   # addresses to points, in the same transaction
+        counts = _load_staged(
+            con,
+            batch_id,
+            staged,
+            table.malformed,
+            report_format,
+            zone,
+            box,
+            values,
+            str(file_options.get("crs", "EPSG:31370")),
+        )
+        placed.append(place_reports(con, batch_id))  # addresses to points, in the same transaction
         if placed[-1].considered:
             counts.remarks = _record_geocoding_remarks(con, batch_id)
         return counts
 
-    options = {"tz": zone, "bbox": bbox, "profile": profile_hash(profile),
-               "id_column": id_column}
-    result = store.run_batch(db, kind="reports", file=path, fmt=report_format.name,
-                             options=options, load=load, is_demo=is_demo)
+    options = {"tz": zone, "bbox": bbox, "profile": profile_hash(profile), "id_column": id_column}
+    result = store.run_batch(
+        db, kind="reports", file=path, fmt=report_format.name, options=options, load=load, is_demo=is_demo
+    )
     result.warnings = warnings
     if placed and placed[-1].considered:
         result.geocoding = placed[-1].as_json()
@@ -131,16 +175,23 @@ def skip_matching_rows(table: RawTable, profile: Profile | None) -> RawTable:
         return table
     hit = table.frame["raw_text"].fillna("").map(lambda text: bool(pattern.search(text)))
     skipped = table.frame.loc[hit, ["row_number", "raw_text"]].assign(
-        reason=f"rij overgeslagen: past bij skip_rows_matching '{pattern.pattern}' van het profiel")
+        reason=f"rij overgeslagen: past bij skip_rows_matching '{pattern.pattern}' van het profiel"
+    )
     malformed = pd.concat([table.malformed, skipped], ignore_index=True) if len(skipped) else table.malformed
     return dataclasses.replace(table, frame=table.frame.loc[~hit].reset_index(drop=True), malformed=malformed)
 
 
 def _record_details(con, batch_id: int, table: RawTable, profile: Profile | None) -> None:
     """What `quarantine retry` needs to read this batch's refused rows again."""
-    con.execute("INSERT OR REPLACE INTO batch_details (batch_id, header, delimiter, profile_name) VALUES (?, ?, ?, ?)",
-                [batch_id, json.dumps(table.header or table.columns, ensure_ascii=False), table.delimiter,
-                 profile.name if profile else None])
+    con.execute(
+        "INSERT OR REPLACE INTO batch_details (batch_id, header, delimiter, profile_name) VALUES (?, ?, ?, ?)",
+        [
+            batch_id,
+            json.dumps(table.header or table.columns, ensure_ascii=False),
+            table.delimiter,
+            profile.name if profile else None,
+        ],
+    )
 
 
 def _pseudonymise_personal_columns(table: RawTable, key: bytes) -> RawTable:
@@ -167,14 +218,22 @@ def _mask_fields(text: str, delimiter: str, positions: list[int], key: bytes) ->
     return delimiter.join(fields)
 
 
-def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format: ReportFormat,
-             values: dict[str, dict[str, str]] | None = None, crs: str = "EPSG:31370") -> pd.DataFrame:
+def _lookups(
+    con: duckdb.DuckDBPyConnection,
+    staged: pd.DataFrame,
+    report_format: ReportFormat,
+    values: dict[str, dict[str, str]] | None = None,
+    crs: str = "EPSG:31370",
+) -> pd.DataFrame:
     """Map labels to codes (a few distinct values each, so Python dictionaries); a profile's
     [values.…] tables come first."""
     values = values or {}
+
     def aliases(table: str, code: str) -> dict[str, str]:
-        rows = con.execute(f"SELECT alias, {code}, source FROM {table} WHERE source IN ('*', ?) "
-                           f"ORDER BY source = '*' DESC", [report_format.name]).fetchall()
+        rows = con.execute(
+            f"SELECT alias, {code}, source FROM {table} WHERE source IN ('*', ?) ORDER BY source = '*' DESC",
+            [report_format.name],
+        ).fetchall()
         return {alias: value for alias, value, _ in rows}  # format-specific rows come last and win
 
     frame = staged.copy()
@@ -183,7 +242,8 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
     frame["category_code"] = category_key.map(categories).astype("string")
     if report_format.unknown_category:
         frame["category_code"] = frame["category_code"].mask(
-            frame["category_code"].isna() & frame["category_text"].notna(), report_format.unknown_category)
+            frame["category_code"].isna() & frame["category_text"].notna(), report_format.unknown_category
+        )
 
     channels = aliases("channel_aliases", "channel_code") | values.get("channel", {})
     channel_key = normalise_labels(frame["channel_text"])
@@ -201,7 +261,9 @@ def _lookups(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, report_format
         area_names[code.lower()] = code
     for label, target in values.get("area", {}).items():
         area_names[label] = area_names.get(target.lower(), target)
-    area_key = per_distinct(frame["area_text"], lambda text: normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True))
+    area_key = per_distinct(
+        frame["area_text"], lambda text: normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True)
+    )
     frame["area_code_given"] = area_key.map(area_names).astype("string")
     frame["lam_lat"], frame["lam_lon"] = _lambert_to_wgs84(frame["x_text"], frame["y_text"], crs)
     return frame
@@ -216,6 +278,7 @@ def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series, crs: str = "EPSG:313
     present = ~(np.isnan(x) | np.isnan(y))
     if present.any():
         from etl.profiles import crs_transformer
+
         to_wgs84 = crs_transformer(crs)
         lon[present], lat[present] = to_wgs84.transform(x[present], y[present])
     return lat, lon
@@ -241,9 +304,12 @@ def _check_outline(con, outline: territory.Outline | None, name: str) -> None:
     if outside.empty:
         return
     con.register("outside_frame", outside)
-    con.execute("""UPDATE checked SET reason = 'locatie ' || replace(round(o.lat, 5)::VARCHAR, '.', ',') || ' / '
+    con.execute(
+        """UPDATE checked SET reason = 'locatie ' || replace(round(o.lat, 5)::VARCHAR, '.', ',') || ' / '
                           || replace(round(o.lon, 5)::VARCHAR, '.', ',') || ' ligt buiten het grondgebied: ' || ?
-                   FROM outside_frame o WHERE checked.row_number = o.row_number""", [name])
+                   FROM outside_frame o WHERE checked.row_number = o.row_number""",
+        [name],
+    )
     con.unregister("outside_frame")
 
 
@@ -306,8 +372,8 @@ def _validation_sql(report_format: ReportFormat, zone: str) -> str:
     return f"""
         CREATE TEMP TABLE checked AS
         WITH normalised AS (
-            SELECT * REPLACE ({hours_minutes_sql('reported_text')} AS reported_text,
-                              {hours_minutes_sql('closed_text')} AS closed_text)
+            SELECT * REPLACE ({hours_minutes_sql("reported_text")} AS reported_text,
+                              {hours_minutes_sql("closed_text")} AS closed_text)
             FROM stage
         ), parsed AS (
             SELECT *, {reported} AS reported_at, {closed} AS closed_parsed,
@@ -349,8 +415,9 @@ def _validation_sql(report_format: ReportFormat, zone: str) -> str:
 
 def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
     """Sub-municipality of each located report that did not name one (point in polygon)."""
-    points = con.execute("SELECT row_number, lat, lon FROM checked WHERE reason IS NULL AND lat IS NOT NULL "
-                         "AND area_code_given IS NULL").df()
+    points = con.execute(
+        "SELECT row_number, lat, lon FROM checked WHERE reason IS NULL AND lat IS NOT NULL AND area_code_given IS NULL"
+    ).df()
     if points.empty:
         con.execute("CREATE TEMP TABLE located_area (row_number BIGINT, area_code VARCHAR)")
         return
@@ -361,11 +428,34 @@ def _assign_areas(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("located_area_frame")
 
 
-REPORT_COLUMNS = ("source", "source_id", "batch_id", "reported_at", "reported_precision", "category_code",
-                  "source_category", "channel_code", "channel_detail", "status", "closed_at", "lat", "lon",
-                  "area_code", "description", "gas_finding", "reporter_hash", "content_hash",
-                  "street", "house_number", "postcode", "place", "address_text", "location_source", "address_id",
-                  "location_remark")
+REPORT_COLUMNS = (
+    "source",
+    "source_id",
+    "batch_id",
+    "reported_at",
+    "reported_precision",
+    "category_code",
+    "source_category",
+    "channel_code",
+    "channel_detail",
+    "status",
+    "closed_at",
+    "lat",
+    "lon",
+    "area_code",
+    "description",
+    "gas_finding",
+    "reporter_hash",
+    "content_hash",
+    "street",
+    "house_number",
+    "postcode",
+    "place",
+    "address_text",
+    "location_source",
+    "address_id",
+    "location_remark",
+)
 
 
 def _rows_with_remarks(con, batch_id: int) -> int:
@@ -376,16 +466,19 @@ def _rows_with_remarks(con, batch_id: int) -> int:
 def _record_geocoding_remarks(con, batch_id: int) -> int:
     """A report this load could not place on an address (unlocated, or only on its street) keeps the
     reason as a row remark; returns the batch's rows with a remark."""
-    con.execute("""INSERT INTO row_remarks (batch_id, row_number, record_key, remark)
+    con.execute(
+        """INSERT INTO row_remarks (batch_id, row_number, record_key, remark)
                    SELECT ?, c.row_number, r.source_id, r.location_remark
                    FROM reports r JOIN resolved c ON r.source_id = c.sid
                    WHERE r.batch_id = ? AND r.location_remark IS NOT NULL AND c.action IN ('insert', 'update')""",
-                [batch_id, batch_id])
+        [batch_id, batch_id],
+    )
     return _rows_with_remarks(con, batch_id)
 
 
-def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, values=None,
-                 crs: str = "EPSG:31370") -> store.BatchCounts:
+def _load_staged(
+    con, batch_id, staged, malformed, report_format, zone, box, values=None, crs: str = "EPSG:31370"
+) -> store.BatchCounts:
     (west, south, east, north), territory_name, outline = _territory(con, box)
     frame = with_address_columns(_lookups(con, staged, report_format, values, crs))
     for name in ("stage", "checked", "located_area", "candidates", "resolved"):
@@ -393,13 +486,16 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, val
     con.register("stage_frame", frame)
     con.execute("CREATE TEMP TABLE stage AS SELECT * FROM stage_frame")
     con.unregister("stage_frame")
-    con.execute(_validation_sql(report_format, zone),
-                {"west": west, "south": south, "east": east, "north": north, "territory": territory_name})
+    con.execute(
+        _validation_sql(report_format, zone),
+        {"west": west, "south": south, "east": east, "north": north, "territory": territory_name},
+    )
     _check_outline(con, outline, territory_name)
     _assign_areas(con)
 
-    quarantined = store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM checked "
-                                                       "WHERE reason IS NOT NULL")
+    quarantined = store.quarantine_rows(
+        con, batch_id, "SELECT row_number, raw_text, reason FROM checked WHERE reason IS NOT NULL"
+    )
     if len(malformed):
         con.register("malformed_frame", malformed)
         quarantined += store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM malformed_frame")
@@ -426,27 +522,39 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, val
         SELECT *, row_number() OVER w AS occurrence, first_value(row_number) OVER w AS first_row,
                first_value(content_hash) OVER w AS first_hash
         FROM hashed WINDOW w AS (PARTITION BY sid ORDER BY row_number)""")
-    conflicts = store.quarantine_rows(con, batch_id, """
+    conflicts = store.quarantine_rows(
+        con,
+        batch_id,
+        """
         SELECT row_number, raw_text,
                'melding-id ' || sid || ' staat al op rij ' || first_row || ' van dit bestand, met andere gegevens' AS reason
-        FROM candidates WHERE occurrence > 1 AND content_hash <> first_hash""")
+        FROM candidates WHERE occurrence > 1 AND content_hash <> first_hash""",
+    )
     quarantined += conflicts
-    in_file_repeats = store.scalar(con, "SELECT count(*) FROM candidates WHERE occurrence > 1 "
-                                        "AND content_hash = first_hash")
-    con.execute("""
+    in_file_repeats = store.scalar(
+        con, "SELECT count(*) FROM candidates WHERE occurrence > 1 AND content_hash = first_hash"
+    )
+    con.execute(
+        """
         CREATE TEMP TABLE resolved AS
         SELECT c.*, CASE WHEN r.source_id IS NULL THEN 'insert'
                          WHEN r.content_hash = c.content_hash THEN 'same' ELSE 'update' END AS action
         FROM candidates c LEFT JOIN reports r ON r.source = ? AND r.source_id = c.sid
-        WHERE c.occurrence = 1""", [report_format.name])
+        WHERE c.occurrence = 1""",
+        [report_format.name],
+    )
     actions = dict(con.execute("SELECT action, count(*) FROM resolved GROUP BY action").fetchall())
     # the version an update replaces is kept, so `etl batches undo` can put it back
     columns = ", ".join(REPORT_COLUMNS)
-    con.execute(f"""INSERT INTO report_versions (replaced_by_batch, {columns})
-                    SELECT ?, {', '.join('r.' + c for c in REPORT_COLUMNS)}
+    con.execute(
+        f"""INSERT INTO report_versions (replaced_by_batch, {columns})
+                    SELECT ?, {", ".join("r." + c for c in REPORT_COLUMNS)}
                     FROM reports r JOIN resolved c ON r.source = ? AND r.source_id = c.sid
-                    WHERE c.action = 'update'""", [batch_id, report_format.name])
-    con.execute(f"""
+                    WHERE c.action = 'update'""",
+        [batch_id, report_format.name],
+    )
+    con.execute(
+        f"""
         INSERT OR REPLACE INTO reports ({columns})
         SELECT ?, sid, ?, reported_at, ?, category_code, source_category,
                coalesce(channel_code, 'onbekend'), channel_detail, final_status,
@@ -454,12 +562,22 @@ def _load_staged(con, batch_id, staged, malformed, report_format, zone, box, val
                street_text, house_number_text, postcode_text, place_text, address_text,
                CASE WHEN lat IS NOT NULL THEN 'given' END, NULL, NULL
         FROM resolved WHERE action IN ('insert', 'update')""",
-                [report_format.name, batch_id, report_format.precision])
-    con.execute("""INSERT INTO row_remarks (batch_id, row_number, record_key, remark)
+        [report_format.name, batch_id, report_format.precision],
+    )
+    con.execute(
+        """INSERT INTO row_remarks (batch_id, row_number, record_key, remark)
                    SELECT ?, row_number, sid, remark FROM resolved
-                   WHERE action IN ('insert', 'update') AND remark IS NOT NULL""", [batch_id])
+                   WHERE action IN ('insert', 'update') AND remark IS NOT NULL""",
+        [batch_id],
+    )
     remarks = _rows_with_remarks(con, batch_id)
     loaded = actions.get("insert", 0) + actions.get("update", 0)
     duplicates = in_file_repeats + actions.get("same", 0)
-    return store.BatchCounts(rows_in=len(staged) + len(malformed), loaded=loaded, quarantined=quarantined,
-                             duplicates=duplicates, updated=actions.get("update", 0), remarks=remarks)
+    return store.BatchCounts(
+        rows_in=len(staged) + len(malformed),
+        loaded=loaded,
+        quarantined=quarantined,
+        duplicates=duplicates,
+        updated=actions.get("update", 0),
+        remarks=remarks,
+    )

@@ -7,6 +7,7 @@ of past months remain. Deleting is refused while fixes exist whose visits were n
 and the cut-off is recorded (setting `fixes_retained_from`) so no later recomputation mistakes the
 gap for an absence. Every deletion is written to the audit log.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ DEFAULT_DAYS = 90
 @dataclass
 class RetentionPlan:
     days: int
-    cutoff: str                   # ISO instant, UTC: fixes before it go
+    cutoff: str  # ISO instant, UTC: fixes before it go
     fixes_to_delete: int
     devices: int
     oldest: str | None
@@ -37,8 +38,13 @@ def retention_days(con) -> int:
     return int(reference.setting(con, "fixes_retention_days") or DEFAULT_DAYS)
 
 
-def plan_or_apply(db: str | os.PathLike, days: int | None = None, apply: bool = False,
-                  actor: str | None = None, now: datetime | None = None) -> RetentionPlan:
+def plan_or_apply(
+    db: str | os.PathLike,
+    days: int | None = None,
+    apply: bool = False,
+    actor: str | None = None,
+    now: datetime | None = None,
+) -> RetentionPlan:
     con = store.open_for_writing(db)
     try:
         days = days or retention_days(con)
@@ -46,16 +52,23 @@ def plan_or_apply(db: str | os.PathLike, days: int | None = None, apply: bool = 
             raise UnusableInput("de bewaartermijn moet minstens 1 dag zijn")
         cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
         count, devices, oldest = store.first_row(
-            con, "SELECT count(*), count(DISTINCT device_id), min(ts) FROM fixes WHERE ts < ?", [cutoff])
+            con, "SELECT count(*), count(DISTINCT device_id), min(ts) FROM fixes WHERE ts < ?", [cutoff]
+        )
         plan = RetentionPlan(days, cutoff.isoformat(), count, devices, oldest.isoformat() if oldest else None)
         if not apply or count == 0:
             return plan
-        pending = store.scalar(con, """
+        pending = store.scalar(
+            con,
+            """
             SELECT count(DISTINCT f.batch_id) FROM fixes f
-            WHERE f.ts < ? AND f.batch_id NOT IN (SELECT batch_id FROM coverage_batches)""", [cutoff])
+            WHERE f.ts < ? AND f.batch_id NOT IN (SELECT batch_id FROM coverage_batches)""",
+            [cutoff],
+        )
         if pending:
-            raise UnusableInput(f"{pending} import(s) van GPS-punten zijn nog niet verwerkt tot bezoeken; "
-                                "laat eerst `python -m analytics coverage` lopen of start de app")
+            raise UnusableInput(
+                f"{pending} import(s) van GPS-punten zijn nog niet verwerkt tot bezoeken; "
+                "laat eerst `python -m analytics coverage` lopen of start de app"
+            )
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("DELETE FROM fixes WHERE ts < ?", [cutoff])
@@ -69,6 +82,10 @@ def plan_or_apply(db: str | os.PathLike, days: int | None = None, apply: bool = 
         plan.applied = True
     finally:
         con.close()
-    users.audit(db, actor, "retention", f"{plan.fixes_to_delete} GPS-punten van vóór {plan.cutoff} verwijderd "
-                                        f"(bewaartermijn {plan.days} dagen)")
+    users.audit(
+        db,
+        actor,
+        "retention",
+        f"{plan.fixes_to_delete} GPS-punten van vóór {plan.cutoff} verwijderd (bewaartermijn {plan.days} dagen)",
+    )
     return plan

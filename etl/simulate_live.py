@@ -6,6 +6,7 @@ before version 9 (a POST with the position in the URL), odd ones the JSON body o
 The devices are `demo-live-001` … and are registered (each with warden LIVE-n) when they are not yet.
 Also the load generator of the live benchmark (benchmarks/live.py).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -31,7 +32,9 @@ def device_ids(count: int) -> list[str]:
 def ensure_registered(db: str | Path, devices: list[str]) -> list[str]:
     """Register the devices not yet registered (warden LIVE-n); returns those newly registered."""
     with store.reading(db) as con:
-        known = {row[0] for row in con.execute("SELECT device_id FROM live_devices WHERE revoked_at IS NULL").fetchall()}
+        known = {
+            row[0] for row in con.execute("SELECT device_id FROM live_devices WHERE revoked_at IS NULL").fetchall()
+        }
         lent = {row[0] for row in con.execute("SELECT DISTINCT device_id FROM devices").fetchall()}
     added = []
     for device in devices:
@@ -68,28 +71,44 @@ def demo_tracks(db: str | Path, count: int) -> list[list[tuple[float, float]]]:
 
 def query_request(device: str, lat: float, lon: float, moment: datetime, battery: float) -> tuple[str, bytes, dict]:
     """Traccar Client before 9: POST to the server URL with the position as query parameters."""
-    params = {"id": device, "timestamp": int(moment.timestamp()), "lat": f"{lat:.6f}", "lon": f"{lon:.6f}",
-              "speed": f"{1.4 * 3.6 / KNOT_KMH:.2f}", "bearing": "0", "altitude": "20", "accuracy": "8",
-              "batt": f"{battery:.0f}"}
+    params = {
+        "id": device,
+        "timestamp": int(moment.timestamp()),
+        "lat": f"{lat:.6f}",
+        "lon": f"{lon:.6f}",
+        "speed": f"{1.4 * 3.6 / KNOT_KMH:.2f}",
+        "bearing": "0",
+        "altitude": "20",
+        "accuracy": "8",
+        "batt": f"{battery:.0f}",
+    }
     return "?" + urlencode(params), b"", {}
 
 
 def json_request(device: str, lat: float, lon: float, moment: datetime, battery: float) -> tuple[str, bytes, dict]:
     """Traccar Client 9+: a JSON body with the location object of its background-geolocation library."""
-    body = {"device_id": device, "location": {
-        "timestamp": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "coords": {"latitude": lat, "longitude": lon, "accuracy": 8, "speed": 1.4, "heading": -1, "altitude": 20},
-        "is_moving": True, "odometer": 0, "event": "motionchange",
-        "battery": {"level": battery / 100, "is_charging": False}, "activity": {"type": "walking"}, "extras": {}}}
+    body = {
+        "device_id": device,
+        "location": {
+            "timestamp": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "coords": {"latitude": lat, "longitude": lon, "accuracy": 8, "speed": 1.4, "heading": -1, "altitude": 20},
+            "is_moving": True,
+            "odometer": 0,
+            "event": "motionchange",
+            "battery": {"level": battery / 100, "is_charging": False},
+            "activity": {"type": "walking"},
+            "extras": {},
+        },
+    }
     return "", json.dumps(body).encode(), {"Content-Type": "application/json"}
 
 
 @dataclass
 class Sent:
     device_id: str
-    ts: str                      # the position's time, ISO UTC, as in the journal
-    status: int                  # 0: no answer (connection refused or broken)
-    sent_at: float               # time.time()
+    ts: str  # the position's time, ISO UTC, as in the journal
+    status: int  # 0: no answer (connection refused or broken)
+    sent_at: float  # time.time()
     answered_at: float
     lat: float
     lon: float
@@ -107,9 +126,16 @@ class Replay:
         return {"requests": len(self.sent), "acknowledged": statuses.get("200", 0), "statuses": statuses}
 
 
-def replay(url: str, devices: list[str], tracks: list[list[tuple[float, float]]], interval_s: float,
-           duration_s: float | None = None, rounds: int | None = None, acked_log: Path | None = None,
-           stop: threading.Event | None = None) -> Replay:
+def replay(
+    url: str,
+    devices: list[str],
+    tracks: list[list[tuple[float, float]]],
+    interval_s: float,
+    duration_s: float | None = None,
+    rounds: int | None = None,
+    acked_log: Path | None = None,
+    stop: threading.Event | None = None,
+) -> Replay:
     """Send one position per device every `interval_s` (devices spread over the interval) until
     `duration_s` or `rounds` is reached or `stop` is set."""
     parts = urlsplit(url)
@@ -149,15 +175,30 @@ def replay(url: str, devices: list[str], tracks: list[list[tuple[float, float]]]
                 if connection is not None:
                     connection.close()
                 connection = None
-            stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z") if form is json_request \
-                else datetime.fromtimestamp(int(moment.timestamp()), timezone.utc).isoformat(
-                    timespec="milliseconds").replace("+00:00", "Z")
+            stamp = (
+                moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+                if form is json_request
+                else datetime.fromtimestamp(int(moment.timestamp()), timezone.utc)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z")
+            )
             record = Sent(devices[index], stamp, status, sent_at, time.time(), lat, lon)
             with result.lock:
                 result.sent.append(record)
                 if log_file and status == 200:
-                    log_file.write(json.dumps({"device_id": record.device_id, "ts": record.ts, "lat": lat, "lon": lon,
-                                               "sent_at": record.sent_at, "answered_at": record.answered_at}) + "\n")
+                    log_file.write(
+                        json.dumps(
+                            {
+                                "device_id": record.device_id,
+                                "ts": record.ts,
+                                "lat": lat,
+                                "lon": lon,
+                                "sent_at": record.sent_at,
+                                "answered_at": record.answered_at,
+                            }
+                        )
+                        + "\n"
+                    )
                     log_file.flush()
             round_number += 1
             next_at = started + index * interval_s / max(len(devices), 1) + round_number * interval_s

@@ -8,6 +8,7 @@ every kind of file: reports, fixes, devices, hot spots and projects.
 Every record becomes a row of strings with its row number (1 = first data row); records that do not
 fit the header are kept aside with a reason, never dropped.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,14 +30,15 @@ _ZIP_MAGIC = b"PK\x03\x04"
 @dataclass
 class RawTable:
     """All cells as text. `frame` has one column per header name plus `row_number`, `raw_text`."""
+
     columns: list[str]
     frame: pd.DataFrame
-    malformed: pd.DataFrame          # row_number, raw_text, reason
+    malformed: pd.DataFrame  # row_number, raw_text, reason
     delimiter: str
     encoding: str
-    header: list[str] = field(default_factory=list)   # the header as the file spells it
-    title_lines: int = 0                               # non-blank lines above the header
-    header_line: int = 1                               # 1-based line (XLSX: row) of the header
+    header: list[str] = field(default_factory=list)  # the header as the file spells it
+    title_lines: int = 0  # non-blank lines above the header
+    header_line: int = 1  # 1-based line (XLSX: row) of the header
 
     @property
     def rows_in(self) -> int:
@@ -70,8 +72,9 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8" if error.start >= len(head) - 3 else "cp1252"
 
 
-def find_header(lines: list[str], known: set[str] | None = None, header_row: int | None = None,
-                max_lines: int = 30) -> tuple[int, str]:
+def find_header(
+    lines: list[str], known: set[str] | None = None, header_row: int | None = None, max_lines: int = 30
+) -> tuple[int, str]:
     """(index of the header line in `lines`, separator).
 
     With `header_row` (1-based, as a profile says) that line. Else the first line among the first
@@ -104,8 +107,13 @@ def _best_separator(line: str) -> str:
     return max(DELIMITERS, key=line.count)
 
 
-def read_table(path: str | Path, known: set[str] | None = None, header_row: int | None = None,
-               encoding: str | None = None, sheet: str | None = None) -> RawTable:
+def read_table(
+    path: str | Path,
+    known: set[str] | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> RawTable:
     """Every record of a CSV or XLSX as text; `known` column names help find the header line."""
     path = Path(path)
     try:
@@ -133,8 +141,9 @@ def _decode(path: Path, encoding: str) -> str:
             raise UnusableInput(f"{path.name}: tekens niet leesbaar als {encoding} of Windows-1252") from error
 
 
-def _read_delimited(text: str, encoding: str, name: str, known: set[str] | None = None,
-                    header_row: int | None = None) -> RawTable:
+def _read_delimited(
+    text: str, encoding: str, name: str, known: set[str] | None = None, header_row: int | None = None
+) -> RawTable:
     lines = text.split("\n", 200)[:200]
     if not any(line.strip() for line in lines):
         return _empty(encoding)
@@ -146,7 +155,7 @@ def _read_delimited(text: str, encoding: str, name: str, known: set[str] | None 
     records = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     header = next(records)
     while header and not header[-1].strip():
-        header = header[:-1]   # a trailing separator on the header line (as the data rows have it)
+        header = header[:-1]  # a trailing separator on the header line (as the data rows have it)
     columns = [normalise_header(h) for h in header]
     if len(set(columns)) != len(columns) or "" in columns:
         raise UnusableInput(f"{name}: de kopregel heeft lege of dubbele kolomnamen: {header}")
@@ -166,21 +175,26 @@ def _read_delimited(text: str, encoding: str, name: str, known: set[str] | None 
             continue
         good.append(record)
         good_numbers.append(number)
-    frame = pd.DataFrame(good, columns=columns, dtype="string") if good else \
-        pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    frame = (
+        pd.DataFrame(good, columns=columns, dtype="string")
+        if good
+        else pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    )
     frame["row_number"] = pd.Series(good_numbers, dtype="int64")
     frame["raw_text"] = joined_fields(frame, columns, delimiter)
     malformed = pd.DataFrame(bad, columns=["row_number", "raw_text", "reason"])
-    return RawTable(columns, frame, malformed, delimiter, encoding, [h.strip() for h in header], title_lines,
-                    header_at + 1)
+    return RawTable(
+        columns, frame, malformed, delimiter, encoding, [h.strip() for h in header], title_lines, header_at + 1
+    )
 
 
 def joined_fields(frame: pd.DataFrame, columns: list[str], delimiter: str) -> pd.Series:
     """Each row's fields joined by the file's delimiter: the raw text kept with a quarantined row."""
     if frame.empty:
         return pd.Series(dtype="string")
-    return functools.reduce(lambda acc, col: acc + delimiter + frame[col].fillna(""),
-                            columns[1:], frame[columns[0]].fillna(""))
+    return functools.reduce(
+        lambda acc, col: acc + delimiter + frame[col].fillna(""), columns[1:], frame[columns[0]].fillna("")
+    )
 
 
 def _empty(encoding: str) -> RawTable:
@@ -222,8 +236,9 @@ def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet
     try:
         if sheet_name is not None:
             if sheet_name not in book.sheetnames:
-                raise UnusableInput(f"{path.name} heeft geen werkblad '{sheet_name}' "
-                                    f"(wel: {', '.join(book.sheetnames)})")
+                raise UnusableInput(
+                    f"{path.name} heeft geen werkblad '{sheet_name}' (wel: {', '.join(book.sheetnames)})"
+                )
             lines = _sheet_lines(book[sheet_name])
         else:
             # the sheet whose header matches our fields best; the first sheet on a tie

@@ -8,6 +8,7 @@ a local time that does not exist (spring forward, 02:30 on the last Sunday of Ma
 twice (fall back, 02:30 on the last Sunday of October) is read as standard time, UTC+1 in
 Brussels — what DuckDB's ICU does, and one rule for both cases.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,10 +19,26 @@ from civ.errors import UnusableInput
 DEFAULT_TZ = "Europe/Brussels"
 
 _OFFSET = r"(Z|[+-]\d{2}(:?\d{2})?)$"
-_ISO_LOCAL = ["%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
-              "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-_DAY_FIRST = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
-              "%d-%m-%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]
+_ISO_LOCAL = [
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+]
+_DAY_FIRST = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+]
 _MONTH_FIRST = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"]
 
 
@@ -40,8 +57,17 @@ def _formats_sql(formats: list[str]) -> str:
 def _shape(time_format: str) -> str:
     """A regular expression every text that `time_format` parses matches (and a little more)."""
     pattern = re.escape(time_format)
-    for directive, shape in (("%Y", r"\d+"), ("%m", r"\d+"), ("%d", r"\d+"), ("%H", r"\d+"), ("%I", r"\d+"),
-                             ("%M", r"\d+"), ("%S", r"\d+"), ("%f", r"\d+"), ("%p", "[AaPp][Mm]")):
+    for directive, shape in (
+        ("%Y", r"\d+"),
+        ("%m", r"\d+"),
+        ("%d", r"\d+"),
+        ("%H", r"\d+"),
+        ("%I", r"\d+"),
+        ("%M", r"\d+"),
+        ("%S", r"\d+"),
+        ("%f", r"\d+"),
+        ("%p", "[AaPp][Mm]"),
+    ):
         pattern = pattern.replace(re.escape(directive), shape)
     return "^" + pattern.replace(r"\ ", r"\s*") + "$"
 
@@ -53,13 +79,22 @@ def _strptime_sql(column: str, formats: list[str]) -> str:
     took 6 s per million dates. So each text goes first to the format its shape matches (in list
     order); only when that one cannot read it does the whole list get its turn, as before."""
     every = _formats_sql(formats)
-    branches = [f"WHEN regexp_full_match({column}, '{_shape(f)}') "
-                f"THEN coalesce(try_strptime({column}, '{f}'), try_strptime({column}, {every}))" for f in formats]
+    branches = [
+        f"WHEN regexp_full_match({column}, '{_shape(f)}') "
+        f"THEN coalesce(try_strptime({column}, '{f}'), try_strptime({column}, {every}))"
+        for f in formats
+    ]
     return f"(CASE {' '.join(branches)} ELSE try_strptime({column}, {every}) END)"
 
 
-def timestamp_sql(column: str, tz: str | None = None, *, day_first: bool = True,
-                  excel_serial: bool = False, epoch_seconds: bool = False) -> str:
+def timestamp_sql(
+    column: str,
+    tz: str | None = None,
+    *,
+    day_first: bool = True,
+    excel_serial: bool = False,
+    epoch_seconds: bool = False,
+) -> str:
     """SQL for `column` (VARCHAR, already trimmed) as TIMESTAMPTZ in UTC, NULL when unreadable."""
     zone = checked_zone(tz)
     formats = _ISO_LOCAL + (_DAY_FIRST if day_first else _MONTH_FIRST)
@@ -77,29 +112,37 @@ def timestamp_sql(column: str, tz: str | None = None, *, day_first: bool = True,
             f"WHEN regexp_matches({column}, '^\\d{{5}}([.,]\\d+)?$') "
             f"AND try_cast(replace({column}, ',', '.') AS DOUBLE) BETWEEN 20000 AND 80000 "
             f"THEN timezone('{zone}', TIMESTAMP '1899-12-30' + to_microseconds("
-            f"CAST(round(try_cast(replace({column}, ',', '.') AS DOUBLE) * 86400e6) AS BIGINT)))")
+            f"CAST(round(try_cast(replace({column}, ',', '.') AS DOUBLE) * 86400e6) AS BIGINT)))"
+        )
     if epoch_seconds:
-        branches.append(f"WHEN regexp_matches({column}, '^\\d{{9,10}}(\\.\\d+)?$') "
-                        f"THEN to_timestamp(try_cast({column} AS DOUBLE))")
+        branches.append(
+            f"WHEN regexp_matches({column}, '^\\d{{9,10}}(\\.\\d+)?$') THEN to_timestamp(try_cast({column} AS DOUBLE))"
+        )
     branches.append(f"ELSE timezone('{zone}', {_strptime_sql(column, formats)})")
     return "(CASE " + " ".join(branches) + " END)"
 
 
 def date_shape_sql(column: str) -> str:
     """SQL: true when the text looks like a date (so a NULL parse means the date does not exist)."""
-    return (f"regexp_matches({column}, '^(\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{4}}|\\d{{4}}-\\d{{1,2}}-\\d{{1,2}})"
-            f"([T ]\\d{{1,2}}:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?( ?[AP]M)?)?{_OFFSET[:-1]}?$')")
+    return (
+        f"regexp_matches({column}, '^(\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{4}}|\\d{{4}}-\\d{{1,2}}-\\d{{1,2}})"
+        f"([T ]\\d{{1,2}}:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?( ?[AP]M)?)?{_OFFSET[:-1]}?$')"
+    )
 
 
 def timestamp_problem_sql(column: str, parsed: str, label: str, expected: str = "dd/mm/jjjj uu:mm") -> str:
     """SQL for a Dutch reason when `column` has text that `parsed` could not read, else NULL."""
-    return (f"CASE WHEN {column} IS NOT NULL AND {parsed} IS NULL THEN "
-            f"CASE WHEN {date_shape_sql(column)} "
-            f"THEN '{label} ' || {column} || ' bestaat niet' "
-            f"ELSE '{label} ''' || {column} || ''' is geen geldige datum (verwacht {expected})' END END")
+    return (
+        f"CASE WHEN {column} IS NOT NULL AND {parsed} IS NULL THEN "
+        f"CASE WHEN {date_shape_sql(column)} "
+        f"THEN '{label} ' || {column} || ' bestaat niet' "
+        f"ELSE '{label} ''' || {column} || ''' is geen geldige datum (verwacht {expected})' END END"
+    )
 
 
 def hours_minutes_sql(column: str) -> str:
     """SQL: '16u23' / '14h30' / '16 u 23' as '16:23' (how Flemish exports write a time)."""
-    return (rf"CASE WHEN regexp_matches({column}, '\d\s*[uUhH]\s*\d') "
-            rf"THEN regexp_replace({column}, '(\d{{1,2}})\s*[uUhH]\s*(\d{{2}})', '\1:\2', 'g') ELSE {column} END")
+    return (
+        rf"CASE WHEN regexp_matches({column}, '\d\s*[uUhH]\s*\d') "
+        rf"THEN regexp_replace({column}, '(\d{{1,2}})\s*[uUhH]\s*(\d{{2}})', '\1:\2', 'g') ELSE {column} END"
+    )

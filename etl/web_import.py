@@ -7,6 +7,7 @@ the same TOML as `--profile`), and runs `dry_run`, `load`, `retry` or `undo` in 
 each calls the function the command line calls (`etl.batches.dry_run`, the kind's `load_*_file`,
 `retry_quarantine`, `undo_batch`). The upload is removed after the load (`discard`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,8 +40,9 @@ UNSAVED = "(niet bewaard)"
 def guessed_kind(file_name: str) -> str:
     """The kind a file most likely holds by its form: tracks are fixes, geometries hot spots, tables reports."""
     suffix = Path(file_name).suffix.lower()
-    return {".gpx": "fixes", ".nmea": "fixes", ".geojson": "hotspots", ".json": "hotspots",
-            ".zip": "hotspots"}.get(suffix, "reports")
+    return {".gpx": "fixes", ".nmea": "fixes", ".geojson": "hotspots", ".json": "hotspots", ".zip": "hotspots"}.get(
+        suffix, "reports"
+    )
 
 
 def _safe_name(file_name: str) -> str:
@@ -52,6 +54,7 @@ def _safe_name(file_name: str) -> str:
 def check_zip(data: bytes, name: str) -> None:
     """A zip (or XLSX) whose members stay inside the folder and do not unpack to a bomb."""
     import io
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -63,10 +66,14 @@ def check_zip(data: bytes, name: str) -> None:
         if member.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", member.filename):
             raise UnusableInput(f"{name} bevat een pad buiten de map ('{member.filename[:80]}'): geweigerd")
         total += member.file_size
-        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO and member.file_size > 10_000_000:
+        if (
+            member.compress_size
+            and member.file_size / member.compress_size > MAX_RATIO
+            and member.file_size > 10_000_000
+        ):
             raise UnusableInput(f"{name} pakt verdacht sterk uit ('{member.filename[:80]}'): geweigerd als zip-bom")
     if total > MAX_UNPACKED_BYTES:
-        raise UnusableInput(f"{name} pakt uit tot meer dan {MAX_UNPACKED_BYTES // 1024 ** 3} GB: geweigerd als zip-bom")
+        raise UnusableInput(f"{name} pakt uit tot meer dan {MAX_UNPACKED_BYTES // 1024**3} GB: geweigerd als zip-bom")
 
 
 def _check_content(data: bytes, name: str) -> None:
@@ -81,7 +88,7 @@ def _check_content(data: bytes, name: str) -> None:
     if head.startswith(_ZIP_MAGIC):
         raise UnusableInput(f"{name} is een zip- of Excel-bestand met een andere extensie: geef het de juiste naam")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return   # UTF-16 text (Excel's "Unicode text")
+        return  # UTF-16 text (Excel's "Unicode text")
     if b"\x00" in head:
         raise UnusableInput(f"{name} is geen tekstbestand")
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
@@ -110,7 +117,7 @@ def receive(file_name: str, contents: str, limit: int = UPLOAD_MAX_BYTES) -> Pat
     if not data:
         raise UnusableInput(f"{name} is leeg")
     _check_content(data, name)
-    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))   # mode 0700: only the server's user reads it
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))  # mode 0700: only the server's user reads it
     path = folder / name
     path.write_bytes(data)
     return path
@@ -131,6 +138,7 @@ def is_table(path: str | Path) -> bool:
 
 def _known_columns(kind: str) -> set[str]:
     from etl.profile_suggest import _aliases_for
+
     return {n for names in _aliases_for(kind).values() for n in names} | {"datum", "tijd", "tijdstip", "uur"}
 
 
@@ -139,9 +147,10 @@ def sheets(path: str | Path) -> list[str]:
     if Path(path).suffix.lower() != ".xlsx":
         return []
     import openpyxl
+
     try:
         book = openpyxl.load_workbook(path, read_only=True)
-    except Exception:   # a damaged file: read_table says what is wrong
+    except Exception:  # a damaged file: read_table says what is wrong
         return []
     try:
         return list(book.sheetnames)
@@ -149,31 +158,45 @@ def sheets(path: str | Path) -> list[str]:
         book.close()
 
 
-def preview(path: str | Path, kind: str, header_row: int | None = None, sheet: str | None = None,
-            encoding: str | None = None) -> dict:
+def preview(
+    path: str | Path, kind: str, header_row: int | None = None, sheet: str | None = None, encoding: str | None = None
+) -> dict:
     """The first rows as parsed, with the header line, separator and encoding found (or given)."""
     from etl.tables import read_table
+
     table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
     rows = table.frame.head(PREVIEW_ROWS)
-    return {"header": list(table.header), "columns": list(table.columns),
-            "rows": [{"row_number": int(r["row_number"]), **{h: ("" if _missing(r[c]) else str(r[c]))
-                                                             for h, c in zip(table.header, table.columns)}}
-                     for _, r in rows.iterrows()],
-            "header_row": table.header_line, "encoding": table.encoding,
-            "delimiter": table.delimiter, "rows_in": table.rows_in}
+    return {
+        "header": list(table.header),
+        "columns": list(table.columns),
+        "rows": [
+            {
+                "row_number": int(r["row_number"]),
+                **{h: ("" if _missing(r[c]) else str(r[c])) for h, c in zip(table.header, table.columns)},
+            }
+            for _, r in rows.iterrows()
+        ],
+        "header_row": table.header_line,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "rows_in": table.rows_in,
+    }
 
 
 def _missing(value) -> bool:
     import pandas as pd
+
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
-def suggestion(path: str | Path, kind: str, header_row: int, db, sheet: str | None = None,
-               encoding: str | None = None) -> dict:
+def suggestion(
+    path: str | Path, kind: str, header_row: int, db, sheet: str | None = None, encoding: str | None = None
+) -> dict:
     """`profile suggest`'s guesses for the file read at `header_row`: field -> their column(s), and for
     reports every distinct label of category, channel, status and area with its count and nearest code."""
     from etl.profile_suggest import _guess
     from etl.tables import read_table
+
     table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
     spelled = dict(zip(table.columns, table.header))
     found, _ = _guess(table.frame, kind)
@@ -181,14 +204,22 @@ def suggestion(path: str | Path, kind: str, header_row: int, db, sheet: str | No
     return {"columns": columns}
 
 
-def labels(path, kind: str, header_row: int, columns: dict[str, list[str]], db, sheet: str | None = None,
-           encoding: str | None = None) -> dict:
+def labels(
+    path,
+    kind: str,
+    header_row: int,
+    columns: dict[str, list[str]],
+    db,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> dict:
     """For each value field mapped to a column: [{label, rows, code}] with the known or nearest code."""
     import difflib
 
     from civ.reference import normalise_label
     from etl.profile_suggest import _known_labels
     from etl.tables import normalise_header, read_table
+
     if kind != "reports":
         return {}
     table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
@@ -216,26 +247,36 @@ def labels(path, kind: str, header_row: int, columns: dict[str, list[str]], db, 
 def codes(db) -> dict[str, list[str]]:
     """Our codes per value field, for the label dropdowns."""
     from civ import store
+
     path = store.db_path(db)
     with store.reading(path) as con:
+
         def column(sql):
             try:
                 return [r[0] for r in con.execute(sql).fetchall()]
-            except Exception:    # an older store without statuses
+            except Exception:  # an older store without statuses
                 return []
-        return {"category": column("SELECT code FROM categories ORDER BY code"),
-                "channel": column("SELECT code FROM channels ORDER BY code"),
-                "status": column("SELECT code FROM statuses ORDER BY code"),
-                "area": column("SELECT name FROM areas ORDER BY name")}
+
+        return {
+            "category": column("SELECT code FROM categories ORDER BY code"),
+            "channel": column("SELECT code FROM channels ORDER BY code"),
+            "status": column("SELECT code FROM statuses ORDER BY code"),
+            "area": column("SELECT name FROM areas ORDER BY name"),
+        }
 
 
 def _toml(text: str) -> str:
-    return json.dumps(str(text), ensure_ascii=False)   # a JSON string is a valid TOML basic string
+    return json.dumps(str(text), ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
 
-def profile_text(kind: str, header_row: int | None, columns: dict[str, list[str]],
-                 values: dict[str, dict[str, str]] | None = None, sheet: str | None = None,
-                 encoding: str | None = None) -> str:
+def profile_text(
+    kind: str,
+    header_row: int | None,
+    columns: dict[str, list[str]],
+    values: dict[str, dict[str, str]] | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> str:
     """The user's choices as a profile, the same TOML `--profile` reads."""
     lines = ["[file]", f"kind = {_toml(kind)}"]
     if sheet:
@@ -248,8 +289,9 @@ def profile_text(kind: str, header_row: int | None, columns: dict[str, list[str]
     for field, theirs in columns.items():
         theirs = [c for c in theirs if c]
         if theirs:
-            lines.append(f"{field} = " + (_toml(theirs[0]) if len(theirs) == 1
-                                          else "[" + ", ".join(map(_toml, theirs)) + "]"))
+            lines.append(
+                f"{field} = " + (_toml(theirs[0]) if len(theirs) == 1 else "[" + ", ".join(map(_toml, theirs)) + "]")
+            )
     for field, mapping in (values or {}).items():
         chosen = {label: code for label, code in mapping.items() if code}
         if chosen:
@@ -260,9 +302,15 @@ def profile_text(kind: str, header_row: int | None, columns: dict[str, list[str]
 def checked_profile(text: str, kind: str, name: str | None = None):
     """The profile parsed as `--profile` parses it; a mapping without the fields a load needs is refused."""
     from etl.profiles import parse
+
     profile = parse(text, name or UNSAVED, kind)
-    required = {"reports": ("reported_at", "category"), "fixes": (), "devices": ("device_id", "warden"),
-                "hotspots": (), "projects": ("name",)}[kind]
+    required = {
+        "reports": ("reported_at", "category"),
+        "fixes": (),
+        "devices": ("device_id", "warden"),
+        "hotspots": (),
+        "projects": ("name",),
+    }[kind]
     missing = [f for f in required if f not in profile.columns]
     if missing:
         raise UnusableInput(f"koppel eerst een kolom aan {', '.join(missing)}")
@@ -272,6 +320,7 @@ def checked_profile(text: str, kind: str, name: str | None = None):
 def save(db, name: str, text: str) -> dict:
     """Store the mapping as a named profile (`profile save`), usable as `--profile NAME`."""
     from etl.profiles import save_profile
+
     with tempfile.TemporaryDirectory(prefix="civ-profile-") as folder:
         path = Path(folder) / f"{_safe_name(name)}.toml"
         path.write_text(text, encoding="utf-8")
@@ -284,8 +333,14 @@ def _loader(kind: str):
     from etl.hotspots import load_hotspots_file
     from etl.projects import load_projects_file
     from etl.reports import load_reports_file
-    return {"reports": load_reports_file, "fixes": load_fixes_file, "devices": load_devices_file,
-            "hotspots": load_hotspots_file, "projects": load_projects_file}[kind]
+
+    return {
+        "reports": load_reports_file,
+        "fixes": load_fixes_file,
+        "devices": load_devices_file,
+        "hotspots": load_hotspots_file,
+        "projects": load_projects_file,
+    }[kind]
 
 
 def _profile_or_none(args: dict):
@@ -297,6 +352,7 @@ def _profile_or_none(args: dict):
 def run(work: str, db: str, **args) -> dict:
     """One job's work, in the child process; unusable input is an answer ({"error": …}), not a crash."""
     from etl import batches
+
     try:
         if work == "dry_run":
             profile = _profile_or_none(args)
@@ -323,19 +379,33 @@ def recognised_profile(path: str | Path, kind: str, db) -> dict | None:
     {name, header_row, columns, values} or None."""
     from etl.profiles import list_profiles, parse, saved_profile_text
     from etl.tables import normalise_header, read_table
+
     best = None
     for saved in list_profiles(db):
         if saved["kind"] not in (None, kind):
             continue
         try:
             profile = parse(saved_profile_text(db, saved["name"]), saved["name"], kind)
-            table = read_table(path, known=_known_columns(kind), header_row=profile.header_row,
-                               sheet=profile.file.get("sheet"), encoding=profile.file.get("encoding"))
+            table = read_table(
+                path,
+                known=_known_columns(kind),
+                header_row=profile.header_row,
+                sheet=profile.file.get("sheet"),
+                encoding=profile.file.get("encoding"),
+            )
         except UnusableInput:
             continue
         named = {normalise_header(c) for cs in profile.columns.values() for c in cs}
         if named and named <= set(table.columns) and (best is None or len(named) > best[0]):
-            best = (len(named), {"name": saved["name"], "header_row": profile.header_row or table.header_line,
-                                 "sheet": profile.file.get("sheet"), "encoding": profile.file.get("encoding"),
-                                 "columns": profile.columns, "values": profile.values})
+            best = (
+                len(named),
+                {
+                    "name": saved["name"],
+                    "header_row": profile.header_row or table.header_line,
+                    "sheet": profile.file.get("sheet"),
+                    "encoding": profile.file.get("encoding"),
+                    "columns": profile.columns,
+                    "values": profile.values,
+                },
+            )
     return best[1] if best else None

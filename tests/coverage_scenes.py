@@ -6,6 +6,7 @@ a flat-earth distance and shapely, independently of analytics/coverage. The fixe
 real exports carry: GPS noise of several metres, sampling every 15-30 s, one wild jump, repeated
 lines, rows out of order, a stretch of poor-accuracy fixes.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,20 +37,28 @@ class Spot:
     name: str
     lat: float
     lon: float
-    radius_m: float | None = None                  # a point with a radius
-    half_east_m: float | None = None               # or a rectangle of 2*half_east x 2*half_north
+    radius_m: float | None = None  # a point with a radius
+    half_east_m: float | None = None  # or a rectangle of 2*half_east x 2*half_north
     half_north_m: float | None = None
 
     def feature(self) -> dict:
         if self.radius_m is not None:
-            return {"type": "Feature", "properties": {"name": self.name, "kind": "plein", "radius_m": self.radius_m},
-                    "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]}}
-        return {"type": "Feature", "properties": {"name": self.name, "kind": "park"},
-                "geometry": shapely.geometry.mapping(self.polygon())}
+            return {
+                "type": "Feature",
+                "properties": {"name": self.name, "kind": "plein", "radius_m": self.radius_m},
+                "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
+            }
+        return {
+            "type": "Feature",
+            "properties": {"name": self.name, "kind": "park"},
+            "geometry": shapely.geometry.mapping(self.polygon()),
+        }
 
     def polygon(self) -> shapely.Polygon:
-        corners = [offset(self.lat, self.lon, n * self.half_north_m, e * self.half_east_m)
-                   for n, e in ((-1, -1), (-1, 1), (1, 1), (1, -1), (-1, -1))]
+        corners = [
+            offset(self.lat, self.lon, n * self.half_north_m, e * self.half_east_m)
+            for n, e in ((-1, -1), (-1, 1), (1, 1), (1, -1), (-1, -1))
+        ]
         return shapely.Polygon([(lon, lat) for lat, lon in corners])
 
     def contains(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -61,10 +70,11 @@ class Spot:
 @dataclass
 class Walk:
     """A noise-free path: knots (epoch seconds, lat, lon), linear in between."""
+
     t: list[float]
     lat: list[float]
     lon: list[float]
-    metres: float = 0.0                             # path length, the truth for the distance
+    metres: float = 0.0  # path length, the truth for the distance
 
     @classmethod
     def start(cls, when: datetime, lat: float, lon: float) -> Walk:
@@ -105,6 +115,7 @@ class Walk:
 @dataclass
 class Fixes:
     """Sampled fixes of one device with the flaws of a real export."""
+
     device: str
     t: np.ndarray
     lat: np.ndarray
@@ -113,12 +124,19 @@ class Fixes:
     extra_lines: list[str] = field(default_factory=list)
 
     @classmethod
-    def sample(cls, walk: Walk, device: str, rng: np.random.Generator, every_s=(15, 30), noise_m: float = 4.0,
-               skip: tuple[float, float] | None = None) -> Fixes:
+    def sample(
+        cls,
+        walk: Walk,
+        device: str,
+        rng: np.random.Generator,
+        every_s=(15, 30),
+        noise_m: float = 4.0,
+        skip: tuple[float, float] | None = None,
+    ) -> Fixes:
         steps = rng.integers(every_s[0], every_s[1] + 1, int((walk.t[-1] - walk.t[0]) / every_s[0]) + 2)
         t = walk.t[0] + np.concatenate([[0], np.cumsum(steps)])
         t = t[t <= walk.t[-1]]
-        if skip:                                     # the receiver lost its position for a while
+        if skip:  # the receiver lost its position for a while
             t = t[(t < skip[0]) | (t > skip[1])]
         lat, lon = walk.at(t)
         north, east = rng.normal(0, noise_m, (2, t.size))
@@ -131,12 +149,13 @@ class Fixes:
         self.lon = np.append(self.lon, lon)
         self.accuracy = np.append(self.accuracy, accuracy)
 
-    def lines(self, rng: np.random.Generator, duplicates: int = 10, shuffle: bool = True,
-              offset_hours: dict | None = None) -> list[str]:
+    def lines(
+        self, rng: np.random.Generator, duplicates: int = 10, shuffle: bool = True, offset_hours: dict | None = None
+    ) -> list[str]:
         lines = []
         for t, lat, lon, acc in zip(self.t, self.lat, self.lon, self.accuracy):
             stamp = datetime.fromtimestamp(float(t), timezone.utc)
-            if offset_hours:                        # local time with its offset, as some platforms export
+            if offset_hours:  # local time with its offset, as some platforms export
                 hours = offset_hours(stamp)
                 local = stamp.astimezone(timezone(__import__("datetime").timedelta(hours=hours)))
                 text = local.isoformat(timespec="seconds")
@@ -156,8 +175,9 @@ def write_fixes(path: Path, lines: list[str]) -> Path:
 
 
 def write_hotspots(path: Path, spots: list[Spot]) -> Path:
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [s.feature() for s in spots]}),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [s.feature() for s in spots]}), encoding="utf-8"
+    )
     return path
 
 
@@ -179,7 +199,7 @@ def working_day(when: datetime) -> Walk:
     walk = Walk.start(when, *OFFICE).stay(5)
     walk.to(*offset(PLEIN.lat, PLEIN.lon, 20, 0), 4.5).stay(12)
     walk.to(PARK.lat, PARK.lon, 4.5).stay(8)
-    walk.to(*offset(PARK.lat, PARK.lon, 0, 140), 4.5).stay(1)           # outside the park for about 2 minutes
+    walk.to(*offset(PARK.lat, PARK.lon, 0, 140), 4.5).stay(1)  # outside the park for about 2 minutes
     walk.to(PARK.lat, PARK.lon, 4.5).stay(6)
     # by bike along a 100 m chord of the plein at 18 km/h: 20 s inside, far enough either side
     # (1,5 km) that it does not merge with a stop

@@ -4,6 +4,7 @@ fixes are left out: nothing here needs them and they take most of the time).
 
 Tests only read it. Its ground truth (ground_truth.json, written beside it) is what they check against.
 """
+
 from __future__ import annotations
 
 import atexit

@@ -1,5 +1,6 @@
 """Where the project and the test data are, for tests that need a path (imported by name: tests/ is on
 pytest's path)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 shipped simplified file): the points a test plants, and the areas it expects them in, come from
 polygons the code under test never reads.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -21,12 +22,14 @@ HEADER = "id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;deelgemeente;om
 def originals(layer: str):
     """The shapefile `gemeente` or `deelgemeente` as a GeoDataFrame in Lambert 72 (EPSG:31370)."""
     import geopandas as gpd
+
     return gpd.read_file(ORIGINALS / f"{layer}.shp", engine="pyogrio").to_crs("EPSG:31370")
 
 
 def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(lat, lon) of Lambert 72 metres."""
     from pyproj import Transformer
+
     lon, lat = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True).transform(x, y)
     return np.asarray(lat), np.asarray(lon)
 
@@ -50,8 +53,9 @@ def deelgemeenten_of(municipalities: tuple[str, ...]):
     return parts[inside.to_numpy()]
 
 
-def reports_csv(path: Path, points_by_key: dict[str, np.ndarray], start_day: int = 1,
-                months: dict[str, str] | None = None) -> dict[str, int]:
+def reports_csv(
+    path: Path, points_by_key: dict[str, np.ndarray], start_day: int = 1, months: dict[str, str] | None = None
+) -> dict[str, int]:
     """A canonical reports file with one report per point (Lambert x, y -> lat, lon), in October 2026
     or in the month `months[key]` ('MM/YYYY') gives a key."""
     lines, counts, number = [], {}, 0

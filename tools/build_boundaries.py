@@ -14,6 +14,7 @@ parent is found by place (the municipality holding its representative point), no
 
 Needs geopandas + pyogrio (requirements-bench.txt); the app reads the result with json + shapely only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,12 @@ def build(source: Path, tolerance_m: float) -> dict:
     municipalities = gpd.read_file(source / "gemeente.shp", engine="pyogrio").to_crs("EPSG:31370")
     parts = gpd.read_file(source / "deelgemeente.shp", engine="pyogrio").to_crs("EPSG:31370")
     points = gpd.GeoDataFrame(parts[["geoitem"]], geometry=parts.geometry.representative_point(), crs=parts.crs)
-    parent = gpd.sjoin(points, municipalities[["geoitem", "geometry"]].rename(columns={"geoitem": "parent"}),
-                       predicate="within", how="left")
+    parent = gpd.sjoin(
+        points,
+        municipalities[["geoitem", "geometry"]].rename(columns={"geoitem": "parent"}),
+        predicate="within",
+        how="left",
+    )
     missing = parent[parent["parent"].isna()]
     if len(missing):
         raise SystemExit(f"deelgemeenten zonder gemeente: {missing['geoitem'].tolist()}")
@@ -55,13 +60,25 @@ def build(source: Path, tolerance_m: float) -> dict:
         simplified = frame.geometry.simplify(tolerance_m, preserve_topology=True).make_valid()
         wgs84 = gpd.GeoSeries(simplified, crs=frame.crs).to_crs("EPSG:4326")
         for (_, row), geometry in zip(frame.iterrows(), wgs84):
-            features.append({"type": "Feature", "properties": {
-                "nis": row["geoitem"], "name": clean_name(row["naam"]), "level": level,
-                "parent": row.get("parent") if level == "submunicipality" else None},
-                "geometry": _rounded(geometry)})
-    return {"type": "FeatureCollection", "name": "statbel-gemeenten-deelgemeenten-vlaanderen-brussel",
-            "source": "Statbel (Algemene Directie Statistiek), statistische sectoren 2025",
-            "tolerance_m": tolerance_m, "features": features}
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "nis": row["geoitem"],
+                        "name": clean_name(row["naam"]),
+                        "level": level,
+                        "parent": row.get("parent") if level == "submunicipality" else None,
+                    },
+                    "geometry": _rounded(geometry),
+                }
+            )
+    return {
+        "type": "FeatureCollection",
+        "name": "statbel-gemeenten-deelgemeenten-vlaanderen-brussel",
+        "source": "Statbel (Algemene Directie Statistiek), statistische sectoren 2025",
+        "tolerance_m": tolerance_m,
+        "features": features,
+    }
 
 
 def main() -> None:

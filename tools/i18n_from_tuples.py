@@ -12,6 +12,7 @@ line breaks of the strings stay), to the catalogue of the section it stood in (t
 coverage, admin, report). A reworded key, or an added key a catalogue already has, is listed, not changed.
 Exit 2 with one `fout: …` line when the revision has no readable old-form file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,12 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = ROOT / "civ" / "messages"
 SECTIONS = ("general", "trends", "hotspots", "coverage", "admin", "report")
 OLD_FILE = "dashboards/i18n.py"
-OLD_FORM_BASE = "24f0e100f165bfe016236f2c2f1deab6091ef977"   # the last commit with the old form
+OLD_FORM_BASE = "24f0e100f165bfe016236f2c2f1deab6091ef977"  # the last commit with the old form
 
 
 def _offset(lines: list[str], line: int, col: int) -> int:
     """Character offset of ast's (1-based line, 0-based UTF-8 byte column) in the text."""
-    before = sum(len(text) for text in lines[:line - 1])
+    before = sum(len(text) for text in lines[: line - 1])
     return before + len(lines[line - 1].encode("utf-8")[:col].decode("utf-8"))
 
 
@@ -45,8 +46,13 @@ def old_sections(source: str) -> list[ast.Dict]:
                 value = node.value
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             func = node.value.func
-            if isinstance(func, ast.Attribute) and func.attr == "update" and \
-                    isinstance(func.value, ast.Name) and func.value.id == "TEXTS" and node.value.args:
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "update"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "TEXTS"
+                and node.value.args
+            ):
                 value = node.value.args[0]
         if isinstance(value, ast.Dict):
             found.append(value)
@@ -62,7 +68,7 @@ def keyed_by_language(source: str, lines: list[str], value: ast.Tuple) -> str:
     text = source[start:end]
     if not (text.startswith("(") and text.endswith(")")):
         raise ValueError(f"regel {value.lineno}: verwacht (nl, en) tussen haakjes")
-    return '{"nl": ' + source[nl_at:en_at] + '"en": ' + source[en_at:end - 1].rstrip().rstrip(",") + "}"
+    return '{"nl": ' + source[nl_at:en_at] + '"en": ' + source[en_at : end - 1].rstrip().rstrip(",") + "}"
 
 
 def convert_section(source: str, section: ast.Dict) -> str:
@@ -78,7 +84,7 @@ def convert_section(source: str, section: ast.Dict) -> str:
             edits.append((a, b, keyed_by_language(source, lines, value)))
     body = source[start:end]
     for a, b, text in reversed(edits):
-        body = body[:a - start] + text + body[b - start:]
+        body = body[: a - start] + text + body[b - start :]
     return body
 
 
@@ -89,7 +95,7 @@ def old_entries(source: str) -> list[tuple[str, str, str]]:
     for name, section in zip(SECTIONS, old_sections(source)):
         for key, value in zip(section.keys, section.values):
             if isinstance(key, ast.Constant) and isinstance(value, ast.Tuple) and len(value.elts) == 2:
-                entry = f'    {json.dumps(key.value, ensure_ascii=False)}: {keyed_by_language(source, lines, value)},\n'
+                entry = f"    {json.dumps(key.value, ensure_ascii=False)}: {keyed_by_language(source, lines, value)},\n"
                 result.append((name, key.value, entry))
     return result
 
@@ -97,6 +103,7 @@ def old_entries(source: str) -> list[tuple[str, str, str]]:
 def catalogue_keys() -> dict[str, dict]:
     sys.path.insert(0, str(ROOT))
     from civ.messages import CATALOGUE
+
     return CATALOGUE
 
 
@@ -105,9 +112,15 @@ def append(section: str, entries: list[str]) -> None:
     path = CATALOGUES / f"{section}.py"
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
-    node = next(n for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
-                and any(isinstance(t, ast.Name) and t.id == "MESSAGES"
-                        for t in (n.targets if isinstance(n, ast.Assign) else [n.target])))
+    node = next(
+        n
+        for n in tree.body
+        if isinstance(n, (ast.Assign, ast.AnnAssign))
+        and any(
+            isinstance(t, ast.Name) and t.id == "MESSAGES"
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+        )
+    )
     lines = source.splitlines(keepends=True)
     close = _offset(lines, node.value.end_lineno, node.value.end_col_offset) - 1
     head = source[:close]
@@ -117,8 +130,9 @@ def append(section: str, entries: list[str]) -> None:
 
 
 def _old_file(rev: str) -> str:
-    return subprocess.run(["git", "show", f"{rev}:{OLD_FILE}"], cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "show", f"{rev}:{OLD_FILE}"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     added: dict[str, list[str]] = {}
     for section, key, entry in entries:
         if before.get(key) == entry:
-            continue                    # as it was at the base: already in the catalogues (or removed since)
+            continue  # as it was at the base: already in the catalogues (or removed since)
         if key in before:
             print(f"herschreven sinds {args.base[:7]}, niet aangepast: {key}")
             continue

@@ -7,9 +7,18 @@ test), `dosage` (per hot spot and period, demand against dosage, the warden-hour
 (the daily overview), `live` (last positions, who is nearest) and `overview` (the *overzichtslijst*:
 visits and reports near a point).
 """
+
 from analytics.coverage.detection import DEFAULT_RULES, VisitRules
 from analytics.coverage.outdated import is_pending, pending
 from analytics.coverage.visits import RefreshResult, rebuild, refresh, refresh_visits
 
-__all__ = ["DEFAULT_RULES", "RefreshResult", "VisitRules", "is_pending", "pending", "rebuild", "refresh",
-           "refresh_visits"]
+__all__ = [
+    "DEFAULT_RULES",
+    "RefreshResult",
+    "VisitRules",
+    "is_pending",
+    "pending",
+    "rebuild",
+    "refresh",
+    "refresh_visits",
+]

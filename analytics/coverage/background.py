@@ -1,5 +1,6 @@
 """The coverage refresh in a thread of the app's process: a page that finds batches waiting starts it
 and shows what is stored meanwhile (the banner "bezig met bijwerken")."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,9 @@ def refresh_in_background(db_path: str | os.PathLike) -> bool:
         def run():
             try:
                 refresh_visits(db_path)
-            except Exception as error:        # the page keeps showing the banner; the next view retries
+            except Exception as error:  # the page keeps showing the banner; the next view retries
                 print(f"let op: dekking bijwerken mislukt: {error}", flush=True)
+
         thread = threading.Thread(target=run, name="coverage-refresh", daemon=True)
         _background[key] = thread
         thread.start()

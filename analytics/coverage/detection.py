@@ -17,6 +17,7 @@ Python; the exact inside test is numpy (circles, haversine) and shapely (polygon
 
 analytics/coverage/visits.py keeps the materialised tables up to date with these functions.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,14 +33,15 @@ from civ import store
 @dataclass(frozen=True)
 class VisitRules:
     """The parameters of the materialised tables; changing one rebuilds them."""
-    merge_gap_minutes: float = 5.0        # inside again within this: the same visit
-    min_visit_minutes: float = 1.0        # shorter: a pass-through, not a visit
-    min_fixes: int = 2                    # a single fix inside is a pass-through too
-    accuracy_max_m: float = 30.0          # fixes with a worse reported accuracy are skipped
-    edge_cap_seconds: float = 30.0        # at most this much time on either side of a fix (half of 60 s)
-    neighbour_margin_m: float = 150.0     # where a fix's neighbours are looked for around a hot spot
-    min_step_m: float = 15.0              # 1-minute steps shorter than this are standing still
-    cell_m: int = 250                     # presence grid (analytics.grid frame)
+
+    merge_gap_minutes: float = 5.0  # inside again within this: the same visit
+    min_visit_minutes: float = 1.0  # shorter: a pass-through, not a visit
+    min_fixes: int = 2  # a single fix inside is a pass-through too
+    accuracy_max_m: float = 30.0  # fixes with a worse reported accuracy are skipped
+    edge_cap_seconds: float = 30.0  # at most this much time on either side of a fix (half of 60 s)
+    neighbour_margin_m: float = 150.0  # where a fix's neighbours are looked for around a hot spot
+    min_step_m: float = 15.0  # 1-minute steps shorter than this are standing still
+    cell_m: int = 250  # presence grid (analytics.grid frame)
 
     def fingerprint(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -50,17 +52,25 @@ DEFAULT_RULES = VisitRules()
 
 # --- visits from candidate fixes (numpy) -------------------------------------------------------
 VISIT_COLUMNS = ["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes", "minutes"]
-CANDIDATES_PER_PASS = 3_000_000      # fixes near hot spots handed to numpy at once (memory, not speed)
+CANDIDATES_PER_PASS = 3_000_000  # fixes near hot spots handed to numpy at once (memory, not speed)
 
 
-def _spans(h: np.ndarray, dev: np.ndarray, window: np.ndarray, t: np.ndarray, lat: np.ndarray, lon: np.ndarray,
-           spots: list[footprint.HotSpot], rules: VisitRules) -> dict[str, np.ndarray]:
+def _spans(
+    h: np.ndarray,
+    dev: np.ndarray,
+    window: np.ndarray,
+    t: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    spots: list[footprint.HotSpot],
+    rules: VisitRules,
+) -> dict[str, np.ndarray]:
     """The visits of fixes sorted by (h, dev, window, t) — h an index into `spots`, dev any device code —
     as arrays `h`, `dev`, `window`, `start_ms`, `end_ms`, `fixes`, `minutes`. All numpy, no row loop."""
-    group = np.ones(t.size, dtype=bool)           # first row of a (hot spot, device, window) series
+    group = np.ones(t.size, dtype=bool)  # first row of a (hot spot, device, window) series
     group[1:] = (h[1:] != h[:-1]) | (dev[1:] != dev[:-1]) | (window[1:] != window[:-1])
     keep = group.copy()
-    keep[1:] |= t[1:] != t[:-1]                    # one fix per device and instant
+    keep[1:] |= t[1:] != t[:-1]  # one fix per device and instant
     if not keep.all():
         h, dev, window, t, lat, lon, group = (a[keep] for a in (h, dev, window, t, lat, lon, group))
     # A neighbour more than two caps away (or none) is no neighbour: that side takes the interval on the
@@ -77,46 +87,83 @@ def _spans(h: np.ndarray, dev: np.ndarray, window: np.ndarray, t: np.ndarray, la
     rows = np.flatnonzero(footprint.inside_sorted(spots, h, lat, lon))
     if rows.size == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return {"h": empty, "dev": empty, "window": empty, "start_ms": empty, "end_ms": empty, "fixes": empty,
-                "minutes": np.zeros(0)}
+        return {
+            "h": empty,
+            "dev": empty,
+            "window": empty,
+            "start_ms": empty,
+            "end_ms": empty,
+            "fixes": empty,
+            "minutes": np.zeros(0),
+        }
     start = t[rows] - before[rows]
     end = t[rows] + after[rows]
-    series = np.cumsum(group)[rows]               # which (hot spot, device, window) series a fix is in
+    series = np.cumsum(group)[rows]  # which (hot spot, device, window) series a fix is in
     new_visit = np.ones(rows.size, dtype=bool)
     new_visit[1:] = (series[1:] != series[:-1]) | (start[1:] - end[:-1] > rules.merge_gap_minutes * 60_000)
     firsts = np.flatnonzero(new_visit)
     lasts = np.append(firsts[1:] - 1, rows.size - 1)
-    spans = {"h": h[rows][firsts], "dev": dev[rows][firsts], "window": window[rows][firsts],
-             "start_ms": np.rint(start[firsts]).astype(np.int64), "end_ms": np.rint(end[lasts]).astype(np.int64),
-             "fixes": lasts - firsts + 1}
+    spans = {
+        "h": h[rows][firsts],
+        "dev": dev[rows][firsts],
+        "window": window[rows][firsts],
+        "start_ms": np.rint(start[firsts]).astype(np.int64),
+        "end_ms": np.rint(end[lasts]).astype(np.int64),
+        "fixes": lasts - firsts + 1,
+    }
     spans["minutes"] = (spans["end_ms"] - spans["start_ms"]) / 60_000
     counted = (spans["minutes"] >= rules.min_visit_minutes) & (spans["fixes"] >= rules.min_fixes)
     return {k: v[counted] for k, v in spans.items()}
 
 
-def visits_from_fixes(candidates: pd.DataFrame, spots: list[footprint.HotSpot],
-                      rules: VisitRules = DEFAULT_RULES) -> pd.DataFrame:
+def visits_from_fixes(
+    candidates: pd.DataFrame, spots: list[footprint.HotSpot], rules: VisitRules = DEFAULT_RULES
+) -> pd.DataFrame:
     """Visits from fixes near hot spots: columns `hotspot_id`, `device_id`, `t` (epoch ms), `lat`,
     `lon`, optional `window` (visits never merge across windows). Rows may repeat and be in any order.
 
     Returns `hotspot_id`, `device_id`, `window`, `start_ms`, `end_ms`, `fixes`, `minutes`.
     """
     if candidates.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("_ms") or c in ("fixes", "window")
-                                          else "float64" if c == "minutes" else object) for c in VISIT_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(
+                    dtype="int64"
+                    if c.endswith("_ms") or c in ("fixes", "window")
+                    else "float64"
+                    if c == "minutes"
+                    else object
+                )
+                for c in VISIT_COLUMNS
+            }
+        )
     index = {s.hotspot_id: i for i, s in enumerate(spots)}
     h = candidates["hotspot_id"].map(index).to_numpy(np.int64)
     device_codes, device_names = pd.factorize(candidates["device_id"])
     window = candidates["window"].to_numpy(np.int64) if "window" in candidates else np.zeros(len(h), np.int64)
     t = candidates["t"].to_numpy(np.int64)
     order = np.lexsort((t, window, device_codes, h))
-    spans = _spans(h[order], device_codes[order], window[order], t[order],
-                   candidates["lat"].to_numpy(float)[order], candidates["lon"].to_numpy(float)[order], spots, rules)
-    return pd.DataFrame({
-        "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
-        "device_id": np.asarray(device_names, dtype=object)[spans["dev"]],
-        "window": spans["window"], "start_ms": spans["start_ms"], "end_ms": spans["end_ms"],
-        "fixes": spans["fixes"], "minutes": spans["minutes"]})[VISIT_COLUMNS]
+    spans = _spans(
+        h[order],
+        device_codes[order],
+        window[order],
+        t[order],
+        candidates["lat"].to_numpy(float)[order],
+        candidates["lon"].to_numpy(float)[order],
+        spots,
+        rules,
+    )
+    return pd.DataFrame(
+        {
+            "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
+            "device_id": np.asarray(device_names, dtype=object)[spans["dev"]],
+            "window": spans["window"],
+            "start_ms": spans["start_ms"],
+            "end_ms": spans["end_ms"],
+            "fixes": spans["fixes"],
+            "minutes": spans["minutes"],
+        }
+    )[VISIT_COLUMNS]
 
 
 def clean_fix_clause(alias: str = "f") -> str:
@@ -135,36 +182,49 @@ def visits_in_windows(con, rules: VisitRules, spots: list[footprint.HotSpot]) ->
     try:
         lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
         devices = [r[0] for r in con.execute("SELECT DISTINCT device_id FROM cv_fetch ORDER BY 1").fetchall()]
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_candidates AS
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE cv_candidates AS
             WITH d AS (SELECT unnest($devices) AS device_id, CAST(generate_subscripts($devices, 1) - 1 AS INTEGER) AS dev)
             SELECT b.h, d.dev, w."window", epoch_ms(f.ts) AS t, f.lat, f.lon
             FROM fixes f
             JOIN cv_fetch w ON f.device_id = w.device_id AND f.ts BETWEEN w.flo AND w.fhi
             JOIN d ON d.device_id = f.device_id
-            JOIN {footprint.bucket_sql('cv_boxes')} b ON {gy} = b.gy AND {gx} = b.gx
+            JOIN {footprint.bucket_sql("cv_boxes")} b ON {gy} = b.gy AND {gx} = b.gx
             WHERE f.ts BETWEEN $lo AND $hi AND {clean_fix_clause()}
-              AND {footprint.bbox_join_sql('f', 'b')}""",
-                    {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m, "devices": devices})
+              AND {footprint.bbox_join_sql("f", "b")}""",
+            {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m, "devices": devices},
+        )
         # A series (hot spot, device, window) never spans two devices, so the devices are taken a group
         # at a time: 50 million fixes of trackers that spend their day at hot spots gave 25 million
         # candidates, and numpy's working arrays for all of them at once peaked at 6 GB.
         parts = []
         for first, last in _device_groups(con, CANDIDATES_PER_PASS):
-            columns = con.execute('SELECT * FROM cv_candidates WHERE dev BETWEEN ? AND ? ORDER BY h, dev, "window", t',
-                                  [first, last]).fetchnumpy()
-            parts.append(_spans(*(np.asarray(columns[c]) for c in ("h", "dev", "window", "t", "lat", "lon")),
-                                spots, rules))
+            columns = con.execute(
+                'SELECT * FROM cv_candidates WHERE dev BETWEEN ? AND ? ORDER BY h, dev, "window", t', [first, last]
+            ).fetchnumpy()
+            parts.append(
+                _spans(*(np.asarray(columns[c]) for c in ("h", "dev", "window", "t", "lat", "lon")), spots, rules)
+            )
             del columns
     finally:
         con.unregister("cv_boxes")
         con.execute("DROP TABLE IF EXISTS cv_candidates")
-    spans = ({k: np.concatenate([part[k] for part in parts]) for k in parts[0]} if parts
-             else _spans(*(np.zeros(0, dtype=np.int64) for _ in range(6)), spots, rules))
-    return pd.DataFrame({
-        "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
-        "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
-        "window": spans["window"], "start_ms": spans["start_ms"], "end_ms": spans["end_ms"],
-        "fixes": spans["fixes"], "minutes": spans["minutes"]})[VISIT_COLUMNS]
+    spans = (
+        {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+        if parts
+        else _spans(*(np.zeros(0, dtype=np.int64) for _ in range(6)), spots, rules)
+    )
+    return pd.DataFrame(
+        {
+            "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
+            "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
+            "window": spans["window"],
+            "start_ms": spans["start_ms"],
+            "end_ms": spans["end_ms"],
+            "fixes": spans["fixes"],
+            "minutes": spans["minutes"],
+        }
+    )[VISIT_COLUMNS]
 
 
 def _device_groups(con, most: int) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ select candidate points by that box in DuckDB (cheap, `bbox_join_sql`), then thi
 exactly with numpy (circles) and shapely's vectorised `intersects_xy` (polygons; a point on the
 edge counts as inside).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,11 @@ class HotSpot:
     hotspot_id: str
     name: str
     kind: str | None
-    lat: float                       # centre
+    lat: float  # centre
     lon: float
-    radius_m: float                  # points: the watched radius; polygons: the enclosing radius
+    radius_m: float  # points: the watched radius; polygons: the enclosing radius
     polygon: shapely.Geometry | None  # None for a point with a radius
-    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)   # south, west, north, east (stored)
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # south, west, north, east (stored)
 
     @property
     def is_circle(self) -> bool:
@@ -52,14 +53,18 @@ def hotspots(con: duckdb.DuckDBPyConnection) -> list[HotSpot]:
                 polygon = shapely.geometry.shape(geometry)
                 shapely.prepare(polygon)
         except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException):
-            polygon = None      # not loaded through etl.hotspots: the stored centre and radius stand in
-        result.append(HotSpot(hotspot_id, name, kind, float(lat), float(lon), float(radius_m), polygon,
-                              tuple(float(v) for v in box)))
+            polygon = None  # not loaded through etl.hotspots: the stored centre and radius stand in
+        result.append(
+            HotSpot(
+                hotspot_id, name, kind, float(lat), float(lon), float(radius_m), polygon, tuple(float(v) for v in box)
+            )
+        )
     return result
 
 
-def hotspot_boxes(con: duckdb.DuckDBPyConnection, margin_m: float = 0.0,
-                  hotspot_ids: list[str] | None = None) -> pd.DataFrame:
+def hotspot_boxes(
+    con: duckdb.DuckDBPyConnection, margin_m: float = 0.0, hotspot_ids: list[str] | None = None
+) -> pd.DataFrame:
     """hotspot_id and its stored bounding box widened by `margin_m` on every side (for a bbox join)."""
     frame = con.execute("""SELECT hotspot_id, min_lat, min_lon, max_lat, max_lon FROM hotspots
                            ORDER BY hotspot_id""").df()
@@ -67,9 +72,15 @@ def hotspot_boxes(con: duckdb.DuckDBPyConnection, margin_m: float = 0.0,
         frame = frame[frame["hotspot_id"].isin(hotspot_ids)]
     dlat = margin_m / METRES_PER_DEGREE_LAT
     dlon = dlat / np.cos(np.radians((frame["min_lat"] + frame["max_lat"]) / 2))
-    return pd.DataFrame({"hotspot_id": frame["hotspot_id"], "lo_lat": frame["min_lat"] - dlat,
-                         "hi_lat": frame["max_lat"] + dlat, "lo_lon": frame["min_lon"] - dlon,
-                         "hi_lon": frame["max_lon"] + dlon}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "hotspot_id": frame["hotspot_id"],
+            "lo_lat": frame["min_lat"] - dlat,
+            "hi_lat": frame["max_lat"] + dlat,
+            "lo_lon": frame["min_lon"] - dlon,
+            "hi_lon": frame["max_lon"] + dlon,
+        }
+    ).reset_index(drop=True)
 
 
 # Buckets of about 550 x 580 m for the box join: fixes and boxes meet on equal bucket numbers (a hash
@@ -86,28 +97,36 @@ def box_frame(spots: list[HotSpot], margin_m: float = 0.0) -> pd.DataFrame:
         dlat = margin_m / METRES_PER_DEGREE_LAT
         dlon = dlat / max(math.cos(math.radians((south + north) / 2)), 1e-6)
         rows.append((h, spot.hotspot_id, south - dlat, north + dlat, west - dlon, east + dlon))
-    return pd.DataFrame(rows, columns=["h", "hotspot_id", "lo_lat", "hi_lat", "lo_lon", "hi_lon"]).astype({"h": "int32"})
+    return pd.DataFrame(rows, columns=["h", "hotspot_id", "lo_lat", "hi_lat", "lo_lon", "hi_lon"]).astype(
+        {"h": "int32"}
+    )
 
 
 def bucket_sql(boxes: str) -> str:
     """SQL for the boxes of table `boxes` (box_frame) spread over the buckets they touch: columns of the
     table plus `gy`, `gx`. Join fixes on `bucket_of_sql(...)`, then test the box itself."""
-    return (f"(SELECT *, unnest(range(CAST(floor(lo_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER), "
-            f"CAST(floor(hi_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER) + 1)) AS gx FROM ("
-            f"SELECT *, unnest(range(CAST(floor(lo_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER), "
-            f"CAST(floor(hi_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER) + 1)) AS gy FROM {boxes}))")
+    return (
+        f"(SELECT *, unnest(range(CAST(floor(lo_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER), "
+        f"CAST(floor(hi_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER) + 1)) AS gx FROM ("
+        f"SELECT *, unnest(range(CAST(floor(lo_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER), "
+        f"CAST(floor(hi_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER) + 1)) AS gy FROM {boxes}))"
+    )
 
 
 def bucket_of_sql(points: str) -> tuple[str, str]:
     """The (gy, gx) bucket numbers of a point alias's lat and lon, as SQL."""
-    return (f"CAST(floor({points}.lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER)",
-            f"CAST(floor({points}.lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER)")
+    return (
+        f"CAST(floor({points}.lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER)",
+        f"CAST(floor({points}.lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER)",
+    )
 
 
 def bbox_join_sql(points: str, boxes: str) -> str:
     """A join condition: point alias `points` (lat, lon) inside box alias `boxes` (hotspot_boxes)."""
-    return (f"{points}.lat BETWEEN {boxes}.lo_lat AND {boxes}.hi_lat "
-            f"AND {points}.lon BETWEEN {boxes}.lo_lon AND {boxes}.hi_lon")
+    return (
+        f"{points}.lat BETWEEN {boxes}.lo_lat AND {boxes}.hi_lat "
+        f"AND {points}.lon BETWEEN {boxes}.lo_lon AND {boxes}.hi_lon"
+    )
 
 
 def inside_sorted(spots: list[HotSpot], h: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

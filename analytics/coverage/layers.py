@@ -2,6 +2,7 @@
 dosage, tracks of a day, last positions, report points. Built from our own store, so the maps work
 without any tile server; properties are short because the browser receives them as they are.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,15 +42,30 @@ def hotspots_geojson(con: duckdb.DuckDBPyConnection, dosage: pd.DataFrame, with_
     for row in dosage.itertuples():
         geometry = _geometry(shapes[row.hotspot_id])
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            geometry = {"type": "Polygon", "coordinates": [circle_ring(row.lat, row.lon, row.radius_m, CIRCLE_SEGMENTS)]}
+            geometry = {
+                "type": "Polygon",
+                "coordinates": [circle_ring(row.lat, row.lon, row.radius_m, CIRCLE_SEGMENTS)],
+            }
         days = None if pd.isna(row.days_since_last_visit) else int(row.days_since_last_visit)
-        properties = {"id": row.hotspot_id, "name": row.name, "visits": int(row.visits),
-                      "minutes": round(float(row.minutes)), "visits_10min": int(row.visits_10min), "days": days,
-                      "reports": int(row.reports)}
+        properties = {
+            "id": row.hotspot_id,
+            "name": row.name,
+            "visits": int(row.visits),
+            "minutes": round(float(row.minutes)),
+            "visits_10min": int(row.visits_10min),
+            "days": days,
+            "reports": int(row.reports),
+        }
         features.append({"type": "Feature", "id": row.hotspot_id, "geometry": geometry, "properties": properties})
         if with_points:
-            features.append({"type": "Feature", "id": f"{row.hotspot_id}:punt", "properties": dict(properties),
-                             "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{row.hotspot_id}:punt",
+                    "properties": dict(properties),
+                    "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -65,9 +81,14 @@ def tracks_geojson(tracks: dict[str, pd.DataFrame], colours: dict[str, str]) -> 
         pieces = np.split(points, np.flatnonzero(np.diff(stamps) > 600) + 1)
         lines = [piece.tolist() for piece in pieces if len(piece) >= 2]
         if lines:
-            features.append({"type": "Feature", "id": holder,
-                             "geometry": {"type": "MultiLineString", "coordinates": lines},
-                             "properties": {"holder": holder, "colour": colours.get(holder, "#1f5f8b")}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": holder,
+                    "geometry": {"type": "MultiLineString", "coordinates": lines},
+                    "properties": {"holder": holder, "colour": colours.get(holder, "#1f5f8b")},
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -75,10 +96,20 @@ def positions_geojson(positions: pd.DataFrame, age_labels: list[str]) -> dict:
     """Last positions as points: `holder`, `device`, `stale`, `age` (the text shown), `rank` (1 = nearest)."""
     features = []
     for rank, (row, label) in enumerate(zip(positions.itertuples(), age_labels), start=1):
-        features.append({"type": "Feature", "id": row.device_id,
-                         "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
-                         "properties": {"holder": row.holder, "device": row.device_id, "stale": bool(row.is_stale),
-                                        "age": label, "rank": rank}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.device_id,
+                "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
+                "properties": {
+                    "holder": row.holder,
+                    "device": row.device_id,
+                    "stale": bool(row.is_stale),
+                    "age": label,
+                    "rank": rank,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -87,40 +118,69 @@ def report_points_geojson(points: pd.DataFrame) -> dict:
     if points.empty:
         return EMPTY
     stamps = pd.to_datetime(points["reported_at"], utc=True).dt.as_unit("ms").astype("int64")
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-         "properties": {"report": report, "t": int(t), "category": category}}
-        for report, lat, lon, t, category in zip(points["report"], points["lat"], points["lon"], stamps,
-                                                 points["category_label"])]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {"report": report, "t": int(t), "category": category},
+            }
+            for report, lat, lon, t, category in zip(
+                points["report"], points["lat"], points["lon"], stamps, points["category_label"]
+            )
+        ],
+    }
 
 
 def recent_reports(con: duckdb.DuckDBPyConnection, start, end, limit: int = 500) -> pd.DataFrame:
     """Located reports in [start, end): `report`, `lat`, `lon`, `reported_at`, `category_label`,
     `category_label_en`, `status` — no description, no reporter. The newest `limit` ones."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT r.source || ':' || r.source_id AS report, r.lat, r.lon, r.reported_at,
                k.label_nl AS category_label, k.label_en AS category_label_en, r.status
         FROM reports r JOIN categories k ON k.code = r.category_code
         WHERE r.lat IS NOT NULL AND r.reported_at >= ? AND r.reported_at < ?
-        ORDER BY r.reported_at DESC LIMIT ?""", [start, end, limit]).df()
+        ORDER BY r.reported_at DESC LIMIT ?""",
+        [start, end, limit],
+    ).df()
 
 
 def circle_geojson(lat: float, lon: float, radius_m: float) -> dict:
     """The chosen place and its radius (the overview list's circle)."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]},
-         "properties": {"kind": "radius"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {"kind": "centre"}}]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]},
+                "properties": {"kind": "radius"},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"kind": "centre"},
+            },
+        ],
+    }
 
 
 def hotspot_outlines_geojson(con: duckdb.DuckDBPyConnection) -> dict:
     """The defined hot spots as outlines (points as their circle): `id`, `name`, `tip` (the name)."""
     features = []
     for hotspot_id, name, geojson, lat, lon, radius_m in con.execute(
-            "SELECT hotspot_id, name, geojson, center_lat, center_lon, radius_m FROM hotspots ORDER BY name").fetchall():
+        "SELECT hotspot_id, name, geojson, center_lat, center_lon, radius_m FROM hotspots ORDER BY name"
+    ).fetchall():
         geometry = _geometry(geojson)
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             geometry = {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_m, CIRCLE_SEGMENTS)]}
-        features.append({"type": "Feature", "id": hotspot_id, "geometry": geometry,
-                         "properties": {"id": hotspot_id, "name": name, "tip": name}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": hotspot_id,
+                "geometry": geometry,
+                "properties": {"id": hotspot_id, "name": name, "tip": name},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}

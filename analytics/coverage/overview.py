@@ -7,6 +7,7 @@ visits this works for any point, so it is computed on demand from the fixes in t
 bbox filter in DuckDB, then the same visit rules with no minimum length: a passage of half a
 minute is listed too). Reports are listed without description or reporter.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -29,19 +30,27 @@ def _check(radius_m: float, period: Period) -> None:
         raise ValueError(f"periode van {period.days} dagen is te lang (hoogstens {MAX_DAYS})")
 
 
-def visits_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_m: float,
-                period: Period, rules: VisitRules = PASSAGES) -> pd.DataFrame:
+def visits_near(
+    con: duckdb.DuckDBPyConnection,
+    lat: float,
+    lon: float,
+    radius_m: float,
+    period: Period,
+    rules: VisitRules = PASSAGES,
+) -> pd.DataFrame:
     """Every passage within `radius_m` of the point in the period: `holder`, `device_id`, `started_at`,
     `ended_at` (UTC), `minutes`, `fixes`, ordered by start."""
     _check(radius_m, period)
     spot = footprint.HotSpot("overzicht", "overzicht", None, float(lat), float(lon), float(radius_m), None)
     south, west, north, east = geometry.box_around(lat, lon, radius_m + rules.neighbour_margin_m)
     start, end = period.utc_bounds()
-    fixes = con.execute("""
+    fixes = con.execute(
+        """
         SELECT 'overzicht' AS hotspot_id, device_id, epoch_ms(ts) AS t, lat, lon FROM fixes
         WHERE ts >= ? AND ts < ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
           AND NOT is_outlier AND (accuracy_m IS NULL OR accuracy_m <= ?)""",
-                        [start, end, south, north, west, east, rules.accuracy_max_m]).df()
+        [start, end, south, north, west, east, rules.accuracy_max_m],
+    ).df()
     found = visits_from_fixes(fixes, [spot], rules)
     con.register("ov_found", found)
     try:
@@ -57,8 +66,14 @@ def visits_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_m
         con.unregister("ov_found")
 
 
-def reports_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_m: float,
-                 period: Period, include_description: bool = False) -> pd.DataFrame:
+def reports_near(
+    con: duckdb.DuckDBPyConnection,
+    lat: float,
+    lon: float,
+    radius_m: float,
+    period: Period,
+    include_description: bool = False,
+) -> pd.DataFrame:
     """Located reports within `radius_m` of the point in the period: `reported_at`, `category_label`,
     `category_label_en`, `channel` (code), `channel_label`, `channel_label_en`, `status`, `lat`, `lon`,
     `distance_m`, `description`. Never the reporter; the free-text description may name citizens, so
@@ -67,7 +82,8 @@ def reports_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_
     south, west, north, east = geometry.box_around(lat, lon, radius_m)
     start, end = period.utc_bounds()
     distance = geometry.haversine_sql("r.lat", "r.lon", "$lat", "$lon")
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT r.reported_at, k.label_nl AS category_label, k.label_en AS category_label_en,
                r.channel_code AS channel, c.label_nl AS channel_label, c.label_en AS channel_label_en,
                r.status, r.lat, r.lon, {distance} AS distance_m,
@@ -76,5 +92,16 @@ def reports_near(con: duckdb.DuckDBPyConnection, lat: float, lon: float, radius_
         LEFT JOIN channels c ON c.code = r.channel_code
         WHERE r.lat BETWEEN $south AND $north AND r.lon BETWEEN $west AND $east
           AND r.reported_at >= $start AND r.reported_at < $end AND {distance} <= $radius
-        ORDER BY r.reported_at""", {"lat": lat, "lon": lon, "south": south, "north": north, "west": west,
-                                    "east": east, "start": start, "end": end, "radius": radius_m}).df()
+        ORDER BY r.reported_at""",
+        {
+            "lat": lat,
+            "lon": lon,
+            "south": south,
+            "north": north,
+            "west": west,
+            "east": east,
+            "start": start,
+            "end": end,
+            "radius": radius_m,
+        },
+    ).df()

@@ -31,6 +31,7 @@ before serving, and (3) from the coverage pages when `pending()` says batches ar
 show what is stored with the banner "bezig met bijwerken" and start `refresh_visits()` in the
 background, which holds the write lock only for its own short transaction.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,12 +64,12 @@ NEIGHBOUR_SEARCH = timedelta(days=4)  # where the fix before or after a new batc
 
 @dataclass
 class RefreshResult:
-    batches: list[int] = field(default_factory=list)   # fixes batches processed now
-    full: bool = False                                  # everything rebuilt
-    devices: list[str] = field(default_factory=list)   # devices with changed ranges
+    batches: list[int] = field(default_factory=list)  # fixes batches processed now
+    full: bool = False  # everything rebuilt
+    devices: list[str] = field(default_factory=list)  # devices with changed ranges
     hotspots: list[str] = field(default_factory=list)  # hot spots redone over all fixes
-    visits: int = 0                                     # visits stored after the refresh
-    kept_before: str | None = None                      # fixes_retained_from: what came before is kept as it was
+    visits: int = 0  # visits stored after the refresh
+    kept_before: str | None = None  # fixes_retained_from: what came before is kept as it was
 
     @property
     def changed(self) -> bool:
@@ -92,9 +93,11 @@ def _islands(con, source: str, target: str) -> None:
 def _device_spans(con, devices: list[str] | None = None) -> None:
     """Temp table cv_span(device_id, first_ts, last_ts): every stored fix of the devices."""
     where = "" if devices is None else "WHERE device_id IN (SELECT unnest($devices))"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_span AS
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cv_span AS
                     SELECT device_id, min(ts) AS first_ts, max(ts) AS last_ts FROM fixes {where} GROUP BY device_id""",
-                {} if devices is None else {"devices": devices})
+        {} if devices is None else {"devices": devices},
+    )
 
 
 def _reach(rules: VisitRules) -> timedelta:
@@ -109,17 +112,25 @@ def _fetch_windows(con, rules: VisitRules) -> None:
     overlaps plus the reach again, so no stored visit lies within reach of a window's edge (a known
     visit is never cut in two); overlapping windows merged."""
     reach = _reach(rules)
-    con.execute("CREATE OR REPLACE TEMP TABLE cv_padded AS SELECT device_id, lo - $r AS lo, hi + $r AS hi FROM cv_work",
-                {"r": reach})
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cv_padded AS SELECT device_id, lo - $r AS lo, hi + $r AS hi FROM cv_work",
+        {"r": reach},
+    )
     for _ in range(8):
-        con.execute("""CREATE OR REPLACE TEMP TABLE cv_padded_next AS
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE cv_padded_next AS
             SELECT w.device_id, least(w.lo, min(v.started_at) - $r) AS lo, greatest(w.hi, max(v.ended_at) + $r) AS hi
             FROM cv_padded w LEFT JOIN visits v
               ON v.device_id = w.device_id AND v.ended_at >= w.lo AND v.started_at <= w.hi
-            GROUP BY w.device_id, w.lo, w.hi""", {"r": reach})
-        grown = store.scalar(con, """SELECT count(*) FROM cv_padded_next n
+            GROUP BY w.device_id, w.lo, w.hi""",
+            {"r": reach},
+        )
+        grown = store.scalar(
+            con,
+            """SELECT count(*) FROM cv_padded_next n
                                      WHERE NOT EXISTS (SELECT 1 FROM cv_padded w WHERE w.device_id = n.device_id
-                                                       AND w.lo = n.lo AND w.hi = n.hi)""")
+                                                       AND w.lo = n.lo AND w.hi = n.hi)""",
+        )
         con.execute("DROP TABLE cv_padded")
         con.execute("ALTER TABLE cv_padded_next RENAME TO cv_padded")
         if not grown:
@@ -144,7 +155,10 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
                 # An edge matters only where the device has fixes just outside it (a day's first fix at a
                 # hot spot, after a night without fixes, is the true start of that visit).
                 lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
-                cut = [r[0] for r in con.execute("""
+                cut = [
+                    r[0]
+                    for r in con.execute(
+                        """
                     WITH outside AS (
                         SELECT w."window", bool_or(f.ts < w.flo) AS before, bool_or(f.ts > w.fhi) AS after
                         FROM cv_fetch w JOIN fixes f ON f.device_id = w.device_id
@@ -155,10 +169,15 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
                     JOIN outside o ON o."window" = w."window"
                     WHERE (v.started_at < w.flo + $reach AND o.before)
                        OR (v.ended_at > w.fhi - $reach AND o.after)""",
-                                              {"reach": reach, "lo": lo, "hi": hi}).fetchall()]
+                        {"reach": reach, "lo": lo, "hi": hi},
+                    ).fetchall()
+                ]
                 if cut:
-                    con.execute("""INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span
-                                   WHERE device_id IN (SELECT unnest($d))""", {"d": cut})
+                    con.execute(
+                        """INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span
+                                   WHERE device_id IN (SELECT unnest($d))""",
+                        {"d": cut},
+                    )
                     _fetch_windows(con, rules)
                     continue
             con.execute(f"""DELETE FROM visits USING cv_fetch w
@@ -173,10 +192,10 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
 def _redo_days(con, rules: VisitRules) -> None:
     """Replace duty days and presence cells of the local days touched by cv_work(device_id, lo, hi)."""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_dayspan AS
-        SELECT device_id, {local_day_sql('lo')} AS first_day, {local_day_sql('hi')} AS last_day FROM cv_work""")
+        SELECT device_id, {local_day_sql("lo")} AS first_day, {local_day_sql("hi")} AS last_day FROM cv_work""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_dayrange AS
-        SELECT device_id, {local_midnight_sql('first_day')} AS lo,
-               {local_midnight_sql('last_day + INTERVAL 1 DAY')} AS hi FROM cv_dayspan""")
+        SELECT device_id, {local_midnight_sql("first_day")} AS lo,
+               {local_midnight_sql("last_day + INTERVAL 1 DAY")} AS hi FROM cv_dayspan""")
     _islands(con, "cv_dayrange", "cv_days")
     lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_days")
     if lo is None:
@@ -184,9 +203,10 @@ def _redo_days(con, rules: VisitRules) -> None:
     for table in ("duty_days", "presence_cells"):
         con.execute(f"""DELETE FROM {table} USING cv_days w
                         WHERE {table}.device_id = w.device_id AND {table}.{_DAY_AFTER_CUTOFF}
-                          AND {table}.day BETWEEN {local_day_sql('w.flo')} AND {local_day_sql('w.fhi')} - 1""")
+                          AND {table}.day BETWEEN {local_day_sql("w.flo")} AND {local_day_sql("w.fhi")} - 1""")
     # One row per tracker and minute: the mean position of its fixes in that minute.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_minutes AS
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cv_minutes AS
         WITH m AS (
             -- count(*): the loader never stores two fixes of one device at one instant (count DISTINCT
             -- would cost five times as much on ten million fixes)
@@ -195,18 +215,22 @@ def _redo_days(con, rules: VisitRules) -> None:
             FROM fixes f JOIN cv_days w ON f.device_id = w.device_id AND f.ts >= w.flo AND f.ts < w.fhi
             WHERE f.ts >= $lo AND f.ts < $hi AND {clean_fix_clause()}
             GROUP BY ALL)
-        SELECT m.*, coalesce(d.warden_code, m.device_id) AS holder, {local_day_sql('m.minute')} AS day
+        SELECT m.*, coalesce(d.warden_code, m.device_id) AS holder, {local_day_sql("m.minute")} AS day
         FROM m LEFT JOIN devices d ON d.device_id = m.device_id
          AND (d.valid_from IS NULL OR m.first_ts >= d.valid_from) AND (d.valid_to IS NULL OR m.first_ts < d.valid_to)""",
-                {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m})
+        {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m},
+    )
     con.execute(f"DELETE FROM cv_minutes WHERE NOT {_DAY_AFTER_CUTOFF}")
     step = geometry.haversine_sql("prev_lat", "prev_lon", "lat", "lon")
-    con.execute(f"""INSERT INTO duty_days
+    con.execute(
+        f"""INSERT INTO duty_days
         WITH s AS (SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon FROM cv_minutes
                    WINDOW w AS (PARTITION BY device_id, holder, day ORDER BY minute))
         SELECT device_id, holder, day, min(first_ts), max(last_ts), sum(fixes), count(*),
                coalesce(sum({step}) FILTER (WHERE prev_lat IS NOT NULL AND {step} >= $min_step), 0) / 1000
-        FROM s GROUP BY device_id, holder, day ORDER BY day""", {"min_step": rules.min_step_m})
+        FROM s GROUP BY device_id, holder, day ORDER BY day""",
+        {"min_step": rules.min_step_m},
+    )
     cell = float(rules.cell_m)
     con.execute(f"""INSERT INTO presence_cells
         SELECT device_id, holder, day,
@@ -222,31 +246,39 @@ def _work_from_batches(con, batches: list[int]) -> None:
     fixes table's time order lets DuckDB skip most of it; only when none is there, in all of the device's fixes."""
     if not batches:
         return
-    con.execute("""CREATE OR REPLACE TEMP TABLE cv_batch_ranges AS
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE cv_batch_ranges AS
                    SELECT device_id, batch_id, min(ts) AS lo, max(ts) AS hi FROM fixes
-                   WHERE batch_id IN (SELECT unnest($b)) GROUP BY ALL""", {"b": batches})
+                   WHERE batch_id IN (SELECT unnest($b)) GROUP BY ALL""",
+        {"b": batches},
+    )
     lo, hi = store.first_row(con, "SELECT min(lo), max(hi) FROM cv_batch_ranges")
     if lo is None:
         return
-    con.execute("""CREATE OR REPLACE TEMP TABLE cv_neighbours AS
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE cv_neighbours AS
         SELECT r.device_id, r.batch_id, r.lo, r.hi,
                max(f.ts) FILTER (WHERE f.ts < r.lo) AS before, min(f.ts) FILTER (WHERE f.ts > r.hi) AS after
         FROM cv_batch_ranges r LEFT JOIN (
             SELECT device_id, ts FROM fixes WHERE ts BETWEEN $lo - $near AND $hi + $near) f
           ON f.device_id = r.device_id AND f.ts BETWEEN r.lo - $near AND r.hi + $near
-        GROUP BY ALL""", {"lo": lo, "hi": hi, "near": NEIGHBOUR_SEARCH})
+        GROUP BY ALL""",
+        {"lo": lo, "hi": hi, "near": NEIGHBOUR_SEARCH},
+    )
     # Not found nearby: search further, with a constant time bound so DuckDB skips the row groups that
     # cannot hold it (after the newest batch there is usually nothing at all, and nothing is read).
     for side, pick, compare, edge, widest in (("before", "max", "<", "lo", "max"), ("after", "min", ">", "hi", "min")):
         bound = store.scalar(con, f"SELECT {widest}({edge}) FROM cv_neighbours WHERE {side} IS NULL")
         if bound is None:
             continue
-        con.execute(f"""UPDATE cv_neighbours SET {side} = x.found FROM (
+        con.execute(
+            f"""UPDATE cv_neighbours SET {side} = x.found FROM (
                             SELECT n.device_id, n.batch_id, {pick}(f.ts) AS found
                             FROM cv_neighbours n JOIN fixes f ON f.device_id = n.device_id AND f.ts {compare} n.{edge}
                             WHERE n.{side} IS NULL AND f.ts {compare} $bound GROUP BY ALL) x
                         WHERE cv_neighbours.device_id = x.device_id AND cv_neighbours.batch_id = x.batch_id""",
-                    {"bound": bound})
+            {"bound": bound},
+        )
     # the neighbours as ranges of their own: a batch of this morning does not drag in last night's hours
     con.execute("""INSERT INTO cv_work SELECT device_id, lo, hi FROM cv_neighbours
                    UNION ALL SELECT device_id, before, before FROM cv_neighbours WHERE before IS NOT NULL
@@ -263,10 +295,13 @@ def _keep_before_cutoff(con) -> str | None:
 
     Without retention: since = -infinity, so every clause above is true."""
     retained_from = reference.setting(con, "fixes_retained_from")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_kept AS
-                    SELECT since, CASE WHEN isfinite(since) THEN {local_day_sql('since')}
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cv_kept AS
+                    SELECT since, CASE WHEN isfinite(since) THEN {local_day_sql("since")}
                                        ELSE DATE '-infinity' END AS last_kept_day
-                    FROM (SELECT CAST($r AS TIMESTAMPTZ) AS since)""", {"r": retained_from or "-infinity"})
+                    FROM (SELECT CAST($r AS TIMESTAMPTZ) AS since)""",
+        {"r": retained_from or "-infinity"},
+    )
     return retained_from
 
 
@@ -295,8 +330,10 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
     """Bring visits, duty days and presence cells up to date on a read-write connection, in one transaction."""
     status = pending(con, rules)
     if status.get("missing_tables"):
-        raise UnusableInput("de databank heeft nog geen tabellen voor dekking; start de app of "
-                                  "voer een import uit om het schema bij te werken")
+        raise UnusableInput(
+            "de databank heeft nog geen tabellen voor dekking; start de app of "
+            "voer een import uit om het schema bij te werken"
+        )
     result = RefreshResult()
     if not is_pending(status):
         return result
@@ -316,14 +353,19 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
             devices = status["devices"]
             _device_spans(con)
             if devices:
-                con.execute("""INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span
-                               WHERE device_id IN (SELECT unnest($d))""", {"d": devices})
+                con.execute(
+                    """INSERT INTO cv_work SELECT device_id, first_ts, last_ts FROM cv_span
+                               WHERE device_id IN (SELECT unnest($d))""",
+                    {"d": devices},
+                )
             _work_from_batches(con, status["batches"])
             if status["hotspots"]:
                 # A redrawn hot spot: its visits over every fix; a removed one: its visits go (both from the
                 # retention cut-off on: older visits were computed from fixes that are gone).
-                con.execute(f"DELETE FROM visits WHERE hotspot_id IN (SELECT unnest($h)) AND {_AFTER_CUTOFF}",
-                            {"h": status["hotspots"]})
+                con.execute(
+                    f"DELETE FROM visits WHERE hotspot_id IN (SELECT unnest($h)) AND {_AFTER_CUTOFF}",
+                    {"h": status["hotspots"]},
+                )
                 redo = [s for s in spots if s.hotspot_id in set(status["hotspots"])]
                 if redo:
                     con.execute("""CREATE OR REPLACE TEMP TABLE cv_fetch AS
@@ -351,8 +393,20 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
         con.execute("ROLLBACK")
         raise
     finally:
-        for temp in ("cv_kept", "cv_work", "cv_span", "cv_fetch", "cv_padded", "cv_dayspan", "cv_dayrange", "cv_days",
-                     "cv_batch_ranges", "cv_neighbours", "cv_minutes", "cv_padded_next"):
+        for temp in (
+            "cv_kept",
+            "cv_work",
+            "cv_span",
+            "cv_fetch",
+            "cv_padded",
+            "cv_dayspan",
+            "cv_dayrange",
+            "cv_days",
+            "cv_batch_ranges",
+            "cv_neighbours",
+            "cv_minutes",
+            "cv_padded_next",
+        ):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
     return result
 

@@ -17,6 +17,7 @@ What is measured
 - whether a stable concentration (never new or intensifying) was ever flagged emerging;
 - false emerging flags on the null data (every emerging flag there is false).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ from analytics.periods import Period
 from civ.store import reading
 
 MATCH_M = 250.0
-DEFAULT_END_MONTH = "2026-10"     # fixed, so the figures in the README can be reproduced
+DEFAULT_END_MONTH = "2026-10"  # fixed, so the figures in the README can be reproduced
 DEFAULT_MONTHS = 12
 # The quality bar of issue 4.
 BAR = {"recall": 0.9, "null_false_flags": 1}
@@ -70,9 +71,12 @@ def run_months(db: Path, months: list[str], params: dict | None = None) -> dict[
         frame = report_frame(con, last, estimator.history_months + len(months))
         defined = defined_hotspots(con)
         start = data_start(con)
-    return {month: EmergingHotspots(**(params or {})).fit(frame, month=month, defined_hotspots=defined,
-                                                          data_start=start).results_
-            for month in months}
+    return {
+        month: EmergingHotspots(**(params or {}))
+        .fit(frame, month=month, defined_hotspots=defined, data_start=start)
+        .results_
+        for month in months
+    }
 
 
 def _months_back(end_month: str, count: int) -> list[str]:
@@ -106,15 +110,22 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
             if not near.empty and near["emerging"].any():
                 emerging_months.append(month)
         oracle = _oracle_month(spot) if spot["emerging"] else None
-        spots.append({
-            "key": spot["key"], "name": spot["name"], "expected_class": spot["class"], "shape": spot.get("shape"),
-            "oracle_month": oracle,
-            "found_in_oracle_month": oracle in emerging_months if oracle in months else None,
-            "emerges_month": spot["emerges_month"], "emerging_expected": spot["emerging"],
-            "found_in_emergence_month": spot["emerges_month"] in emerging_months if spot["emerging"] else None,
-            "emerging_months": emerging_months,
-            "class_last_month": classes[months[-1]], "classes": classes,
-        })
+        spots.append(
+            {
+                "key": spot["key"],
+                "name": spot["name"],
+                "expected_class": spot["class"],
+                "shape": spot.get("shape"),
+                "oracle_month": oracle,
+                "found_in_oracle_month": oracle in emerging_months if oracle in months else None,
+                "emerges_month": spot["emerges_month"],
+                "emerging_expected": spot["emerging"],
+                "found_in_emergence_month": spot["emerges_month"] in emerging_months if spot["emerging"] else None,
+                "emerging_months": emerging_months,
+                "class_last_month": classes[months[-1]],
+                "classes": classes,
+            }
+        )
     targets = [s for s in spots if s["emerging_expected"] and s["emerges_month"] in months]
     recall = sum(s["found_in_emergence_month"] for s in targets) / len(targets) if targets else None
 
@@ -123,8 +134,11 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
     rising_from = {s["key"]: _rise_start(s) for s in emerging_truth}
     for month, results in planted.items():
         for row in results[results["emerging"]].to_dict("records"):
-            if any(_distance_m(row["lat"], row["lon"], s["centre"]["lat"], s["centre"]["lon"]) <= MATCH_M
-                   and month >= rising_from[s["key"]] for s in emerging_truth):
+            if any(
+                _distance_m(row["lat"], row["lon"], s["centre"]["lat"], s["centre"]["lon"]) <= MATCH_M
+                and month >= rising_from[s["key"]]
+                for s in emerging_truth
+            ):
                 true_flags += 1
             else:
                 false_flags.append(_flag(month, row))
@@ -133,22 +147,42 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
     stable = []
     for place in truth["stable_concentrations"]:
         lat, lon = place["centre"]["lat"], place["centre"]["lon"]
-        flagged = [_flag(month, row) for month, results in planted.items()
-                   for row in _near(results, lat, lon).to_dict("records") if row["emerging"]]
-        stable.append({"name": place["name"], "emerging_flags": flagged,
-                       "classes": {m: sorted(set(_near(r, lat, lon)["class"])) for m, r in planted.items()}})
+        flagged = [
+            _flag(month, row)
+            for month, results in planted.items()
+            for row in _near(results, lat, lon).to_dict("records")
+            if row["emerging"]
+        ]
+        stable.append(
+            {
+                "name": place["name"],
+                "emerging_flags": flagged,
+                "classes": {m: sorted(set(_near(r, lat, lon)["class"])) for m, r in planted.items()},
+            }
+        )
 
-    null_flags = [] if null is None else [_flag(month, row) for month, results in null.items()
-                                          for row in results[results["emerging"]].to_dict("records")]
+    null_flags = (
+        []
+        if null is None
+        else [
+            _flag(month, row)
+            for month, results in null.items()
+            for row in results[results["emerging"]].to_dict("records")
+        ]
+    )
     return {
         "months": months,
-        "recall": recall, "recall_found": sum(bool(s["found_in_emergence_month"]) for s in targets),
+        "recall": recall,
+        "recall_found": sum(bool(s["found_in_emergence_month"]) for s in targets),
         "recall_planted": len(targets),
-        "precision": true_flags / flags if flags else None, "true_flags": true_flags,
+        "precision": true_flags / flags if flags else None,
+        "true_flags": true_flags,
         "false_flags": false_flags,
         "planted": spots,
-        "stable": stable, "stable_ever_emerging": any(s["emerging_flags"] for s in stable),
-        "null_false_flags": None if null is None else len(null_flags), "null_flags": null_flags,
+        "stable": stable,
+        "stable_ever_emerging": any(s["emerging_flags"] for s in stable),
+        "null_false_flags": None if null is None else len(null_flags),
+        "null_flags": null_flags,
     }
 
 
@@ -174,19 +208,32 @@ def _oracle_month(spot: dict) -> str | None:
     start = labels.index(_rise_start(spot))
     earlier = float(counts[:start].mean()) if start else 0.0
     if earlier == 0.0:
-        return spot["emerges_month"]      # the demo's new site: nothing before, flagged on its first month
+        return spot["emerges_month"]  # the demo's new site: nothing before, flagged on its first month
     month = emerges(counts, earlier, start)
     return labels[month] if month is not None else None
 
 
 def _flag(month: str, row: dict) -> dict:
-    return {"month": month, "id": row["id"], "class": row["class"], "lat": row["lat"], "lon": row["lon"],
-            "current": int(row["current"]), "expected": round(float(row["expected"]), 2),
-            "p_value": float(row["p_value"]), "reason": row["reason"]}
+    return {
+        "month": month,
+        "id": row["id"],
+        "class": row["class"],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "current": int(row["current"]),
+        "expected": round(float(row["expected"]), 2),
+        "p_value": float(row["p_value"]),
+        "reason": row["reason"],
+    }
 
 
-def evaluate(seed: int | None = None, end_month: str = DEFAULT_END_MONTH, months: int = DEFAULT_MONTHS,
-             params: dict | None = None, work_dir: str | Path | None = None) -> dict:
+def evaluate(
+    seed: int | None = None,
+    end_month: str = DEFAULT_END_MONTH,
+    months: int = DEFAULT_MONTHS,
+    params: dict | None = None,
+    work_dir: str | Path | None = None,
+) -> dict:
     """Build the planted and the null demo data, run the detector month by month, score it."""
     from analytics.hotspots.detector import EmergingHotspots
     from etl.demo import DEFAULT_SEED
@@ -202,14 +249,20 @@ def evaluate(seed: int | None = None, end_month: str = DEFAULT_END_MONTH, months
         planted = run_months(planted_db, labels, params)
         null = run_months(null_db, labels, params)
     result = score(planted, truth, null)
-    result.update({
-        "seed": seed, "end_month": end_month,
-        "parameters": EmergingHotspots(**(params or {})).get_params(),
-        "bar": BAR,
-        "meets_bar": (result["recall"] is not None and result["recall"] >= BAR["recall"]
-                      and not result["stable_ever_emerging"]
-                      and result["null_false_flags"] <= BAR["null_false_flags"]),
-        "seconds_data": round(built - started, 1),
-        "seconds_detection": round(time.perf_counter() - built, 1),
-    })
+    result.update(
+        {
+            "seed": seed,
+            "end_month": end_month,
+            "parameters": EmergingHotspots(**(params or {})).get_params(),
+            "bar": BAR,
+            "meets_bar": (
+                result["recall"] is not None
+                and result["recall"] >= BAR["recall"]
+                and not result["stable_ever_emerging"]
+                and result["null_false_flags"] <= BAR["null_false_flags"]
+            ),
+            "seconds_data": round(built - started, 1),
+            "seconds_detection": round(time.perf_counter() - built, 1),
+        }
+    )
     return result

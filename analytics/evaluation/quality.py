@@ -18,6 +18,7 @@ stable           stable concentrations ever called new or intensifying (places /
 Seeds 1–20 are the ones looked at while the detector was changed; seeds from 1001 on were held back
 and only run for the report (`--first-seed 1001`).
 """
+
 from __future__ import annotations
 
 import time
@@ -51,8 +52,10 @@ def run_shapes(seed: int, months: int, params: dict | None = None) -> dict:
     from analytics.hotspots.detector import EmergingHotspots
 
     def fits(frame, truth):
-        return {m: EmergingHotspots(**(params or {})).fit(frame, month=m, data_start=truth["data_start"]).results_
-                for m in truth["months"][-months:]}
+        return {
+            m: EmergingHotspots(**(params or {})).fit(frame, month=m, data_start=truth["data_start"]).results_
+            for m in truth["months"][-months:]
+        }
 
     frame, truth = shapes.generate(seed)
     null_frame, null_truth = shapes.generate(seed, planted=False)
@@ -61,8 +64,9 @@ def run_shapes(seed: int, months: int, params: dict | None = None) -> dict:
     return result
 
 
-def evaluate_many(seeds: list[int], months: int = demo.DEFAULT_MONTHS, generators=("demo", "shapes"),
-                  params: dict | None = None) -> dict:
+def evaluate_many(
+    seeds: list[int], months: int = demo.DEFAULT_MONTHS, generators=("demo", "shapes"), params: dict | None = None
+) -> dict:
     """Both generators over the seeds; the summed figures (module docstring) and each seed's."""
     started = time.perf_counter()
     runs = {name: [] for name in generators}
@@ -74,15 +78,19 @@ def evaluate_many(seeds: list[int], months: int = demo.DEFAULT_MONTHS, generator
     summary = {name: summarise(results) for name, results in runs.items()}
     every = [r for results in runs.values() for r in results]
     summary["all"] = summarise(every)
-    return {"seeds": list(seeds), "months": months, "targets": TARGETS, "summary": summary,
-            "meets_targets": meets(summary["all"]),
-            "seeds_detail": {name: [_brief(r) for r in results] for name, results in runs.items()},
-            "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "seeds": list(seeds),
+        "months": months,
+        "targets": TARGETS,
+        "summary": summary,
+        "meets_targets": meets(summary["all"]),
+        "seeds_detail": {name: [_brief(r) for r in results] for name, results in runs.items()},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def summarise(results: list[dict]) -> dict:
-    targets = [s for r in results for s in r["planted"]
-               if s["emerging_expected"] and s["emerges_month"] in r["months"]]
+    targets = [s for r in results for s in r["planted"] if s["emerging_expected"] and s["emerges_month"] in r["months"]]
     by_kind = {}
     for spot in targets:
         kind = spot.get("shape") or spot["expected_class"]
@@ -104,48 +112,61 @@ def summarise(results: list[dict]) -> dict:
 
 def meets(summary: dict) -> bool:
     recall, precision = summary["recall"]["share"], summary["precision"]["share"]
-    return (recall is not None and recall >= TARGETS["recall"]
-            and (precision is None or precision >= TARGETS["precision"])
-            and summary["null_flags"]["per_12"] <= TARGETS["null_flags_per_12_months"]
-            and summary["stable_emerging"]["k"] == TARGETS["stable_emerging"])
+    return (
+        recall is not None
+        and recall >= TARGETS["recall"]
+        and (precision is None or precision >= TARGETS["precision"])
+        and summary["null_flags"]["per_12"] <= TARGETS["null_flags_per_12_months"]
+        and summary["stable_emerging"]["k"] == TARGETS["stable_emerging"]
+    )
 
 
 def _brief(result: dict) -> dict:
     """What one seed contributed: misses, false flags, null flags (enough to find a failure again)."""
     return {
         "seed": result["seed"],
-        "missed": [{"key": s["key"], "emerges_month": s["emerges_month"],
-                    "class_then": s["classes"].get(s["emerges_month"])}
-                   for s in result["planted"] if s["emerging_expected"] and s["emerges_month"] in result["months"]
-                   and not s["found_in_emergence_month"]],
-        "false_flags": [{k: f[k] for k in ("month", "class", "current", "expected", "p_value")}
-                        for f in result["false_flags"]],
-        "null_flags": [{k: f[k] for k in ("month", "class", "current", "expected", "p_value")}
-                       for f in result["null_flags"]],
+        "missed": [
+            {"key": s["key"], "emerges_month": s["emerges_month"], "class_then": s["classes"].get(s["emerges_month"])}
+            for s in result["planted"]
+            if s["emerging_expected"] and s["emerges_month"] in result["months"] and not s["found_in_emergence_month"]
+        ],
+        "false_flags": [
+            {k: f[k] for k in ("month", "class", "current", "expected", "p_value")} for f in result["false_flags"]
+        ],
+        "null_flags": [
+            {k: f[k] for k in ("month", "class", "current", "expected", "p_value")} for f in result["null_flags"]
+        ],
         "stable_emerging": [p["name"] for p in result["stable"] if p["emerging_flags"]],
     }
 
 
 def format_report(result: dict) -> list[str]:
     """The figures in Dutch, one line each (for the CLI and benchmarks/results.md)."""
+
     def share(p):
         if p["share"] is None:
             return "–"
         return f"{_nl(p['share'])} ({p['k']}/{p['n']}; 95 %: {_nl(p['low'])}–{_nl(p['high'])})"
 
-    lines = [f"seeds {result['seeds'][0]}–{result['seeds'][-1]} ({len(result['seeds'])}), "
-             f"{result['months']} maanden per seed"]
+    lines = [
+        f"seeds {result['seeds'][0]}–{result['seeds'][-1]} ({len(result['seeds'])}), "
+        f"{result['months']} maanden per seed"
+    ]
     for name, s in result["summary"].items():
         null = s["null_flags"]
-        lines.append(f"{name}: recall {share(s['recall'])} (in de maand van het orakel: "
-                     f"{share(s['recall_oracle_month'])}); precisie {share(s['precision'])}; "
-                     f"valse vlaggen nul {_nl(null['per_12'])} per 12 maanden ({null['count']} in {null['months']}; "
-                     f"95 %: {_nl(null['low'])}–{_nl(null['high'])}); stabiel opkomend {s['stable_emerging']['k']}"
-                     f"/{s['stable_emerging']['n']}")
+        lines.append(
+            f"{name}: recall {share(s['recall'])} (in de maand van het orakel: "
+            f"{share(s['recall_oracle_month'])}); precisie {share(s['precision'])}; "
+            f"valse vlaggen nul {_nl(null['per_12'])} per 12 maanden ({null['count']} in {null['months']}; "
+            f"95 %: {_nl(null['low'])}–{_nl(null['high'])}); stabiel opkomend {s['stable_emerging']['k']}"
+            f"/{s['stable_emerging']['n']}"
+        )
         for kind, p in s["recall_by_kind"].items():
             lines.append(f"    recall {kind}: {share(p)}")
-    lines.append(f"voldoet aan de doelen (recall ≥ 0,9, precisie ≥ 0,9, ≤ 1 vals per 12 nulmaanden, stabiel nooit): "
-                 f"{'ja' if result['meets_targets'] else 'nee'}")
+    lines.append(
+        f"voldoet aan de doelen (recall ≥ 0,9, precisie ≥ 0,9, ≤ 1 vals per 12 nulmaanden, stabiel nooit): "
+        f"{'ja' if result['meets_targets'] else 'nee'}"
+    )
     return lines
 
 

@@ -26,6 +26,7 @@ has to find the place can do better than that oracle by much. A flag
 there earlier (from the first month the rate rose above its earlier level, `rises_from`) is right
 too. The ground truth has the shape of the demo's ground_truth.json, so one scorer serves both.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,13 +37,17 @@ from scipy import stats
 
 from analytics.periods import Period
 
-CATEGORIES = (("sluikstort", "afval"), ("zwerfvuil", "afval"), ("geluidshinder", "overlast"),
-              ("hangjongeren", "overlast"))
+CATEGORIES = (
+    ("sluikstort", "afval"),
+    ("zwerfvuil", "afval"),
+    ("geluidshinder", "overlast"),
+    ("hangjongeren", "overlast"),
+)
 MONTHS = 24
 ORACLE_ALPHA = 0.001
 ORACLE_POWER = 0.9
 ORACLE_WINDOW = 3
-SCAN_ALPHA = 0.05               # a new place: 5 % over all places of its size in the territory
+SCAN_ALPHA = 0.05  # a new place: 5 % over all places of its size in the territory
 METRES_PER_DEGREE_LAT = 111_320.0
 
 
@@ -65,7 +70,7 @@ def _curve(rng: np.random.Generator, start: int, base: float, top: float) -> np.
         elif kind == "ramp":
             rate[m] = base + (top - base) * done
         else:
-            rate[m] = base * (top / base) ** done if base > 0 else top * done ** 2
+            rate[m] = base * (top / base) ** done if base > 0 else top * done**2
     return rate
 
 
@@ -80,8 +85,8 @@ def emerges(rate: np.ndarray, earlier: float, start: int, alpha: float = ORACLE_
             continue
         for window in range(1, min(ORACLE_WINDOW, m - start + 1) + 1):
             null = max(earlier, 0.5 / window) * window
-            critical = stats.poisson.isf(alpha, null) + 1      # smallest sum with p <= alpha
-            if stats.poisson.sf(critical - 1, rate[m - window + 1:m + 1].sum()) >= ORACLE_POWER:
+            critical = stats.poisson.isf(alpha, null) + 1  # smallest sum with p <= alpha
+            if stats.poisson.sf(critical - 1, rate[m - window + 1 : m + 1].sum()) >= ORACLE_POWER:
                 return m
     return None
 
@@ -102,17 +107,29 @@ def generate(seed: int, end_month: str = "2026-10", planted: bool = True) -> tup
             return
         r = radius_m * np.sqrt(rng.random(count))
         angle = rng.uniform(0, 2 * np.pi, count)
-        parts.append(_reports(rng, months[m], lat + r * np.sin(angle) / METRES_PER_DEGREE_LAT,
-                              lon + r * np.cos(angle) / (METRES_PER_DEGREE_LAT * math.cos(math.radians(lat))),
-                              np.full(count, category)))
+        parts.append(
+            _reports(
+                rng,
+                months[m],
+                lat + r * np.sin(angle) / METRES_PER_DEGREE_LAT,
+                lon + r * np.cos(angle) / (METRES_PER_DEGREE_LAT * math.cos(math.radians(lat))),
+                np.full(count, category),
+            )
+        )
 
     for m in range(MONTHS):
         count = rng.poisson(per_month * season[m])
         north = rng.uniform(-side_m / 2, side_m / 2, count)
         east = rng.uniform(-side_m / 2, side_m / 2, count)
-        parts.append(_reports(rng, months[m], centre_lat + north / METRES_PER_DEGREE_LAT,
-                              centre_lon + east / (METRES_PER_DEGREE_LAT * math.cos(math.radians(centre_lat))),
-                              rng.choice(len(CATEGORIES), size=count, p=weights)))
+        parts.append(
+            _reports(
+                rng,
+                months[m],
+                centre_lat + north / METRES_PER_DEGREE_LAT,
+                centre_lon + east / (METRES_PER_DEGREE_LAT * math.cos(math.radians(centre_lat))),
+                rng.choice(len(CATEGORIES), size=count, p=weights),
+            )
+        )
 
     taken: list[tuple[float, float]] = []
 
@@ -122,8 +139,10 @@ def generate(seed: int, end_month: str = "2026-10", planted: bool = True) -> tup
             north, east = rng.uniform(-0.4, 0.4, 2) * side_m
             if all(math.hypot(north - a, east - b) >= 700 for a, b in taken):
                 taken.append((north, east))
-                return (centre_lat + north / METRES_PER_DEGREE_LAT,
-                        centre_lon + east / (METRES_PER_DEGREE_LAT * math.cos(math.radians(centre_lat))))
+                return (
+                    centre_lat + north / METRES_PER_DEGREE_LAT,
+                    centre_lon + east / (METRES_PER_DEGREE_LAT * math.cos(math.radians(centre_lat))),
+                )
 
     stable = []
     for k in range(int(rng.integers(2, 5))):
@@ -164,22 +183,33 @@ def generate(seed: int, end_month: str = "2026-10", planted: bool = True) -> tup
                 # where a new place will appear is not known beforehand: its earlier level is the
                 # background's in its area, and the oracle pays for looking at every such area
                 area = math.pi * (radius + 50) ** 2
-                background = per_month * weights[category] * area / side_m ** 2
-                emerge = emerges(rate, background, start, SCAN_ALPHA * area / side_m ** 2)
+                background = per_month * weights[category] * area / side_m**2
+                emerge = emerges(rate, background, start, SCAN_ALPHA * area / side_m**2)
             else:
                 emerge = emerges(rate, earlier, start)
-            spots.append({
-                "key": f"{kind}_{seed}", "name": f"{kind} ({CATEGORIES[category][0]})", "category": CATEGORIES[category][0],
-                "class": "new" if kind == "new" else "intensifying", "emerging": True,
-                "emerges_month": months[emerge].code if emerge is not None else None,
-                "rises_from": months[start].code, "centre": {"lat": lat, "lon": lon},
-                "planted_monthly": {p.code: c for p, c in zip(months, counts)}, "shape": kind,
-            })
+            spots.append(
+                {
+                    "key": f"{kind}_{seed}",
+                    "name": f"{kind} ({CATEGORIES[category][0]})",
+                    "category": CATEGORIES[category][0],
+                    "class": "new" if kind == "new" else "intensifying",
+                    "emerging": True,
+                    "emerges_month": months[emerge].code if emerge is not None else None,
+                    "rises_from": months[start].code,
+                    "centre": {"lat": lat, "lon": lon},
+                    "planted_monthly": {p.code: c for p, c in zip(months, counts)},
+                    "shape": kind,
+                }
+            )
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     frame["category_group"] = frame["category"].map(dict(CATEGORIES))
     frame["report_id"] = [f"s{seed}-{i}" for i in range(len(frame))]
-    truth = {"emerging_hotspots": spots, "stable_concentrations": stable, "data_start": months[0].code,
-             "months": [p.code for p in months]}
+    truth = {
+        "emerging_hotspots": spots,
+        "stable_concentrations": stable,
+        "data_start": months[0].code,
+        "months": [p.code for p in months],
+    }
     return frame, truth
 
 
@@ -190,6 +220,11 @@ def _reports(rng: np.random.Generator, month: Period, lat, lon, categories) -> p
     # a margin of a day at both ends: a report is never near a month edge in any time zone
     span = (end - start).total_seconds() - 2 * 86400
     offsets = pd.to_timedelta(86400 + rng.uniform(0, span, count), unit="s")
-    return pd.DataFrame({"lat": np.asarray(lat, dtype=float), "lon": np.asarray(lon, dtype=float),
-                         "reported_at": pd.Timestamp(start) + offsets,
-                         "category": [CATEGORIES[int(c)][0] for c in categories]})
+    return pd.DataFrame(
+        {
+            "lat": np.asarray(lat, dtype=float),
+            "lon": np.asarray(lon, dtype=float),
+            "reported_at": pd.Timestamp(start) + offsets,
+            "category": [CATEGORIES[int(c)][0] for c in categories],
+        }
+    )

@@ -10,6 +10,7 @@ runs.py         reading the store, runs stored in DuckDB and reused
 view.py         what the page selects from a run
 (the check against planted patterns lives in analytics/evaluation/: it writes and loads files)
 """
+
 from analytics.hotspots.classes import CLASS_NL, CLASSES, EMERGING
 
 __all__ = ["CLASSES", "CLASS_NL", "EMERGING", "EmergingHotspots"]
@@ -20,5 +21,6 @@ def __getattr__(name: str):
     # does not pay for it
     if name == "EmergingHotspots":
         from analytics.hotspots.detector import EmergingHotspots
+
         return EmergingHotspots
     raise AttributeError(name)

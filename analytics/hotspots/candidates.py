@@ -20,6 +20,7 @@ are ten or more, so one stray report does not stretch it), widened by `buffer_m`
 all-categories candidate of which one group holds two thirds of the reports, where that group has
 its own candidate, is left out: the group's candidate says it more precisely.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,17 +32,17 @@ from sklearn.cluster import DBSCAN
 
 from analytics.hotspots import footprints
 
-ALL = "alle"                       # the all-categories search
-EXPLAINED_SHARE = 2 / 3            # a group with this share of an all-categories candidate explains it
-RECENT_MONTHS = 3                  # the months before this one whose clusters say where a place is now
+ALL = "alle"  # the all-categories search
+EXPLAINED_SHARE = 2 / 3  # a group with this share of an all-categories candidate explains it
+RECENT_MONTHS = 3  # the months before this one whose clusters say where a place is now
 
 
 @dataclass
 class Candidate:
-    group: str                     # category group searched, or ALL
-    source: str                    # 'month', 'known' or 'history' (see the module docstring)
-    polygon: shapely.Polygon       # footprint in Lambert 72 metres
-    members: np.ndarray            # row numbers (into the detector's sorted frame) of the clusters' reports
+    group: str  # category group searched, or ALL
+    source: str  # 'month', 'known' or 'history' (see the module docstring)
+    polygon: shapely.Polygon  # footprint in Lambert 72 metres
+    members: np.ndarray  # row numbers (into the detector's sorted frame) of the clusters' reports
     stats: dict = field(default_factory=dict)
 
 
@@ -73,14 +74,23 @@ def searches(frame: pd.DataFrame, by_group: bool, all_categories: bool) -> list[
     return result
 
 
-def find_candidates(frame: pd.DataFrame, *, now: int, first_baseline: int, eps_m: float, min_samples: int,
-                    buffer_m: float, by_group: bool = True, all_categories: bool = True) -> list[Candidate]:
+def find_candidates(
+    frame: pd.DataFrame,
+    *,
+    now: int,
+    first_baseline: int,
+    eps_m: float,
+    min_samples: int,
+    buffer_m: float,
+    by_group: bool = True,
+    all_categories: bool = True,
+) -> list[Candidate]:
     """The candidates of month index `now` (frame columns t, x, y, category_group)."""
     t = frame["t"].to_numpy()
     x, y = frame["x"].to_numpy(), frame["y"].to_numpy()
     candidates: list[Candidate] = []
     for group, in_group in searches(frame, by_group, all_categories):
-        found = []                     # (month, members)
+        found = []  # (month, members)
         for month in range(first_baseline, now + 1):
             rows = np.flatnonzero(in_group & (t == month))
             found += [(month, rows[members]) for members in clusters(x[rows], y[rows], eps_m, min_samples)]
@@ -126,8 +136,10 @@ def _drop_explained(frame: pd.DataFrame, candidates: list[Candidate]) -> list[Ca
             names, counts = np.unique(groups[candidate.members], return_counts=True)
             top, share = names[np.argmax(counts)], counts.max() / len(candidate.members)
             others = (candidates[int(i)] for i in tree.query(candidate.polygon, predicate="intersects"))
-            explained = any(other.group == top and (other.source == "history") == (candidate.source == "history")
-                            for other in others)
+            explained = any(
+                other.group == top and (other.source == "history") == (candidate.source == "history")
+                for other in others
+            )
             if share >= EXPLAINED_SHARE and explained:
                 continue
         kept.append(candidate)

@@ -26,6 +26,7 @@ sporadic       the rest: on and off, a concentration in some months, without a s
 
 `emerging` is true for new and intensifying: the flags the meeting acts on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,20 +36,21 @@ from civ.i18n import translate
 
 CLASSES = ("new", "intensifying", "persistent", "diminishing", "sporadic", "historical")
 EMERGING = frozenset({"new", "intensifying"})
-CLASS_NL = {c: translate(f"hotspots.reason.class.{c}", "nl") for c in CLASSES}   # 'nieuw', for the command line
+CLASS_NL = {c: translate(f"hotspots.reason.class.{c}", "nl") for c in CLASSES}  # 'nieuw', for the command line
 
 
 @dataclass(frozen=True)
 class Evidence:
     """What the classes are decided on, for one footprint in one month."""
-    current: int                 # reports this month
-    expected: float              # what the baseline and the territory's month predict
-    baseline_hot: tuple[bool, ...]   # concentration in each baseline month, oldest first
-    excess: bool                 # excess test significant after the false-discovery correction
-    rising: bool                 # share rising significantly (corrected)
-    falling: bool                # share falling significantly (corrected)
+
+    current: int  # reports this month
+    expected: float  # what the baseline and the territory's month predict
+    baseline_hot: tuple[bool, ...]  # concentration in each baseline month, oldest first
+    excess: bool  # excess test significant after the false-discovery correction
+    rising: bool  # share rising significantly (corrected)
+    falling: bool  # share falling significantly (corrected)
     min_samples: int
-    fresh: bool = False          # footprint drawn around this month's reports (no earlier clusters there)
+    fresh: bool = False  # footprint drawn around this month's reports (no earlier clusters there)
 
     @property
     def hot_now(self) -> bool:
@@ -69,13 +71,14 @@ class Evidence:
         return sum(self.baseline_hot)
 
 
-def classify(e: Evidence, new_run_months: int = 2, persistent_share: float = 0.75,
-             historical_share: float = 0.5) -> str:
+def classify(
+    e: Evidence, new_run_months: int = 2, persistent_share: float = 0.75, historical_share: float = 0.5
+) -> str:
     """The class of one footprint (see the module docstring for the definitions)."""
     months = max(len(e.baseline_hot), 1)
     above = e.excess or (e.rising and e.current > e.expected)
     if e.hot_now and above:
-        earlier = e.hot_months - e.run      # concentrations before the current run
+        earlier = e.hot_months - e.run  # concentrations before the current run
         if earlier == 0 and e.run <= new_run_months:
             return "new"
         return "intensifying"
@@ -97,17 +100,30 @@ def reason(e: Evidence, klass: str, what: str, month_label: str, radius_m: float
     months = len(e.baseline_hot)
     radius = max(10, int(round(radius_m / 10.0)) * 10)
     noun = translate("hotspots.reason.one" if e.current == 1 else "hotspots.reason.many", lang)
-    head = translate("hotspots.reason.head", lang, current=e.current, noun=noun, what=what, month=month_label,
-                     radius=radius, expected=number(e.expected, 1))
+    head = translate(
+        "hotspots.reason.head",
+        lang,
+        current=e.current,
+        noun=noun,
+        what=what,
+        month=month_label,
+        radius=radius,
+        expected=number(e.expected, 1),
+    )
     before = translate("hotspots.reason.before", lang, hot=e.hot_months, months=months)
     if klass == "new":
-        tail = translate("hotspots.reason.new_run", lang, run=e.run + 1) if e.run else \
-            translate("hotspots.reason.new", lang)
+        tail = (
+            translate("hotspots.reason.new_run", lang, run=e.run + 1)
+            if e.run
+            else translate("hotspots.reason.new", lang)
+        )
     elif klass == "sporadic" and e.hot_now:
-        tail = translate("hotspots.reason.sporadic_fresh" if e.fresh else "hotspots.reason.sporadic_hot", lang,
-                         before=before)
+        tail = translate(
+            "hotspots.reason.sporadic_fresh" if e.fresh else "hotspots.reason.sporadic_hot", lang, before=before
+        )
     else:
         rising = translate("hotspots.reason.rising", lang) if e.rising else ""
         tail = translate(f"hotspots.reason.{klass}", lang, before=before, rising=rising)
-    return translate("hotspots.reason.sentence", lang, head=head, tail=tail,
-                     klass=translate(f"hotspots.reason.class.{klass}", lang))
+    return translate(
+        "hotspots.reason.sentence", lang, head=head, tail=tail, klass=translate(f"hotspots.reason.class.{klass}", lang)
+    )

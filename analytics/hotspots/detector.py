@@ -21,6 +21,7 @@ One `fit` for one month:
 
 Deterministic: the reports are sorted before clustering and no step draws random numbers.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,10 +52,31 @@ from analytics.periods import LOCAL_TZ_NAME, Period
 from analytics.significance import benjamini_hochberg
 from civ.i18n import translate_or
 
-MIN_TREND_MONTHS = 6               # a trend needs half a year of history
-RESULT_COLUMNS = ["id", "month", "category_group", "lat", "lon", "radius_m", "geometry", "class", "emerging",
-                  "current", "expected", "p_value", "q_value", "trend_z", "trend_p", "hot_months",
-                  "categories", "history", "on_defined_hotspot", "reason", "reason_en", "source"]
+MIN_TREND_MONTHS = 6  # a trend needs half a year of history
+RESULT_COLUMNS = [
+    "id",
+    "month",
+    "category_group",
+    "lat",
+    "lon",
+    "radius_m",
+    "geometry",
+    "class",
+    "emerging",
+    "current",
+    "expected",
+    "p_value",
+    "q_value",
+    "trend_z",
+    "trend_p",
+    "hot_months",
+    "categories",
+    "history",
+    "on_defined_hotspot",
+    "reason",
+    "reason_en",
+    "source",
+]
 
 
 class EmergingHotspots(BaseEstimator):
@@ -91,10 +113,20 @@ class EmergingHotspots(BaseEstimator):
     n_candidates_ : int
     """
 
-    def __init__(self, eps_m: float = 100.0, min_samples: int = 4, buffer_m: float = 50.0,
-                 baseline_months: int = 12, history_months: int = 24, alpha: float = 0.05,
-                 new_run_months: int = 2, persistent_share: float = 0.75, historical_share: float = 0.5,
-                 by_group: bool = True, all_categories: bool = True):
+    def __init__(
+        self,
+        eps_m: float = 100.0,
+        min_samples: int = 4,
+        buffer_m: float = 50.0,
+        baseline_months: int = 12,
+        history_months: int = 24,
+        alpha: float = 0.05,
+        new_run_months: int = 2,
+        persistent_share: float = 0.75,
+        historical_share: float = 0.5,
+        by_group: bool = True,
+        all_categories: bool = True,
+    ):
         self.eps_m = eps_m
         self.min_samples = min_samples
         self.buffer_m = buffer_m
@@ -108,8 +140,14 @@ class EmergingHotspots(BaseEstimator):
         self.all_categories = all_categories
 
     # ------------------------------------------------------------------------------------------
-    def fit(self, X: pd.DataFrame, y=None, month: str | Period | None = None,
-            defined_hotspots: pd.DataFrame | None = None, data_start: str | None = None) -> EmergingHotspots:
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y=None,
+        month: str | Period | None = None,
+        defined_hotspots: pd.DataFrame | None = None,
+        data_start: str | None = None,
+    ) -> EmergingHotspots:
         """Detect the hot spots of `month` ('YYYY-MM'; default: the month of the last report).
 
         X: one row per report with `lat`, `lon` (WGS84; rows without are ignored), `reported_at`
@@ -174,8 +212,15 @@ class EmergingHotspots(BaseEstimator):
         if "category_label_en" not in frame:
             frame["category_label_en"] = frame["category_label"]
         if "report_id" not in frame:
-            frame["report_id"] = (frame["reported_at"].astype("int64").astype(str) + ":" + frame["lat"].round(6).astype(str)
-                                  + ":" + frame["lon"].round(6).astype(str) + ":" + frame["category"].astype(str))
+            frame["report_id"] = (
+                frame["reported_at"].astype("int64").astype(str)
+                + ":"
+                + frame["lat"].round(6).astype(str)
+                + ":"
+                + frame["lon"].round(6).astype(str)
+                + ":"
+                + frame["category"].astype(str)
+            )
         frame["report_id"] = frame["report_id"].astype(str)
         frame = frame.sort_values(["t", "reported_at", "report_id"], kind="mergesort").reset_index(drop=True)
         frame["x"], frame["y"] = footprints.to_metres(frame["lat"].to_numpy(), frame["lon"].to_numpy())
@@ -196,10 +241,16 @@ class EmergingHotspots(BaseEstimator):
 
     def _candidates(self, frame: pd.DataFrame) -> list[Candidate]:
         now = len(self.history_labels_) - 1
-        return find_candidates(frame, now=now, first_baseline=max(now - int(self.baseline_months), self._first_t),
-                               eps_m=float(self.eps_m), min_samples=int(self.min_samples),
-                               buffer_m=float(self.buffer_m), by_group=self.by_group,
-                               all_categories=self.all_categories)
+        return find_candidates(
+            frame,
+            now=now,
+            first_baseline=max(now - int(self.baseline_months), self._first_t),
+            eps_m=float(self.eps_m),
+            min_samples=int(self.min_samples),
+            buffer_m=float(self.buffer_m),
+            by_group=self.by_group,
+            all_categories=self.all_categories,
+        )
 
     # ------------------------------------------------------------------------------------------
     def _evaluate(self, frame: pd.DataFrame, candidates: list[Candidate], areas) -> pd.DataFrame:
@@ -230,7 +281,7 @@ class EmergingHotspots(BaseEstimator):
             history = counts.sum(axis=0)
             observed = history[window]
             lam = seasonal_strength(observed[:-1], shape[:-1])
-            pi = shape ** lam
+            pi = shape**lam
             base = slice(baseline.start - first, baseline.stop - first)
             # how restless the place is, measured before the run of concentration months that leads up to
             # now: a rise in progress must not pass for noise and hide itself
@@ -256,8 +307,9 @@ class EmergingHotspots(BaseEstimator):
                     # test knows it rests on all the reports around it
                     before, exposure = surroundings, candidate.polygon.area / wide.area
                 places = max(1.0, territory_m2 / candidate.polygon.area) * searches
-            expected, p_raw = excess_test(int(observed[-1]), before, float(pi[-1]),
-                                          float(pi[base].sum()) / exposure, phi)
+            expected, p_raw = excess_test(
+                int(observed[-1]), before, float(pi[-1]), float(pi[base].sum()) / exposure, phi
+            )
             p_excess = min(1.0, p_raw * places)
             p_level = 1.0
             if candidate.source != "month":
@@ -266,11 +318,21 @@ class EmergingHotspots(BaseEstimator):
                 # So also the recent months (this one included) against the place's own earlier
                 # level, when this month itself is above that level; the smaller of the two p-values
                 # times two (Bonferroni over the two tests).
-                p_level = recent_level_p(observed[base.start:], pi[base.start:], RECENT_MONTHS, phi)
+                p_level = recent_level_p(observed[base.start :], pi[base.start :], RECENT_MONTHS, phi)
                 p_excess = min(1.0, 2.0 * min(p_excess, p_level))
             z = trend_z(observed, pi, phi) if len(observed) >= MIN_TREND_MONTHS else 0.0
-            candidate.stats = {"counts": counts, "history": history, "expected": expected, "p_excess": p_excess,
-                               "p_raw": p_raw, "p_level": p_level, "places": places, "trend_z": z, "season": lam, "dispersion": phi}
+            candidate.stats = {
+                "counts": counts,
+                "history": history,
+                "expected": expected,
+                "p_excess": p_excess,
+                "p_raw": p_raw,
+                "p_level": p_level,
+                "places": places,
+                "trend_z": z,
+                "season": lam,
+                "dispersion": phi,
+            }
         if not candidates:
             return pd.DataFrame(columns=RESULT_COLUMNS)
         q_excess = benjamini_hochberg([k.stats["p_excess"] for k in candidates])
@@ -283,11 +345,17 @@ class EmergingHotspots(BaseEstimator):
             rows.append(self._result(ids, candidate, qe, qt, trend_p[k], baseline, areas))
         results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
         # no defined hot spot is None, not NaN (pandas would otherwise make a string column of it)
-        results["on_defined_hotspot"] = pd.Series([r[RESULT_COLUMNS.index("on_defined_hotspot")] for r in rows],
-                                                  dtype=object)
+        results["on_defined_hotspot"] = pd.Series(
+            [r[RESULT_COLUMNS.index("on_defined_hotspot")] for r in rows], dtype=object
+        )
         results["_rank"] = ~results["emerging"]
-        results = results.sort_values(["_rank", "p_value", "current", "id"], ascending=[True, True, False, True],
-                                      kind="mergesort").drop(columns="_rank").reset_index(drop=True)
+        results = (
+            results.sort_values(
+                ["_rank", "p_value", "current", "id"], ascending=[True, True, False, True], kind="mergesort"
+            )
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
         return results
 
     def _result(self, ids: np.ndarray, candidate: Candidate, q_excess, q_trend, trend_p, baseline, areas) -> list:
@@ -296,31 +364,46 @@ class EmergingHotspots(BaseEstimator):
         now = len(history) - 1
         z = s["trend_z"]
         evidence = Evidence(
-            current=int(history[now]), expected=float(s["expected"]),
+            current=int(history[now]),
+            expected=float(s["expected"]),
             baseline_hot=tuple(bool(v >= self.min_samples) for v in history[baseline]),
             excess=bool(q_excess <= self.alpha),
             # a trend needs a footprint not drawn around this month's reports (those start high by choice)
             # and a trend alone is no rise: the recent months must also be above the place's earlier
             # level (a stable place's two years can look like a slow trend by chance)
-            rising=bool(q_trend <= self.alpha and z > 0 and candidate.source != "month"
-                        and s["p_level"] <= self.alpha),
-            falling=bool(q_trend <= self.alpha and z < 0), min_samples=int(self.min_samples),
-            fresh=candidate.source == "month")
+            rising=bool(q_trend <= self.alpha and z > 0 and candidate.source != "month" and s["p_level"] <= self.alpha),
+            falling=bool(q_trend <= self.alpha and z < 0),
+            min_samples=int(self.min_samples),
+            fresh=candidate.source == "month",
+        )
         klass = classify(evidence, self.new_run_months, self.persistent_share, self.historical_share)
         cx, cy, radius = footprints.centre_and_radius(candidate.polygon)
         lat, lon = footprints.to_degrees([cx], [cy])
         mix = self._category_mix(s)
-        key = "|".join([self.month_.code, candidate.group, candidate.source]
-                       + sorted(ids[candidate.members].tolist()))
+        key = "|".join([self.month_.code, candidate.group, candidate.source] + sorted(ids[candidate.members].tolist()))
         digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
         return [
-            f"{self.month_.code}-{_slug(candidate.group)}-{digest}", self.month_.code, candidate.group,
-            round(float(lat[0]), 6), round(float(lon[0]), 6), round(radius, 1),
-            footprints.to_geojson(candidate.polygon), klass, klass in EMERGING,
-            evidence.current, round(evidence.expected, 3), float(s["p_excess"]), float(q_excess),
-            round(float(z), 3), float(trend_p), evidence.hot_months, mix,
-            [{"month": label, "count": int(v)} for label, v in
-             zip(self.history_labels_[self._first_t:], history[self._first_t:])],
+            f"{self.month_.code}-{_slug(candidate.group)}-{digest}",
+            self.month_.code,
+            candidate.group,
+            round(float(lat[0]), 6),
+            round(float(lon[0]), 6),
+            round(radius, 1),
+            footprints.to_geojson(candidate.polygon),
+            klass,
+            klass in EMERGING,
+            evidence.current,
+            round(evidence.expected, 3),
+            float(s["p_excess"]),
+            float(q_excess),
+            round(float(z), 3),
+            float(trend_p),
+            evidence.hot_months,
+            mix,
+            [
+                {"month": label, "count": int(v)}
+                for label, v in zip(self.history_labels_[self._first_t :], history[self._first_t :])
+            ],
             footprints.on_defined(candidate.polygon, areas),
             reason(evidence, klass, _what(candidate.group, mix, "nl"), self.month_.label("nl"), radius),
             reason(evidence, klass, _what(candidate.group, mix, "en"), self.month_.label("en"), radius, "en"),
@@ -332,8 +415,16 @@ class EmergingHotspots(BaseEstimator):
         counts = s["counts"]
         column = counts[:, -1] if counts[:, -1].sum() else counts.sum(axis=1)
         order = sorted(np.flatnonzero(column), key=lambda i: (-column[i], self._categories[i]))
-        return [{"category": self._categories[i], "label": self._labels[i], "label_en": self._labels_en[i],
-                 "group": self._category_groups[i], "count": int(column[i])} for i in order]
+        return [
+            {
+                "category": self._categories[i],
+                "label": self._labels[i],
+                "label_en": self._labels_en[i],
+                "group": self._category_groups[i],
+                "count": int(column[i]),
+            }
+            for i in order
+        ]
 
 
 def _what(group: str, mix: list[dict], lang: str) -> str:
@@ -341,7 +432,7 @@ def _what(group: str, mix: list[dict], lang: str) -> str:
     if not mix:
         return group
     total = sum(m["count"] for m in mix)
-    names = [_lower_first(m.get(f"label_{lang}") or m["label"]) for m in mix]      # 'label' is Dutch
+    names = [_lower_first(m.get(f"label_{lang}") or m["label"]) for m in mix]  # 'label' is Dutch
     if mix[0]["count"] >= EXPLAINED_SHARE * total:
         return names[0]
     head = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")

@@ -3,6 +3,7 @@
 Belgian police and municipal data speak Lambert 72 and the wardens measure in metres, so the
 clustering and every buffer and radius happen there; GeoJSON leaves as WGS84 longitude/latitude.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,7 @@ def footprint(x: np.ndarray, y: np.ndarray, buffer_m: float) -> shapely.Polygon:
             # scipy's Qhull is much quicker than building thousands of shapely points first
             vertices = points[ConvexHull(points).vertices]
             hull = shapely.Polygon(vertices)
-        except QhullError:       # all on one line
+        except QhullError:  # all on one line
             hull = None
     if hull is None:
         hull = shapely.MultiPoint(np.unique(points, axis=0)).convex_hull

@@ -8,6 +8,7 @@ after a new import the cut-off differs and a new run is made, and the old one st
 The write is one short transaction on a connection opened only for it (DuckDB allows one writer or
 several readers): the detection itself runs on a read-only connection.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ def months_back(period: Period, months: int) -> Period:
     return first
 
 
-def report_frame(con: duckdb.DuckDBPyConnection, period: Period, months: int,
-                 category: str | None = None, street_level: bool = False) -> pd.DataFrame:
+def report_frame(
+    con: duckdb.DuckDBPyConnection, period: Period, months: int, category: str | None = None, street_level: bool = False
+) -> pd.DataFrame:
     """Located reports of the `months` months up to `period`, as `EmergingHotspots.fit` takes them.
 
     `category`: a category code or a category group (already checked by `resolve_category`).
@@ -54,27 +56,35 @@ def report_frame(con: duckdb.DuckDBPyConnection, period: Period, months: int,
     if category:
         where += " AND (r.category_code = ? OR k.category_group = ?)"
         params += [category, category]
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT r.source || ':' || r.source_id AS report_id, r.lat, r.lon, r.reported_at,
                r.category_code AS category, k.category_group, k.label_nl AS category_label,
                k.label_en AS category_label_en
         FROM reports r JOIN categories k ON k.code = r.category_code
         WHERE r.lat IS NOT NULL AND r.lon IS NOT NULL AND r.reported_at >= ? AND r.reported_at < ? {where}
-        ORDER BY r.reported_at, report_id""", params).df()
+        ORDER BY r.reported_at, report_id""",
+        params,
+    ).df()
 
 
 def data_start(con: duckdb.DuckDBPyConnection) -> str | None:
     """The first local month with a located report: months before it are unknown, not empty."""
-    row = first_row(con, f"SELECT strftime({local_month_sql('reported_at')}, '%Y-%m') FROM reports "
-                         "WHERE lat IS NOT NULL ORDER BY reported_at LIMIT 1")
+    row = first_row(
+        con,
+        f"SELECT strftime({local_month_sql('reported_at')}, '%Y-%m') FROM reports "
+        "WHERE lat IS NOT NULL ORDER BY reported_at LIMIT 1",
+    )
     return row[0] if row else None
 
 
 def month_span(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None]:
     """First and last local month ('YYYY-MM') with a located report; (None, None) without any."""
     month = local_month_sql("reported_at")
-    row = first_row(con, f"SELECT strftime(min({month}), '%Y-%m'), strftime(max({month}), '%Y-%m') "
-                         "FROM reports WHERE lat IS NOT NULL")
+    row = first_row(
+        con,
+        f"SELECT strftime(min({month}), '%Y-%m'), strftime(max({month}), '%Y-%m') FROM reports WHERE lat IS NOT NULL",
+    )
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -95,18 +105,26 @@ def resolve_category(con: duckdb.DuckDBPyConnection, text: str | None) -> str | 
     groups = {row[0] for row in con.execute("SELECT DISTINCT category_group FROM categories").fetchall()}
     if value in codes or value in groups:
         return value
-    raise UnusableInput(f"categorie '{text}' onbekend; kies een code ({', '.join(sorted(codes)[:4])}, …) "
-                        f"of een groep ({', '.join(sorted(groups))})")
+    raise UnusableInput(
+        f"categorie '{text}' onbekend; kies een code ({', '.join(sorted(codes)[:4])}, …) "
+        f"of een groep ({', '.join(sorted(groups))})"
+    )
 
 
 def data_cutoff(con: duckdb.DuckDBPyConnection) -> dict:
     """What the data looked like: the last finished import of reports or hot spots, the latest report."""
-    row = first_row(con, """SELECT batch_id, finished_at FROM import_batches
+    row = first_row(
+        con,
+        """SELECT batch_id, finished_at FROM import_batches
                             WHERE kind IN ('reports', 'hotspots') AND finished_at IS NOT NULL
-                            ORDER BY batch_id DESC LIMIT 1""")
+                            ORDER BY batch_id DESC LIMIT 1""",
+    )
     until = first_row(con, "SELECT max(reported_at) FROM reports")
-    return {"last_batch_id": row[0] if row else None, "data_cutoff": row[1] if row else None,
-            "reports_until": until[0] if until else None}
+    return {
+        "last_batch_id": row[0] if row else None,
+        "data_cutoff": row[1] if row else None,
+        "reports_until": until[0] if until else None,
+    }
 
 
 def _parameters(estimator: EmergingHotspots) -> dict:
@@ -115,8 +133,9 @@ def _parameters(estimator: EmergingHotspots) -> dict:
 
 def run_key(month: str, category: str | None, parameters: dict, cutoff: dict) -> str:
     stamp = cutoff["data_cutoff"].isoformat() if cutoff["data_cutoff"] is not None else ""
-    return "|".join([month, category or "", json.dumps(parameters, sort_keys=True),
-                     f"{cutoff['last_batch_id']}@{stamp}"])
+    return "|".join(
+        [month, category or "", json.dumps(parameters, sort_keys=True), f"{cutoff['last_batch_id']}@{stamp}"]
+    )
 
 
 def _has_run_tables(con: duckdb.DuckDBPyConnection) -> bool:
@@ -126,7 +145,7 @@ def _has_run_tables(con: duckdb.DuckDBPyConnection) -> bool:
 
 def find_run(con: duckdb.DuckDBPyConnection, key: str) -> int | None:
     if not _has_run_tables(con):
-        return None       # a store from before schema 2: nothing stored yet
+        return None  # a store from before schema 2: nothing stored yet
     row = first_row(con, "SELECT max(run_id) FROM hotspot_runs WHERE run_key = ?", [key])
     return row[0] if row else None
 
@@ -135,12 +154,17 @@ def load_run(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[dict, pd.Data
     """A stored run and its results (in the detector's columns, JSON decoded)."""
     run = con.execute("SELECT * FROM hotspot_runs WHERE run_id = ?", [run_id]).df().to_dict("records")[0]
     run["parameters"] = json.loads(run["parameters"])
-    frame = con.execute("""SELECT hotspot_id AS id, * EXCLUDE (hotspot_id) FROM hotspot_results
-                           WHERE run_id = ? ORDER BY rank""", [run_id]).df()
+    frame = con.execute(
+        """SELECT hotspot_id AS id, * EXCLUDE (hotspot_id) FROM hotspot_results
+                           WHERE run_id = ? ORDER BY rank""",
+        [run_id],
+    ).df()
     for column in JSON_COLUMNS:
         frame[column] = frame[column].map(json.loads)
     frame["month"] = run["month"]
-    frame["on_defined_hotspot"] = frame["on_defined_hotspot"].astype(object).where(frame["on_defined_hotspot"].notna(), None)
+    frame["on_defined_hotspot"] = (
+        frame["on_defined_hotspot"].astype(object).where(frame["on_defined_hotspot"].notna(), None)
+    )
     return run, frame[RESULT_COLUMNS]
 
 
@@ -148,13 +172,16 @@ def list_runs(con: duckdb.DuckDBPyConnection, month: str | None = None) -> pd.Da
     """Stored runs, newest first (for comparing a later run with an earlier one)."""
     if not _has_run_tables(con):
         return pd.DataFrame(columns=["run_id", "created_at", "month", "category", "data_cutoff", "results"])
-    return con.execute("""SELECT run_id, created_at, month, category, data_cutoff, reports_until, results, candidates
+    return con.execute(
+        """SELECT run_id, created_at, month, category, data_cutoff, reports_until, results, candidates
                           FROM hotspot_runs WHERE ? IS NULL OR month = ? ORDER BY run_id DESC""",
-                       [month, month]).df()
+        [month, month],
+    ).df()
 
 
-def detect(con: duckdb.DuckDBPyConnection, month: str, category: str | None = None,
-           params: dict | None = None) -> tuple[dict, pd.DataFrame]:
+def detect(
+    con: duckdb.DuckDBPyConnection, month: str, category: str | None = None, params: dict | None = None
+) -> tuple[dict, pd.DataFrame]:
     """Run the detector on the store (read-only is enough); nothing is written."""
     period = Period.parse(month)
     estimator = EmergingHotspots(**(params or {}))
@@ -164,11 +191,19 @@ def detect(con: duckdb.DuckDBPyConnection, month: str, category: str | None = No
     frame = report_frame(con, period, int(estimator.history_months), category)
     estimator.fit(frame, month=period, defined_hotspots=defined_hotspots(con), data_start=data_start(con))
     parameters = _parameters(estimator)
-    run = {"run_id": None, "created_at": datetime.now(timezone.utc), "month": period.code, "category": category,
-           "parameters": parameters, **cutoff, "reports_used": int(estimator.n_reports_),
-           "candidates": int(estimator.n_candidates_), "results": len(estimator.results_),
-           "seconds": round(time.perf_counter() - started, 3),
-           "run_key": run_key(period.code, category, parameters, cutoff)}
+    run = {
+        "run_id": None,
+        "created_at": datetime.now(timezone.utc),
+        "month": period.code,
+        "category": category,
+        "parameters": parameters,
+        **cutoff,
+        "reports_used": int(estimator.n_reports_),
+        "candidates": int(estimator.n_candidates_),
+        "results": len(estimator.results_),
+        "seconds": round(time.perf_counter() - started, 3),
+        "run_key": run_key(period.code, category, parameters, cutoff),
+    }
     return run, estimator.results_
 
 
@@ -199,14 +234,28 @@ def _insert_run(con: duckdb.DuckDBPyConnection, run: dict, results: pd.DataFrame
     for column in JSON_COLUMNS:
         rows[column] = rows[column].map(lambda value: json.dumps(value, ensure_ascii=False))
     rows = rows.rename(columns={"id": "hotspot_id"}).drop(columns=["month"])
-    run_id = first_row(con, """
+    run_id = first_row(
+        con,
+        """
         INSERT INTO hotspot_runs (created_at, month, category, parameters, data_cutoff, last_batch_id,
                                   reports_until, reports_used, candidates, results, seconds, run_key, territory)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                 (SELECT value FROM settings WHERE key = 'territory_nis')) RETURNING run_id""",
-        [run["created_at"], run["month"], run["category"], json.dumps(run["parameters"], sort_keys=True),
-         run["data_cutoff"], run["last_batch_id"], run["reports_until"], run["reports_used"],
-         run["candidates"], run["results"], run["seconds"], run["run_key"]])[0]
+        [
+            run["created_at"],
+            run["month"],
+            run["category"],
+            json.dumps(run["parameters"], sort_keys=True),
+            run["data_cutoff"],
+            run["last_batch_id"],
+            run["reports_until"],
+            run["reports_used"],
+            run["candidates"],
+            run["results"],
+            run["seconds"],
+            run["run_key"],
+        ],
+    )[0]
     con.register("new_results", rows)
     columns = ", ".join(["rank"] + [c for c in rows.columns if c != "rank"])
     con.execute(f"INSERT INTO hotspot_results (run_id, {columns}) SELECT ?, {columns} FROM new_results", [run_id])
@@ -214,8 +263,9 @@ def _insert_run(con: duckdb.DuckDBPyConnection, run: dict, results: pd.DataFrame
     return run_id
 
 
-def hotspots_for_month(db: str | os.PathLike, month: str, category: str | None = None,
-                       params: dict | None = None, save: bool = True) -> tuple[dict, pd.DataFrame]:
+def hotspots_for_month(
+    db: str | os.PathLike, month: str, category: str | None = None, params: dict | None = None, save: bool = True
+) -> tuple[dict, pd.DataFrame]:
     """The stored run for this month, parameters and data cut-off; else a new run, stored when `save`.
 
     The returned run dict has `reused` (True when it came from the store) and `stored`.
@@ -237,7 +287,6 @@ def hotspots_for_month(db: str | os.PathLike, month: str, category: str | None =
     return {**run, "reused": False, "stored": save}, results
 
 
-
 def keep_recent_months_current(db: str | os.PathLike, months: int = 12) -> list[str]:
     """Store a run on the current data for each of the last `months` months that has none, newest first,
     so the page and the meeting pack find it ready; returns the months computed (others were stored).
@@ -255,8 +304,9 @@ def keep_recent_months_current(db: str | os.PathLike, months: int = 12) -> list[
         if first is None or period.code < first:
             break
     if fresh:
-        store_runs(db, [({k: v for k, v in run.items() if k not in ("reused", "stored")}, results)
-                        for run, results in fresh])
+        store_runs(
+            db, [({k: v for k, v in run.items() if k not in ("reused", "stored")}, results) for run, results in fresh]
+        )
     return [run["month"] for run, _ in fresh]
 
 
@@ -277,8 +327,9 @@ def _cached(cache_key: tuple):
     return None
 
 
-def _detect_once(con: duckdb.DuckDBPyConnection, cache_key: tuple, month: str,
-                 params: dict | None) -> tuple[dict, pd.DataFrame]:
+def _detect_once(
+    con: duckdb.DuckDBPyConnection, cache_key: tuple, month: str, params: dict | None
+) -> tuple[dict, pd.DataFrame]:
     with _CACHE_LOCK:
         detecting = _DETECTING.setdefault(cache_key, threading.Lock())
     with detecting:
@@ -303,16 +354,20 @@ def _earlier(con: duckdb.DuckDBPyConnection, store: str, month: str, parameters:
                 return found
     if not _has_run_tables(con):
         return None
-    row = first_row(con, "SELECT max(run_id) FROM hotspot_runs WHERE category IS NULL AND month = ? "
-                         "AND parameters = ?", [month, json.dumps(parameters, sort_keys=True)])
+    row = first_row(
+        con,
+        "SELECT max(run_id) FROM hotspot_runs WHERE category IS NULL AND month = ? AND parameters = ?",
+        [month, json.dumps(parameters, sort_keys=True)],
+    )
     if not row or row[0] is None:
         return None
     run, results = load_run(con, row[0])
     return {**run, "reused": True, "stored": True}, results
 
 
-def month_results(con: duckdb.DuckDBPyConnection, month: str, params: dict | None = None,
-                  allow_earlier: bool = False) -> tuple[dict, pd.DataFrame]:
+def month_results(
+    con: duckdb.DuckDBPyConnection, month: str, params: dict | None = None, allow_earlier: bool = False
+) -> tuple[dict, pd.DataFrame]:
     """For the pages (read-only): the stored run when there is one, else a fresh detection (cached).
 
     `allow_earlier`: right after an import no run matches the new data, and a detection takes

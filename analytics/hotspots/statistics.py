@@ -37,6 +37,7 @@ The trend test (`trend_z`)
 None of these corrects for the many footprints tested at once: detector.py applies
 `analytics.significance.benjamini_hochberg` over all candidates of the month.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -89,8 +90,9 @@ def dispersion(counts, pi) -> float:
     return max(1.0, float(((x - mu) ** 2 / mu).sum() / (len(x) - 1)))
 
 
-def excess_test(current: int, baseline_total: float, pi_now: float, pi_baseline: float,
-                phi: float = 1.0) -> tuple[float, float]:
+def excess_test(
+    current: int, baseline_total: float, pi_now: float, pi_baseline: float, phi: float = 1.0
+) -> tuple[float, float]:
     """(expected count this month, one-sided p-value) given the expected shape's weights.
 
     With phi = 1 the exact conditional binomial test. With phi > 1 (counts that vary more than

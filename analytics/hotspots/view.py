@@ -1,6 +1,7 @@
 """What the hot-spot page shows of a run: a selection of its results, the candidates for the wardens'
 list, and how the defined hot spots fared. Plain functions over the results frame (no Dash here).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -19,7 +20,8 @@ def select(results: pd.DataFrame, group: str | None = None, klass: str | None = 
     if group:
         in_group = chosen["category_group"] == group
         mixed = (chosen["category_group"] == ALL) & chosen["categories"].map(
-            lambda mix: any(item.get("group") == group for item in mix))
+            lambda mix: any(item.get("group") == group for item in mix)
+        )
         chosen = chosen[in_group | mixed]
     if klass:
         if klass not in CLASSES:
@@ -50,7 +52,12 @@ def defined_overview(defined_names: list[str], results: pd.DataFrame) -> pd.Data
     rows = []
     for name in defined_names:
         on = results[results["on_defined_hotspot"] == name] if not results.empty else results
-        rows.append({"name": name, "classes": list(dict.fromkeys(on["class"])) if len(on) else [],
-                     "emerging": bool(len(on) and on["emerging"].any()),
-                     "current": int(on["current"].max()) if len(on) else 0})
+        rows.append(
+            {
+                "name": name,
+                "classes": list(dict.fromkeys(on["class"])) if len(on) else [],
+                "emerging": bool(len(on) and on["emerging"].any()),
+                "current": int(on["current"].max()) if len(on) else 0,
+            }
+        )
     return pd.DataFrame(rows, columns=["name", "classes", "emerging", "current"])

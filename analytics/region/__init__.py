@@ -9,6 +9,7 @@ context    below: the small tables every task needs (categories, defined hot spo
 Parquet under `out`: compstat/month=…/, hotspots/month=…/ and runs/month=…/ (one row per hot-spot
 task: reports used, candidates, seconds).
 """
+
 from __future__ import annotations
 
 import os
@@ -46,17 +47,27 @@ def lake_context(lake: str | os.PathLike) -> tuple[dict, pd.DataFrame, pd.DataFr
     areas = _by_nis(read_table(lake, "areas"))
     context, names = {}, []
     for row in manifests.itertuples():
-        defined = hotspots.get(row.nis, pd.DataFrame(columns=["name", "geojson", "center_lat", "center_lon", "radius_m"]))
-        context[row.nis] = {"categories": categories.get(row.nis, pd.DataFrame(
-                                columns=["code", "label_nl", "label_en", "category_group"])),
-                            "hotspots": defined.sort_values("name")[["name", "geojson", "center_lat", "center_lon",
-                                                                     "radius_m"]].reset_index(drop=True),
-                            "data_start": row.first_located_month}
+        defined = hotspots.get(
+            row.nis, pd.DataFrame(columns=["name", "geojson", "center_lat", "center_lon", "radius_m"])
+        )
+        context[row.nis] = {
+            "categories": categories.get(
+                row.nis, pd.DataFrame(columns=["code", "label_nl", "label_en", "category_group"])
+            ),
+            "hotspots": defined.sort_values("name")[
+                ["name", "geojson", "center_lat", "center_lon", "radius_m"]
+            ].reset_index(drop=True),
+            "data_start": row.first_located_month,
+        }
         own = areas.get(row.nis)
         municipal = own[own["level"] == "municipality"] if own is not None else pd.DataFrame()
         names.append({"nis": row.nis, "name": municipal["name"].iloc[0] if len(municipal) else row.nis})
-    region_categories = (pd.concat([c["categories"] for c in context.values()], ignore_index=True)
-                         .drop_duplicates("code").sort_values("code").reset_index(drop=True))
+    region_categories = (
+        pd.concat([c["categories"] for c in context.values()], ignore_index=True)
+        .drop_duplicates("code")
+        .sort_values("code")
+        .reset_index(drop=True)
+    )
     return context, pd.DataFrame(names, columns=["nis", "name"]), region_categories
 
 
@@ -71,8 +82,15 @@ def months_to_read(months: list[str], history_months: int) -> tuple[str, str]:
     return min(compstat_first_month(months[0]), first_month_back(months[0], history_months)), months[-1]
 
 
-def run_region(lake: str | os.PathLike, months: str, engine: str = "local", master: str = DEFAULT_MASTER,
-               out: str | os.PathLike | None = None, params: dict | None = None, alpha: float = 0.05) -> dict:
+def run_region(
+    lake: str | os.PathLike,
+    months: str,
+    engine: str = "local",
+    master: str = DEFAULT_MASTER,
+    out: str | os.PathLike | None = None,
+    params: dict | None = None,
+    alpha: float = 0.05,
+) -> dict:
     """Run the region's plan; write its results under `out` (default: <lake>/results); a summary."""
     from analytics.hotspots.detector import EmergingHotspots
 
@@ -89,23 +107,35 @@ def run_region(lake: str | os.PathLike, months: str, engine: str = "local", mast
     out = Path(out) if out is not None else Path(lake) / "results"
     if engine == "spark":
         from analytics.region.spark import run_spark
+
         summary = run_spark(lake, targets, span, context, municipalities, categories, params, alpha, out, master)
     else:
         from analytics.region.local import run_local
+
         summary = run_local(lake, targets, span, context, municipalities, categories, params, alpha, out)
-    return {"engine": engine, "master": master if engine == "spark" else None, "lake": str(lake), "out": str(out),
-            "months": targets, "municipalities": len(context), **summary,
-            "parameters": params, "seconds": round(time.perf_counter() - started, 2)}
+    return {
+        "engine": engine,
+        "master": master if engine == "spark" else None,
+        "lake": str(lake),
+        "out": str(out),
+        "months": targets,
+        "municipalities": len(context),
+        **summary,
+        "parameters": params,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
-def write_month_partitions(out: Path, name: str, frame: pd.DataFrame, columns: dict[str, str],
-                           months: list[str]) -> None:
+def write_month_partitions(
+    out: Path, name: str, frame: pd.DataFrame, columns: dict[str, str], months: list[str]
+) -> None:
     """Replace each month's partition of a result table (an empty month is written empty)."""
     schema = pa.schema([(c, ARROW_TYPES[k]) for c, k in columns.items() if c != "month"])
     for month in months:
         part = frame[frame["month"] == month].drop(columns="month")
-        replace_partition(out / name / f"month={month}", pa.Table.from_pandas(part, schema=schema,
-                                                                             preserve_index=False))
+        replace_partition(
+            out / name / f"month={month}", pa.Table.from_pandas(part, schema=schema, preserve_index=False)
+        )
 
 
 def read_results(out: str | os.PathLike, name: str) -> pd.DataFrame:
@@ -115,20 +145,27 @@ def read_results(out: str | os.PathLike, name: str) -> pd.DataFrame:
     root = Path(out) / name
     if not root.is_dir():
         return pd.DataFrame()
-    dataset = ds.dataset(str(root), format="parquet", ignore_prefixes=[".", "_"],
-                         partitioning=ds.partitioning(pa.schema([("month", pa.string())]), flavor="hive"))
+    dataset = ds.dataset(
+        str(root),
+        format="parquet",
+        ignore_prefixes=[".", "_"],
+        partitioning=ds.partitioning(pa.schema([("month", pa.string())]), flavor="hive"),
+    )
     return dataset.to_table().to_pandas()
 
 
 def summarise(compstat: pd.DataFrame, hotspots: pd.DataFrame, runs: pd.DataFrame) -> dict:
     flags = compstat["flag"].value_counts() if len(compstat) else pd.Series(dtype=int)
     own = compstat["flag_municipality"].value_counts() if len(compstat) else pd.Series(dtype=int)
-    return {"compstat_rows": int(len(compstat)),
-            "flags": {"up": int(flags.get("up", 0)), "down": int(flags.get("down", 0))},
-            "flags_municipality": {"up": int(own.get("up", 0)), "down": int(own.get("down", 0))},
-            "hotspot_tasks": int(len(runs)), "hotspots": int(len(hotspots)),
-            "emerging": int(hotspots["emerging"].sum()) if len(hotspots) else 0,
-            "task_seconds": round(float(runs["seconds"].sum()), 3) if len(runs) else 0.0}
+    return {
+        "compstat_rows": int(len(compstat)),
+        "flags": {"up": int(flags.get("up", 0)), "down": int(flags.get("down", 0))},
+        "flags_municipality": {"up": int(own.get("up", 0)), "down": int(own.get("down", 0))},
+        "hotspot_tasks": int(len(runs)),
+        "hotspots": int(len(hotspots)),
+        "emerging": int(hotspots["emerging"].sum()) if len(hotspots) else 0,
+        "task_seconds": round(float(runs["seconds"].sum()), 3) if len(runs) else 0.0,
+    }
 
 
 __all__ = ["COMPSTAT_COLUMNS", "HOTSPOT_COLUMNS", "RUN_COLUMNS", "read_results", "run_region"]

@@ -16,6 +16,7 @@ runs them on the workers; the local engine calls them in a loop):
   municipality's located reports of the `history_months` up to `month`, with its defined hot spots and
   the first month of its data, as `python -m analytics hotspots` runs it on the municipality's store.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,18 +32,50 @@ from analytics.hotspots.runs import JSON_COLUMNS
 from analytics.periods import Period
 
 COMPSTAT_COLUMNS = {
-    "month": "string", "nis": "string", "municipality": "string", "category": "string",
-    "category_label": "string", "category_group": "string", "current": "bigint", "previous": "bigint",
-    "last_year": "bigint", "ytd": "bigint", "ytd_last_year": "bigint", "pct_change": "double",
-    "p_value": "double", "q_value": "double", "flag": "string", "expected_low": "bigint", "expected_high": "bigint",
-    "too_few": "boolean", "q_value_municipality": "double", "flag_municipality": "string",
+    "month": "string",
+    "nis": "string",
+    "municipality": "string",
+    "category": "string",
+    "category_label": "string",
+    "category_group": "string",
+    "current": "bigint",
+    "previous": "bigint",
+    "last_year": "bigint",
+    "ytd": "bigint",
+    "ytd_last_year": "bigint",
+    "pct_change": "double",
+    "p_value": "double",
+    "q_value": "double",
+    "flag": "string",
+    "expected_low": "bigint",
+    "expected_high": "bigint",
+    "too_few": "boolean",
+    "q_value_municipality": "double",
+    "flag_municipality": "string",
 }
 HOTSPOT_TYPES = {
-    "id": "string", "month": "string", "category_group": "string", "lat": "double", "lon": "double",
-    "radius_m": "double", "geometry": "string", "class": "string", "emerging": "boolean", "current": "bigint",
-    "expected": "double", "p_value": "double", "q_value": "double", "trend_z": "double", "trend_p": "double",
-    "hot_months": "bigint", "categories": "string", "history": "string", "on_defined_hotspot": "string",
-    "reason": "string", "reason_en": "string", "source": "string",
+    "id": "string",
+    "month": "string",
+    "category_group": "string",
+    "lat": "double",
+    "lon": "double",
+    "radius_m": "double",
+    "geometry": "string",
+    "class": "string",
+    "emerging": "boolean",
+    "current": "bigint",
+    "expected": "double",
+    "p_value": "double",
+    "q_value": "double",
+    "trend_z": "double",
+    "trend_p": "double",
+    "hot_months": "bigint",
+    "categories": "string",
+    "history": "string",
+    "on_defined_hotspot": "string",
+    "reason": "string",
+    "reason_en": "string",
+    "source": "string",
 }
 HOTSPOT_COLUMNS = {"nis": "string", **{c: HOTSPOT_TYPES[c] for c in RESULT_COLUMNS}}
 # One row per task besides its hot spots (id NULL): what the store keeps of a run (runs.py), for the
@@ -84,14 +117,15 @@ def compstat_first_month(month: str) -> str:
 
 
 # --- CompStat ---------------------------------------------------------------------------------------
-def compstat_task(month: str, counts: pd.DataFrame, municipalities: pd.DataFrame, categories: pd.DataFrame,
-                  alpha: float = 0.05) -> pd.DataFrame:
+def compstat_task(
+    month: str, counts: pd.DataFrame, municipalities: pd.DataFrame, categories: pd.DataFrame, alpha: float = 0.05
+) -> pd.DataFrame:
     """The region's CompStat rows of `month` (COMPSTAT_COLUMNS) from `counts` (nis, category_code, month,
     reports) that cover the month's windows; `municipalities` (nis, name), `categories` as in the store."""
     period = Period.parse(month)
     middles = {m: Period.parse(m).utc_bounds()[0] + timedelta(hours=12) for m in counts["month"].unique()}
     rows = counts.assign(reported_at=counts["month"].map(middles))[["nis", "category_code", "reported_at", "reports"]]
-    table = compstat_table.__wrapped__       # the function itself: its answers are kept per store, not per frame
+    table = compstat_table.__wrapped__  # the function itself: its answers are kept per store, not per frame
     con = duckdb.connect()
     try:
         con.register("lake_counts", rows)
@@ -104,15 +138,20 @@ def compstat_task(month: str, counts: pd.DataFrame, municipalities: pd.DataFrame
         con.execute("CREATE VIEW categories AS SELECT * FROM lake_categories")
         con.execute("CREATE VIEW areas AS SELECT nis AS code, name FROM lake_municipalities")
         region = table(con, period, by="category,area", alpha=alpha)
-        own = [table(con, period, by="category", filters=Filters(area=nis), alpha=alpha).assign(nis=nis)
-               for nis in sorted(region["area"].unique())]
+        own = [
+            table(con, period, by="category", filters=Filters(area=nis), alpha=alpha).assign(nis=nis)
+            for nis in sorted(region["area"].unique())
+        ]
     finally:
         con.close()
     region = region.rename(columns={"area": "nis", "area_name": "municipality"})
     if own:
         mine = pd.concat(own, ignore_index=True)[["nis", "category", "q_value", "flag"]]
-        region = region.merge(mine.rename(columns={"q_value": "q_value_municipality", "flag": "flag_municipality"}),
-                              on=["nis", "category"], how="left")
+        region = region.merge(
+            mine.rename(columns={"q_value": "q_value_municipality", "flag": "flag_municipality"}),
+            on=["nis", "category"],
+            how="left",
+        )
     else:
         region = region.assign(q_value_municipality=pd.Series(dtype=float), flag_municipality=pd.Series(dtype=str))
     region["month"] = period.code
@@ -132,22 +171,38 @@ def hotspot_task(nis: str, month: str, reports: pd.DataFrame, context: dict, par
 
     started = time.perf_counter()
     own = context[nis]
-    labels = own["categories"].rename(columns={"code": "category_code", "label_nl": "category_label",
-                                               "label_en": "category_label_en"})
-    frame = (reports[["report_id", "lat", "lon", "reported_at", "category_code"]]
-             .merge(labels[["category_code", "category_group", "category_label", "category_label_en"]],
-                    on="category_code", how="inner")
-             .rename(columns={"category_code": "category"}))
+    labels = own["categories"].rename(
+        columns={"code": "category_code", "label_nl": "category_label", "label_en": "category_label_en"}
+    )
+    frame = (
+        reports[["report_id", "lat", "lon", "reported_at", "category_code"]]
+        .merge(
+            labels[["category_code", "category_group", "category_label", "category_label_en"]],
+            on="category_code",
+            how="inner",
+        )
+        .rename(columns={"category_code": "category"})
+    )
     frame["reported_at"] = pd.to_datetime(frame["reported_at"], utc=True)
     frame = frame.sort_values(["reported_at", "report_id"], kind="mergesort").reset_index(drop=True)
-    estimator = EmergingHotspots(**params).fit(frame, month=Period.parse(month), defined_hotspots=own["hotspots"],
-                                              data_start=own["data_start"])
+    estimator = EmergingHotspots(**params).fit(
+        frame, month=Period.parse(month), defined_hotspots=own["hotspots"], data_start=own["data_start"]
+    )
     results = estimator.results_.copy()
     for column in JSON_COLUMNS:
         results[column] = results[column].map(lambda value: json.dumps(value, ensure_ascii=False))
     results.insert(0, "nis", nis)
-    run = pd.DataFrame([{"nis": nis, "month": Period.parse(month).code, "reports_used": estimator.n_reports_,
-                         "candidates": estimator.n_candidates_, "seconds": time.perf_counter() - started}])
+    run = pd.DataFrame(
+        [
+            {
+                "nis": nis,
+                "month": Period.parse(month).code,
+                "reports_used": estimator.n_reports_,
+                "candidates": estimator.n_candidates_,
+                "seconds": time.perf_counter() - started,
+            }
+        ]
+    )
     return _typed(pd.concat([results, run], ignore_index=True).reindex(columns=list(TASK_COLUMNS)), TASK_COLUMNS)
 
 

@@ -12,6 +12,7 @@ On a cluster the workers need the same Python packages as the driver (the image 
 requirements.txt) and the lake and --out on storage every node sees; this module ships the project's own
 packages (analytics, civ) to them.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,8 +67,7 @@ def session(master: str):
     # pyspark 4.3 warns that it "does not yet fully support pandas >= 3": the plan's frames are plain
     # (strings, numbers, booleans, UTC timestamps) and the tests compare both engines on them
     warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*", category=FutureWarning)
-    spark = (builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-             .getOrCreate())
+    spark = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     if not master.startswith("local"):
         spark.sparkContext.addPyFile(_project_zip())
@@ -88,8 +88,18 @@ def months_frame(spark, targets: list[str], first_of):
     return spark.createDataFrame(pd.DataFrame({"target": targets, "first": [first_of(m) for m in targets]}))
 
 
-def run_spark(lake, targets: list[str], span: tuple[str, str], context: dict, municipalities: pd.DataFrame,
-              categories: pd.DataFrame, params: dict, alpha: float, out: Path, master: str) -> dict:
+def run_spark(
+    lake,
+    targets: list[str],
+    span: tuple[str, str],
+    context: dict,
+    municipalities: pd.DataFrame,
+    categories: pd.DataFrame,
+    params: dict,
+    alpha: float,
+    out: Path,
+    master: str,
+) -> dict:
     from pyspark.sql import functions as F
 
     from analytics.region import read_results, summarise
@@ -101,41 +111,51 @@ def run_spark(lake, targets: list[str], span: tuple[str, str], context: dict, mu
         # one shuffle partition per group up to a few per core: Spark's 200 by default are 200 tasks
         # per stage, most of them empty, each with its own scheduling cost
         groups = len(context) * len(targets)
-        spark.conf.set("spark.sql.shuffle.partitions",
-                       str(max(1, min(groups, 4 * spark.sparkContext.defaultParallelism))))
-        reports = (spark.read.parquet(str(Path(lake) / "reports"))
-                   .where((F.col("month") >= span[0]) & (F.col("month") <= span[1])))
+        spark.conf.set(
+            "spark.sql.shuffle.partitions", str(max(1, min(groups, 4 * spark.sparkContext.defaultParallelism)))
+        )
+        reports = spark.read.parquet(str(Path(lake) / "reports")).where(
+            (F.col("month") >= span[0]) & (F.col("month") <= span[1])
+        )
         counts = reports.groupBy("nis", "category_code", "month").agg(F.count(F.lit(1)).alias("reports"))
         windows = months_frame(spark, targets, compstat_first_month)
-        per_month = counts.join(F.broadcast(windows), (counts["month"] >= windows["first"])
-                                & (counts["month"] <= windows["target"]))
+        per_month = counts.join(
+            F.broadcast(windows), (counts["month"] >= windows["first"]) & (counts["month"] <= windows["target"])
+        )
 
         def compstat_group(key: tuple, rows: pd.DataFrame) -> pd.DataFrame:
-            return compstat_task(key[0], rows[["nis", "category_code", "month", "reports"]],
-                                 municipalities, categories, alpha)
+            return compstat_task(
+                key[0], rows[["nis", "category_code", "month", "reports"]], municipalities, categories, alpha
+            )
 
         compstat = per_month.groupBy("target").applyInPandas(compstat_group, ddl(COMPSTAT_COLUMNS))
 
         history = int(params["history_months"])
         located = reports.where(F.col("lat").isNotNull() & F.col("lon").isNotNull())
         histories = months_frame(spark, targets, lambda m: first_month_back(m, history))
-        per_task = located.join(F.broadcast(histories), (located["month"] >= histories["first"])
-                                & (located["month"] <= histories["target"]))
+        per_task = located.join(
+            F.broadcast(histories), (located["month"] >= histories["first"]) & (located["month"] <= histories["target"])
+        )
 
         def hotspot_group(key: tuple, rows: pd.DataFrame) -> pd.DataFrame:
             nis, month = key
             return hotspot_task(nis, month, rows, context, params)
 
-        tasks = (per_task.select("nis", "target", "report_id", "reported_at", "category_code", "lat", "lon")
-                 .groupBy("nis", "target").applyInPandas(hotspot_group, ddl(TASK_COLUMNS)))
+        tasks = (
+            per_task.select("nis", "target", "report_id", "reported_at", "category_code", "lat", "lon")
+            .groupBy("nis", "target")
+            .applyInPandas(hotspot_group, ddl(TASK_COLUMNS))
+        )
         _clear_months(out, targets)
         compstat.write.mode("overwrite").partitionBy("month").parquet(str(out / "compstat"))
         # the tasks run once: their rows (hot spots, and one run row per task) are kept, then split
         tasks = tasks.persist()
-        tasks.where(F.col("id").isNotNull()).select(*HOTSPOT_COLUMNS).write.mode("overwrite") \
-            .partitionBy("month").parquet(str(out / "hotspots"))
-        tasks.where(F.col("id").isNull()).select("nis", "month", *RUN_COLUMNS).write.mode("overwrite") \
-            .partitionBy("month").parquet(str(out / "runs"))
+        tasks.where(F.col("id").isNotNull()).select(*HOTSPOT_COLUMNS).write.mode("overwrite").partitionBy(
+            "month"
+        ).parquet(str(out / "hotspots"))
+        tasks.where(F.col("id").isNull()).select("nis", "month", *RUN_COLUMNS).write.mode("overwrite").partitionBy(
+            "month"
+        ).parquet(str(out / "runs"))
         tasks.unpersist()
     finally:
         if made_here:

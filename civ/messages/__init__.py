@@ -5,6 +5,7 @@ Each module holds `MESSAGES = {key: {"nl": …, "en": …}}`. A new language (Fr
 Walloon centre) is a new entry beside "nl" and "en" in every key, nothing else: civ/i18n.py takes its
 languages from here, and tests/unit/test_i18n.py refuses a key that misses one.
 """
+
 from __future__ import annotations
 
 from civ.messages import admin, coverage, general, hotspots, imports, report, trends

@@ -2,32 +2,42 @@
 
 Every entry keyed by language (nl first); civ/i18n.py looks them up. Add keys at the end.
 """
+
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     # the frame around every page
-    "app.title": {"nl": "{territory} · CompStat",
-        "en": "{territory} · CompStat"},
+    "app.title": {"nl": "{territory} · CompStat", "en": "{territory} · CompStat"},
     "app.subtitle": {"nl": "Centrum voor integrale veiligheid", "en": "Centre for integral safety"},
     "nav.home": {"nl": "Overzicht", "en": "Overview"},
     "nav.quarantine": {"nl": "Quarantaine", "en": "Quarantine"},
     "nav.compstat": {"nl": "CompStat", "en": "CompStat"},
     "nav.language": {"nl": "Taal", "en": "Language"},
     "demo.badge": {"nl": "DEMOGEGEVENS", "en": "DEMO DATA"},
-    "demo.banner": {"nl": "Dit zijn verzonnen demogegevens voor {place}, geen echte meldingen of GPS-sporen.",
-        "en": "This is invented demo data for {place}, not real reports or GPS tracks."},
-    "store.busy": {"nl": "De databank is even bezet door een import. Vernieuw de pagina over enkele seconden.",
-                   "en": "The database is busy with an import. Reload the page in a few seconds."},
+    "demo.banner": {
+        "nl": "Dit zijn verzonnen demogegevens voor {place}, geen echte meldingen of GPS-sporen.",
+        "en": "This is invented demo data for {place}, not real reports or GPS tracks.",
+    },
+    "store.busy": {
+        "nl": "De databank is even bezet door een import. Vernieuw de pagina over enkele seconden.",
+        "en": "The database is busy with an import. Reload the page in a few seconds.",
+    },
     "store.missing": {"nl": "Er is nog geen databank: {path}", "en": "There is no database yet: {path}"},
     "empty.title": {"nl": "Nog geen gegevens geladen", "en": "No data loaded yet"},
-    "empty.text": {"nl": "Laad meldingen en GPS-sporen met de opdrachtregel en vernieuw daarna deze pagina:",
-                   "en": "Load reports and GPS tracks with the command line, then reload this page:"},
-    "empty.demo": {"nl": "Of laad eerst demogegevens om de app te verkennen:",
-        "en": "Or load demo data first to explore the app:"},
+    "empty.text": {
+        "nl": "Laad meldingen en GPS-sporen met de opdrachtregel en vernieuw daarna deze pagina:",
+        "en": "Load reports and GPS tracks with the command line, then reload this page:",
+    },
+    "empty.demo": {
+        "nl": "Of laad eerst demogegevens om de app te verkennen:",
+        "en": "Or load demo data first to explore the app:",
+    },
     # home
     "home.title": {"nl": "Overzicht", "en": "Overview"},
-    "home.lead": {"nl": "Wat zit er in de databank: meldingen, GPS-punten en de laatste imports.",
-                  "en": "What the database holds: reports, GPS fixes and the latest imports."},
+    "home.lead": {
+        "nl": "Wat zit er in de databank: meldingen, GPS-punten en de laatste imports.",
+        "en": "What the database holds: reports, GPS fixes and the latest imports.",
+    },
     "kpi.reports": {"nl": "Meldingen", "en": "Reports"},
     "kpi.located": {"nl": "Met locatie", "en": "With location"},
     "kpi.located_note": {"nl": "{count} van de meldingen", "en": "{count} of the reports"},
@@ -75,30 +85,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind.projects": {"nl": "projecten", "en": "projects"},
     # quarantine
     "quarantine.title": {"nl": "Quarantaine", "en": "Quarantine"},
-    "quarantine.lead": {"nl": "Rijen die niet geladen werden, met de reden. Verbeter het bestand en laad het "
-                        "opnieuw: wat al geladen is, wordt niet dubbel geteld.",
-                        "en": "Rows that were not loaded, with the reason. Correct the file and load it "
-                        "again: what is already loaded is not counted twice."},
+    "quarantine.lead": {
+        "nl": "Rijen die niet geladen werden, met de reden. Verbeter het bestand en laad het "
+        "opnieuw: wat al geladen is, wordt niet dubbel geteld.",
+        "en": "Rows that were not loaded, with the reason. Correct the file and load it "
+        "again: what is already loaded is not counted twice.",
+    },
     "quarantine.filter": {"nl": "Import", "en": "Import"},
     "quarantine.all": {"nl": "Alle imports", "en": "All imports"},
     "quarantine.count": {"nl": "{count} rijen in quarantaine", "en": "{count} rows in quarantine"},
     "quarantine.count_one": {"nl": "1 rij in quarantaine", "en": "1 row in quarantine"},
-    "quarantine.count_limited": {"nl": "{count} rijen in quarantaine, de eerste {shown} worden getoond",
-                                 "en": "{count} rows in quarantine, the first {shown} are shown"},
-    "quarantine.none": {"nl": "Geen rijen in quarantaine: alles werd geladen.",
-                        "en": "No rows in quarantine: everything was loaded."},
-    "quarantine.bad_batch": {"nl": "Import {batch} bestaat niet of heeft geen rijen in quarantaine.",
-                             "en": "Import {batch} does not exist or has no quarantined rows."},
+    "quarantine.count_limited": {
+        "nl": "{count} rijen in quarantaine, de eerste {shown} worden getoond",
+        "en": "{count} rows in quarantine, the first {shown} are shown",
+    },
+    "quarantine.none": {
+        "nl": "Geen rijen in quarantaine: alles werd geladen.",
+        "en": "No rows in quarantine: everything was loaded.",
+    },
+    "quarantine.bad_batch": {
+        "nl": "Import {batch} bestaat niet of heeft geen rijen in quarantaine.",
+        "en": "Import {batch} does not exist or has no quarantined rows.",
+    },
     # CompStat page
     "compstat.title": {"nl": "CompStat", "en": "CompStat"},
-    "compstat.lead": {"nl": "Wat ging er echt omhoog of omlaag, en waar? Deze periode tegenover de vorige en "
-                      "tegenover dezelfde periode vorig jaar.",
-                      "en": "What really went up or down, and where? This period against the previous one and "
-                      "against the same period last year."},
-    "compstat.bad_period": {"nl": "Periode '{value}' is onbekend; {period} wordt getoond.",
-                            "en": "Period '{value}' is unknown; showing {period}."},
-    "compstat.bad_filter": {"nl": "Filter '{value}' is onbekend en werd genegeerd.",
-                            "en": "Filter '{value}' is unknown and was ignored."},
+    "compstat.lead": {
+        "nl": "Wat ging er echt omhoog of omlaag, en waar? Deze periode tegenover de vorige en "
+        "tegenover dezelfde periode vorig jaar.",
+        "en": "What really went up or down, and where? This period against the previous one and "
+        "against the same period last year.",
+    },
+    "compstat.bad_period": {
+        "nl": "Periode '{value}' is onbekend; {period} wordt getoond.",
+        "en": "Period '{value}' is unknown; showing {period}.",
+    },
+    "compstat.bad_filter": {
+        "nl": "Filter '{value}' is onbekend en werd genegeerd.",
+        "en": "Filter '{value}' is unknown and was ignored.",
+    },
     "compstat.filters": {"nl": "Filters", "en": "Filters"},
     "filter.kind": {"nl": "Soort periode", "en": "Kind of period"},
     "filter.period": {"nl": "Periode", "en": "Period"},
@@ -108,8 +132,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "period.month": {"nl": "Maand", "en": "Month"},
     "period.week": {"nl": "Week", "en": "Week"},
     "period.ytd": {"nl": "Jaar tot nu", "en": "Year to date"},
-    "filter.all_areas": {"nl": "Heel {place}",
-        "en": "All of {place}"},
+    "filter.all_areas": {"nl": "Heel {place}", "en": "All of {place}"},
     "filter.all_groups": {"nl": "Alle groepen", "en": "All groups"},
     "filter.all_channels": {"nl": "Alle kanalen", "en": "All channels"},
     "group.afval": {"nl": "Afval", "en": "Waste"},
@@ -122,7 +145,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compstat.kpi.backlog": {"nl": "Nog open", "en": "Still open"},
     "compstat.kpi.backlog_note": {"nl": "op het einde van de periode", "en": "at the end of the period"},
     "compstat.kpi.median_close": {"nl": "Doorlooptijd", "en": "Time to close"},
-    "compstat.kpi.median_note": {"nl": "mediaan in dagen, afgesloten meldingen", "en": "median in days, closed reports"},
+    "compstat.kpi.median_note": {
+        "nl": "mediaan in dagen, afgesloten meldingen",
+        "en": "median in days, closed reports",
+    },
     "compstat.kpi.gas": {"nl": "GAS-vaststellingen", "en": "GAS findings"},
     "compstat.kpi.located": {"nl": "Met locatie", "en": "With location"},
     "compstat.kpi.located_note": {"nl": "op de kaart", "en": "on the map"},
@@ -131,29 +157,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compstat.by.area": {"nl": "Per deelgemeente", "en": "By sub-municipality"},
     "compstat.by.category,area": {"nl": "Categorie × deelgemeente", "en": "Category × sub-municipality"},
     "compstat.export": {"nl": "Exporteer CSV", "en": "Export CSV"},
-    "compstat.export_title": {"nl": "Download de tabel als CSV (puntkomma, UTF-8) voor Excel",
-                              "en": "Download the table as CSV (semicolon, UTF-8) for Excel"},
-    "compstat.caption": {"nl": "{period} tegenover {previous} en {last_year}.",
-                         "en": "{period} against {previous} and {last_year}."},
+    "compstat.export_title": {
+        "nl": "Download de tabel als CSV (puntkomma, UTF-8) voor Excel",
+        "en": "Download the table as CSV (semicolon, UTF-8) for Excel",
+    },
+    "compstat.caption": {
+        "nl": "{period} tegenover {previous} en {last_year}.",
+        "en": "{period} against {previous} and {last_year}.",
+    },
     "compstat.caption_ytd": {"nl": "{period} tegenover {last_year}.", "en": "{period} against {last_year}."},
-    "compstat.method": {"nl": "Hoe de vlag beslist wordt: per rij een exacte binomiale toets van deze periode tegenover "
-                        "dezelfde periode vorig jaar (per dag gerekend), daarna gecorrigeerd voor het aantal rijen "
-                        "met Benjamini–Hochberg (5 % valse ontdekkingen). ▲ of ▼ staat er alleen als de verandering "
-                        "geen toeval lijkt. ‘Verwacht’ is wat we zonder echte verandering verwachten (95 %); "
-                        "met minder dan 5 meldingen vorig jaar geven we geen percentage.",
-                        "en": "How the flag is decided: per row an exact binomial test of this period against the same "
-                        "period last year (per day), then corrected for the number of rows with Benjamini–Hochberg "
-                        "(5 % false discoveries). ▲ or ▼ only appears when the change does not look like chance. "
-                        "‘Expected’ is what we would expect without a real change (95 %); with fewer than 5 "
-                        "reports last year we give no percentage."},
+    "compstat.method": {
+        "nl": "Hoe de vlag beslist wordt: per rij een exacte binomiale toets van deze periode tegenover "
+        "dezelfde periode vorig jaar (per dag gerekend), daarna gecorrigeerd voor het aantal rijen "
+        "met Benjamini–Hochberg (5 % valse ontdekkingen). ▲ of ▼ staat er alleen als de verandering "
+        "geen toeval lijkt. ‘Verwacht’ is wat we zonder echte verandering verwachten (95 %); "
+        "met minder dan 5 meldingen vorig jaar geven we geen percentage.",
+        "en": "How the flag is decided: per row an exact binomial test of this period against the same "
+        "period last year (per day), then corrected for the number of rows with Benjamini–Hochberg "
+        "(5 % false discoveries). ▲ or ▼ only appears when the change does not look like chance. "
+        "‘Expected’ is what we would expect without a real change (95 %); with fewer than 5 "
+        "reports last year we give no percentage.",
+    },
     "col.category": {"nl": "Categorie", "en": "Category"},
     "col.area": {"nl": "Deelgemeente", "en": "Sub-municipality"},
     "col.current": {"nl": "Deze periode", "en": "This period"},
     "col.previous": {"nl": "Vorige periode", "en": "Previous period"},
     "col.last_year": {"nl": "Zelfde periode vorig jaar", "en": "Same period last year"},
     "col.expected": {"nl": "Verwacht", "en": "Expected"},
-    "col.expected_tip": {"nl": "Wat we zonder echte verandering verwachten (95 %), op basis van vorig jaar",
-                         "en": "What we expect without a real change (95 %), based on last year"},
+    "col.expected_tip": {
+        "nl": "Wat we zonder echte verandering verwachten (95 %), op basis van vorig jaar",
+        "en": "What we expect without a real change (95 %), based on last year",
+    },
     "col.ytd": {"nl": "Jaar tot nu", "en": "Year to date"},
     "col.ytd_last_year": {"nl": "Jaar tot nu vorig jaar", "en": "Year to date last year"},
     "col.pct_change": {"nl": "Verandering", "en": "Change"},
@@ -162,31 +196,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag.up": {"nl": "▲ gestegen", "en": "▲ up"},
     "flag.down": {"nl": "▼ gedaald", "en": "▼ down"},
     "flag.none": {"nl": "— geen echte verandering", "en": "— no real change"},
-    "flag.tip": {"nl": "p-waarde {p}; na correctie voor het aantal rijen {q}",
-                 "en": "p-value {p}; after correction for the number of rows {q}"},
+    "flag.tip": {
+        "nl": "p-waarde {p}; na correctie voor het aantal rijen {q}",
+        "en": "p-value {p}; after correction for the number of rows {q}",
+    },
     "area.none": {"nl": "zonder locatie", "en": "no location"},
     "compstat.map.title": {"nl": "Waar?", "en": "Where?"},
     "map.mode.markers": {"nl": "Meldingen", "en": "Reports"},
     "map.mode.count": {"nl": "Raster: aantal", "en": "Grid: count"},
     "map.mode.change": {"nl": "Raster: verschil met vorig jaar", "en": "Grid: change from last year"},
-    "map.caption_points": {"nl": "{count} meldingen met locatie in deze periode.",
-                           "en": "{count} reports with a location in this period."},
-    "map.caption_points_one": {"nl": "1 melding met locatie in deze periode.", "en": "1 report with a location in this period."},
-    "map.caption_grid": {"nl": "{count} meldingen met locatie in cellen van {cell} m; vorig jaar {last_year}.",
-                         "en": "{count} reports with a location in cells of {cell} m; last year {last_year}."},
+    "map.caption_points": {
+        "nl": "{count} meldingen met locatie in deze periode.",
+        "en": "{count} reports with a location in this period.",
+    },
+    "map.caption_points_one": {
+        "nl": "1 melding met locatie in deze periode.",
+        "en": "1 report with a location in this period.",
+    },
+    "map.caption_grid": {
+        "nl": "{count} meldingen met locatie in cellen van {cell} m; vorig jaar {last_year}.",
+        "en": "{count} reports with a location in cells of {cell} m; last year {last_year}.",
+    },
     "map.legend.count": {"nl": "Meldingen per cel", "en": "Reports per cell"},
     "map.legend.change": {"nl": "Verschil met vorig jaar per cel", "en": "Change from last year per cell"},
     "map.legend.areas": {"nl": "Deelgemeente", "en": "Sub-municipality"},
     "map.legend.hotspots": {"nl": "Gedefinieerde hotspot", "en": "Defined hot spot"},
     "map.legend.report": {"nl": "Melding (cijfer: groep meldingen)", "en": "Report (number: group of reports)"},
-    "map.cell_tip": {"nl": "{current} meldingen · vorig jaar {last_year}", "en": "{current} reports · last year {last_year}"},
-    "map.attribution": {"nl": "Grenzen: {boundary_source}",
-        "en": "Boundaries: {boundary_source}"},
-    "map.aria": {"nl": "Kaart van {place} met de meldingen van de periode",
-        "en": "Map of {place} with the reports of the period"},
+    "map.cell_tip": {
+        "nl": "{current} meldingen · vorig jaar {last_year}",
+        "en": "{current} reports · last year {last_year}",
+    },
+    "map.attribution": {"nl": "Grenzen: {boundary_source}", "en": "Boundaries: {boundary_source}"},
+    "map.aria": {
+        "nl": "Kaart van {place} met de meldingen van de periode",
+        "en": "Map of {place} with the reports of the period",
+    },
     "reports.title": {"nl": "Meldingen op de kaart", "en": "Reports on the map"},
-    "reports.hint": {"nl": "Klik op een cel of een melding op de kaart: de meldingen verschijnen hier.",
-                     "en": "Click a cell or a report on the map: its reports appear here."},
+    "reports.hint": {
+        "nl": "Klik op een cel of een melding op de kaart: de meldingen verschijnen hier.",
+        "en": "Click a cell or a report on the map: its reports appear here.",
+    },
     "reports.cell": {"nl": "{count} meldingen in de aangeklikte cel", "en": "{count} reports in the clicked cell"},
     "reports.cell_one": {"nl": "1 melding in de aangeklikte cel", "en": "1 report in the clicked cell"},
     "reports.marker": {"nl": "De aangeklikte melding", "en": "The clicked report"},

@@ -2,22 +2,31 @@
 
 Every entry keyed by language (nl first); civ/i18n.py looks them up. Add keys at the end.
 """
+
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "nav.import": {"nl": "Importeren", "en": "Import"},
     "import.title": {"nl": "Importeren", "en": "Import"},
-    "import.lead": {"nl": "Laad een export (Excel, CSV, GPX, GeoJSON): bekijk hoe hij gelezen wordt, koppel de kolommen "
-                    "en labels, doe een proefrit en laad hem. Een import is ongedaan te maken.",
-                    "en": "Load an export (Excel, CSV, GPX, GeoJSON): see how it is read, map the columns and labels, do "
-                    "a dry run and load it. An import can be undone."},
-    "import.no_access": {"nl": "Importeren is voor de coördinator en de beheerder.",
-                         "en": "Importing is for the coordinator and the administrator."},
+    "import.lead": {
+        "nl": "Laad een export (Excel, CSV, GPX, GeoJSON): bekijk hoe hij gelezen wordt, koppel de kolommen "
+        "en labels, doe een proefrit en laad hem. Een import is ongedaan te maken.",
+        "en": "Load an export (Excel, CSV, GPX, GeoJSON): see how it is read, map the columns and labels, do "
+        "a dry run and load it. An import can be undone.",
+    },
+    "import.no_access": {
+        "nl": "Importeren is voor de coördinator en de beheerder.",
+        "en": "Importing is for the coordinator and the administrator.",
+    },
     "import.step.upload": {"nl": "1. Bestand", "en": "1. File"},
-    "import.limit": {"nl": "CSV, TXT, XLSX, GPX, NMEA, GeoJSON of een gezipt shapefile; maximaal {mb} MB.",
-                     "en": "CSV, TXT, XLSX, GPX, NMEA, GeoJSON or a zipped shapefile; at most {mb} MB."},
-    "import.drop": {"nl": "Sleep een bestand hierheen of klik om er een te kiezen",
-                    "en": "Drop a file here or click to choose one"},
+    "import.limit": {
+        "nl": "CSV, TXT, XLSX, GPX, NMEA, GeoJSON of een gezipt shapefile; maximaal {mb} MB.",
+        "en": "CSV, TXT, XLSX, GPX, NMEA, GeoJSON or a zipped shapefile; at most {mb} MB.",
+    },
+    "import.drop": {
+        "nl": "Sleep een bestand hierheen of klik om er een te kiezen",
+        "en": "Drop a file here or click to choose one",
+    },
     "import.kind": {"nl": "Soort gegevens", "en": "Kind of data"},
     "import.step.preview": {"nl": "2. Voorbeeld (eerste 20 rijen)", "en": "2. Preview (first 20 rows)"},
     "import.header_row": {"nl": "Kopregel (regelnummer)", "en": "Header row (line number)"},
@@ -27,8 +36,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.step.run": {"nl": "4. Proefrit en laden", "en": "4. Dry run and load"},
     "import.dry_run": {"nl": "Proefrit", "en": "Dry run"},
     "import.load": {"nl": "Laden", "en": "Load"},
-    "import.profile_name": {"nl": "naam van het profiel, bv. gemeente-meldingen",
-                            "en": "profile name, e.g. municipality-reports"},
+    "import.profile_name": {
+        "nl": "naam van het profiel, bv. gemeente-meldingen",
+        "en": "profile name, e.g. municipality-reports",
+    },
     "import.save_profile": {"nl": "Koppeling bewaren als profiel", "en": "Save the mapping as a profile"},
     "import.batches": {"nl": "Imports", "en": "Imports"},
     "import.undo": {"nl": "Ongedaan maken", "en": "Undo"},
@@ -41,37 +52,56 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.count.quarantined": {"nl": "Geweigerd", "en": "Refused"},
     "import.count.duplicates": {"nl": "Dubbel", "en": "Duplicates"},
     "import.count.updated": {"nl": "Bijgewerkt", "en": "Updated"},
-    "import.busy": {"nl": "Er loopt al een import van u; wacht tot die klaar is.",
-                    "en": "An import of yours is still running; wait until it is done."},
+    "import.busy": {
+        "nl": "Er loopt al een import van u; wacht tot die klaar is.",
+        "en": "An import of yours is still running; wait until it is done.",
+    },
     "import.refused": {"nl": "Niet gelukt: {reason}", "en": "Not done: {reason}"},
     "import.received": {"nl": "{file} ontvangen ({size} bytes).", "en": "{file} received ({size} bytes)."},
-    "import.fixed_fields": {"nl": "Dit bestand heeft vaste velden: geen koppeling nodig. Doe een proefrit.",
-                            "en": "This file has fixed fields: no mapping needed. Do a dry run."},
-    "import.detected": {"nl": "Kopregel op regel {row}; tekenset {encoding}; scheidingsteken {separator}; {rows} rijen.",
-                        "en": "Header on line {row}; encoding {encoding}; separator {separator}; {rows} rows."},
+    "import.fixed_fields": {
+        "nl": "Dit bestand heeft vaste velden: geen koppeling nodig. Doe een proefrit.",
+        "en": "This file has fixed fields: no mapping needed. Do a dry run.",
+    },
+    "import.detected": {
+        "nl": "Kopregel op regel {row}; tekenset {encoding}; scheidingsteken {separator}; {rows} rijen.",
+        "en": "Header on line {row}; encoding {encoding}; separator {separator}; {rows} rows.",
+    },
     "import.col.label": {"nl": "Label in het bestand", "en": "Label in the file"},
     "import.col.rows": {"nl": "Rijen", "en": "Rows"},
     "import.col.code": {"nl": "Onze code", "en": "Our code"},
-    "import.unmapped": {"nl": "niet gekoppeld: de rijen gaan naar de quarantaine",
-                        "en": "not mapped: the rows go to the quarantine"},
+    "import.unmapped": {
+        "nl": "niet gekoppeld: de rijen gaan naar de quarantaine",
+        "en": "not mapped: the rows go to the quarantine",
+    },
     "import.no_upload": {"nl": "Kies eerst een bestand.", "en": "Choose a file first."},
     "import.running": {"nl": "Bezig… {seconds} s", "en": "Working… {seconds} s"},
-    "import.failed": {"nl": "De import is mislukt; niets werd geschreven.", "en": "The import failed; nothing was written."},
+    "import.failed": {
+        "nl": "De import is mislukt; niets werd geschreven.",
+        "en": "The import failed; nothing was written.",
+    },
     "import.done": {"nl": "Klaar na {seconds} s.", "en": "Done after {seconds} s."},
     "import.undone": {"nl": "Import {batch} is ongedaan gemaakt.", "en": "Import {batch} was undone."},
     "import.dry_result": {"nl": "Proefrit: er werd niets geschreven", "en": "Dry run: nothing was written"},
     "import.load_result": {"nl": "Geladen", "en": "Loaded"},
-    "import.already": {"nl": "Dit bestand werd met deze koppeling al geladen.",
-                       "en": "This file was already loaded with this mapping."},
+    "import.already": {
+        "nl": "Dit bestand werd met deze koppeling al geladen.",
+        "en": "This file was already loaded with this mapping.",
+    },
     "import.reasons": {"nl": "Redenen van weigering", "en": "Reasons for refusal"},
     "import.remark_kinds": {"nl": "Opmerkingen", "en": "Remarks"},
-    "import.batch_link": {"nl": "Import {batch}: de geweigerde rijen in de quarantaine",
-                          "en": "Import {batch}: the refused rows in the quarantine"},
-    "import.profile_saved": {"nl": "Profiel {name} bewaard (ook bruikbaar als --profile {name}).",
-                             "en": "Profile {name} saved (also usable as --profile {name})."},
+    "import.batch_link": {
+        "nl": "Import {batch}: de geweigerde rijen in de quarantaine",
+        "en": "Import {batch}: the refused rows in the quarantine",
+    },
+    "import.profile_saved": {
+        "nl": "Profiel {name} bewaard (ook bruikbaar als --profile {name}).",
+        "en": "Profile {name} saved (also usable as --profile {name}).",
+    },
     "import.pick_batch": {"nl": "Kies eerst een import in de lijst.", "en": "Pick an import in the list first."},
-    "import.undo_confirm": {"nl": "Import {batch} ({file}) ongedaan maken? Zijn rijen verdwijnen uit de databank.",
-                            "en": "Undo import {batch} ({file})? Its rows leave the store."},
+    "import.undo_confirm": {
+        "nl": "Import {batch} ({file}) ongedaan maken? Zijn rijen verdwijnen uit de databank.",
+        "en": "Undo import {batch} ({file})? Its rows leave the store.",
+    },
     "audit.kind.import_refused": {"nl": "upload geweigerd", "en": "upload refused"},
     "audit.kind.import_upload": {"nl": "bestand opgeladen", "en": "file uploaded"},
     "audit.kind.import_preview": {"nl": "importvoorbeeld bekeken", "en": "import preview viewed"},
@@ -80,8 +110,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.kind.import_loaded": {"nl": "import geladen", "en": "import loaded"},
     "audit.kind.import_profile_saved": {"nl": "profiel bewaard", "en": "profile saved"},
     "audit.kind.import_undo": {"nl": "import ongedaan gemaakt (web)", "en": "import undone (web)"},
-    "import.detected_sheet": {"nl": "Excel-blad; kopregel op regel {row}; {rows} rijen.",
-                              "en": "Excel sheet; header on line {row}; {rows} rows."},
+    "import.detected_sheet": {
+        "nl": "Excel-blad; kopregel op regel {row}; {rows} rijen.",
+        "en": "Excel sheet; header on line {row}; {rows} rows.",
+    },
     "quarantine.by_reason": {"nl": "Redenen", "en": "Reasons"},
     "quarantine.rows": {"nl": "Rijen", "en": "Rows"},
     "quarantine.open_reason": {"nl": "Toon de rijen met deze reden", "en": "Show the rows with this reason"},
@@ -89,16 +121,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quarantine.all_reasons": {"nl": "Alle redenen", "en": "All reasons"},
     "quarantine.download": {"nl": "Geweigerde rijen downloaden (CSV)", "en": "Download the refused rows (CSV)"},
     "quarantine.retry": {"nl": "Opnieuw proberen", "en": "Try again"},
-    "quarantine.retried": {"nl": "Opnieuw geprobeerd: {loaded} rijen geladen in import {batch}, {refused} nog geweigerd.",
-                           "en": "Tried again: {loaded} rows loaded in import {batch}, {refused} still refused."},
+    "quarantine.retried": {
+        "nl": "Opnieuw geprobeerd: {loaded} rijen geladen in import {batch}, {refused} nog geweigerd.",
+        "en": "Tried again: {loaded} rows loaded in import {batch}, {refused} still refused.",
+    },
     "audit.kind.quarantine_download": {"nl": "quarantaine gedownload", "en": "quarantine downloaded"},
     "audit.kind.quarantine_retry": {"nl": "quarantaine opnieuw geprobeerd", "en": "quarantine retried"},
     "import.state.loaded": {"nl": "geladen", "en": "loaded"},
     "import.state.nothing-loaded": {"nl": "niets geladen", "en": "nothing loaded"},
     "import.state.undone": {"nl": "ongedaan gemaakt", "en": "undone"},
     "import.state.unfinished": {"nl": "onvolledig", "en": "unfinished"},
-    "import.recognised": {"nl": "Herkend als de bron van profiel {name}: de koppeling is overgenomen.",
-                          "en": "Recognised as the source of profile {name}: its mapping is filled in."},
+    "import.recognised": {
+        "nl": "Herkend als de bron van profiel {name}: de koppeling is overgenomen.",
+        "en": "Recognised as the source of profile {name}: its mapping is filled in.",
+    },
     "import.field.id": {"nl": "Nummer (id)", "en": "Number (id)"},
     "import.field.reported_at": {"nl": "Tijdstip van melding", "en": "Reported at"},
     "import.field.category": {"nl": "Categorie", "en": "Category"},

@@ -6,6 +6,7 @@ spots) wait, it starts analytics.coverage's refresh in the background and shows 
 refresh is done the banner goes and the page's `{prefix}-version` store changes, which the page's
 callbacks take as an input, so the figures redraw by themselves.
 """
+
 from __future__ import annotations
 
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -40,22 +41,32 @@ def status(prefix: str, lang: str, check: bool = True) -> list:
     if waiting:
         refresh_in_background(connection.db_path())
     return [
-        html.Div(_text(waiting, lang) if waiting else "", id=f"{prefix}-updating", className="notice cov-updating",
-                 role="status", hidden=not waiting),
+        html.Div(
+            _text(waiting, lang) if waiting else "",
+            id=f"{prefix}-updating",
+            className="notice cov-updating",
+            role="status",
+            hidden=not waiting,
+        ),
         dcc.Interval(id=f"{prefix}-poll", interval=POLL_MS, disabled=not waiting),
         dcc.Store(id=f"{prefix}-version", data=0),
     ]
 
 
 def register(prefix: str) -> None:
-    @callback(Output(f"{prefix}-updating", "hidden"), Output(f"{prefix}-poll", "disabled"),
-              Output(f"{prefix}-version", "data"), Input(f"{prefix}-poll", "n_intervals"),
-              State(f"{prefix}-version", "data"), prevent_initial_call=True)
+    @callback(
+        Output(f"{prefix}-updating", "hidden"),
+        Output(f"{prefix}-poll", "disabled"),
+        Output(f"{prefix}-version", "data"),
+        Input(f"{prefix}-poll", "n_intervals"),
+        State(f"{prefix}-version", "data"),
+        prevent_initial_call=True,
+    )
     def _poll(_n, version):
         if is_refreshing(connection.db_path()):
             return no_update, no_update, no_update
         waiting = _waiting()
-        if waiting:                                   # a refresh failed or new imports arrived: try again
+        if waiting:  # a refresh failed or new imports arrived: try again
             refresh_in_background(connection.db_path())
             return no_update, no_update, no_update
         return True, True, (version or 0) + 1

@@ -5,6 +5,7 @@ Readable with no internet: no tile server unless `CIV_TILE_URL` names one (decor
 Colours and tooltip texts are decided here in Python (i18n, nl-BE numbers) and travel in the
 features' properties; assets/coverage.js only draws them (`civCoverage.*`).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ from dash import html
 from dashboards.i18n import fmt_int, t
 
 EMPTY = {"type": "FeatureCollection", "features": []}
-NO_BASE = {"bounds": None, "areas": EMPTY, "municipality": EMPTY}    # `base_map`'s geography without a store
+NO_BASE = {"bounds": None, "areas": EMPTY, "municipality": EMPTY}  # `base_map`'s geography without a store
 AREA_STYLE = {"color": "#17324d", "weight": 2, "opacity": 0.9, "fillColor": "#ffffff", "fillOpacity": 0.9}
 MUNICIPALITY_STYLE = {"color": "#17324d", "weight": 4, "opacity": 1, "fill": False}
 # Days since the last visit: recent is green, long ago red, never dark red (ColorBrewer RdYlGn, reversed).
@@ -61,12 +62,13 @@ def colour_of(value, breaks: list[float], colours: list[str]) -> str:
     return colours[min(len(breaks), len(colours) - 1)]
 
 
-def ranges(breaks: list[float], colours: list[str], unit: str, integers: bool = True,
-           lowest: float = 0) -> list[tuple[str, str]]:
+def ranges(
+    breaks: list[float], colours: list[str], unit: str, integers: bool = True, lowest: float = 0
+) -> list[tuple[str, str]]:
     """Legend entries (colour, label) for the classes of colour_of: '1–4 min', '5–14 min', '≥ 15 min'."""
     bounds = [lowest] + list(breaks)
     entries = []
-    for i, colour in enumerate(colours[:len(breaks) + 1]):
+    for i, colour in enumerate(colours[: len(breaks) + 1]):
         low, high = bounds[i], (breaks[i] if i < len(breaks) else None)
         if high is None:
             label = f"≥ {_figure(low)}"
@@ -86,23 +88,50 @@ def tile_url() -> str | None:
     return os.environ.get("CIV_TILE_URL") or None
 
 
-def base_map(map_id: str, *, bounds, areas: dict, municipality: dict, layers: list, lang: str,
-             height: str = "560px") -> html.Div:
+def base_map(
+    map_id: str, *, bounds, areas: dict, municipality: dict, layers: list, lang: str, height: str = "560px"
+) -> html.Div:
     """Boundaries below, then the page's `layers` (each in the pane it names), a scale bar."""
     tiles = tile_url()
     children = ([dl.TileLayer(url=tiles, opacity=0.45, maxZoom=19)] if tiles else []) + [
-        dl.Pane([
-            dl.GeoJSON(id=f"{map_id}-areas", data=areas, style=AREA_STYLE, interactive=False,
-                       onEachFeature=_fn("areaLabel"), attribution=t("cov.map.attribution", lang)),
-            dl.GeoJSON(id=f"{map_id}-municipality", data=municipality, style=MUNICIPALITY_STYLE, interactive=False),
-        ], name="cov-areas", style={"zIndex": 350}),
+        dl.Pane(
+            [
+                dl.GeoJSON(
+                    id=f"{map_id}-areas",
+                    data=areas,
+                    style=AREA_STYLE,
+                    interactive=False,
+                    onEachFeature=_fn("areaLabel"),
+                    attribution=t("cov.map.attribution", lang),
+                ),
+                dl.GeoJSON(id=f"{map_id}-municipality", data=municipality, style=MUNICIPALITY_STYLE, interactive=False),
+            ],
+            name="cov-areas",
+            style={"zIndex": 350},
+        ),
         *layers,
         dl.ScaleControl(position="bottomleft", imperial=False),
     ]
-    view = {"bounds": bounds, "boundsOptions": {"padding": [12, 12]}} if bounds else {"center": [50.91, 4.22], "zoom": 12}
-    return html.Div(dl.Map(children, id=map_id, **view, trackViewport=False, maxZoom=19, minZoom=10, zoomSnap=0.25,
-                           scrollWheelZoom=True, className="civ-map", style={"height": height}),
-                    className="civ-map-frame", role="region", **{"aria-label": t("cov.map.aria", lang)})
+    view = (
+        {"bounds": bounds, "boundsOptions": {"padding": [12, 12]}} if bounds else {"center": [50.91, 4.22], "zoom": 12}
+    )
+    return html.Div(
+        dl.Map(
+            children,
+            id=map_id,
+            **view,
+            trackViewport=False,
+            maxZoom=19,
+            minZoom=10,
+            zoomSnap=0.25,
+            scrollWheelZoom=True,
+            className="civ-map",
+            style={"height": height},
+        ),
+        className="civ-map-frame",
+        role="region",
+        **{"aria-label": t("cov.map.aria", lang)},
+    )
 
 
 def pane(name: str, z_index: int, children: list) -> dl.Pane:
@@ -112,14 +141,26 @@ def pane(name: str, z_index: int, children: list) -> dl.Pane:
 def hotspot_layer(layer_id: str, data: dict | None = None) -> dl.GeoJSON:
     """Hot spots filled with properties.colour, tooltip properties.tip. Each also has a Point feature
     drawn as a fixed-size dot, so a 60 m hot spot stays visible on a map of the whole municipality."""
-    return dl.GeoJSON(id=layer_id, data=data or EMPTY, style=_fn("hotspotStyle"), onEachFeature=_fn("tip"),
-                      pointToLayer=_fn("hotspotPoint"), hoverStyle={"arrow": {"weight": 4, "color": "#0b1f33"}})
+    return dl.GeoJSON(
+        id=layer_id,
+        data=data or EMPTY,
+        style=_fn("hotspotStyle"),
+        onEachFeature=_fn("tip"),
+        pointToLayer=_fn("hotspotPoint"),
+        hoverStyle={"arrow": {"weight": 4, "color": "#0b1f33"}},
+    )
 
 
 def outline_layer(layer_id: str, data: dict | None = None) -> dl.GeoJSON:
     """Hot spots outlined only (under tracks and positions)."""
-    return dl.GeoJSON(id=layer_id, data=data or EMPTY, style=_fn("outlineStyle"), onEachFeature=_fn("tip"),
-                      interactive=True, bubblingMouseEvents=True)
+    return dl.GeoJSON(
+        id=layer_id,
+        data=data or EMPTY,
+        style=_fn("outlineStyle"),
+        onEachFeature=_fn("tip"),
+        interactive=True,
+        bubblingMouseEvents=True,
+    )
 
 
 def cell_layer(layer_id: str, data: dict | None = None) -> dl.GeoJSON:
@@ -135,12 +176,19 @@ def point_layer(layer_id: str, data: dict | None = None, kind: str = "report") -
     """Points drawn by civCoverage.<kind>Point ('report', 'position', 'place'); a place's radius circle
     (a polygon in the same data) is drawn by civCoverage.placeStyle."""
     style = {"style": _fn("placeStyle")} if kind == "place" else {}
-    return dl.GeoJSON(id=layer_id, data=data or EMPTY, pointToLayer=_fn(f"{kind}Point"), onEachFeature=_fn("tip"),
-                      **style)
+    return dl.GeoJSON(
+        id=layer_id, data=data or EMPTY, pointToLayer=_fn(f"{kind}Point"), onEachFeature=_fn("tip"), **style
+    )
 
 
 def legend(title: str, entries: list[tuple[str, str]], extra: list | None = None) -> html.Div:
     """Colour swatches with their meaning, under the map in large type."""
-    return html.Div([html.Span(title, className="legend-title")] + [
-        html.Span([html.I(className="legend-swatch", style={"background": colour}), label], className="legend-item")
-        for colour, label in entries] + (extra or []), className="map-legend cov-legend")
+    return html.Div(
+        [html.Span(title, className="legend-title")]
+        + [
+            html.Span([html.I(className="legend-swatch", style={"background": colour}), label], className="legend-item")
+            for colour, label in entries
+        ]
+        + (extra or []),
+        className="map-legend cov-legend",
+    )

@@ -7,6 +7,7 @@ UTF-8 with a byte-order mark, decimal comma, dates dd/mm/jjjj in Brussels time �
 audit event `export` with the page, the filters and the number of rows. The same tables can go
 out as .xlsx (numbers as numbers, for a pivot table).
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,6 +32,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @dataclass
 class Table:
     """Rows (dicts) and the columns to write, as (key in the row, header) in order."""
+
     columns: list[tuple[str, str]]
     rows: list[dict]
 
@@ -39,12 +41,20 @@ def controls(prefix: str, lang: str, label: str, title: str | None = None) -> ht
     """The export buttons (`{prefix}-export` for CSV, `{prefix}-export-xlsx`) and their download
     (`{prefix}-export-download`)."""
     extra = {"title": title} if title else {}
-    return html.Span([
-        html.Button(label, id=f"{prefix}-export", n_clicks=0, className="button", **extra),
-        html.Button(t("export.xlsx", lang), id=f"{prefix}-export-xlsx", n_clicks=0, className="button",
-                    title=t("export.xlsx_title", lang)),
-        dcc.Download(id=f"{prefix}-export-download"),
-    ], className="export-controls")
+    return html.Span(
+        [
+            html.Button(label, id=f"{prefix}-export", n_clicks=0, className="button", **extra),
+            html.Button(
+                t("export.xlsx", lang),
+                id=f"{prefix}-export-xlsx",
+                n_clicks=0,
+                className="button",
+                title=t("export.xlsx_title", lang),
+            ),
+            dcc.Download(id=f"{prefix}-export-download"),
+        ],
+        className="export-controls",
+    )
 
 
 def inputs(prefix: str) -> list[Input]:
@@ -97,7 +107,7 @@ def _xlsx_value(value):
     if value is None or value is pd.NaT or (isinstance(value, float) and not math.isfinite(value)):
         return None
     if isinstance(value, (datetime, pd.Timestamp)):
-        return cell(value)              # Brussels time as text: Excel has no time zones
+        return cell(value)  # Brussels time as text: Excel has no time zones
     if isinstance(value, (int, float, date)):
         return value
     return str(value)
@@ -105,6 +115,7 @@ def _xlsx_value(value):
 
 def xlsx_writer(tables: list[Table], title: list | None = None):
     """A function that writes the tables as one sheet of an .xlsx to a binary buffer (dcc.send_bytes)."""
+
     def write(buffer) -> None:
         book = Workbook()
         sheet = book.active
@@ -122,10 +133,11 @@ def xlsx_writer(tables: list[Table], title: list | None = None):
         for row in sheet.iter_rows():
             for item in row:
                 if isinstance(item.value, str) and item.value.startswith("="):
-                    item.data_type = "s"   # text, never a formula (openpyxl takes "=…" as one)
+                    item.data_type = "s"  # text, never a formula (openpyxl takes "=…" as one)
                 elif isinstance(item.value, date):
                     item.number_format = "dd/mm/yyyy"
         book.save(buffer)
+
     return write
 
 

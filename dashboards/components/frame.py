@@ -3,6 +3,7 @@
 The language lives in the URL (`?lang=en`), like every other filter, so a link reopens the same
 view in the same language; Dutch is what a URL without `lang` means.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
@@ -59,55 +60,93 @@ def _switched(pathname: str, search: str | None, lang: str) -> str:
     return href(pathname or "/", lang, **params)
 
 
-def navbar(pathname: str = "/", search: str | None = None, is_demo: bool = False,
-           role: str | None = None) -> dbc.Navbar:
+def navbar(
+    pathname: str = "/", search: str | None = None, is_demo: bool = False, role: str | None = None
+) -> dbc.Navbar:
     lang = lang_of(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))
     links = [
-        dbc.NavItem(dcc.Link(t(key, lang), href=href(path, lang),
-                             className="nav-link" + (" active" if path == (pathname or "/") else ""),
-                             id=f"app-nav-{path.strip('/') or 'home'}"))
+        dbc.NavItem(
+            dcc.Link(
+                t(key, lang),
+                href=href(path, lang),
+                className="nav-link" + (" active" if path == (pathname or "/") else ""),
+                id=f"app-nav-{path.strip('/') or 'home'}",
+            )
+        )
         for path, key in menu_for(role)
     ]
-    switch = html.Div([
-        dcc.Link(code.upper(), href=_switched(pathname, search, code), id=f"app-lang-{code}",
-                 className="lang-option" + (" active" if code == lang else ""),
-                 title=t("nav.language", lang))
-        for code in ("nl", "en")
-    ], className="lang-switch", role="group", **{"aria-label": t("nav.language", lang)})
-    brand = dcc.Link([
-        html.Img(src="/logo", alt="", className="brand-logo"),
-        html.Span([html.Span(t("app.title", lang), className="brand-title"),
-                   html.Span(t("app.subtitle", lang), className="brand-subtitle")],
-                  className="brand-text"),
-    ], href=href("/", lang), className="navbar-brand")
+    switch = html.Div(
+        [
+            dcc.Link(
+                code.upper(),
+                href=_switched(pathname, search, code),
+                id=f"app-lang-{code}",
+                className="lang-option" + (" active" if code == lang else ""),
+                title=t("nav.language", lang),
+            )
+            for code in ("nl", "en")
+        ],
+        className="lang-switch",
+        role="group",
+        **{"aria-label": t("nav.language", lang)},
+    )
+    brand = dcc.Link(
+        [
+            html.Img(src="/logo", alt="", className="brand-logo"),
+            html.Span(
+                [
+                    html.Span(t("app.title", lang), className="brand-title"),
+                    html.Span(t("app.subtitle", lang), className="brand-subtitle"),
+                ],
+                className="brand-text",
+            ),
+        ],
+        href=href("/", lang),
+        className="navbar-brand",
+    )
     demo = [dbc.Badge(t("demo.badge", lang), className="demo-badge", id="app-demo-badge")] if is_demo else []
     return dbc.Navbar(
-        dbc.Container([brand, dbc.Nav(links, className="app-menu"), html.Div(demo + [switch], className="navbar-end")],
-                      fluid=True, className="navbar-inner"),
-        className="app-navbar", dark=True)
+        dbc.Container(
+            [brand, dbc.Nav(links, className="app-menu"), html.Div(demo + [switch], className="navbar-end")],
+            fluid=True,
+            className="navbar-inner",
+        ),
+        className="app-navbar",
+        dark=True,
+    )
 
 
 def demo_banner(lang: str) -> html.Div:
-    return html.Div([html.Strong(t("demo.badge", lang)), " ", t("demo.banner", lang)],
-                    className="demo-banner", id="app-demo-text", role="note")
+    return html.Div(
+        [html.Strong(t("demo.badge", lang)), " ", t("demo.banner", lang)],
+        className="demo-banner",
+        id="app-demo-text",
+        role="note",
+    )
 
 
 def layout() -> html.Div:
     """The app's outer layout; the page itself goes in `page_container`."""
-    return html.Div([
-        dcc.Location(id="app-url", refresh=False),
-        html.Div(id="app-lang-sink", hidden=True),
-        html.Div(navbar(), id="app-navbar"),
-        html.Div(id="app-demo"),
-        html.Main(dash.page_container, className="app-main"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id="app-url", refresh=False),
+            html.Div(id="app-lang-sink", hidden=True),
+            html.Div(navbar(), id="app-navbar"),
+            html.Div(id="app-demo"),
+            html.Main(dash.page_container, className="app-main"),
+        ]
+    )
 
 
 def register(app: Dash) -> None:
     """Wire the frame to the URL: language, active menu item, demo banner."""
 
-    @app.callback(Output("app-navbar", "children"), Output("app-demo", "children"),
-                  Input("app-url", "pathname"), Input("app-url", "search"))
+    @app.callback(
+        Output("app-navbar", "children"),
+        Output("app-demo", "children"),
+        Input("app-url", "pathname"),
+        Input("app-url", "search"),
+    )
     def _frame(pathname, search):
         lang = lang_of(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))
         try:
@@ -121,7 +160,9 @@ def register(app: Dash) -> None:
     app.clientside_callback(
         "function(search) { var m = /[?&]lang=en/.test(search || ''); "
         "document.documentElement.lang = m ? 'en' : 'nl'; return window.dash_clientside.no_update; }",
-        Output("app-lang-sink", "children"), Input("app-url", "search"))
+        Output("app-lang-sink", "children"),
+        Input("app-url", "search"),
+    )
 
 
 def store_problem(error: Exception, lang: str) -> dbc.Alert:
@@ -135,23 +176,33 @@ def store_problem(error: Exception, lang: str) -> dbc.Alert:
 
 def empty_store(lang: str) -> html.Div:
     """A friendly start for an empty store: how to load data, not an error."""
-    return html.Div([
-        html.H2(t("empty.title", lang)),
-        html.P(t("empty.text", lang)),
-        html.Pre("python -m etl territory set --nis NIS-CODE\n"
-                 "python -m etl reports MELDINGEN.csv\n"
-                 "python -m etl fixes SPOOR.gpx --device TRACKER-1\n"
-                 "python -m etl hotspots HOTSPOTS.geojson"),
-        html.P(t("empty.demo", lang)),
-        html.Pre("python -m etl demo"),
-    ], className="empty-store", id="app-empty-store")
+    return html.Div(
+        [
+            html.H2(t("empty.title", lang)),
+            html.P(t("empty.text", lang)),
+            html.Pre(
+                "python -m etl territory set --nis NIS-CODE\n"
+                "python -m etl reports MELDINGEN.csv\n"
+                "python -m etl fixes SPOOR.gpx --device TRACKER-1\n"
+                "python -m etl hotspots HOTSPOTS.geojson"
+            ),
+            html.P(t("empty.demo", lang)),
+            html.Pre("python -m etl demo"),
+        ],
+        className="empty-store",
+        id="app-empty-store",
+    )
 
 
 def kpi_card(label: str, value: str, note: str | None = None, card_id: str | None = None) -> html.Div:
     """One big number for the projector, with its label above and an optional note below."""
     extra = {"id": card_id} if card_id else {}
-    return html.Div([
-        html.Div(label, className="kpi-label"),
-        html.Div(value, className="kpi-value"),
-        html.Div(note or "\u00a0", className="kpi-note"),
-    ], className="kpi-card", **extra)
+    return html.Div(
+        [
+            html.Div(label, className="kpi-label"),
+            html.Div(value, className="kpi-value"),
+            html.Div(note or "\u00a0", className="kpi-note"),
+        ],
+        className="kpi-card",
+        **extra,
+    )

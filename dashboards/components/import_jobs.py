@@ -8,6 +8,7 @@ and one import job writes at a time in all (DuckDB has one writer).
 
 Uploads are kept by token: the browser never names a path on the server.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -68,6 +69,7 @@ class ImportJobs:
         import tempfile
 
         from etl.web_import import UPLOAD_PREFIX, discard
+
         limit = time.time() - max_age_s
         busy = {str(j.detail.get("path")) for j in self._jobs.values() if not j.future.done()}
         for folder in Path(tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
@@ -90,6 +92,7 @@ class ImportJobs:
 
     def forget_upload(self, token) -> None:
         from etl.web_import import discard
+
         with self._lock:
             found = self._uploads.pop(token, None) if isinstance(token, str) else None
         if found is not None:
@@ -102,11 +105,12 @@ class ImportJobs:
     def start(self, work: str, db: Path, user: str | None, **args) -> str | None:
         """The new job's id; None when `user` already has an import job running."""
         from etl.web_import import run
+
         with self._lock:
             if self.busy(user) is not None:
                 return None
             done = sorted((j for j in self._jobs.values() if j.future.done()), key=lambda j: j.started)
-            for job in done[:max(0, len(done) - KEPT)]:
+            for job in done[: max(0, len(done) - KEPT)]:
                 del self._jobs[job.key]
             key = secrets.token_urlsafe(12)
             future = self._executor().submit(run, work, str(db), **args)

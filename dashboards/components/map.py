@@ -10,6 +10,7 @@ the browser, never thousands of `dl.Marker`s), or a grid of cells computed on th
 Functions that style features live in assets/map.js (`civMap.*`); their texts and colour classes
 come from here through the layer's `hideout`.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,14 @@ SAME = "#f4f4f4"
 MORE = ["#fddbc7", "#ef8a62", "#b2182b"]
 # Hot-spot classes (dashboards/pages/hotspots.py, the meeting pack): colour-blind-safe, distinct from
 # the amber dashed outline of the defined hot spots.
-CLASS_COLOURS = {"new": "#c0392b", "intensifying": "#e67e22", "persistent": "#6c3483", "diminishing": "#2874a6",
-                 "sporadic": "#7b7d7d", "historical": "#138d75"}
+CLASS_COLOURS = {
+    "new": "#c0392b",
+    "intensifying": "#e67e22",
+    "persistent": "#6c3483",
+    "diminishing": "#2874a6",
+    "sporadic": "#7b7d7d",
+    "historical": "#138d75",
+}
 NICE_STEPS = [2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000]
 
 
@@ -51,8 +58,18 @@ def tile_url() -> str | None:
     return os.environ.get(TILE_URL_ENV) or None
 
 
-def asse_map(map_id: str, *, bounds, areas: dict, municipality: dict, hotspots: dict, overlays: list,
-             lang: str, tiles: str | None = None, height: str = MAP_HEIGHT) -> html.Div:
+def asse_map(
+    map_id: str,
+    *,
+    bounds,
+    areas: dict,
+    municipality: dict,
+    hotspots: dict,
+    overlays: list,
+    lang: str,
+    tiles: str | None = None,
+    height: str = MAP_HEIGHT,
+) -> html.Div:
     """The map: optional tiles, boundaries, `overlays` (report layers), hot spots on top of them.
 
     Layers are stacked with panes so that clicks reach the report layers: boundaries below, the
@@ -61,43 +78,88 @@ def asse_map(map_id: str, *, bounds, areas: dict, municipality: dict, hotspots: 
     """
     base = [dl.TileLayer(url=tiles, opacity=0.45, maxZoom=19)] if tiles else []
     children = base + [
-        dl.Pane([
-            dl.GeoJSON(id=f"{map_id}-areas", data=areas, style=AREA_STYLE, interactive=False,
-                       onEachFeature=_fn("areaLabel")),
-            dl.GeoJSON(id=f"{map_id}-municipality", data=municipality, style=MUNICIPALITY_STYLE, interactive=False),
-        ], name="civ-areas", style={"zIndex": 350}),
+        dl.Pane(
+            [
+                dl.GeoJSON(
+                    id=f"{map_id}-areas",
+                    data=areas,
+                    style=AREA_STYLE,
+                    interactive=False,
+                    onEachFeature=_fn("areaLabel"),
+                ),
+                dl.GeoJSON(id=f"{map_id}-municipality", data=municipality, style=MUNICIPALITY_STYLE, interactive=False),
+            ],
+            name="civ-areas",
+            style={"zIndex": 350},
+        ),
         dl.Pane(overlays, name="civ-reports", style={"zIndex": 420}),
-        dl.Pane([
-            dl.GeoJSON(id=f"{map_id}-hotspots", data=hotspots, style=HOTSPOT_STYLE,
-                       onEachFeature=_fn("hotspotTooltip"), bubblingMouseEvents=True),
-        ], name="civ-hotspots", style={"zIndex": 430}),
-        dl.Pane([], name="civ-points", style={"zIndex": 660}),   # civMap.reportPoint/reportCluster draw here
+        dl.Pane(
+            [
+                dl.GeoJSON(
+                    id=f"{map_id}-hotspots",
+                    data=hotspots,
+                    style=HOTSPOT_STYLE,
+                    onEachFeature=_fn("hotspotTooltip"),
+                    bubblingMouseEvents=True,
+                ),
+            ],
+            name="civ-hotspots",
+            style={"zIndex": 430},
+        ),
+        dl.Pane([], name="civ-points", style={"zIndex": 660}),  # civMap.reportPoint/reportCluster draw here
         dl.ScaleControl(position="bottomleft", imperial=False),
         # The Statbel licence asks for the source of the boundaries on every map that shows them.
         dl.AttributionControl(position="bottomright", prefix=f"Leaflet | {t('map.attribution', lang)}"),
     ]
     # The view is fitted to the territory once; no viewport tracking (no callback needs it, and dash-leaflet's
     # tracker expects a `center` that would override the bounds).
-    view = {"bounds": bounds, "boundsOptions": {"padding": [12, 12]}} if bounds else {"center": [50.91, 4.22], "zoom": 12}
-    return html.Div(dl.Map(children, id=map_id, **view, trackViewport=False, attributionControl=False,
-                           maxZoom=18, minZoom=10, zoomSnap=0.25, scrollWheelZoom=True, className="civ-map",
-                           style={"height": height}),
-                    className="civ-map-frame", role="region", **{"aria-label": t("map.aria", lang)})
+    view = (
+        {"bounds": bounds, "boundsOptions": {"padding": [12, 12]}} if bounds else {"center": [50.91, 4.22], "zoom": 12}
+    )
+    return html.Div(
+        dl.Map(
+            children,
+            id=map_id,
+            **view,
+            trackViewport=False,
+            attributionControl=False,
+            maxZoom=18,
+            minZoom=10,
+            zoomSnap=0.25,
+            scrollWheelZoom=True,
+            className="civ-map",
+            style={"height": height},
+        ),
+        className="civ-map-frame",
+        role="region",
+        **{"aria-label": t("map.aria", lang)},
+    )
 
 
 def points_layer(layer_id: str, data: dict | None = None) -> dl.GeoJSON:
     """All report points in one clustered layer; a click on a cluster zooms in, on a point selects it."""
-    return dl.GeoJSON(id=layer_id, data=data or EMPTY_LAYER, cluster=True, zoomToBoundsOnClick=True,
-                      spiderfyOnMaxZoom=True, pointToLayer=_fn("reportPoint"),
-                      clusterToLayer=_fn("reportCluster"),
-                      superClusterOptions={"radius": 70, "maxZoom": 17})
+    return dl.GeoJSON(
+        id=layer_id,
+        data=data or EMPTY_LAYER,
+        cluster=True,
+        zoomToBoundsOnClick=True,
+        spiderfyOnMaxZoom=True,
+        pointToLayer=_fn("reportPoint"),
+        clusterToLayer=_fn("reportCluster"),
+        superClusterOptions={"radius": 70, "maxZoom": 17},
+    )
 
 
 def grid_layer(layer_id: str, data: dict | None = None, hideout: dict | None = None) -> dl.GeoJSON:
     """Grid cells coloured by `hideout` (see grid_classes)."""
-    return dl.GeoJSON(id=layer_id, data=data or EMPTY_LAYER, style=_fn("gridStyle"),
-                      onEachFeature=_fn("gridTooltip"), hoverStyle={"arrow": GRID_HOVER},
-                      hideout=hideout or {"field": "current", "breaks": [], "colours": [SAME], "tip": ""})
+    return dl.GeoJSON(
+        id=layer_id,
+        data=data or EMPTY_LAYER,
+        style=_fn("gridStyle"),
+        onEachFeature=_fn("gridTooltip"),
+        hoverStyle={"arrow": GRID_HOVER},
+        hideout=hideout or {"field": "current", "breaks": [], "colours": [SAME], "tip": ""},
+    )
 
 
 def _spread(items: list, count: int) -> list:
@@ -128,7 +190,7 @@ def grid_classes(values, mode: str, lang: str) -> tuple[dict, list[tuple[str, st
         inner = max((b for b in NICE_STEPS if outer and b <= outer / 2.5), default=None)
         steps = [s for s in (inner, outer) if s]
         breaks = [1 - s for s in reversed(steps)] + [0, 1] + steps
-        colours = FEWER[len(FEWER) - len(steps) - 1:] + [SAME] + MORE[:len(steps) + 1]
+        colours = FEWER[len(FEWER) - len(steps) - 1 :] + [SAME] + MORE[: len(steps) + 1]
         bounds = [None] + breaks
         field, tip_key = "change", "map.cell_tip"
     legend = []
@@ -143,6 +205,7 @@ def grid_classes(values, mode: str, lang: str) -> tuple[dict, list[tuple[str, st
 def _range_label(low: int | None, high: int | None, signed: bool) -> str:
     def text(v: int) -> str:
         return ("+" if signed and v > 0 else "") + fmt_int(v).replace("-", "−")
+
     if low is not None and high is not None:
         return text(low) if low == high else f"{text(low)} … {text(high)}"
     if low is None:
@@ -152,15 +215,21 @@ def _range_label(low: int | None, high: int | None, signed: bool) -> str:
 
 def legend(title: str | None, classes: list[tuple[str, str]], lang: str) -> html.Div:
     """What the colours and lines mean, under the map in big type."""
-    items = [html.Span([html.I(className="legend-line legend-area"), t("map.legend.areas", lang)],
-                       className="legend-item"),
-             html.Span([html.I(className="legend-line legend-hotspot"), t("map.legend.hotspots", lang)],
-                       className="legend-item")]
+    items = [
+        html.Span([html.I(className="legend-line legend-area"), t("map.legend.areas", lang)], className="legend-item"),
+        html.Span(
+            [html.I(className="legend-line legend-hotspot"), t("map.legend.hotspots", lang)], className="legend-item"
+        ),
+    ]
     if title is None:
-        items.append(html.Span([html.I(className="legend-dot"), t("map.legend.report", lang)],
-                               className="legend-item"))
+        items.append(html.Span([html.I(className="legend-dot"), t("map.legend.report", lang)], className="legend-item"))
         return html.Div(items, className="map-legend")
-    scale = html.Span([html.Span(title, className="legend-title")] + [
-        html.Span([html.I(className="legend-swatch", style={"background": colour}), label], className="legend-item")
-        for colour, label in classes], className="legend-scale")
+    scale = html.Span(
+        [html.Span(title, className="legend-title")]
+        + [
+            html.Span([html.I(className="legend-swatch", style={"background": colour}), label], className="legend-item")
+            for colour, label in classes
+        ],
+        className="legend-scale",
+    )
     return html.Div([scale, html.Span(items, className="legend-base")], className="map-legend")

@@ -4,6 +4,7 @@ Which periods exist and where they start and end is analytics.periods' business;
 chooses which of them a picker offers: from the last *complete* one back to the first report, since
 a month still running would be compared, half empty, with a full month last year.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,7 +15,7 @@ from analytics.periods import Period, latest_complete
 from dashboards.i18n import t
 
 KINDS = ("month", "week", "ytd")
-MOST_CHOICES = 260          # five years of weeks; months and YTD are fewer
+MOST_CHOICES = 260  # five years of weeks; months and YTD are fewer
 
 
 def latest(kind: str, on: date | None = None) -> Period:
@@ -56,10 +57,20 @@ def parse(value: str | None) -> tuple[Period, bool]:
 
 
 def kind_switch(switch_id: str, chosen: Period, lang: str) -> dcc.RadioItems:
-    return dcc.RadioItems(id=switch_id, value=chosen.kind, inline=True, className="segmented",
-                          options=[{"label": t(f"period.{k}", lang), "value": k} for k in KINDS])
+    return dcc.RadioItems(
+        id=switch_id,
+        value=chosen.kind,
+        inline=True,
+        className="segmented",
+        options=[{"label": t(f"period.{k}", lang), "value": k} for k in KINDS],
+    )
 
 
 def dropdown(dropdown_id: str, chosen: Period, first: str | None, lang: str) -> dcc.Dropdown:
-    return dcc.Dropdown(id=dropdown_id, value=chosen.code, clearable=False, className="period-dropdown",
-                        options=choices(chosen.kind, first, chosen, lang))
+    return dcc.Dropdown(
+        id=dropdown_id,
+        value=chosen.code,
+        clearable=False,
+        className="period-dropdown",
+        options=choices(chosen.kind, first, chosen, lang),
+    )

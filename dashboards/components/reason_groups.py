@@ -6,6 +6,7 @@ template with a quoted value (the label of "categorie 'Kapotte zitbank' is onbek
 counted per value too, so the coordinator sees which labels to map. The values are shown only to roles
 that may see reporter data; the template never holds one (dashboards/report/contents.summarise_reason).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ _FIRST_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"|‘([^’]*)’")
 class ReasonGroup:
     template: str
     rows: int = 0
-    values: Counter = field(default_factory=Counter)   # quoted value -> rows
+    values: Counter = field(default_factory=Counter)  # quoted value -> rows
 
     def top_values(self, limit: int = 12) -> list[tuple[str, int]]:
         return sorted(self.values.items(), key=lambda item: (-item[1], item[0]))[:limit]

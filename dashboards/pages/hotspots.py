@@ -6,6 +6,7 @@ one, else a detection on the spot); the callback only wires the filters to it an
 into map layers, cards and small history charts. The filters live in the URL
 (`?month=2026-10&group=afval&class=new&defined=1&lang=en`), so a link reopens the same view.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -52,8 +53,14 @@ def _store():
 
 
 # --- layout ----------------------------------------------------------------------------------------
-def layout(month: str | None = None, group: str | None = None, cls: str | None = None, defined: str | None = None,
-           lang: str | None = None, **query) -> html.Div:
+def layout(
+    month: str | None = None,
+    group: str | None = None,
+    cls: str | None = None,
+    defined: str | None = None,
+    lang: str | None = None,
+    **query,
+) -> html.Div:
     lang = lang_of(lang)
     klass = query.get("class", cls)
     problem, months, groups, base = None, [], [], _empty_base()
@@ -73,11 +80,17 @@ def layout(month: str | None = None, group: str | None = None, cls: str | None =
     if month and month in months:
         chosen = month
     elif month and months:
-        notices.append(html.P(t("hotspots.bad_month", lang, value=month, month=_month_label(chosen, lang)),
-                              className="notice", id="hotspots-bad-month"))
+        notices.append(
+            html.P(
+                t("hotspots.bad_month", lang, value=month, month=_month_label(chosen, lang)),
+                className="notice",
+                id="hotspots-bad-month",
+            )
+        )
     group_options = _group_options(groups, lang)
     class_options = [{"label": t("hotspots.all_classes", lang), "value": ANY}] + [
-        {"label": t(f"class.{c}", lang), "value": c} for c in CLASSES]
+        {"label": t(f"class.{c}", lang), "value": c} for c in CLASSES
+    ]
     values = {}
     for name, value, options in (("group", group, group_options), ("class", klass, class_options)):
         valid = {o["value"] for o in options}
@@ -88,13 +101,24 @@ def layout(month: str | None = None, group: str | None = None, cls: str | None =
     # Everything stays in the layout (hidden when there is nothing to show), so that the page's
     # callbacks always find their components (app.py suppresses Dash's check, so a callback with a
     # missing component would simply never run).
-    return html.Div([
-        html.Header([html.H1([t("hotspots.title", lang), html.Span(id="hotspots-month-label", className="h1-period")]),
-                     html.P(t("hotspots.lead", lang), className="lead")], className="page-header"),
-        problem,
-        html.Div(notices + _body(lang, months, chosen, group_options, class_options, values, show_defined, base),
-                 hidden=problem is not None, id="hotspots-body"),
-    ], id="hotspots-page")
+    return html.Div(
+        [
+            html.Header(
+                [
+                    html.H1([t("hotspots.title", lang), html.Span(id="hotspots-month-label", className="h1-period")]),
+                    html.P(t("hotspots.lead", lang), className="lead"),
+                ],
+                className="page-header",
+            ),
+            problem,
+            html.Div(
+                notices + _body(lang, months, chosen, group_options, class_options, values, show_defined, base),
+                hidden=problem is not None,
+                id="hotspots-body",
+            ),
+        ],
+        id="hotspots-page",
+    )
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -110,14 +134,20 @@ def _month_label(code: str | None, lang: str) -> str:
 
 
 def _empty_base() -> dict:
-    return {"bounds": None, "areas": civ_map.EMPTY_LAYER, "municipality": civ_map.EMPTY_LAYER,
-            "hotspots": civ_map.EMPTY_LAYER}
+    return {
+        "bounds": None,
+        "areas": civ_map.EMPTY_LAYER,
+        "municipality": civ_map.EMPTY_LAYER,
+        "hotspots": civ_map.EMPTY_LAYER,
+    }
 
 
 def _group_options(groups: list[str], lang: str) -> list[dict]:
-    return ([{"label": t("hotspots.all_groups", lang), "value": ANY}]
-            + [{"label": t(f"group.{g}", lang) if f"group.{g}" in TEXTS else g, "value": g} for g in groups]
-            + [{"label": t("hotspots.group.alle", lang), "value": ALL_CATEGORIES}])
+    return (
+        [{"label": t("hotspots.all_groups", lang), "value": ANY}]
+        + [{"label": t(f"group.{g}", lang) if f"group.{g}" in TEXTS else g, "value": g} for g in groups]
+        + [{"label": t("hotspots.group.alle", lang), "value": ALL_CATEGORIES}]
+    )
 
 
 def _body(lang, months, chosen, group_options, class_options, values, show_defined, base) -> list:
@@ -125,79 +155,161 @@ def _body(lang, months, chosen, group_options, class_options, values, show_defin
     return [
         dcc.Location(id="hotspots-url", refresh=False),
         dcc.Store(id="hotspots-lang", data=lang),
-        html.Section([
-            _control(t("hotspots.filter.month", lang), dcc.Dropdown(id="hotspots-month", options=month_options,
-                                                                    value=chosen, clearable=False)),
-            _control(t("hotspots.filter.group", lang), dcc.Dropdown(id="hotspots-group", options=group_options,
-                                                                    value=values["group"], clearable=False,
-                                                                    searchable=False)),
-            _control(t("hotspots.filter.class", lang), dcc.Dropdown(id="hotspots-class", options=class_options,
-                                                                    value=values["class"], clearable=False,
-                                                                    searchable=False)),
-            html.Div(dcc.Checklist(id="hotspots-defined", value=["on"] if show_defined else [],
-                                   options=[{"label": t("hotspots.show_defined", lang), "value": "on"}],
-                                   className="hotspots-switch", inputClassName="hotspots-switch-input"),
-                     className="filter-control hotspots-switch-control"),
-        ], className="panel hotspots-filters", **{"aria-label": t("hotspots.filters", lang)}),
+        html.Section(
+            [
+                _control(
+                    t("hotspots.filter.month", lang),
+                    dcc.Dropdown(id="hotspots-month", options=month_options, value=chosen, clearable=False),
+                ),
+                _control(
+                    t("hotspots.filter.group", lang),
+                    dcc.Dropdown(
+                        id="hotspots-group",
+                        options=group_options,
+                        value=values["group"],
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ),
+                _control(
+                    t("hotspots.filter.class", lang),
+                    dcc.Dropdown(
+                        id="hotspots-class",
+                        options=class_options,
+                        value=values["class"],
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ),
+                html.Div(
+                    dcc.Checklist(
+                        id="hotspots-defined",
+                        value=["on"] if show_defined else [],
+                        options=[{"label": t("hotspots.show_defined", lang), "value": "on"}],
+                        className="hotspots-switch",
+                        inputClassName="hotspots-switch-input",
+                    ),
+                    className="filter-control hotspots-switch-control",
+                ),
+            ],
+            className="panel hotspots-filters",
+            **{"aria-label": t("hotspots.filters", lang)},
+        ),
         html.Div(id="hotspots-kpis", className="kpi-grid hotspots-kpis"),
         html.Div(id="hotspots-callout"),
-        html.Div([
-            html.Section([
-                html.H2(t("hotspots.map.title", lang)),
-                html.P(id="hotspots-map-caption", className="caption"),
-                civ_map.asse_map("hotspots-map", lang=lang, tiles=civ_map.tile_url(), **base, overlays=[
-                    dl.GeoJSON(id=f"hotspots-layer-{klass}", data=civ_map.EMPTY_LAYER,
-                               style={"color": colour, "weight": 4, "opacity": 1, "fillColor": colour,
-                                      "fillOpacity": 0.35},
-                               hoverStyle={"weight": 6})
-                    for klass, colour in CLASS_COLOURS.items()] + [dl.LayerGroup(id="hotspots-centres")]),
-                _legend(lang),
-                html.Div(id="hotspots-defined-panel"),
-            ], className="panel hotspots-map-panel"),
-            html.Section([
-                html.H2(t("hotspots.list.title", lang)),
-                html.Div(id="hotspots-list", className="hotspots-list"),
-            ], className="panel hotspots-list-panel"),
-        ], className="hotspots-columns"),
+        html.Div(
+            [
+                html.Section(
+                    [
+                        html.H2(t("hotspots.map.title", lang)),
+                        html.P(id="hotspots-map-caption", className="caption"),
+                        civ_map.asse_map(
+                            "hotspots-map",
+                            lang=lang,
+                            tiles=civ_map.tile_url(),
+                            **base,
+                            overlays=[
+                                dl.GeoJSON(
+                                    id=f"hotspots-layer-{klass}",
+                                    data=civ_map.EMPTY_LAYER,
+                                    style={
+                                        "color": colour,
+                                        "weight": 4,
+                                        "opacity": 1,
+                                        "fillColor": colour,
+                                        "fillOpacity": 0.35,
+                                    },
+                                    hoverStyle={"weight": 6},
+                                )
+                                for klass, colour in CLASS_COLOURS.items()
+                            ]
+                            + [dl.LayerGroup(id="hotspots-centres")],
+                        ),
+                        _legend(lang),
+                        html.Div(id="hotspots-defined-panel"),
+                    ],
+                    className="panel hotspots-map-panel",
+                ),
+                html.Section(
+                    [
+                        html.H2(t("hotspots.list.title", lang)),
+                        html.Div(id="hotspots-list", className="hotspots-list"),
+                    ],
+                    className="panel hotspots-list-panel",
+                ),
+            ],
+            className="hotspots-columns",
+        ),
         html.P(id="hotspots-run", className="caption hotspots-run"),
         html.P(t("hotspots.method", lang), className="method", id="hotspots-method"),
     ]
 
 
 def _control(label: str, control) -> html.Div:
-    return html.Div([html.Label(label, htmlFor=control.id, className="filter-label"), control],
-                    className="filter-control")
+    return html.Div(
+        [html.Label(label, htmlFor=control.id, className="filter-label"), control], className="filter-control"
+    )
 
 
 def _legend(lang: str) -> html.Div:
-    items = [html.Span([html.I(className="hs-swatch", style={"background": colour, "borderColor": colour}),
-                        t(f"class.{klass}", lang)], className="legend-item", title=t(f"class.{klass}.help", lang))
-             for klass, colour in CLASS_COLOURS.items()]
-    items.append(html.Span([html.I(className="legend-line legend-hotspot"), t("map.legend.hotspots", lang)],
-                           className="legend-item"))
-    return html.Div([html.Span(t("hotspots.legend.title", lang), className="legend-title")] + items,
-                    className="map-legend hotspots-legend")
+    items = [
+        html.Span(
+            [
+                html.I(className="hs-swatch", style={"background": colour, "borderColor": colour}),
+                t(f"class.{klass}", lang),
+            ],
+            className="legend-item",
+            title=t(f"class.{klass}.help", lang),
+        )
+        for klass, colour in CLASS_COLOURS.items()
+    ]
+    items.append(
+        html.Span(
+            [html.I(className="legend-line legend-hotspot"), t("map.legend.hotspots", lang)], className="legend-item"
+        )
+    )
+    return html.Div(
+        [html.Span(t("hotspots.legend.title", lang), className="legend-title")] + items,
+        className="map-legend hotspots-legend",
+    )
 
 
 # --- callbacks: wires from the filters to analytics.hotspots --------------------------------------
-FILTERS = [Input("hotspots-month", "value"), Input("hotspots-group", "value"), Input("hotspots-class", "value"),
-           Input("hotspots-defined", "value")]
+FILTERS = [
+    Input("hotspots-month", "value"),
+    Input("hotspots-group", "value"),
+    Input("hotspots-class", "value"),
+    Input("hotspots-defined", "value"),
+]
 
 
 @callback(Output("hotspots-url", "search"), *FILTERS, State("hotspots-lang", "data"), prevent_initial_call=True)
 def _remember(month, group, klass, defined, lang):
     """The view goes into the URL (without reloading the page), so the address can be shared."""
-    return frame.href("", lang, month=month, group=None if group == ANY else group,
-                      **{"class": None if klass == ANY else klass}, defined="1" if defined else None)
+    return frame.href(
+        "",
+        lang,
+        month=month,
+        group=None if group == ANY else group,
+        **{"class": None if klass == ANY else klass},
+        defined="1" if defined else None,
+    )
 
 
-@callback(*[Output(f"hotspots-layer-{klass}", "data") for klass in CLASS_COLOURS],
-          Output("hotspots-centres", "children"), Output("hotspots-map-hotspots", "data"),
-          Output("hotspots-kpis", "children"),
-          Output("hotspots-callout", "children"), Output("hotspots-list", "children"),
-          Output("hotspots-defined-panel", "children"), Output("hotspots-map-caption", "children"),
-          Output("hotspots-run", "children"), Output("hotspots-month-label", "children"),
-          *FILTERS, State("hotspots-lang", "data"))
+@callback(
+    *[Output(f"hotspots-layer-{klass}", "data") for klass in CLASS_COLOURS],
+    Output("hotspots-centres", "children"),
+    Output("hotspots-map-hotspots", "data"),
+    Output("hotspots-kpis", "children"),
+    Output("hotspots-callout", "children"),
+    Output("hotspots-list", "children"),
+    Output("hotspots-defined-panel", "children"),
+    Output("hotspots-map-caption", "children"),
+    Output("hotspots-run", "children"),
+    Output("hotspots-month-label", "children"),
+    *FILTERS,
+    State("hotspots-lang", "data"),
+)
 def _show(month, group, klass, defined, lang):
     if not month:
         raise PreventUpdate
@@ -212,32 +324,71 @@ def _show(month, group, klass, defined, lang):
     for rank, row in enumerate(chosen.to_dict("records"), start=1):
         features[row["class"]]["features"].append(_feature(row, rank, lang))
     kpis = [
-        frame.kpi_card(t("hotspots.kpi.emerging", lang), fmt_int(counts["new"] + counts["intensifying"]),
-                       t("hotspots.kpi.emerging_note", lang), "hotspots-kpi-emerging"),
-        frame.kpi_card(t("hotspots.kpi.persistent", lang), fmt_int(counts["persistent"]), card_id="hotspots-kpi-persistent"),
-        frame.kpi_card(t("hotspots.kpi.fading", lang), fmt_int(counts["diminishing"] + counts["historical"]),
-                       card_id="hotspots-kpi-fading"),
-        frame.kpi_card(t("hotspots.kpi.candidates", lang), fmt_int(len(candidates)),
-                       t("hotspots.kpi.candidates_note", lang), "hotspots-kpi-candidates"),
+        frame.kpi_card(
+            t("hotspots.kpi.emerging", lang),
+            fmt_int(counts["new"] + counts["intensifying"]),
+            t("hotspots.kpi.emerging_note", lang),
+            "hotspots-kpi-emerging",
+        ),
+        frame.kpi_card(
+            t("hotspots.kpi.persistent", lang), fmt_int(counts["persistent"]), card_id="hotspots-kpi-persistent"
+        ),
+        frame.kpi_card(
+            t("hotspots.kpi.fading", lang),
+            fmt_int(counts["diminishing"] + counts["historical"]),
+            card_id="hotspots-kpi-fading",
+        ),
+        frame.kpi_card(
+            t("hotspots.kpi.candidates", lang),
+            fmt_int(len(candidates)),
+            t("hotspots.kpi.candidates_note", lang),
+            "hotspots-kpi-candidates",
+        ),
     ]
     callout = _callout(len(candidates), lang) if show_defined else None
-    cards = ([_card(row, rank, lang, show_defined) for rank, row in enumerate(chosen.to_dict("records"), start=1)]
-             or [html.P(t("hotspots.list.empty", lang), className="muted", id="hotspots-empty")])
+    cards = [_card(row, rank, lang, show_defined) for rank, row in enumerate(chosen.to_dict("records"), start=1)] or [
+        html.P(t("hotspots.list.empty", lang), className="muted", id="hotspots-empty")
+    ]
     defined_panel = _defined_panel(defined_layer, chosen, lang) if show_defined else None
-    caption = (t("hotspots.map.caption_one", lang) if len(chosen) == 1 else
-               t("hotspots.map.caption", lang, count=fmt_int(len(chosen))))
+    caption = (
+        t("hotspots.map.caption_one", lang)
+        if len(chosen) == 1
+        else t("hotspots.map.caption", lang, count=fmt_int(len(chosen)))
+    )
     until = fmt_datetime(run.get("reports_until"))
-    run_text = (t("hotspots.run.earlier", lang, until=until) if run.get("earlier") else
-                t("hotspots.run.stored", lang, run=run["run_id"], created=fmt_datetime(run["created_at"]), until=until)
-                if run.get("stored") else t("hotspots.run.fresh", lang, until=until, month=month))
+    run_text = (
+        t("hotspots.run.earlier", lang, until=until)
+        if run.get("earlier")
+        else t("hotspots.run.stored", lang, run=run["run_id"], created=fmt_datetime(run["created_at"]), until=until)
+        if run.get("stored")
+        else t("hotspots.run.fresh", lang, until=until, month=month)
+    )
     # A footprint is 100–300 m across: at the scale of the municipality a dot in the class colour
     # marks it (a few tens of markers at most), the outline shows when zoomed in.
-    centres = [dl.CircleMarker(center=[row["lat"], row["lon"]], radius=8 if row["emerging"] else 6,
-                               color="#ffffff", weight=2, fillColor=CLASS_COLOURS[row["class"]], fillOpacity=1,
-                               children=dl.Tooltip(f"{rank}. {t('class.' + row['class'], lang)}: {_reason(row, lang)}"))
-               for rank, row in reversed(list(enumerate(chosen.to_dict("records"), start=1)))]
-    return (*[features[k] for k in CLASS_COLOURS], centres, defined_layer, kpis, callout, cards, defined_panel, caption,
-            run_text, f" · {_month_label(month, lang)}")
+    centres = [
+        dl.CircleMarker(
+            center=[row["lat"], row["lon"]],
+            radius=8 if row["emerging"] else 6,
+            color="#ffffff",
+            weight=2,
+            fillColor=CLASS_COLOURS[row["class"]],
+            fillOpacity=1,
+            children=dl.Tooltip(f"{rank}. {t('class.' + row['class'], lang)}: {_reason(row, lang)}"),
+        )
+        for rank, row in reversed(list(enumerate(chosen.to_dict("records"), start=1)))
+    ]
+    return (
+        *[features[k] for k in CLASS_COLOURS],
+        centres,
+        defined_layer,
+        kpis,
+        callout,
+        cards,
+        defined_panel,
+        caption,
+        run_text,
+        f" · {_month_label(month, lang)}",
+    )
 
 
 def _reason(row: dict, lang: str) -> str:
@@ -246,13 +397,21 @@ def _reason(row: dict, lang: str) -> str:
 
 def _feature(row: dict, rank: int, lang: str) -> dict:
     tooltip = f"<b>{rank}. {t('class.' + row['class'], lang)}</b><br>{_reason(row, lang)}"
-    return {"type": "Feature", "id": row["id"], "geometry": row["geometry"],
-            "properties": {"id": row["id"], "class": row["class"], "rank": rank, "tooltip": tooltip}}
+    return {
+        "type": "Feature",
+        "id": row["id"],
+        "geometry": row["geometry"],
+        "properties": {"id": row["id"], "class": row["class"], "rank": rank, "tooltip": tooltip},
+    }
 
 
 def _badge(klass: str, lang: str) -> html.Span:
-    return html.Span(t(f"class.{klass}", lang), className=f"hs-badge hs-{klass}",
-                     style={"background": CLASS_COLOURS[klass]}, title=t(f"class.{klass}.help", lang))
+    return html.Span(
+        t(f"class.{klass}", lang),
+        className=f"hs-badge hs-{klass}",
+        style={"background": CLASS_COLOURS[klass]},
+        title=t(f"class.{klass}.help", lang),
+    )
 
 
 def _p_text(p: float) -> str:
@@ -263,30 +422,58 @@ def _p_text(p: float) -> str:
 
 def _card(row: dict, rank: int, lang: str, show_defined: bool) -> html.Article:
     candidate = view.is_candidate(row)
-    place = (t("hotspots.on_defined", lang, name=row["on_defined_hotspot"]) if row["on_defined_hotspot"]
-             else t("hotspots.not_defined", lang))
-    tags = [html.Span(f"{rank}.", className="hs-rank"), _badge(row["class"], lang),
-            html.Span(place, className="hs-place")]
+    place = (
+        t("hotspots.on_defined", lang, name=row["on_defined_hotspot"])
+        if row["on_defined_hotspot"]
+        else t("hotspots.not_defined", lang)
+    )
+    tags = [
+        html.Span(f"{rank}.", className="hs-rank"),
+        _badge(row["class"], lang),
+        html.Span(place, className="hs-place"),
+    ]
     if show_defined and candidate:
         tags.append(html.Span(t("hotspots.candidate", lang), className="hs-candidate"))
-    group = (t("hotspots.group.alle", lang) if row["category_group"] == ALL_CATEGORIES else
-             t(f"group.{row['category_group']}", lang) if f"group.{row['category_group']}" in TEXTS
-             else row["category_group"])
+    group = (
+        t("hotspots.group.alle", lang)
+        if row["category_group"] == ALL_CATEGORIES
+        else t(f"group.{row['category_group']}", lang)
+        if f"group.{row['category_group']}" in TEXTS
+        else row["category_group"]
+    )
     label = "label_en" if lang == "en" else "label"
     mix = ", ".join(f"{item.get(label) or item['label']} {fmt_int(item['count'])}" for item in row["categories"])
-    facts = t("hotspots.facts", lang, current=fmt_int(row["current"]), expected=fmt_float(row["expected"]),
-              p=_p_text(row["p_value"]), q=_p_text(row["q_value"]))
-    return html.Article([
-        html.Div(tags, className="hs-tags"),
-        html.P(_reason(row, lang), className="hs-reason"),
-        html.Div([
-            _history(row, lang),
-            html.Div([html.Div(facts, className="hs-facts"), html.Div(mix, className="hs-mix"),
-                      html.Div(t("hotspots.search", lang, group=group), className="hs-search")],
-                     className="hs-numbers"),
-        ], className="hs-detail"),
-    ], className=f"hs-card hs-card-{row['class']}" + (" hs-card-candidate" if show_defined and candidate else ""),
-        id=f"hotspots-item-{rank}", **{"data-class": row["class"]})
+    facts = t(
+        "hotspots.facts",
+        lang,
+        current=fmt_int(row["current"]),
+        expected=fmt_float(row["expected"]),
+        p=_p_text(row["p_value"]),
+        q=_p_text(row["q_value"]),
+    )
+    return html.Article(
+        [
+            html.Div(tags, className="hs-tags"),
+            html.P(_reason(row, lang), className="hs-reason"),
+            html.Div(
+                [
+                    _history(row, lang),
+                    html.Div(
+                        [
+                            html.Div(facts, className="hs-facts"),
+                            html.Div(mix, className="hs-mix"),
+                            html.Div(t("hotspots.search", lang, group=group), className="hs-search"),
+                        ],
+                        className="hs-numbers",
+                    ),
+                ],
+                className="hs-detail",
+            ),
+        ],
+        className=f"hs-card hs-card-{row['class']}" + (" hs-card-candidate" if show_defined and candidate else ""),
+        id=f"hotspots-item-{rank}",
+        **{"data-class": row["class"]},
+    )
 
 
 def _history(row: dict, lang: str) -> html.Div:
@@ -298,24 +485,49 @@ def _history(row: dict, lang: str) -> html.Div:
         current = index == len(history) - 1
         baseline = len(history) - 13 <= index < len(history) - 1
         height = max(4.0, 100.0 * item["count"] / top) if item["count"] else 2.0
-        bars.append(html.Span(className="hs-bar" + (" hs-bar-base" if baseline else ""),
-                              style={"height": f"{height:.0f}%",
-                                     **({"background": CLASS_COLOURS[row["class"]]} if current else {})},
-                              title=t("hotspots.history_bar", lang, month=fmt_month(item["month"] + "-01", lang),
-                                      count=fmt_int(item["count"]))))
+        bars.append(
+            html.Span(
+                className="hs-bar" + (" hs-bar-base" if baseline else ""),
+                style={"height": f"{height:.0f}%", **({"background": CLASS_COLOURS[row["class"]]} if current else {})},
+                title=t(
+                    "hotspots.history_bar",
+                    lang,
+                    month=fmt_month(item["month"] + "-01", lang),
+                    count=fmt_int(item["count"]),
+                ),
+            )
+        )
     first, last = history[0]["month"] + "-01", history[-1]["month"] + "-01"
-    return html.Figure([
-        html.Div(bars, className="hs-bars", role="img",
-                 **{"aria-label": t("hotspots.history", lang) + ": " + ", ".join(str(h["count"]) for h in history)}),
-        html.Figcaption([html.Span(fmt_month(first, lang)), html.Span(fmt_int(top), className="hs-top"),
-                         html.Span(fmt_month(last, lang))], className="hs-axis"),
-    ], className="hs-history", title=t("hotspots.history", lang))
+    return html.Figure(
+        [
+            html.Div(
+                bars,
+                className="hs-bars",
+                role="img",
+                **{"aria-label": t("hotspots.history", lang) + ": " + ", ".join(str(h["count"]) for h in history)},
+            ),
+            html.Figcaption(
+                [
+                    html.Span(fmt_month(first, lang)),
+                    html.Span(fmt_int(top), className="hs-top"),
+                    html.Span(fmt_month(last, lang)),
+                ],
+                className="hs-axis",
+            ),
+        ],
+        className="hs-history",
+        title=t("hotspots.history", lang),
+    )
 
 
 def _callout(count: int, lang: str) -> html.Div:
     key = "hotspots.callout_none" if count == 0 else "hotspots.callout_one" if count == 1 else "hotspots.callout"
-    return html.Div(t(key, lang, count=fmt_int(count)), className="hs-callout" + (" hs-callout-none" if not count else ""),
-                    id="hotspots-callout-text", role="note")
+    return html.Div(
+        t(key, lang, count=fmt_int(count)),
+        className="hs-callout" + (" hs-callout-none" if not count else ""),
+        id="hotspots-callout-text",
+        role="note",
+    )
 
 
 def _defined_panel(defined_layer: dict, chosen, lang: str) -> html.Div:
@@ -323,8 +535,13 @@ def _defined_panel(defined_layer: dict, chosen, lang: str) -> html.Div:
     overview = view.defined_overview(names, chosen)
     items = []
     for row in overview.to_dict("records"):
-        detected = ([_badge(k, lang) for k in row["classes"]] if row["classes"]
-                    else [html.Span(t("hotspots.defined.none", lang), className="muted")])
+        detected = (
+            [_badge(k, lang) for k in row["classes"]]
+            if row["classes"]
+            else [html.Span(t("hotspots.defined.none", lang), className="muted")]
+        )
         items.append(html.Li([html.Span(row["name"], className="hs-defined-name"), html.Span(detected)]))
-    return html.Div([html.H3(t("hotspots.defined.title", lang)), html.Ul(items, className="hs-defined-list")],
-                    id="hotspots-defined-list")
+    return html.Div(
+        [html.H3(t("hotspots.defined.title", lang)), html.Ul(items, className="hs-defined-list")],
+        id="hotspots-defined-list",
+    )

@@ -8,6 +8,7 @@ __main__.py   python -m dashboards.report --month JJJJ-MM
 
 The CompStat page's button and the command line both call `meeting_pack`.
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 A contract like the other command lines: the paths written on stdout, exit 0; unusable input (a bad
 month, no store) exits 2 with one line `fout: …` on stderr.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,12 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboards.report",
         description="het CompStat-vergaderpakket van een maand als PDF (A4, alleen totalen), met een HTML-versie "
-                    "om te mailen\n\nvoorbeeld: python -m dashboards.report --month 2026-10 --html pakket.html",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "om te mailen\n\nvoorbeeld: python -m dashboards.report --month 2026-10 --html pakket.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--month", required=True, metavar="JJJJ-MM", help="kalendermaand (JJJJ-MM)")
     add_db_arg(parser)
-    parser.add_argument("--out", metavar="FILE.pdf",
-                        help="PDF-bestand (standaard meeting-pack-JJJJ-MM.pdf in de huidige map)")
+    parser.add_argument(
+        "--out", metavar="FILE.pdf", help="PDF-bestand (standaard meeting-pack-JJJJ-MM.pdf in de huidige map)"
+    )
     parser.add_argument("--html", metavar="FILE.html", help="ook een HTML-versie schrijven (afbeeldingen ingebed)")
     parser.add_argument("--lang", default="nl", choices=["nl", "en"], help="taal van het pakket (standaard nl)")
     return parser
@@ -48,7 +51,7 @@ def _write(args) -> int:
     if not db.exists():
         raise UnusableInput(f"database {db} bestaat niet; laad eerst gegevens (python -m etl demo)")
     try:
-        refresh_visits(db)      # the only write: new GPS imports into visits, as `python -m analytics coverage`
+        refresh_visits(db)  # the only write: new GPS imports into visits, as `python -m analytics coverage`
     except StoreBusy as error:
         print(f"let op: {error}; de bezoeken zijn niet bijgewerkt met de nieuwste GPS-imports", file=sys.stderr)
     pack = meeting_pack(db, month, lang=args.lang)

@@ -7,6 +7,7 @@ quoted values taken out), no tracks, positions, device ids or warden codes — c
 connection (civ.store.reading), like a page view; nothing is written, not even a hot-spot run
 (the stored run of the month is used when there is one, else the detector runs on the spot).
 """
+
 from __future__ import annotations
 
 import re
@@ -32,10 +33,10 @@ from civ.errors import UnusableInput
 class Cover:
     municipality: str
     month: Period
-    made: datetime                      # UTC
-    reports_until: datetime | None      # latest report loaded (UTC)
-    fixes_until: datetime | None        # latest GPS fix loaded (UTC)
-    last_import: datetime | None        # latest finished import (UTC)
+    made: datetime  # UTC
+    reports_until: datetime | None  # latest report loaded (UTC)
+    fixes_until: datetime | None  # latest GPS fix loaded (UTC)
+    last_import: datetime | None  # latest finished import (UTC)
     is_demo: bool
 
 
@@ -65,7 +66,7 @@ class CompstatRow:
     expected_high: int
     pct_change: float | None
     too_few: bool
-    flag: str                           # 'up', 'down', 'none'
+    flag: str  # 'up', 'down', 'none'
     p_value: float
 
 
@@ -81,7 +82,7 @@ class Hotspot:
     p_value: float
     reason: str
     reason_en: str
-    place: str | None                   # the defined hot spot it lies on, if any
+    place: str | None  # the defined hot spot it lies on, if any
 
 
 @dataclass
@@ -90,29 +91,31 @@ class Trend:
     label: str
     label_en: str
     flag: str
-    trend: dict                         # analytics.seasonal trend test (for the sentence in either language)
-    frame: pd.DataFrame                 # analytics.trends frame: code, count, expected, lower, upper, ...
-    projects: list                      # analytics.projects.Project shaded on the chart
+    trend: dict  # analytics.seasonal trend test (for the sentence in either language)
+    frame: pd.DataFrame  # analytics.trends frame: code, count, expected, lower, upper, ...
+    projects: list  # analytics.projects.Project shaded on the chart
 
 
 @dataclass
 class Coverage:
-    rows: pd.DataFrame                  # analytics.coverage.dosage.hotspot_dosage, per defined hot spot
-    visits_pending: bool                # GPS imports not yet turned into visits
+    rows: pd.DataFrame  # analytics.coverage.dosage.hotspot_dosage, per defined hot spot
+    visits_pending: bool  # GPS imports not yet turned into visits
     has_fixes: bool
 
 
 @dataclass
 class ProjectEffect:
-    project: object                     # analytics.projects.Project
-    result: dict                        # analytics.effects.project_effect (no series kept)
-    categories: dict                    # {'nl': 'hondenpoep', 'en': 'dog fouling'}: for the sentence
+    project: object  # analytics.projects.Project
+    result: dict  # analytics.effects.project_effect (no series kept)
+    categories: dict  # {'nl': 'hondenpoep', 'en': 'dog fouling'}: for the sentence
 
 
 @dataclass
 class DataQuality:
-    loads: pd.DataFrame                 # batch_id, kind, file_name, finished_at, rows_in, loaded, quarantined, duplicates, month_reports
-    quarantine_reasons: pd.DataFrame    # reason (values taken out), rows
+    loads: (
+        pd.DataFrame
+    )  # batch_id, kind, file_name, finished_at, rows_in, loaded, quarantined, duplicates, month_reports
+    quarantine_reasons: pd.DataFrame  # reason (values taken out), rows
     reports: int
     without_location: int
 
@@ -122,13 +125,13 @@ class MeetingPack:
     cover: Cover
     figures: KeyFigures
     compstat: list[CompstatRow]
-    hotspots: list[Hotspot]             # every class of the month's run, emerging first
-    hotspot_run: dict                   # run_id, stored, reports_until
+    hotspots: list[Hotspot]  # every class of the month's run, emerging first
+    hotspot_run: dict  # run_id, stored, reports_until
     trends: list[Trend]
     coverage: Coverage
     projects: list[ProjectEffect]
     quality: DataQuality
-    geography: dict = field(default_factory=dict)   # municipality/areas GeoJSON, defined hot spots GeoJSON
+    geography: dict = field(default_factory=dict)  # municipality/areas GeoJSON, defined hot spots GeoJSON
 
 
 def month_of(period: Period) -> Period:
@@ -163,19 +166,36 @@ def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None =
     hotspots = _hotspots(results)
     figures = _figures(con, month, compstat, hotspots)
     return MeetingPack(
-        cover=Cover(municipality=meeting_pack.municipality_name(con), month=month, made=now,
-                    reports_until=summary["data_until"], fixes_until=_utc(meeting_pack.newest_fix(con)),
-                    last_import=summary["last_import"], is_demo=summary["is_demo"]),
-        figures=figures, compstat=compstat, hotspots=hotspots,
-        hotspot_run={"run_id": run.get("run_id"), "stored": bool(run.get("stored")),
-                     "reports_until": _utc(run.get("reports_until"))},
+        cover=Cover(
+            municipality=meeting_pack.municipality_name(con),
+            month=month,
+            made=now,
+            reports_until=summary["data_until"],
+            fixes_until=_utc(meeting_pack.newest_fix(con)),
+            last_import=summary["last_import"],
+            is_demo=summary["is_demo"],
+        ),
+        figures=figures,
+        compstat=compstat,
+        hotspots=hotspots,
+        hotspot_run={
+            "run_id": run.get("run_id"),
+            "stored": bool(run.get("stored")),
+            "reports_until": _utc(run.get("reports_until")),
+        },
         trends=_trends(con, month, compstat),
-        coverage=Coverage(rows=hotspot_dosage(con, month, now=now), visits_pending=is_pending(pending(con)),
-                          has_fixes=summary["fixes"] > 0),
+        coverage=Coverage(
+            rows=hotspot_dosage(con, month, now=now),
+            visits_pending=is_pending(pending(con)),
+            has_fixes=summary["fixes"] > 0,
+        ),
         projects=_projects(con, month),
         quality=_quality(con, month, figures),
-        geography={"municipality": layers.areas_geojson(con, "municipality"), "areas": layers.areas_geojson(con),
-                   "hotspots": layers.hotspots_geojson(con)},
+        geography={
+            "municipality": layers.areas_geojson(con, "municipality"),
+            "areas": layers.areas_geojson(con),
+            "hotspots": layers.hotspots_geojson(con),
+        },
     )
 
 
@@ -184,8 +204,11 @@ def _check_span(con, month: Period) -> None:
     first, last = vocabulary.reporting_span(con)
     start, end = month.utc_bounds()
     if first is None or last < pd.Timestamp(start) or first >= pd.Timestamp(end):
-        span = ("er zijn nog geen meldingen geladen" if first is None else
-                f"de meldingen lopen van {_month_label(first)} tot {_month_label(last)}")
+        span = (
+            "er zijn nog geen meldingen geladen"
+            if first is None
+            else f"de meldingen lopen van {_month_label(first)} tot {_month_label(last)}"
+        )
         raise UnusableInput(f"geen meldingen in {month.label()}: {span}")
 
 
@@ -204,6 +227,7 @@ def _utc(value) -> datetime | None:
 def _municipality(con) -> str:
     """The organisation the pack is for ('CIV Merchtem'); also pins the names the pack's texts use."""
     from dashboards import branding
+
     branding.pin(con)
     return territory.display_name(con) or "CIV"
 
@@ -214,12 +238,20 @@ def _number(value) -> int | None:
 
 def _compstat_row(r: dict) -> CompstatRow:
     pct = r.get("pct_change")
-    return CompstatRow(category=r["category"], label=r.get("category_label") or r["category"],
-                       label_en=r.get("category_label_en") or r["category"], current=int(r["current"]),
-                       previous=_number(r.get("previous")), last_year=int(r["last_year"]),
-                       expected_low=int(r["expected_low"]), expected_high=int(r["expected_high"]),
-                       pct_change=None if pct is None or pct != pct else float(pct), too_few=bool(r["too_few"]),
-                       flag=str(r["flag"]), p_value=float(r["p_value"]))
+    return CompstatRow(
+        category=r["category"],
+        label=r.get("category_label") or r["category"],
+        label_en=r.get("category_label_en") or r["category"],
+        current=int(r["current"]),
+        previous=_number(r.get("previous")),
+        last_year=int(r["last_year"]),
+        expected_low=int(r["expected_low"]),
+        expected_high=int(r["expected_high"]),
+        pct_change=None if pct is None or pct != pct else float(pct),
+        too_few=bool(r["too_few"]),
+        flag=str(r["flag"]),
+        p_value=float(r["p_value"]),
+    )
 
 
 def _hotspots(results: pd.DataFrame) -> list[Hotspot]:
@@ -230,11 +262,21 @@ def _hotspots(results: pd.DataFrame) -> list[Hotspot]:
     spots = []
     for rank, row in enumerate(ordered.to_dict("records"), start=1):
         place = row.get("on_defined_hotspot")
-        spots.append(Hotspot(
-            rank=rank, klass=row["class"], emerging=bool(row["emerging"]), lat=float(row["lat"]), lon=float(row["lon"]),
-            current=int(row["current"]), expected=float(row["expected"]), p_value=float(row["p_value"]),
-            reason=row["reason"], reason_en=row.get("reason_en") or row["reason"],
-            place=place if isinstance(place, str) and place else None))
+        spots.append(
+            Hotspot(
+                rank=rank,
+                klass=row["class"],
+                emerging=bool(row["emerging"]),
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                current=int(row["current"]),
+                expected=float(row["expected"]),
+                p_value=float(row["p_value"]),
+                reason=row["reason"],
+                reason_en=row.get("reason_en") or row["reason"],
+                place=place if isinstance(place, str) and place else None,
+            )
+        )
     return spots
 
 
@@ -243,12 +285,17 @@ def _figures(con, month: Period, compstat: list[CompstatRow], hotspots: list[Hot
     last_year = key_figures(con, month.same_period_last_year())
     previous = month.previous()
     return KeyFigures(
-        reports=int(now["reports"]), reports_last_year=int(last_year["reports"]),
+        reports=int(now["reports"]),
+        reports_last_year=int(last_year["reports"]),
         reports_previous=None if previous is None else int(key_figures(con, previous)["reports"]),
-        open_backlog=int(now["open_backlog"]), median_days_to_close=now["median_days_to_close"],
-        gas_findings=int(now["gas_findings"]), share_located=now["share_located"],
-        flagged_up=sum(r.flag == "up" for r in compstat), flagged_down=sum(r.flag == "down" for r in compstat),
-        emerging_hotspots=sum(h.emerging for h in hotspots))
+        open_backlog=int(now["open_backlog"]),
+        median_days_to_close=now["median_days_to_close"],
+        gas_findings=int(now["gas_findings"]),
+        share_located=now["share_located"],
+        flagged_up=sum(r.flag == "up" for r in compstat),
+        flagged_down=sum(r.flag == "down" for r in compstat),
+        emerging_hotspots=sum(h.emerging for h in hotspots),
+    )
 
 
 def _trends(con, month: Period, compstat: list[CompstatRow]) -> list[Trend]:
@@ -259,9 +306,17 @@ def _trends(con, month: Period, compstat: list[CompstatRow]) -> list[Trend]:
         if row.flag == "none":
             continue
         series = trend_series(con, Selection(category=row.category), kind="month", years=3, until=last_day)
-        trends.append(Trend(category=row.category, label=row.label, label_en=row.label_en, flag=row.flag,
-                            trend=series.trend, frame=series.frame,
-                            projects=project_register.concerning(con, {row.category}, None)))
+        trends.append(
+            Trend(
+                category=row.category,
+                label=row.label,
+                label_en=row.label_en,
+                flag=row.flag,
+                trend=series.trend,
+                frame=series.frame,
+                projects=project_register.concerning(con, {row.category}, None),
+            )
+        )
     return trends
 
 
@@ -273,8 +328,13 @@ def _projects(con, month: Period) -> list[ProjectEffect]:
     for project in running:
         result = effects.project_effect(con, project.name)
         result.pop("series", None)
-        found.append(ProjectEffect(project=project, result=result,
-                                   categories={lang: verdicts.category_names(con, project, lang) for lang in ("nl", "en")}))
+        found.append(
+            ProjectEffect(
+                project=project,
+                result=result,
+                categories={lang: verdicts.category_names(con, project, lang) for lang in ("nl", "en")},
+            )
+        )
     return found
 
 
@@ -292,9 +352,19 @@ def summarise_reason(reason: str) -> str:
 def _quality(con, month: Period, figures: KeyFigures) -> DataQuality:
     """Imports that brought reports of the month or were loaded during it; their refused rows by reason."""
     loads, reasons = meeting_pack.month_imports(con, month)
-    summary = (reasons.assign(reason=reasons["reason"].map(summarise_reason)).groupby("reason").size()
-               .rename("rows").reset_index().sort_values(["rows", "reason"], ascending=[False, True])
-               .reset_index(drop=True)) if len(reasons) else pd.DataFrame(columns=["reason", "rows"])
+    summary = (
+        (
+            reasons.assign(reason=reasons["reason"].map(summarise_reason))
+            .groupby("reason")
+            .size()
+            .rename("rows")
+            .reset_index()
+            .sort_values(["rows", "reason"], ascending=[False, True])
+            .reset_index(drop=True)
+        )
+        if len(reasons)
+        else pd.DataFrame(columns=["reason", "rows"])
+    )
     located = figures.share_located
     without = 0 if located is None else round(figures.reports * (1 - located))
     return DataQuality(loads=loads, quarantine_reasons=summary, reports=figures.reports, without_location=int(without))

@@ -6,6 +6,7 @@ DEMOGEGEVENS on every page when the store holds demo data. The font is DejaVu Sa
 matplotlib's own files (reportlab's Helvetica has no ▲ ▼ → …), so no system font is needed.
 HTML: the same blocks, images inline as base64 data URIs, no external resource: it can be mailed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -80,18 +81,31 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "lead": ParagraphStyle("lead", parent=base, fontSize=10, leading=14, spaceAfter=8, keepWithNext=1),
         "note": ParagraphStyle("note", parent=base, fontSize=7.8, leading=10.5, textColor=MUTED, spaceBefore=4),
-        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=16, leading=20, textColor=NAVY, spaceAfter=8,
-                             keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11.5, leading=15, textColor=NAVY,
-                             spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName=BOLD, fontSize=16, leading=20, textColor=NAVY, spaceAfter=8, keepWithNext=1
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=BOLD,
+            fontSize=11.5,
+            leading=15,
+            textColor=NAVY,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_SIZE, leading=10, spaceAfter=0),
-        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=HEAD_SIZE, leading=9.5, textColor=colors.white,
-                               spaceAfter=0),
+        "head": ParagraphStyle(
+            "head", parent=base, fontName=BOLD, fontSize=HEAD_SIZE, leading=9.5, textColor=colors.white, spaceAfter=0
+        ),
         "caption": ParagraphStyle("caption", parent=base, fontSize=8, leading=10, textColor=MUTED, alignment=TA_CENTER),
-        "card_label": ParagraphStyle("card_label", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5,
-                                     textColor=MUTED, spaceAfter=2),
-        "card_value": ParagraphStyle("card_value", parent=base, fontName=BOLD, fontSize=22, leading=26, textColor=NAVY,
-                                     spaceAfter=1),
+        "card_label": ParagraphStyle(
+            "card_label", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5, textColor=MUTED, spaceAfter=2
+        ),
+        "card_value": ParagraphStyle(
+            "card_value", parent=base, fontName=BOLD, fontSize=22, leading=26, textColor=NAVY, spaceAfter=1
+        ),
         "card_note": ParagraphStyle("card_note", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED, spaceAfter=0),
         "toc": ParagraphStyle("toc", parent=base, fontSize=11, leading=18),
     }
@@ -164,7 +178,7 @@ def _column_widths(block: Table, padding: float = 8.5) -> list[float]:
     for i, column in enumerate(block.columns):
         font = BOLD if i == block.tone_column else FONT
         words = [pdfmetrics.stringWidth(w, BOLD, HEAD_SIZE) for w in column.title.split()]
-        lines = [pdfmetrics.stringWidth(column.title, BOLD, HEAD_SIZE) * 0.5]   # a header may take two lines
+        lines = [pdfmetrics.stringWidth(column.title, BOLD, HEAD_SIZE) * 0.5]  # a header may take two lines
         for row in block.rows:
             text = _esc(row[i]).replace("\u00a0", " ")
             words += [pdfmetrics.stringWidth(w, font, CELL_SIZE) for w in text.split()]
@@ -180,10 +194,13 @@ def _column_widths(block: Table, padding: float = 8.5) -> list[float]:
 
 
 def _pdf_table(block: Table, styles: dict) -> PdfTable:
-    head = [Paragraph(_esc(c.title), ParagraphStyle(f"h{i}", parent=styles["head"], alignment=ALIGN[c.align]))
-            for i, c in enumerate(block.columns)]
-    cell_styles = [ParagraphStyle(f"c{i}", parent=styles["cell"], alignment=ALIGN[c.align])
-                   for i, c in enumerate(block.columns)]
+    head = [
+        Paragraph(_esc(c.title), ParagraphStyle(f"h{i}", parent=styles["head"], alignment=ALIGN[c.align]))
+        for i, c in enumerate(block.columns)
+    ]
+    cell_styles = [
+        ParagraphStyle(f"c{i}", parent=styles["cell"], alignment=ALIGN[c.align]) for i, c in enumerate(block.columns)
+    ]
     body = []
     for n, row in enumerate(block.rows):
         tone = block.tones[n] if n < len(block.tones) else None
@@ -195,10 +212,15 @@ def _pdf_table(block: Table, styles: dict) -> PdfTable:
             cells.append(Paragraph(text, cell_styles[i]))
         body.append(cells)
     table = PdfTable([head] + body, colWidths=_column_widths(block), repeatRows=1)
-    commands = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(NAVY)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.HexColor(RULE))]
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(NAVY)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.HexColor(RULE)),
+    ]
     commands += [("BACKGROUND", (0, n), (-1, n), colors.HexColor(ZEBRA)) for n in range(2, len(body) + 1, 2)]
     table.setStyle(TableStyle(commands))
     return table
@@ -216,17 +238,31 @@ def _pdf_image(block: Figure, styles: dict) -> list:
 
 
 def _pdf_cards(block: Cards, styles: dict) -> PdfTable:
-    cells = [[Paragraph(_esc(label), styles["card_label"]), Paragraph(_esc(value), styles["card_value"]),
-              Paragraph(_esc(note), styles["card_note"])] for label, value, note in block.items]
+    cells = [
+        [
+            Paragraph(_esc(label), styles["card_label"]),
+            Paragraph(_esc(value), styles["card_value"]),
+            Paragraph(_esc(note), styles["card_note"]),
+        ]
+        for label, value, note in block.items
+    ]
     per_row = 4
-    rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     rows = [row + [""] * (per_row - len(row)) for row in rows]
     table = PdfTable(rows, colWidths=[WIDTH / per_row] * per_row)
-    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor(RULE)),
-                               ("INNERGRID", (0, 0), (-1, -1), 0.6, colors.HexColor(RULE)),
-                               ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f8fafc")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 8),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 8), ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor(RULE)),
+                ("INNERGRID", (0, 0), (-1, -1), 0.6, colors.HexColor(RULE)),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f8fafc")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
     return table
 
 
@@ -238,25 +274,48 @@ def _cover(document: Document, styles: dict, lang: str) -> list:
         text = f"<b>{_esc(label)}:</b> {_esc(value)}" if label else _esc(value)
         flow.append(Paragraph(text, styles["lead"]))
     if document.is_demo:
-        demo = PdfTable([[Paragraph(f'<font color="{RED}"><b>{_esc(t("pack.demo", lang))}</b></font> — '
-                                    f'{_esc(t("pack.demo_note", lang))}', styles["body"])]], colWidths=[WIDTH])
-        demo.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, colors.HexColor(RED)),
-                                  ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
+        demo = PdfTable(
+            [
+                [
+                    Paragraph(
+                        f'<font color="{RED}"><b>{_esc(t("pack.demo", lang))}</b></font> — '
+                        f"{_esc(t('pack.demo_note', lang))}",
+                        styles["body"],
+                    )
+                ]
+            ],
+            colWidths=[WIDTH],
+        )
+        demo.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 1.5, colors.HexColor(RED)),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ]
+            )
+        )
         flow += [Spacer(1, 6), demo]
     toc = TableOfContents()
     toc.levelStyles = [styles["toc"]]
     toc.dotsMinLevel = 0
-    flow += [Spacer(1, 14 * mm), Paragraph(_esc(t("pack.contents", lang)), styles["h2"]), toc,
-             Spacer(1, 10 * mm), Paragraph(_esc(t("pack.privacy", lang)), styles["note"])]
+    flow += [
+        Spacer(1, 14 * mm),
+        Paragraph(_esc(t("pack.contents", lang)), styles["h2"]),
+        toc,
+        Spacer(1, 10 * mm),
+        Paragraph(_esc(t("pack.privacy", lang)), styles["note"]),
+    ]
     return flow
 
 
 def _pdf_flowables(block, styles: dict) -> list:
-    if isinstance(block, Group):   # flat inside: a KeepTogether within a KeepTogether moves too eagerly
+    if isinstance(block, Group):  # flat inside: a KeepTogether within a KeepTogether moves too eagerly
         flowables = [f for inner in block.blocks for f in _pdf_flowables(inner, styles)]
-        return [KeepTogether([inner for f in flowables
-                              for inner in (f._content if isinstance(f, KeepTogether) else [f])])]
+        return [
+            KeepTogether([inner for f in flowables for inner in (f._content if isinstance(f, KeepTogether) else [f])])
+        ]
     if isinstance(block, Heading):
         return [Paragraph(_esc(block.text), styles["h1" if block.level == 1 else "h2"])]
     if isinstance(block, Text):
@@ -274,11 +333,21 @@ def write_pdf(document: Document, lang: str = "nl") -> bytes:
     _register_fonts()
     styles = _styles()
     buffer = io.BytesIO()
-    doc = _PackTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
-                        bottomMargin=20 * mm, title=f"{document.title} {document.month}",
-                        author=document.municipality, subject=document.title, lang=lang)
-    frame = Frame(MARGIN, 20 * mm, WIDTH, A4[1] - 36 * mm, id="body", leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
+    doc = _PackTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=16 * mm,
+        bottomMargin=20 * mm,
+        title=f"{document.title} {document.month}",
+        author=document.municipality,
+        subject=document.title,
+        lang=lang,
+    )
+    frame = Frame(
+        MARGIN, 20 * mm, WIDTH, A4[1] - 36 * mm, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+    )
     doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("content", [frame])])
     story = _cover(document, styles, lang) + [NextPageTemplate("content")]
     pending_break = False
@@ -311,7 +380,7 @@ td {{ padding: 4px 6px; border-bottom: 1px solid {RULE}; vertical-align: top; }}
 tr:nth-child(even) td {{ background: {ZEBRA}; }}
 .right {{ text-align: right; }} .center {{ text-align: center; }}
 .up {{ color: {RED}; font-weight: bold; }} .down {{ color: {BLUE}; font-weight: bold; }}
-.emerging {{ color: {TONES['emerging']}; font-weight: bold; }}
+.emerging {{ color: {TONES["emerging"]}; font-weight: bold; }}
 .cards {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; }}
 .card {{ border: 1px solid {RULE}; background: #f8fafc; padding: 8px 10px; }}
 .card .label {{ color: {MUTED}; font-weight: bold; font-size: 12px; }}
@@ -325,17 +394,21 @@ footer {{ color: {MUTED}; font-size: 12px; border-top: 1px solid {RULE}; margin-
 
 
 def write_html(document: Document, lang: str = "nl") -> str:
-    out = [f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "nl-BE"}">\n<head>\n<meta charset="utf-8">\n'
-           f"<title>{_esc(document.title)} {_esc(document.month)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-           f'<section class="cover">\n<h1>{_esc(document.title)}</h1>\n<p class="month">{_esc(document.month)}</p>\n']
+    out = [
+        f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "nl-BE"}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_esc(document.title)} {_esc(document.month)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<section class="cover">\n<h1>{_esc(document.title)}</h1>\n<p class="month">{_esc(document.month)}</p>\n'
+    ]
     for label, value in document.cover:
         out.append(f"<p>{'<b>' + _esc(label) + ':</b> ' if label else ''}{_esc(value)}</p>\n")
     if document.is_demo:
         out.append(f'<p class="demo"><b>{_esc(t("pack.demo", lang))}</b> — {_esc(t("pack.demo_note", lang))}</p>\n')
     sections = [b.text for b in document.blocks if isinstance(b, Heading) and b.level == 1]
-    out.append(f"<h2>{_esc(t('pack.contents', lang))}</h2>\n<ul class=\"contents\">"
-               + "".join(f'<li><a href="#section-{n}">{_esc(s)}</a></li>' for n, s in enumerate(sections, 1))
-               + f"</ul>\n<p class=\"note\">{_esc(t('pack.privacy', lang))}</p>\n</section>\n")
+    out.append(
+        f'<h2>{_esc(t("pack.contents", lang))}</h2>\n<ul class="contents">'
+        + "".join(f'<li><a href="#section-{n}">{_esc(s)}</a></li>' for n, s in enumerate(sections, 1))
+        + f'</ul>\n<p class="note">{_esc(t("pack.privacy", lang))}</p>\n</section>\n'
+    )
     number = 0
     for block in _flat(document.blocks):
         if isinstance(block, Heading):
@@ -351,12 +424,20 @@ def write_html(document: Document, lang: str = "nl") -> str:
         elif isinstance(block, Figure):
             data = base64.b64encode(block.png).decode("ascii")
             caption = f"<figcaption>{_esc(block.caption)}</figcaption>" if block.caption else ""
-            out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(block.caption)}" '
-                       f'style="width:{block.width * 100:.0f}%">{caption}</figure>\n')
+            out.append(
+                f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(block.caption)}" '
+                f'style="width:{block.width * 100:.0f}%">{caption}</figure>\n'
+            )
         elif isinstance(block, Cards):
-            out.append('<div class="cards">' + "".join(
-                f'<div class="card"><div class="label">{_esc(label)}</div><div class="value">{_esc(value)}</div>'
-                f'<div class="sub">{_esc(note)}</div></div>' for label, value, note in block.items) + "</div>\n")
+            out.append(
+                '<div class="cards">'
+                + "".join(
+                    f'<div class="card"><div class="label">{_esc(label)}</div><div class="value">{_esc(value)}</div>'
+                    f'<div class="sub">{_esc(note)}</div></div>'
+                    for label, value, note in block.items
+                )
+                + "</div>\n"
+            )
     footer = t("pack.footer", lang, month=document.month, municipality=document.municipality)
     demo = f' · <b style="color:{RED}">{_esc(t("pack.demo", lang))}</b>' if document.is_demo else ""
     out.append(f"<footer>{_esc(footer)}{demo}</footer>\n</body>\n</html>\n")
@@ -368,7 +449,9 @@ def _flat(blocks: list) -> list:
 
 
 def _html_table(block: Table) -> str:
-    head = "".join(f'<th class="{c.align}" style="width:{c.width * 100:.0f}%">{_esc(c.title)}</th>' for c in block.columns)
+    head = "".join(
+        f'<th class="{c.align}" style="width:{c.width * 100:.0f}%">{_esc(c.title)}</th>' for c in block.columns
+    )
     rows = []
     for n, row in enumerate(block.rows):
         tone = block.tones[n] if n < len(block.tones) else None

@@ -7,6 +7,7 @@ everyone who asks for that pack meanwhile waits for the same job; a finished pac
 data change. One user has at most one pack in the making (`PER_USER`), and at most `WORKERS` packs
 are made at a time in all.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,12 +24,13 @@ from civ.store import reading
 
 WORKERS = 1
 PER_USER = 1
-KEPT = 12          # finished packs kept in memory (a few hundred kilobytes each)
+KEPT = 12  # finished packs kept in memory (a few hundred kilobytes each)
 
 
 def _make(db: str, month_code: str, lang: str) -> tuple[bytes, str]:
     """In the child process: the pack's PDF and file name."""
     from dashboards.report import meeting_pack
+
     pack = meeting_pack(db, Period.parse(month_code), lang=lang)
     return pack.pdf, pack.file_name
 
@@ -55,7 +57,7 @@ class PackJobs:
 
     def _forget_old(self) -> None:
         done = [job for job in self._jobs.values() if job.future.done()]
-        for job in sorted(done, key=lambda j: j.started)[:max(0, len(done) - KEPT)]:
+        for job in sorted(done, key=lambda j: j.started)[: max(0, len(done) - KEPT)]:
             del self._jobs[job.key]
 
     def start(self, db: Path, month: Period, lang: str, user: str | None) -> str | None:

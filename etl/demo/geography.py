@@ -4,6 +4,7 @@ The boundaries are the real Statbel ones (assets/geo). The places (hot spots, th
 mailboxes, the wardens' office, village centres) are demo choices: near where such places are in
 Asse, each checked to lie inside the sub-municipality it is named after (`check_places`).
 """
+
 from __future__ import annotations
 
 import json
@@ -87,8 +88,14 @@ def inside_asse(lat: float, lon: float) -> bool:
     return bool(shapely.contains_xy(_asse(), lon, lat))
 
 
-def sample_near(rng: np.random.Generator, area_idx: np.ndarray, centre_lat: np.ndarray,
-                centre_lon: np.ndarray, sigma_m: np.ndarray, max_radius_m: np.ndarray | None = None):
+def sample_near(
+    rng: np.random.Generator,
+    area_idx: np.ndarray,
+    centre_lat: np.ndarray,
+    centre_lon: np.ndarray,
+    sigma_m: np.ndarray,
+    max_radius_m: np.ndarray | None = None,
+):
     """Gaussian points around each centre that fall inside the given sub-municipality.
 
     Rejected draws are redrawn (vectorised); the few that never land inside after many tries
@@ -134,7 +141,7 @@ def sample_uniform(rng: np.random.Generator, area_idx: np.ndarray):
             ok = np.flatnonzero(shapely.contains_xy(area.polygon, cand_lon, cand_lat))[: wanted.size]
             lat[wanted[: ok.size]] = cand_lat[ok]
             lon[wanted[: ok.size]] = cand_lon[ok]
-            wanted = wanted[ok.size:]
+            wanted = wanted[ok.size :]
     return lat, lon
 
 
@@ -142,6 +149,7 @@ def sample_uniform(rng: np.random.Generator, area_idx: np.ndarray):
 class HotSpot:
     """A defined hot spot as the CIV would list it; `visit_chance` is the share of day shifts
     in which a warden plans a stop there (0 = never: the coverage gap the demo must show)."""
+
     name: str
     kind: str
     area: str
@@ -149,7 +157,7 @@ class HotSpot:
     lon: float
     radius_m: float
     visit_chance: float
-    polygon_m: tuple[tuple[float, float], ...] = field(default=())   # (east, north) corners, metres
+    polygon_m: tuple[tuple[float, float], ...] = field(default=())  # (east, north) corners, metres
 
     def geometry(self) -> dict:
         if not self.polygon_m:
@@ -161,10 +169,15 @@ class HotSpot:
 
 def _rectangle(width_m: float, height_m: float, angle_deg: float) -> tuple[tuple[float, float], ...]:
     a = math.radians(angle_deg)
-    corners = [(-width_m / 2, -height_m / 2), (width_m / 2, -height_m / 2),
-               (width_m / 2, height_m / 2), (-width_m / 2, height_m / 2)]
-    return tuple((round(x * math.cos(a) - y * math.sin(a), 1), round(x * math.sin(a) + y * math.cos(a), 1))
-                 for x, y in corners)
+    corners = [
+        (-width_m / 2, -height_m / 2),
+        (width_m / 2, -height_m / 2),
+        (width_m / 2, height_m / 2),
+        (-width_m / 2, height_m / 2),
+    ]
+    return tuple(
+        (round(x * math.cos(a) - y * math.sin(a), 1), round(x * math.sin(a) + y * math.cos(a), 1)) for x, y in corners
+    )
 
 
 HOTSPOTS: tuple[HotSpot, ...] = (
@@ -199,16 +212,16 @@ class Place:
 # The 13 street mailboxes, numbered as the channel text carries them ("Pro?bleembox 07").
 # Kept at least 200 m from every defined hot spot, so a mailbox stop never counts as a hot-spot visit.
 PROBLEEMBOXES: tuple[Place, ...] = (
-    Place("01", "Asse", 50.8980, 4.2100),      # Kalkoven
-    Place("02", "Asse", 50.9230, 4.1890),      # Walfergem
-    Place("03", "Asse", 50.9200, 4.1700),      # Krokegem
-    Place("04", "Asse", 50.9165, 4.2010),      # centrum-noord
-    Place("05", "Asse", 50.9010, 4.1800),      # Bloemendal
-    Place("06", "Mollem", 50.9335, 4.2160),    # station Mollem
+    Place("01", "Asse", 50.8980, 4.2100),  # Kalkoven
+    Place("02", "Asse", 50.9230, 4.1890),  # Walfergem
+    Place("03", "Asse", 50.9200, 4.1700),  # Krokegem
+    Place("04", "Asse", 50.9165, 4.2010),  # centrum-noord
+    Place("05", "Asse", 50.9010, 4.1800),  # Bloemendal
+    Place("06", "Mollem", 50.9335, 4.2160),  # station Mollem
     Place("07", "Mollem", 50.9225, 4.2310),
     Place("08", "Kobbegem", 50.9095, 4.2505),  # kerk
     Place("09", "Kobbegem", 50.9140, 4.2450),
-    Place("10", "Relegem", 50.8995, 4.2780),   # kerk
+    Place("10", "Relegem", 50.8995, 4.2780),  # kerk
     Place("11", "Zellik", 50.8950, 4.2650),
     Place("12", "Zellik", 50.8800, 4.2800),
     Place("13", "Bekkerzeel", 50.8872, 4.2330),
@@ -219,8 +232,13 @@ OFFICE = Place("Politiekantoor Zellik", "Zellik", 50.8862, 4.2712)
 
 # Residential cores: (lat, lon, sigma_m, weight within the area). Reports cluster where people live.
 VILLAGE_CORES: dict[str, tuple[tuple[float, float, float, float], ...]] = {
-    "Asse": ((50.9105, 4.1990, 700, 0.50), (50.9230, 4.1890, 450, 0.15), (50.9200, 4.1700, 450, 0.10),
-             (50.8980, 4.2100, 450, 0.15), (50.9010, 4.1800, 450, 0.10)),
+    "Asse": (
+        (50.9105, 4.1990, 700, 0.50),
+        (50.9230, 4.1890, 450, 0.15),
+        (50.9200, 4.1700, 450, 0.10),
+        (50.8980, 4.2100, 450, 0.15),
+        (50.9010, 4.1800, 450, 0.10),
+    ),
     "Mollem": ((50.9310, 4.2190, 600, 1.0),),
     "Kobbegem": ((50.9095, 4.2505, 550, 1.0),),
     "Relegem": ((50.9005, 4.2790, 500, 1.0),),

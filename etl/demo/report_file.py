@@ -4,6 +4,7 @@ The bad rows are what real exports carry (an impossible date, a typo'd category,
 Brussels, swapped coordinates, a cut-off line); they are listed in the ground truth with the
 reason the loader is expected to give, so the quarantine list of the demo is never empty.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,40 +27,102 @@ from etl.demo.reports import (
 from etl.demo.scenario import Timeline
 
 CLOSE_MEDIAN_HOURS = {
-    "sluikstort": 72, "zwerfvuil": 48, "hondenpoep": 24, "glasbol": 48, "geluidshinder": 24, "hangjongeren": 48,
-    "burenhinder": 240, "overlast": 72, "hinderlijke_begroeiing": 400, "wildplakken": 120, "graffiti": 300,
-    "vandalisme": 200, "huisnummer": 500, "defect_openbaar_domein": 300, "ongedierte": 150, "foutparkeren": 6,
-    "verkeersoverlast": 72, "diefstal": 600, "inbraak": 900, "geweld": 300, "drugs": 400, "overig": 150,
+    "sluikstort": 72,
+    "zwerfvuil": 48,
+    "hondenpoep": 24,
+    "glasbol": 48,
+    "geluidshinder": 24,
+    "hangjongeren": 48,
+    "burenhinder": 240,
+    "overlast": 72,
+    "hinderlijke_begroeiing": 400,
+    "wildplakken": 120,
+    "graffiti": 300,
+    "vandalisme": 200,
+    "huisnummer": 500,
+    "defect_openbaar_domein": 300,
+    "ongedierte": 150,
+    "foutparkeren": 6,
+    "verkeersoverlast": 72,
+    "diefstal": 600,
+    "inbraak": 900,
+    "geweld": 300,
+    "drugs": 400,
+    "overig": 150,
 }
 
 DESCRIPTIONS = {
-    "sluikstort": ["Zakken huisvuil langs de weg", "Oude matras en kartonnen dozen gedumpt",
-                   "Bouwafval in de berm", "Vuilniszakken naast de glasbol", "Grofvuil achtergelaten op het voetpad"],
-    "zwerfvuil": ["Veel zwerfvuil rond de bushalte", "Blikjes en papiertjes in het gras",
-                  "Vuilbak overvol, afval waait weg", "Plastic langs de beek"],
-    "hondenpoep": ["Hondenpoep op het voetpad", "Hondenpoep op het speelpleintje", "Eigenaar ruimt hondenpoep niet op",
-                   "Veel hondenpoep in het park"],
-    "glasbol": ["Glasscherven rond de glasbol", "Glasbol vol, flessen ernaast gezet", "Lawaai glasbol na 22 uur",
-                "Dozen en zakken bij de glasbolsite"],
-    "geluidshinder": ["Luide muziek tot laat in de nacht", "Lawaai van een feest", "Nachtlawaai na sluiting café",
-                      "Geluidsoverlast van een fuif"],
-    "hangjongeren": ["Groep jongeren maakt lawaai en laat afval achter", "Jongeren hangen rond op het plein",
-                     "Jongeren op brommers rond de bankjes", "Overlast door groep jongeren 's avonds"],
+    "sluikstort": [
+        "Zakken huisvuil langs de weg",
+        "Oude matras en kartonnen dozen gedumpt",
+        "Bouwafval in de berm",
+        "Vuilniszakken naast de glasbol",
+        "Grofvuil achtergelaten op het voetpad",
+    ],
+    "zwerfvuil": [
+        "Veel zwerfvuil rond de bushalte",
+        "Blikjes en papiertjes in het gras",
+        "Vuilbak overvol, afval waait weg",
+        "Plastic langs de beek",
+    ],
+    "hondenpoep": [
+        "Hondenpoep op het voetpad",
+        "Hondenpoep op het speelpleintje",
+        "Eigenaar ruimt hondenpoep niet op",
+        "Veel hondenpoep in het park",
+    ],
+    "glasbol": [
+        "Glasscherven rond de glasbol",
+        "Glasbol vol, flessen ernaast gezet",
+        "Lawaai glasbol na 22 uur",
+        "Dozen en zakken bij de glasbolsite",
+    ],
+    "geluidshinder": [
+        "Luide muziek tot laat in de nacht",
+        "Lawaai van een feest",
+        "Nachtlawaai na sluiting café",
+        "Geluidsoverlast van een fuif",
+    ],
+    "hangjongeren": [
+        "Groep jongeren maakt lawaai en laat afval achter",
+        "Jongeren hangen rond op het plein",
+        "Jongeren op brommers rond de bankjes",
+        "Overlast door groep jongeren 's avonds",
+    ],
     "burenhinder": ["Burenruzie over een haag", "Hond van de buren blaft de hele dag", "Rook van de buren"],
     "overlast": ["Dronken personen op het plein", "Wildplassen tegen de gevel", "Bedelarij aan de ingang"],
-    "hinderlijke_begroeiing": ["Haag hangt over het voetpad", "Takken belemmeren het zicht op het kruispunt",
-                               "Onkruid op het fietspad", "Overhangende struiken aan de bushalte"],
-    "wildplakken": ["Affiches op het elektriciteitskastje", "Wildplakken aan de bushalte", "Stickers op verkeersborden"],
+    "hinderlijke_begroeiing": [
+        "Haag hangt over het voetpad",
+        "Takken belemmeren het zicht op het kruispunt",
+        "Onkruid op het fietspad",
+        "Overhangende struiken aan de bushalte",
+    ],
+    "wildplakken": [
+        "Affiches op het elektriciteitskastje",
+        "Wildplakken aan de bushalte",
+        "Stickers op verkeersborden",
+    ],
     "graffiti": ["Graffiti op de muur van de tunnel", "Tags op de gevel", "Graffiti op het bushokje"],
     "vandalisme": ["Bankje vernield", "Ruit van het bushokje ingeslagen", "Verkeersbord omvergereden"],
     "huisnummer": ["Huisnummer niet zichtbaar vanaf de straat", "Geen huisnummer aan de woning"],
-    "defect_openbaar_domein": ["Straatlamp defect", "Put in het wegdek", "Losliggende tegels op het voetpad",
-                               "Verzakt fietspad"],
+    "defect_openbaar_domein": [
+        "Straatlamp defect",
+        "Put in het wegdek",
+        "Losliggende tegels op het voetpad",
+        "Verzakt fietspad",
+    ],
     "ongedierte": ["Ratten gezien aan de beek", "Wespennest in het openbaar domein", "Duiven onder de brug"],
-    "foutparkeren": ["Auto geparkeerd op het fietspad", "Foutparkeren aan de schoolpoort",
-                     "Wagen blokkeert de oprit", "Parkeren op het voetpad"],
-    "verkeersoverlast": ["Te snel rijden in de schoolstraat", "Sluipverkeer door de woonwijk",
-                         "Vrachtwagens in de dorpskern"],
+    "foutparkeren": [
+        "Auto geparkeerd op het fietspad",
+        "Foutparkeren aan de schoolpoort",
+        "Wagen blokkeert de oprit",
+        "Parkeren op het voetpad",
+    ],
+    "verkeersoverlast": [
+        "Te snel rijden in de schoolstraat",
+        "Sluipverkeer door de woonwijk",
+        "Vrachtwagens in de dorpskern",
+    ],
     "diefstal": ["Fiets gestolen aan het station", "Diefstal uit een wagen", "Gsm gestolen"],
     "inbraak": ["Inbraak in woning", "Poging tot inbraak in garage", "Inbraak in tuinhuis"],
     "geweld": ["Vechtpartij na een feest", "Slagen en verwondingen op straat"],
@@ -73,10 +136,9 @@ STATUS_TEXT = {"closed": "afgesloten", "in_progress": "in behandeling", "open": 
 REPORTER_POOL = 2500
 
 
-
-GAS_SHARE_POLICE = 0.15        # police also record GAS offences, less often than the wardens
+GAS_SHARE_POLICE = 0.15  # police also record GAS offences, less often than the wardens
 NEVER_CLOSED_SHARE = 0.03
-UNLOCATED_AREA_SHARE = 0.70    # an unlocated report often still names its sub-municipality
+UNLOCATED_AREA_SHARE = 0.70  # an unlocated report often still names its sub-municipality
 
 # The deliberately bad rows: (kind, position as a share of the file, the reason the loader should give).
 BAD_ROWS = (
@@ -91,7 +153,7 @@ BAD_ROWS = (
 # Rows whose report is real and whose secondary field is wrong: loaded with a remark, not refused
 # (issue 16, "keep the report, flag the field"): null island loads as an unlocated report.
 REMARK_KINDS = {"nul_eiland"}
-DUPLICATE_AT = 0.55            # one line repeated verbatim, as exports of a paged query do
+DUPLICATE_AT = 0.55  # one line repeated verbatim, as exports of a paged query do
 
 
 def _last_sunday_of_march(year: int) -> dt.date:
@@ -111,7 +173,7 @@ def _skip_spring_gap(local: np.ndarray) -> np.ndarray:
 
 
 def _belgian_datetime(local: np.ndarray) -> list[str]:
-    text = np.datetime_as_string(local, unit="m")          # 'YYYY-MM-DDTHH:MM'
+    text = np.datetime_as_string(local, unit="m")  # 'YYYY-MM-DDTHH:MM'
     return [f"{t[8:10]}/{t[5:7]}/{t[0:4]} {t[11:16]}" for t in text]
 
 
@@ -132,8 +194,7 @@ def _status(rng, table: ReportTable, reported: np.ndarray, exported: np.datetime
     never = rng.random(len(table)) < NEVER_CLOSED_SHARE
     is_closed = (closed <= exported) & ~never
     age = exported - reported
-    status = np.where(is_closed, "afgesloten",
-                      np.where(age > np.timedelta64(2, "D"), "in behandeling", "open"))
+    status = np.where(is_closed, "afgesloten", np.where(age > np.timedelta64(2, "D"), "in behandeling", "open"))
     closed_text = _belgian_datetime(_skip_spring_gap(closed))
     return status, [c if ok else "" for c, ok in zip(closed_text, is_closed)]
 
@@ -148,7 +209,7 @@ def _gas(rng, table: ReportTable) -> np.ndarray:
 def _reporters(rng, table: ReportTable) -> list[str]:
     """Invented tokens only: a pool of citizens where a few report often, services by role."""
     rank = np.arange(1, REPORTER_POOL + 1)
-    weights = 1.0 / rank ** 0.6
+    weights = 1.0 / rank**0.6
     citizen = rng.choice(REPORTER_POOL, size=len(table), p=weights / weights.sum())
     # shuffle the numbers so the frequent reporters do not carry the lowest numbers
     number = rng.permutation(np.arange(1, REPORTER_POOL + 1))[citizen]
@@ -161,16 +222,22 @@ def _reporters(rng, table: ReportTable) -> list[str]:
         if name == "vaststelling":
             result.append(str(warden[i]))
         elif name == "politie":
-            result.append("wijkteam-zellik@voorbeeld.be" if geo.areas()[a].name in ("Zellik", "Relegem", "Bekkerzeel")
-                          else "wijkteam-asse@voorbeeld.be")
+            result.append(
+                "wijkteam-zellik@voorbeeld.be"
+                if geo.areas()[a].name in ("Zellik", "Relegem", "Bekkerzeel")
+                else "wijkteam-asse@voorbeeld.be"
+            )
         elif name == "gemeentedienst":
-            service = {"hinderlijke_begroeiing": "groen", "defect_openbaar_domein": "wegen",
-                       "ongedierte": "milieu"}.get(code, "milieu" if code in ("sluikstort", "zwerfvuil", "glasbol") else "burgerzaken")
+            service = {
+                "hinderlijke_begroeiing": "groen",
+                "defect_openbaar_domein": "wegen",
+                "ongedierte": "milieu",
+            }.get(code, "milieu" if code in ("sluikstort", "zwerfvuil", "glasbol") else "burgerzaken")
             result.append(f"dienst-{service}@voorbeeld.be")
         elif name == "externe dienst":
             result.append("extern-delijn@voorbeeld.be" if i % 2 else "extern-nmbs@voorbeeld.be")
         elif ch == PROBLEEMBOX and anonymous[i]:
-            result.append("")          # an unsigned note in the mailbox
+            result.append("")  # an unsigned note in the mailbox
         else:
             result.append(f"melder{number[i]:04d}@voorbeeld.be")
     return result
@@ -178,8 +245,9 @@ def _reporters(rng, table: ReportTable) -> list[str]:
 
 def build_rows(rng, table: ReportTable, timeline: Timeline) -> tuple[list[list[str]], list[int]]:
     """The valid rows as text (without id yet), and the year each row's id is numbered in."""
-    reported = _skip_spring_gap(np.datetime64(timeline.start, "m")
-                                + (table.day * 1440 + table.minute).astype("timedelta64[m]"))
+    reported = _skip_spring_gap(
+        np.datetime64(timeline.start, "m") + (table.day * 1440 + table.minute).astype("timedelta64[m]")
+    )
     exported = np.datetime64(timeline.end, "m") + np.timedelta64(6 * 60, "m")
     status, closed = _status(rng, table, reported, exported)
     gas = _gas(rng, table)
@@ -191,12 +259,28 @@ def build_rows(rng, table: ReportTable, timeline: Timeline) -> tuple[list[list[s
     rows = []
     for i, when in enumerate(_belgian_datetime(reported)):
         code = CATEGORY_CODES[table.cat[i]]
-        channel = (f"Pro?bleembox {geo.PROBLEEMBOXES[table.box[i]].name}" if table.channel[i] == PROBLEEMBOX
-                   else CHANNELS[table.channel[i]])
+        channel = (
+            f"Pro?bleembox {geo.PROBLEEMBOXES[table.box[i]].name}"
+            if table.channel[i] == PROBLEEMBOX
+            else CHANNELS[table.channel[i]]
+        )
         texts = DESCRIPTIONS[code]
-        rows.append(["", when, CATEGORY_LABELS[code], channel, lat[i], lon[i], str(status[i]), closed[i],
-                     geo.areas()[table.area[i]].name if keep_area[i] else "",
-                     texts[int(description_draw[i] * len(texts))], str(gas[i]), reporters[i]])
+        rows.append(
+            [
+                "",
+                when,
+                CATEGORY_LABELS[code],
+                channel,
+                lat[i],
+                lon[i],
+                str(status[i]),
+                closed[i],
+                geo.areas()[table.area[i]].name if keep_area[i] else "",
+                texts[int(description_draw[i] * len(texts))],
+                str(gas[i]),
+                reporters[i],
+            ]
+        )
     years = list(reported.astype("datetime64[Y]").astype(int) + 1970)
     return rows, years
 
@@ -209,11 +293,15 @@ def _bad_row(kind: str, model: list[str], rng) -> list[str]:
         row[1] = ""
     elif kind == "onbekende_categorie":
         row[2] = "Kapotte schommel"
-    elif kind == "buiten_grondgebied":       # Grote Markt, Brussel
+    elif kind == "buiten_grondgebied":  # Grote Markt, Brussel
         row[4], row[5], row[8] = "50,846700", "4,352500", ""
     elif kind == "lat_lon_verwisseld":
-        lat, lon = geo.offset(geo.hotspot("Gemeenteplein Asse").lat, geo.hotspot("Gemeenteplein Asse").lon,
-                              rng.normal(0, 150), rng.normal(0, 150))
+        lat, lon = geo.offset(
+            geo.hotspot("Gemeenteplein Asse").lat,
+            geo.hotspot("Gemeenteplein Asse").lon,
+            rng.normal(0, 150),
+            rng.normal(0, 150),
+        )
         row[4], row[5] = f"{lon:.6f}".replace(".", ","), f"{lat:.6f}".replace(".", ",")
     elif kind == "nul_eiland":
         row[4], row[5] = "0", "0"
@@ -236,8 +324,11 @@ def write_reports(path, rng, table: ReportTable, timeline: Timeline) -> dict:
     for row, year in zip(rows, years):
         sequence[year] = sequence.get(year, 0) + 1
         row[0] = f"AS-{year}-{sequence[year]:05d}"
-    flagged = [{"row_number": i + 1, "id": row[0], "kind": bad[0], "expected_reason": bad[1],
-                "raw": ";".join(row)} for i, (row, bad) in enumerate(zip(rows, is_bad)) if bad]
+    flagged = [
+        {"row_number": i + 1, "id": row[0], "kind": bad[0], "expected_reason": bad[1], "raw": ";".join(row)}
+        for i, (row, bad) in enumerate(zip(rows, is_bad))
+        if bad
+    ]
     at = int(len(rows) * DUPLICATE_AT)
     while is_bad[at]:
         at += 1
@@ -259,6 +350,11 @@ def write_reports(path, rng, table: ReportTable, timeline: Timeline) -> dict:
         "bad_rows": bad_rows,
         "remark_rows": remark_rows,
         "duplicate_rows": [duplicate],
-        "expected_load": {"rows_in": len(rows), "loaded": valid + len(remark_rows), "quarantined": len(bad_rows),
-                          "duplicates": 1, "remarks": len(remark_rows)},
+        "expected_load": {
+            "rows_in": len(rows),
+            "loaded": valid + len(remark_rows),
+            "quarantined": len(bad_rows),
+            "duplicates": 1,
+            "remarks": len(remark_rows),
+        },
     }

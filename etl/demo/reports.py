@@ -1,6 +1,7 @@
 """Demo reports (meldingen): a seasonal background per category plus the planted patterns,
 written as the canonical Belgian CSV a CIV export looks like, with a handful of bad rows.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,20 @@ from etl.demo.scenario import (
     projects,
 )
 
-COLUMNS = ["id", "reported_at", "category", "channel", "lat", "lon", "status", "closed_at", "area",
-           "description", "gas", "reporter"]
+COLUMNS = [
+    "id",
+    "reported_at",
+    "category",
+    "channel",
+    "lat",
+    "lon",
+    "status",
+    "closed_at",
+    "area",
+    "description",
+    "gas",
+    "reporter",
+]
 
 
 def _categories() -> list[dict]:
@@ -35,18 +48,35 @@ def _categories() -> list[dict]:
 
 CATEGORIES = _categories()
 CATEGORY_CODES = [c["code"] for c in CATEGORIES]
-CATEGORY_LABELS = {c["code"]: c["label_nl"] for c in CATEGORIES}     # what the export carries
+CATEGORY_LABELS = {c["code"]: c["label_nl"] for c in CATEGORIES}  # what the export carries
 GAS_RELEVANT = {c["code"] for c in CATEGORIES if c["gas_relevant"] == "true"}
 
 # Average reports a month; the seasonal profiles below average about 1 over the year.
 MONTHLY_RATE = {
-    "sluikstort": 28, "zwerfvuil": 20, "hondenpoep": 26, "glasbol": 9, "geluidshinder": 17,
-    "hangjongeren": 10, "burenhinder": 6, "overlast": 6, "hinderlijke_begroeiing": 14, "wildplakken": 6,
-    "graffiti": 5, "vandalisme": 6, "huisnummer": 3, "defect_openbaar_domein": 12, "ongedierte": 3,
-    "foutparkeren": 17, "verkeersoverlast": 7, "diefstal": 4, "inbraak": 3, "geweld": 1.5, "drugs": 2,
+    "sluikstort": 28,
+    "zwerfvuil": 20,
+    "hondenpoep": 26,
+    "glasbol": 9,
+    "geluidshinder": 17,
+    "hangjongeren": 10,
+    "burenhinder": 6,
+    "overlast": 6,
+    "hinderlijke_begroeiing": 14,
+    "wildplakken": 6,
+    "graffiti": 5,
+    "vandalisme": 6,
+    "huisnummer": 3,
+    "defect_openbaar_domein": 12,
+    "ongedierte": 3,
+    "foutparkeren": 17,
+    "verkeersoverlast": 7,
+    "diefstal": 4,
+    "inbraak": 3,
+    "geweld": 1.5,
+    "drugs": 2,
     "overig": 6,
 }
-SEASON = {   # January .. December
+SEASON = {  # January .. December
     "hinderlijke_begroeiing": [0.15, 0.15, 0.4, 1.0, 1.8, 2.4, 2.3, 1.7, 1.1, 0.5, 0.2, 0.15],
     "geluidshinder": [0.6, 0.6, 0.7, 0.9, 1.1, 1.4, 1.6, 1.5, 1.1, 0.9, 0.7, 0.9],
     "hangjongeren": [0.4, 0.4, 0.6, 0.9, 1.2, 1.6, 1.8, 1.7, 1.0, 0.8, 0.5, 0.5],
@@ -56,7 +86,7 @@ SEASON = {   # January .. December
     "inbraak": [1.4, 1.1, 0.9, 0.8, 0.7, 0.7, 0.8, 0.8, 0.9, 1.1, 1.4, 1.6],
 }
 EVENING_CATEGORIES = {"geluidshinder", "hangjongeren"}
-WEEKDAY_FACTOR = {   # Monday .. Sunday
+WEEKDAY_FACTOR = {  # Monday .. Sunday
     "default": [1.1, 1.1, 1.1, 1.1, 1.05, 0.8, 0.75],
     "evening": [0.75, 0.75, 0.8, 0.95, 1.35, 1.6, 1.2],
 }
@@ -67,21 +97,37 @@ def _profile(values) -> np.ndarray:
     return weights / weights.sum()
 
 
-HOURS = {   # hour-of-day weights 0..23
+HOURS = {  # hour-of-day weights 0..23
     "day": _profile([1, 0.5, 0.3, 0.3, 0.3, 0.6, 2, 4, 7, 9, 9, 8, 6, 8, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1.5]),
-    "evening": _profile([6, 4, 2.5, 1, 0.5, 0.3, 0.3, 0.5, 0.8, 1, 1, 1.2, 1.5, 1.5, 1.6, 2, 2.5, 3, 4, 5.5, 7, 8, 8.5, 8]),
+    "evening": _profile(
+        [6, 4, 2.5, 1, 0.5, 0.3, 0.3, 0.5, 0.8, 1, 1, 1.2, 1.5, 1.5, 1.6, 2, 2.5, 3, 4, 5.5, 7, 8, 8.5, 8]
+    ),
     "traffic": _profile([0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 2, 8, 9, 5, 4, 4, 5, 4, 4, 7, 8, 6, 4, 3, 2, 1, 0.5, 0.3]),
     "office": _profile([0, 0, 0, 0, 0, 0, 0, 0, 6, 9, 9, 7, 3, 6, 7, 6, 3, 0, 0, 0, 0, 0, 0, 0]),
     "shift": _profile([0, 0, 0, 0, 0, 0, 0, 0, 7, 9, 9, 8, 4, 8, 8, 6, 0, 0, 0, 0, 0, 0, 0, 0]),
 }
-HOUR_PROFILE = {"geluidshinder": "evening", "hangjongeren": "evening", "burenhinder": "evening",
-                "foutparkeren": "traffic", "verkeersoverlast": "traffic"}
+HOUR_PROFILE = {
+    "geluidshinder": "evening",
+    "hangjongeren": "evening",
+    "burenhinder": "evening",
+    "foutparkeren": "traffic",
+    "verkeersoverlast": "traffic",
+}
 
 # Channel texts exactly as the export spells them; the Pro?bleembox gets its mailbox number appended.
-CHANNELS = ["post", "e-mail", "facebook", "Pro?bleembox", "VIA", "politie", "gemeentedienst",
-            "externe dienst", "vaststelling"]
+CHANNELS = [
+    "post",
+    "e-mail",
+    "facebook",
+    "Pro?bleembox",
+    "VIA",
+    "politie",
+    "gemeentedienst",
+    "externe dienst",
+    "vaststelling",
+]
 PROBLEEMBOX, POLITIE, VASTSTELLING = 3, 5, 8
-OFFICE_CHANNELS = {0, 3, 4, 6, 7}       # registered by the CIV during office hours on working days
+OFFICE_CHANNELS = {0, 3, 4, 6, 7}  # registered by the CIV during office hours on working days
 CHANNEL_MIX = {
     "default": [0.05, 0.27, 0.10, 0.13, 0.05, 0.12, 0.10, 0.03, 0.15],
     "gas": [0.04, 0.20, 0.08, 0.12, 0.04, 0.08, 0.07, 0.02, 0.35],
@@ -91,10 +137,22 @@ CHANNEL_MIX = {
     "huisnummer": [0.02, 0.08, 0.02, 0.04, 0.02, 0.02, 0.05, 0.0, 0.75],
 }
 CHANNEL_GROUP = {
-    "hondenpoep": "gas", "zwerfvuil": "gas", "wildplakken": "gas", "foutparkeren": "gas", "sluikstort": "gas",
-    "geluidshinder": "nuisance", "hangjongeren": "nuisance", "burenhinder": "nuisance", "overlast": "nuisance",
-    "diefstal": "crime", "inbraak": "crime", "geweld": "crime", "drugs": "crime",
-    "defect_openbaar_domein": "service", "ongedierte": "service", "hinderlijke_begroeiing": "service",
+    "hondenpoep": "gas",
+    "zwerfvuil": "gas",
+    "wildplakken": "gas",
+    "foutparkeren": "gas",
+    "sluikstort": "gas",
+    "geluidshinder": "nuisance",
+    "hangjongeren": "nuisance",
+    "burenhinder": "nuisance",
+    "overlast": "nuisance",
+    "diefstal": "crime",
+    "inbraak": "crime",
+    "geweld": "crime",
+    "drugs": "crime",
+    "defect_openbaar_domein": "service",
+    "ongedierte": "service",
+    "hinderlijke_begroeiing": "service",
     "huisnummer": "huisnummer",
 }
 
@@ -102,14 +160,24 @@ CHANNEL_GROUP = {
 # hot spots, {hot spot: weight}). Planted sites are left out so their story stays the planted one.
 ATTRACTORS = {
     "sluikstort": (0.25, {"Glasbolsite Zellik": 1, "Glasbolsite Kobbegem": 1, "Station Asse": 0.5}),
-    "zwerfvuil": (0.35, {"Station Asse": 1, "Gemeenteplein Asse": 1, "Station Zellik": 1,
-                         "Schoolomgeving Asse-centrum": 0.7, "Sportcentrum Asse": 0.5}),
+    "zwerfvuil": (
+        0.35,
+        {
+            "Station Asse": 1,
+            "Gemeenteplein Asse": 1,
+            "Station Zellik": 1,
+            "Schoolomgeving Asse-centrum": 0.7,
+            "Sportcentrum Asse": 0.5,
+        },
+    ),
     "hondenpoep": (0.30, {"Gemeentepark Asse": 1, "Dorpsplein Zellik": 1, "Kerkplein Mollem": 0.7}),
     "glasbol": (0.60, {"Glasbolsite Zellik": 1, "Glasbolsite Kobbegem": 1}),
     "geluidshinder": (0.20, {"Gemeenteplein Asse": 1, "Station Zellik": 0.6}),
     "hangjongeren": (0.40, {"Station Asse": 1, "Station Zellik": 1, "Sportcentrum Asse": 0.6}),
-    "foutparkeren": (0.45, {"Schoolomgeving Asse-centrum": 1, "Gemeenteplein Asse": 1, "Station Asse": 1,
-                            "Schoolomgeving Relegem": 0.6}),
+    "foutparkeren": (
+        0.45,
+        {"Schoolomgeving Asse-centrum": 1, "Gemeenteplein Asse": 1, "Station Asse": 1, "Schoolomgeving Relegem": 0.6},
+    ),
     "vandalisme": (0.30, {"Station Asse": 1, "Station Zellik": 1}),
     "wildplakken": (0.30, {"Station Asse": 1, "Gemeenteplein Asse": 1}),
     "graffiti": (0.30, {"Station Zellik": 1, "Station Asse": 1}),
@@ -120,18 +188,20 @@ ATTRACTORS = {
 UNIFORM_SHARE = {"sluikstort": 0.35, "hinderlijke_begroeiing": 0.25}
 UNLOCATED_SHARE = 0.10
 
+
 @dataclass
 class ReportTable:
     """All valid demo reports, one array per attribute, in generation order."""
-    day: np.ndarray          # days since timeline.start (local date)
-    minute: np.ndarray       # minute of the local day
-    cat: np.ndarray          # index into CATEGORY_CODES
-    channel: np.ndarray      # index into CHANNELS
-    box: np.ndarray          # Pro?bleembox index, -1 when another channel
-    area: np.ndarray         # index into geo.areas()
-    lat: np.ndarray          # NaN: no location
+
+    day: np.ndarray  # days since timeline.start (local date)
+    minute: np.ndarray  # minute of the local day
+    cat: np.ndarray  # index into CATEGORY_CODES
+    channel: np.ndarray  # index into CHANNELS
+    box: np.ndarray  # Pro?bleembox index, -1 when another channel
+    area: np.ndarray  # index into geo.areas()
+    lat: np.ndarray  # NaN: no location
     lon: np.ndarray
-    planted: np.ndarray      # index into PLANTED_HOTSPOTS, -1 for background
+    planted: np.ndarray  # index into PLANTED_HOTSPOTS, -1 for background
 
     def __len__(self) -> int:
         return len(self.day)
@@ -191,7 +261,7 @@ def _channels(rng, cat: np.ndarray) -> np.ndarray:
         rows = np.flatnonzero(cat == c)
         mix = np.asarray(CHANNEL_MIX[CHANNEL_GROUP.get(code, "default")], dtype=float)
         if code not in GAS_RELEVANT:
-            mix[VASTSTELLING] = 0.0     # wardens only record offences a GAS by-law covers
+            mix[VASTSTELLING] = 0.0  # wardens only record offences a GAS by-law covers
         channel[rows] = rng.choice(len(CHANNELS), size=rows.size, p=mix / mix.sum())
     return channel
 
@@ -282,13 +352,14 @@ def _background(rng, timeline: Timeline, planted: bool) -> ReportTable:
     day, cat = np.repeat(day, repeat), np.repeat(cat, repeat)
     names = list(geo.AREA_WEIGHTS)
     weights = np.array(list(geo.AREA_WEIGHTS.values()))
-    area = np.array([geo.area_index(n) for n in names])[rng.choice(len(names), size=len(day), p=weights / weights.sum())]
+    area = np.array([geo.area_index(n) for n in names])[
+        rng.choice(len(names), size=len(day), p=weights / weights.sum())
+    ]
     channel = _channels(rng, cat)
     box = np.where(channel == PROBLEEMBOX, _boxes_for(rng, area), -1)
     lat, lon = _locate(rng, cat, channel, box, area)
     day = _to_working_days(day, channel, timeline)
-    table = ReportTable(day, _minutes(rng, cat, channel), cat, channel, box, area, lat, lon,
-                        np.full(len(day), -1))
+    table = ReportTable(day, _minutes(rng, cat, channel), cat, channel, box, area, lat, lon, np.full(len(day), -1))
     if planted:
         table = _apply_area_effects(rng, table, timeline)
         new_site = PLANTED_HOTSPOTS[0]
@@ -321,18 +392,22 @@ def _planted(rng, timeline: Timeline) -> ReportTable:
             if count == 0:
                 continue
             candidates = np.flatnonzero(month_index == m)
-            weights = np.where(np.isin(weekday[candidates], [4, 5]), 3.0, 1.0) if spot.evening else np.ones(candidates.size)
+            weights = (
+                np.where(np.isin(weekday[candidates], [4, 5]), 3.0, 1.0) if spot.evening else np.ones(candidates.size)
+            )
             day = rng.choice(candidates, size=count, p=weights / weights.sum())
             cat = np.full(count, CATEGORY_CODES.index(spot.category))
             area = np.full(count, geo.area_index(spot.area))
             channel = _channels(rng, cat)
             box = np.where(channel == PROBLEEMBOX, _boxes_for(rng, area), -1)
-            lat, lon = geo.sample_near(rng, area, np.full(count, spot.lat), np.full(count, spot.lon),
-                                       spot.radius_m / 2, spot.radius_m * 0.95)
+            lat, lon = geo.sample_near(
+                rng, area, np.full(count, spot.lat), np.full(count, spot.lon), spot.radius_m / 2, spot.radius_m * 0.95
+            )
             # keep planted rows inside their month even when an office channel would move them
             day = np.minimum(_to_working_days(day, channel, timeline), candidates[-1])
-            parts.append(ReportTable(day, _minutes(rng, cat, channel), cat, channel, box, area, lat, lon,
-                                     np.full(count, k)))
+            parts.append(
+                ReportTable(day, _minutes(rng, cat, channel), cat, channel, box, area, lat, lon, np.full(count, k))
+            )
     return ReportTable.concat(parts)
 
 

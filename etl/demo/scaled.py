@@ -17,6 +17,7 @@ Everything is written in chunks (a few days of fixes, one month of reports at a 
 stays flat whatever N is; the fixes are split into files of `file_days` days each (in time order,
 so each file's load touches only its own period of the store). Deterministic for a seed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,24 +37,30 @@ from etl.demo.scenario import Timeline, is_working_day
 from etl.demo.track_files import write_fix_frame
 from etl.demo.tracks import BRUSSELS
 
-TRACKERS_PER_SCALE = 2           # the demo's two wardens
+TRACKERS_PER_SCALE = 2  # the demo's two wardens
 REPORTS_PER_SCALE = 20_000
-REPORT_MONTHS = 60               # five years: what a zone has stored when it reaches a million
+REPORT_MONTHS = 60  # five years: what a zone has stored when it reaches a million
 NEAR_HOTSPOT_SHARE = 0.3
 FIX_EVERY_S = 15
-FIXES_PER_SHIFT = 2_000          # 8 h 20 min at 15 s
-DEFAULT_DAYS = 250               # working days: about a year
-DEFAULT_FILE_DAYS = 50           # 10.000.000 fixes per file at scale 50
+FIXES_PER_SHIFT = 2_000  # 8 h 20 min at 15 s
+DEFAULT_DAYS = 250  # working days: about a year
+DEFAULT_FILE_DAYS = 50  # 10.000.000 fixes per file at scale 50
 CHUNK_DAYS = 5
-DUPLICATE_SHARE = 0.001          # lines the platform exported twice
-SPIKE_SHARE = 0.0001             # fixes thrown kilometres away
+DUPLICATE_SHARE = 0.001  # lines the platform exported twice
+SPIKE_SHARE = 0.0001  # fixes thrown kilometres away
 WALK_MS, BIKE_MS, BIKE_FROM_M = 1.3, 4.0, 1200
-SEASON = (0.85, 0.85, 0.95, 1.0, 1.1, 1.2, 1.25, 1.2, 1.1, 1.0, 0.9, 0.85)    # January .. December
+SEASON = (0.85, 0.85, 0.95, 1.0, 1.1, 1.2, 1.25, 1.2, 1.1, 1.0, 0.9, 0.85)  # January .. December
 CHANNELS = ("e-mail", "telefoon", "politie", "gemeentedienst", "vaststelling", "loket", "facebook")
 
 
-def write_scaled_files(out_dir: str | os.PathLike, scale: int, days: int = DEFAULT_DAYS,
-                       file_days: int = DEFAULT_FILE_DAYS, seed: int = 20111, end_month: str | None = None) -> dict:
+def write_scaled_files(
+    out_dir: str | os.PathLike,
+    scale: int,
+    days: int = DEFAULT_DAYS,
+    file_days: int = DEFAULT_FILE_DAYS,
+    seed: int = 20111,
+    end_month: str | None = None,
+) -> dict:
     """Write hotspots.geojson, devices.csv, reports.csv and fixes-NN.csv for `scale` into `out_dir`."""
     if scale < 1 or days < 1 or file_days < 1:
         raise ValueError("scale, days and file_days must be at least 1")
@@ -65,27 +72,54 @@ def write_scaled_files(out_dir: str | os.PathLike, scale: int, days: int = DEFAU
     write_hotspots(out / "hotspots.geojson")
     trackers = scale * TRACKERS_PER_SCALE
     devices = [f"TRK-{i:03d}" for i in range(1, trackers + 1)]
-    pd.DataFrame({"device_id": devices, "warden": [f"GW-{i:03d}" for i in range(1, trackers + 1)],
-                  "valid_from": "", "valid_to": ""}).to_csv(out / "devices.csv", index=False)
+    pd.DataFrame(
+        {
+            "device_id": devices,
+            "warden": [f"GW-{i:03d}" for i in range(1, trackers + 1)],
+            "valid_from": "",
+            "valid_to": "",
+        }
+    ).to_csv(out / "devices.csv", index=False)
     reports = write_reports(out / "reports.csv", report_rng, scale * REPORTS_PER_SCALE, timeline)
     shift_days = working_days(timeline.end, days)
     fix_files = []
     for number, first in enumerate(range(0, len(shift_days), file_days), start=1):
         path = out / f"fixes-{number:02d}.csv"
-        rows = write_fixes(path, track_rng, devices, shift_days[first:first + file_days])
-        fix_files.append({"path": str(path), "rows": rows, "first_day": shift_days[first].isoformat(),
-                          "last_day": shift_days[min(first + file_days, len(shift_days)) - 1].isoformat()})
-    summary = {"out_dir": str(out), "scale": scale, "seed": seed, "end_month": timeline.end_month,
-               "trackers": trackers, "days": len(shift_days), "reports": {"path": str(out / "reports.csv"), **reports},
-               "fixes": fix_files, "fix_rows": sum(f["rows"] for f in fix_files),
-               "hotspots": str(out / "hotspots.geojson"), "devices": str(out / "devices.csv"),
-               "seconds": round(time.perf_counter() - started, 1)}
+        rows = write_fixes(path, track_rng, devices, shift_days[first : first + file_days])
+        fix_files.append(
+            {
+                "path": str(path),
+                "rows": rows,
+                "first_day": shift_days[first].isoformat(),
+                "last_day": shift_days[min(first + file_days, len(shift_days)) - 1].isoformat(),
+            }
+        )
+    summary = {
+        "out_dir": str(out),
+        "scale": scale,
+        "seed": seed,
+        "end_month": timeline.end_month,
+        "trackers": trackers,
+        "days": len(shift_days),
+        "reports": {"path": str(out / "reports.csv"), **reports},
+        "fixes": fix_files,
+        "fix_rows": sum(f["rows"] for f in fix_files),
+        "hotspots": str(out / "hotspots.geojson"),
+        "devices": str(out / "devices.csv"),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     (out / "scaled.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return summary
 
 
-def load_scaled(db: str | os.PathLike, scale: int, days: int = DEFAULT_DAYS, seed: int = 20111,
-                end_month: str | None = None, out_dir: str | os.PathLike | None = None) -> dict:
+def load_scaled(
+    db: str | os.PathLike,
+    scale: int,
+    days: int = DEFAULT_DAYS,
+    seed: int = 20111,
+    end_month: str | None = None,
+    out_dir: str | os.PathLike | None = None,
+) -> dict:
     """Write the scaled files (default `demo-files-scaleN/` next to the database) and load them with
     the loaders the command line uses, as `load_demo` does for the everyday demo."""
     from etl.devices import load_devices_file
@@ -96,12 +130,20 @@ def load_scaled(db: str | os.PathLike, scale: int, days: int = DEFAULT_DAYS, see
     started = time.perf_counter()
     out = Path(out_dir) if out_dir is not None else Path(db).resolve().parent / f"demo-files-scale{scale}"
     written = write_scaled_files(out, scale, days=days, seed=seed, end_month=end_month)
-    loads = [load_hotspots_file(db, written["hotspots"], is_demo=True),
-             load_devices_file(db, written["devices"], is_demo=True),
-             load_reports_file(db, written["reports"]["path"], fmt="canonical", is_demo=True)]
+    loads = [
+        load_hotspots_file(db, written["hotspots"], is_demo=True),
+        load_devices_file(db, written["devices"], is_demo=True),
+        load_reports_file(db, written["reports"]["path"], fmt="canonical", is_demo=True),
+    ]
     loads += [load_fixes_file(db, f["path"], fmt="csv", is_demo=True) for f in written["fixes"]]
-    return {"out_dir": str(out), "seed": seed, "scale": scale, "end_month": written["end_month"],
-            "loads": [result.as_json() for result in loads], "seconds": round(time.perf_counter() - started, 2)}
+    return {
+        "out_dir": str(out),
+        "seed": seed,
+        "scale": scale,
+        "end_month": written["end_month"],
+        "loads": [result.as_json() for result in loads],
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def working_days(end: dt.date, count: int) -> list[dt.date]:
@@ -136,20 +178,24 @@ def write_reports(path: Path, rng: np.random.Generator, count: int, timeline: Ti
         spot = rng.integers(0, len(spots), n)
         lat, lon = geo.offset(spot_lat[spot], spot_lon[spot], rng.normal(0, 150, n), rng.normal(0, 150, n))
         spread = np.flatnonzero(~near)
-        lat[spread], lon[spread] = geo.sample_uniform(rng, rng.choice(len(area_weights), spread.size,
-                                                                      p=area_weights / area_weights.sum()))
+        lat[spread], lon[spread] = geo.sample_uniform(
+            rng, rng.choice(len(area_weights), spread.size, p=area_weights / area_weights.sum())
+        )
         located = rng.random(n) > 0.1
-        status = rng.choice(["afgesloten", "open", "in behandeling"], size=n, p=[.72, .18, .10])
+        status = rng.choice(["afgesloten", "open", "in behandeling"], size=n, p=[0.72, 0.18, 0.10])
         closed = reported + pd.to_timedelta(rng.exponential(6 * 1440, n).astype(int) + 30, unit="m")
-        frame = pd.DataFrame({
-            "id": np.char.add("S", np.arange(first_id, first_id + n).astype(str)),
-            "datum": reported.strftime("%d/%m/%Y %H:%M"),
-            "categorie": rng.choice(CATEGORY_CODES, size=n),
-            "kanaal": rng.choice(CHANNELS, size=n),
-            "lat": np.where(located, np.round(lat, 6).astype(str), ""),
-            "lon": np.where(located, np.round(lon, 6).astype(str), ""),
-            "status": status,
-            "afgesloten_op": np.where(status == "afgesloten", closed.strftime("%d/%m/%Y %H:%M"), "")})
+        frame = pd.DataFrame(
+            {
+                "id": np.char.add("S", np.arange(first_id, first_id + n).astype(str)),
+                "datum": reported.strftime("%d/%m/%Y %H:%M"),
+                "categorie": rng.choice(CATEGORY_CODES, size=n),
+                "kanaal": rng.choice(CHANNELS, size=n),
+                "lat": np.where(located, np.round(lat, 6).astype(str), ""),
+                "lon": np.where(located, np.round(lon, 6).astype(str), ""),
+                "status": status,
+                "afgesloten_op": np.where(status == "afgesloten", closed.strftime("%d/%m/%Y %H:%M"), ""),
+            }
+        )
         frame.to_csv(path, sep=";", index=False, mode="a", header=index == 0)
         first_id += n
     return {"rows": int(count)}
@@ -185,7 +231,7 @@ def write_fixes(path: Path, rng: np.random.Generator, devices: list[str], days: 
     with open(path, "wb") as target:
         target.write(b"device_id,timestamp,lat,lon,accuracy_m\n")
         for first in range(0, len(days), CHUNK_DAYS):
-            frame = _fix_chunk(rng, len(devices), days[first:first + CHUNK_DAYS], spot_lat, spot_lon)
+            frame = _fix_chunk(rng, len(devices), days[first : first + CHUNK_DAYS], spot_lat, spot_lon)
             write_fix_frame(part, devices, frame, header=False)
             with open(part, "rb") as source:
                 shutil.copyfileobj(source, target, 1 << 22)
@@ -214,6 +260,12 @@ def _fix_chunk(rng, trackers: int, days: list[dt.date], spot_lat, spot_lon) -> p
     lat[spikes], lon[spikes] = geo.offset(lat[spikes], lon[spikes], jump * np.cos(angle), jump * np.sin(angle))
     accuracy = np.where(rng.random(n) < 0.03, rng.uniform(15, 45, n), rng.uniform(3, 9, n))
     order = np.sort(np.concatenate([np.arange(n), np.flatnonzero(rng.random(n) < DUPLICATE_SHARE)]), kind="stable")
-    return pd.DataFrame({"device": device[order], "t": t[order], "lat": np.rint(lat[order] * 1e6).astype(np.int64),
-                         "lon": np.rint(lon[order] * 1e6).astype(np.int64),
-                         "acc": np.rint(accuracy[order] * 10).astype(np.int64)})
+    return pd.DataFrame(
+        {
+            "device": device[order],
+            "t": t[order],
+            "lat": np.rint(lat[order] * 1e6).astype(np.int64),
+            "lon": np.rint(lon[order] * 1e6).astype(np.int64),
+            "acc": np.rint(accuracy[order] * 10).astype(np.int64),
+        }
+    )

@@ -3,6 +3,7 @@
 Everything here is the "truth" the analytics are later tested against, so it is stated as data
 (exact monthly counts, exact dates, exact multipliers) and copied into ground_truth.json.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,6 +17,7 @@ MONTHS = 24
 @dataclass(frozen=True)
 class Timeline:
     """The demo's 24 calendar months (local time), the last one being `end_month`."""
+
     months: tuple[tuple[int, int], ...]
 
     @classmethod
@@ -85,9 +87,18 @@ def easter(year: int) -> dt.date:
 def belgian_holidays(year: int) -> set[dt.date]:
     """The ten legal holidays: wardens do not work, offices are closed."""
     sunday = easter(year)
-    return {dt.date(year, 1, 1), sunday + dt.timedelta(days=1), dt.date(year, 5, 1),
-            sunday + dt.timedelta(days=39), sunday + dt.timedelta(days=50), dt.date(year, 7, 21),
-            dt.date(year, 8, 15), dt.date(year, 11, 1), dt.date(year, 11, 11), dt.date(year, 12, 25)}
+    return {
+        dt.date(year, 1, 1),
+        sunday + dt.timedelta(days=1),
+        dt.date(year, 5, 1),
+        sunday + dt.timedelta(days=39),
+        sunday + dt.timedelta(days=50),
+        dt.date(year, 7, 21),
+        dt.date(year, 8, 15),
+        dt.date(year, 11, 1),
+        dt.date(year, 11, 11),
+        dt.date(year, 12, 25),
+    }
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -99,9 +110,10 @@ class PlantedHotSpot:
     """A concentration of reports planted on top of the background, with its exact monthly counts
     (index 0 = first month of the timeline). `expected_class` is what the detector should say in
     the last month; `emerges_month` is the month the detector should first flag it as emerging."""
+
     key: str
     name: str
-    category: str            # category code
+    category: str  # category code
     area: str
     lat: float
     lon: float
@@ -109,29 +121,67 @@ class PlantedHotSpot:
     monthly_counts: tuple[int, ...]
     expected_class: str
     on_defined_hotspot: str | None
-    emerges_month: int | None = None   # month index of the first emerging flag; None: never emerging
-    evening: bool = False    # noise and youth: reported on (weekend) evenings
+    emerges_month: int | None = None  # month index of the first emerging flag; None: never emerging
+    evening: bool = False  # noise and youth: reported on (weekend) evenings
 
 
 PLANTED_HOTSPOTS: tuple[PlantedHotSpot, ...] = (
     # No history at all (background dumping near it is removed): a new dumping site on a field road.
-    PlantedHotSpot("nieuw_sluikstort_kobbegem", "Veldweg Kobbegem", "sluikstort", "Kobbegem",
-                   50.9010, 4.2445, 100, (0,) * 22 + (9, 14), "new", None, emerges_month=22),
+    PlantedHotSpot(
+        "nieuw_sluikstort_kobbegem",
+        "Veldweg Kobbegem",
+        "sluikstort",
+        "Kobbegem",
+        50.9010,
+        4.2445,
+        100,
+        (0,) * 22 + (9, 14),
+        "new",
+        None,
+        emerges_month=22,
+    ),
     # A party venue that always drew some complaints and grows sharply in the last months.
-    PlantedHotSpot("toenemend_geluid_relegem", "Fuifzaal Relegem", "geluidshinder", "Relegem",
-                   50.8960, 4.2870, 120,
-                   (3, 2, 3, 4, 3, 3, 2, 4, 3, 3, 4, 3, 3, 4, 4, 3, 4, 5, 5, 6, 8, 9, 11, 14),
-                   "intensifying", None, emerges_month=20, evening=True),
+    PlantedHotSpot(
+        "toenemend_geluid_relegem",
+        "Fuifzaal Relegem",
+        "geluidshinder",
+        "Relegem",
+        50.8960,
+        4.2870,
+        120,
+        (3, 2, 3, 4, 3, 3, 2, 4, 3, 3, 4, 3, 3, 4, 4, 3, 4, 5, 5, 6, 8, 9, 11, 14),
+        "intensifying",
+        None,
+        emerges_month=20,
+        evening=True,
+    ),
     # Youth hanging around the park, month after month, no trend (the working group changes nothing).
-    PlantedHotSpot("blijvend_hangjongeren_park", "Gemeentepark Asse", "hangjongeren", "Asse",
-                   50.9082, 4.2012, 100,
-                   (6, 5, 7, 6, 6, 5, 6, 7, 5, 6, 6, 7, 6, 5, 6, 6, 7, 6, 5, 6, 6, 7, 6, 6),
-                   "persistent", "Gemeentepark Asse", evening=True),
+    PlantedHotSpot(
+        "blijvend_hangjongeren_park",
+        "Gemeentepark Asse",
+        "hangjongeren",
+        "Asse",
+        50.9082,
+        4.2012,
+        100,
+        (6, 5, 7, 6, 6, 5, 6, 7, 5, 6, 6, 7, 6, 5, 6, 6, 7, 6, 5, 6, 6, 7, 6, 6),
+        "persistent",
+        "Gemeentepark Asse",
+        evening=True,
+    ),
     # A bottle bank that was a problem in the first year and fades out (moved containers, cameras).
-    PlantedHotSpot("afnemend_glasbol_mollem", "Glasbolsite Mollem", "glasbol", "Mollem",
-                   50.9270, 4.2260, 80,
-                   (9, 10, 9, 8, 10, 9, 9, 8, 9, 8, 7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1),
-                   "diminishing", "Glasbolsite Mollem"),
+    PlantedHotSpot(
+        "afnemend_glasbol_mollem",
+        "Glasbolsite Mollem",
+        "glasbol",
+        "Mollem",
+        50.9270,
+        4.2260,
+        80,
+        (9, 10, 9, 8, 10, 9, 9, 8, 9, 8, 7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1),
+        "diminishing",
+        "Glasbolsite Mollem",
+    ),
 )
 
 # Background dumping is removed this close to the new site so that it truly has no history.
@@ -155,9 +205,9 @@ class Project:
     type: str
     start: dt.date
     end: dt.date | None
-    categories: tuple[str, ...]        # category codes
-    area: str                          # sub-municipality or hot-spot name; "" = whole territory
-    area_kind: str | None              # 'area', 'hotspot' or None
+    categories: tuple[str, ...]  # category codes
+    area: str  # sub-municipality or hot-spot name; "" = whole territory
+    area_kind: str | None  # 'area', 'hotspot' or None
     # planted effect: multiplier on the background rate of `categories` in `area`
     during_multiplier: float = 1.0
     after_multiplier: float = 1.0
@@ -169,16 +219,55 @@ def projects(timeline: Timeline) -> tuple[Project, ...]:
     first = timeline.first_day(september)
     third_monday = first + dt.timedelta(days=(7 - first.weekday()) % 7 + 14)
     return (
-        Project("Hondenpoepactie Zellik", "GAS-campagne", timeline.first_day(12), timeline.last_day(14),
-                ("hondenpoep",), "Zellik", "area", 0.65, 0.65,
-                "-35 % hondenpoep in Zellik vanaf de start (tijdens en na), geen effect elders"),
-        Project("Laat je huisnummer zien", "GAS-campagne", timeline.first_day(7) + dt.timedelta(days=14),
-                timeline.last_day(8), ("huisnummer",), "", None, 4.0, 1.0,
-                "vier keer zoveel vaststellingen huisnummer tijdens de campagne, daarna als voordien"),
-        Project("Verkeersweek scholen", "verkeersweek", third_monday, third_monday + dt.timedelta(days=4),
-                ("foutparkeren", "verkeersoverlast"), "Schoolomgeving Asse-centrum", "hotspot"),
-        Project("Werkgroep hangjongeren Gemeentepark", "werkgroep", timeline.first_day(16), None,
-                ("hangjongeren",), "Gemeentepark Asse", "hotspot"),
-        Project("Veiligheidsconvenant De Lijn/NMBS", "convenant", timeline.first_day(4), timeline.last_day(15),
-                ("vandalisme", "overlast", "hangjongeren"), "Station Asse", "hotspot"),
+        Project(
+            "Hondenpoepactie Zellik",
+            "GAS-campagne",
+            timeline.first_day(12),
+            timeline.last_day(14),
+            ("hondenpoep",),
+            "Zellik",
+            "area",
+            0.65,
+            0.65,
+            "-35 % hondenpoep in Zellik vanaf de start (tijdens en na), geen effect elders",
+        ),
+        Project(
+            "Laat je huisnummer zien",
+            "GAS-campagne",
+            timeline.first_day(7) + dt.timedelta(days=14),
+            timeline.last_day(8),
+            ("huisnummer",),
+            "",
+            None,
+            4.0,
+            1.0,
+            "vier keer zoveel vaststellingen huisnummer tijdens de campagne, daarna als voordien",
+        ),
+        Project(
+            "Verkeersweek scholen",
+            "verkeersweek",
+            third_monday,
+            third_monday + dt.timedelta(days=4),
+            ("foutparkeren", "verkeersoverlast"),
+            "Schoolomgeving Asse-centrum",
+            "hotspot",
+        ),
+        Project(
+            "Werkgroep hangjongeren Gemeentepark",
+            "werkgroep",
+            timeline.first_day(16),
+            None,
+            ("hangjongeren",),
+            "Gemeentepark Asse",
+            "hotspot",
+        ),
+        Project(
+            "Veiligheidsconvenant De Lijn/NMBS",
+            "convenant",
+            timeline.first_day(4),
+            timeline.last_day(15),
+            ("vandalisme", "overlast", "hangjongeren"),
+            "Station Asse",
+            "hotspot",
+        ),
     )

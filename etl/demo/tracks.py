@@ -4,6 +4,7 @@ A shift is planned as a list of knots (time, position): the office, the mailbox 
 of 5-20 minutes at hot spots, patrol walks, back to the office. Fixes are then sampled every 10-30 s
 along the knots with numpy (interpolation, correlated GPS noise), so two years of fixes take seconds.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,15 +19,15 @@ from etl.demo.scenario import Timeline, is_working_day
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 WARDENS = ("GW-A", "GW-B")
-SWAP_MONTH = 14                 # GW-B's tracker is replaced in this month (validity periods)
-SPARE_DEVICE = "TRK-199"        # tested once by the coordinator, never lent: no warden mapping
+SWAP_MONTH = 14  # GW-B's tracker is replaced in this month (validity periods)
+SPARE_DEVICE = "TRK-199"  # tested once by the coordinator, never lent: no warden mapping
 WALK_KMH = (4.2, 5.6)
 BIKE_KMH = (12.0, 18.0)
-BIKE_FROM_M = 1200              # longer legs are cycled
+BIKE_FROM_M = 1200  # longer legs are cycled
 STOP_MINUTES = (5, 20)
 BOX_STOP_MINUTES = (1, 3)
 FIX_INTERVAL_S = (10, 30)
-GPS_SIGMA_M = 2.5               # slowly varying error (multipath, satellites): correlated over a minute
+GPS_SIGMA_M = 2.5  # slowly varying error (multipath, satellites): correlated over a minute
 GPS_WHITE_M = 0.8
 
 # Hot spots the wardens seldom or never plan: their routes also keep clear of them, so the
@@ -35,8 +36,13 @@ AVOID = tuple(h for h in geo.HOTSPOTS if h.visit_chance < 0.05)
 AVOID_MARGIN_M = 40
 
 # Evening shifts (summer Fridays) go where youth and noise are: hot spot -> chance of a stop.
-EVENING_VISITS = {"Gemeentepark Asse": 0.8, "Station Asse": 0.7, "Station Zellik": 0.6,
-                  "Gemeenteplein Asse": 0.6, "Sportcentrum Asse": 0.4}
+EVENING_VISITS = {
+    "Gemeentepark Asse": 0.8,
+    "Station Asse": 0.7,
+    "Station Zellik": 0.6,
+    "Gemeenteplein Asse": 0.6,
+    "Sportcentrum Asse": 0.4,
+}
 
 
 @dataclass
@@ -44,7 +50,7 @@ class Shift:
     warden: str
     device: str
     day: dt.date
-    start_utc: int               # epoch seconds
+    start_utc: int  # epoch seconds
     end_utc: int
     box_round: bool
     evening: bool
@@ -133,7 +139,7 @@ class Route:
         self.lon = [lon]
         self.speed = [0.0]
         self.bike = bike
-        self.stops: list[tuple[str, float, float]] = []     # (hot spot, arrival, departure)
+        self.stops: list[tuple[str, float, float]] = []  # (hot spot, arrival, departure)
 
     @property
     def now(self) -> float:
@@ -196,12 +202,15 @@ class Route:
 def _in_box(spot: geo.HotSpot, lat1: float, lon1: float, lat2: float, lon2: float) -> bool:
     reach_lat = (spot.radius_m + AVOID_MARGIN_M) / geo.M_PER_DEG_LAT
     reach_lon = (spot.radius_m + AVOID_MARGIN_M) / geo.M_PER_DEG_LON
-    return (min(lat1, lat2) - reach_lat <= spot.lat <= max(lat1, lat2) + reach_lat
-            and min(lon1, lon2) - reach_lon <= spot.lon <= max(lon1, lon2) + reach_lon)
+    return (
+        min(lat1, lat2) - reach_lat <= spot.lat <= max(lat1, lat2) + reach_lat
+        and min(lon1, lon2) - reach_lon <= spot.lon <= max(lon1, lon2) + reach_lon
+    )
 
 
-def clear_of_avoided(start: tuple[float, float], path: list[tuple[float, float]],
-                     destination: geo.HotSpot | None = None) -> bool:
+def clear_of_avoided(
+    start: tuple[float, float], path: list[tuple[float, float]], destination: geo.HotSpot | None = None
+) -> bool:
     """Whether a path (points every 15 m) stays out of every avoided hot spot but its destination."""
     points = [start] + path
     for (lat1, lon1), (lat2, lon2) in zip(points[:-1], points[1:]):
@@ -212,8 +221,7 @@ def clear_of_avoided(start: tuple[float, float], path: list[tuple[float, float]]
         share = np.linspace(0, 1, steps)
         lat, lon = lat1 + (lat2 - lat1) * share, lon1 + (lon2 - lon1) * share
         for spot in near:
-            if np.any(
-                    geo.distance_m(lat, lon, spot.lat, spot.lon) < spot.radius_m + AVOID_MARGIN_M):
+            if np.any(geo.distance_m(lat, lon, spot.lat, spot.lon) < spot.radius_m + AVOID_MARGIN_M):
                 return False
     return True
 
@@ -231,7 +239,7 @@ def _patrol_point(rng, lat: float, lon: float) -> tuple[float, float]:
 
 def route_for(rng, shift: Shift, box_tour: list[int]) -> Route:
     route = Route(rng, shift.start_utc, geo.OFFICE.lat, geo.OFFICE.lon, bike=shift.box_round)
-    route.stay(float(rng.uniform(10, 25)) * 60)                      # briefing, e-mail, equipment
+    route.stay(float(rng.uniform(10, 25)) * 60)  # briefing, e-mail, equipment
     latest = shift.end_utc - 10 * 60
     if shift.box_round:
         for b in box_tour:
@@ -256,18 +264,18 @@ def route_for(rng, shift: Shift, box_tour: list[int]) -> Route:
         if route.now + route.travel_seconds(lat, lon) + back + 5 * 60 > latest:
             break
         route.go(lat, lon)
-        route.stay(float(rng.uniform(0.5, 3)) * 60, around_m=10)       # a word with a resident
+        route.stay(float(rng.uniform(0.5, 3)) * 60, around_m=10)  # a word with a resident
     route.bike = True
     route.go(geo.OFFICE.lat, geo.OFFICE.lon)
     if route.now < shift.end_utc:
-        route.stay(shift.end_utc - route.now)                         # reports written at the office
+        route.stay(shift.end_utc - route.now)  # reports written at the office
     return route
 
 
 @dataclass
 class Fixes:
-    device: np.ndarray           # index into `devices`
-    t: np.ndarray                # epoch seconds
+    device: np.ndarray  # index into `devices`
+    t: np.ndarray  # epoch seconds
     lat: np.ndarray
     lon: np.ndarray
     accuracy_m: np.ndarray
@@ -290,12 +298,13 @@ def _sample(rng, route: Route) -> tuple[np.ndarray, ...]:
     north = np.interp(t - knot_t[0], minutes, rng.normal(0, GPS_SIGMA_M, minutes.size))
     east = np.interp(t - knot_t[0], minutes, rng.normal(0, GPS_SIGMA_M, minutes.size))
     accuracy = rng.uniform(3.5, 9.0, t.size)
-    poor = rng.random(t.size) < 0.03                                   # under trees, between buildings
+    poor = rng.random(t.size) < 0.03  # under trees, between buildings
     accuracy[poor] = rng.uniform(15, 40, poor.sum())
     white = np.where(poor, accuracy / 5, GPS_WHITE_M)
     lat, lon = geo.offset(lat, lon, north + rng.normal(0, 1, t.size) * white, east + rng.normal(0, 1, t.size) * white)
-    speed = np.where(true_speed > 2.5, np.maximum(true_speed + rng.normal(0, 0.6, t.size), 0.0),
-                     np.abs(rng.normal(0, 0.3, t.size)))
+    speed = np.where(
+        true_speed > 2.5, np.maximum(true_speed + rng.normal(0, 0.6, t.size), 0.0), np.abs(rng.normal(0, 0.3, t.size))
+    )
     return t.astype(np.int64), lat, lon, accuracy, speed
 
 
@@ -308,8 +317,16 @@ def simulate(rng, timeline: Timeline) -> tuple[Fixes, list[Shift], list[dict]]:
     for shift in shifts:
         route = route_for(rng, shift, tour)
         parts.append((devices.index(shift.device),) + _sample(rng, route))
-        stops += [{"hotspot": name, "warden": shift.warden, "device_id": shift.device,
-                   "arrival": int(arrival), "departure": int(departure)} for name, arrival, departure in route.stops]
+        stops += [
+            {
+                "hotspot": name,
+                "warden": shift.warden,
+                "device_id": shift.device,
+                "arrival": int(arrival),
+                "departure": int(departure),
+            }
+            for name, arrival, departure in route.stops
+        ]
     # the spare tracker: one hour switched on and walked around the office by the coordinator
     test_day = timeline.first_day(6) + dt.timedelta(days=2)
     while not is_working_day(test_day):
@@ -319,6 +336,9 @@ def simulate(rng, timeline: Timeline) -> tuple[Fixes, list[Shift], list[dict]]:
         spare.go(*_patrol_point(rng, spare.lat[-1], spare.lon[-1]))
     spare.go(geo.OFFICE.lat, geo.OFFICE.lon)
     parts.append((devices.index(SPARE_DEVICE),) + _sample(rng, spare))
-    fixes = Fixes(np.concatenate([np.full(p[1].size, p[0]) for p in parts]),
-                  *(np.concatenate([p[k] for p in parts]) for k in range(1, 6)), devices=devices)
+    fixes = Fixes(
+        np.concatenate([np.full(p[1].size, p[0]) for p in parts]),
+        *(np.concatenate([p[k] for p in parts]) for k in range(1, 6)),
+        devices=devices,
+    )
     return fixes, shifts, stops

@@ -4,6 +4,7 @@ Counts are taken from reports.csv itself (valid rows only: the bad and repeated 
 truth lists are skipped), so a test comparing an analytic result with them compares it with
 what the file says, not with what the generator meant to write.
 """
+
 from __future__ import annotations
 
 import csv
@@ -49,7 +50,7 @@ class ValidReports:
                 category.append(LABEL_TO_CODE[row[2]])
                 point = (float(row[4].replace(",", ".")), float(row[5].replace(",", "."))) if row[4] else (np.nan,) * 2
                 if point == (0.0, 0.0):
-                    point = (np.nan, np.nan)     # null island: loaded as an unlocated report (with a remark)
+                    point = (np.nan, np.nan)  # null island: loaded as an unlocated report (with a remark)
                 lat.append(point[0])
                 lon.append(point[1])
                 area.append(row[8])
@@ -95,22 +96,24 @@ def emerging_hotspots(valid: ValidReports, timeline: Timeline, planted: bool) ->
     result = []
     for spot in PLANTED_HOTSPOTS:
         footprint = valid.within(spot.lat, spot.lon, spot.radius_m) & (valid.category == spot.category)
-        result.append({
-            "key": spot.key,
-            "name": spot.name,
-            "category": spot.category,
-            "category_label": CATEGORY_LABELS[spot.category],
-            "class": spot.expected_class,
-            "emerging": spot.expected_class in ("new", "intensifying"),
-            "emerges_month": None if spot.emerges_month is None else timeline.label(spot.emerges_month),
-            "centre": {"lat": spot.lat, "lon": spot.lon},
-            "radius_m": spot.radius_m,
-            "area": spot.area,
-            "on_defined_hotspot": spot.on_defined_hotspot,
-            "months": [timeline.label(i) for i, c in enumerate(spot.monthly_counts) if c > 0],
-            "planted_monthly": {timeline.label(i): c for i, c in enumerate(spot.monthly_counts)},
-            "in_footprint_monthly": valid.monthly(footprint),
-        })
+        result.append(
+            {
+                "key": spot.key,
+                "name": spot.name,
+                "category": spot.category,
+                "category_label": CATEGORY_LABELS[spot.category],
+                "class": spot.expected_class,
+                "emerging": spot.expected_class in ("new", "intensifying"),
+                "emerges_month": None if spot.emerges_month is None else timeline.label(spot.emerges_month),
+                "centre": {"lat": spot.lat, "lon": spot.lon},
+                "radius_m": spot.radius_m,
+                "area": spot.area,
+                "on_defined_hotspot": spot.on_defined_hotspot,
+                "months": [timeline.label(i) for i, c in enumerate(spot.monthly_counts) if c > 0],
+                "planted_monthly": {timeline.label(i): c for i, c in enumerate(spot.monthly_counts)},
+                "in_footprint_monthly": valid.monthly(footprint),
+            }
+        )
     return result
 
 
@@ -118,9 +121,15 @@ def stable_concentrations(valid: ValidReports) -> list[dict]:
     result = []
     for name in STABLE_CONCENTRATIONS:
         spot = geo.hotspot(name)
-        result.append({"name": name, "centre": {"lat": spot.lat, "lon": spot.lon}, "radius_m": spot.radius_m,
-                       "never_classes": ["new", "intensifying"],
-                       "in_footprint_monthly": valid.monthly(valid.in_hotspot(spot))})
+        result.append(
+            {
+                "name": name,
+                "centre": {"lat": spot.lat, "lon": spot.lon},
+                "radius_m": spot.radius_m,
+                "never_classes": ["new", "intensifying"],
+                "in_footprint_monthly": valid.monthly(valid.in_hotspot(spot)),
+            }
+        )
     return result
 
 
@@ -128,8 +137,14 @@ def background_patterns(valid: ValidReports, timeline: Timeline, planted: bool) 
     if not planted:
         return {"spikes": [], "trends": []}
     return {
-        "spikes": [{"category": SPIKE_CATEGORY, "month": timeline.label(SPIKE_MONTH), "multiplier": SPIKE_MULTIPLIER,
-                    "monthly": valid.monthly(valid.category == SPIKE_CATEGORY)}],
+        "spikes": [
+            {
+                "category": SPIKE_CATEGORY,
+                "month": timeline.label(SPIKE_MONTH),
+                "multiplier": SPIKE_MULTIPLIER,
+                "monthly": valid.monthly(valid.category == SPIKE_CATEGORY),
+            }
+        ],
         "trends": [{"category": code, "multiplier_per_year": m} for code, m in TRENDS_PER_YEAR.items()],
     }
 
@@ -148,24 +163,31 @@ def project_truth(valid: ValidReports, timeline: Timeline, planted: bool) -> lis
             target = np.ones(valid.month.size, dtype=bool)
             area_code = None
         has_effect = planted and (project.during_multiplier, project.after_multiplier) != (1.0, 1.0)
-        result.append({
-            "name": project.name,
-            "type": project.type,
-            "start": project.start.isoformat(),
-            "end": project.end.isoformat() if project.end else None,
-            "categories": list(project.categories),
-            "area": project.area or None,
-            "area_kind": project.area_kind,
-            "area_code": area_code,
-            "planted_effect": {"during_multiplier": project.during_multiplier,
-                               "after_multiplier": project.after_multiplier,
-                               "effect_pct": round((project.after_multiplier - 1) * 100)
-                               if project.after_multiplier != 1.0 else round((project.during_multiplier - 1) * 100),
-                               "note": project.effect_note} if has_effect else None,
-            "expected": ("effect" if has_effect else "geen meetbaar effect"),
-            "target_monthly": valid.monthly(of_category & target),
-            "elsewhere_monthly": valid.monthly(of_category & ~target) if project.area_kind else None,
-        })
+        result.append(
+            {
+                "name": project.name,
+                "type": project.type,
+                "start": project.start.isoformat(),
+                "end": project.end.isoformat() if project.end else None,
+                "categories": list(project.categories),
+                "area": project.area or None,
+                "area_kind": project.area_kind,
+                "area_code": area_code,
+                "planted_effect": {
+                    "during_multiplier": project.during_multiplier,
+                    "after_multiplier": project.after_multiplier,
+                    "effect_pct": round((project.after_multiplier - 1) * 100)
+                    if project.after_multiplier != 1.0
+                    else round((project.during_multiplier - 1) * 100),
+                    "note": project.effect_note,
+                }
+                if has_effect
+                else None,
+                "expected": ("effect" if has_effect else "geen meetbaar effect"),
+                "target_monthly": valid.monthly(of_category & target),
+                "elsewhere_monthly": valid.monthly(of_category & ~target) if project.area_kind else None,
+            }
+        )
     return result
 
 

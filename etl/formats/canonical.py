@@ -5,6 +5,7 @@ A mapping profile (etl/profiles.py) names the columns itself; without one the al
 tried. A date column and a separate time column are joined ("Datum" + "Tijdstip"); a column that
 holds only times is never read as the whole timestamp.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,30 @@ from etl.geocoding import ADDRESS_FIELDS
 from etl.tables import RawTable
 
 COLUMNS = {
-    "id": ["id", "nummer", "meldingnummer", "melding_id", "dossiernummer", "dossiernr", "dossier",
-           "report_id", "meldingsnummer", "ticket", "ticketnummer", "referentie"],
-    "reported_at": ["reported_at", "datum", "datum_melding", "meldingsdatum", "gemeld_op", "datum_tijd",
-                    "aangemaakt_op", "tijdstip"],
+    "id": [
+        "id",
+        "nummer",
+        "meldingnummer",
+        "melding_id",
+        "dossiernummer",
+        "dossiernr",
+        "dossier",
+        "report_id",
+        "meldingsnummer",
+        "ticket",
+        "ticketnummer",
+        "referentie",
+    ],
+    "reported_at": [
+        "reported_at",
+        "datum",
+        "datum_melding",
+        "meldingsdatum",
+        "gemeld_op",
+        "datum_tijd",
+        "aangemaakt_op",
+        "tijdstip",
+    ],
     "category": ["category", "categorie", "soort", "soort_melding", "type_melding", "onderwerp", "type"],
     "channel": ["channel", "kanaal", "bron", "meldingskanaal"],
     "mailbox": ["mailbox", "brievenbus"],
@@ -28,8 +49,14 @@ COLUMNS = {
     "x": ["x", "x_lambert", "lambert_x", "x_lambert72"],
     "y": ["y", "y_lambert", "lambert_y", "y_lambert72"],
     "status": ["status", "toestand"],
-    "closed_at": ["closed_at", "afgesloten_op", "datum_afsluiting", "afsluitdatum", "datum_afhandeling",
-                  "afgehandeld_op"],
+    "closed_at": [
+        "closed_at",
+        "afgesloten_op",
+        "datum_afsluiting",
+        "afsluitdatum",
+        "datum_afhandeling",
+        "afgehandeld_op",
+    ],
     "area": ["area", "deelgemeente", "gebied", "wijk"],
     "description": ["description", "omschrijving", "beschrijving", "toelichting"],
     "gas": ["gas", "gas_vaststelling", "gas_finding"],
@@ -52,7 +79,7 @@ def known_columns() -> set[str]:
 
 
 def _sample_matches(frame: pd.DataFrame, column: str, pattern: re.Pattern) -> bool:
-    values = frame[column].head(5000).dropna().astype(str).str.strip()   # a sample: a million rows cost seconds
+    values = frame[column].head(5000).dropna().astype(str).str.strip()  # a sample: a million rows cost seconds
     values = values[values != ""].head(200)
     return len(values) > 0 and all(pattern.match(v) for v in values)
 
@@ -66,8 +93,11 @@ def date_and_time(frame: pd.DataFrame, date_names: list[str], time_names: list[s
     if not present:
         return []
     first = present[0]
-    times = [c for c in dict.fromkeys(time_names + present) if c in frame.columns and c != first
-             and _sample_matches(frame, c, _TIME_ONLY)]
+    times = [
+        c
+        for c in dict.fromkeys(time_names + present)
+        if c in frame.columns and c != first and _sample_matches(frame, c, _TIME_ONLY)
+    ]
     if _sample_matches(frame, first, _TIME_ONLY):
         dates = [c for c in present[1:] if not _sample_matches(frame, c, _TIME_ONLY)]
         return [dates[0], first] if dates else [first]
@@ -99,6 +129,7 @@ def _recognises(columns: list[str]) -> bool:
 
 def stage_mapped(table: RawTable, resolved: dict[str, list[str]]) -> pd.DataFrame:
     from etl.profiles import joined
+
     frame = table.frame
 
     def field(name: str) -> pd.Series:
@@ -130,12 +161,19 @@ def stage_mapped(table: RawTable, resolved: dict[str, list[str]]) -> pd.DataFram
 
 
 def _stage(table: RawTable) -> pd.DataFrame:
-    require_columns(table, "canonical", {"reported_at/datum": COLUMNS["reported_at"],
-                                         "category/categorie": COLUMNS["category"]})
+    require_columns(
+        table, "canonical", {"reported_at/datum": COLUMNS["reported_at"], "category/categorie": COLUMNS["category"]}
+    )
     return stage_mapped(table, resolve_columns(table))
 
 
-FORMAT = ReportFormat(name="canonical", default_tz="Europe/Brussels", day_first=True, precision="minute",
-                      expected_date="dd/mm/jjjj uu:mm", unknown_category=None,
-                      recognises=_recognises, stage=_stage)
-
+FORMAT = ReportFormat(
+    name="canonical",
+    default_tz="Europe/Brussels",
+    day_first=True,
+    precision="minute",
+    expected_date="dd/mm/jjjj uu:mm",
+    unknown_category=None,
+    recognises=_recognises,
+    stage=_stage,
+)

@@ -19,6 +19,7 @@ Rules a user can rely on:
 - text is UTF-8 (with or without BOM), UTF-16 with a BOM, else read as Latin-1 (what Windows-1252
   exports mostly are).
 """
+
 from __future__ import annotations
 
 import csv
@@ -52,13 +53,13 @@ def normalise_name(name: str) -> str:
 class DelimitedFile:
     path: Path
     separator: str
-    encoding: str                # DuckDB's name: 'utf-8', 'utf-16' or 'latin-1'
-    header_lines: int            # lines up to and including the header
-    header: list[str]            # normalised names, in file order
-    columns: dict[str, int]      # canonical name -> 0-based field index (the first, when joined)
-    joined: dict[str, list[int]] = field(default_factory=dict)   # canonical name -> all its fields
-    spelled: list[str] = field(default_factory=list)            # the header as the file spells it
-    trailing_empty: int = 0      # empty header cells after the last name
+    encoding: str  # DuckDB's name: 'utf-8', 'utf-16' or 'latin-1'
+    header_lines: int  # lines up to and including the header
+    header: list[str]  # normalised names, in file order
+    columns: dict[str, int]  # canonical name -> 0-based field index (the first, when joined)
+    joined: dict[str, list[int]] = field(default_factory=dict)  # canonical name -> all its fields
+    spelled: list[str] = field(default_factory=list)  # the header as the file spells it
+    trailing_empty: int = 0  # empty header cells after the last name
 
     def index(self, name: str) -> int | None:
         return self.columns.get(name)
@@ -71,8 +72,9 @@ class DelimitedFile:
         return [name for i, name in enumerate(self.spelled) if i not in taken]
 
 
-def inspect(path: str | Path, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...],
-            expected: str, profile=None) -> DelimitedFile | None:
+def inspect(
+    path: str | Path, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], expected: str, profile=None
+) -> DelimitedFile | None:
     """Read the header and map it to canonical names; None for a file without any text.
 
     `aliases` maps each canonical column to the header spellings accepted for it; a `profile`
@@ -82,16 +84,22 @@ def inspect(path: str | Path, aliases: dict[str, tuple[str, ...]], required: tup
     path = Path(path)
     head = sniff(path)
     python_encoding = (profile.file.get("encoding") if profile else None) or detect_encoding(head)
-    encoding = ("utf-16" if python_encoding.lower().startswith("utf-16")
-                else "utf-8" if python_encoding.lower().replace("_", "-").startswith("utf-8") else "latin-1")
+    encoding = (
+        "utf-16"
+        if python_encoding.lower().startswith("utf-16")
+        else "utf-8"
+        if python_encoding.lower().replace("_", "-").startswith("utf-8")
+        else "latin-1"
+    )
     text = head.decode("latin-1" if encoding == "latin-1" else python_encoding, errors="replace").lstrip("\ufeff")
     lines = [line.rstrip("\r") for line in text.split("\n")]  # as DuckDB counts lines
     if not any(line.strip() for line in lines):
         return None
     mapping = profile.normalised_columns() if profile else {}
     known = {a for names in aliases.values() for a in names} | {c for cs in mapping.values() for c in cs}
-    header_at, separator = find_header(lines[:-1] if len(lines) > 1 else lines, known,
-                                       profile.header_row if profile else None)
+    header_at, separator = find_header(
+        lines[:-1] if len(lines) > 1 else lines, known, profile.header_row if profile else None
+    )
     cells = next(csv.reader([lines[header_at]], delimiter=separator))
     trailing = 0
     while cells and not cells[-1].strip():
@@ -109,11 +117,14 @@ def inspect(path: str | Path, aliases: dict[str, tuple[str, ...]], required: tup
             columns[canonical] = found[0]
     missing = [name for name in required if name not in columns]
     if missing:
-        raise UnusableInput(f"{path.name}: kolom {', '.join(missing)} ontbreekt in de kopregel "
-                            f"(gevonden: {', '.join(header)}; verwacht {expected}"
-                            f"{'' if profile else ', of geef de kolommen op in een profiel: --profile'})")
-    return DelimitedFile(path, separator, encoding, header_at + 1, header, columns, joined,
-                         [c.strip() for c in cells], trailing)
+        raise UnusableInput(
+            f"{path.name}: kolom {', '.join(missing)} ontbreekt in de kopregel "
+            f"(gevonden: {', '.join(header)}; verwacht {expected}"
+            f"{'' if profile else ', of geef de kolommen op in een profiel: --profile'})"
+        )
+    return DelimitedFile(
+        path, separator, encoding, header_at + 1, header, columns, joined, [c.strip() for c in cells], trailing
+    )
 
 
 def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) -> None:
@@ -125,11 +136,13 @@ def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) 
     """
     sep = file.separator
     # \x01 as delimiter and no quoting: DuckDB hands over each line whole.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_text AS
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table}_text AS
         SELECT line FROM read_csv(?, delim = '\x01', quote = '', escape = '', header = false,
                                   skip = ?, auto_detect = false, columns = {{'line': 'VARCHAR'}},
                                   strict_mode = false, encoding = ?)""",
-                [str(file.path), file.header_lines, file.encoding])
+        [str(file.path), file.header_lines, file.encoding],
+    )
     # rowids follow insertion order, which DuckDB keeps as file order; inside a transaction they
     # start at a large offset, hence the first one. The row number is computed in the view, not
     # stored: a copy of 10 million lines would cost seconds and half a gigabyte.
@@ -169,10 +182,14 @@ def field_count_problem_sql(file: DelimitedFile) -> str:
     n = len(file.header)
     sep = SEPARATOR_NAMES[file.separator]
     # a line with the header's trailing separators (or its own) has empty fields past the last column
-    extra = (f" AND NOT (len(fields) BETWEEN {n} AND {n + max(file.trailing_empty, 1)} "
-             f"AND list_filter(fields[{n + 1}:], lambda f: trim(f) <> '') = [])")
-    return (f"CASE WHEN len(fields) <> {n}{extra} THEN 'regel heeft ' || len(fields) || ' velden, "
-            f"de kopregel {n} (scheidingsteken: {sep})' END")
+    extra = (
+        f" AND NOT (len(fields) BETWEEN {n} AND {n + max(file.trailing_empty, 1)} "
+        f"AND list_filter(fields[{n + 1}:], lambda f: trim(f) <> '') = [])"
+    )
+    return (
+        f"CASE WHEN len(fields) <> {n}{extra} THEN 'regel heeft ' || len(fields) || ' velden, "
+        f"de kopregel {n} (scheidingsteken: {sep})' END"
+    )
 
 
 def sample_rows(file: DelimitedFile, count: int = 200) -> list[list[str]]:
@@ -180,21 +197,26 @@ def sample_rows(file: DelimitedFile, count: int = 200) -> list[list[str]]:
     with open(file.path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     text = head.decode("latin-1" if file.encoding == "latin-1" else file.encoding, errors="replace").lstrip("\ufeff")
-    lines = [line.rstrip("\r") for line in text.split("\n")][file.header_lines:-1]
+    lines = [line.rstrip("\r") for line in text.split("\n")][file.header_lines : -1]
     return [row for row in csv.reader([line for line in lines if line.strip()][:count], delimiter=file.separator)]
 
 
-def join_date_and_time(file: DelimitedFile, name: str, date_names: tuple[str, ...], time_names: tuple[str, ...]) -> None:
+def join_date_and_time(
+    file: DelimitedFile, name: str, date_names: tuple[str, ...], time_names: tuple[str, ...]
+) -> None:
     """When the column found for `name` holds only times (14:30, 16u23) and a date column exists, or
     holds only dates and a time column exists, the field becomes the two joined: a time-only column
     is never the whole timestamp."""
     from etl.formats.canonical import date_and_time
+
     if name in file.joined or file.index(name) is None:
         return
     import pandas as pd
+
     rows = sample_rows(file)
-    frame = pd.DataFrame({h: [r[i] if i < len(r) else "" for r in rows] for i, h in enumerate(file.header)},
-                         dtype="string")
+    frame = pd.DataFrame(
+        {h: [r[i] if i < len(r) else "" for r in rows] for i, h in enumerate(file.header)}, dtype="string"
+    )
     current = file.header[file.index(name)]
     dates = [current] + [h for h in date_names if h in file.header and h != current]
     found = date_and_time(frame, dates, [h for h in time_names if h in file.header])

@@ -11,6 +11,7 @@ digits, or a code like TRK-101): GPS units name their tracks "ACTIVE LOG" or aft
 The file is streamed with `iterparse` and finished elements are dropped, so a long track does
 not build a whole tree in memory.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ _DEVICE_NAME = re.compile(r"^(\d{8,17}|[A-Za-z]{1,6}-?\d{1,6})$")
 
 def require_device(device: str | None, kind: str) -> str:
     if device is None or not device.strip():
-        raise UnusableInput(f"een {kind}-bestand noemt geen toestel: geef het toestel op met --device "
-                            f"(bijvoorbeeld --device T1)")
+        raise UnusableInput(
+            f"een {kind}-bestand noemt geen toestel: geef het toestel op met --device (bijvoorbeeld --device T1)"
+        )
     return device.strip()
 
 
@@ -77,8 +79,9 @@ def read_gpx(path: str | Path, device: str | None) -> list[tuple]:
         for event, element in ET.iterparse(path, events=("start", "end")):
             if event == "start":
                 if not stack and _local(element.tag) != "gpx":
-                    raise UnusableInput(f"{path.name} is geen GPX-bestand "
-                                        f"(hoofdelement <{_local(element.tag)}>, verwacht <gpx>)")
+                    raise UnusableInput(
+                        f"{path.name} is geen GPX-bestand (hoofdelement <{_local(element.tag)}>, verwacht <gpx>)"
+                    )
                 stack.append(element)
                 continue
             stack.pop()
@@ -90,13 +93,25 @@ def read_gpx(path: str | Path, device: str | None) -> list[tuple]:
                 track_name = None
             if name == "trkpt":
                 if not (given or track_name):
-                    raise UnusableInput(f"{path.name}: het spoor heeft geen naam (<trk><name>) die het toestel "
-                                        f"noemt: geef het toestel op met --device (bijvoorbeeld --device T1)")
+                    raise UnusableInput(
+                        f"{path.name}: het spoor heeft geen naam (<trk><name>) die het toestel "
+                        f"noemt: geef het toestel op met --device (bijvoorbeeld --device T1)"
+                    )
                 time_text = _utc_time(_child_text(element, "time"))
                 speed = _speed_kmh(_child_text(element, "speed"))
-                rows.append((len(rows) + 1, _raw_text(element),
-                             None if time_text else "trackpunt zonder tijdstip",
-                             given or track_name, time_text, element.get("lat"), element.get("lon"), None, speed))
+                rows.append(
+                    (
+                        len(rows) + 1,
+                        _raw_text(element),
+                        None if time_text else "trackpunt zonder tijdstip",
+                        given or track_name,
+                        time_text,
+                        element.get("lat"),
+                        element.get("lon"),
+                        None,
+                        speed,
+                    )
+                )
             if name in ("trkpt", "wpt", "rtept") and stack:
                 stack[-1].remove(element)
     except ET.ParseError as error:

@@ -14,6 +14,7 @@ truncated last line, and the checksum is how we tell. Status `V` (void) and mode
 receiver itself says it had no position; those go to the quarantine with that reason.
 Row numbers are line numbers in the file (1 = first line).
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,9 @@ def checksum(body: str) -> str:
 def _timestamp(date: str, time: str) -> str | None:
     d, t = _DATE.match(date), _TIME.match(time)
     if not d or not t:
-        return f"{date} {time}".strip() or None   # the validation reports it as unreadable
+        return f"{date} {time}".strip() or None  # the validation reports it as unreadable
     day, month, year = d.groups()
-    century = "19" if int(year) >= 80 else "20"   # NMEA's two-digit year
+    century = "19" if int(year) >= 80 else "20"  # NMEA's two-digit year
     hour, minute, second = t.groups()
     return f"{century}{year}-{month}-{day}T{hour}:{minute}:{second}Z"
 
@@ -78,9 +79,17 @@ def _rmc_row(number: int, line: str, body: str, given_sum: str | None, fields: l
         problem = "ontvanger meldt geen geldige positie (modus N)"
     if problem:
         return (number, line, problem, device, None, None, None, None, None)
-    return (number, line, None, device, _timestamp(fields[9], fields[1]),
-            _degrees(fields[3], fields[4], 2, "S"), _degrees(fields[5], fields[6], 3, "W"),
-            None, _speed(fields[7]))
+    return (
+        number,
+        line,
+        None,
+        device,
+        _timestamp(fields[9], fields[1]),
+        _degrees(fields[3], fields[4], 2, "S"),
+        _degrees(fields[5], fields[6], 3, "W"),
+        None,
+        _speed(fields[7]),
+    )
 
 
 def read_nmea(path: str | Path, device: str | None) -> list[tuple]:

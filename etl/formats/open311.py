@@ -5,6 +5,7 @@ Dates are `MM/DD/YYYY hh:mm:ss AM/PM` in New York time (the default --tz of this
 Complaint types map to our categories through civ/reference_data/category_aliases.csv
 (source open311); unmapped types load as 'overig' with the original type kept.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,6 +38,13 @@ def _stage(table: RawTable) -> pd.DataFrame:
     )
 
 
-FORMAT = ReportFormat(name="open311", default_tz="America/New_York", day_first=False, precision="minute",
-                      expected_date="mm/dd/jjjj uu:mm:ss AM/PM", unknown_category="overig",
-                      recognises=_recognises, stage=_stage)
+FORMAT = ReportFormat(
+    name="open311",
+    default_tz="America/New_York",
+    day_first=False,
+    precision="minute",
+    expected_date="mm/dd/jjjj uu:mm:ss AM/PM",
+    unknown_category="overig",
+    recognises=_recognises,
+    stage=_stage,
+)

@@ -17,6 +17,7 @@ What can be checked from the request alone is checked here (a `BadPosition` with
 answered 400); the rules that need the stored series (duplicates, out of order, impossible jumps)
 are those of every fix import, applied when the position is written into the store.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,8 @@ from urllib.parse import parse_qs
 
 KNOT_KMH = 1.852
 MPS_KMH = 3.6
-INT_MAX = 2**31 - 1                  # Traccar: a smaller number is seconds, a larger one milliseconds
-MAX_BODY_BYTES = 16 * 1024           # a position is a few hundred bytes
+INT_MAX = 2**31 - 1  # Traccar: a smaller number is seconds, a larger one milliseconds
+MAX_BODY_BYTES = 16 * 1024  # a position is a few hundred bytes
 
 
 class BadPosition(ValueError):
@@ -38,7 +39,7 @@ class BadPosition(ValueError):
 @dataclass
 class Position:
     device_id: str
-    ts: datetime                     # UTC
+    ts: datetime  # UTC
     lat: float
     lon: float
     accuracy_m: float | None = None
@@ -49,9 +50,16 @@ class Position:
     valid: bool = True
 
     def journal_entry(self, received_at: datetime) -> dict:
-        return {"device_id": self.device_id, "ts": iso(self.ts), "lat": self.lat, "lon": self.lon,
-                "accuracy_m": self.accuracy_m, "speed_kmh": self.speed_kmh, "battery_pct": self.battery_pct,
-                "received_at": iso(received_at)}
+        return {
+            "device_id": self.device_id,
+            "ts": iso(self.ts),
+            "lat": self.lat,
+            "lon": self.lon,
+            "accuracy_m": self.accuracy_m,
+            "speed_kmh": self.speed_kmh,
+            "battery_pct": self.battery_pct,
+            "received_at": iso(received_at),
+        }
 
 
 def iso(moment: datetime) -> str:
@@ -94,8 +102,9 @@ def parse_timestamp(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise BadPosition(f"tijdstip '{text[:40]}' is onleesbaar (verwacht Unix-seconden, -milliseconden "
-                          f"of jjjj-mm-ddTuu:mm:ssZ)") from None
+        raise BadPosition(
+            f"tijdstip '{text[:40]}' is onleesbaar (verwacht Unix-seconden, -milliseconden of jjjj-mm-ddTuu:mm:ssZ)"
+        ) from None
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
@@ -103,8 +112,7 @@ def _valid_flag(value: str) -> bool:
     return value.strip().lower() == "true" or value.strip() == "1"
 
 
-def decode(content_type: str | None, query: dict[str, list[str]], body: bytes,
-           received_at: datetime) -> Position:
+def decode(content_type: str | None, query: dict[str, list[str]], body: bytes, received_at: datetime) -> Position:
     """One position from a request: its Content-Type, its URL's query parameters and its body."""
     if content_type and content_type.lower().startswith("application/json"):
         return decode_json(body, received_at)
@@ -137,13 +145,17 @@ def decode_params(params: dict[str, list[str]], received_at: datetime) -> Positi
     ts = parse_timestamp(value["timestamp"]) if value.get("timestamp", "").strip() else received_at
     speed_knots = _optional(value.get("speed"), "snelheid")
     return Position(
-        device_id=device, ts=ts, lat=lat, lon=lon,
+        device_id=device,
+        ts=ts,
+        lat=lat,
+        lon=lon,
         accuracy_m=_known(_optional(value.get("accuracy"), "nauwkeurigheid")),
         speed_kmh=None if _known(speed_knots) is None else speed_knots * KNOT_KMH,
         bearing=_optional(value.get("bearing", value.get("heading")), "richting"),
         altitude_m=_optional(value.get("altitude"), "hoogte"),
         battery_pct=_known(_optional(value.get("batt"), "batterij")),
-        valid=_valid_flag(value["valid"]) if "valid" in value else True)
+        valid=_valid_flag(value["valid"]) if "valid" in value else True,
+    )
 
 
 def decode_json(body: bytes, received_at: datetime) -> Position:
@@ -159,7 +171,7 @@ def decode_json(body: bytes, received_at: datetime) -> Position:
         raise BadPosition("toestel-id ontbreekt (device_id)")
     location = root.get("location")
     if isinstance(location, list) and len(location) == 1:
-        location = location[0]          # the background-geolocation library can batch; one at a time here
+        location = location[0]  # the background-geolocation library can batch; one at a time here
     if not isinstance(location, dict):
         raise BadPosition("location ontbreekt of is geen object")
     coords = location.get("coords")
@@ -174,17 +186,25 @@ def decode_json(body: bytes, received_at: datetime) -> Position:
     level = _known(_optional(battery.get("level"), "batterij"))
     speed_mps = _known(_optional(coords.get("speed"), "snelheid"))
     return Position(
-        device_id=str(device).strip(), ts=parse_timestamp(stamp),
-        lat=_number(coords["latitude"], "breedtegraad"), lon=_number(coords["longitude"], "lengtegraad"),
+        device_id=str(device).strip(),
+        ts=parse_timestamp(stamp),
+        lat=_number(coords["latitude"], "breedtegraad"),
+        lon=_number(coords["longitude"], "lengtegraad"),
         accuracy_m=_known(_optional(coords.get("accuracy"), "nauwkeurigheid")),
         speed_kmh=None if speed_mps is None else speed_mps * MPS_KMH,
         bearing=_known(_optional(coords.get("heading"), "richting")),
         altitude_m=_optional(coords.get("altitude"), "hoogte"),
-        battery_pct=None if level is None else min(level, 1.0) * 100)
+        battery_pct=None if level is None else min(level, 1.0) * 100,
+    )
 
 
-def check_plausible(position: Position, received_at: datetime, bounds: tuple[float, float, float, float] | None,
-                    max_future: timedelta, max_age: timedelta) -> None:
+def check_plausible(
+    position: Position,
+    received_at: datetime,
+    bounds: tuple[float, float, float, float] | None,
+    max_future: timedelta,
+    max_age: timedelta,
+) -> None:
     """The checks that need no stored series: a real place on Earth inside the territory (bounds:
     min_lat, min_lon, max_lat, max_lon, with their margin), a time that is not in the future nor
     older than `max_age` (a phone keeps positions it could not send, but not for ever)."""

@@ -8,6 +8,7 @@ What the real files do, and what we make of it:
 - rows without coordinates ("No Location") are loaded as unlocated;
 - `Last outcome category` becomes the status; the crime type maps to a category (unmapped: overig).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -51,5 +52,13 @@ def _stage(table: RawTable) -> pd.DataFrame:
     )
 
 
-FORMAT = ReportFormat(name="police-uk", default_tz="Europe/London", day_first=True, precision="month",
-                      expected_date="jjjj-mm", unknown_category="overig", recognises=_recognises, stage=_stage)
+FORMAT = ReportFormat(
+    name="police-uk",
+    default_tz="Europe/London",
+    day_first=True,
+    precision="month",
+    expected_date="jjjj-mm",
+    unknown_category="overig",
+    recognises=_recognises,
+    stage=_stage,
+)

@@ -4,6 +4,7 @@ Never skipped: a machine without chromium fails these tests (`make test` install
 tests/browser is a package (it has __init__.py) so that this conftest does not take the module name
 `conftest` from tests/conftest.py, which other tests import by that name.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,8 +17,13 @@ from playwright.sync_api import expect
 
 expect.set_options(timeout=20_000)
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +58,9 @@ def _log_in_on_first_visit(context, page):
     def goto(url, **kwargs):
         cookie = session_for(url)
         if cookie and not any(c["name"] == "civ_session" for c in context.cookies(url)):
-            context.add_cookies([{"name": "civ_session", "value": cookie, "url": url.split("/", 3)[0] + "//"
-                                  + url.split("/", 3)[2]}])
+            context.add_cookies(
+                [{"name": "civ_session", "value": cookie, "url": url.split("/", 3)[0] + "//" + url.split("/", 3)[2]}]
+            )
         return plain_goto(url, **kwargs)
 
     page.goto = goto
@@ -61,12 +68,12 @@ def _log_in_on_first_visit(context, page):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="nl-BE",
-                                  timezone_id="Europe/Brussels")
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, locale="nl-BE", timezone_id="Europe/Brussels"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     _log_in_on_first_visit(context, page)
     page.console = ConsoleLog(page)
     yield page
     context.close()
-

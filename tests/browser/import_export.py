@@ -4,6 +4,7 @@ own column names and own labels, a date column and a separate time column.
 
 EXPECTED says, from the rows written here and not from the code, what a load must do with them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,19 +27,26 @@ ROWS = [
     ("M-010", dt.datetime(2026, 1, 14), "13u20", "Hondenpoep", "Afgewerkt"),
 ]
 LABELS = {"Sluikstorten": "sluikstort", "Hondenpoep": "hondenpoep", "Zwerfvuil op straat": "zwerfvuil"}
-UNMAPPED = "Kapotte zitbank"       # left without a code: its rows are refused with the label in the reason
+UNMAPPED = "Kapotte zitbank"  # left without a code: its rows are refused with the label in the reason
 STATUSES = {"Nieuw": "open", "Afgewerkt": "afgesloten"}
 
 
 def expected() -> dict:
     """Counts by outcome, from the rows above: refused are the unmapped label and the impossible date."""
     refused = [r for r in ROWS if r[3] == UNMAPPED or not isinstance(r[1], dt.datetime)]
-    return {"rows_in": len(ROWS), "loaded": len(ROWS) - len(refused), "quarantined": len(refused),
-            "duplicates": 0, "updated": 0, "unmapped_rows": sum(1 for r in ROWS if r[3] == UNMAPPED)}
+    return {
+        "rows_in": len(ROWS),
+        "loaded": len(ROWS) - len(refused),
+        "quarantined": len(refused),
+        "duplicates": 0,
+        "updated": 0,
+        "unmapped_rows": sum(1 for r in ROWS if r[3] == UNMAPPED),
+    }
 
 
 def write(path: Path) -> Path:
     from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Meldingen"
@@ -51,7 +59,7 @@ def write(path: Path) -> Path:
     for cell in sheet["B"][HEADER_ROW:]:
         if isinstance(cell.value, dt.datetime):
             cell.number_format = "DD/MM/YYYY"
-    notes = book.create_sheet("Toelichting", 0)        # an explanation sheet first, as many exports have
+    notes = book.create_sheet("Toelichting", 0)  # an explanation sheet first, as many exports have
     notes.append(["Deze export bevat de meldingen van de dienst Omgeving."])
     notes.append(["Vragen: omgeving@example.be"])
     book.save(path)

@@ -1,5 +1,6 @@
 """Beheer (/beheer): the beheerder manages accounts and reads the audit log; nobody else gets either,
 not through the menu, not through the URL, not through a crafted callback."""
+
 from __future__ import annotations
 
 import csv
@@ -43,20 +44,20 @@ def test_beheerder_adds_a_user_sees_the_password_once_disables_it_and_reads_it_i
         expect(page.locator("#admin-add-password")).to_be_visible()
         password = page.locator("#admin-add-password").inner_text().strip()
         assert len(password) >= 12
-        assert users.verify(db, "nieuwe.collega", password).role == "politie"   # the shown password works
+        assert users.verify(db, "nieuwe.collega", password).role == "politie"  # the shown password works
         assert all(password not in (e["detail"] or "") for e in users.audit_entries(db))
         expect(page.locator("#admin-users .ag-row", has_text="nieuwe.collega")).to_contain_text("politie")
 
         choose(page, "admin-user", "nieuwe.collega")
         page.locator("#admin-disable").click()
         expect(page.locator("#admin-confirm-text")).to_contain_text("nieuwe.collega uitschakelen?")
-        assert users.active_role(db, "nieuwe.collega") == "politie"          # nothing happens before Confirm
+        assert users.active_role(db, "nieuwe.collega") == "politie"  # nothing happens before Confirm
         page.locator("#admin-confirm").click()
         expect(page.locator("#admin-message")).to_contain_text("nieuwe.collega is uitgeschakeld")
         expect(page.locator("#admin-users .ag-row", has_text="nieuwe.collega")).to_contain_text("nee")
         assert users.active_role(db, "nieuwe.collega") is None
 
-        me = TEST_USERS["beheerder"][0]                                       # not oneself
+        me = TEST_USERS["beheerder"][0]  # not oneself
         choose(page, "admin-user", me)
         page.locator("#admin-disable").click()
         page.locator("#admin-confirm").click()
@@ -74,9 +75,11 @@ def test_beheerder_adds_a_user_sees_the_password_once_disables_it_and_reads_it_i
         rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Tijdstip", "Gebruiker", "Soort"]
     assert [(r[1], r[2], r[3]) for r in rows[1:]] == [(me, "gebruiker uitgeschakeld", "nieuwe.collega")]
-    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", rows[1][0])    # Brussels time, dd/mm/jjjj
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", rows[1][0])  # Brussels time, dd/mm/jjjj
     exports = [e for e in users.audit_entries(db, event="export")]
-    assert exports and exports[0]["user"] == me and "audit" in exports[0]["detail"] and "1 rijen" in exports[0]["detail"]
+    assert (
+        exports and exports[0]["user"] == me and "audit" in exports[0]["detail"] and "1 rijen" in exports[0]["detail"]
+    )
     assert page.console.errors == [], "\n".join(page.console.errors)
 
 
@@ -93,11 +96,18 @@ def test_other_roles_get_a_refusal_on_the_page_and_403_from_every_callback(app, 
     assert (TEST_USERS[role][0], "refused") in [(e["user"], e["event"]) for e in users.audit_entries(db)]
 
 
-@pytest.mark.parametrize("role, shown, hidden", [
-    ("beheerder", ["compstat", "coverage", "quarantaine", "beheer"], ["live", "overview", "coverage/day"]),
-    ("coordinator", ["compstat", "live", "overview", "coverage/day"], ["beheer"]),
-    ("kerngroep", ["compstat", "hotspots", "coverage", "quarantaine"], ["live", "overview", "coverage/day", "beheer"]),
-])
+@pytest.mark.parametrize(
+    "role, shown, hidden",
+    [
+        ("beheerder", ["compstat", "coverage", "quarantaine", "beheer"], ["live", "overview", "coverage/day"]),
+        ("coordinator", ["compstat", "live", "overview", "coverage/day"], ["beheer"]),
+        (
+            "kerngroep",
+            ["compstat", "hotspots", "coverage", "quarantaine"],
+            ["live", "overview", "coverage/day", "beheer"],
+        ),
+    ],
+)
 def test_the_menu_lists_what_the_role_may_open(app, page, role, shown, hidden):
     with serving(app, role) as url:
         page.goto(url + "/")
@@ -105,7 +115,7 @@ def test_the_menu_lists_what_the_role_may_open(app, page, role, shown, hidden):
             expect(page.locator(f"[id='app-nav-{item}']")).to_be_visible()
         for item in hidden:
             expect(page.locator(f"[id='app-nav-{item}']")).to_have_count(0)
-        if role != "beheerder":   # the page's own address still answers, with the refusal
+        if role != "beheerder":  # the page's own address still answers, with the refusal
             page.goto(url + "/beheer")
             expect(page.locator("#admin-no-access")).to_contain_text("alleen de beheerder")
     assert page.console.errors == [], "\n".join(page.console.errors)

@@ -1,4 +1,5 @@
 """The app answers through Flask's test client: pages, assets, and Dash's callback endpoint."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,10 @@ def test_frame_callback_gives_english_navbar_and_demo_banner(client):
     body = {
         "output": "..app-navbar.children...app-demo.children..",
         "outputs": [{"id": "app-navbar", "property": "children"}, {"id": "app-demo", "property": "children"}],
-        "inputs": [{"id": "app-url", "property": "pathname", "value": "/quarantaine"},
-                   {"id": "app-url", "property": "search", "value": "?batch=1&lang=en"}],
+        "inputs": [
+            {"id": "app-url", "property": "pathname", "value": "/quarantaine"},
+            {"id": "app-url", "property": "search", "value": "?batch=1&lang=en"},
+        ],
         "changedPropIds": ["app-url.search"],
         "state": [],
     }

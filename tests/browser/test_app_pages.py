@@ -1,4 +1,5 @@
 """The pages in a real browser: Dutch figures as Belgians write them, reasons listed, English on request."""
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,11 @@ def test_home_shows_the_inserted_totals_in_belgian_format(page, base_url, tmp_pa
 def test_quarantine_lists_every_reason_with_file_and_row(page, base_url, tmp_path):
     page.goto(base_url + "/quarantaine")
     grid = page.locator("#quarantine-grid")
-    for reason in ["datum 31/02/2026 bestaat niet", "categorie 'kapotte lantaarn' is onbekend",
-                   "coördinaten liggen buiten het grondgebied (51,52 N, 0,08 W)"]:
+    for reason in [
+        "datum 31/02/2026 bestaat niet",
+        "categorie 'kapotte lantaarn' is onbekend",
+        "coördinaten liggen buiten het grondgebied (51,52 N, 0,08 W)",
+    ]:
         expect(grid).to_contain_text(reason)
     expect(grid).to_contain_text("extra-meldingen.csv")
     expect(page.locator("#quarantine-count")).to_have_text("3 rijen in quarantaine")

@@ -2,6 +2,7 @@
 
 The expected figures are counted here, from the planted list, never taken from analytics/.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,45 +32,68 @@ def planted() -> list[dict]:
     """Reports with local (Brussels) times: the story the page must tell about October 2026."""
     reports = []
 
-    def add(count, category, year, month, where, channel="email", status="open", closed_after_days=None,
-            first_day=1, spread=28):
+    def add(
+        count,
+        category,
+        year,
+        month,
+        where,
+        channel="email",
+        status="open",
+        closed_after_days=None,
+        first_day=1,
+        spread=28,
+    ):
         for k in range(count):
             when = datetime(year, month, first_day + k % spread, 9 + k % 8, (7 * k) % 60)
             lat, lon = where if where else (None, None)
-            reports.append({
-                "id": f"{category}-{year}{month:02d}-{k}", "when": when, "category": category, "channel": channel,
-                "lat": None if lat is None else round(lat + 0.0004 * (k % 5 - 2), 6),
-                "lon": None if lon is None else round(lon + 0.0006 * (k // 5 % 5 - 2), 6),
-                "status": status,
-                "closed": when + timedelta(days=closed_after_days) if closed_after_days else None})
+            reports.append(
+                {
+                    "id": f"{category}-{year}{month:02d}-{k}",
+                    "when": when,
+                    "category": category,
+                    "channel": channel,
+                    "lat": None if lat is None else round(lat + 0.0004 * (k % 5 - 2), 6),
+                    "lon": None if lon is None else round(lon + 0.0006 * (k // 5 % 5 - 2), 6),
+                    "status": status,
+                    "closed": when + timedelta(days=closed_after_days) if closed_after_days else None,
+                }
+            )
 
-    add(40, "sluikstort", 2026, 10, ASSE)                        # 40 against 10: a real rise
+    add(40, "sluikstort", 2026, 10, ASSE)  # 40 against 10: a real rise
     add(10, "sluikstort", 2025, 10, ASSE, status="afgesloten", closed_after_days=4)
-    add(15, "sluikstort", 2026, 9, ASSE)                         # the previous month
+    add(15, "sluikstort", 2026, 9, ASSE)  # the previous month
     add(12, "zwerfvuil", 2026, 10, MOLLEM, channel="post", status="afgesloten", closed_after_days=3)
     add(12, "zwerfvuil", 2025, 10, MOLLEM, channel="post", status="afgesloten", closed_after_days=3)
     add(3, "geluidshinder", 2026, 10, ZELLIK, channel="probleembox 7", status="afgesloten", closed_after_days=2)
     add(2, "geluidshinder", 2025, 10, ZELLIK, channel="probleembox 7", status="afgesloten", closed_after_days=2)
     add(1, "graffiti", 2026, 10, RELEGEM, channel="facebook", status="in behandeling", first_day=20)
-    add(5, "hondenpoep", 2026, 10, None)                         # no location: not on the map
-    reports[-6]["when"] = datetime(2026, 10, 20, 14, 35)         # the graffiti report, clicked below
+    add(5, "hondenpoep", 2026, 10, None)  # no location: not on the map
+    reports[-6]["when"] = datetime(2026, 10, 20, 14, 35)  # the graffiti report, clicked below
     return reports
 
 
 def write_csv(path, reports) -> None:
     def text(value):
         return "" if value is None else value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime) else str(value)
+
     lines = ["id;datum;categorie;kanaal;lat;lon;status;afgesloten_op"] + [
         ";".join(text(r[k]) for k in ("id", "when", "category", "channel", "lat", "lon", "status", "closed"))
-        for r in reports]
+        for r in reports
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def count(reports, category=None, start=None, end=None, located=None) -> int:
     """The independent count the page is checked against (local times, half-open [start, end))."""
-    return sum(1 for r in reports
-               if (category is None or r["category"] == category) and (start is None or r["when"] >= start)
-               and (end is None or r["when"] < end) and (located is None or (r["lat"] is not None) == located))
+    return sum(
+        1
+        for r in reports
+        if (category is None or r["category"] == category)
+        and (start is None or r["when"] >= start)
+        and (end is None or r["when"] < end)
+        and (located is None or (r["lat"] is not None) == located)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +108,16 @@ def compstat_db(tmp_path_factory, reports):
     write_csv(folder / "meldingen.csv", reports)
     result = load_reports_file(db, folder / "meldingen.csv")
     assert (result.loaded, result.quarantined) == (len(reports), 0)
-    hotspot = {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"name": "Station Asse", "kind": "station", "radius_m": 150},
-        "geometry": {"type": "Point", "coordinates": [4.2043, 50.9106]}}]}
+    hotspot = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Station Asse", "kind": "station", "radius_m": 150},
+                "geometry": {"type": "Point", "coordinates": [4.2043, 50.9106]},
+            }
+        ],
+    }
     (folder / "hotspots.geojson").write_text(json.dumps(hotspot), encoding="utf-8")
     assert load_hotspots_file(db, folder / "hotspots.geojson").loaded == 1
     return db
@@ -100,7 +131,7 @@ def base_url(compstat_db):
 
 def shoot(page, tmp_path, name: str) -> None:
     target = tmp_path / f"{name}.png"
-    page.wait_for_timeout(400)     # let the map finish its transition
+    page.wait_for_timeout(400)  # let the map finish its transition
     page.screenshot(path=str(target), full_page=True)
     SHARED_SCREENS.mkdir(parents=True, exist_ok=True)
     shutil.copy(target, SHARED_SCREENS / target.name)
@@ -108,7 +139,9 @@ def shoot(page, tmp_path, name: str) -> None:
 
 def row(page, label: str):
     """The table's row (both halves: AG Grid pins the label column) holding `label`."""
-    index = page.locator("#compstat-table .ag-pinned-left-cols-container .ag-row", has_text=label).get_attribute("row-index")
+    index = page.locator("#compstat-table .ag-pinned-left-cols-container .ag-row", has_text=label).get_attribute(
+        "row-index"
+    )
     return page.locator(f"#compstat-table .ag-center-cols-container .ag-row[row-index='{index}']")
 
 
@@ -125,11 +158,14 @@ def test_table_flags_the_planted_rise_and_says_too_few_for_small_counts(page, ba
     page.goto(base_url + f"/compstat?period={PERIOD}")
     october, november = datetime(2026, 10, 1), datetime(2026, 11, 1)
     expect(cell(page, "Sluikstort", "current")).to_have_text(str(count(reports, "sluikstort", october, november)))
-    expect(cell(page, "Sluikstort", "previous")).to_have_text(str(count(reports, "sluikstort", datetime(2026, 9, 1), october)))
+    expect(cell(page, "Sluikstort", "previous")).to_have_text(
+        str(count(reports, "sluikstort", datetime(2026, 9, 1), october))
+    )
     expect(cell(page, "Sluikstort", "last_year")).to_have_text(
-        str(count(reports, "sluikstort", datetime(2025, 10, 1), datetime(2025, 11, 1))))
+        str(count(reports, "sluikstort", datetime(2025, 10, 1), datetime(2025, 11, 1)))
+    )
     expect(cell(page, "Sluikstort", "flag_text")).to_have_text("▲ gestegen")
-    expect(cell(page, "Sluikstort", "pct")).to_have_text("+300 %")            # 40 against 10
+    expect(cell(page, "Sluikstort", "pct")).to_have_text("+300 %")  # 40 against 10
     expect(cell(page, "Geluidshinder", "current")).to_have_text("3")
     expect(cell(page, "Geluidshinder", "last_year")).to_have_text("2")
     expect(cell(page, "Geluidshinder", "pct")).to_have_text("te weinig meldingen")
@@ -148,7 +184,7 @@ def test_table_flags_the_planted_rise_and_says_too_few_for_small_counts(page, ba
     expect(page.locator("#compstat-kpi-reports .kpi-value")).to_have_text(str(in_october))
     located = count(reports, None, october, november, located=True) / in_october
     expect(page.locator("#compstat-kpi-located .kpi-value")).to_have_text(f"{located * 100:.1f} %".replace(".", ","))
-    expect(page.locator("#compstat-kpi-median .kpi-value")).to_have_text("3,0")   # 12 after 3 days, 3 after 2
+    expect(page.locator("#compstat-kpi-median .kpi-value")).to_have_text("3,0")  # 12 after 3 days, 3 after 2
 
     # the map, drawn from our own layers: 6 sub-municipalities + the municipality, the hot spot
     expect(page.locator("#compstat-map.leaflet-container")).to_be_visible()
@@ -156,7 +192,8 @@ def test_table_flags_the_planted_rise_and_says_too_few_for_small_counts(page, ba
     expect(page.locator(".leaflet-civ-hotspots-pane path")).to_have_count(1)
     expect(page.locator(".civ-area-label", has_text="Zellik")).to_be_visible()
     expect(page.locator("#compstat-map-caption")).to_contain_text(
-        f"{count(reports, None, october, november, located=True)} meldingen met locatie")
+        f"{count(reports, None, october, november, located=True)} meldingen met locatie"
+    )
     expect(page.locator(".leaflet-civ-points-pane .civ-cluster").first).to_be_visible()
     # follow-up: channels with the Pro?bleembox mailbox, statuses, time to close
     expect(page.locator("#compstat-channels")).to_contain_text("Pro?bleembox 07")
@@ -222,7 +259,7 @@ def test_sub_municipality_filter_and_a_marker_click(page, base_url, reports, tmp
     expect(page.locator("#compstat-reports-title")).to_have_text("De aangeklikte melding")
     listing = page.locator("#compstat-report-list li")
     expect(listing).to_have_count(1)
-    expect(listing.locator(".report-when")).to_have_text("20/10/2026 14:35")     # Brussels time, as planted
+    expect(listing.locator(".report-when")).to_have_text("20/10/2026 14:35")  # Brussels time, as planted
     expect(listing.locator(".report-category")).to_have_text("Graffiti")
     expect(listing.locator(".report-meta")).to_have_text("Facebook · in behandeling")
     shoot(page, tmp_path, "compstat-marker")
@@ -249,12 +286,13 @@ def download_csv(page) -> tuple[str, list[list[str]]]:
     with page.expect_download() as download:
         page.locator("#compstat-export").click()
     data = open(download.value.path(), "rb").read()
-    assert data.startswith(b"\xef\xbb\xbf")                      # UTF-8 BOM: Excel reads the accents right
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents right
     return download.value.suggested_filename, list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
 
 
-def test_csv_export_has_the_rows_of_the_filters_opens_in_a_belgian_excel_and_is_audited(page, base_url, compstat_db,
-                                                                                        reports):
+def test_csv_export_has_the_rows_of_the_filters_opens_in_a_belgian_excel_and_is_audited(
+    page, base_url, compstat_db, reports
+):
     october, november = datetime(2026, 10, 1), datetime(2026, 11, 1)
     page.goto(base_url + f"/compstat?period={PERIOD}")
     expect(cell(page, "Sluikstort", "current")).to_have_text("40")
@@ -267,15 +305,17 @@ def test_csv_export_has_the_rows_of_the_filters_opens_in_a_belgian_excel_and_is_
     assert sorted(line[0] for line in lines) == sorted(text.strip() for text in shown)
     assert sum(int(line[1]) for line in lines) == count(reports, start=october, end=november)
 
-    page.goto(base_url + f"/compstat?period={PERIOD}&area=23002E")        # Zellik: only its three noise reports
+    page.goto(base_url + f"/compstat?period={PERIOD}&area=23002E")  # Zellik: only its three noise reports
     expect(cell(page, "Geluidshinder", "current")).to_have_text("3")
     name, (header, *lines) = download_csv(page)
     assert {line[0]: int(line[1]) for line in lines if int(line[1])} == {"Geluidshinder": 3}
-    with page.expect_download() as download:                             # the same rows as .xlsx, numbers as numbers
+    with page.expect_download() as download:  # the same rows as .xlsx, numbers as numbers
         page.locator("#compstat-export-xlsx").click()
     assert download.value.suggested_filename == "compstat-2026-10-category.xlsx"
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
-    assert [[c.value for c in row][:2] for row in sheet.iter_rows(min_row=2)] == [[line[0], int(line[1])] for line in lines]
+    assert [[c.value for c in row][:2] for row in sheet.iter_rows(min_row=2)] == [
+        [line[0], int(line[1])] for line in lines
+    ]
     exports = [e for e in users.audit_entries(compstat_db, event="export") if e["user"] == TEST_USERS["coordinator"][0]]
     assert len(exports) == 3 and exports[0]["detail"].endswith(".xlsx")
     exports = exports[1:]

@@ -3,6 +3,7 @@
 What the pages must show is taken from the demo's ground_truth.json (the planned stops), never from
 analytics/coverage. Screenshots go to /tmp/civ-screens/ (coverage*.png, live*.png).
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from app import create_app, prepare_store
 
 from .served_app import SHARED_SCREENS, serving
 
-WAIT = 20_000      # ms for a callback on a loaded 2-core machine (expect's own default is 5 s)
+WAIT = 20_000  # ms for a callback on a loaded 2-core machine (expect's own default is 5 s)
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +60,19 @@ def test_coverage_page_shows_which_hotspots_nobody_visited_this_month(page, demo
     page.goto(demo["url"] + "/coverage")
     expect(page.locator("#coverage-period")).to_contain_text("oktober 2026", timeout=WAIT)
     expect(page.locator("#coverage-kpi-unvisited .kpi-value")).to_have_text(str(len(not_planned)))
-    expect(page.locator("#coverage-kpi-unvisited .kpi-note")).to_contain_text(f"van {len(truth['hotspots']['names'])}", timeout=WAIT)
+    expect(page.locator("#coverage-kpi-unvisited .kpi-note")).to_contain_text(
+        f"van {len(truth['hotspots']['names'])}", timeout=WAIT
+    )
     visits = page.locator("#coverage-kpi-visits .kpi-value")
     expect(visits).to_have_text(re.compile(r"^\d{2,3}$"), timeout=WAIT)
-    assert int(visits.inner_text()) >= len(october)            # every planned stop is a visit; passes add more
+    assert int(visits.inner_text()) >= len(october)  # every planned stop is a visit; passes add more
     table = page.locator("#coverage-table")
     for name in truth["hotspots"]["names"]:
         expect(table).to_contain_text(name, timeout=WAIT)
     never_visited = [name for name, c in truth["coverage"].items() if c["last_planned_stop"] is None]
-    expect(page.locator("#coverage-table .cov-never")).to_have_count(len(never_visited), timeout=WAIT)   # no visit ever: marked
+    expect(page.locator("#coverage-table .cov-never")).to_have_count(
+        len(never_visited), timeout=WAIT
+    )  # no visit ever: marked
     expect(page.locator("#coverage-staffing")).to_contain_text("wachturen per maand", timeout=WAIT)
     expect(page.locator("#coverage-staffing-2")).to_contain_text("gemeenschapswachten van", timeout=WAIT)
     # the hot spots and the presence grid are drawn on the map
@@ -112,7 +117,7 @@ def test_live_page_shows_every_tracker_stale_now_and_current_in_the_replay(page,
     near = page.locator("#live-near")
     for name in ("GW-A · TRK-101", "GW-B · TRK-103", "GW-B · TRK-102", "TRK-199"):
         expect(near).to_contain_text(name, timeout=WAIT)
-    expect(near.locator(".live-stale")).to_have_count(4, timeout=WAIT)            # the demo ended weeks before today
+    expect(near.locator(".live-stale")).to_have_count(4, timeout=WAIT)  # the demo ended weeks before today
     expect(near).not_to_contain_text("zonet", timeout=WAIT)
     expect(page.locator("#live-map .cov-label-stale").first).to_be_visible(timeout=WAIT)
     page.wait_for_timeout(500)
@@ -120,7 +125,7 @@ def test_live_page_shows_every_tracker_stale_now_and_current_in_the_replay(page,
     page.locator("#live-replay-link").click()
     expect(page).to_have_url(re.compile(r"/live\?at=2026-10-30T"), timeout=WAIT)
     expect(page.locator("#live-replay")).to_contain_text("Herhaling", timeout=WAIT)
-    expect(near.locator(".live-current")).to_have_count(1, timeout=WAIT)          # GW-B's tracker sent the last fix
+    expect(near.locator(".live-current")).to_have_count(1, timeout=WAIT)  # GW-B's tracker sent the last fix
     expect(near.locator(".live-current")).to_have_text("zonet", timeout=WAIT)
     # a click on the map: who is nearest to that point?
     page.locator("#live-map").click(position={"x": 420, "y": 300})
@@ -141,7 +146,7 @@ def test_overview_list_gives_the_passages_at_the_station_last_week(page, demo, t
     page.goto(demo["url"] + f"/overview?lat=50.9114&lon=4.2035&radius=150&start={first}&end={last}")
     passages = page.locator("#overview-passages")
     expect(passages.locator(".ag-row").first).to_be_visible(timeout=WAIT)
-    for stop in stops:                                              # every planned stop is listed, in local time
+    for stop in stops:  # every planned stop is listed, in local time
         arrival = local(stop["arrival"])
         row = passages.locator(".ag-row", has_text=arrival.strftime("%d/%m/%Y"))
         expect(row.filter(has_text=stop["warden"]).first).to_be_visible(timeout=WAIT)

@@ -1,5 +1,6 @@
 """Free-text descriptions of reports (and raw import rows, which may hold them) reach the coordinator
 only: not kerngroep, not politie, not the beheerder — on no page and through no callback."""
+
 from __future__ import annotations
 
 import dash
@@ -16,11 +17,20 @@ from .served_app import (
     page_callback_body,
 )
 
-SECRET = "GeheimeOmschrijvingQ7Z4"        # no "/" or quotes: Dash's JSON would escape them
-NEAR = {"overview-lat.value": 50.91, "overview-lon.value": 4.20, "overview-radius.value": 100,
-        "overview-dates.start_date": "2026-10-01", "overview-dates.end_date": "2026-10-31", "overview-lang.data": "nl"}
-SEARCHES = {"/overview": "?lat=50.91&lon=4.2&radius=100&start=2026-10-01&end=2026-10-31", "/quarantaine": "?batch=1",
-            "/compstat": "?period=2026-10"}
+SECRET = "GeheimeOmschrijvingQ7Z4"  # no "/" or quotes: Dash's JSON would escape them
+NEAR = {
+    "overview-lat.value": 50.91,
+    "overview-lon.value": 4.20,
+    "overview-radius.value": 100,
+    "overview-dates.start_date": "2026-10-01",
+    "overview-dates.end_date": "2026-10-31",
+    "overview-lang.data": "nl",
+}
+SEARCHES = {
+    "/overview": "?lat=50.91&lon=4.2&radius=100&start=2026-10-01&end=2026-10-31",
+    "/quarantaine": "?batch=1",
+    "/compstat": "?period=2026-10",
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +39,14 @@ def app(tmp_path_factory):
     fill_store(db, is_demo=True)
     con = open_for_writing(db)
     try:
-        con.execute("""
+        con.execute(
+            """
             INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision, category_code,
                                  channel_code, status, lat, lon, description, gas_finding, content_hash)
             VALUES ('canonical', 'met-tekst', 1, TIMESTAMPTZ '2026-10-15 10:00:00+00', 'minute', 'sluikstort',
-                    'email', 'open', 50.91, 4.20, ?, false, 'h')""", [f"{SECRET} naast de glasbol"])
+                    'email', 'open', 50.91, 4.20, ?, false, 'h')""",
+            [f"{SECRET} naast de glasbol"],
+        )
         con.execute("INSERT INTO quarantine VALUES (1, 99, ?, 'datum ontbreekt')", [f"99;;sluikstort;{SECRET}"])
     finally:
         con.close()
@@ -65,10 +78,12 @@ def test_no_other_role_gets_a_description_from_any_page_or_callback(app, role):
         for key, body in callback_bodies(app, value):
             answers.append((key, client.post("/_dash-update-component", json=body).get_data(as_text=True)))
     overview = client.post("/_dash-update-component", json=callback_body(app, "overview-reports-grid.rowData", NEAR))
-    assert overview.status_code == 403   # passages of wardens are for the coordinator alone
+    assert overview.status_code == 403  # passages of wardens are for the coordinator alone
     answers.append(("overview list", overview.get_data(as_text=True)))
-    export = client.post("/_dash-update-component", json=callback_body(
-        app, "overview-export-download.data", {**NEAR, "overview-export.n_clicks": 1}))
+    export = client.post(
+        "/_dash-update-component",
+        json=callback_body(app, "overview-export-download.data", {**NEAR, "overview-export.n_clicks": 1}),
+    )
     answers.append(("overview export", export.get_data(as_text=True)))
     assert [where for where, text in answers if SECRET in text] == []
     quarantine = dict(answers)["/quarantaine"]

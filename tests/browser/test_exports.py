@@ -1,4 +1,5 @@
 """Exports are written by the server, through the callback endpoint, and each one is audited."""
+
 from __future__ import annotations
 
 import csv
@@ -28,9 +29,16 @@ def app(tmp_path_factory):
 
 def test_the_coverage_table_export_lists_every_hot_spot_and_is_audited_for_kerngroep(app):
     client = logged_in_client(app, "kerngroep")
-    body = callback_body(app, "coverage-export-download.data", {
-        "coverage-export.n_clicks": 1, "coverage-period.value": "2026-10", "coverage-warden.value": "all",
-        "coverage-lang.data": "nl"})
+    body = callback_body(
+        app,
+        "coverage-export-download.data",
+        {
+            "coverage-export.n_clicks": 1,
+            "coverage-period.value": "2026-10",
+            "coverage-warden.value": "all",
+            "coverage-lang.data": "nl",
+        },
+    )
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     download = json.loads(response.get_data(as_text=True))["response"]["coverage-export-download"]["data"]

@@ -4,6 +4,7 @@ What the page must show is taken from the demo's ground truth (planted where, wh
 from analytics/: the new dumping site on the field road in Kobbegem, the growing party venue in
 Relegem, and the new site called out as not on the wardens' list.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,7 @@ def test_the_planted_new_hot_spot_is_listed_with_its_class_and_reason(page, demo
     page.wait_for_function("document.querySelectorAll('#hotspots-map path.leaflet-interactive').length > 5")
     expect(page.locator("#app-nav-hotspots")).to_have_class(re.compile(r"\bactive\b"))
     assert venue["name"] and new["centre"]
-    page.wait_for_timeout(500)   # let the map finish drawing for the screenshot
+    page.wait_for_timeout(500)  # let the map finish drawing for the screenshot
     shoot(page, "hotspots")
     assert page.console.errors == [], "\n".join(page.console.errors)
 

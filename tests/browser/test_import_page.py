@@ -2,6 +2,7 @@
 the header row, map the columns and labels, save the mapping, dry run (the same counts as the command
 line's --dry-run on the same file and profile), load as a background job, see the batch, undo it, and the
 store is as before. A kerngroep user gets no page and a 403 on its callbacks."""
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,7 @@ def app(tmp_path_factory):
     db = tmp_path_factory.mktemp("import") / "civ.duckdb"
     fill_store(db, is_demo=False)
     con = open_for_writing(db)
-    try:   # fill_store numbers its 3 batches itself: the store's own numbering goes on after them
+    try:  # fill_store numbers its 3 batches itself: the store's own numbering goes on after them
         con.execute("SELECT nextval('import_batch_ids') FROM range(3)").fetchall()
     finally:
         con.close()
@@ -44,9 +45,10 @@ def app(tmp_path_factory):
 
 def _store_state(db) -> dict:
     with reading(db) as con:
-        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-                for table in ("reports", "quarantine", "row_remarks", "report_versions")} | {
-            "report_ids": sorted(r[0] for r in con.execute("SELECT source_id FROM reports").fetchall())}
+        return {
+            table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            for table in ("reports", "quarantine", "row_remarks", "report_versions")
+        } | {"report_ids": sorted(r[0] for r in con.execute("SELECT source_id FROM reports").fetchall())}
 
 
 def _dropdown(page, component: dict):
@@ -61,8 +63,25 @@ def _pick(page, component: dict, option: str) -> None:
 
 
 def _cli_dry_run(db, file, profile: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "etl", "reports", str(file), "--profile", profile, "--dry-run",
-                           "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "reports",
+            str(file),
+            "--profile",
+            profile,
+            "--dry-run",
+            "--db",
+            str(db),
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -88,7 +107,7 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         expect(page.locator("#import-detected")).to_contain_text("kopregel op regel 2")
         _shot(page, "1-upload")
 
-        choose(page, "import-sheet", import_export.SHEET)    # the sheet is one of the file's; the choice is kept
+        choose(page, "import-sheet", import_export.SHEET)  # the sheet is one of the file's; the choice is kept
         expect(page.locator("#import-sheet")).to_contain_text(import_export.SHEET)
         page.locator("#import-header-row").fill(str(import_export.HEADER_ROW))
         page.locator("#import-header-row").press("Enter")
@@ -107,10 +126,10 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         _pick(page, {"type": "import-field", "field": "lat"}, "Breedte")
         _pick(page, {"type": "import-field", "field": "lon"}, "Lengte")
         labels = page.locator("#import-labels")
-        expect(labels).to_contain_text("Afgewerkt")          # the status labels, once the status column is mapped
+        expect(labels).to_contain_text("Afgewerkt")  # the status labels, once the status column is mapped
         page.wait_for_load_state("networkidle")
         expect(labels).to_contain_text(import_export.UNMAPPED)
-        expect(labels.locator("tr", has_text="Sluikstorten")).to_contain_text("sluikstort")   # known label, pre-filled
+        expect(labels.locator("tr", has_text="Sluikstorten")).to_contain_text("sluikstort")  # known label, pre-filled
         for label, code in {**import_export.LABELS}.items():
             if label != "Sluikstorten" and label != "Hondenpoep":
                 _pick(page, {"type": "import-label", "field": "category", "label": label}, code)
@@ -124,19 +143,23 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         expect(page.locator("#import-profile-message")).to_contain_text("Profiel asse-meldingen bewaard")
 
         from etl.profiles import saved_profile_text
+
         assert f'sheet = "{import_export.SHEET}"' in saved_profile_text(db, "asse-meldingen")
         page.locator("#import-dry-run").click()
         expect(page.locator("#import-outcome")).to_contain_text("Proefrit", timeout=120_000)
-        shown = {key: int(page.locator(f"#import-count-{key}").inner_text().replace(".", ""))
-                 for key in ("rows_in", "loaded", "quarantined", "duplicates", "updated")}
+        shown = {
+            key: int(page.locator(f"#import-count-{key}").inner_text().replace(".", ""))
+            for key in ("rows_in", "loaded", "quarantined", "duplicates", "updated")
+        }
         expect(page.locator("#import-reasons")).to_contain_text("categorie")
         _shot(page, "4-dry-run")
-        assert _store_state(db) == before                         # a dry run writes nothing
+        assert _store_state(db) == before  # a dry run writes nothing
         cli = _cli_dry_run(db, export, "asse-meldingen")
         assert shown == {key: cli[key] for key in shown}
         assert shown == {key: expected[key] for key in shown}
-        assert any(r["rows"] == expected["unmapped_rows"] and "categorie" in r["reason"]
-                   for r in cli["quarantine_reasons"])
+        assert any(
+            r["rows"] == expected["unmapped_rows"] and "categorie" in r["reason"] for r in cli["quarantine_reasons"]
+        )
 
         page.locator("#import-load").click()
         link = page.locator("#import-batch-link")
@@ -147,15 +170,17 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         loaded = _store_state(db)
         assert loaded["reports"] == before["reports"] + expected["loaded"]
         assert loaded["quarantine"] == before["quarantine"] + expected["quarantined"]
-        assert not any(u.path.exists() for u in jobs._uploads.values())   # the upload is gone after the load
+        assert not any(u.path.exists() for u in jobs._uploads.values())  # the upload is gone after the load
         _shot(page, "5-loaded")
 
         page.locator("#import-batches-grid .ag-row", has_text="meldingen-januari-2026.xlsx").click()
         page.locator("#import-undo").click()
-        expect(page.locator("#import-undone")).to_contain_text(f"Import {batch_id} is ongedaan gemaakt",
-                                                               timeout=120_000)
-        expect(page.locator("#import-batches-grid .ag-row", has_text="meldingen-januari-2026.xlsx")
-               ).to_contain_text("ongedaan gemaakt")
+        expect(page.locator("#import-undone")).to_contain_text(
+            f"Import {batch_id} is ongedaan gemaakt", timeout=120_000
+        )
+        expect(page.locator("#import-batches-grid .ag-row", has_text="meldingen-januari-2026.xlsx")).to_contain_text(
+            "ongedaan gemaakt"
+        )
         _shot(page, "6-undone")
         assert _store_state(db) == before
 
@@ -175,7 +200,7 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
         _shot(page, "10-recognised")
     assert _store_state(db) == before
     left = [u.path for u in jobs._uploads.values() if u.path.exists()]
-    assert left                                          # the second upload, not loaded, waits for its user
+    assert left  # the second upload, not loaded, waits for its user
     for token in list(jobs._uploads):
         jobs.forget_upload(token)
     assert not any(path.exists() or path.parent.exists() for path in left)
@@ -184,6 +209,7 @@ def test_coordinator_imports_an_excel_export_checks_it_against_the_command_line_
 
 def test_kerngroep_gets_no_import_page_and_a_403_on_its_callbacks(app):
     from civ import accounts as users
+
     client = logged_in_client(app, "kerngroep")
     page = client.post("/_dash-update-component", json=page_callback_body("/import")).get_data(as_text=True)
     assert "import-no-access" in page and "import-upload-file" not in page
@@ -202,26 +228,37 @@ def test_kerngroep_gets_no_import_page_and_a_403_on_its_callbacks(app):
 
 def test_a_large_body_is_only_accepted_for_the_upload_callback_of_a_role_that_may_import(app):
     import base64
-    text = "datum;categorie\n" + "05/01/2026 10:00;sluikstort\n" * 260_000     # 7 MB of CSV, 9,3 MB as base64
+
+    text = "datum;categorie\n" + "05/01/2026 10:00;sluikstort\n" * 260_000  # 7 MB of CSV, 9,3 MB as base64
     big = base64.b64encode(text.encode()).decode()
     assert len(big) > 8 * 1024 * 1024
     coordinator, kerngroep = logged_in_client(app, "coordinator"), logged_in_client(app, "kerngroep")
-    other = {"output": "quarantine-url.search", "outputs": {"id": "quarantine-url", "property": "search"},
-             "inputs": [{"id": "quarantine-batch", "property": "value", "value": big}], "changedPropIds": []}
+    other = {
+        "output": "quarantine-url.search",
+        "outputs": {"id": "quarantine-url", "property": "search"},
+        "inputs": [{"id": "quarantine-batch", "property": "value", "value": big}],
+        "changedPropIds": [],
+    }
     assert coordinator.post("/_dash-update-component", json=other).status_code == 413
-    upload = {"output": "..import-upload-token.data...import-upload-message.children...import-upload-kind.value..",
-              "outputs": [{"id": "import-upload-token", "property": "data"},
-                          {"id": "import-upload-message", "property": "children"},
-                          {"id": "import-upload-kind", "property": "value"}],
-              "inputs": [{"id": "import-upload-file", "property": "contents", "value": "data:;base64," + big}],
-              "state": [{"id": "import-upload-file", "property": "filename", "value": "groot.csv"},
-                        {"id": "import-upload-token", "property": "data", "value": None},
-                        {"id": "import-lang", "property": "data", "value": "nl"}],
-              "changedPropIds": ["import-upload-file.contents"]}
+    upload = {
+        "output": "..import-upload-token.data...import-upload-message.children...import-upload-kind.value..",
+        "outputs": [
+            {"id": "import-upload-token", "property": "data"},
+            {"id": "import-upload-message", "property": "children"},
+            {"id": "import-upload-kind", "property": "value"},
+        ],
+        "inputs": [{"id": "import-upload-file", "property": "contents", "value": "data:;base64," + big}],
+        "state": [
+            {"id": "import-upload-file", "property": "filename", "value": "groot.csv"},
+            {"id": "import-upload-token", "property": "data", "value": None},
+            {"id": "import-lang", "property": "data", "value": "nl"},
+        ],
+        "changedPropIds": ["import-upload-file.contents"],
+    }
     assert kerngroep.post("/_dash-update-component", json=upload).status_code == 413
     answer = coordinator.post("/_dash-update-component", json=upload)
     assert answer.status_code == 200
-    assert "ontvangen" in answer.get_data(as_text=True)       # 9 MiB of text: under the 200 MB limit
+    assert "ontvangen" in answer.get_data(as_text=True)  # 9 MiB of text: under the 200 MB limit
     for upload_ in list(jobs._uploads):
         jobs.forget_upload(upload_)
 
@@ -233,13 +270,25 @@ def test_quarantine_groups_reasons_by_template_opens_one_reason_downloads_and_re
     from etl.own_codes import add_category
     from etl.reports import load_reports_file
     from etl.web_import import checked_profile, profile_text
+
     db = app.server.config["CIV_DB"]
     export = import_export.write(tmp_path / "meldingen-quarantaine.xlsx")
-    columns = {"id": ["Nummer"], "reported_at": ["Ingevoerd op", "Om"], "category": ["Onderwerp"],
-               "status": ["Afhandeling"], "lat": ["Breedte"], "lon": ["Lengte"]}
-    text = profile_text("reports", import_export.HEADER_ROW, columns,
-                        {"category": import_export.LABELS, "status": import_export.STATUSES})
+    columns = {
+        "id": ["Nummer"],
+        "reported_at": ["Ingevoerd op", "Om"],
+        "category": ["Onderwerp"],
+        "status": ["Afhandeling"],
+        "lat": ["Breedte"],
+        "lon": ["Lengte"],
+    }
+    text = profile_text(
+        "reports",
+        import_export.HEADER_ROW,
+        columns,
+        {"category": import_export.LABELS, "status": import_export.STATUSES},
+    )
     from etl.web_import import save
+
     save(db, "asse-quarantaine", text)
     result = load_reports_file(db, export, profile=checked_profile(text, "reports", "asse-quarantaine"))
     expected = import_export.expected()
@@ -254,21 +303,29 @@ def test_quarantine_groups_reasons_by_template_opens_one_reason_downloads_and_re
         row.get_by_role("button").click()
         expect(page.locator("#quarantine-reason-chosen")).to_contain_text("categorie '…' is onbekend")
         expect(page.locator("#quarantine-grid .ag-center-cols-container .ag-row")).to_have_count(
-            expected["unmapped_rows"])
+            expected["unmapped_rows"]
+        )
         _shot(page, "8-quarantine-one-reason")
         with page.expect_download() as download:
             page.locator("#quarantine-download").click()
         lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
-        assert lines[0].split(";")[:4] == import_export.HEADER[:4]      # the file's own header, to fix in Excel
+        assert lines[0].split(";")[:4] == import_export.HEADER[:4]  # the file's own header, to fix in Excel
         assert len(lines) == 1 + expected["unmapped_rows"]
         assert all(import_export.UNMAPPED in line for line in lines[1:])
 
         # the coordinator adds an own category with the file's label (python -m etl categories add)
-        add_category(db, "straatmeubilair", "Straatmeubilair", "Street furniture", "openbaar_domein",
-                     aliases=[import_export.UNMAPPED])
+        add_category(
+            db,
+            "straatmeubilair",
+            "Straatmeubilair",
+            "Street furniture",
+            "openbaar_domein",
+            aliases=[import_export.UNMAPPED],
+        )
         page.locator("#import-retry").click()
         expect(page.locator("#import-retry-message")).to_contain_text(
-            f"{expected['unmapped_rows']} rijen geladen", timeout=120_000)
+            f"{expected['unmapped_rows']} rijen geladen", timeout=120_000
+        )
         _shot(page, "9-quarantine-retried")
     with reading(db) as con:
         left = con.execute("SELECT count(*) FROM quarantine WHERE batch_id = ?", [result.batch_id]).fetchall()[0][0]
@@ -280,7 +337,7 @@ def test_other_roles_see_reason_templates_without_the_labels(app):
     client = logged_in_client(app, "kerngroep")
     body = client.post("/_dash-update-component", json=page_callback_body("/quarantaine")).get_data(as_text=True)
     assert "quarantine-reasons" in body
-    assert "kapotte lantaarn" not in body.lower()          # fill_store's reason names that label
+    assert "kapotte lantaarn" not in body.lower()  # fill_store's reason names that label
     assert "import-retry" not in body
 
 
@@ -289,6 +346,7 @@ def test_a_second_upload_while_ones_own_load_runs_is_refused_with_a_message(app,
     import time
 
     from .served_app import TEST_USERS
+
     db = app.server.config["CIV_DB"]
     rows = ["datum;categorie"] + [f"{1 + i % 28:02d}/01/2026 10:00;sluikstort" for i in range(200_000)]
     big = tmp_path / "groot.csv"
@@ -296,18 +354,29 @@ def test_a_second_upload_while_ones_own_load_runs_is_refused_with_a_message(app,
     client = logged_in_client(app, "coordinator")
     key = jobs.start("dry_run", db, TEST_USERS["coordinator"][0], path=str(big), kind="reports")
     assert key is not None
-    upload = {"output": "..import-upload-token.data...import-upload-message.children...import-upload-kind.value..",
-              "outputs": [{"id": "import-upload-token", "property": "data"},
-                          {"id": "import-upload-message", "property": "children"},
-                          {"id": "import-upload-kind", "property": "value"}],
-              "inputs": [{"id": "import-upload-file", "property": "contents",
-                          "value": "data:;base64," + base64.b64encode(b"datum;categorie\n").decode()}],
-              "state": [{"id": "import-upload-file", "property": "filename", "value": "tweede.csv"},
-                        {"id": "import-upload-token", "property": "data", "value": None},
-                        {"id": "import-lang", "property": "data", "value": "nl"}],
-              "changedPropIds": ["import-upload-file.contents"]}
+    upload = {
+        "output": "..import-upload-token.data...import-upload-message.children...import-upload-kind.value..",
+        "outputs": [
+            {"id": "import-upload-token", "property": "data"},
+            {"id": "import-upload-message", "property": "children"},
+            {"id": "import-upload-kind", "property": "value"},
+        ],
+        "inputs": [
+            {
+                "id": "import-upload-file",
+                "property": "contents",
+                "value": "data:;base64," + base64.b64encode(b"datum;categorie\n").decode(),
+            }
+        ],
+        "state": [
+            {"id": "import-upload-file", "property": "filename", "value": "tweede.csv"},
+            {"id": "import-upload-token", "property": "data", "value": None},
+            {"id": "import-lang", "property": "data", "value": "nl"},
+        ],
+        "changedPropIds": ["import-upload-file.contents"],
+    }
     answer = client.post("/_dash-update-component", json=upload).get_data(as_text=True)
-    assert jobs.status(key, TEST_USERS["coordinator"][0])[0] == "running"     # the answer came while it ran
+    assert jobs.status(key, TEST_USERS["coordinator"][0])[0] == "running"  # the answer came while it ran
     assert "Er loopt al een import van u" in answer
     while jobs.status(key, TEST_USERS["coordinator"][0])[0] == "running":
         time.sleep(0.5)

@@ -2,6 +2,7 @@
 
 DuckDB allows one writer *or* several readers per file; the app must never keep the file open.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,11 @@ def _keep_reading(base_url: str, stop: threading.Event, answers: list) -> None:
     """Render the home page over and over, as several users would, while the import runs."""
     body = json.dumps(page_callback_body("/")).encode()
     while not stop.is_set():
-        request = urllib.request.Request(base_url + "/_dash-update-component", data=body,
-                                         headers={"Content-Type": "application/json",
-                                                  "Cookie": f"civ_session={session_for(base_url)}"})
+        request = urllib.request.Request(
+            base_url + "/_dash-update-component",
+            data=body,
+            headers={"Content-Type": "application/json", "Cookie": f"civ_session={session_for(base_url)}"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             answers.append(response.status)
 
@@ -64,8 +67,9 @@ def test_cli_import_while_the_app_serves_and_the_page_shows_it(page, tmp_path):
         try:
             started = time.monotonic()
             env = {**os.environ, "PYTHONPATH": str(ROOT)}
-            done = subprocess.run([sys.executable, "-c", WRITER, str(db)], cwd=ROOT, env=env,
-                                  capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                [sys.executable, "-c", WRITER, str(db)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+            )
             assert done.returncode == 0, done.stderr
             assert "geschreven" in done.stdout
             assert time.monotonic() - started < 30

@@ -1,5 +1,6 @@
 """A position pushed by a phone (OsmAnd protocol) is on the Live page within 10 seconds, with its battery,
 without reloading the page."""
+
 from __future__ import annotations
 
 import time
@@ -29,8 +30,9 @@ def test_a_pushed_position_appears_on_the_live_page_within_10_seconds(page, tmp_
             expect(page.locator("#live-clock")).to_contain_text("elke 5 seconden")
             expect(grid).not_to_contain_text("GW-E")
             now = int(datetime.now(timezone.utc).timestamp())
-            request = urllib.request.Request(f"{url}/osmand?id={device}&timestamp={now}&lat=50.9051&lon=4.2112&batt=64",
-                                             data=b"", method="POST")
+            request = urllib.request.Request(
+                f"{url}/osmand?id={device}&timestamp={now}&lat=50.9051&lon=4.2112&batt=64", data=b"", method="POST"
+            )
             assert urllib.request.urlopen(request, timeout=10).status == 200
             answered = time.monotonic()
             row = grid.locator(".ag-row", has_text="GW-E")
@@ -38,7 +40,7 @@ def test_a_pushed_position_appears_on_the_live_page_within_10_seconds(page, tmp_
             assert time.monotonic() - answered < 10
             expect(row).to_contain_text("64 %")
             expect(row).to_contain_text("…" + device[-4:])
-            expect(row).not_to_contain_text(device)           # the phone's secret is not on the screen
+            expect(row).not_to_contain_text(device)  # the phone's secret is not on the screen
             assert page.console.errors == []
     finally:
         live.close_ingest(db)

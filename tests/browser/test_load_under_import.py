@@ -3,6 +3,7 @@ users switch filters on CompStat and hot spots for 8 s over HTTP (the app served
 127.0.0.1) while `python -m etl reports` and `python -m etl fixes` import in another process.
 No timing is asserted: every answer must be a 200, the import must complete and nothing may be lost.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -22,8 +23,9 @@ REPORT_ROWS = 3000
 def test_users_switching_filters_while_an_import_runs_get_every_answer_and_nothing_is_lost(tmp_path, demo_data):
     db = tmp_path / "civ.duckdb"
     shutil.copy(demo_data[0], db)
-    figures = run_load(db, tmp_path, users=4, seconds=8, import_rows=REPORT_ROWS, think_s=0.3,
-                       import_after_s=1.0, baseline=False)
+    figures = run_load(
+        db, tmp_path, users=4, seconds=8, import_rows=REPORT_ROWS, think_s=0.3, import_after_s=1.0, baseline=False
+    )
 
     reports, fixes = figures["import_with_load"]["loads"]
     assert (reports["exit"], fixes["exit"]) == (0, 0), reports["stderr"] + fixes["stderr"]

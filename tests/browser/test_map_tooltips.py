@@ -1,4 +1,5 @@
 """Issue 13, F11: names from imported files are shown as text in map tooltips, never run as HTML."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,9 +30,9 @@ def test_a_hot_spot_name_with_html_shows_as_text_in_the_coverage_tooltip(app, pa
         page.goto(url + "/coverage?period=2026-10")
         shapes = page.locator("#coverage-map path.leaflet-interactive")
         expect(shapes.first).to_be_attached()
-        expect(page.locator("#coverage-table")).to_contain_text("Station")   # the hot spots are drawn
+        expect(page.locator("#coverage-table")).to_contain_text("Station")  # the hot spots are drawn
         page.wait_for_timeout(500)
-        for n in reversed(range(shapes.count())):      # the hot spots' markers are drawn last, on top
+        for n in reversed(range(shapes.count())):  # the hot spots' markers are drawn last, on top
             shapes.nth(n).hover(force=True)
             if page.locator(".leaflet-tooltip", has_text="Station").count():
                 break

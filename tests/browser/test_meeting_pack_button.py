@@ -1,5 +1,6 @@
 """The CompStat page's meeting-pack button in a real browser, for a core-group member (aggregates only,
 so not just the coordinator): a PDF of the month arrives and the export is in the audit log."""
+
 from __future__ import annotations
 
 import shutil

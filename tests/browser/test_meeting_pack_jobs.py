@@ -1,5 +1,6 @@
 """Issue 13, F3: one user clicking the meeting pack thirty times holds no server thread and no other
 user waits for it; everyone asking for the same month shares one job; one pack in the making per user."""
+
 from __future__ import annotations
 
 import json
@@ -34,26 +35,38 @@ def _answer(response) -> dict:
 
 def test_thirty_parallel_pack_requests_share_one_job_and_another_user_is_not_kept_waiting(app):
     kerngroep = logged_in_client(app, "kerngroep")
-    start = callback_body(app, "compstat-pack-job.data", {"compstat-pack.n_clicks": 1,
-                                                           "compstat-period.value": "2026-09", "compstat-lang.data": "nl"})
+    start = callback_body(
+        app,
+        "compstat-pack-job.data",
+        {"compstat-pack.n_clicks": 1, "compstat-period.value": "2026-09", "compstat-lang.data": "nl"},
+    )
     with ThreadPoolExecutor(30) as pool:
         answers = list(pool.map(lambda _: _answer(kerngroep.post("/_dash-update-component", json=start)), range(30)))
     jobs = {a["compstat-pack-job"]["data"]["job"] for a in answers}
     assert len(jobs) == 1
     (job,) = jobs
-    assert pack_jobs.status(job)[0] == "running"       # the requests did not wait for the pack
+    assert pack_jobs.status(job)[0] == "running"  # the requests did not wait for the pack
     other = logged_in_client(app, "politie").post("/_dash-update-component", json=page_callback_body("/"))
     assert other.status_code == 200
-    assert pack_jobs.status(job)[0] == "running"       # ... nor did another user's page
+    assert pack_jobs.status(job)[0] == "running"  # ... nor did another user's page
     # the same user asking for another month meanwhile is told to wait
-    august = callback_body(app, "compstat-pack-job.data", {"compstat-pack.n_clicks": 2,
-                                                            "compstat-period.value": "2026-08", "compstat-lang.data": "nl"})
+    august = callback_body(
+        app,
+        "compstat-pack-job.data",
+        {"compstat-pack.n_clicks": 2, "compstat-period.value": "2026-08", "compstat-lang.data": "nl"},
+    )
     refused = _answer(kerngroep.post("/_dash-update-component", json=august))
     assert "compstat-pack-job" not in refused and "al een vergaderpakket" in json.dumps(refused, ensure_ascii=False)
     # the poll shows progress, then hands over the PDF once, audited
-    poll = callback_body(app, "compstat-pack-download.data", {"compstat-pack-poll.n_intervals": 1,
-                                                               "compstat-pack-job.data": {"job": job, "month": "2026-09"},
-                                                               "compstat-lang.data": "nl"})
+    poll = callback_body(
+        app,
+        "compstat-pack-download.data",
+        {
+            "compstat-pack-poll.n_intervals": 1,
+            "compstat-pack-job.data": {"job": job, "month": "2026-09"},
+            "compstat-lang.data": "nl",
+        },
+    )
     deadline = time.monotonic() + 240
     while True:
         answer = _answer(kerngroep.post("/_dash-update-component", json=poll))

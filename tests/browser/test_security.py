@@ -1,4 +1,5 @@
 """Nothing without a login, roles on the server, safe sessions, and hostile input through every callback."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,14 @@ from .served_app import (
     page_callback_body,
 )
 
-INJECTIONS = ["'; DROP TABLE reports; --", "23002E' OR '1'='1", "x" * 100_000, "<script>alert(1)</script>",
-              "../../etc/passwd", "2026-10'); DELETE FROM fixes; --"]
+INJECTIONS = [
+    "'; DROP TABLE reports; --",
+    "23002E' OR '1'='1",
+    "x" * 100_000,
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "2026-10'); DELETE FROM fixes; --",
+]
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +123,20 @@ def test_an_idle_session_expires(app):
 
 
 TRACK_OUTPUTS = [
-    {"output": "..day-duty.rowData...day-timeline.figure..",
-     "outputs": [{"id": "day-duty", "property": "rowData"}, {"id": "day-timeline", "property": "figure"}],
-     "inputs": [{"id": "day-date", "property": "date", "value": "2026-10-01"}], "changedPropIds": ["day-date.date"],
-     "state": []},
-    {"output": "live-positions.data", "outputs": {"id": "live-positions", "property": "data"},
-     "inputs": [], "changedPropIds": [], "state": []},
+    {
+        "output": "..day-duty.rowData...day-timeline.figure..",
+        "outputs": [{"id": "day-duty", "property": "rowData"}, {"id": "day-timeline", "property": "figure"}],
+        "inputs": [{"id": "day-date", "property": "date", "value": "2026-10-01"}],
+        "changedPropIds": ["day-date.date"],
+        "state": [],
+    },
+    {
+        "output": "live-positions.data",
+        "outputs": {"id": "live-positions", "property": "data"},
+        "inputs": [],
+        "changedPropIds": [],
+        "state": [],
+    },
 ]
 
 
@@ -134,7 +149,9 @@ def test_kerngroep_cannot_get_individual_tracks_by_crafting_a_callback(app, body
 
 def test_the_coordinator_gets_the_daily_tracks_and_the_view_is_audited(app):
     key = next(k for k in app.callback_map if "day-duty.rowData" in k)
-    body = next(b for k, b in callback_bodies(app, "2026-10-01") if k == key and b["changedPropIds"] == ["day-date.date"])
+    body = next(
+        b for k, b in callback_bodies(app, "2026-10-01") if k == key and b["changedPropIds"] == ["day-date.date"]
+    )
     response = logged_in_client(app, "coordinator").post("/_dash-update-component", json=body)
     assert response.status_code == 200 and "day-duty" in response.get_data(as_text=True)
     views = [(e["user"], e["event"], e["detail"]) for e in users.audit_entries(app.server.config["CIV_DB"])]
@@ -162,8 +179,12 @@ def test_a_disabled_account_loses_access_at_its_next_request(app):
 def _store_fingerprint(db) -> str:
     # the app may be refreshing coverage in a background thread of this process: wait for it
     with reading(db) as con:
-        rows = [con.execute(f"SELECT count(*), hash(string_agg(CAST(t AS VARCHAR), '|' ORDER BY CAST(t AS VARCHAR))) "
-                            f"FROM {table} t").fetchall() for table in ("reports", "fixes", "quarantine", "hotspots")]
+        rows = [
+            con.execute(
+                f"SELECT count(*), hash(string_agg(CAST(t AS VARCHAR), '|' ORDER BY CAST(t AS VARCHAR))) FROM {table} t"
+            ).fetchall()
+            for table in ("reports", "fixes", "quarantine", "hotspots")
+        ]
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
 
@@ -182,7 +203,6 @@ def test_hostile_text_through_every_callback_input_gives_no_500_and_changes_noth
     assert _store_fingerprint(db) == before
 
 
-
 @pytest.mark.slow
 def test_hostile_text_through_the_administration_callbacks_as_beheerder_changes_no_account(app):
     db = app.server.config["CIV_DB"]
@@ -190,6 +210,7 @@ def test_hostile_text_through_the_administration_callbacks_as_beheerder_changes_
 
     def accounts():
         return [(u["name"], u["role"], u["disabled_at"]) for u in users.list_users(db)]
+
     before = accounts()
     failures = []
     for value in INJECTIONS:

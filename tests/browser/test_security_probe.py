@@ -3,6 +3,7 @@
 The app is driven through Flask's test client (as a browser would: cookies, forms, callback bodies);
 each test names its finding (F2, F4, …).
 """
+
 from __future__ import annotations
 
 import threading
@@ -44,8 +45,9 @@ def _login(client, name, password, address="127.0.0.1", forwarded=None):
     client.get("/login", environ_base=environ, headers=headers)
     with client.session_transaction() as session:
         csrf = session["csrf"]
-    return client.post("/login", data={"name": name, "password": password, "csrf": csrf}, environ_base=environ,
-                       headers=headers)
+    return client.post(
+        "/login", data={"name": name, "password": password, "csrf": csrf}, environ_base=environ, headers=headers
+    )
 
 
 def _events(app, event, user=None):
@@ -54,6 +56,7 @@ def _events(app, event, user=None):
 
 # F4 -------------------------------------------------------------------------------------------------------
 
+
 def test_a_cookie_copied_before_logout_is_refused_afterwards_from_another_client(app):
     client = logged_in_client(app, "kerngroep")
     copied = client.get_cookie("civ_session").value
@@ -61,7 +64,10 @@ def test_a_cookie_copied_before_logout_is_refused_afterwards_from_another_client
     client.get("/logout")
     thief = app.server.test_client()
     thief.set_cookie("civ_session", copied, domain="localhost")
-    assert thief.post("/_dash-update-component", json=HOME, environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 401
+    assert (
+        thief.post("/_dash-update-component", json=HOME, environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code
+        == 401
+    )
     assert thief.get("/").status_code == 302
 
 
@@ -79,7 +85,7 @@ def test_a_role_or_password_change_or_disabling_ends_open_sessions_at_the_next_r
         users.set_password(db, name, "tweede-wachtwoord")
     else:
         users.disable_user(db, name)
-    assert client.post("/_dash-update-component", json=HOME).status_code == 401   # no 30 s grace any more
+    assert client.post("/_dash-update-component", json=HOME).status_code == 401  # no 30 s grace any more
 
 
 def test_the_session_cookie_is_a_browser_session_cookie(app):
@@ -95,8 +101,10 @@ def test_after_ten_hours_the_session_ends_even_when_it_is_in_use(app):
         token = session["sid"]
     con = users._open(_db(app))
     try:
-        con.execute("UPDATE sessions SET created_at = created_at - INTERVAL 601 MINUTE WHERE session_hash = ?",
-                    [users._token_hash(token)])
+        con.execute(
+            "UPDATE sessions SET created_at = created_at - INTERVAL 601 MINUTE WHERE session_hash = ?",
+            [users._token_hash(token)],
+        )
     finally:
         con.close()
     assert client.post("/_dash-update-component", json=HOME).status_code == 401
@@ -104,17 +112,19 @@ def test_after_ten_hours_the_session_ends_even_when_it_is_in_use(app):
 
 # F2 -------------------------------------------------------------------------------------------------------
 
+
 def test_parallel_wrong_passwords_are_all_counted_before_any_is_checked(app):
     db = _db(app)
     users.add_user(db, "burst", "kerngroep", "het-juiste-wachtwoord")
 
     def attempt(n):
         return _login(app.server.test_client(), "burst", f"gok-{n}", address=f"192.0.2.{n}").status_code
+
     with ThreadPoolExecutor(19) as pool:
         statuses = list(pool.map(attempt, range(1, 20)))
     assert statuses == [401] * 19
     checked = [e for e in _events(app, "login_failed", user="burst")]
-    assert len(checked) <= auth.FAILURES_PER_NAME            # the rest never reached the password check
+    assert len(checked) <= auth.FAILURES_PER_NAME  # the rest never reached the password check
     right = _login(app.server.test_client(), "burst", "het-juiste-wachtwoord", address="192.0.2.200")
     assert right.status_code == 401 and "Te veel mislukte pogingen" in right.get_data(as_text=True)
 
@@ -135,6 +145,7 @@ def test_a_successful_login_does_not_use_up_the_attempts(app):
 
 # F5 -------------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def proxied_app(tmp_path_factory):
     db = tmp_path_factory.mktemp("proxied") / "civ.duckdb"
@@ -151,8 +162,13 @@ def test_bad_logins_behind_the_trusted_proxy_do_not_lock_out_other_users(proxied
     users.add_user(_db(proxied_app), "achter-proxy", "kerngroep", "het-juiste-wachtwoord")
     for n in range(auth.FAILURES_PER_ADDRESS + 2):
         _login(proxied_app.server.test_client(), f"aanvaller-{n}", "gok", address="10.0.0.1", forwarded="203.0.113.66")
-    honest = _login(proxied_app.server.test_client(), "achter-proxy", "het-juiste-wachtwoord", address="10.0.0.1",
-                    forwarded="198.51.100.20")
+    honest = _login(
+        proxied_app.server.test_client(),
+        "achter-proxy",
+        "het-juiste-wachtwoord",
+        address="10.0.0.1",
+        forwarded="198.51.100.20",
+    )
     assert honest.status_code == 302
     (latest,) = users.audit_entries(_db(proxied_app), limit=1, event="login")
     assert latest["remote_addr"] == "198.51.100.20"
@@ -161,9 +177,16 @@ def test_bad_logins_behind_the_trusted_proxy_do_not_lock_out_other_users(proxied
 def test_forwarded_addresses_from_an_untrusted_peer_are_ignored(proxied_app):
     users.add_user(_db(proxied_app), "buiten-proxy", "kerngroep", "het-juiste-wachtwoord")
     for n in range(auth.FAILURES_PER_ADDRESS):
-        _login(proxied_app.server.test_client(), f"gokker-{n}", "gok", address="192.0.2.50", forwarded=f"198.51.100.{n}")
-    again = _login(proxied_app.server.test_client(), "buiten-proxy", "het-juiste-wachtwoord", address="192.0.2.50",
-                   forwarded="198.51.100.99")
+        _login(
+            proxied_app.server.test_client(), f"gokker-{n}", "gok", address="192.0.2.50", forwarded=f"198.51.100.{n}"
+        )
+    again = _login(
+        proxied_app.server.test_client(),
+        "buiten-proxy",
+        "het-juiste-wachtwoord",
+        address="192.0.2.50",
+        forwarded="198.51.100.99",
+    )
     assert again.status_code == 401 and "Te veel mislukte pogingen" in again.get_data(as_text=True)
 
 
@@ -175,6 +198,7 @@ def test_without_configured_proxies_forwarded_headers_are_ignored(app):
 
 
 # F6, F7 ---------------------------------------------------------------------------------------------------
+
 
 def test_password_checks_run_at_most_a_few_at_a_time(app, monkeypatch):
     running, most, lock = [0], [0], threading.Lock()
@@ -190,10 +214,12 @@ def test_password_checks_run_at_most_a_few_at_a_time(app, monkeypatch):
         finally:
             with lock:
                 running[0] -= 1
+
     monkeypatch.setattr(users, "verify", counted)
 
     def attempt(n):
         return _login(app.server.test_client(), f"zwerm-{n}", "gok", address=f"198.18.0.{n}").status_code
+
     with ThreadPoolExecutor(12) as pool:
         assert set(pool.map(attempt, range(12))) == {401}
     assert 1 <= most[0] <= auth.HASHING_AT_ONCE
@@ -204,11 +230,12 @@ def test_blocked_attempts_are_audited_once_per_address_and_minute_without_the_ty
     for n in range(auth.FAILURES_PER_ADDRESS + 30):
         _login(app.server.test_client(), f"geheim-{n}", "gok", address="198.19.0.1")
     blocked = _events(app, "login_blocked")[: len(_events(app, "login_blocked")) - before]
-    assert 1 <= len(blocked) <= 2          # two when the burst crosses a minute
+    assert 1 <= len(blocked) <= 2  # two when the burst crosses a minute
     assert all("geheim" not in (e["detail"] or "") for e in blocked)
 
 
 # F16: a mistyped name is not kept in clear ------------------------------------------------------------------
+
 
 def test_an_unknown_login_name_is_audited_as_a_keyed_hash(app):
     for _ in range(2):
@@ -220,13 +247,23 @@ def test_an_unknown_login_name_is_audited_as_a_keyed_hash(app):
 
 # F8, F9, F10 ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [b"niet-json", b"[]", b'{"output": 1}', b'{"output": "a.b", "outputs": "x", "inputs": 3}',
-                                  b'{"output": "a.b", "outputs": {"id": "a"}, "inputs": [[1]]}',
-                                  b'{"output": "geen.callback", "outputs": {"id": "geen", "property": "callback"}, '
-                                  b'"inputs": [], "changedPropIds": []}'])
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"niet-json",
+        b"[]",
+        b'{"output": 1}',
+        b'{"output": "a.b", "outputs": "x", "inputs": 3}',
+        b'{"output": "a.b", "outputs": {"id": "a"}, "inputs": [[1]]}',
+        b'{"output": "geen.callback", "outputs": {"id": "geen", "property": "callback"}, '
+        b'"inputs": [], "changedPropIds": []}',
+    ],
+)
 def test_a_malformed_callback_body_is_a_bad_request_not_a_server_error(app, body):
-    response = logged_in_client(app, "coordinator").post("/_dash-update-component", data=body,
-                                                         content_type="application/json")
+    response = logged_in_client(app, "coordinator").post(
+        "/_dash-update-component", data=body, content_type="application/json"
+    )
     assert response.status_code == 400
 
 
@@ -247,8 +284,9 @@ def test_a_line_break_in_the_address_does_not_reach_the_redirect(app):
     with client.session_transaction() as session:
         csrf = session["csrf"]
     name, password = TEST_USERS["kerngroep"]
-    after = client.post("/login?next=/compstat%0d%0aSet-Cookie:%20x=1", data={"name": name, "password": password,
-                                                                               "csrf": csrf})
+    after = client.post(
+        "/login?next=/compstat%0d%0aSet-Cookie:%20x=1", data={"name": name, "password": password, "csrf": csrf}
+    )
     assert after.status_code == 302 and after.headers["Location"] == "/"
 
 
@@ -264,6 +302,7 @@ def test_only_exact_public_paths_are_served_without_login(app, path):
 
 # F12 ------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["b\u0435heerder", "beheerder\u200b", "jan@example", "jan de wit", "ｊａｎ！"])
 def test_look_alike_and_unusual_login_names_cannot_be_created(app, name):
     with pytest.raises(UnusableInput):
@@ -277,6 +316,7 @@ def test_a_full_width_name_is_taken_as_its_plain_form(app):
 
 
 # F14 ------------------------------------------------------------------------------------------------------
+
 
 def test_a_timer_refresh_does_not_keep_a_session_alive(app):
     client = logged_in_client(app, "coordinator")
@@ -295,17 +335,19 @@ def test_a_timer_refresh_does_not_keep_a_session_alive(app):
 
 # F15 ------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["kerngroep", "politie", "beheerder"])
 def test_quarantine_reasons_reach_other_roles_without_the_rows_values(app, role):
     body = page_callback_body("/quarantaine", "?batch=3")
     shown = logged_in_client(app, role).post("/_dash-update-component", json=body).get_data(as_text=True)
     assert "buiten het grondgebied" in shown
-    assert "51,52" not in shown and "0,08" not in shown            # the row's exact coordinates
+    assert "51,52" not in shown and "0,08" not in shown  # the row's exact coordinates
     coordinator = logged_in_client(app, "coordinator").post("/_dash-update-component", json=body).get_data(as_text=True)
     assert "51,52 N, 0,08 W" in coordinator
 
 
 # F16, F9 under the production server --------------------------------------------------------------------------
+
 
 def test_the_production_server_sends_no_server_header_and_refuses_huge_bodies(app):
     import socket
@@ -328,8 +370,9 @@ def test_the_production_server_sends_no_server_header_and_refuses_huge_bodies(ap
             assert time.monotonic() < deadline
             time.sleep(0.2)
     assert response.status == 200 and "Server" not in response.headers
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/_dash-update-component", method="POST",
-                                     data=b"x" * (auth.MAX_REQUEST_BYTES + 1))
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/_dash-update-component", method="POST", data=b"x" * (auth.MAX_REQUEST_BYTES + 1)
+    )
     # waitress answers 413 and closes as soon as the declared length is too big; the client, still
     # sending, may see the connection reset instead of the answer
     with pytest.raises((urllib.error.HTTPError, urllib.error.URLError, ConnectionError)) as refused:

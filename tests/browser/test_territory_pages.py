@@ -3,6 +3,7 @@ page or meeting pack names Asse; the maps open on the territory; filters list it
 
 Reports are planted from Statbel's original shapefiles (tests/territory_scenes.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -54,7 +55,7 @@ def merchtem(tmp_path_factory):
 def _settle(page):
     try:
         page.wait_for_load_state("networkidle", timeout=15_000)
-    except Exception:       # the live page polls; what is drawn by then is what we read
+    except Exception:  # the live page polls; what is drawn by then is what we read
         pass
     page.wait_for_timeout(800)
 
@@ -80,7 +81,7 @@ def test_no_page_of_a_merchtem_store_names_asse(browser, merchtem, role):
         for path in paths:
             for lang in ("", "?lang=en"):
                 page.goto(url + path + lang)
-                expect(page).to_have_title(re.compile(r" · CIV Merchtem$"))    # set by the page's callback
+                expect(page).to_have_title(re.compile(r" · CIV Merchtem$"))  # set by the page's callback
                 _settle(page)
                 assert "Asse" not in _dom(page), f"{path}{lang} noemt Asse"
         context.close()
@@ -101,7 +102,7 @@ def test_compstat_opens_on_merchtem_with_its_deelgemeenten(page, merchtem):
         page.goto(url + "/compstat?period=2026-10")
         expect(page.locator("#compstat-map.leaflet-container")).to_be_visible()
         areas = page.locator(".leaflet-civ-areas-pane path")
-        expect(areas).to_have_count(4)          # three deelgemeenten and the outline
+        expect(areas).to_have_count(4)  # three deelgemeenten and the outline
         _settle(page)
         # the whole territory is inside the map frame as first drawn
         frame = page.locator("#compstat-map").bounding_box()
@@ -124,10 +125,12 @@ def test_compstat_opens_on_merchtem_with_its_deelgemeenten(page, merchtem):
 
 def test_the_meeting_pack_of_a_merchtem_store_names_merchtem_not_asse(merchtem, tmp_path):
     from dashboards.report.__main__ import main
+
     pdf = tmp_path / "pakket.pdf"
     assert main(["--month", "2026-10", "--db", str(merchtem), "--out", str(pdf)]) == 0
-    text = subprocess.run([shutil.which("pdftotext"), "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        [shutil.which("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "CIV Merchtem" in text
     assert "Asse" not in text
     info = subprocess.run([shutil.which("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -142,8 +145,8 @@ def test_a_zone_lists_each_municipality_then_its_deelgemeenten(page, tmp_path_fa
         expect(page).to_have_title(re.compile("Politiezone AMOW"))
         page.locator("#compstat-area").click()
         labels = page.get_by_role("option").all_inner_texts()
-        first = labels.index("Heel Asse, Merchtem, Opwijk en Wemmel")      # other menus' options come before
-        assert labels[first + 1:first + 4] == ["Asse", "Asse · Asse", "Asse · Bekkerzeel"]
+        first = labels.index("Heel Asse, Merchtem, Opwijk en Wemmel")  # other menus' options come before
+        assert labels[first + 1 : first + 4] == ["Asse", "Asse · Asse", "Asse · Bekkerzeel"]
         assert "Merchtem · Brussegem" in labels
         assert labels.index("Merchtem") < labels.index("Merchtem · Brussegem")
         page.keyboard.press("Escape")
@@ -153,8 +156,9 @@ def test_a_zone_lists_each_municipality_then_its_deelgemeenten(page, tmp_path_fa
 
 def test_a_new_store_starts_on_the_set_up_page_and_the_beheerder_sets_merchtem(browser, tmp_path):
     from app import prepare_store
+
     db = tmp_path / "nieuw.duckdb"
-    prepare_store(db)                       # what `python app.py --db nieuw.duckdb` does: no demo
+    prepare_store(db)  # what `python app.py --db nieuw.duckdb` does: no demo
     app = create_app(db)
     with serving(app, "beheerder") as url:
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="nl-BE")
@@ -175,6 +179,7 @@ def test_a_new_store_starts_on_the_set_up_page_and_the_beheerder_sets_merchtem(b
         context.close()
         assert console.errors == [], "\n".join(console.errors)
     from civ.store import reading
+
     with reading(db) as con:
         assert territory.current(con).municipalities == [{"nis": MERCHTEM, "name": "Merchtem"}]
-        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 0      # no demo was loaded
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 0  # no demo was loaded

@@ -1,6 +1,7 @@
 """The Trends and Projecten pages in a real browser, on the Asse demo data (reports, hot spots and
 projects through the ordinary loaders). What the pages must show is taken from the demo's ground
 truth: the planted dumping spike of August 2025 and the dog-fouling campaign in Zellik."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ def choose(page, dropdown_id: str, option: str) -> None:
 
 def test_trends_page_shows_the_spike_and_follows_a_new_category(page, demo, tmp_path):
     url, truth = demo
-    spike = truth["spikes"][0]                                    # sluikstort, 2025-08, ×2.2
+    spike = truth["spikes"][0]  # sluikstort, 2025-08, ×2.2
     page.goto(url + "/trends?category=sluikstort")
     expect(page.locator("#trends-sentence")).to_contain_text(re.compile(r"^Sluikstort (stijgt|daalt|: geen)"))
     expect(page.locator("#trends-anomalies")).to_have_text("Uitschieters: augustus 2025.")
@@ -49,7 +50,7 @@ def test_trends_page_shows_the_spike_and_follows_a_new_category(page, demo, tmp_
     expect(main.locator(".legendtext", has_text="zelfde periode vorig jaar")).to_be_visible()
     expect(main.locator(".legendtext", has_text="gemiddelde over 12 maanden")).to_be_visible()
     expect(main.locator(".legendtext", has_text="uitschieter")).to_be_visible()
-    expect(main.locator(".xtick text", has_text="okt 2026")).to_be_visible()     # Dutch months
+    expect(main.locator(".xtick text", has_text="okt 2026")).to_be_visible()  # Dutch months
     expect(page.locator("#app-nav-trends")).to_have_class(re.compile(r"\bactive\b"))
     # small multiples by sub-municipality, the channel mix and the mailboxes
     expect(page.locator("#trends-small .small-multiple")).to_have_count(6)
@@ -90,8 +91,11 @@ def test_projects_page_says_which_project_worked(page, demo, tmp_path):
     zellik = page.locator("#projects-card-hondenpoepactie-zellik")
     expect(zellik.locator(".verdict")).to_have_text("minder meldingen")
     expect(zellik.locator(".project-sentence")).to_contain_text(
-        re.compile(r"^Hondenpoepactie Zellik lijkt te werken: sinds de start ongeveer \d+ % minder meldingen hondenpoep "
-                   r"in Zellik dan verwacht \(95 %-interval: \d+ % tot \d+ % minder"))
+        re.compile(
+            r"^Hondenpoepactie Zellik lijkt te werken: sinds de start ongeveer \d+ % minder meldingen hondenpoep "
+            r"in Zellik dan verwacht \(95 %-interval: \d+ % tot \d+ % minder"
+        )
+    )
     expect(zellik.locator(".phase-table tr.headline td").first).to_have_text("sinds de start")
     expect(zellik.locator(".shapelayer path")).to_have_count(1)
     expect(page.locator("#projects-card-laat-je-huisnummer-zien .verdict")).to_have_text("meer meldingen")
@@ -110,12 +114,16 @@ def test_projects_page_says_which_project_worked(page, demo, tmp_path):
 def test_english_on_request(page, demo, tmp_path):
     url, _ = demo
     page.goto(url + "/trends?category=sluikstort&lang=en")
-    expect(page.locator("#trends-sentence")).to_contain_text(re.compile(r"^Illegal dumping (is rising|is falling|: no)"))
+    expect(page.locator("#trends-sentence")).to_contain_text(
+        re.compile(r"^Illegal dumping (is rising|is falling|: no)")
+    )
     expect(page.locator("#trends-anomalies")).to_have_text("Anomalies: August 2025.")
     expect(page.locator("#trends-main .xtick text", has_text="Oct 2026")).to_be_visible()
     page.goto(url + "/projecten?project=Hondenpoepactie%20Zellik&lang=en")
     card = page.locator("#projects-card-hondenpoepactie-zellik")
     expect(card.locator(".verdict")).to_have_text("fewer reports")
-    expect(card.locator(".project-sentence")).to_contain_text("Hondenpoepactie Zellik seems to work: since the start about")
+    expect(card.locator(".project-sentence")).to_contain_text(
+        "Hondenpoepactie Zellik seems to work: since the start about"
+    )
     shoot(page, tmp_path, "projects-en")
     assert page.console.errors == [], "\n".join(page.console.errors)

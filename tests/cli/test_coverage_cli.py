@@ -1,4 +1,5 @@
 """`python -m analytics coverage` as scripts call it: the JSON contract, the zero rows, exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -54,21 +55,35 @@ def test_json_rows_carry_the_contract_keys_and_a_zero_row_per_unvisited_hotspot(
     assert (plein["device_id"], plein["visits"], plein["visits_10min"]) == ("TRK-1", 1, 1)
     assert abs(plein["minutes"] - truth[0]) <= 2
     assert plein["last_visit"].startswith("2026-10-06T07:") and plein["last_visit"].endswith("Z")
-    park = by_spot[(PARK.name, "TRK-9")]                     # no warden mapped: the device id stands in
+    park = by_spot[(PARK.name, "TRK-9")]  # no warden mapped: the device id stands in
     assert (park["device_id"], park["visits"], park["visits_10min"]) == ("TRK-9", 1, 0)
-    assert by_spot[(NOOIT.name, None)] == {"hotspot": NOOIT.name, "hotspot_id": "nooit-bezocht", "warden": None,
-                                           "device_id": None, "visits": 0, "minutes": 0.0, "visits_10min": 0,
-                                           "last_visit": None}
+    assert by_spot[(NOOIT.name, None)] == {
+        "hotspot": NOOIT.name,
+        "hotspot_id": "nooit-bezocht",
+        "warden": None,
+        "device_id": None,
+        "visits": 0,
+        "minutes": 0.0,
+        "visits_10min": 0,
+        "last_visit": None,
+    }
     assert len(rows) == 3
 
 
 def test_warden_filter_and_days_outside_the_visits(db, tmp_path, capsys):
     _store(db, tmp_path)
-    assert main(["coverage", "--start", "2026-10-06", "--end", "2026-10-06", "--warden", "GW-A",
-                 "--db", str(db), "--json"]) == 0
+    assert (
+        main(
+            ["coverage", "--start", "2026-10-06", "--end", "2026-10-06", "--warden", "GW-A", "--db", str(db), "--json"]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert [(r["hotspot"], r["warden"], r["visits"]) for r in rows] == [
-        (NOOIT.name, None, 0), (PARK.name, None, 0), (PLEIN.name, "GW-A", 1)]
+        (NOOIT.name, None, 0),
+        (PARK.name, None, 0),
+        (PLEIN.name, "GW-A", 1),
+    ]
     # the end day is included: TRK-9's park visit on 7 October counts in --end 2026-10-07
     assert main(["coverage", "--start", "2026-10-07", "--end", "2026-10-07", "--db", str(db), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -96,8 +111,24 @@ def test_bad_dates_and_missing_store_exit_2_with_one_line(db, tmp_path, capsys):
 
 def test_as_a_subprocess_the_json_is_the_last_line(db, tmp_path):
     _store(db, tmp_path)
-    done = subprocess.run([sys.executable, "-m", "analytics", "coverage", "--start", "2026-10-01", "--end",
-                           "2026-10-31", "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analytics",
+            "coverage",
+            "--start",
+            "2026-10-01",
+            "--end",
+            "2026-10-31",
+            "--db",
+            str(db),
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout.strip().splitlines()[-1])) == 3

@@ -1,4 +1,5 @@
 """The README cannot drift from the command lines: every sub-command is documented and has help."""
+
 from __future__ import annotations
 
 import argparse
@@ -52,4 +53,6 @@ def test_the_meeting_pack_command_is_in_the_readme_with_help_and_an_example():
     for action in parser._actions:
         if action.option_strings and action.dest != "help":
             assert action.help, f"{action.option_strings} has no help"
-            assert action.option_strings[0] in README.split("python -m dashboards.report", 1)[1], action.option_strings[0]
+            assert action.option_strings[0] in README.split("python -m dashboards.report", 1)[1], action.option_strings[
+                0
+            ]

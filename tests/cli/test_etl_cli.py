@@ -1,4 +1,5 @@
 """`python -m etl` as users and scripts call it: exit codes, --json, messages, interruptions."""
+
 from __future__ import annotations
 
 import json
@@ -13,10 +14,12 @@ from project_paths import DATA, ROOT
 
 from etl.cli import main
 
-REPORTS = ("id;datum;categorie;kanaal;lat;lon\n"
-           "K1;01/10/2026 10:00;Sluikstort;post;50,9102;4,1985\n"
-           "K2;31/02/2026 10:00;Sluikstort;post;;\n"
-           "K1;01/10/2026 10:00;Sluikstort;post;50,9102;4,1985\n")
+REPORTS = (
+    "id;datum;categorie;kanaal;lat;lon\n"
+    "K1;01/10/2026 10:00;Sluikstort;post;50,9102;4,1985\n"
+    "K2;31/02/2026 10:00;Sluikstort;post;;\n"
+    "K1;01/10/2026 10:00;Sluikstort;post;50,9102;4,1985\n"
+)
 
 
 def last_json_line(text: str) -> dict:
@@ -29,7 +32,12 @@ def test_json_output_is_the_last_line_with_the_contract_keys(db, write_file, cap
     out = last_json_line(capsys.readouterr().out)
     assert {"file", "batch_id", "status", "rows_in", "loaded", "quarantined", "duplicates"} <= set(out)
     assert (out["status"], out["rows_in"], out["loaded"], out["quarantined"], out["duplicates"]) == (
-        "loaded", 3, 1, 1, 1)
+        "loaded",
+        3,
+        1,
+        1,
+        1,
+    )
 
 
 def test_readable_summary_lists_the_rejected_rows(db, write_file, capsys):
@@ -44,7 +52,11 @@ def test_quarantine_command_lists_reasons(db, write_file, capsys):
     capsys.readouterr()
     assert main(["quarantine", "--db", str(db), "--json"]) == 0
     (row,) = last_json_line(capsys.readouterr().out)
-    assert (row["file"], row["row_number"], row["reason"]) == ("m.csv", 2, "meldingsdatum 31/02/2026 10:00 bestaat niet")
+    assert (row["file"], row["row_number"], row["reason"]) == (
+        "m.csv",
+        2,
+        "meldingsdatum 31/02/2026 10:00 bestaat niet",
+    )
 
 
 def test_garbage_file_exits_2_with_one_line_and_writes_nothing(db, tmp_path, capsys):
@@ -77,16 +89,26 @@ def test_db_path_comes_from_the_environment_when_no_flag(tmp_path, write_file, m
 
 def test_command_line_runs_as_a_module_in_a_fresh_process(db, write_file):
     path = write_file("m.csv", REPORTS)
-    run = subprocess.run([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db), "--json"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "etl", "reports", str(path), "--db", str(db), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert last_json_line(run.stdout)["loaded"] == 1
-    again = subprocess.run([sys.executable, "-m", "etl", "reports", str(path), "--db", str(db), "--json"],
-                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        [sys.executable, "-m", "etl", "reports", str(path), "--db", str(db), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert last_json_line(again.stdout)["status"] == "already-loaded"
 
 
-LONDON = DATA / "police-uk" / "2018-05-city-of-london-street.csv"   # 680 rows with --bbox -1,51,1,52
+LONDON = DATA / "police-uk" / "2018-05-city-of-london-street.csv"  # 680 rows with --bbox -1,51,1,52
 
 
 def _load_london(db, **kwargs) -> subprocess.CompletedProcess | subprocess.Popen:
@@ -164,7 +186,7 @@ def test_an_import_gets_the_store_while_readers_keep_it_open_without_a_pause(db,
     readers = [threading.Thread(target=keep_reading, daemon=True) for _ in range(3)]
     for reader in readers:
         reader.start()
-        time.sleep(0.07)       # staggered: at every moment one of them holds a connection
+        time.sleep(0.07)  # staggered: at every moment one of them holds a connection
     try:
         done = _load_london(db)
     finally:
@@ -179,7 +201,9 @@ def test_an_import_gets_the_store_while_readers_keep_it_open_without_a_pause(db,
 def _snapshot(db) -> tuple:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return tuple(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-                     for table in ("reports", "quarantine", "import_batches", "fixes"))
+        return tuple(
+            con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            for table in ("reports", "quarantine", "import_batches", "fixes")
+        )
     finally:
         con.close()

@@ -1,4 +1,5 @@
 """`python -m analytics hotspots` as the meeting pack and scripts call it: contract keys, stored runs."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,20 @@ import pytest
 
 from analytics.cli import main
 
-CONTRACT_KEYS = {"id", "lat", "lon", "radius_m", "geometry", "class", "emerging", "current", "expected", "p_value",
-                 "categories", "reason"}
+CONTRACT_KEYS = {
+    "id",
+    "lat",
+    "lon",
+    "radius_m",
+    "geometry",
+    "class",
+    "emerging",
+    "current",
+    "expected",
+    "p_value",
+    "categories",
+    "reason",
+}
 # Near Kobbegem church: a field road where dumping starts in October 2026.
 SITE_LAT, SITE_LON = 50.9060, 4.2460
 
@@ -18,8 +31,10 @@ SITE_LAT, SITE_LON = 50.9060, 4.2460
 def _csv(rows: list[tuple[str, str, str, float, float]]) -> str:
     lines = ["id;datum;categorie;kanaal;lat;lon"]
     for ident, when, category, lat, lon in rows:
-        lines.append(f"{ident};{when};{category};post;{str(round(lat, 6)).replace('.', ',')};"
-                     f"{str(round(lon, 6)).replace('.', ',')}")
+        lines.append(
+            f"{ident};{when};{category};post;{str(round(lat, 6)).replace('.', ',')};"
+            f"{str(round(lon, 6)).replace('.', ',')}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -35,13 +50,21 @@ def _store_rows() -> list:
             rows.append((f"Z{index}-{k}", f"{1 + k % 27:02d}/{month + 1:02d}/{year} 10:00", "Zwerfvuil", lat, lon))
     for k in range(9):
         north, east = rng.normal(0, 25, 2)
-        rows.append((f"S{k}", f"{3 + 2 * k:02d}/10/2026 09:30", "Sluikstort",
-                     SITE_LAT + north / 111_320, SITE_LON + east / (111_320 * math.cos(math.radians(SITE_LAT)))))
+        rows.append(
+            (
+                f"S{k}",
+                f"{3 + 2 * k:02d}/10/2026 09:30",
+                "Sluikstort",
+                SITE_LAT + north / 111_320,
+                SITE_LON + east / (111_320 * math.cos(math.radians(SITE_LAT))),
+            )
+        )
     return rows
 
 
 def _load(db, write_file, name: str, rows) -> None:
     from etl.reports import load_reports_file
+
     load_reports_file(db, write_file(name, _csv(rows)))
 
 
@@ -112,8 +135,9 @@ def test_evaluate_json_last_line_has_the_figures(capsys):
     assert main(["evaluate", "--seed", "20111", "--months", "2", "--json"]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["months"] == ["2026-09", "2026-10"]
-    assert {"recall", "precision", "planted", "stable", "stable_ever_emerging", "null_false_flags",
-            "meets_bar"} <= set(result)
+    assert {"recall", "precision", "planted", "stable", "stable_ever_emerging", "null_false_flags", "meets_bar"} <= set(
+        result
+    )
     # the new dumping site emerges in September: inside these two months, and found
     new = next(spot for spot in result["planted"] if spot["expected_class"] == "new")
     assert new["found_in_emergence_month"] and new["classes"]["2026-10"] == "new"

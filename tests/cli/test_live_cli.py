@@ -1,5 +1,6 @@
 """The live command lines end to end: `etl devices add --live`, the served app's /osmand, `analytics live`,
 `etl simulate-live`, and a server killed in the middle of the stream (nothing acknowledged is lost)."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,13 @@ def free_port() -> int:
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "app.py", "--db", str(db), "--port", str(port)], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -82,9 +88,12 @@ def test_devices_add_live_prints_a_long_random_id_and_refuses_a_second_registrat
     assert json.loads(captured.out.splitlines()[-1]) == {"device_id": "kort", "live": True, "warden": None}
     assert "te raden" in captured.err
     con = duckdb.connect(str(store_db), read_only=True)
-    assert sorted(r[0] for r in con.execute("SELECT device_id FROM live_devices").fetchall()) == sorted([device, "kort"])
+    assert sorted(r[0] for r in con.execute("SELECT device_id FROM live_devices").fetchall()) == sorted(
+        [device, "kort"]
+    )
     assert con.execute("SELECT warden_code, valid_to FROM devices WHERE device_id = ?", [device]).fetchall() == [
-        ("GW-C", None)]
+        ("GW-C", None)
+    ]
     con.close()
 
 
@@ -95,10 +104,12 @@ def test_a_pushed_position_is_in_analytics_live_within_10_seconds(store_db, caps
     port = free_port()
     server = start_server(store_db, port)
     try:
-        time.sleep(4)                        # the server reads the register of devices once per round (3 s)
+        time.sleep(4)  # the server reads the register of devices once per round (3 s)
         now = datetime.now(timezone.utc)
-        status = post(f"http://127.0.0.1:{port}/osmand?id={device}&timestamp={int(now.timestamp())}"
-                      f"&lat=50.9051&lon=4.2112&batt=64")
+        status = post(
+            f"http://127.0.0.1:{port}/osmand?id={device}&timestamp={int(now.timestamp())}"
+            f"&lat=50.9051&lon=4.2112&batt=64"
+        )
         answered = time.monotonic()
         assert status == 200
         seen = None
@@ -108,7 +119,12 @@ def test_a_pushed_position_is_in_analytics_live_within_10_seconds(store_db, caps
             seen = next((r for r in rows if r["device_id"] == device), None)
         assert seen is not None, "positie niet binnen 10 s zichtbaar"
         assert (seen["warden"], seen["lat"], seen["lon"], seen["battery"], seen["source"]) == (
-            "GW-D", 50.9051, 4.2112, 64.0, "live")
+            "GW-D",
+            50.9051,
+            4.2112,
+            64.0,
+            "live",
+        )
         assert seen["at"] == now.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         assert 0 <= seen["age_s"] < 15
     finally:
@@ -127,31 +143,38 @@ def test_killing_the_server_mid_stream_loses_no_acknowledged_position(store_db, 
     acked = tmp_path / "acked.jsonl"
     stop = threading.Event()
     replay = {}
-    sender = threading.Thread(target=lambda: replay.update(r=simulate_live.replay(
-        f"http://127.0.0.1:{port}/osmand", devices, tracks, interval_s=1.0, acked_log=acked, stop=stop)))
+    sender = threading.Thread(
+        target=lambda: replay.update(
+            r=simulate_live.replay(
+                f"http://127.0.0.1:{port}/osmand", devices, tracks, interval_s=1.0, acked_log=acked, stop=stop
+            )
+        )
+    )
     try:
         time.sleep(1)
         sender.start()
-        time.sleep(8)                                      # some positions flushed, some only in the journal
+        time.sleep(8)  # some positions flushed, some only in the journal
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
         before_kill = len(acked.read_text().splitlines())
-        time.sleep(2)                                      # phones meet a dead server meanwhile
+        time.sleep(2)  # phones meet a dead server meanwhile
         server = start_server(store_db, port)
         time.sleep(6)
         stop.set()
         sender.join(timeout=60)
-        time.sleep(2 * 3 + 1)                              # two flush rounds
+        time.sleep(2 * 3 + 1)  # two flush rounds
     finally:
         stop.set()
         stop_server(server)
     sent = replay["r"].sent
     acknowledged = {(r["device_id"], r["ts"]) for r in map(json.loads, acked.read_text().splitlines())}
-    assert before_kill > 10 and len(acknowledged) > before_kill       # before and after the restart
-    assert any(s.status == 0 for s in sent)                           # the kill really refused requests
+    assert before_kill > 10 and len(acknowledged) > before_kill  # before and after the restart
+    assert any(s.status == 0 for s in sent)  # the kill really refused requests
     con = duckdb.connect(str(store_db), read_only=True)
-    stored = {(d, ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z") for d, ts in con.execute(
-        "SELECT device_id, ts FROM fixes WHERE device_id LIKE 'demo-live-%'").fetchall()}
+    stored = {
+        (d, ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z")
+        for d, ts in con.execute("SELECT device_id, ts FROM fixes WHERE device_id LIKE 'demo-live-%'").fetchall()
+    }
     con.close()
     assert acknowledged - stored == set()
     # stored without a 200 only when the kill came between the journal and the answer; never twice (a set

@@ -6,6 +6,7 @@ here and against what this file plants in a copy of the store: a citizen's descr
 pseudonyms and one warden's tracker with a known visit. The PDF is read back with poppler
 (pdftotext, pdfinfo, pdftoppm), as a reader would see it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,14 +29,33 @@ from dashboards.report.__main__ import main
 
 pytestmark = pytest.mark.slow
 
-MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-             "november", "december"]
-HEADINGS = ["1. Kerncijfers", "2. CompStat-tabel", "3. Opkomende hotspots", "4. Trends van de categorieën",
-            "5. Dekking van de hotspots", "6. Lopende projecten", "Bijlage: gegevenskwaliteit"]
+MONTHS_NL = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+HEADINGS = [
+    "1. Kerncijfers",
+    "2. CompStat-tabel",
+    "3. Opkomende hotspots",
+    "4. Trends van de categorieën",
+    "5. Dekking van de hotspots",
+    "6. Lopende projecten",
+    "Bijlage: gegevenskwaliteit",
+]
 PLANTED_DESCRIPTION = "Buurman Verhaegen laat zijn hond elke ochtend los in de Kerkstraat 14"
 PLANTED_REPORTER = "m-5ec7e7p1a47ed00d"
 DEVICE, WARDEN = "TRK-PLANT-0042", "GW-Q"
-HOTSPOT = ("station-asse", 50.9114, 4.2035)     # a defined hot spot of the demo (hotspots.geojson)
+HOTSPOT = ("station-asse", 50.9114, 4.2035)  # a defined hot spot of the demo (hotspots.geojson)
 
 
 def _flagged_month(db) -> tuple[str, list[dict]]:
@@ -56,10 +76,12 @@ def _plant(db, month: str) -> None:
     start = Period.parse(month).start
     con = duckdb.connect(str(db))
     try:
-        con.execute("""UPDATE reports SET description = ?, reporter_hash = ?
+        con.execute(
+            """UPDATE reports SET description = ?, reporter_hash = ?
                        WHERE source_id IN (SELECT source_id FROM reports WHERE reported_at >= ? ORDER BY source_id
                                            LIMIT 5)""",
-                    [PLANTED_DESCRIPTION, PLANTED_REPORTER, datetime(start.year, start.month, 1, tzinfo=timezone.utc)])
+            [PLANTED_DESCRIPTION, PLANTED_REPORTER, datetime(start.year, start.month, 1, tzinfo=timezone.utc)],
+        )
         batch = con.execute("""INSERT INTO import_batches (kind, file_name, file_sha256, format, load_key, started_at,
                                                            finished_at, rows_in, loaded, is_demo)
                                VALUES ('fixes', 'track.csv', 'x', 'csv', 'plant', now(), now(), 46, 46, true)
@@ -68,9 +90,10 @@ def _plant(db, month: str) -> None:
         con.execute("INSERT INTO devices VALUES (?, ?, NULL, NULL, ?)", [DEVICE, WARDEN, batch])
         first = datetime(start.year, start.month, 12, 8, 0, tzinfo=timezone.utc)
         _, lat, lon = HOTSPOT
-        con.executemany("INSERT INTO fixes (device_id, ts, lat, lon, accuracy_m, batch_id) VALUES (?, ?, ?, ?, 5, ?)",
-                        [[DEVICE, first + timedelta(seconds=20 * i), lat + 0.00001 * (i % 3), lon, batch]
-                         for i in range(46)])                                       # 15 minutes inside
+        con.executemany(
+            "INSERT INTO fixes (device_id, ts, lat, lon, accuracy_m, batch_id) VALUES (?, ?, ?, ?, 5, ?)",
+            [[DEVICE, first + timedelta(seconds=20 * i), lat + 0.00001 * (i % 3), lon, batch] for i in range(46)],
+        )  # 15 minutes inside
     finally:
         con.close()
 
@@ -98,9 +121,18 @@ def pack(tmp_path_factory, demo_data):
         code = main(["--month", month, "--db", str(db), "--out", str(out), "--html", str(page)])
     with reading(db) as con:
         _run, results = month_results(con, month)
-    return {"db": db, "month": month, "flagged": flagged, "code": code, "stdout": stdout.getvalue(), "pdf": out,
-            "html": page, "text": _pdftext(out), "emerging": results[results["emerging"]].to_dict("records"),
-            "folder": folder}
+    return {
+        "db": db,
+        "month": month,
+        "flagged": flagged,
+        "code": code,
+        "stdout": stdout.getvalue(),
+        "pdf": out,
+        "html": page,
+        "text": _pdftext(out),
+        "emerging": results[results["emerging"]].to_dict("records"),
+        "folder": folder,
+    }
 
 
 def test_the_command_writes_the_pdf_and_the_html_and_prints_their_paths(pack):
@@ -118,12 +150,12 @@ def test_the_pdf_names_the_month_the_sections_and_every_flagged_category(pack):
         assert heading in text, heading
     assert "DEMOGEGEVENS" in text
     assert re.search(r"pagina 1 van \d+", text)
-    body = text.split("\f", 1)[1]                   # after the cover and its contents list
-    trends = body[body.index("4. Trends van de categorieën"):]
+    body = text.split("\f", 1)[1]  # after the cover and its contents list
+    trends = body[body.index("4. Trends van de categorieën") :]
     for row in pack["flagged"]:
         arrow = "▲ gestegen" if row["flag"] == "up" else "▼ gedaald"
-        assert f"{row['category_label']} — {arrow}" in trends          # the trend chart's heading
-        assert re.search(rf"{re.escape(row['category_label'])}\s.*{arrow}", text)   # the table's row
+        assert f"{row['category_label']} — {arrow}" in trends  # the trend chart's heading
+        assert re.search(rf"{re.escape(row['category_label'])}\s.*{arrow}", text)  # the table's row
 
 
 def _in_order(words: list[str], tokens: list[str], gap: int = 12) -> bool:
@@ -146,7 +178,7 @@ def test_the_pdf_gives_every_emerging_hot_spot_with_its_reason(pack):
     assert pack["emerging"], "the month has no emerging hot spot to check"
     text = pack["text"]
     body = text.split("\f", 1)[1]
-    section = body[body.index("3. Opkomende hotspots"):body.index("5. Dekking van de")]
+    section = body[body.index("3. Opkomende hotspots") : body.index("5. Dekking van de")]
     tokens = section.split()
     for spot in pack["emerging"]:
         assert _in_order(spot["reason"].split(), tokens), spot["reason"]
@@ -157,7 +189,7 @@ def test_the_pdf_shows_the_planted_visit_per_hot_spot_and_nothing_personal(pack)
     for document in (text, page):
         assert PLANTED_DESCRIPTION not in document and "Verhaegen" not in document
         assert PLANTED_REPORTER not in document
-        assert not re.search(r"\bm-[0-9a-f]{16}\b", document)                 # no reporter pseudonym at all
+        assert not re.search(r"\bm-[0-9a-f]{16}\b", document)  # no reporter pseudonym at all
         assert DEVICE not in document and WARDEN not in document and "Gemeenschapswacht Q" not in document
     # the visit is there as a total of its hot spot: days since (from the 12th to the month's last day),
     # 1 visit, 1 of 10 minutes or more, 15 minutes, 1 tracker
@@ -169,8 +201,9 @@ def test_the_pdf_shows_the_planted_visit_per_hot_spot_and_nothing_personal(pack)
 
 def test_the_first_page_is_not_blank(pack):
     target = pack["folder"] / "cover"
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pack["pdf"]), str(target)],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pack["pdf"]), str(target)], check=True
+    )
     pixels = matplotlib.image.imread(str(target) + ".png")[..., :3]
     ink = (pixels.min(axis=2) < 0.9).mean()
     assert 0.02 < ink < 0.6

@@ -5,6 +5,7 @@ One SparkSession for the module, and the Spark comparisons in one test (so that 
 Spark in one worker only); small data (three municipalities × 14 months, about 150 reports a
 month each); the region is run over the last three months.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,7 +22,7 @@ import pytest
 from analytics.cli import main as analytics_main
 from etl.cli import main as etl_main
 
-MONTHS = pd.period_range("2025-09", "2026-10", freq="M")          # 14 months
+MONTHS = pd.period_range("2025-09", "2026-10", freq="M")  # 14 months
 REGION_MONTHS = "2026-08..2026-10"
 NIS = ["23002", "23052", "23060"]
 CATEGORIES = ["sluikstort", "zwerfvuil", "hondenpoep", "glasbol"]
@@ -37,9 +38,11 @@ def _reports_csv(path: Path, seed: int) -> None:
     new_lat, new_lon = 50.8985 + 0.004 * seed, 4.2150 + 0.003 * seed
     for index, month in enumerate(MONTHS):
         days = month.days_in_month
+
         def when(n, days=days, month=month):
             minutes = rng.integers(0, days * 1440, n)
             return [(month.start_time + pd.Timedelta(minutes=int(m))).strftime("%d/%m/%Y %H:%M") for m in minutes]
+
         n = int(rng.poisson(110))
         lat, lon = rng.uniform(50.895, 50.925, n), rng.uniform(4.175, 4.235, n)
         cats = rng.choice(CATEGORIES, n)
@@ -63,10 +66,19 @@ def _reports_csv(path: Path, seed: int) -> None:
                 stamps += when(extra)
         for k in range(len(lat)):
             located = k % 13 != 0
-            rows.append({"id": f"M{seed}-{index:02d}-{k:04d}", "datum": stamps[k], "categorie": cats[k],
-                         "kanaal": "e-mail", "lat": f"{lat[k]:.6f}" if located else "",
-                         "lon": f"{lon[k]:.6f}" if located else "", "status": "open",
-                         "omschrijving": f"GEHEIM-OMSCHRIJVING {k}", "melder": "Jan Melder"})
+            rows.append(
+                {
+                    "id": f"M{seed}-{index:02d}-{k:04d}",
+                    "datum": stamps[k],
+                    "categorie": cats[k],
+                    "kanaal": "e-mail",
+                    "lat": f"{lat[k]:.6f}" if located else "",
+                    "lon": f"{lon[k]:.6f}" if located else "",
+                    "status": "open",
+                    "omschrijving": f"GEHEIM-OMSCHRIJVING {k}",
+                    "melder": "Jan Melder",
+                }
+            )
     pd.DataFrame(rows).to_csv(path, sep=";", index=False)
 
 
@@ -98,8 +110,12 @@ def region(tmp_path_factory):
     for seed, nis in enumerate(NIS, start=1):
         db = folder / f"{nis}.duckdb"
         _reports_csv(folder / f"reports-{nis}.csv", seed)
-        for args in (["hotspots", str(folder / "hotspots.geojson")], ["reports", str(folder / f"reports-{nis}.csv")],
-                     ["devices", str(devices)], ["fixes", str(fixes)]):
+        for args in (
+            ["hotspots", str(folder / "hotspots.geojson")],
+            ["reports", str(folder / f"reports-{nis}.csv")],
+            ["devices", str(devices)],
+            ["fixes", str(fixes)],
+        ):
             assert etl_main(args + ["--db", str(db), "--json"]) == 0
         refresh_visits(db)
         assert etl_main(["export", "--lake", str(lake), "--nis", nis, "--db", str(db), "--json"]) == 0
@@ -122,6 +138,7 @@ def _last_json(capsys) -> dict | list:
 
 def _read(out: Path, name: str) -> pd.DataFrame:
     from analytics.region import read_results
+
     return read_results(out, name)
 
 
@@ -133,8 +150,25 @@ def results(region, spark):
         out = region["folder"] / f"out-{engine}"
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            assert analytics_main(["region", "--lake", str(region["lake"]), "--months", REGION_MONTHS,
-                                   "--engine", engine, "--master", "local[2]", "--out", str(out), "--json"]) == 0
+            assert (
+                analytics_main(
+                    [
+                        "region",
+                        "--lake",
+                        str(region["lake"]),
+                        "--months",
+                        REGION_MONTHS,
+                        "--engine",
+                        engine,
+                        "--master",
+                        "local[2]",
+                        "--out",
+                        str(out),
+                        "--json",
+                    ]
+                )
+                == 0
+            )
         outs[engine] = {"summary": json.loads(buffer.getvalue().strip().splitlines()[-1]), "out": out}
     return outs
 
@@ -162,7 +196,7 @@ def _same_hot_spots(results):
     np.testing.assert_allclose(local["p_value"].to_numpy(float), spark["p_value"].to_numpy(float), rtol=0, atol=1e-12)
     np.testing.assert_allclose(local["q_value"].to_numpy(float), spark["q_value"].to_numpy(float), rtol=0, atol=1e-12)
     runs = _read(results["spark"]["out"], "runs")
-    assert len(runs) == 3 * 3                       # municipality × month, one task each
+    assert len(runs) == 3 * 3  # municipality × month, one task each
     assert results["spark"]["summary"]["hotspot_tasks"] == 9
 
 
@@ -206,7 +240,7 @@ def _equal_to_each_centres_own_hot_spots(region, results, capsys):
                 assert abs(mine.at[row["id"], "p_value"] - row["p_value"]) < 1e-12
                 assert abs(mine.at[row["id"], "q_value"] - row["q_value"]) < 1e-12
             emerging += int(own["emerging"].sum()) if len(own) else 0
-    assert emerging >= 3        # the planted new concentration of each municipality in October
+    assert emerging >= 3  # the planted new concentration of each municipality in October
 
 
 def test_region_on_spark_equals_local_and_each_centres_own_store(region, results, capsys):
@@ -219,8 +253,11 @@ def test_region_on_spark_equals_local_and_each_centres_own_store(region, results
 
 def test_export_holds_no_description_reporter_device_or_fix(region):
     lake = region["lake"]
-    tables = {p.name: ds.dataset(str(p), format="parquet", partitioning="hive", ignore_prefixes=[".", "_"]).to_table()
-              for p in lake.iterdir() if p.is_dir()}
+    tables = {
+        p.name: ds.dataset(str(p), format="parquet", partitioning="hive", ignore_prefixes=[".", "_"]).to_table()
+        for p in lake.iterdir()
+        if p.is_dir()
+    }
     assert {"reports", "coverage", "hotspots", "categories", "areas"} <= set(tables)
     columns = {c for t in tables.values() for c in t.column_names}
     assert not columns & {"description", "reporter_hash", "device_id", "holder", "warden_code", "ts", "fixes"}

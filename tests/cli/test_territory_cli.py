@@ -3,6 +3,7 @@
 Expected areas and counts come from Statbel's original shapefiles (tests/territory_scenes.py), never
 from the shipped simplified file the code reads.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,7 @@ def test_merchtem_reports_get_merchtems_deelgemeenten_and_compstat_lists_them(db
     capsys.readouterr()
     by_area = dict(query("SELECT area_code, count(*) FROM reports GROUP BY 1"))
     assert by_area == {code: n for code, n in planted.items() if not code.startswith("outside")}
-    assert by_area["23052B"] == planted["23052B"]          # Brussegem
+    assert by_area["23052B"] == planted["23052B"]  # Brussegem
     reasons = [r for (r,) in query("SELECT reason FROM quarantine")]
     assert len(reasons) == 1 and "ligt buiten het grondgebied: Merchtem" in reasons[0]
 
@@ -81,7 +82,12 @@ def test_merchtem_reports_get_merchtems_deelgemeenten_and_compstat_lists_them(db
     assert code == 0 and shown == {k: summary[k] for k in ("name", "municipalities", "areas", "bbox")}
     west, south, east, north = shown["bbox"]
     lat, lon = to_wgs84(*np.array(merchtem.exterior.coords).T)
-    assert west <= lon.min() + 1e-4 and east >= lon.max() - 1e-4 and south <= lat.min() + 1e-4 and north >= lat.max() - 1e-4
+    assert (
+        west <= lon.min() + 1e-4
+        and east >= lon.max() - 1e-4
+        and south <= lat.min() + 1e-4
+        and north >= lat.max() - 1e-4
+    )
     events = [e["event"] for e in accounts.audit_entries(db)]
     assert "territory_set" in events
 
@@ -114,7 +120,9 @@ def _areas_file(path, crs_lambert: bool, polygons: dict[str, shapely.Polygon]) -
         if not crs_lambert:
             lat, lon = to_wgs84(*np.array(polygon.exterior.coords).T)
             polygon = shapely.Polygon(np.column_stack([lon, lat]))
-        features.append({"type": "Feature", "properties": {"WIJK": name}, "geometry": shapely.geometry.mapping(polygon)})
+        features.append(
+            {"type": "Feature", "properties": {"WIJK": name}, "geometry": shapely.geometry.mapping(polygon)}
+        )
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
 
 
@@ -126,30 +134,39 @@ def test_own_areas_reassign_every_stored_report_as_an_independent_count_does(db,
     merchtem = towns[towns["geoitem"] == MERCHTEM].geometry.iloc[0]
     west, south, east, north = merchtem.bounds
     middle = (west + east) / 2
-    halves = {"West": shapely.box(west - 50, south - 50, middle, north + 50).intersection(merchtem.buffer(50)),
-              "Oost": shapely.box(middle, south - 50, east + 50, north + 50).intersection(merchtem.buffer(50))}
+    halves = {
+        "West": shapely.box(west - 50, south - 50, middle, north + 50).intersection(merchtem.buffer(50)),
+        "Oost": shapely.box(middle, south - 50, east + 50, north + 50).intersection(merchtem.buffer(50)),
+    }
     halves = {k: (v if v.geom_type == "Polygon" else max(v.geoms, key=lambda g: g.area)) for k, v in halves.items()}
     areas = tmp_path / "wijken.geojson"
     _areas_file(areas, True, halves)
-    code, summary, err = run(capsys, "areas", "load", str(areas), "--name-field", "WIJK", "--crs", "EPSG:31370",
-                             "--db", str(db), "--json")
+    code, summary, err = run(
+        capsys, "areas", "load", str(areas), "--name-field", "WIJK", "--crs", "EPSG:31370", "--db", str(db), "--json"
+    )
     assert code == 0, err
     assert sorted(a["name"] for a in summary["areas"]) == ["Oost", "West"]
     # independent count: the stored points, in Lambert 72, against the test's own halves
     from pyproj import Transformer
+
     rows = query("SELECT lat, lon, area_code FROM reports")
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True).transform(
-        [r[1] for r in rows], [r[0] for r in rows])
-    expected = {name: int(shapely.contains_xy(polygon, np.array(x), np.array(y)).sum()) for name, polygon in halves.items()}
+        [r[1] for r in rows], [r[0] for r in rows]
+    )
+    expected = {
+        name: int(shapely.contains_xy(polygon, np.array(x), np.array(y)).sum()) for name, polygon in halves.items()
+    }
     got = dict(query("SELECT a.name, count(*) FROM reports r JOIN areas a ON a.code = r.area_code GROUP BY 1"))
     assert got == expected and sum(got.values()) == len(rows)
     assert "areas_loaded" in [e["event"] for e in accounts.audit_entries(db)]
 
 
 def _state(query):
-    return (query("SELECT code, name, level FROM areas ORDER BY code"),
-            query("SELECT key, value FROM settings WHERE key LIKE 'territory%' ORDER BY key"),
-            query("SELECT source_id, area_code FROM reports ORDER BY source_id"))
+    return (
+        query("SELECT code, name, level FROM areas ORDER BY code"),
+        query("SELECT key, value FROM settings WHERE key LIKE 'territory%' ORDER BY key"),
+        query("SELECT source_id, area_code FROM reports ORDER BY source_id"),
+    )
 
 
 @pytest.mark.parametrize("problem", ["unknown_nis", "missing_field", "unknown_crs", "not_overlapping"])
@@ -169,7 +186,7 @@ def test_unusable_input_exits_2_with_one_line_and_changes_nothing(db, tmp_path, 
     elif problem == "unknown_crs":
         _areas_file(areas, True, own)
         argv = ["areas", "load", str(areas), "--name-field", "WIJK", "--crs", "EPSG:999999", "--db", str(db)]
-    else:   # Lambert metres read as degrees: nowhere near Merchtem
+    else:  # Lambert metres read as degrees: nowhere near Merchtem
         _areas_file(areas, True, {"Ver weg": shapely.affinity.translate(own["Centrum"], 80_000, 0)})
         argv = ["areas", "load", str(areas), "--name-field", "WIJK", "--crs", "EPSG:31370", "--db", str(db)]
     assert etl_main(argv) == 2
@@ -180,6 +197,7 @@ def test_unusable_input_exits_2_with_one_line_and_changes_nothing(db, tmp_path, 
 
 def test_demo_remove_takes_out_the_demo_imports_and_keeps_the_centres_own(db, tmp_path, capsys, query, rng):
     from etl.reports import load_reports_file
+
     assert etl_main(["territory", "set", "--nis", MERCHTEM, "--db", str(db)]) == 0
     own, planted, parts = _planted(tmp_path, (MERCHTEM,), rng, per_area=2)
     demo = tmp_path / "demo.csv"
@@ -223,5 +241,7 @@ def test_a_hot_spot_straddling_the_asse_merchtem_border_is_found_once(db, tmp_pa
     capsys.readouterr()
     found = analytics(capsys, "hotspots", "--month", "2026-10", "--category", "sluikstort", "--db", str(db), "--json")
     lat, lon = to_wgs84(np.array([centre.x]), np.array([centre.y]))
-    near = [h for h in found if shapely.geometry.shape(h["geometry"]).buffer(0.0005).contains(shapely.Point(lon[0], lat[0]))]
+    near = [
+        h for h in found if shapely.geometry.shape(h["geometry"]).buffer(0.0005).contains(shapely.Point(lon[0], lat[0]))
+    ]
     assert len(near) == 1, found

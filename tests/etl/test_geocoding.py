@@ -4,6 +4,7 @@ The register is written by the test (Lambert 72 CSV and Lambert 2008 zip, as BOS
 since October 2026); the expected point of every report is worked out here from the register rows,
 not from the code's output.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,9 +21,11 @@ from pyproj import Transformer
 from etl.cli import main
 from etl.reports import load_reports_file
 
-HEADER_72 = ("EPSG:31370_x,EPSG:31370_y,EPSG:4326_lat,EPSG:4326_lon,address_id,box_number,house_number,"
-             "municipality_id,municipality_name_de,municipality_name_fr,municipality_name_nl,postcode,postname_fr,"
-             "postname_nl,street_id,streetname_de,streetname_fr,streetname_nl,region_code,status")
+HEADER_72 = (
+    "EPSG:31370_x,EPSG:31370_y,EPSG:4326_lat,EPSG:4326_lon,address_id,box_number,house_number,"
+    "municipality_id,municipality_name_de,municipality_name_fr,municipality_name_nl,postcode,postname_fr,"
+    "postname_nl,street_id,streetname_de,streetname_fr,streetname_nl,region_code,status"
+)
 HEADER_2008 = HEADER_72.replace("EPSG:31370_", "EPSG:3812_")
 
 
@@ -44,20 +47,51 @@ def _street(street_id, name, base, postcode, postname, numbers, status="current"
     for i, entry in enumerate(numbers):
         house, box, state = entry if len(entry) == 3 else (*entry, status)
         number = int("".join(ch for ch in house if ch.isdigit()))
-        rows.append({"address_id": f"{street_id}-{house}-{box or '0'}", "street_id": street_id, "street": name,
-                     "house": house, "box": box or "", "postcode": postcode, "postname": postname, "status": state,
-                     "lat": round(base[0] + 0.0001 * (number % 2), 6),  # odd numbers on the other side
-                     "lon": round(base[1] + step * i, 6)})
+        rows.append(
+            {
+                "address_id": f"{street_id}-{house}-{box or '0'}",
+                "street_id": street_id,
+                "street": name,
+                "house": house,
+                "box": box or "",
+                "postcode": postcode,
+                "postname": postname,
+                "status": state,
+                "lat": round(base[0] + 0.0001 * (number % 2), 6),  # odd numbers on the other side
+                "lon": round(base[1] + step * i, 6),
+            }
+        )
     return rows
 
 
 REGISTER = (
-    _street("1001", "Kerkstraat", ASSE, "1730", "Asse", [
-        ("10", ""), ("12", ""), ("12", "0001"), ("12", "0002"), ("12A", ""), ("14", ""), ("16", "", "retired"),
-        ("18", ""), ("5", "")])
+    _street(
+        "1001",
+        "Kerkstraat",
+        ASSE,
+        "1730",
+        "Asse",
+        [
+            ("10", ""),
+            ("12", ""),
+            ("12", "0001"),
+            ("12", "0002"),
+            ("12A", ""),
+            ("14", ""),
+            ("16", "", "retired"),
+            ("18", ""),
+            ("5", ""),
+        ],
+    )
     + _street("1002", "Kerkstraat", ZELLIK, "1731", "Zellik", [("3", ""), ("5", ""), ("7", "")])
-    + _street("1003", "Brusselsesteenweg", (ASSE[0] - 0.003, ASSE[1]), "1730", "Asse",
-              [("1", ""), ("3", ""), ("5", ""), ("7", ""), ("9", ""), ("11", ""), ("13", "")])
+    + _street(
+        "1003",
+        "Brusselsesteenweg",
+        (ASSE[0] - 0.003, ASSE[1]),
+        "1730",
+        "Asse",
+        [("1", ""), ("3", ""), ("5", ""), ("7", ""), ("9", ""), ("11", ""), ("13", "")],
+    )
     + _street("1004", "Sint-Jansplein", (ASSE[0] + 0.003, ASSE[1]), "1730", "Asse", [("1", ""), ("3", ""), ("5", "")])
     + _street("1005", "Stationsstraat", (ASSE[0] - 0.006, ASSE[1]), "1730", "Asse", [("2", ""), ("4", "")])
     + _street("1006", "Nieuwstraat", (ASSE[0] + 0.006, ASSE[1]), "1730", "Asse", [("1", "")])
@@ -73,8 +107,10 @@ def register_csv(header: str = HEADER_72, rows=REGISTER, nis: str = "23002", lat
     for r in rows:
         x, y = to_projected.transform(r["lon"], r["lat"])
         lat, lon = (r["lon"], r["lat"]) if lat_lon_swapped else (r["lat"], r["lon"])
-        lines.append(f"{x:.3f},{y:.3f},{lat},{lon},{r['address_id']},{r['box']},{r['house']},{nis},,Asse,Asse,"
-                     f"{r['postcode']},,{r['postname']},{r['street_id']},,,{r['street']},BE-VLG,{r['status']}")
+        lines.append(
+            f"{x:.3f},{y:.3f},{lat},{lon},{r['address_id']},{r['box']},{r['house']},{nis},,Asse,Asse,"
+            f"{r['postcode']},,{r['postname']},{r['street_id']},,,{r['street']},BE-VLG,{r['status']}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -94,14 +130,26 @@ def street_middle(street_id: str) -> tuple[float, float]:
     rows = [r for r in REGISTER if r["street_id"] == street_id and r["status"] != "retired"]
     mean_lat = sum(r["lat"] for r in rows) / len(rows)
     mean_lon = sum(r["lon"] for r in rows) / len(rows)
-    best = min(rows, key=lambda r: (round(math.hypot(r["lat"] - mean_lat, (r["lon"] - mean_lon)
-                                                     * math.cos(math.radians(mean_lat))), 9), int(r["house"])))
+    best = min(
+        rows,
+        key=lambda r: (
+            round(math.hypot(r["lat"] - mean_lat, (r["lon"] - mean_lon) * math.cos(math.radians(mean_lat))), 9),
+            int(r["house"]),
+        ),
+    )
     return best["lat"], best["lon"]
 
 
 def nearest_same_side(street_id: str, number: int) -> tuple[float, float]:
-    rows = [r for r in REGISTER if r["street_id"] == street_id and r["status"] != "retired" and not r["box"]
-            and r["house"].isdigit() and int(r["house"]) % 2 == number % 2]
+    rows = [
+        r
+        for r in REGISTER
+        if r["street_id"] == street_id
+        and r["status"] != "retired"
+        and not r["box"]
+        and r["house"].isdigit()
+        and int(r["house"]) % 2 == number % 2
+    ]
     best = min(rows, key=lambda r: (abs(int(r["house"]) - number), int(r["house"])))
     return best["lat"], best["lon"]
 
@@ -117,17 +165,17 @@ CASES = {
     "R02": (("kerkstraat", "12/1", "1730", "", "", "", ""), point("1001", "12", "0001"), "address"),
     "R03": (("KERKSTRAAT", "12a", "", "Asse", "", "", ""), point("1001", "12A"), "address"),
     "R04": (("Kerkstraat", "5", "", "Zellik", "", "", ""), point("1002", "5"), "address"),
-    "R05": (("Kerkstraat", "5", "", "", "", "", ""), None, None),                     # two Kerkstraten
+    "R05": (("Kerkstraat", "5", "", "", "", "", ""), None, None),  # two Kerkstraten
     "R06": (("Brusselse Stwg", "7", "", "", "", "", ""), point("1003", "7"), "address"),
     "R07": (("St.-Jansplein", "3", "", "", "", "", ""), point("1004", "3"), "address"),
-    "R08": (("Stasionsstraat", "2", "", "", "", "", ""), point("1005", "2"), "address"),   # close spelling
+    "R08": (("Stasionsstraat", "2", "", "", "", "", ""), point("1005", "2"), "address"),  # close spelling
     "R09": (("Kerkstraat", "16", "", "Asse", "", "", ""), nearest_same_side("1001", 16), "address_nearest_number"),
     "R10": (("Brusselsesteenweg", "", "", "", "", "", ""), street_middle("1003"), "street"),
     "R11": (("", "", "", "", "Sint-Jansplein 5, 1730 Asse", "", ""), point("1004", "5"), "address"),
-    "R12": (("Nieuwsstraat", "1", "", "", "", "", ""), None, None),                   # close to two streets
+    "R12": (("Nieuwsstraat", "1", "", "", "", "", ""), None, None),  # close to two streets
     "R13": (("Onbekendestraat", "1", "", "", "", "", ""), None, None),
     "R14": (("", "", "", "", "", "50,9102", "4,1985"), (50.9102, 4.1985), "given"),
-    "R15": (("Stwg op Brussel", "9", "", "", "", "", ""), None, None),                # until the alias
+    "R15": (("Stwg op Brussel", "9", "", "", "", "", ""), None, None),  # until the alias
     "R16": (("Sint Jansplein", "4", "", "", "", "", ""), street_middle("1004"), "street"),  # no even numbers
     "R17": (("Gemeente-plein", "1", "", "Peizegem", "", "", ""), point("1008", "1"), "address"),  # proposed
 }
@@ -169,13 +217,16 @@ def test_each_report_lands_on_the_register_point_the_clerk_meant(variant, db, tm
     assert "komt meermaals voor" in stored["R05"][4] and "1731 Zellik" in stored["R05"][4]
     assert "lijkt op meerdere straten" in stored["R12"][4]
     assert "niet gevonden in het adressenregister" in stored["R13"][4]
-    assert "nummer 14" in stored["R09"][4]          # 16 is retired: 14 and 18 are as near, the lower wins
+    assert "nummer 14" in stored["R09"][4]  # 16 is retired: 14 and 18 are as near, the lower wins
     geocoding = result.geocoding
     address_level = sum(1 for _, _, s in CASES.values() if s in ("address", "address_nearest_number"))
     street_level = sum(1 for _, _, s in CASES.values() if s == "street")
     unplaced = sum(1 for _, _, s in CASES.values() if s is None)
     assert (geocoding["geocoded"], geocoding["geocoded_street_level"], geocoding["not_geocoded"]) == (
-        address_level, street_level, unplaced)
+        address_level,
+        street_level,
+        unplaced,
+    )
     assert {"street": "Onbekendestraat", "reports": 1} in geocoding["unmatched_streets"]
     # placed reports get their sub-municipality like located ones
     assert query("SELECT area_code FROM reports WHERE source_id = 'R04'")[0][0] == "23002E"
@@ -193,27 +244,34 @@ def test_each_report_lands_on_the_register_point_the_clerk_meant(variant, db, tm
 def test_a_newer_register_replaces_the_older_and_keeps_current_before_proposed(db, write_file, query, capsys):
     assert main(["addresses", "load", str(write_file("old.csv", register_csv())), "--db", str(db)]) == 0
     newer = [dict(r) for r in REGISTER if r["street_id"] != "1006"]
-    newer.append({**newer[0], "status": "proposed", "lat": newer[0]["lat"] + 0.01})   # the same id, proposed
+    newer.append({**newer[0], "status": "proposed", "lat": newer[0]["lat"] + 0.01})  # the same id, proposed
     assert main(["addresses", "load", str(write_file("new.csv", register_csv(rows=newer))), "--db", str(db)]) == 0
     assert query("SELECT count(*) FROM addresses WHERE street_id = '1006'")[0][0] == 0
     assert query("SELECT lat, status FROM addresses WHERE address_id = ?", [newer[0]["address_id"]]) == [
-        (newer[0]["lat"], "current")]
+        (newer[0]["lat"], "current")
+    ]
     assert query("SELECT count(*) FROM address_register_loads")[0][0] == 2
 
 
 def _store_fingerprint(query) -> tuple:
-    return (query("SELECT count(*), coalesce(sum(hash(address_id, lat, lon)), 0) FROM addresses")[0],
-            query("SELECT count(*) FROM address_register_loads")[0][0])
+    return (
+        query("SELECT count(*), coalesce(sum(hash(address_id, lat, lon)), 0) FROM addresses")[0],
+        query("SELECT count(*) FROM address_register_loads")[0][0],
+    )
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("reports", "geen CSV van het adressenregister"),
-    ("swapped", "buiten België"),
-    ("brussels", "geen enkel adres van de gemeenten 23002"),
-    ("not-a-zip-csv", "verwacht één CSV-bestand"),
-])
-def test_unusable_register_exits_2_with_one_line_and_changes_nothing(bad, message, db, tmp_path, write_file, query,
-                                                                     capsys):
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("reports", "geen CSV van het adressenregister"),
+        ("swapped", "buiten België"),
+        ("brussels", "geen enkel adres van de gemeenten 23002"),
+        ("not-a-zip-csv", "verwacht één CSV-bestand"),
+    ],
+)
+def test_unusable_register_exits_2_with_one_line_and_changes_nothing(
+    bad, message, db, tmp_path, write_file, query, capsys
+):
     assert main(["addresses", "load", str(write_file("good.csv", register_csv())), "--db", str(db)]) == 0
     before = _store_fingerprint(query)
     capsys.readouterr()
@@ -251,8 +309,12 @@ def test_hot_spots_and_the_map_can_leave_street_level_points_out(db, write_file,
 
     main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
     load_reports_file(db, write_file("meldingen.csv", reports_csv()))
-    located = dict(query("SELECT source, count(*) FROM (SELECT coalesce(location_source, 'none') AS source "
-                         "FROM reports WHERE lat IS NOT NULL) GROUP BY ALL"))
+    located = dict(
+        query(
+            "SELECT source, count(*) FROM (SELECT coalesce(location_source, 'none') AS source "
+            "FROM reports WHERE lat IS NOT NULL) GROUP BY ALL"
+        )
+    )
     street_level = located.pop("street")
     assert street_level == 2
     october = Period.month(2026, 10)
@@ -270,12 +332,21 @@ def test_a_hot_spot_kept_as_an_address_is_placed_on_the_register_point(db, write
 
     main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
     features = [
-        {"type": "Feature", "geometry": None,
-         "properties": {"name": "Kerk Zellik", "address": "Kerkstraat 5, 1731 Zellik", "radius_m": 100}},
-        {"type": "Feature", "geometry": None,
-         "properties": {"name": "Plein", "address": "Onbekendestraat 1, 1730 Asse", "radius_m": 100}},
-        {"type": "Feature", "geometry": None,     # only the street's middle: too vague for a watched circle
-         "properties": {"name": "Steenweg", "address": "Brusselsesteenweg, 1730 Asse", "radius_m": 100}},
+        {
+            "type": "Feature",
+            "geometry": None,
+            "properties": {"name": "Kerk Zellik", "address": "Kerkstraat 5, 1731 Zellik", "radius_m": 100},
+        },
+        {
+            "type": "Feature",
+            "geometry": None,
+            "properties": {"name": "Plein", "address": "Onbekendestraat 1, 1730 Asse", "radius_m": 100},
+        },
+        {
+            "type": "Feature",
+            "geometry": None,  # only the street's middle: too vague for a watched circle
+            "properties": {"name": "Steenweg", "address": "Brusselsesteenweg, 1730 Asse", "radius_m": 100},
+        },
     ]
     path = write_file("hotspots.geojson", json.dumps({"type": "FeatureCollection", "features": features}))
     result = load_hotspots_file(db, path)

@@ -1,6 +1,7 @@
 """A municipality's own report exports, as their systems write them (issue 16): each failure of the
 issue reproduced with a small file written here, then loaded — through a profile, and where promised
 without one. Counts are checked against counts computed in the test from the rows it wrote."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,11 +20,30 @@ from etl.profiles import load_profile
 from etl.reports import load_reports_file
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
-LAT, LON = 50.9105, 4.1985          # Asse centre, inside the territory
-MUNICIPAL_HEADER = ["Dossiernr.", "Datum melding", "Tijdstip", "Soort melding", "Straat", "Huisnummer",
-                    "Kanaal", "Status", "Datum afhandeling"]
+LAT, LON = 50.9105, 4.1985  # Asse centre, inside the territory
+MUNICIPAL_HEADER = [
+    "Dossiernr.",
+    "Datum melding",
+    "Tijdstip",
+    "Soort melding",
+    "Straat",
+    "Huisnummer",
+    "Kanaal",
+    "Status",
+    "Datum afhandeling",
+]
 OWN_ROWS = [  # id, date, time, their label, street, number, channel, status, closing date
-    ["D-001", "05/01/2026", "16u23", "Sluikstorten", "Kerkstraat", "12", "Telefonisch", "Doorgestuurd naar politie", ""],
+    [
+        "D-001",
+        "05/01/2026",
+        "16u23",
+        "Sluikstorten",
+        "Kerkstraat",
+        "12",
+        "Telefonisch",
+        "Doorgestuurd naar politie",
+        "",
+    ],
     ["D-002", "05/01/2026", "09:15", "Parkeerhinder", "Stationsplein", "1", "Telefonisch", "Afgehandeld", "05/01/2026"],
     ["D-003", "06/01/2026", "14h30", "Wildplassen", "Markt", "3", "E-mail", "Open", ""],
     ["D-004", "07/01/2026", "08:00", "Sluikstorten", "Kerkstraat", "14", "Balie", "Afgehandeld", "09/01/2026"],
@@ -53,10 +73,42 @@ def write_xlsx(path: Path, rows: list[list[str]], title_rows: int = 2) -> Path:
 
 
 def add_own_codes(db: Path) -> None:
-    assert main(["categories", "add", "parkeerhinder", "--label-nl", "Parkeerhinder", "--label-en", "Parking nuisance",
-                 "--group", "verkeer", "--db", str(db)]) == 0
-    assert main(["categories", "add", "wildplassen", "--label-nl", "Wildplassen", "--label-en", "Public urination",
-                 "--group", "overlast", "--db", str(db)]) == 0
+    assert (
+        main(
+            [
+                "categories",
+                "add",
+                "parkeerhinder",
+                "--label-nl",
+                "Parkeerhinder",
+                "--label-en",
+                "Parking nuisance",
+                "--group",
+                "verkeer",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "categories",
+                "add",
+                "wildplassen",
+                "--label-nl",
+                "Wildplassen",
+                "--label-en",
+                "Public urination",
+                "--group",
+                "overlast",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
 
 
 PROFILE = """
@@ -99,7 +151,7 @@ def test_excel_export_with_title_rows_and_own_labels_loads_through_suggest_edit_
     assert 'id = "Dossiernr."' in suggested
     assert 'reported_at = ["Datum melding", "Tijdstip"]' in suggested
     assert 'closed_at = "Datum afhandeling"' in suggested and 'street = "Straat"' in suggested
-    assert '"Parkeerhinder" = "parkeerhinder"' in suggested          # added as our own category
+    assert '"Parkeerhinder" = "parkeerhinder"' in suggested  # added as our own category
     assert '"Doorgestuurd naar politie" = "nieuw?"' in suggested
     # 2. a profile with "nieuw?" left in is refused, naming its line
     profile = tmp_path / "merchtem.toml"
@@ -110,23 +162,35 @@ def test_excel_export_with_title_rows_and_own_labels_loads_through_suggest_edit_
     assert error.startswith(f"fout: profiel merchtem.toml regel {line}:") and "\n" not in error
     # 3. edited: the user picks the code
     assert '"Telefonisch" = "nieuw?"' in suggested and '"Wildplassen" = "wildplassen"' in suggested
-    profile.write_text(suggested.replace('"Doorgestuurd naar politie" = "nieuw?"',
-                                         '"Doorgestuurd naar politie" = "in_behandeling"')
-                       .replace('"Telefonisch" = "nieuw?"', '"Telefonisch" = "telefoon"'), encoding="utf-8")
+    profile.write_text(
+        suggested.replace(
+            '"Doorgestuurd naar politie" = "nieuw?"', '"Doorgestuurd naar politie" = "in_behandeling"'
+        ).replace('"Telefonisch" = "nieuw?"', '"Telefonisch" = "telefoon"'),
+        encoding="utf-8",
+    )
     before = db.read_bytes()
     assert main(["reports", str(export), "--profile", str(profile), "--dry-run", "--json", "--db", str(db)]) == 0
     trial = last_json(capsys.readouterr().out)
-    assert db.read_bytes() == before                                  # the dry run wrote nothing
+    assert db.read_bytes() == before  # the dry run wrote nothing
     assert (trial["dry_run"], trial["rows_in"], trial["loaded"], trial["quarantined"]) == (True, 5, 5, 0)
     assert trial["columns_used"]["reported_at"] == ["Datum melding", "Tijdstip"]
     # 4. the load gives what the dry run said
     assert main(["reports", str(export), "--profile", str(profile), "--json", "--db", str(db)]) == 0
     result = last_json(capsys.readouterr().out)
-    assert {k: result[k] for k in ("status", "rows_in", "loaded", "quarantined", "duplicates")} == \
-        {"status": "loaded", "rows_in": 5, "loaded": 5, "quarantined": 0, "duplicates": 0}
+    assert {k: result[k] for k in ("status", "rows_in", "loaded", "quarantined", "duplicates")} == {
+        "status": "loaded",
+        "rows_in": 5,
+        "loaded": 5,
+        "quarantined": 0,
+        "duplicates": 0,
+    }
     con = duckdb.connect(str(db), read_only=True)
-    stored = {r[0]: r[1:] for r in con.execute(
-        "SELECT source_id, reported_at, category_code, channel_code, status, closed_at FROM reports").fetchall()}
+    stored = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT source_id, reported_at, category_code, channel_code, status, closed_at FROM reports"
+        ).fetchall()
+    }
     con.close()
     expected_codes = {"Sluikstorten": "sluikstort", "Parkeerhinder": "parkeerhinder", "Wildplassen": "wildplassen"}
     for number, day, clock, label, _street, _nr, _channel, _status, _closed in OWN_ROWS:
@@ -152,24 +216,38 @@ def test_saved_profile_by_name_and_re_export_with_changed_statuses_updates_witho
     february = load_reports_file(db, write_xlsx(tmp_path / "feb.xlsx", changed + [new_row]), profile=profile)
     status_changed = sum(1 for old, new in zip(OWN_ROWS, changed) if old[7:] != new[7:])
     assert (january.loaded, february.loaded, february.updated, february.duplicates) == (
-        5, status_changed + 1, status_changed, len(OWN_ROWS) - status_changed)
-    assert query("SELECT count(*), count(DISTINCT source_id) FROM reports") == [(6, 6)]     # 0 double counts
+        5,
+        status_changed + 1,
+        status_changed,
+        len(OWN_ROWS) - status_changed,
+    )
+    assert query("SELECT count(*), count(DISTINCT source_id) FROM reports") == [(6, 6)]  # 0 double counts
     assert query("SELECT count(*) FROM reports WHERE status = 'afgesloten'") == [(5,)]
     # undo of the update batch: the January versions come back, the new report goes
     assert main(["batches", "undo", str(february.batch_id), "--db", str(db)]) == 0
     assert query("SELECT count(*) FROM reports") == [(5,)]
     assert dict(query("SELECT source_id, status FROM reports")) == {
-        "D-001": "in_behandeling", "D-002": "afgesloten", "D-003": "open", "D-004": "afgesloten", "D-005": "open"}
+        "D-001": "in_behandeling",
+        "D-002": "afgesloten",
+        "D-003": "open",
+        "D-004": "afgesloten",
+        "D-005": "open",
+    }
     assert query("SELECT count(*) FROM report_versions") == [(0,)]
     from civ.accounts import audit_entries
+
     assert [e["event"] for e in audit_entries(db) if e["event"] == "batch_undo"] == ["batch_undo"]
 
 
 def test_without_profile_title_rows_trailing_separator_utf16_date_and_time_columns_load(db, write_file, query):
-    rows = [("M1", "05/01/2026", "16u23", "Sluikstort"), ("M2", "06/01/2026", "07:05", "Zwerfvuil"),
-            ("M3", "06/01/2026", "14h30", "Hondenpoep")]
-    text = ("Meldingen januari;;;;\n;;;;\nNummer;Datum;Tijdstip;Categorie;\n"
-            + "".join(";".join(r) + ";\n" for r in rows))
+    rows = [
+        ("M1", "05/01/2026", "16u23", "Sluikstort"),
+        ("M2", "06/01/2026", "07:05", "Zwerfvuil"),
+        ("M3", "06/01/2026", "14h30", "Hondenpoep"),
+    ]
+    text = "Meldingen januari;;;;\n;;;;\nNummer;Datum;Tijdstip;Categorie;\n" + "".join(
+        ";".join(r) + ";\n" for r in rows
+    )
     path = write_file("platform.csv", text, encoding="utf-16")
     result = load_reports_file(db, path)
     assert (result.rows_in, result.loaded, result.quarantined) == (3, 3, 0)
@@ -192,29 +270,40 @@ def test_no_id_column_warns_and_id_column_names_it(db, write_file, query, capsys
     other = write_file("id.csv", text.replace("Ticket nr", "Volgnummer") + "X-2;05/01/2026 11:00;Zwerfvuil\n")
     assert main(["reports", str(other), "--id-column", "Volgnummer", "--json", "--db", str(db)]) == 0
     assert last_json(capsys.readouterr().out)["warnings"] == []
-    assert sorted(r[0] for r in query("SELECT source_id FROM reports WHERE source_id NOT LIKE 'gen-%'")) == ["X-1", "X-2"]
+    assert sorted(r[0] for r in query("SELECT source_id FROM reports WHERE source_id NOT LIKE 'gen-%'")) == [
+        "X-1",
+        "X-2",
+    ]
 
 
 def test_totals_row_is_skipped_by_the_profile_and_accounted_for(db, write_file, tmp_path, query):
-    path = write_file("t.csv", "id;datum;categorie\nA;05/01/2026 10:00;Sluikstort\nB;05/01/2026 11:00;Zwerfvuil\n"
-                                "Totaal;2;\n")
+    path = write_file(
+        "t.csv", "id;datum;categorie\nA;05/01/2026 10:00;Sluikstort\nB;05/01/2026 11:00;Zwerfvuil\nTotaal;2;\n"
+    )
     (tmp_path / "p.toml").write_text('[file]\nskip_rows_matching = "^Totaal"\n[columns]\nid = "id"\n', encoding="utf-8")
     result = load_reports_file(db, path, profile=load_profile(str(tmp_path / "p.toml"), "reports"))
     assert (result.rows_in, result.loaded, result.quarantined) == (3, 2, 1)
     assert query("SELECT row_number, reason LIKE '%skip_rows_matching%' FROM quarantine") == [(3, True)]
 
 
-@pytest.mark.parametrize("profile, message", [
-    ('[columns]\nid = "Bestaat niet"\n', r"regel 2: kolom 'Bestaat niet' staat niet in het bestand"),
-    ('[columns]\nid = "id"\nid = "datum"\n', r"regel 3: geen geldige TOML"),
-    ('[columns\nid = "id"\n', r"regel 1: geen geldige TOML"),
-    ('[file]\ncrs = "EPSG:999999"\n', r"regel 2: onbekend coördinatenstelsel"),
-    ('[file]\n\ntimezone = "Europe/Asse"\n', r"regel 3: onbekende tijdzone"),
-    ('[columns]\ncategorie = "categorie"\n', r"regel 2: 'categorie' is geen veld voor reports"),
-    ('[columns]\ncategory = "categorie"\n[values.category]\n"Sluikstort" = "vuilnis"\n',
-     r"regel 4: 'vuilnis' is geen bekende category-code"),
-])
-def test_profile_mistakes_exit_2_with_one_line_naming_the_profile_line(db, write_file, tmp_path, capsys, profile, message):
+@pytest.mark.parametrize(
+    "profile, message",
+    [
+        ('[columns]\nid = "Bestaat niet"\n', r"regel 2: kolom 'Bestaat niet' staat niet in het bestand"),
+        ('[columns]\nid = "id"\nid = "datum"\n', r"regel 3: geen geldige TOML"),
+        ('[columns\nid = "id"\n', r"regel 1: geen geldige TOML"),
+        ('[file]\ncrs = "EPSG:999999"\n', r"regel 2: onbekend coördinatenstelsel"),
+        ('[file]\n\ntimezone = "Europe/Asse"\n', r"regel 3: onbekende tijdzone"),
+        ('[columns]\ncategorie = "categorie"\n', r"regel 2: 'categorie' is geen veld voor reports"),
+        (
+            '[columns]\ncategory = "categorie"\n[values.category]\n"Sluikstort" = "vuilnis"\n',
+            r"regel 4: 'vuilnis' is geen bekende category-code",
+        ),
+    ],
+)
+def test_profile_mistakes_exit_2_with_one_line_naming_the_profile_line(
+    db, write_file, tmp_path, capsys, profile, message
+):
     path = write_file("m.csv", "id;datum;categorie\nA;05/01/2026 10:00;Sluikstort\n")
     (tmp_path / "p.toml").write_text(profile, encoding="utf-8")
     assert main(["reports", str(path), "--profile", str(tmp_path / "p.toml"), "--db", str(db)]) == 2
@@ -231,13 +320,34 @@ def test_retry_after_adding_an_alias_loads_the_refused_rows(db, write_file, quer
     path = write_file("r.csv", "id;datum;categorie\n" + "".join(f"{i};05/01/2026 10:00;{c}\n" for i, c in rows))
     first = load_reports_file(db, path)
     assert (first.loaded, first.quarantined) == (1, 3)
-    assert main(["categories", "add", "wildplassen", "--label-nl", "Wildplassen", "--label-en", "Public urination",
-                 "--group", "overlast", "--db", str(db)]) == 0
+    assert (
+        main(
+            [
+                "categories",
+                "add",
+                "wildplassen",
+                "--label-nl",
+                "Wildplassen",
+                "--label-en",
+                "Public urination",
+                "--group",
+                "overlast",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["quarantine", "retry", "--batch", str(first.batch_id), "--json", "--db", str(db)]) == 0
     retry = last_json(capsys.readouterr().out)
     wildplassen = sum(1 for _, c in rows if c == "Wildplassen")
-    assert (retry["rows_in"], retry["loaded"], retry["quarantined"], retry["retry_of"]) == (3, wildplassen, 1, first.batch_id)
+    assert (retry["rows_in"], retry["loaded"], retry["quarantined"], retry["retry_of"]) == (
+        3,
+        wildplassen,
+        1,
+        first.batch_id,
+    )
     assert query("SELECT count(*) FROM reports WHERE category_code = 'wildplassen'") == [(wildplassen,)]
     # the first batch's quarantine now lists only what is still refused
     assert query("SELECT row_number FROM quarantine WHERE batch_id = ?", [first.batch_id]) == [(4,)]
@@ -268,13 +378,17 @@ def test_undo_then_the_same_file_loads_again(db, write_file, query):
     assert (again.status, again.loaded) == ("loaded", 1)
     with pytest.raises(UnusableInput, match="al ongedaan"):
         from etl.batches import undo_batch
+
         undo_batch(db, first.batch_id)
 
 
 def test_demo_remove_undoes_the_demo_imports_and_keeps_the_own_ones(db, write_file, query):
     own = load_reports_file(db, write_file("own.csv", "id;datum;categorie\nO1;05/01/2026 10:00;Sluikstort\n"))
-    demo = load_reports_file(db, write_file("demo.csv", "id;datum;categorie\nD1;05/01/2026 11:00;Zwerfvuil\n"
-                                                        "D2;05/01/2026 12:00;Zwerfvuil\n"), is_demo=True)
+    demo = load_reports_file(
+        db,
+        write_file("demo.csv", "id;datum;categorie\nD1;05/01/2026 11:00;Zwerfvuil\nD2;05/01/2026 12:00;Zwerfvuil\n"),
+        is_demo=True,
+    )
     assert query("SELECT count(*) FROM reports") == [(3,)]
     assert main(["demo", "remove", "--db", str(db)]) == 0
     assert query("SELECT source_id FROM reports") == [("O1",)]
@@ -284,19 +398,24 @@ def test_demo_remove_undoes_the_demo_imports_and_keeps_the_own_ones(db, write_fi
 
 def test_profile_crs_reads_x_y_in_another_system(db, write_file, tmp_path, query):
     from pyproj import Transformer
+
     # Belgian Lambert 2008 (EPSG:3812) instead of Lambert 72
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:3812", always_xy=True).transform(LON, LAT)
     path = write_file("xy.csv", f"id;datum;categorie;x;y\nL1;05/01/2026 10:00;Sluikstort;{x:.2f};{y:.2f}\n")
     (tmp_path / "p.toml").write_text('[file]\ncrs = "EPSG:3812"\n[columns]\nid = "id"\n', encoding="utf-8")
     load_reports_file(db, path, profile=load_profile(str(tmp_path / "p.toml"), "reports"))
-    (lat, lon), = query("SELECT lat, lon FROM reports")
+    ((lat, lon),) = query("SELECT lat, lon FROM reports")
     assert abs(lat - LAT) < 1e-5 and abs(lon - LON) < 1e-5
 
 
 def test_quarantine_remarks_lists_the_rows_kept_with_a_remark(db, write_file, capsys):
     rows = [("K1", "duif"), ("K2", "post"), ("K3", "paard")]
-    result = load_reports_file(db, write_file("k.csv", "id;datum;categorie;kanaal\n"
-                                              + "".join(f"{i};05/01/2026 10:00;Sluikstort;{c}\n" for i, c in rows)))
+    result = load_reports_file(
+        db,
+        write_file(
+            "k.csv", "id;datum;categorie;kanaal\n" + "".join(f"{i};05/01/2026 10:00;Sluikstort;{c}\n" for i, c in rows)
+        ),
+    )
     capsys.readouterr()
     assert main(["quarantine", "--remarks", "--batch", str(result.batch_id), "--json", "--db", str(db)]) == 0
     listed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

@@ -1,4 +1,5 @@
 """The canonical report template: what Belgian exports really look like, and every bad-input rule."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,16 +28,31 @@ def reasons(query) -> dict[int, str]:
 
 
 def test_belgian_export_with_semicolons_decimal_comma_and_windows_1252_loads(db, write_file, query):
-    path = write_file("export.csv", canonical(
-        "M1;31/10/2026 14:05;Hinderlijke begroeiing;E-mail;50,9102;4,1985;afgesloten;02/11/2026 10:00;;haag te breed;nee;Jan Peeters",
-        "M2;01/10/2026 09:00;Sluikstort;Pro?bleembox 7;50,8900;4,2600;;;;matras én zetel;ja;",
-    ), encoding="cp1252")
+    path = write_file(
+        "export.csv",
+        canonical(
+            "M1;31/10/2026 14:05;Hinderlijke begroeiing;E-mail;50,9102;4,1985;afgesloten;02/11/2026 10:00;;haag te breed;nee;Jan Peeters",
+            "M2;01/10/2026 09:00;Sluikstort;Pro?bleembox 7;50,8900;4,2600;;;;matras én zetel;ja;",
+        ),
+        encoding="cp1252",
+    )
     result = load_reports_file(db, path)
     assert (result.rows_in, result.loaded, result.quarantined) == (2, 2, 0)
-    rows = query("SELECT source_id, category_code, channel_code, channel_detail, lat, lon, status, gas_finding, "
-                 "description, reported_at, closed_at FROM reports ORDER BY source_id")
-    assert rows[0][:9] == ("M1", "hinderlijke_begroeiing", "email", None, 50.9102, 4.1985, "afgesloten", False,
-                           "haag te breed")
+    rows = query(
+        "SELECT source_id, category_code, channel_code, channel_detail, lat, lon, status, gas_finding, "
+        "description, reported_at, closed_at FROM reports ORDER BY source_id"
+    )
+    assert rows[0][:9] == (
+        "M1",
+        "hinderlijke_begroeiing",
+        "email",
+        None,
+        50.9102,
+        4.1985,
+        "afgesloten",
+        False,
+        "haag te breed",
+    )
     assert rows[0][9] == dt.datetime(2026, 10, 31, 13, 5, tzinfo=UTC)  # 14:05 winter time = 13:05 UTC
     assert rows[0][10] == dt.datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     assert rows[1][:4] == ("M2", "sluikstort", "probleembox", "07")
@@ -44,11 +60,14 @@ def test_belgian_export_with_semicolons_decimal_comma_and_windows_1252_loads(db,
 
 
 def test_reporter_is_stored_only_as_a_pseudonym_everywhere(db, write_file, query):
-    path = write_file("export.csv", canonical(
-        "M1;01/10/2026 09:00;Sluikstort;post;;;;;;;nee;Jan Peeters",
-        "M2;02/10/2026 09:00;Sluikstort;post;;;;;;;nee;  jan   PEETERS ",
-        "M3;31/02/2026 09:00;Sluikstort;post;;;;;;;nee;Jan Peeters",
-    ))
+    path = write_file(
+        "export.csv",
+        canonical(
+            "M1;01/10/2026 09:00;Sluikstort;post;;;;;;;nee;Jan Peeters",
+            "M2;02/10/2026 09:00;Sluikstort;post;;;;;;;nee;  jan   PEETERS ",
+            "M3;31/02/2026 09:00;Sluikstort;post;;;;;;;nee;Jan Peeters",
+        ),
+    )
     load_reports_file(db, path)
     hashes = [h for (h,) in query("SELECT reporter_hash FROM reports ORDER BY source_id")]
     assert hashes[0] == hashes[1] and hashes[0].startswith("m-")  # the same person, counted as one
@@ -58,24 +77,27 @@ def test_reporter_is_stored_only_as_a_pseudonym_everywhere(db, write_file, query
 
 
 def test_each_bad_row_is_quarantined_with_a_reason_a_coordinator_understands(db, write_file, query):
-    path = write_file("export.csv", canonical(
-        "A1;31/02/2026 10:00;Sluikstort;post;;;;;;;;",
-        "A2;gisteren;Sluikstort;post;;;;;;;;",
-        "A3;01/10/2026 10:00;Vliegende schotels;post;;;;;;;;",
-        "A4;01/10/2026 10:00;Sluikstort;duif;;;;;;;;",
-        "A5;01/10/2026 10:00;Sluikstort;post;;;half af;;;;;",
-        "A6;01/10/2026 10:00;Sluikstort;post;;;;;;;misschien;",
-        "A7;01/10/2026 10:00;Sluikstort;post;;;;;Atlantis;;;",
-        "A8;01/10/2026 10:00;Sluikstort;post;4,1985;50,9102;;;;;;",
-        "A9;01/10/2026 10:00;Sluikstort;post;0;0;;;;;;",
-        "A10;01/10/2026 10:00;Sluikstort;post;50,8467;4,3525;;;;;;",
-        "A11;01/10/2026 10:00;Sluikstort;post;50,91;;;;;;;",
-        "A12;01/10/2026 10:00;Sluikstort;post;noord;4,19;;;;;;",
-        "A13;01/10/2026 10:00;Sluikstort;post;;;afgesloten;30/09/2026 10:00;;;;",
-        "A14;01/10/2030 10:00;Sluikstort;post;;;;;;;;",
-        "A15;01/10/2026 10:00;Sluikstort",
-        ";01/10/2026 10:00;;post;;;;;;;;",
-    ))
+    path = write_file(
+        "export.csv",
+        canonical(
+            "A1;31/02/2026 10:00;Sluikstort;post;;;;;;;;",
+            "A2;gisteren;Sluikstort;post;;;;;;;;",
+            "A3;01/10/2026 10:00;Vliegende schotels;post;;;;;;;;",
+            "A4;01/10/2026 10:00;Sluikstort;duif;;;;;;;;",
+            "A5;01/10/2026 10:00;Sluikstort;post;;;half af;;;;;",
+            "A6;01/10/2026 10:00;Sluikstort;post;;;;;;;misschien;",
+            "A7;01/10/2026 10:00;Sluikstort;post;;;;;Atlantis;;;",
+            "A8;01/10/2026 10:00;Sluikstort;post;4,1985;50,9102;;;;;;",
+            "A9;01/10/2026 10:00;Sluikstort;post;0;0;;;;;;",
+            "A10;01/10/2026 10:00;Sluikstort;post;50,8467;4,3525;;;;;;",
+            "A11;01/10/2026 10:00;Sluikstort;post;50,91;;;;;;;",
+            "A12;01/10/2026 10:00;Sluikstort;post;noord;4,19;;;;;;",
+            "A13;01/10/2026 10:00;Sluikstort;post;;;afgesloten;30/09/2026 10:00;;;;",
+            "A14;01/10/2030 10:00;Sluikstort;post;;;;;;;;",
+            "A15;01/10/2026 10:00;Sluikstort",
+            ";01/10/2026 10:00;;post;;;;;;;;",
+        ),
+    )
     result = load_reports_file(db, path)
     # refused: no usable date, no category, outside the territory, wrong field count; the others keep
     # the report and flag the field (issue 16: keep the report, flag the field)
@@ -101,10 +123,12 @@ def test_each_bad_row_is_quarantined_with_a_reason_a_coordinator_understands(db,
     assert remarks[9] == "coördinaten 0, 0 (null island): geen echte locatie: zonder locatie geladen"
     assert remarks[11] == "alleen breedte- of lengtegraad ingevuld: zonder locatie geladen"
     assert remarks[12] == "breedtegraad 'noord' is geen getal: zonder locatie geladen"
-    assert remarks[13] == ("afsluitdatum 30/09/2026 10:00 ligt vóór de meldingsdatum 01/10/2026 10:00: "
-                           "afsluitdatum weggelaten")
-    stored = {r[0]: r[1:] for r in query("SELECT source_id, channel_code, status, gas_finding, lat, closed_at "
-                                         "FROM reports")}
+    assert remarks[13] == (
+        "afsluitdatum 30/09/2026 10:00 ligt vóór de meldingsdatum 01/10/2026 10:00: afsluitdatum weggelaten"
+    )
+    stored = {
+        r[0]: r[1:] for r in query("SELECT source_id, channel_code, status, gas_finding, lat, closed_at FROM reports")
+    }
     assert stored["A4"][0] == "onbekend" and stored["A5"][1] == "onbekend" and stored["A6"][2] is False
     assert stored["A9"][3] is None and stored["A13"][4] is None and stored["A13"][1] == "afgesloten"
     raw = dict(query("SELECT row_number, raw_text FROM quarantine"))
@@ -141,58 +165,75 @@ def test_unusable_bbox_is_refused_before_anything_is_written(db, write_file, bbo
 
 
 def test_sub_municipality_comes_from_the_point_or_from_the_area_column(db, write_file, query):
-    path = write_file("e.csv", canonical(
-        "E1;01/10/2026 10:00;Sluikstort;post;50,8875;4,2550;;;;;;",      # in Zellik
-        "E2;01/10/2026 10:00;Sluikstort;post;50,9250;4,1930;;;;;;",      # in Asse (deelgemeente)
-        "E3;01/10/2026 10:00;Sluikstort;post;;;;;Mollem (Asse);;;",
-        "E4;01/10/2026 10:00;Sluikstort;post;;;;;relegem;;;",
-    ))
+    path = write_file(
+        "e.csv",
+        canonical(
+            "E1;01/10/2026 10:00;Sluikstort;post;50,8875;4,2550;;;;;;",  # in Zellik
+            "E2;01/10/2026 10:00;Sluikstort;post;50,9250;4,1930;;;;;;",  # in Asse (deelgemeente)
+            "E3;01/10/2026 10:00;Sluikstort;post;;;;;Mollem (Asse);;;",
+            "E4;01/10/2026 10:00;Sluikstort;post;;;;;relegem;;;",
+        ),
+    )
     load_reports_file(db, path)
     assert dict(query("SELECT source_id, area_code FROM reports")) == {
-        "E1": "23002E", "E2": "23002A", "E3": "23002B", "E4": "23002D"}
+        "E1": "23002E",
+        "E2": "23002A",
+        "E3": "23002B",
+        "E4": "23002D",
+    }
 
 
 def test_lambert_72_coordinates_become_wgs84(db, write_file, query):
     to_lambert = Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True)
     x, y = to_lambert.transform(4.2055, 50.9105)
-    path = write_file("l.csv", "id;datum;categorie;kanaal;x;y\n"
-                               f"L1;01/10/2026 10:00;Sluikstort;post;{x:.2f};{y:.2f}\n".replace(".", ","))
+    path = write_file(
+        "l.csv",
+        f"id;datum;categorie;kanaal;x;y\nL1;01/10/2026 10:00;Sluikstort;post;{x:.2f};{y:.2f}\n".replace(".", ","),
+    )
     load_reports_file(db, path)
-    (lat, lon), = query("SELECT lat, lon FROM reports")
+    ((lat, lon),) = query("SELECT lat, lon FROM reports")
     assert lat == pytest.approx(50.9105, abs=1e-5) and lon == pytest.approx(4.2055, abs=1e-5)
 
 
-@pytest.mark.parametrize("local, utc", [
-    ("01/07/2026 10:00", dt.datetime(2026, 7, 1, 8, 0)),      # summer time, UTC+2
-    ("15/01/2026 10:00", dt.datetime(2026, 1, 15, 9, 0)),     # winter time, UTC+1
-    ("01/11/2026 00:30", dt.datetime(2026, 10, 31, 23, 30)),  # local November, UTC October
-    ("29/03/2026 02:30", dt.datetime(2026, 3, 29, 1, 30)),    # does not exist: read as winter time
-    ("25/10/2026 02:30", dt.datetime(2026, 10, 25, 1, 30)),   # exists twice: read as winter time
-    ("25/10/2026 01:30", dt.datetime(2026, 10, 24, 23, 30)),  # just before the overlap: summer time
-    ("2026-10-25T02:30:00+02:00", dt.datetime(2026, 10, 25, 0, 30)),  # an explicit offset wins
-])
+@pytest.mark.parametrize(
+    "local, utc",
+    [
+        ("01/07/2026 10:00", dt.datetime(2026, 7, 1, 8, 0)),  # summer time, UTC+2
+        ("15/01/2026 10:00", dt.datetime(2026, 1, 15, 9, 0)),  # winter time, UTC+1
+        ("01/11/2026 00:30", dt.datetime(2026, 10, 31, 23, 30)),  # local November, UTC October
+        ("29/03/2026 02:30", dt.datetime(2026, 3, 29, 1, 30)),  # does not exist: read as winter time
+        ("25/10/2026 02:30", dt.datetime(2026, 10, 25, 1, 30)),  # exists twice: read as winter time
+        ("25/10/2026 01:30", dt.datetime(2026, 10, 24, 23, 30)),  # just before the overlap: summer time
+        ("2026-10-25T02:30:00+02:00", dt.datetime(2026, 10, 25, 0, 30)),  # an explicit offset wins
+    ],
+)
 def test_local_times_are_stored_in_utc_with_the_documented_dst_rule(db, write_file, query, local, utc):
     load_reports_file(db, write_file("t.csv", canonical(f"T1;{local};Sluikstort;post;;;;;;;;")))
     assert query("SELECT reported_at FROM reports") == [(utc.replace(tzinfo=UTC),)]
 
 
 def test_tz_option_reads_local_times_in_another_zone(db, write_file, query):
-    load_reports_file(db, write_file("t.csv", canonical("T1;01/07/2026 10:00;Sluikstort;post;;;;;;;;")),
-                      tz="America/New_York", bbox="-180,-90,180,90")
+    load_reports_file(
+        db,
+        write_file("t.csv", canonical("T1;01/07/2026 10:00;Sluikstort;post;;;;;;;;")),
+        tz="America/New_York",
+        bbox="-180,-90,180,90",
+    )
     assert query("SELECT reported_at FROM reports") == [(dt.datetime(2026, 7, 1, 14, 0, tzinfo=UTC),)]
 
 
 def test_unknown_time_zone_is_refused(db, write_file):
     with pytest.raises(UnusableInput, match="tijdzone"):
-        load_reports_file(db, write_file("t.csv", canonical("T1;01/07/2026 10:00;Sluikstort;post;;;;;;;;")),
-                          tz="Europe/Asse")
+        load_reports_file(
+            db, write_file("t.csv", canonical("T1;01/07/2026 10:00;Sluikstort;post;;;;;;;;")), tz="Europe/Asse"
+        )
 
 
 def test_xlsx_with_excel_serial_dates_and_date_cells(db, tmp_path, query):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["id", "reported_at", "category", "channel", "lat", "lon"])
-    sheet.append(["X1", 46296.5, "Sluikstort", "E-mail", 50.9102, 4.1985])          # serial: 01/10/2026 12:00
+    sheet.append(["X1", 46296.5, "Sluikstort", "E-mail", 50.9102, 4.1985])  # serial: 01/10/2026 12:00
     sheet.append(["X2", dt.datetime(2026, 10, 2, 9, 15), "Zwerfvuil", "Facebook", None, None])
     sheet.append(["X3", "31/02/2026 10:00", "Zwerfvuil", "Facebook"])
     path = tmp_path / "meldingen.xlsx"
@@ -201,15 +242,19 @@ def test_xlsx_with_excel_serial_dates_and_date_cells(db, tmp_path, query):
     assert (result.rows_in, result.loaded, result.quarantined) == (3, 2, 1)
     assert dict(query("SELECT source_id, reported_at FROM reports")) == {
         "X1": dt.datetime(2026, 10, 1, 10, 0, tzinfo=UTC),
-        "X2": dt.datetime(2026, 10, 2, 7, 15, tzinfo=UTC)}
+        "X2": dt.datetime(2026, 10, 2, 7, 15, tzinfo=UTC),
+    }
 
 
 def test_same_id_twice_in_a_file_is_a_duplicate_or_a_conflict(db, write_file, query):
-    path = write_file("d.csv", canonical(
-        "F1;01/10/2026 10:00;Sluikstort;post;;;;;;;;",
-        "F1;01/10/2026 10:00;Sluikstort;post;;;;;;;;",
-        "F1;01/10/2026 11:00;Sluikstort;post;;;;;;;;",
-    ))
+    path = write_file(
+        "d.csv",
+        canonical(
+            "F1;01/10/2026 10:00;Sluikstort;post;;;;;;;;",
+            "F1;01/10/2026 10:00;Sluikstort;post;;;;;;;;",
+            "F1;01/10/2026 11:00;Sluikstort;post;;;;;;;;",
+        ),
+    )
     result = load_reports_file(db, path)
     assert (result.loaded, result.duplicates, result.quarantined) == (1, 1, 1)
     assert reasons(query) == {3: "melding-id F1 staat al op rij 1 van dit bestand, met andere gegevens"}
@@ -226,11 +271,25 @@ def test_loading_the_same_file_again_is_a_no_op(db, write_file, query):
 
 
 def test_a_later_export_updates_the_report_with_the_same_id(db, write_file, query):
-    load_reports_file(db, write_file("oktober.csv", canonical(
-        "H1;01/10/2026 10:00;Sluikstort;post;;;open;;;;;", "H2;01/10/2026 10:00;Sluikstort;post;;;open;;;;;")))
-    later = load_reports_file(db, write_file("november.csv", canonical(
-        "H1;01/10/2026 10:00;Sluikstort;post;;;afgesloten;05/10/2026 12:00;;;;",
-        "H2;01/10/2026 10:00;Sluikstort;post;;;open;;;;;")))
+    load_reports_file(
+        db,
+        write_file(
+            "oktober.csv",
+            canonical(
+                "H1;01/10/2026 10:00;Sluikstort;post;;;open;;;;;", "H2;01/10/2026 10:00;Sluikstort;post;;;open;;;;;"
+            ),
+        ),
+    )
+    later = load_reports_file(
+        db,
+        write_file(
+            "november.csv",
+            canonical(
+                "H1;01/10/2026 10:00;Sluikstort;post;;;afgesloten;05/10/2026 12:00;;;;",
+                "H2;01/10/2026 10:00;Sluikstort;post;;;open;;;;;",
+            ),
+        ),
+    )
     assert (later.loaded, later.updated, later.duplicates) == (1, 1, 1)
     assert query("SELECT source_id, status FROM reports ORDER BY 1") == [("H1", "afgesloten"), ("H2", "open")]
 
@@ -246,20 +305,27 @@ def test_rows_without_id_get_stable_generated_ids(db, write_file, query):
 
 
 def test_english_headers_comma_separator_and_iso_dates(db, write_file, query):
-    path = write_file("en.csv", "id,reported_at,category,channel,lat,lon,status,gas\n"
-                                "E1,2026-10-01T10:00:00Z,Illegal dumping,Email,50.9102,4.1985,closed,yes\n")
+    path = write_file(
+        "en.csv",
+        "id,reported_at,category,channel,lat,lon,status,gas\n"
+        "E1,2026-10-01T10:00:00Z,Illegal dumping,Email,50.9102,4.1985,closed,yes\n",
+    )
     result = load_reports_file(db, path)
     assert result.loaded == 1
     assert query("SELECT category_code, channel_code, status, gas_finding FROM reports") == [
-        ("sluikstort", "email", "afgesloten", True)]
+        ("sluikstort", "email", "afgesloten", True)
+    ]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\x00\x01\x02garbage\x00" * 50, "geen tekstbestand"),
-    (b"PK\x03\x04 not really a workbook", "geen leesbaar Excel-bestand"),
-    (b"kolom_a;kolom_b\n1;2\n", "formaat niet herkend"),
-    (b"id;datum;kanaal\nA;01/10/2026;post\n", "formaat niet herkend"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x00\x01\x02garbage\x00" * 50, "geen tekstbestand"),
+        (b"PK\x03\x04 not really a workbook", "geen leesbaar Excel-bestand"),
+        (b"kolom_a;kolom_b\n1;2\n", "formaat niet herkend"),
+        (b"id;datum;kanaal\nA;01/10/2026;post\n", "formaat niet herkend"),
+    ],
+)
 def test_unreadable_files_are_refused_and_nothing_is_written(db, tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)

@@ -1,4 +1,5 @@
 """Raw fixes are kept only as long as needed; what was computed from them stays."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -29,9 +30,11 @@ def _fixes_csv(path, start: datetime, minutes: int = 20):
 
 
 def _station_hotspot(path, lat: float = STATION[0], lon: float = STATION[1], radius_m: int = 80):
-    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
-                    f'{{"name": "Station Asse", "radius_m": {radius_m}}}, "geometry": {{"type": "Point", '
-                    f'"coordinates": [{lon}, {lat}]}}}}]}}')
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        f'{{"name": "Station Asse", "radius_m": {radius_m}}}, "geometry": {{"type": "Point", '
+        f'"coordinates": [{lon}, {lat}]}}}}]}}'
+    )
     return path
 
 
@@ -67,7 +70,7 @@ def test_retention_shows_then_deletes_old_fixes_and_keeps_the_visits(store_with_
 
 # --- a later recomputation keeps what was computed before the cut-off --------------------------------
 CUTOFF = NOW - timedelta(days=90)
-BEFORE_CUTOFF = "started_at < TIMESTAMPTZ '2026-08-28 12:00:00+00'"   # CUTOFF, written out
+BEFORE_CUTOFF = "started_at < TIMESTAMPTZ '2026-08-28 12:00:00+00'"  # CUTOFF, written out
 
 
 def _after_retention(db):
@@ -76,7 +79,8 @@ def _after_retention(db):
 
 
 def test_a_redrawn_hotspot_keeps_its_visits_from_before_the_cutoff_and_redoes_the_later_ones(
-        store_with_old_and_new_fixes, query, tmp_path):
+    store_with_old_and_new_fixes, query, tmp_path
+):
     db = store_with_old_and_new_fixes
     _after_retention(db)
     old = query(f"SELECT hotspot_id, started_at, ended_at, minutes, fixes FROM visits WHERE {BEFORE_CUTOFF}")
@@ -98,8 +102,10 @@ def test_a_redrawn_hotspot_keeps_its_visits_from_before_the_cutoff_and_redoes_th
 def test_a_full_rebuild_keeps_visits_and_duty_days_from_before_the_cutoff(store_with_old_and_new_fixes, query):
     db = store_with_old_and_new_fixes
     _after_retention(db)
-    derived = {table: query(f"SELECT * FROM {table} ORDER BY ALL") for table in ("visits", "duty_days", "presence_cells")}
-    assert all(len(rows) == 2 for rows in derived.values())      # one day before and one after the cut-off
+    derived = {
+        table: query(f"SELECT * FROM {table} ORDER BY ALL") for table in ("visits", "duty_days", "presence_cells")
+    }
+    assert all(len(rows) == 2 for rows in derived.values())  # one day before and one after the cut-off
     con = open_for_writing(db)
     try:
         result = rebuild(con)
@@ -124,7 +130,7 @@ def test_a_new_device_mapping_redoes_the_device_only_from_the_cutoff(store_with_
 
 def test_a_visit_across_the_cutoff_is_kept_whole_and_not_counted_twice(db, tmp_path, query):
     load_hotspots_file(db, _station_hotspot(tmp_path / "h.geojson"))
-    load_fixes_file(db, _fixes_csv(tmp_path / "rond.csv", CUTOFF - timedelta(minutes=10)))   # 10 min before, 10 after
+    load_fixes_file(db, _fixes_csv(tmp_path / "rond.csv", CUTOFF - timedelta(minutes=10)))  # 10 min before, 10 after
     _after_retention(db)
     assert query("SELECT count(*) FROM fixes") == [(30,)]
     whole = query("SELECT started_at, ended_at, minutes FROM visits")

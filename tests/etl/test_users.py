@@ -1,4 +1,5 @@
 """Accounts, roles, password hashes and the audit log."""
+
 from __future__ import annotations
 
 import io
@@ -22,7 +23,7 @@ def test_a_user_logs_in_with_the_right_password_only(db):
 def test_passwords_are_stored_as_argon2id_hashes_only(db):
     users.add_user(db, "an.peeters", "kerngroep", "lang-genoeg-1")
     con = duckdb.connect(str(users.auth_db_path(db)), read_only=True)
-    (stored,), = con.execute("SELECT password_hash FROM users").fetchall()
+    ((stored,),) = con.execute("SELECT password_hash FROM users").fetchall()
     con.close()
     assert stored.startswith("$argon2id$") and "lang-genoeg-1" not in stored
 
@@ -34,12 +35,15 @@ def test_disabled_user_cannot_log_in_and_loses_its_role(db):
     assert users.active_role(db, "bert") is None
 
 
-@pytest.mark.parametrize("name, role, password, message", [
-    ("an", "burgemeester", "lang-genoeg-1", "rol 'burgemeester' onbekend"),
-    ("an peeters", "kerngroep", "lang-genoeg-1", "ongeldig"),
-    ("an'; DROP TABLE users; --", "kerngroep", "lang-genoeg-1", "ongeldig"),
-    ("an", "kerngroep", "kort", "te kort"),
-])
+@pytest.mark.parametrize(
+    "name, role, password, message",
+    [
+        ("an", "burgemeester", "lang-genoeg-1", "rol 'burgemeester' onbekend"),
+        ("an peeters", "kerngroep", "lang-genoeg-1", "ongeldig"),
+        ("an'; DROP TABLE users; --", "kerngroep", "lang-genoeg-1", "ongeldig"),
+        ("an", "kerngroep", "kort", "te kort"),
+    ],
+)
 def test_bad_accounts_are_refused(db, name, role, password, message):
     with pytest.raises(UnusableInput, match=message):
         users.add_user(db, name, role, password)
@@ -66,7 +70,11 @@ def test_logins_and_failures_are_audited(db):
 def test_users_command_reads_the_password_from_stdin_never_from_an_argument(db, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("lang-genoeg-3\n"))
     assert main(["users", "add", "carla", "--role", "politie", "--password-stdin", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == {"name": "carla", "role": "politie", "status": "added"}
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == {
+        "name": "carla",
+        "role": "politie",
+        "status": "added",
+    }
     assert users.verify(db, "carla", "lang-genoeg-3").role == "politie"
     assert main(["users", "list", "--db", str(db), "--json"]) == 0
     (listed,) = json.loads(capsys.readouterr().out.splitlines()[-1])
@@ -89,7 +97,7 @@ def test_nobody_disables_themselves_or_the_last_active_administrator(db):
     with pytest.raises(UnusableInput, match="laatste actieve beheerder"):
         users.set_role(db, "baas", "kerngroep", by="cli:iemand")
     assert users.active_role(db, "baas") == "beheerder"
-    users.enable_user(db, "tweede", by="baas")           # with two again, one may step down
+    users.enable_user(db, "tweede", by="baas")  # with two again, one may step down
     users.set_role(db, "tweede", "coordinator", by="baas")
     assert users.active_role(db, "tweede") == "coordinator"
 
@@ -103,8 +111,12 @@ def test_account_changes_are_audited_with_who_made_them(db):
     with pytest.raises(UnusableInput, match="eigen rol"):
         users.set_role(db, "baas", "kerngroep", by="baas")
     events = [(e["user"], e["event"], e["detail"]) for e in users.audit_entries(db)]
-    assert events[:4] == [("baas", "user_enabled", "dirk"), ("baas", "user_disabled", "dirk"),
-                          ("baas", "role_changed", "dirk: kerngroep → politie"), ("baas", "user_added", "dirk (kerngroep)")]
+    assert events[:4] == [
+        ("baas", "user_enabled", "dirk"),
+        ("baas", "user_disabled", "dirk"),
+        ("baas", "role_changed", "dirk: kerngroep → politie"),
+        ("baas", "user_added", "dirk (kerngroep)"),
+    ]
 
 
 def test_the_audit_log_filters_by_period_user_and_kind(db):

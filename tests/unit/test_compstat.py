@@ -1,4 +1,5 @@
 """The CompStat table counts what an independent count in the test counts, window by window."""
+
 from __future__ import annotations
 
 import random
@@ -15,8 +16,12 @@ from analytics.periods import Period
 from etl.reports import load_reports_file
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-CATEGORIES = {"Sluikstort": "sluikstort", "Geluidshinder": "geluidshinder", "Hondenpoep": "hondenpoep",
-              "Hangjongeren": "hangjongeren"}
+CATEGORIES = {
+    "Sluikstort": "sluikstort",
+    "Geluidshinder": "geluidshinder",
+    "Hondenpoep": "hondenpoep",
+    "Hangjongeren": "hangjongeren",
+}
 CHANNELS = {"post": "post", "E-mail": "email", "Pro?bleembox 3": "probleembox"}
 POINTS = {"23002A": (50.9102, 4.1985), "23002E": (50.8875, 4.2550)}
 
@@ -34,11 +39,20 @@ def planted(tmp_path_factory):
         area = rng.choice(list(POINTS))
         lat, lon = POINTS[area]
         closed = local + timedelta(days=rng.randrange(0, 20)) if rng.random() < 0.7 else None
-        rows.append(f"R{number};{local:%d/%m/%Y %H:%M};{label};{channel};{str(lat).replace('.', ',')};"
-                    f"{str(lon).replace('.', ',')};{'afgesloten' if closed else 'open'};"
-                    f"{closed.strftime('%d/%m/%Y %H:%M') if closed else ''};{'ja' if rng.random() < 0.1 else 'nee'}")
-        truth.append({"local": local.replace(second=0, microsecond=0), "category": CATEGORIES[label],
-                      "channel": CHANNELS[channel], "area": area, "closed": closed})
+        rows.append(
+            f"R{number};{local:%d/%m/%Y %H:%M};{label};{channel};{str(lat).replace('.', ',')};"
+            f"{str(lon).replace('.', ',')};{'afgesloten' if closed else 'open'};"
+            f"{closed.strftime('%d/%m/%Y %H:%M') if closed else ''};{'ja' if rng.random() < 0.1 else 'nee'}"
+        )
+        truth.append(
+            {
+                "local": local.replace(second=0, microsecond=0),
+                "category": CATEGORIES[label],
+                "channel": CHANNELS[channel],
+                "area": area,
+                "closed": closed,
+            }
+        )
     folder = tmp_path_factory.mktemp("compstat")
     path = folder / "meldingen.csv"
     path.write_text("id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;gas\n" + "\n".join(rows) + "\n")
@@ -68,8 +82,12 @@ def test_table_counts_equal_an_independent_count(con, planted, code):
     truth = planted[1]
     period = Period.parse(code)
     table = compstat_table(con, period).set_index("category")
-    windows = {"current": period, "last_year": period.same_period_last_year(),
-               "ytd": period.year_to_date_period(), "ytd_last_year": period.year_to_date_period().same_period_last_year()}
+    windows = {
+        "current": period,
+        "last_year": period.same_period_last_year(),
+        "ytd": period.year_to_date_period(),
+        "ytd_last_year": period.year_to_date_period().same_period_last_year(),
+    }
     if period.previous():
         windows["previous"] = period.previous()
     for column, window in windows.items():

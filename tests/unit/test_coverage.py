@@ -4,6 +4,7 @@ refresh against a full rebuild, dosage, the warden-hours estimate, live and the 
 Tracks are written as files and loaded through the ETL (etl.fixes, etl.hotspots, etl.devices); the
 truth comes from the noise-free path in tests/coverage_scenes.py, never from analytics/coverage.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,7 @@ from etl.fixes import load_fixes_file
 from etl.hotspots import load_hotspots_file
 
 UTC = timezone.utc
-DAY = datetime(2026, 10, 6, 7, 0, tzinfo=UTC)        # a Tuesday; 09:00 in Brussels
+DAY = datetime(2026, 10, 6, 7, 0, tzinfo=UTC)  # a Tuesday; 09:00 in Brussels
 OCTOBER = Period.parse("2026-10")
 
 
@@ -68,11 +69,11 @@ def scene(tmp_path_factory):
     rng = np.random.default_rng(5)
     walk = working_day(DAY)
     stop_start = walk.true_visits(PLEIN)[1][0]
-    lost = (stop_start + 8 * 60, stop_start + 10 * 60)           # no position for two minutes at the plein …
+    lost = (stop_start + 8 * 60, stop_start + 10 * 60)  # no position for two minutes at the plein …
     fixes = Fixes.sample(walk, "TRK-1", rng, skip=lost)
-    for k in range(8):                                           # … only multipath fixes 7 km away, accuracy 80 m
+    for k in range(8):  # … only multipath fixes 7 km away, accuracy 80 m
         fixes.add(lost[0] + 5 + 15 * k, *offset(NOOIT.lat, NOOIT.lon, rng.normal(0, 5), rng.normal(0, 5)), 80.0)
-    jump_at = stop_start + 15 * 60 + 7                           # one wild jump into the never-visited hot spot
+    jump_at = stop_start + 15 * 60 + 7  # one wild jump into the never-visited hot spot
     fixes.add(jump_at, NOOIT.lat, NOOIT.lon, 5.0)
     spare_walk = Walk.start(DAY + timedelta(hours=3), *offset(PARK.lat, PARK.lon, 0, -300)).to(PARK.lat, PARK.lon, 4.5)
     spare_walk.stay(6).to(*OFFICE, 4.5)
@@ -92,9 +93,11 @@ def scene(tmp_path_factory):
 
 def stored_visits(db, hotspot: str, holder: str | None = None) -> pd.DataFrame:
     with reading(db) as con:
-        frame = con.execute("""SELECT v.* FROM visits v JOIN hotspots h USING (hotspot_id)
+        frame = con.execute(
+            """SELECT v.* FROM visits v JOIN hotspots h USING (hotspot_id)
                                WHERE h.name = ? AND (? IS NULL OR holder = ?) ORDER BY started_at""",
-                            [hotspot, holder, holder]).df()
+            [hotspot, holder, holder],
+        ).df()
     return frame
 
 
@@ -165,16 +168,19 @@ def test_visit_across_the_autumn_clock_change_has_its_real_length(tmp_path):
     50 minutes, not −10; the fixes carry local times with their offsets, as some platforms export."""
     db = tmp_path / "civ.duckdb"
     rng = np.random.default_rng(11)
-    arrive = datetime(2026, 10, 25, 0, 40, tzinfo=UTC)            # 02:40 CEST
+    arrive = datetime(2026, 10, 25, 0, 40, tzinfo=UTC)  # 02:40 CEST
     walk = Walk.start(arrive - timedelta(minutes=10), *offset(PLEIN.lat, PLEIN.lon, 0, -600))
     walk.to(PLEIN.lat, PLEIN.lon, 4.5)
-    walk.stay((datetime(2026, 10, 25, 1, 30, tzinfo=UTC) - datetime.fromtimestamp(walk.t[-1], UTC)).total_seconds() / 60)
+    walk.stay(
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC) - datetime.fromtimestamp(walk.t[-1], UTC)).total_seconds() / 60
+    )
     walk.to(*offset(PLEIN.lat, PLEIN.lon, 0, 600), 4.5)
     truth = walk.true_visits(PLEIN)
-    assert len(truth) == 1 and 50 <= minutes_of(truth)[0] <= 56     # 52 min standing, walking in and out
+    assert len(truth) == 1 and 50 <= minutes_of(truth)[0] <= 56  # 52 min standing, walking in and out
 
     def brussels_offset(stamp: datetime) -> int:
         return 2 if stamp < datetime(2026, 10, 25, 1, 0, tzinfo=UTC) else 1
+
     lines = Fixes.sample(walk, "TRK-1", rng).lines(rng, offset_hours=brussels_offset)
     assert any("T02:4" in line and "+02:00" in line for line in lines)
     assert any("T02:2" in line and "+01:00" in line for line in lines)
@@ -207,9 +213,12 @@ def _tables(db) -> dict[str, list]:
     try:
         return {
             "visits": con.execute("SELECT * FROM visits ORDER BY device_id, hotspot_id, started_at").fetchall(),
-            "duty_days": con.execute("SELECT device_id, holder, day, first_fix, last_fix, fixes, minutes, "
-                                     "round(distance_km, 9) FROM duty_days ORDER BY ALL").fetchall(),
-            "presence_cells": con.execute("SELECT * FROM presence_cells ORDER BY ALL").fetchall()}
+            "duty_days": con.execute(
+                "SELECT device_id, holder, day, first_fix, last_fix, fixes, minutes, "
+                "round(distance_km, 9) FROM duty_days ORDER BY ALL"
+            ).fetchall(),
+            "presence_cells": con.execute("SELECT * FROM presence_cells ORDER BY ALL").fetchall(),
+        }
     finally:
         con.close()
 
@@ -237,7 +246,7 @@ def test_incremental_refresh_gives_the_same_tables_as_a_full_rebuild(tmp_path):
     for day in (8, 6, 7):
         fixes = Fixes.sample(working_day(DAY.replace(day=day)), "TRK-1", rng)
         lines = fixes.lines(rng, duplicates=0, shuffle=False)
-        if day == 7:                                             # split 20 minutes into the long stop at the plein
+        if day == 7:  # split 20 minutes into the long stop at the plein
             cut = int(np.searchsorted(fixes.t, working_day(DAY.replace(day=7)).true_visits(PLEIN)[1][0] + 20 * 60))
             batches += [lines[cut:], lines[:cut]]
         else:
@@ -250,8 +259,9 @@ def test_incremental_refresh_gives_the_same_tables_as_a_full_rebuild(tmp_path):
         assert _tables(db) == _full_rebuild(db, tmp_path), f"after batch {number}"
     assert len([v for v in _tables(db)["visits"] if v[0] == "plein-test"]) == 6
     # the tracker went to GW-B from 7 October on: only that device is redone
-    load_devices_file(db, write_devices(tmp_path / "d2.csv", ["TRK-1,GW-A,,07/10/2026 00:00",
-                                                              "TRK-1,GW-B,07/10/2026 00:00,"]))
+    load_devices_file(
+        db, write_devices(tmp_path / "d2.csv", ["TRK-1,GW-A,,07/10/2026 00:00", "TRK-1,GW-B,07/10/2026 00:00,"])
+    )
     result = refresh_visits(db)
     assert result.devices == ["TRK-1"] and not result.full
     assert _tables(db) == _full_rebuild(db, tmp_path)
@@ -270,8 +280,10 @@ def test_a_page_sees_pending_batches_without_writing(scene, tmp_path):
     db = tmp_path / "copy.duckdb"
     shutil.copy(scene["db"], db)
     rng = np.random.default_rng(23)
-    load_fixes_file(db, write_fixes(tmp_path / "more.csv",
-                                    Fixes.sample(working_day(DAY + timedelta(days=1)), "TRK-1", rng).lines(rng)))
+    load_fixes_file(
+        db,
+        write_fixes(tmp_path / "more.csv", Fixes.sample(working_day(DAY + timedelta(days=1)), "TRK-1", rng).lines(rng)),
+    )
     with reading(db) as con:
         status = pending(con)
     assert status["batches"] and not status["full"]
@@ -288,7 +300,7 @@ def test_staffing_estimate_is_the_stated_arithmetic(scene):
     per_month = 365.25 / 12
     assert estimate.hotspots_ == 3
     assert estimate.needed_hours_ == pytest.approx(3 * 7 * per_month / 7 * 10 / 60 * 2)
-    duty_hours = (walk.t[-1] - walk.t[0]) / 3600 * per_month      # one warden; TRK-9 is no warden
+    duty_hours = (walk.t[-1] - walk.t[0]) / 3600 * per_month  # one warden; TRK-9 is no warden
     assert estimate.wardens_ == 1
     assert estimate.duty_hours_ == pytest.approx(duty_hours, rel=0.01)
     hotspot_hours = sum(minutes_of(walk.true_visits(PLEIN)) + minutes_of(walk.true_visits(PARK))) / 60 * per_month
@@ -306,7 +318,7 @@ def test_presence_grid_holds_every_minute_with_a_fix(scene):
 
 
 def test_nearest_trackers_put_current_positions_first_and_mark_stale_ones(scene):
-    at = DAY + timedelta(hours=3, minutes=8)         # TRK-9 is in the park; GW-A's last fix is an hour old
+    at = DAY + timedelta(hours=3, minutes=8)  # TRK-9 is in the park; GW-A's last fix is an hour old
     with reading(scene["db"]) as con:
         near = live.nearest_trackers(con, PARK.lat, PARK.lon, at=at)
         closer_but_stale = live.nearest_trackers(con, *OFFICE, at=at)
@@ -321,9 +333,11 @@ def test_nearest_trackers_put_current_positions_first_and_mark_stale_ones(scene)
 
 def test_overview_list_gives_every_passage_and_the_reports_near_a_point(scene, tmp_path):
     with reading(scene["db"]) as con:
-        passages = overview.visits_near(con, PLEIN.lat, PLEIN.lon, 80, Period.between(date(2026, 10, 1), date(2026, 10, 7)))
+        passages = overview.visits_near(
+            con, PLEIN.lat, PLEIN.lon, 80, Period.between(date(2026, 10, 1), date(2026, 10, 7))
+        )
     every = scene["walk"].true_visits(PLEIN, min_s=0)
-    assert len(passages) == len(every) == 3                      # the bike ride is listed here
+    assert len(passages) == len(every) == 3  # the bike ride is listed here
     assert_close(sorted(passages["minutes"])[1:], sorted(minutes_of(every))[1:])
     assert set(passages["holder"]) == {"GW-A"}
     with pytest.raises(ValueError, match="straal"):
@@ -337,9 +351,9 @@ def test_day_timeline_has_the_visits_and_the_office_as_standing_still(scene):
     mine = bars[bars["holder"] == "GW-A"]
     assert mine[mine["kind"] == "visit"]["hotspot"].tolist() == [PLEIN.name, PARK.name, PLEIN.name]
     still = mine[mine["kind"] == "still"]
-    assert len(still) >= 1 and still["minutes"].max() >= 9          # the ten minutes back at the office
+    assert len(still) >= 1 and still["minutes"].max() >= 9  # the ten minutes back at the office
     gaps = mine[mine["kind"] == "gap"]
-    assert gaps.empty                                                # two minutes without position is no gap
+    assert gaps.empty  # two minutes without position is no gap
 
 
 @pytest.mark.slow
@@ -363,7 +377,7 @@ def test_demo_minutes_per_hotspot_match_the_ground_truth(tmp_path):
     visits["ended_at"] = pd.to_datetime(visits["ended_at"], utc=True)
     pairs = visits.merge(stops, on=["hotspot", "device_id"])
     pairs = pairs[(pairs["started_at"] <= pairs["departure"]) & (pairs["ended_at"] >= pairs["arrival"])]
-    assert pairs.groupby(["hotspot", "device_id", "arrival"]).ngroups == len(stops)      # every stop found
+    assert pairs.groupby(["hotspot", "device_id", "arrival"]).ngroups == len(stops)  # every stop found
     for name, expected in truth["coverage"].items():
         mine = pairs[pairs["hotspot"] == name].drop_duplicates(["started_at", "device_id"])
         planned, count = expected["planned_minutes"], expected["planned_stops"]

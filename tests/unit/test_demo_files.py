@@ -3,6 +3,7 @@
 These tests read the written files back on their own (csv module, pandas, shapely on the boundary
 file) rather than trusting the generator's arrays. Loading into the store is tested elsewhere.
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,10 +60,28 @@ def valid_reports(report_rows, truth) -> pd.DataFrame:
     skip |= {d["row_number"] for d in truth["reports"]["duplicate_rows"]}
     # rows kept with a remark (null island) are real reports, loaded without a location
     unlocated = {b["row_number"] for b in truth["reports"]["remark_rows"]}
-    rows = [r if number not in unlocated else r[:4] + ["", ""] + r[6:]
-            for number, r in enumerate(report_rows, start=1) if number not in skip]
-    frame = pd.DataFrame(rows, columns=["id", "reported_at", "category", "channel", "lat", "lon", "status",
-                                        "closed_at", "area", "description", "gas", "reporter"])
+    rows = [
+        r if number not in unlocated else r[:4] + ["", ""] + r[6:]
+        for number, r in enumerate(report_rows, start=1)
+        if number not in skip
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "reported_at",
+            "category",
+            "channel",
+            "lat",
+            "lon",
+            "status",
+            "closed_at",
+            "area",
+            "description",
+            "gas",
+            "reporter",
+        ],
+    )
     frame["when"] = pd.to_datetime(frame["reported_at"], format="%d/%m/%Y %H:%M")
     frame["lat_f"] = pd.to_numeric(frame["lat"].str.replace(",", "."), errors="coerce")
     frame["lon_f"] = pd.to_numeric(frame["lon"].str.replace(",", "."), errors="coerce")
@@ -107,6 +126,7 @@ def test_row_counts_in_the_ground_truth_match_the_files(demo, truth, report_rows
     def data_lines(name):
         with open(demo / name, encoding="utf-8", newline="") as handle:
             return sum(1 for _ in handle) - 1
+
     assert truth["files"]["reports.csv"] == len(report_rows)
     assert truth["files"]["fixes.csv"] == data_lines("fixes.csv")
     assert truth["files"]["devices.csv"] == data_lines("devices.csv")
@@ -127,7 +147,7 @@ def test_reports_number_150_to_350_a_month(valid_reports):
 
 def test_every_located_report_lies_in_asse_in_the_sub_municipality_it_names(valid_reports, sub_municipalities):
     located = valid_reports.dropna(subset=["lat_f", "lon_f"])
-    assert 0.05 < 1 - len(located) / len(valid_reports) < 0.15          # about one in ten has no location
+    assert 0.05 < 1 - len(located) / len(valid_reports) < 0.15  # about one in ten has no location
     for name, polygon in sub_municipalities.items():
         rows = located[located["area"] == name]
         assert shapely.contains_xy(polygon, rows["lon_f"].to_numpy(), rows["lat_f"].to_numpy()).all(), name
@@ -150,7 +170,7 @@ def test_the_bad_rows_are_where_the_ground_truth_says_and_are_really_bad(demo, t
     assert not asse.contains(shapely.Point(float(brussels[5].replace(",", ".")), float(brussels[4].replace(",", "."))))
     swapped = row["lat_lon_verwisseld"]
     lat, lon = float(swapped[4].replace(",", ".")), float(swapped[5].replace(",", "."))
-    assert asse.contains(shapely.Point(lat, lon))                       # right once swapped back
+    assert asse.contains(shapely.Point(lat, lon))  # right once swapped back
     assert (row["nul_eiland"][4], row["nul_eiland"][5]) == ("0", "0")
     duplicate = truth["reports"]["duplicate_rows"][0]
     assert report_rows[duplicate["row_number"] - 1] == report_rows[duplicate["duplicate_of_row"] - 1]
@@ -165,7 +185,7 @@ def test_categories_channels_and_gas_use_the_documented_spellings(valid_reports,
     assert set(valid_reports["gas"]) == {"ja", "nee"}
     assert set(valid_reports["status"]) <= set(vocabulary["report_statuses"])
     findings = valid_reports[valid_reports["gas"] == "ja"]
-    assert (findings["channel"] == "vaststelling").mean() > 0.7             # GAS findings come from the wardens
+    assert (findings["channel"] == "vaststelling").mean() > 0.7  # GAS findings come from the wardens
     closed = valid_reports[valid_reports["status"] == "afgesloten"]
     assert (closed["closed_at"] != "").all()
     assert (pd.to_datetime(closed["closed_at"], format="%d/%m/%Y %H:%M") >= closed["when"]).all()
@@ -173,7 +193,9 @@ def test_categories_channels_and_gas_use_the_documented_spellings(valid_reports,
 
 def test_reporters_are_invented_tokens_never_names(report_rows):
     reporters = {r[11] for r in report_rows if len(r) == 12}
-    assert all(FAKE_REPORTER.match(r) for r in reporters), sorted(r for r in reporters if not FAKE_REPORTER.match(r))[:5]
+    assert all(FAKE_REPORTER.match(r) for r in reporters), sorted(r for r in reporters if not FAKE_REPORTER.match(r))[
+        :5
+    ]
 
 
 def test_vegetation_peaks_in_june_and_noise_on_weekend_evenings(valid_reports):
@@ -212,10 +234,14 @@ def test_planted_hot_spots_have_the_counts_and_history_the_ground_truth_claims(t
     assert set(by_class) == {"new", "intensifying", "persistent", "diminishing"}
     month = valid_reports["when"].dt.strftime("%Y-%m")
     for spot in truth["emerging_hotspots"]:
-        rows = valid_reports[valid_reports["category"].map(truth["vocabulary"]["report_categories"]) == spot["category"]]
+        rows = valid_reports[
+            valid_reports["category"].map(truth["vocabulary"]["report_categories"]) == spot["category"]
+        ]
         lat, lon = rows["lat_f"].to_numpy(), rows["lon_f"].to_numpy()
-        distance = np.hypot((lat - spot["centre"]["lat"]) * 111_320,
-                            (lon - spot["centre"]["lon"]) * 111_320 * np.cos(np.radians(spot["centre"]["lat"])))
+        distance = np.hypot(
+            (lat - spot["centre"]["lat"]) * 111_320,
+            (lon - spot["centre"]["lon"]) * 111_320 * np.cos(np.radians(spot["centre"]["lat"])),
+        )
         inside = month[rows.index][distance <= spot["radius_m"]].value_counts()
         for label, count in spot["in_footprint_monthly"].items():
             assert inside.get(label, 0) == count, (spot["name"], label)
@@ -258,7 +284,7 @@ def test_fix_speeds_are_walking_or_cycling_except_the_planted_spikes(fixes, trut
     unique = fixes.drop_duplicates()
     same = unique["device_id"].to_numpy()[1:] == unique["device_id"].to_numpy()[:-1]
     steps = np.diff(unique["t"].to_numpy())[same]
-    assert steps.min() > 0                                                 # sorted per device, no repeats left
+    assert steps.min() > 0  # sorted per device, no repeats left
     assert ((steps[steps < 60] >= 10) & (steps[steps < 60] <= 30)).all()
     same_device = clean["device_id"].to_numpy()[1:] == clean["device_id"].to_numpy()[:-1]
     seconds = np.diff(clean["t"].to_numpy())[same_device]
@@ -267,13 +293,15 @@ def test_fix_speeds_are_walking_or_cycling_except_the_planted_spikes(fixes, trut
     within_shift = seconds <= 60
     speed = metres[within_shift] / seconds[within_shift] * 3.6
     assert np.quantile(speed, 0.999) < 22 and speed.max() < 30
-    assert ((speed > 3) & (speed < 7)).mean() > 0.15                        # walking
-    assert ((speed > 11) & (speed < 20)).mean() > 0.1                       # cycling
+    assert ((speed > 3) & (speed < 7)).mean() > 0.15  # walking
+    assert ((speed > 11) & (speed < 20)).mean() > 0.1  # cycling
     # and the spikes really are impossible jumps from the fix before them
     order = fixes.index[is_spike] - 1
     before = fixes.loc[order]
-    jumps = np.hypot((fixes.loc[is_spike, "lat"].to_numpy() - before["lat"].to_numpy()) * 111_320,
-                     (fixes.loc[is_spike, "lon"].to_numpy() - before["lon"].to_numpy()) * 70_000)
+    jumps = np.hypot(
+        (fixes.loc[is_spike, "lat"].to_numpy() - before["lat"].to_numpy()) * 111_320,
+        (fixes.loc[is_spike, "lon"].to_numpy() - before["lon"].to_numpy()) * 70_000,
+    )
     assert (jumps / np.maximum(fixes.loc[is_spike, "t"].to_numpy() - before["t"].to_numpy(), 1) * 3.6 > 150).all()
 
 

@@ -1,6 +1,7 @@
 """Project effects: on simulated target and comparison series with season, trend, overdispersion and a
 planted −30 % the interval covers the truth about as often as it says; a null project gives an
 interval around 0; phases, footprints and words; and the demo's projects as the demo planted them."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,17 @@ from civ.store import open_for_writing
 from dashboards import i18n
 
 
-def simulated(seed: int, effect: float = -0.30, after_effect: float | None = None, months: int = 48,
-              start: int = 36, end: int | None = None, base: float = 20.0, comparison: float = 100.0,
-              phi: float = 1.5) -> pd.DataFrame:
+def simulated(
+    seed: int,
+    effect: float = -0.30,
+    after_effect: float | None = None,
+    months: int = 48,
+    start: int = 36,
+    end: int | None = None,
+    base: float = 20.0,
+    comparison: float = 100.0,
+    phi: float = 1.5,
+) -> pd.DataFrame:
     """Monthly target and comparison counts sharing season (±30 %), a trend (+5 %/year) and monthly
     shocks; both overdispersed (variance phi·mean). The target is multiplied by 1 + effect from month
     `start` (and by 1 + after_effect from `end` on, when given)."""
@@ -33,15 +42,24 @@ def simulated(seed: int, effect: float = -0.30, after_effect: float | None = Non
     phase = np.where(m < start, "before", "during")
     if end is not None:
         phase = np.where(m >= end, "after", phase)
-    factor = np.where(phase == "during", 1 + effect,
-                      np.where(phase == "after", 1 + (effect if after_effect is None else after_effect), 1.0))
+    factor = np.where(
+        phase == "during",
+        1 + effect,
+        np.where(phase == "after", 1 + (effect if after_effect is None else after_effect), 1.0),
+    )
 
     def draw(mean):
         shape = mean / (phi - 1)
         return rng.poisson(rng.gamma(shape, mean / shape))
 
-    return pd.DataFrame({"start": [Period.month(2021 + i // 12, i % 12 + 1).start for i in m], "phase": phase,
-                         "target": draw(base * shared * factor), "comparison": draw(comparison * shared)})
+    return pd.DataFrame(
+        {
+            "start": [Period.month(2021 + i // 12, i % 12 + 1).start for i in m],
+            "phase": phase,
+            "target": draw(base * shared * factor),
+            "comparison": draw(comparison * shared),
+        }
+    )
 
 
 # --- calibration on simulated data -----------------------------------------------------------------
@@ -71,8 +89,10 @@ def test_a_null_project_gets_an_interval_around_zero():
 
 
 def test_small_counts_keep_their_coverage():
-    covered = sum(InterventionEffect().fit(s).headline_["lower"] <= -30 <= InterventionEffect().fit(s).headline_["upper"]
-                  for s in (simulated(seed, base=6, comparison=40) for seed in range(100)))
+    covered = sum(
+        InterventionEffect().fit(s).headline_["lower"] <= -30 <= InterventionEffect().fit(s).headline_["upper"]
+        for s in (simulated(seed, base=6, comparison=40) for seed in range(100))
+    )
     assert covered >= 88
 
 
@@ -103,12 +123,12 @@ def test_too_few_reports_say_no_measurable_effect():
 # --- phases ------------------------------------------------------------------------------------------
 def test_a_period_belongs_to_the_phase_holding_most_of_its_days():
     june = Period.month(2025, 6)
-    assert phase_of(june, date(2025, 6, 15), date(2025, 7, 31)) == "during"     # 14 days before, 16 during
-    assert phase_of(june, date(2025, 6, 17), date(2025, 7, 31)) == "before"     # 16 before, 14 during
-    week = Period.iso_week(2026, 39)                                            # Mon 21 – Sun 27 Sep 2026
-    assert phase_of(week, date(2026, 9, 21), date(2026, 9, 25)) == "during"     # a five-day traffic week
-    assert phase_of(week, date(2026, 9, 24), date(2026, 10, 30)) == "during"    # Thursday: 3 before, 4 during
-    assert phase_of(week, date(2026, 9, 25), date(2026, 10, 30)) == "before"    # Friday: 4 before, 3 during
+    assert phase_of(june, date(2025, 6, 15), date(2025, 7, 31)) == "during"  # 14 days before, 16 during
+    assert phase_of(june, date(2025, 6, 17), date(2025, 7, 31)) == "before"  # 16 before, 14 during
+    week = Period.iso_week(2026, 39)  # Mon 21 – Sun 27 Sep 2026
+    assert phase_of(week, date(2026, 9, 21), date(2026, 9, 25)) == "during"  # a five-day traffic week
+    assert phase_of(week, date(2026, 9, 24), date(2026, 10, 30)) == "during"  # Thursday: 3 before, 4 during
+    assert phase_of(week, date(2026, 9, 25), date(2026, 10, 30)) == "before"  # Friday: 4 before, 3 during
     assert phase_of(Period.month(2026, 3), date(2025, 11, 1), date(2026, 1, 31)) == "after"
     assert phase_of(Period.month(2026, 3), date(2026, 3, 1), None) == "during"  # an open end
 
@@ -116,6 +136,7 @@ def test_a_period_belongs_to_the_phase_holding_most_of_its_days():
 def test_short_projects_are_estimated_per_week():
     def project(start, end):
         return Project("p", None, start, end, ("graffiti",), None, None, "heel Asse", None)
+
     assert project_kind(project(date(2026, 9, 21), date(2026, 9, 25))) == "week"
     assert project_kind(project(date(2025, 11, 1), date(2026, 1, 31))) == "month"
     assert project_kind(project(date(2026, 3, 1), None)) == "month"
@@ -127,22 +148,33 @@ def test_hot_spot_target_is_the_footprint_and_comparison_the_rest(db):
     # a point hot spot with a 100 m radius, and a square polygon of about 110 × 110 m
     con.execute("""INSERT INTO hotspots VALUES ('plein', 'Plein', 'plein', '{"type":"Point","coordinates":[4.2000,50.9100]}',
                    50.91, 4.20, 100, 50.909, 4.199, 50.911, 4.201, 1)""")
-    square = {"type": "Polygon", "coordinates": [[[4.2100, 50.9000], [4.2116, 50.9000], [4.2116, 50.9010],
-                                                  [4.2100, 50.9010], [4.2100, 50.9000]]]}
-    con.execute("INSERT INTO hotspots VALUES ('park', 'Park', 'park', ?, 50.9005, 4.2108, 80, 50.9, 4.21, 50.901, 4.2116, 1)",
-                [json.dumps(square)])
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[4.2100, 50.9000], [4.2116, 50.9000], [4.2116, 50.9010], [4.2100, 50.9010], [4.2100, 50.9000]]
+        ],
+    }
+    con.execute(
+        "INSERT INTO hotspots VALUES ('park', 'Park', 'park', ?, 50.9005, 4.2108, 80, 50.9, 4.21, 50.901, 4.2116, 1)",
+        [json.dumps(square)],
+    )
     metre_lat = 1 / 111_200
-    points = [(50.9100 + 50 * metre_lat, 4.2000, "sluikstort"),     # 50 m north of the point: inside
-              (50.9100 + 150 * metre_lat, 4.2000, "sluikstort"),    # 150 m: outside
-              (50.9005, 4.2108, "sluikstort"),                      # in the square
-              (50.9005, 4.2130, "sluikstort"),                      # east of the square
-              (50.9100, 4.2000, "graffiti"),                        # another category: not counted
-              (None, None, "sluikstort")]                           # no location: nowhere
+    points = [
+        (50.9100 + 50 * metre_lat, 4.2000, "sluikstort"),  # 50 m north of the point: inside
+        (50.9100 + 150 * metre_lat, 4.2000, "sluikstort"),  # 150 m: outside
+        (50.9005, 4.2108, "sluikstort"),  # in the square
+        (50.9005, 4.2130, "sluikstort"),  # east of the square
+        (50.9100, 4.2000, "graffiti"),  # another category: not counted
+        (None, None, "sluikstort"),
+    ]  # no location: nowhere
     for n, (lat, lon, category) in enumerate(points):
-        con.execute("""INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision,
+        con.execute(
+            """INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision,
                        category_code, channel_code, status, lat, lon, area_code, gas_finding, content_hash)
                        VALUES ('canonical', ?, 1, TIMESTAMPTZ '2026-03-10 10:00:00+00', 'minute', ?, 'email', 'open',
-                       ?, ?, '23002A', false, 'h')""", [f"r{n}", category, lat, lon])
+                       ?, ?, '23002A', false, 'h')""",
+            [f"r{n}", category, lat, lon],
+        )
     con.close()
     con = duckdb.connect(str(db), read_only=True)
     periods = [Period.month(2026, 3)]
@@ -153,36 +185,59 @@ def test_hot_spot_target_is_the_footprint_and_comparison_the_rest(db):
 
 
 # --- words ---------------------------------------------------------------------------------------------
-ZELLIK = Project("Hondenpoepactie Zellik", "GAS-campagne", date(2025, 11, 1), date(2026, 1, 31), ("hondenpoep",),
-                 "23002E", "area", "Zellik", "23002E")
+ZELLIK = Project(
+    "Hondenpoepactie Zellik",
+    "GAS-campagne",
+    date(2025, 11, 1),
+    date(2026, 1, 31),
+    ("hondenpoep",),
+    "23002E",
+    "area",
+    "Zellik",
+    "23002E",
+)
 
 
 def test_sentences_say_it_in_words():
-    row = {"phase": "since_start", "verdict_code": "decrease", "effect_pct": -41.2, "lower": -58.4, "upper": -17.9,
-           "p_value": 0.0021, "expected": 98.2}
+    row = {
+        "phase": "since_start",
+        "verdict_code": "decrease",
+        "effect_pct": -41.2,
+        "lower": -58.4,
+        "upper": -17.9,
+        "p_value": 0.0021,
+        "expected": 98.2,
+    }
     assert effect_sentence(ZELLIK, row, "hondenpoep") == (
         "Hondenpoepactie Zellik lijkt te werken: sinds de start ongeveer 41 % minder meldingen hondenpoep in Zellik "
-        "dan verwacht (95 %-interval: 18 % tot 58 % minder; p = 0,0021).")
+        "dan verwacht (95 %-interval: 18 % tot 58 % minder; p = 0,0021)."
+    )
     none = dict(row, verdict_code="none", effect_pct=6.7, lower=-37.1, upper=80.9, p_value=0.8)
     assert effect_sentence(ZELLIK, none, "hondenpoep") == (
         "Hondenpoepactie Zellik: geen meetbaar effect op de meldingen hondenpoep in Zellik sinds de start "
-        "(het 95 %-interval van −37 % tot +81 % omvat 0; p = 0,80).")
+        "(het 95 %-interval van −37 % tot +81 % omvat 0; p = 0,80)."
+    )
     few = dict(row, verdict_code="too_few", expected=1.24)
     assert effect_sentence(ZELLIK, few, "hondenpoep", before_target=7) == (
         "Hondenpoepactie Zellik: geen meetbaar effect — te weinig meldingen hondenpoep in Zellik om een effect van "
-        "toeval te onderscheiden (7 voor de start, 1,2 verwacht sinds de start).")
-    more = dict(row, phase="during", verdict_code="increase", effect_pct=310.0, lower=120.0, upper=650.0, p_value=0.0001)
+        "toeval te onderscheiden (7 voor de start, 1,2 verwacht sinds de start)."
+    )
+    more = dict(
+        row, phase="during", verdict_code="increase", effect_pct=310.0, lower=120.0, upper=650.0, p_value=0.0001
+    )
     after = {"phase": "after", "verdict_code": "none", "lower": -23.0, "upper": 48.0}
     assert effect_sentence(ZELLIK, more, "hondenpoep", after=after) == (
         "Hondenpoepactie Zellik: tijdens het project ongeveer 4,1 keer zoveel meldingen hondenpoep in Zellik als "
         "verwacht (95 %-interval: 2,2 tot 7,5 keer zoveel; p < 0,001). Na het project: geen meetbaar effect meer "
-        "(interval −23 % tot +48 %).")
+        "(interval −23 % tot +48 %)."
+    )
 
 
 def test_the_effect_words_come_from_the_catalogue():
     # one source for the command line (Dutch) and the pages (their language): civ/messages/trends.py
-    assert EFFECT_TEXTS_NL == {key[len("effect."):]: entry["nl"] for key, entry in i18n.TEXTS.items()
-                               if key.startswith("effect.")}
+    assert EFFECT_TEXTS_NL == {
+        key[len("effect.") :]: entry["nl"] for key, entry in i18n.TEXTS.items() if key.startswith("effect.")
+    }
     assert texts_of("effect.", "en")["verdict.none"] == "no measurable effect"
 
 
@@ -201,7 +256,7 @@ def test_demo_dog_fouling_campaign_is_found_to_work(demo):
     planted = truth["Hondenpoepactie Zellik"]
     result = project_effect(con, "Hondenpoepactie Zellik")
     assert result["verdict_code"] == "decrease" and result["verdict"] == "minder meldingen"
-    assert result["upper"] < 0                                         # the interval excludes 0
+    assert result["upper"] < 0  # the interval excludes 0
     assert result["lower"] <= planted["planted_effect"]["effect_pct"] <= result["upper"]
     assert result["sentence"].startswith("Hondenpoepactie Zellik lijkt te werken")
     # the counts it rests on, as the demo counted them
@@ -221,8 +276,9 @@ def test_demo_house_number_campaign_quadrupled_findings_during_it(demo):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["Verkeersweek scholen", "Werkgroep hangjongeren Gemeentepark",
-                                  "Veiligheidsconvenant De Lijn/NMBS"])
+@pytest.mark.parametrize(
+    "name", ["Verkeersweek scholen", "Werkgroep hangjongeren Gemeentepark", "Veiligheidsconvenant De Lijn/NMBS"]
+)
 def test_demo_projects_without_planted_effect_show_none(demo, name):
     con, truth = demo
     result = project_effect(con, name)
@@ -230,4 +286,4 @@ def test_demo_projects_without_planted_effect_show_none(demo, name):
     assert result["verdict"] == "geen meetbaar effect"
     assert result["verdict_code"] in ("none", "too_few")
     if result["verdict_code"] == "too_few":
-        assert result["effect_pct"] is None                            # no number when the data cannot tell
+        assert result["effect_pct"] is None  # no number when the data cannot tell

@@ -1,6 +1,7 @@
 """The estimators outside the hot-spot package follow scikit-learn's contract: parameters from the
 constructor (get_params/set_params/clone work), fit returns self, learned attributes end in `_` and
 only exist after fit."""
+
 from __future__ import annotations
 
 import inspect
@@ -15,9 +16,11 @@ from analytics.coverage.dosage import StaffingEstimate
 from analytics.effects import InterventionEffect
 from analytics.seasonal import SeasonalModel
 
-ESTIMATORS = [SeasonalModel(kind="week", harmonics=1, level=0.9),
-              InterventionEffect(level=0.9, seasonal=False, min_before=5),
-              StaffingEstimate(target_visits_per_week=3, minutes_per_visit=20)]
+ESTIMATORS = [
+    SeasonalModel(kind="week", harmonics=1, level=0.9),
+    InterventionEffect(level=0.9, seasonal=False, min_before=5),
+    StaffingEstimate(target_visits_per_week=3, minutes_per_visit=20),
+]
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
@@ -47,8 +50,9 @@ def test_seasonal_fit_returns_self_with_learned_attributes():
 def test_intervention_fit_returns_self_with_learned_attributes():
     rng = np.random.default_rng(4)
     phase = ["before"] * 12 + ["during"] * 6
-    frame = pd.DataFrame({"start": _months(18), "phase": phase,
-                          "target": rng.poisson(30, 18), "comparison": rng.poisson(60, 18)})
+    frame = pd.DataFrame(
+        {"start": _months(18), "phase": phase, "target": rng.poisson(30, 18), "comparison": rng.poisson(60, 18)}
+    )
     effect = InterventionEffect(seasonal=False)
     assert effect.fit(frame) is effect
     assert effect.phases_["phase"].tolist() == ["before", "during"]

@@ -1,4 +1,5 @@
 """civ/geometry.py: one distance in numpy and in SQL, the same metres; civ/formatting.py's signed per cent."""
+
 from __future__ import annotations
 
 import math
@@ -16,7 +17,9 @@ ASSE = (50.9114, 4.2035)
 def _spherical_law_of_cosines(lat1, lon1, lat2, lon2):
     """An independent great-circle formula (fine at these distances in double precision)."""
     p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    return EARTH_RADIUS_M * math.acos(min(1.0, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+    return EARTH_RADIUS_M * math.acos(
+        min(1.0, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl))
+    )
 
 
 @pytest.mark.parametrize("north_m, east_m", [(150, 0), (0, 150), (1200, -800), (-5000, 7000)])
@@ -26,8 +29,9 @@ def test_haversine_agrees_with_an_independent_formula_and_the_sql(north_m, east_
     expected = _spherical_law_of_cosines(*ASSE, lat2, lon2)
     assert haversine_m(*ASSE, lat2, lon2) == pytest.approx(expected, abs=0.01)
     assert isinstance(haversine_m(*ASSE, lat2, lon2), float)
-    sql = duckdb.sql(f"SELECT {haversine_sql('a', 'b', 'c', 'd')} FROM (SELECT {ASSE[0]} a, {ASSE[1]} b, "
-                     f"{lat2} c, {lon2} d)").fetchall()[0][0]
+    sql = duckdb.sql(
+        f"SELECT {haversine_sql('a', 'b', 'c', 'd')} FROM (SELECT {ASSE[0]} a, {ASSE[1]} b, {lat2} c, {lon2} d)"
+    ).fetchall()[0][0]
     assert sql == pytest.approx(haversine_m(*ASSE, lat2, lon2), abs=1e-6)
 
 
@@ -43,7 +47,9 @@ def test_the_box_holds_the_circle():
     assert haversine_m(ASSE[0], east, *ASSE) >= 149.9 and haversine_m(ASSE[0], west, *ASSE) >= 149.9
 
 
-@pytest.mark.parametrize("value, text", [(-34.6, "−35 %"), (8.2, "+8 %"), (0.3, "0 %"), (1234.4, "+1.234 %"),
-                                         (None, "–"), (float("nan"), "–")])
+@pytest.mark.parametrize(
+    "value, text",
+    [(-34.6, "−35 %"), (8.2, "+8 %"), (0.3, "0 %"), (1234.4, "+1.234 %"), (None, "–"), (float("nan"), "–")],
+)
 def test_signed_percentage(value, text):
     assert signed_pct(value) == text

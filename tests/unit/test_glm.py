@@ -1,5 +1,6 @@
 """analytics/glm.py, our own IRLS, against statsmodels (a dev-only cross-check, requirements-dev.txt):
 the same coefficients, covariance, dispersion, hat values and Newey–West sandwich on the same data."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,7 +37,7 @@ def test_poisson_fit_matches_statsmodels(poisson_data):
     np.testing.assert_allclose(ours.cov_unscaled, theirs.cov_params() / theirs.scale, rtol=1e-6)
     assert ours.df_resid == theirs.df_resid
     assert ours.phi == pytest.approx(max(1.0, theirs.pearson_chi2 / theirs.df_resid), rel=1e-7)
-    assert ours.phi > 1.0          # the data are overdispersed: the check is not the floor
+    assert ours.phi > 1.0  # the data are overdispersed: the check is not the floor
     np.testing.assert_allclose(ours.leverage, theirs.get_influence().hat_matrix_diag, rtol=1e-6, atol=1e-12)
     se_theirs = np.sqrt(np.diag(theirs.cov_params()) / theirs.scale * ours.phi)
     np.testing.assert_allclose([ours.se(i) for i in range(X.shape[1])], se_theirs, rtol=1e-6)
@@ -63,7 +64,8 @@ def test_newey_west_matches_statsmodels_hac(poisson_data):
     ours = fit_glm(X, y, family="poisson")
     lags = 3
     theirs = sm.GLM(y, X, family=sm.families.Poisson()).fit(
-        tol=1e-12, cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": False})
+        tol=1e-12, cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": False}
+    )
     np.testing.assert_allclose(newey_west_cov(ours, X, y, lags=lags), theirs.cov_params(), rtol=1e-5)
 
 

@@ -5,6 +5,7 @@ with the mutation run in benchmarks/results.md): the widening for overdispersion
 adjustment, a fresh footprint's surroundings' past, the scan correction (Bonferroni) and
 Benjamini–Hochberg over the month's candidates.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +23,7 @@ from tests.unit.test_hotspots import (
     _reports,
 )
 
-SEASON = [0.4, 0.5, 0.7, 1.0, 1.3, 1.7, 1.8, 1.6, 1.1, 0.8, 0.6, 0.5]     # January … December
+SEASON = [0.4, 0.5, 0.7, 1.0, 1.3, 1.7, 1.8, 1.6, 1.1, 0.8, 0.6, 0.5]  # January … December
 
 
 def _at_centre(result: pd.DataFrame, north_m=0.0, east_m=0.0, within_m=150.0) -> pd.DataFrame:
@@ -33,23 +34,29 @@ def _at_centre(result: pd.DataFrame, north_m=0.0, east_m=0.0, within_m=150.0) ->
 
 def _spread(month: str, count: int, seed: int, half_side_m: float, prefix: str) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return _reports(month, rng.uniform(-half_side_m, half_side_m, count), rng.uniform(-half_side_m, half_side_m, count),
-                    prefix=prefix)
+    return _reports(
+        month,
+        rng.uniform(-half_side_m, half_side_m, count),
+        rng.uniform(-half_side_m, half_side_m, count),
+        prefix=prefix,
+    )
 
 
 # --- overdispersion: a restless place needs more to stand out ---------------------------------------
 
+
 def _place(counts: list[int], current: int) -> pd.DataFrame:
     months = _months("2026-10", len(counts) + 1)
-    parts = [_cluster(m, n, 0, 0, seed=300 + k, spread_m=20) for k, (m, n) in enumerate(zip(months, counts + [current]))
-             if n]
+    parts = [
+        _cluster(m, n, 0, 0, seed=300 + k, spread_m=20) for k, (m, n) in enumerate(zip(months, counts + [current])) if n
+    ]
     background = pd.concat([_spread(m, 40, 900 + k, 3000, f"bg{k}") for k, m in enumerate(months)])
     return pd.concat(parts + [background], ignore_index=True)
 
 
 def test_a_restless_place_is_not_flagged_where_a_calm_one_with_the_same_mean_is():
-    calm = [6, 7] * 11 + [6]               # 23 months around 6,5
-    restless = [1, 12] * 11 + [1]          # the same mean, varying far more than Poisson
+    calm = [6, 7] * 11 + [6]  # 23 months around 6,5
+    restless = [1, 12] * 11 + [1]  # the same mean, varying far more than Poisson
     current = 16
     calm_spot = _at_centre(EmergingHotspots().fit(_place(calm, current), month="2026-10").results_)
     restless_spot = _at_centre(EmergingHotspots().fit(_place(restless, current), month="2026-10").results_)
@@ -60,6 +67,7 @@ def test_a_restless_place_is_not_flagged_where_a_calm_one_with_the_same_mean_is(
 
 
 # --- seasonal adjustment: a place that follows the season is not emerging at its peak --------------------
+
 
 def test_a_place_at_its_seasonal_peak_is_not_emerging_but_the_same_count_in_a_flat_territory_is():
     months = _months("2026-07", 24)
@@ -86,6 +94,7 @@ def test_a_place_at_its_seasonal_peak_is_not_emerging_but_the_same_count_in_a_fl
 
 # --- surroundings' past: a fresh footprint in a busy street ----------------------------------------------
 
+
 def _ring(month: str, count: int, inner_m: float, outer_m: float, turn: float, prefix: str) -> pd.DataFrame:
     """Reports spread around a ring, more than `eps_m` apart (no cluster of their own)."""
     angle = turn + 2 * np.pi * np.arange(count) / count
@@ -100,8 +109,11 @@ def test_a_fresh_footprint_in_a_busy_street_is_judged_on_its_surroundings_past()
     # a street with 7 reports a month around the spot, never a cluster of their own
     street = pd.concat([_ring(m, 7, 115, 185, 0.37 * k, f"ring{k}") for k, m in enumerate(months)])
     tight = _cluster("2026-10", 4, 0, 0, seed=11, spread_m=8)
-    result = EmergingHotspots().fit(pd.concat([street, tight], ignore_index=True), month="2026-10",
-                                    data_start=months[0]).results_
+    result = (
+        EmergingHotspots()
+        .fit(pd.concat([street, tight], ignore_index=True), month="2026-10", data_start=months[0])
+        .results_
+    )
     spot = _at_centre(result, within_m=60)
     assert len(spot) == 1 and spot.iloc[0]["source"] == "month" and int(spot.iloc[0]["current"]) == 4
     # nothing was ever reported inside the footprint itself: its expectation is the street's past
@@ -110,8 +122,10 @@ def test_a_fresh_footprint_in_a_busy_street_is_judged_on_its_surroundings_past()
     footprint = Polygon(np.column_stack([(ring[:, 0] - LON0) * M_LON, (ring[:, 1] - LAT0) * M_LAT]))
     wide = footprint.buffer(100)
     baseline = street[street["report_id"].str.contains("|".join(months[-13:-1]))]
-    around = sum(wide.contains(Point((lon - LON0) * M_LON, (lat - LAT0) * M_LAT))
-                 for lat, lon in zip(baseline["lat"], baseline["lon"]))
+    around = sum(
+        wide.contains(Point((lon - LON0) * M_LON, (lat - LAT0) * M_LAT))
+        for lat, lon in zip(baseline["lat"], baseline["lon"])
+    )
     assert around >= 36
     assert spot.iloc[0]["expected"] == pytest.approx(around * footprint.area / wide.area / 12, rel=0.1)
     # the same four reports in an empty field: nothing around, far more surprising
@@ -122,6 +136,7 @@ def test_a_fresh_footprint_in_a_busy_street_is_judged_on_its_surroundings_past()
 
 # --- the scan correction: the same cluster in a larger territory needs more ------------------------------
 
+
 def test_the_same_fresh_cluster_counts_for_less_in_a_larger_territory():
     months = _months("2026-10", 24)
     local = pd.concat([_spread(m, 4, 700 + k, 300, f"near{k}") for k, m in enumerate(months)])
@@ -131,10 +146,16 @@ def test_the_same_fresh_cluster_counts_for_less_in_a_larger_territory():
     angle = rng.uniform(0, 2 * np.pi, 60)
     far_radius = rng.uniform(2500, 3000, 60)
     far = _reports("2025-06", far_radius * np.sin(angle), far_radius * np.cos(angle), prefix="far")
-    small = EmergingHotspots().fit(pd.concat([local, cluster], ignore_index=True), month="2026-10",
-                                   data_start=months[0]).results_
-    large = EmergingHotspots().fit(pd.concat([local, cluster, far], ignore_index=True), month="2026-10",
-                                   data_start=months[0]).results_
+    small = (
+        EmergingHotspots()
+        .fit(pd.concat([local, cluster], ignore_index=True), month="2026-10", data_start=months[0])
+        .results_
+    )
+    large = (
+        EmergingHotspots()
+        .fit(pd.concat([local, cluster, far], ignore_index=True), month="2026-10", data_start=months[0])
+        .results_
+    )
     small_spot, large_spot = _at_centre(small, within_m=60).iloc[0], _at_centre(large, within_m=60).iloc[0]
     assert small_spot["source"] == large_spot["source"] == "month"
     assert small_spot["emerging"] and not large_spot["emerging"]
@@ -151,6 +172,7 @@ def test_the_same_fresh_cluster_counts_for_less_in_a_larger_territory():
 
 
 # --- Benjamini–Hochberg over the month's candidates -----------------------------------------------------
+
 
 def _bh(p):
     """Step-up: q_(i) = min over j >= i of p_(j) * m / j (written out, not the product's code)."""
@@ -178,14 +200,15 @@ def test_q_values_are_benjamini_hochberg_over_all_candidates_of_the_month():
     assert len(result) >= 8
     assert np.allclose(result["q_value"], _bh(result["p_value"]), rtol=1e-9)
     # and it matters here: some candidate's raw p-value passes 5 % while its q-value does not
-    assert ((result["p_value"] <= 0.05) & (result["q_value"] > 0.05)).any() or \
-        (result["q_value"] > result["p_value"] * 1.5).any()
+    assert ((result["p_value"] <= 0.05) & (result["q_value"] > 0.05)).any() or (
+        result["q_value"] > result["p_value"] * 1.5
+    ).any()
     emerging = result[result["emerging"]]
     assert (emerging["q_value"] <= 0.05).all()
 
 
-
 # --- a persistent place that gets worse over its last months is toenemend ---------------------------------
+
 
 def test_a_persistent_place_that_gets_worse_over_three_months_is_intensifying_not_persistent():
     # the issue's hidden case: about four reports a month for a year and a half, then about three

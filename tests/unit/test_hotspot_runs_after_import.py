@@ -2,6 +2,7 @@
 month current, the page gets the month's result on the earlier data at once and says so; once the
 upkeep has stored the run on the new data, that is what the page gets. The meeting pack never gets an
 earlier result."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,8 +19,9 @@ MONTH = "2026-09"
 
 def _one_more_report(folder) -> object:
     path = folder / "late.csv"
-    path.write_text("id;reported_at;category;lat;lon\nlaat-1;30/09/2026 21:00;sluikstort;50.9105;4.1982\n",
-                    encoding="utf-8")
+    path.write_text(
+        "id;reported_at;category;lat;lon\nlaat-1;30/09/2026 21:00;sluikstort;50.9105;4.1982\n", encoding="utf-8"
+    )
     return path
 
 
@@ -45,7 +47,7 @@ def test_after_an_import_the_page_gets_the_earlier_result_until_the_upkeep_store
         assert quick_run["earlier"] is True and quick_run["last_batch_id"] == before_run["last_batch_id"]
         assert list(quick["id"]) == list(before["id"])
 
-    assert MONTH in runs.keep_recent_months_current(db, months=3)      # what the upkeep's child does
+    assert MONTH in runs.keep_recent_months_current(db, months=3)  # what the upkeep's child does
     with reading(db) as con:
         run, _ = runs.month_results(con, MONTH, allow_earlier=True)
     assert not run.get("earlier") and run["stored"]
@@ -65,9 +67,9 @@ def test_the_meeting_pack_never_gets_an_earlier_result(store_copy, tmp_path):
 def test_only_months_the_upkeep_keeps_current_may_be_shown_on_earlier_data(store_copy, monkeypatch):
     db = store_copy
     monkeypatch.setattr(upkeep, "_kept", {})
-    assert not upkeep.keeps_current(db, "2026-10")                          # no upkeep for this store
+    assert not upkeep.keeps_current(db, "2026-10")  # no upkeep for this store
     with reading(db) as con:
-        upkeep._remember_kept_months(db, con)                               # what the upkeep's round does
+        upkeep._remember_kept_months(db, con)  # what the upkeep's round does
     assert upkeep.keeps_current(db, "2026-10") and upkeep.keeps_current(db, "2025-11")
-    assert not upkeep.keeps_current(db, "2025-10")                          # 13 months back: computed on request
-    assert not upkeep.keeps_current(db, "2026-11")                          # after the data
+    assert not upkeep.keeps_current(db, "2025-10")  # 13 months back: computed on request
+    assert not upkeep.keeps_current(db, "2026-11")  # after the data

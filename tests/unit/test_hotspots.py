@@ -1,4 +1,5 @@
 """Emerging hot spots: known answers on frames the test builds, the class rules, and the quality bar."""
+
 from __future__ import annotations
 
 import math
@@ -39,12 +40,17 @@ def _reports(month: str, north_m, east_m, category="sluikstort", group="afval", 
     lat, lon = _at(north_m, east_m)
     n = len(lat)
     start = _month_start(month)
-    return pd.DataFrame({
-        "report_id": [f"{prefix}-{month}-{i}" for i in range(n)],
-        "lat": lat, "lon": lon,
-        "reported_at": [start + pd.Timedelta(hours=i) for i in range(n)],
-        "category": category, "category_group": group, "category_label": category.capitalize(),
-    })
+    return pd.DataFrame(
+        {
+            "report_id": [f"{prefix}-{month}-{i}" for i in range(n)],
+            "lat": lat,
+            "lon": lon,
+            "reported_at": [start + pd.Timedelta(hours=i) for i in range(n)],
+            "category": category,
+            "category_group": group,
+            "category_label": category.capitalize(),
+        }
+    )
 
 
 def _months(last: str, count: int) -> list[str]:
@@ -55,19 +61,43 @@ def _months(last: str, count: int) -> list[str]:
 def _background(months: list[str], per_month: int, seed: int, category="sluikstort", group="afval") -> pd.DataFrame:
     """Reports spread evenly over the 6 km square, the same rate every month."""
     rng = np.random.default_rng(seed)
-    frames = [_reports(m, rng.uniform(-3000, 3000, per_month), rng.uniform(-3000, 3000, per_month),
-                       category, group, prefix=f"bg{seed}") for m in months]
+    frames = [
+        _reports(
+            m,
+            rng.uniform(-3000, 3000, per_month),
+            rng.uniform(-3000, 3000, per_month),
+            category,
+            group,
+            prefix=f"bg{seed}",
+        )
+        for m in months
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
-def _cluster(month: str, count: int, north_m: float, east_m: float, seed: int, spread_m: float = 30.0,
-             category="sluikstort", group="afval") -> pd.DataFrame:
+def _cluster(
+    month: str,
+    count: int,
+    north_m: float,
+    east_m: float,
+    seed: int,
+    spread_m: float = 30.0,
+    category="sluikstort",
+    group="afval",
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return _reports(month, north_m + rng.normal(0, spread_m, count), east_m + rng.normal(0, spread_m, count),
-                    category, group, prefix=f"cl{seed}")
+    return _reports(
+        month,
+        north_m + rng.normal(0, spread_m, count),
+        east_m + rng.normal(0, spread_m, count),
+        category,
+        group,
+        prefix=f"cl{seed}",
+    )
 
 
 # --- known answers ---------------------------------------------------------------------------
+
 
 def test_a_cluster_in_otherwise_empty_data_is_found_new_with_its_centre():
     reports = _cluster("2026-10", 10, north_m=500, east_m=-800, seed=1)
@@ -117,7 +147,7 @@ def test_the_month_is_cut_in_brussels_time():
     # 30 September 2026 23:30 UTC is 1 October 01:30 in Asse: an October report
     reports = _cluster("2026-10", 6, 0, 0, seed=7)
     reports.loc[0, "reported_at"] = pd.Timestamp("2026-09-30 23:30", tz="UTC")
-    reports.loc[1, "reported_at"] = pd.Timestamp("2026-09-30 21:30", tz="UTC")   # 23:30 local: September
+    reports.loc[1, "reported_at"] = pd.Timestamp("2026-09-30 21:30", tz="UTC")  # 23:30 local: September
     result = EmergingHotspots().fit(reports, month="2026-10", data_start="2025-10").results_
     history = {h["month"]: h["count"] for h in result.iloc[0]["history"] if h["count"]}
     assert history == {"2026-09": 1, "2026-10": 5}
@@ -125,8 +155,13 @@ def test_the_month_is_cut_in_brussels_time():
 
 def test_the_same_data_gives_the_same_answer_in_any_row_order():
     months = _months("2026-10", 24)
-    reports = pd.concat([_background(months, 40, seed=8), _cluster("2026-10", 9, 800, 800, seed=9),
-                         pd.concat([_cluster(m, 6, -900, 0, seed=200 + k) for k, m in enumerate(months)])])
+    reports = pd.concat(
+        [
+            _background(months, 40, seed=8),
+            _cluster("2026-10", 9, 800, 800, seed=9),
+            pd.concat([_cluster(m, 6, -900, 0, seed=200 + k) for k, m in enumerate(months)]),
+        ]
+    )
     first = EmergingHotspots().fit(reports, month="2026-10").results_
     shuffled = reports.sample(frac=1.0, random_state=1).reset_index(drop=True)
     second = EmergingHotspots().fit(shuffled, month="2026-10").results_
@@ -151,27 +186,40 @@ def test_a_week_is_refused():
 
 # --- class rules on constructed histories ------------------------------------------------------
 
-def _evidence(history: list[int], current: int, expected: float = 3.0, excess=False, rising=False, falling=False,
-              fresh=False) -> Evidence:
-    return Evidence(current=current, expected=expected, baseline_hot=tuple(v >= 4 for v in history),
-                    excess=excess, rising=rising, falling=falling, min_samples=4, fresh=fresh)
+
+def _evidence(
+    history: list[int], current: int, expected: float = 3.0, excess=False, rising=False, falling=False, fresh=False
+) -> Evidence:
+    return Evidence(
+        current=current,
+        expected=expected,
+        baseline_hot=tuple(v >= 4 for v in history),
+        excess=excess,
+        rising=rising,
+        falling=falling,
+        min_samples=4,
+        fresh=fresh,
+    )
 
 
-@pytest.mark.parametrize("history, current, flags, expected_class", [
-    ([0] * 12, 9, {"excess": True}, "new"),
-    ([0] * 11 + [9], 14, {"excess": True}, "new"),                       # second month of a new run
-    ([0] * 9 + [5, 6, 7], 14, {"excess": True}, "intensifying"),         # run longer than new_run_months
-    ([5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 9, {"excess": True}, "intensifying"),   # a concentration before
-    ([4] * 12, 9, {"rising": True}, "intensifying"),                     # rising share, above expected
-    ([4] * 12, 3, {"rising": True}, "historical"),                       # rising, but not now a concentration
-    ([6] * 12, 6, {}, "persistent"),
-    ([6] * 9 + [3, 3, 3], 4, {}, "persistent"),                          # 9 of 12 = 75 %
-    ([9, 9, 8, 8, 7, 7, 6, 6, 5, 4, 3, 2], 1, {"falling": True}, "diminishing"),
-    ([6] * 12, 0, {"falling": True}, "historical"),                      # gone: nothing left this month
-    ([6] * 12, 2, {}, "historical"),
-    ([6, 0, 0, 5, 0, 0, 7, 0, 0, 0, 4, 0], 5, {}, "sporadic"),
-    ([0] * 12, 4, {}, "sporadic"),
-])
+@pytest.mark.parametrize(
+    "history, current, flags, expected_class",
+    [
+        ([0] * 12, 9, {"excess": True}, "new"),
+        ([0] * 11 + [9], 14, {"excess": True}, "new"),  # second month of a new run
+        ([0] * 9 + [5, 6, 7], 14, {"excess": True}, "intensifying"),  # run longer than new_run_months
+        ([5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 9, {"excess": True}, "intensifying"),  # a concentration before
+        ([4] * 12, 9, {"rising": True}, "intensifying"),  # rising share, above expected
+        ([4] * 12, 3, {"rising": True}, "historical"),  # rising, but not now a concentration
+        ([6] * 12, 6, {}, "persistent"),
+        ([6] * 9 + [3, 3, 3], 4, {}, "persistent"),  # 9 of 12 = 75 %
+        ([9, 9, 8, 8, 7, 7, 6, 6, 5, 4, 3, 2], 1, {"falling": True}, "diminishing"),
+        ([6] * 12, 0, {"falling": True}, "historical"),  # gone: nothing left this month
+        ([6] * 12, 2, {}, "historical"),
+        ([6, 0, 0, 5, 0, 0, 7, 0, 0, 0, 4, 0], 5, {}, "sporadic"),
+        ([0] * 12, 4, {}, "sporadic"),
+    ],
+)
 def test_class_rules(history, current, flags, expected_class):
     assert classify(_evidence(history, current, expected=3.0, **flags)) == expected_class
 
@@ -185,6 +233,7 @@ def test_emerging_needs_a_concentration_this_month():
 
 
 # --- the statistics against independent computations -------------------------------------------
+
 
 def test_excess_test_is_the_exact_conditional_binomial():
     # 9 this month, 24 over 12 flat baseline months: Binomial(33, 1/13) upper tail at 9
@@ -214,7 +263,7 @@ def test_trend_z_is_the_score_of_the_multinomial_likelihood():
 
     h = 1e-4
     score = (loglik(h) - loglik(-h)) / (2 * h)
-    information = -(loglik(h) - 2 * loglik(0.0) + loglik(-h)) / h ** 2
+    information = -(loglik(h) - 2 * loglik(0.0) + loglik(-h)) / h**2
     assert trend_z(x, pi) == pytest.approx(score / math.sqrt(information), rel=1e-4)
     assert trend_z(x, pi, phi=4.0) == pytest.approx(trend_z(x, pi) / 2)
     assert trend_z(np.arange(12.0), np.ones(12)) > 4 and trend_z(np.arange(12.0)[::-1], np.ones(12)) < -4
@@ -241,10 +290,11 @@ def test_seasonal_strength_tells_a_seasonal_place_from_a_flat_one():
     shape = expected_shape(np.ones((1, 24)), elsewhere)
     assert seasonal_strength(np.round(season * 20), shape) >= 0.9
     assert seasonal_strength(np.full(24, 20.0), shape) <= 0.1
-    assert seasonal_strength(np.array([1.0, 0, 0, 0] * 6), shape) == 1.0   # too few reports: assume the season
+    assert seasonal_strength(np.array([1.0, 0, 0, 0] * 6), shape) == 1.0  # too few reports: assume the season
 
 
 # --- the quality bar of issue 4, measured as `python -m analytics evaluate` does ------------------
+
 
 @pytest.mark.slow
 def test_evaluate_meets_the_quality_bar(tmp_path):

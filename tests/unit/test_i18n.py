@@ -1,4 +1,5 @@
 """Dutch first, English second; Belgian numbers and Brussels dates whatever the language."""
+
 from __future__ import annotations
 
 import ast
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_text_is_there_in_every_language_with_the_same_fields():
     assert LANGS[0] == "nl" and "en" in LANGS
     for key, entry in CATALOGUE.items():
-        assert set(entry) == set(LANGS), key                  # a new language: in every key, or the test says which
+        assert set(entry) == set(LANGS), key  # a new language: in every key, or the test says which
         assert all(text.strip() for text in entry.values()), key
         fields = {lang: sorted(f for _, f, _, _ in string.Formatter().parse(text) if f) for lang, text in entry.items()}
         assert len({tuple(v) for v in fields.values()}) == 1, (key, fields)
@@ -48,8 +49,11 @@ def _used_keys_and_prefixes() -> tuple[set[str], set[str]]:
                     constants.add(node.value)
                 elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
                     prefixes.add(node.values[0].value)
-                elif isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) \
-                        and isinstance(node.left.value, str):
+                elif (
+                    isinstance(node, ast.BinOp)
+                    and isinstance(node.left, ast.Constant)
+                    and isinstance(node.left.value, str)
+                ):
                     prefixes.add(node.left.value)
     prefixes |= {c for c in constants if c.endswith(".")}
     return constants, {p for p in prefixes if len(p) >= 3 and " " not in p}
@@ -74,7 +78,7 @@ def test_dutch_is_the_default_and_english_on_request():
     assert t("nav.home") == "Overzicht"
     assert t("nav.home", "nl") == "Overzicht"
     assert t("nav.home", "en") == "Overview"
-    assert t("nav.home", "fr") == "Overzicht"        # unknown languages fall back to Dutch
+    assert t("nav.home", "fr") == "Overzicht"  # unknown languages fall back to Dutch
     assert lang_of(None) == "nl" and lang_of("EN") == "en" and lang_of("en-GB") == "en"
 
 
@@ -83,8 +87,10 @@ def test_fields_are_filled_in():
     assert t("quarantine.count", "en", count="3") == "3 rows in quarantine"
 
 
-@pytest.mark.parametrize("value, text", [(0, "0"), (7, "7"), (1234, "1.234"), (1234567, "1.234.567"),
-                                         (-1234, "-1.234"), (None, "–"), (float("nan"), "–")])
+@pytest.mark.parametrize(
+    "value, text",
+    [(0, "0"), (7, "7"), (1234, "1.234"), (1234567, "1.234.567"), (-1234, "-1.234"), (None, "–"), (float("nan"), "–")],
+)
 def test_fmt_int_uses_a_point_for_thousands(value, text):
     assert fmt_int(value) == text
 
@@ -102,9 +108,9 @@ def test_dates_are_shown_in_brussels_time():
     late = datetime(2026, 10, 31, 23, 30, tzinfo=timezone.utc)
     assert fmt_date(late) == "01/11/2026"
     assert fmt_datetime(late) == "01/11/2026 00:30"
-    summer = pd.Timestamp("2026-07-14 12:05", tz="UTC")      # UTC+2
+    summer = pd.Timestamp("2026-07-14 12:05", tz="UTC")  # UTC+2
     assert fmt_datetime(summer) == "14/07/2026 14:05"
-    assert fmt_date(pd.Timestamp("2026-10-31 10:00")) == "31/10/2026"   # naive: stored UTC
+    assert fmt_date(pd.Timestamp("2026-10-31 10:00")) == "31/10/2026"  # naive: stored UTC
     assert fmt_date(date(2026, 2, 3)) == "03/02/2026"
     assert fmt_date(None) == "–" and fmt_datetime(pd.NaT) == "–"
 
@@ -126,8 +132,10 @@ def test_import_kinds_have_labels():
     assert i18n.kind_label("iets-nieuws", "nl") == "iets-nieuws"
 
 
-@pytest.mark.parametrize("value, text", [(0.5, "0,50"), (0.024, "0,024"), (0.0031, "0,0031"), (0.00002, "< 0,0001"),
-                                         (1.0, "1,00"), (None, "–")])
+@pytest.mark.parametrize(
+    "value, text",
+    [(0.5, "0,50"), (0.024, "0,024"), (0.0031, "0,0031"), (0.00002, "< 0,0001"), (1.0, "1,00"), (None, "–")],
+)
 def test_fmt_p_keeps_small_p_values_readable(value, text):
     assert i18n.fmt_p(value) == text
 
@@ -137,6 +145,7 @@ def test_every_audit_event_the_code_writes_has_words_in_both_languages():
     import re
 
     from dashboards.i18n import audit_kind
+
     root = pathlib.Path(__file__).resolve().parents[2]
     written = set()
     for path in [*root.glob("civ/**/*.py"), *root.glob("etl/**/*.py"), *root.glob("dashboards/**/*.py")]:

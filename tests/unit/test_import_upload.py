@@ -1,5 +1,6 @@
 """The browser import's upload checks (etl/web_import.py) and the quarantine's reason templates
 (dashboards/components/reason_groups.py)."""
+
 from __future__ import annotations
 
 import base64
@@ -28,9 +29,9 @@ def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
 def test_a_csv_lands_in_a_private_folder_and_is_removed_again():
     path = web_import.receive("../../etc/meldingen jan.csv", _data_url(b"datum;categorie\n05/01/2026;sluikstort\n"))
     try:
-        assert path.name == "meldingen jan.csv"                       # no path from the browser survives
+        assert path.name == "meldingen jan.csv"  # no path from the browser survives
         assert path.parent.name.startswith(web_import.UPLOAD_PREFIX)
-        assert path.parent.stat().st_mode & 0o077 == 0                # only the server's user reads it
+        assert path.parent.stat().st_mode & 0o077 == 0  # only the server's user reads it
         assert path.read_bytes().startswith(b"datum;categorie")
     finally:
         web_import.discard(path)
@@ -39,7 +40,7 @@ def test_a_csv_lands_in_a_private_folder_and_is_removed_again():
 
 def test_a_file_over_the_limit_is_refused_with_the_limit_in_the_message_and_nothing_on_disk(tmp_path, monkeypatch):
     monkeypatch.setattr(web_import.tempfile, "tempdir", str(tmp_path))
-    data = b"datum;categorie\n" + b"05/01/2026;sluikstort\n" * 60_000          # 1,3 MB
+    data = b"datum;categorie\n" + b"05/01/2026;sluikstort\n" * 60_000  # 1,3 MB
     with pytest.raises(UnusableInput, match="groter dan 1 MB"):
         web_import.receive("groot.csv", _data_url(data), limit=1024 * 1024)
     assert list(tmp_path.iterdir()) == []
@@ -55,7 +56,7 @@ def test_a_zip_with_a_path_out_of_the_folder_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_zip_bomb_is_refused():
-    bomb = _zip({"zones.dbf": b"\0" * (20 * 1024 * 1024)})         # 20 MB of zeros packs to ~20 kB
+    bomb = _zip({"zones.dbf": b"\0" * (20 * 1024 * 1024)})  # 20 MB of zeros packs to ~20 kB
     assert len(bomb) < 100_000
     with pytest.raises(UnusableInput, match="zip-bom"):
         web_import.receive("zones.zip", _data_url(bomb))
@@ -83,13 +84,17 @@ def test_discard_removes_only_folders_it_made(tmp_path):
 
 
 def test_reasons_group_by_template_with_rows_per_label():
-    counts = [("categorie 'Kapotte zitbank' is onbekend", 7),
-              ("categorie 'Graffiti op gevel' is onbekend; meldingsdatum 31/02/2026 12:00 bestaat niet", 2),
-              ("meldingsdatum 30/02/2026 08:00 bestaat niet", 19_200),
-              ("categorie 'Kapotte zitbank' is onbekend; meldingsdatum 31/02/2026 09:00 bestaat niet", 1)]
+    counts = [
+        ("categorie 'Kapotte zitbank' is onbekend", 7),
+        ("categorie 'Graffiti op gevel' is onbekend; meldingsdatum 31/02/2026 12:00 bestaat niet", 2),
+        ("meldingsdatum 30/02/2026 08:00 bestaat niet", 19_200),
+        ("categorie 'Kapotte zitbank' is onbekend; meldingsdatum 31/02/2026 09:00 bestaat niet", 1),
+    ]
     groups = group_reasons(counts)
-    assert [(g.template, g.rows) for g in groups] == [("meldingsdatum … bestaat niet", 19_203),
-                                                      ("categorie '…' is onbekend", 10)]
+    assert [(g.template, g.rows) for g in groups] == [
+        ("meldingsdatum … bestaat niet", 19_203),
+        ("categorie '…' is onbekend", 10),
+    ]
     assert groups[1].top_values() == [("Kapotte zitbank", 8), ("Graffiti op gevel", 2)]
     assert groups[0].values == {}
     assert has_template(counts[1][0], "meldingsdatum … bestaat niet")
@@ -97,21 +102,28 @@ def test_reasons_group_by_template_with_rows_per_label():
 
 
 def test_a_profile_written_from_the_page_reads_back_as_the_command_line_reads_it():
-    text = web_import.profile_text("reports", 4, {"id": ["Nummer"], "reported_at": ["Ingevoerd op", "Om"],
-                                                  "category": ["Onderwerp \"oud\""]},
-                                   {"category": {"Zwerfvuil op straat": "zwerfvuil", "Kapotte zitbank": None}})
+    text = web_import.profile_text(
+        "reports",
+        4,
+        {"id": ["Nummer"], "reported_at": ["Ingevoerd op", "Om"], "category": ['Onderwerp "oud"']},
+        {"category": {"Zwerfvuil op straat": "zwerfvuil", "Kapotte zitbank": None}},
+    )
     profile = web_import.checked_profile(text, "reports")
     assert profile.file["header_row"] == 4
-    assert profile.columns == {"id": ["Nummer"], "reported_at": ["Ingevoerd op", "Om"],
-                               "category": ["Onderwerp \"oud\""]}
-    assert profile.values == {"category": {"zwerfvuil op straat": "zwerfvuil"}}   # an unmapped label is left out
+    assert profile.columns == {"id": ["Nummer"], "reported_at": ["Ingevoerd op", "Om"], "category": ['Onderwerp "oud"']}
+    assert profile.values == {"category": {"zwerfvuil op straat": "zwerfvuil"}}  # an unmapped label is left out
     with pytest.raises(UnusableInput, match="reported_at"):
         web_import.checked_profile(web_import.profile_text("reports", 4, {"category": ["Onderwerp"]}), "reports")
 
 
 def test_guessed_kind_by_form():
-    assert [web_import.guessed_kind(n) for n in ("a.xlsx", "b.gpx", "c.geojson", "d.csv", "e.zip")] == \
-        ["reports", "fixes", "hotspots", "reports", "hotspots"]
+    assert [web_import.guessed_kind(n) for n in ("a.xlsx", "b.gpx", "c.geojson", "d.csv", "e.zip")] == [
+        "reports",
+        "fixes",
+        "hotspots",
+        "reports",
+        "hotspots",
+    ]
 
 
 def test_uploads_nobody_loads_are_removed_after_their_time(tmp_path, monkeypatch):
@@ -119,6 +131,7 @@ def test_uploads_nobody_loads_are_removed_after_their_time(tmp_path, monkeypatch
     import time
 
     from dashboards.components.import_jobs import ImportJobs
+
     monkeypatch.setattr(web_import.tempfile, "tempdir", str(tmp_path))
     jobs = ImportJobs()
     old = web_import.receive("oud.csv", _data_url(b"datum;categorie\n"))

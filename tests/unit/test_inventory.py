@@ -1,4 +1,5 @@
 """The store's inventory against hand-counted rows in a small temporary store."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -11,20 +12,34 @@ from analytics.periods import month_bounds
 from civ.store import open_for_writing
 
 
-def _batch(con, batch_id, *, kind="reports", file_name="f.csv", rows_in=0, loaded=0, quarantined=0,
-           duplicates=0, is_demo=False, finished="2026-11-02 08:00:00+00"):
-    con.execute("""INSERT INTO import_batches (batch_id, kind, file_name, file_sha256, format, load_key, started_at,
+def _batch(
+    con,
+    batch_id,
+    *,
+    kind="reports",
+    file_name="f.csv",
+    rows_in=0,
+    loaded=0,
+    quarantined=0,
+    duplicates=0,
+    is_demo=False,
+    finished="2026-11-02 08:00:00+00",
+):
+    con.execute(
+        """INSERT INTO import_batches (batch_id, kind, file_name, file_sha256, format, load_key, started_at,
                                                finished_at, rows_in, loaded, quarantined, duplicates, is_demo)
                    VALUES (?, ?, ?, 'sha', 'canonical', ?, TIMESTAMPTZ '2026-11-02 07:59:00+00', ?, ?, ?, ?, ?, ?)""",
-                [batch_id, kind, file_name, f"key{batch_id}", finished, rows_in, loaded, quarantined, duplicates,
-                 is_demo])
+        [batch_id, kind, file_name, f"key{batch_id}", finished, rows_in, loaded, quarantined, duplicates, is_demo],
+    )
 
 
 def _report(con, source_id, reported_at, located=True, batch_id=1):
-    con.execute("""INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision, category_code,
+    con.execute(
+        """INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision, category_code,
                                         channel_code, status, lat, lon, gas_finding, content_hash)
                    VALUES ('canonical', ?, ?, ?, 'minute', 'sluikstort', 'email', 'open', ?, ?, false, 'h')""",
-                [source_id, batch_id, reported_at, 50.9 if located else None, 4.2 if located else None])
+        [source_id, batch_id, reported_at, 50.9 if located else None, 4.2 if located else None],
+    )
 
 
 @pytest.fixture
@@ -47,8 +62,8 @@ def test_empty_store_has_zero_totals_and_is_empty(con):
 
 def test_report_at_2330_utc_on_31_october_belongs_to_november(con):
     _batch(con, 1)
-    _report(con, "a", "2026-10-31 23:30:00+00")   # 01/11 00:30 in Brussels (winter time, UTC+1)
-    _report(con, "b", "2026-10-31 22:59:00+00")   # 31/10 23:59 in Brussels
+    _report(con, "a", "2026-10-31 23:30:00+00")  # 01/11 00:30 in Brussels (winter time, UTC+1)
+    _report(con, "b", "2026-10-31 22:59:00+00")  # 31/10 23:59 in Brussels
     months = inventory.reports_per_month(con)
     assert [m.strftime("%Y-%m") for m in months["month"]] == ["2026-10", "2026-11"]
     assert months["reports"].tolist() == [1, 1]
@@ -56,8 +71,8 @@ def test_report_at_2330_utc_on_31_october_belongs_to_november(con):
 
 def test_report_at_2230_utc_on_31_march_belongs_to_april_in_summer_time(con):
     _batch(con, 1)
-    _report(con, "a", "2026-03-31 22:30:00+00")   # 01/04 00:30 in Brussels (summer time, UTC+2)
-    _report(con, "b", "2026-03-31 21:30:00+00")   # 31/03 23:30
+    _report(con, "a", "2026-03-31 22:30:00+00")  # 01/04 00:30 in Brussels (summer time, UTC+2)
+    _report(con, "b", "2026-03-31 21:30:00+00")  # 31/03 23:30
     months = inventory.reports_per_month(con)
     assert dict(zip(months["month"].dt.month, months["reports"])) == {3: 1, 4: 1}
 
@@ -120,7 +135,7 @@ def test_fixes_summary_per_holder_with_device_mapping_and_outliers(con):
 def test_recent_batches_newest_first_with_limit_and_counts(con):
     for n in range(1, 6):
         _batch(con, n, file_name=f"f{n}.csv", rows_in=10 * n, loaded=9 * n, quarantined=n)
-    _batch(con, 6, file_name="bezig.csv", finished=None)   # an unfinished batch is not an import yet
+    _batch(con, 6, file_name="bezig.csv", finished=None)  # an unfinished batch is not an import yet
     frame = inventory.recent_batches(con, limit=3)
     assert frame["batch_id"].tolist() == [5, 4, 3]
     assert frame.iloc[0][["rows_in", "loaded", "quarantined"]].tolist() == [50, 45, 5]
@@ -156,9 +171,13 @@ def test_quarantine_batch_id_is_a_parameter_not_sql(con):
 
 
 def test_month_bounds_are_local_midnights_in_utc():
-    assert month_bounds(2026, 11) == (datetime(2026, 10, 31, 23, 0, tzinfo=timezone.utc),
-                                      datetime(2026, 11, 30, 23, 0, tzinfo=timezone.utc))
+    assert month_bounds(2026, 11) == (
+        datetime(2026, 10, 31, 23, 0, tzinfo=timezone.utc),
+        datetime(2026, 11, 30, 23, 0, tzinfo=timezone.utc),
+    )
     # March: starts in winter time (UTC+1), ends in summer time (UTC+2).
-    assert month_bounds(2026, 3) == (datetime(2026, 2, 28, 23, 0, tzinfo=timezone.utc),
-                                     datetime(2026, 3, 31, 22, 0, tzinfo=timezone.utc))
+    assert month_bounds(2026, 3) == (
+        datetime(2026, 2, 28, 23, 0, tzinfo=timezone.utc),
+        datetime(2026, 3, 31, 22, 0, tzinfo=timezone.utc),
+    )
     assert month_bounds(2026, 12)[1] == datetime(2026, 12, 31, 23, 0, tzinfo=timezone.utc)

@@ -1,4 +1,5 @@
 """The map's own layers: boundaries, hot spots as circles, report points as GeoJSON."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ from civ import territory
 from civ.store import open_for_writing, reading
 from etl.hotspots import load_hotspots_file
 
-LAT, LON = 50.9106, 4.2043      # near the station of Asse
+LAT, LON = 50.9106, 4.2043  # near the station of Asse
 
 
 def haversine_m(lat1, lon1, lat2, lon2, radius_m=6371008.8):
@@ -26,7 +27,7 @@ def haversine_m(lat1, lon1, lat2, lon2, radius_m=6371008.8):
 @pytest.fixture
 def store(db):
     open_for_writing(db).close()
-    territory.set_territory(db, ["23002"])      # the demo's municipality: its six deelgemeenten
+    territory.set_territory(db, ["23002"])  # the demo's municipality: its six deelgemeenten
     return db
 
 
@@ -45,21 +46,41 @@ def test_circle_ring_refuses_a_radius_of_zero():
 
 
 def test_point_hot_spot_becomes_its_watched_circle_and_a_polygon_stays_as_drawn(store, tmp_path):
-    square = [[LON, LAT], [LON + .002, LAT], [LON + .002, LAT + .001], [LON, LAT + .001], [LON, LAT]]
+    square = [[LON, LAT], [LON + 0.002, LAT], [LON + 0.002, LAT + 0.001], [LON, LAT + 0.001], [LON, LAT]]
     path = tmp_path / "h.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "Station Asse", "kind": "station", "radius_m": 120},
-         "geometry": {"type": "Point", "coordinates": [LON, LAT]}},
-        {"type": "Feature", "properties": {"name": "Park Ter Linden", "kind": "park"},
-         "geometry": {"type": "Polygon", "coordinates": [square]}}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Station Asse", "kind": "station", "radius_m": 120},
+                        "geometry": {"type": "Point", "coordinates": [LON, LAT]},
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Park Ter Linden", "kind": "park"},
+                        "geometry": {"type": "Polygon", "coordinates": [square]},
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     assert load_hotspots_file(store, path).loaded == 2
     with reading(store) as con:
         collection = layers.hotspots_geojson(con)
     by_name = {f["properties"]["name"]: f for f in collection["features"]}
     station, park = by_name["Station Asse"], by_name["Park Ter Linden"]
     assert station["geometry"]["type"] == "Polygon"
-    assert station["properties"] == {"hotspot_id": "station-asse", "name": "Station Asse", "kind": "station",
-                                     "radius_m": 120.0, "shape": "circle"}
+    assert station["properties"] == {
+        "hotspot_id": "station-asse",
+        "name": "Station Asse",
+        "kind": "station",
+        "radius_m": 120.0,
+        "shape": "circle",
+    }
     ring = station["geometry"]["coordinates"][0]
     assert len(ring) == layers.CIRCLE_SEGMENTS + 1
     assert max(abs(haversine_m(LAT, LON, lat, lon) - 120) for lon, lat in ring) < 0.05
@@ -80,7 +101,13 @@ def test_areas_are_the_six_sub_municipalities_and_the_municipality(store):
         with pytest.raises(ValueError):
             layers.areas_geojson(con, "province")
     assert sorted(f["properties"]["name"] for f in subs["features"]) == [
-        "Asse", "Bekkerzeel", "Kobbegem", "Mollem", "Relegem", "Zellik"]
+        "Asse",
+        "Bekkerzeel",
+        "Kobbegem",
+        "Mollem",
+        "Relegem",
+        "Zellik",
+    ]
     assert all(f["properties"]["level"] == "submunicipality" for f in subs["features"])
     assert [f["properties"]["code"] for f in whole["features"]] == ["23002"]
     # the bounds hold every vertex of every sub-municipality
@@ -92,23 +119,34 @@ def test_areas_are_the_six_sub_municipalities_and_the_municipality(store):
 
 def test_report_points_travel_as_columns_with_the_instant_in_seconds():
     late = datetime(2026, 10, 31, 23, 30, tzinfo=timezone.utc)
-    points = pd.DataFrame({
-        "report": ["canonical:1", "canonical:2", "canonical:3"], "lat": [50.9102, 50.8876, 50.91234567],
-        "lon": [4.1985, 4.2709, 4.20000049],
-        "reported_at": pd.to_datetime([late, datetime(2026, 7, 14, 12, 5, tzinfo=timezone.utc), late]),
-        "category": ["sluikstort", "graffiti", "sluikstort"], "category_label": ["Sluikstort", "Graffiti", "Sluikstort"],
-        "channel": ["email", "probleembox", "email"], "status": ["open", "afgesloten", "open"]})
+    points = pd.DataFrame(
+        {
+            "report": ["canonical:1", "canonical:2", "canonical:3"],
+            "lat": [50.9102, 50.8876, 50.91234567],
+            "lon": [4.1985, 4.2709, 4.20000049],
+            "reported_at": pd.to_datetime([late, datetime(2026, 7, 14, 12, 5, tzinfo=timezone.utc), late]),
+            "category": ["sluikstort", "graffiti", "sluikstort"],
+            "category_label": ["Sluikstort", "Graffiti", "Sluikstort"],
+            "channel": ["email", "probleembox", "email"],
+            "status": ["open", "afgesloten", "open"],
+        }
+    )
     columns = layers.report_points_columns(points)
     assert columns["lon"] == [4.1985, 4.2709, 4.2] and columns["lat"] == [50.9102, 50.8876, 50.912346]
     assert columns["t"] == [int(late.timestamp()), 1784030700, int(late.timestamp())]
     # each point's codes, read back through the lookup lists
-    decoded = [(columns["categories"][c], columns["channels"][k], columns["statuses"][s])
-               for c, k, s in zip(columns["category"], columns["channel"], columns["status"])]
-    assert decoded == [("sluikstort", "email", "open"), ("graffiti", "probleembox", "afgesloten"),
-                       ("sluikstort", "email", "open")]
+    decoded = [
+        (columns["categories"][c], columns["channels"][k], columns["statuses"][s])
+        for c, k, s in zip(columns["category"], columns["channel"], columns["status"])
+    ]
+    assert decoded == [
+        ("sluikstort", "email", "open"),
+        ("graffiti", "probleembox", "afgesloten"),
+        ("sluikstort", "email", "open"),
+    ]
     assert len(columns["categories"]) == 2
     assert "report" not in columns and "description" not in columns
-    json.dumps(columns)          # plain Python values only: the page sends it as it is
+    json.dumps(columns)  # plain Python values only: the page sends it as it is
 
 
 def test_no_report_points_is_empty_columns():

@@ -1,4 +1,5 @@
 """The grid's colour classes: every count gets exactly one colour, change is symmetric around 0."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,9 +41,9 @@ def test_change_is_symmetric_and_no_change_is_grey(widest):
     assert colour_of(0, hideout) == SAME
     colours = hideout["colours"]
     middle = colours.index(SAME)
-    assert middle == len(colours) - 1 - middle                   # as many classes below 0 as above
-    assert all(c in FEWER for c in colours[:middle]) and all(c in MORE for c in colours[middle + 1:])
-    for v in range(1, widest + 1):                               # +v and −v equally strong
+    assert middle == len(colours) - 1 - middle  # as many classes below 0 as above
+    assert all(c in FEWER for c in colours[:middle]) and all(c in MORE for c in colours[middle + 1 :])
+    for v in range(1, widest + 1):  # +v and −v equally strong
         up, down = colours.index(colour_of(v, hideout)), colours.index(colour_of(-v, hideout))
         assert up - middle == middle - down
     assert [label for colour, label in legend if colour == SAME] == ["0"]

@@ -1,5 +1,6 @@
 """Answers kept per data version: the same question twice is one query, a new import is seen at once,
 and what a caller does with its answer does not reach the next caller."""
+
 from __future__ import annotations
 
 from analytics.compstat import compstat_table, key_figures
@@ -13,8 +14,11 @@ OCTOBER = Period.parse("2026-10")
 
 def _reports(folder, name: str, ids: range):
     path = folder / name
-    path.write_text("id;reported_at;category;lat;lon\n" + "".join(
-        f"{name}-{i};{1 + i % 28:02d}/10/2026 10:00;sluikstort;50.9105;4.1982\n" for i in ids), encoding="utf-8")
+    path.write_text(
+        "id;reported_at;category;lat;lon\n"
+        + "".join(f"{name}-{i};{1 + i % 28:02d}/10/2026 10:00;sluikstort;50.9105;4.1982\n" for i in ids),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -24,7 +28,7 @@ def test_a_new_import_is_seen_on_the_next_call_and_answers_are_copies(tmp_path):
     with reading(db) as con:
         first = compstat_table(con, OCTOBER)
         version = data_version(con)
-        first.loc[:, "current"] = -1                       # a caller spoils its own copy
+        first.loc[:, "current"] = -1  # a caller spoils its own copy
         again = compstat_table(con, OCTOBER)
         assert int(again.loc[again["category"] == "sluikstort", "current"].iloc[0]) == 5
         assert key_figures(con, OCTOBER)["reports"] == 5
@@ -49,13 +53,14 @@ def test_the_same_question_on_the_same_data_is_asked_once(tmp_path):
 
     with reading(db) as con:
         assert [count(con, "sluikstort"), count(con, "sluikstort"), count(con, category="sluikstort")] == [2, 2, 2]
-        assert calls == ["sluikstort", "sluikstort"]       # positional and keyword are different keys
-        count(con, "graffiti"), count(con, "geluidshinder"), count(con, "sluikstort")   # only 2 kept
+        assert calls == ["sluikstort", "sluikstort"]  # positional and keyword are different keys
+        count(con, "graffiti"), count(con, "geluidshinder"), count(con, "sluikstort")  # only 2 kept
         assert calls[-1] == "sluikstort" and len(calls) == 5
 
 
 def test_clear_all_forgets_every_kept_answer(tmp_path):
     from analytics import memo
+
     db = tmp_path / "civ.duckdb"
     load_reports_file(db, _reports(tmp_path, "a.csv", range(2)), fmt="canonical")
     calls = []

@@ -1,6 +1,7 @@
 """The OsmAnd protocol decoded as Traccar does it, on the request shapes of Traccar's own documentation
 and decoder tests (traccar.org/osmand; traccar/traccar OsmAndProtocolDecoderTest), moved to Asse where a
 position must lie in the territory. Expected values are worked out here by hand, not by the decoder."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,9 @@ def test_query_form_with_unix_seconds_speed_in_knots_and_battery_percent():
     url = "/?id=123456&timestamp=1377177267&lat=50.91&lon=4.2&speed=10.0&bearing=90.5&altitude=35&accuracy=8&batt=87"
     p = osmand.decode(None, query_of(url), b"", NOW)
     assert p.device_id == "123456"
-    assert p.ts == datetime(2013, 8, 22, 13, 14, 27, tzinfo=timezone.utc)     # date -ud @1377177267
+    assert p.ts == datetime(2013, 8, 22, 13, 14, 27, tzinfo=timezone.utc)  # date -ud @1377177267
     assert (p.lat, p.lon) == (50.91, 4.2)
-    assert p.speed_kmh == pytest.approx(18.52)                                 # 10 knots
+    assert p.speed_kmh == pytest.approx(18.52)  # 10 knots
     assert (p.bearing, p.altitude_m, p.accuracy_m, p.battery_pct, p.valid) == (90.5, 35.0, 8.0, 87.0, True)
 
 
@@ -34,8 +35,9 @@ def test_query_timestamps_in_milliseconds_iso_and_plain_utc():
     assert ms.ts == datetime(2015, 9, 12, 14, 38, 6, 579000, tzinfo=timezone.utc)
     iso = osmand.decode(None, query_of("/?id=902064&lat=50.9&lon=4.2&timestamp=2016-01-27T18%3A55%3A47Z"), b"", NOW)
     assert iso.ts == datetime(2016, 1, 27, 18, 55, 47, tzinfo=timezone.utc)
-    plain = osmand.decode(None, query_of("/?lat=50.9&lon=4.2&timestamp=2014-06-04+09%3A10%3A11&id=353861053849681"),
-                          b"", NOW)
+    plain = osmand.decode(
+        None, query_of("/?lat=50.9&lon=4.2&timestamp=2014-06-04+09%3A10%3A11&id=353861053849681"), b"", NOW
+    )
     assert plain.ts == datetime(2014, 6, 4, 9, 10, 11, tzinfo=timezone.utc)
 
 
@@ -52,47 +54,101 @@ def test_form_body_when_the_url_has_no_parameters():
 
 
 def test_traccar_client_9_json_body():
-    body = json.dumps({"location": {
-        "timestamp": "2026-12-03T11:58:12.862Z",
-        "coords": {"latitude": 50.9107, "longitude": 4.1983, "accuracy": 5, "speed": 1.5, "heading": -1, "altitude": 5},
-        "is_moving": False, "odometer": 0, "event": "motionchange", "battery": {"level": 0.79, "is_charging": False},
-        "activity": {"type": "still"}, "extras": {}}, "device_id": "48241179"}).encode()
+    body = json.dumps(
+        {
+            "location": {
+                "timestamp": "2026-12-03T11:58:12.862Z",
+                "coords": {
+                    "latitude": 50.9107,
+                    "longitude": 4.1983,
+                    "accuracy": 5,
+                    "speed": 1.5,
+                    "heading": -1,
+                    "altitude": 5,
+                },
+                "is_moving": False,
+                "odometer": 0,
+                "event": "motionchange",
+                "battery": {"level": 0.79, "is_charging": False},
+                "activity": {"type": "still"},
+                "extras": {},
+            },
+            "device_id": "48241179",
+        }
+    ).encode()
     p = osmand.decode("application/json; charset=utf-8", {}, body, NOW)
     assert p.device_id == "48241179"
     assert p.ts == datetime(2026, 12, 3, 11, 58, 12, 862000, tzinfo=timezone.utc)
     assert (p.lat, p.lon, p.accuracy_m, p.altitude_m) == (50.9107, 4.1983, 5.0, 5.0)
-    assert p.speed_kmh == pytest.approx(5.4)          # 1,5 m/s
-    assert p.bearing is None                          # -1: unknown
+    assert p.speed_kmh == pytest.approx(5.4)  # 1,5 m/s
+    assert p.bearing is None  # -1: unknown
     assert p.battery_pct == pytest.approx(79)
 
 
 def test_json_unknown_speed_and_battery_are_left_empty():
-    body = json.dumps({"location": {"extras": {}, "mock": True, "coords": {
-        "speed_accuracy": -1, "speed": -1, "longitude": 4.2, "latitude": 50.9, "accuracy": 5, "altitude": 0,
-        "heading": -1}, "battery": {"level": -1, "is_charging": False}, "timestamp": "2026-12-03T11:11:30.579Z"},
-        "device_id": "658765"}).encode()
+    body = json.dumps(
+        {
+            "location": {
+                "extras": {},
+                "mock": True,
+                "coords": {
+                    "speed_accuracy": -1,
+                    "speed": -1,
+                    "longitude": 4.2,
+                    "latitude": 50.9,
+                    "accuracy": 5,
+                    "altitude": 0,
+                    "heading": -1,
+                },
+                "battery": {"level": -1, "is_charging": False},
+                "timestamp": "2026-12-03T11:11:30.579Z",
+            },
+            "device_id": "658765",
+        }
+    ).encode()
     p = osmand.decode("application/json", {}, body, NOW)
     assert p.speed_kmh is None and p.battery_pct is None
 
 
-@pytest.mark.parametrize("content_type, url, body, reason", [
-    (None, "/?timestamp=1377177267&lat=50.9&lon=4.2", b"", "toestel-id ontbreekt"),
-    (None, "/?id=1&timestamp=1377177267", b"", "positie ontbreekt"),
-    (None, "/?id=1&lat=50.9", b"", "horen samen"),
-    (None, "/?id=1&lat=abc&lon=4.2", b"", "breedtegraad 'abc' is geen getal"),
-    (None, "/?id=1&lat=NaN&lon=4.2", b"", "geen eindig getal"),
-    (None, "/?id=1&location=50.9", b"", "location"),
-    (None, "/?id=1&lat=50.9&lon=4.2&timestamp=gisteren", b"", "tijdstip 'gisteren' is onleesbaar"),
-    ("application/json", "/", b"{not json", "geen geldige JSON"),
-    ("application/json", "/", b"[1, 2]", "geen object"),
-    ("application/json", "/", json.dumps({"device_id": "1", "location": {"timestamp": "2026-12-03T11:00:00Z"}}).encode(),
-     "positie ontbreekt"),
-    ("application/json", "/", json.dumps({"device_id": "1", "location": {"coords": {"latitude": "x", "longitude": 4.2},
-                                                                           "timestamp": "2026-12-03T11:00:00Z"}}).encode(),
-     "geen getal"),
-    ("application/json", "/", json.dumps({"location": {"coords": {"latitude": 50.9, "longitude": 4.2},
-                                                       "timestamp": "2026-12-03T11:00:00Z"}}).encode(), "device_id"),
-])
+@pytest.mark.parametrize(
+    "content_type, url, body, reason",
+    [
+        (None, "/?timestamp=1377177267&lat=50.9&lon=4.2", b"", "toestel-id ontbreekt"),
+        (None, "/?id=1&timestamp=1377177267", b"", "positie ontbreekt"),
+        (None, "/?id=1&lat=50.9", b"", "horen samen"),
+        (None, "/?id=1&lat=abc&lon=4.2", b"", "breedtegraad 'abc' is geen getal"),
+        (None, "/?id=1&lat=NaN&lon=4.2", b"", "geen eindig getal"),
+        (None, "/?id=1&location=50.9", b"", "location"),
+        (None, "/?id=1&lat=50.9&lon=4.2&timestamp=gisteren", b"", "tijdstip 'gisteren' is onleesbaar"),
+        ("application/json", "/", b"{not json", "geen geldige JSON"),
+        ("application/json", "/", b"[1, 2]", "geen object"),
+        (
+            "application/json",
+            "/",
+            json.dumps({"device_id": "1", "location": {"timestamp": "2026-12-03T11:00:00Z"}}).encode(),
+            "positie ontbreekt",
+        ),
+        (
+            "application/json",
+            "/",
+            json.dumps(
+                {
+                    "device_id": "1",
+                    "location": {"coords": {"latitude": "x", "longitude": 4.2}, "timestamp": "2026-12-03T11:00:00Z"},
+                }
+            ).encode(),
+            "geen getal",
+        ),
+        (
+            "application/json",
+            "/",
+            json.dumps(
+                {"location": {"coords": {"latitude": 50.9, "longitude": 4.2}, "timestamp": "2026-12-03T11:00:00Z"}}
+            ).encode(),
+            "device_id",
+        ),
+    ],
+)
 def test_malformed_requests_say_why(content_type, url, body, reason):
     with pytest.raises(osmand.BadPosition, match=reason):
         osmand.decode(content_type, query_of(url), body, NOW)
@@ -103,13 +159,16 @@ def position(**changes) -> osmand.Position:
     return osmand.Position(**{**base, **changes})
 
 
-@pytest.mark.parametrize("changes, reason", [
-    ({"lat": 37.4219983, "lon": -122.084}, "buiten het grondgebied"),     # Traccar's own example: California
-    ({"lat": 0.0, "lon": 0.0}, "null island"),
-    ({"lat": 95.0}, "bestaat niet op aarde"),
-    ({"ts": NOW + timedelta(hours=1)}, "in de toekomst"),
-    ({"ts": NOW - timedelta(days=3 * 365)}, "ouder dan 7 dagen"),
-])
+@pytest.mark.parametrize(
+    "changes, reason",
+    [
+        ({"lat": 37.4219983, "lon": -122.084}, "buiten het grondgebied"),  # Traccar's own example: California
+        ({"lat": 0.0, "lon": 0.0}, "null island"),
+        ({"lat": 95.0}, "bestaat niet op aarde"),
+        ({"ts": NOW + timedelta(hours=1)}, "in de toekomst"),
+        ({"ts": NOW - timedelta(days=3 * 365)}, "ouder dan 7 dagen"),
+    ],
+)
 def test_implausible_positions_are_refused(changes, reason):
     with pytest.raises(osmand.BadPosition, match=reason):
         osmand.check_plausible(position(**changes), NOW, ASSE, timedelta(minutes=10), timedelta(days=7))

@@ -1,4 +1,5 @@
 """Which periods the CompStat picker offers, and how a period is seen as another kind."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,26 +7,26 @@ from datetime import date
 from analytics.periods import Period
 from dashboards.components import period_picker
 
-ON = date(2026, 11, 26)          # a Thursday in November 2026
+ON = date(2026, 11, 26)  # a Thursday in November 2026
 
 
 def test_latest_is_the_last_complete_period_of_each_kind():
     assert period_picker.latest("month", ON).code == "2026-10"
-    assert period_picker.latest("week", ON).code == "2026-W47"          # 16–22 November
+    assert period_picker.latest("week", ON).code == "2026-W47"  # 16–22 November
     assert period_picker.latest("ytd", ON).code == "ytd:2026-10"
-    assert period_picker.latest("week", date(2026, 11, 23)).code == "2026-W47"   # on Monday: last week is complete
+    assert period_picker.latest("week", date(2026, 11, 23)).code == "2026-W47"  # on Monday: last week is complete
 
 
 def test_a_month_seen_as_a_week_is_its_last_full_week():
-    october = Period.parse("2026-10")                                    # 31 October 2026 is a Saturday
+    october = Period.parse("2026-10")  # 31 October 2026 is a Saturday
     assert period_picker.as_kind(october, "week", ON).code == "2026-W43"  # 19–25 October
-    assert period_picker.as_kind(Period.parse("2026-05"), "week", ON).code == "2026-W22"   # 31 May is a Sunday
+    assert period_picker.as_kind(Period.parse("2026-05"), "week", ON).code == "2026-W22"  # 31 May is a Sunday
     assert period_picker.as_kind(october, "ytd", ON).code == "ytd:2026-10"
 
 
 def test_a_week_seen_as_a_month_is_the_month_of_its_thursday():
-    assert period_picker.as_kind(Period.parse("2026-W01"), "month", ON).code == "2026-01"   # Mon 29 Dec 2025
-    assert period_picker.as_kind(Period.parse("2025-W01"), "month", ON).code == "2025-01"   # Mon 30 Dec 2024
+    assert period_picker.as_kind(Period.parse("2026-W01"), "month", ON).code == "2026-01"  # Mon 29 Dec 2025
+    assert period_picker.as_kind(Period.parse("2025-W01"), "month", ON).code == "2025-01"  # Mon 30 Dec 2024
     assert period_picker.as_kind(Period.parse("ytd:2026-03"), "month", ON).code == "2026-03"
 
 

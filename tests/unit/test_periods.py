@@ -1,4 +1,5 @@
 """Where dates are cut: local months, ISO weeks across new year, year to date in leap years."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -19,7 +20,10 @@ def test_a_report_at_0030_on_the_first_in_summer_belongs_to_that_month():
 
 def test_month_boundaries_follow_the_clock_change():
     # October 2026: starts in summer time (UTC+2), ends in winter time (UTC+1)
-    assert month_bounds(2026, 10) == (datetime(2026, 9, 30, 22, 0, tzinfo=UTC), datetime(2026, 10, 31, 23, 0, tzinfo=UTC))
+    assert month_bounds(2026, 10) == (
+        datetime(2026, 9, 30, 22, 0, tzinfo=UTC),
+        datetime(2026, 10, 31, 23, 0, tzinfo=UTC),
+    )
     assert Period.parse("2026-10").days == 31
 
 
@@ -29,11 +33,14 @@ def test_december_rolls_into_january():
     assert Period.parse("2027-01").previous() == december
 
 
-@pytest.mark.parametrize("code, monday, sunday", [
-    ("2026-W01", date(2025, 12, 29), date(2026, 1, 4)),   # week 1 starts in the old year
-    ("2026-W53", date(2026, 12, 28), date(2027, 1, 3)),   # 2026 has 53 ISO weeks
-    ("2021-W01", date(2021, 1, 4), date(2021, 1, 10)),    # 1-3 Jan 2021 belong to 2020-W53
-])
+@pytest.mark.parametrize(
+    "code, monday, sunday",
+    [
+        ("2026-W01", date(2025, 12, 29), date(2026, 1, 4)),  # week 1 starts in the old year
+        ("2026-W53", date(2026, 12, 28), date(2027, 1, 3)),  # 2026 has 53 ISO weeks
+        ("2021-W01", date(2021, 1, 4), date(2021, 1, 10)),  # 1-3 Jan 2021 belong to 2020-W53
+    ],
+)
 def test_iso_weeks_across_new_year(code, monday, sunday):
     week = Period.parse(code)
     assert (week.start, week.end, week.code) == (monday, sunday + timedelta(days=1), code)

@@ -1,4 +1,5 @@
 """The change flag: quiet on noise, loud on a real doubling."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,6 +1,7 @@
 """Trends: Mann–Kendall against hand computation, the seasonal model on simulated series with a known
 trend (its interval covers the truth about as often as it says), the band (ordinary points inside,
 a planted spike flagged), counting rules of the series, and the demo's planted dumping spike."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -39,9 +40,9 @@ def test_mann_kendall_matches_a_hand_computed_example():
     # x = 1 3 2 5 4: pairs (i<j) give + + + +, − + +, + +, −  ->  S = 6
     result = mann_kendall([1, 3, 2, 5, 4])
     assert result["s"] == 6
-    assert result["var_s"] == pytest.approx(5 * 4 * 15 / 18)              # n(n−1)(2n+5)/18, no ties
-    assert result["z"] == pytest.approx(5 / np.sqrt(300 / 18))             # (S − 1)/√Var
-    assert result["p_value"] == pytest.approx(0.22067, abs=1e-4)           # 2·(1 − Φ(1,2247))
+    assert result["var_s"] == pytest.approx(5 * 4 * 15 / 18)  # n(n−1)(2n+5)/18, no ties
+    assert result["z"] == pytest.approx(5 / np.sqrt(300 / 18))  # (S − 1)/√Var
+    assert result["p_value"] == pytest.approx(0.22067, abs=1e-4)  # 2·(1 − Φ(1,2247))
     assert result["tau"] == pytest.approx(0.6)
 
 
@@ -64,8 +65,15 @@ def test_sen_slope_is_the_median_pairwise_slope():
 
 
 # --- simulated series ------------------------------------------------------------------------------
-def simulated(seed: int, pct_per_year: float = 10.0, months: int = 60, base: float = 30.0, phi: float = 1.5,
-              spike_at: int | None = None, spike: float = 1.0) -> pd.DataFrame:
+def simulated(
+    seed: int,
+    pct_per_year: float = 10.0,
+    months: int = 60,
+    base: float = 30.0,
+    phi: float = 1.5,
+    spike_at: int | None = None,
+    spike: float = 1.0,
+) -> pd.DataFrame:
     """Monthly counts: seasonal (±30 %), a trend of `pct_per_year`, overdispersed (variance phi·mean)."""
     rng = np.random.default_rng(seed)
     m = np.arange(months)
@@ -87,15 +95,17 @@ def test_trend_interval_covers_the_true_trend_about_95_times_in_100():
         covered += trend["pct_lower"] <= 10.0 <= trend["pct_upper"]
         found += trend["direction"] == "stijgt"
     assert 0.90 <= covered / runs <= 0.995
-    assert found / runs >= 0.9          # five years of 30 a month: a 10 % a year rise is found
+    assert found / runs >= 0.9  # five years of 30 a month: a 10 % a year rise is found
 
 
 @pytest.mark.slow
 def test_a_series_without_trend_rarely_gets_one():
     runs = 200
-    claimed = sum(SeasonalModel("month").fit(simulated(seed, pct_per_year=0.0)).trend_["direction"] != "geen"
-                  for seed in range(runs))
-    assert claimed / runs <= 0.09       # nominal 5 %
+    claimed = sum(
+        SeasonalModel("month").fit(simulated(seed, pct_per_year=0.0)).trend_["direction"] != "geen"
+        for seed in range(runs)
+    )
+    assert claimed / runs <= 0.09  # nominal 5 %
 
 
 @pytest.mark.slow
@@ -107,7 +117,7 @@ def test_band_holds_about_95_percent_of_ordinary_points_and_anomalies_are_rare()
         points += len(model.outside_)
         series_with_alarm += model.anomaly_.any()
     assert 0.02 <= outside / points <= 0.09
-    assert series_with_alarm / 150 <= 0.10      # BH over the points of a series: few false alarms
+    assert series_with_alarm / 150 <= 0.10  # BH over the points of a series: few false alarms
 
 
 def test_band_flags_a_planted_spike():
@@ -134,19 +144,24 @@ def test_two_years_get_seasonal_harmonics_and_one_year_none():
 
 def test_sentences_a_user_repeats():
     rising = {"direction": "stijgt", "pct_per_year": 8.2, "reports_per_year": 29.4, "p_value": 0.0123}
-    assert trend_sentence("Sluikstort", rising) == \
-        "Sluikstort stijgt met ongeveer 29 meldingen per jaar (+8 % per jaar, p = 0,012)."
+    assert (
+        trend_sentence("Sluikstort", rising)
+        == "Sluikstort stijgt met ongeveer 29 meldingen per jaar (+8 % per jaar, p = 0,012)."
+    )
     falling = {"direction": "daalt", "pct_per_year": -19.4, "reports_per_year": -2.26, "p_value": 0.0004}
-    assert trend_sentence("Alle meldingen in Zellik", falling, plural=True) == \
-        "Alle meldingen in Zellik dalen met ongeveer 2,3 meldingen per jaar (−19 % per jaar, p < 0,001)."
+    assert (
+        trend_sentence("Alle meldingen in Zellik", falling, plural=True)
+        == "Alle meldingen in Zellik dalen met ongeveer 2,3 meldingen per jaar (−19 % per jaar, p < 0,001)."
+    )
     flat = {"direction": "geen", "p_value": 0.4321}
     assert trend_sentence("Graffiti", flat) == "Graffiti: geen duidelijke trend (p = 0,43)."
 
 
 def test_the_sentence_pieces_come_from_the_catalogue_in_every_language():
     # one source for the command line (Dutch) and the pages (their language): civ/messages/trends.py
-    assert TREND_TEXTS_NL == {key[len("trend."):]: entry["nl"] for key, entry in i18n.TEXTS.items()
-                              if key.startswith("trend.")}
+    assert TREND_TEXTS_NL == {
+        key[len("trend.") :]: entry["nl"] for key, entry in i18n.TEXTS.items() if key.startswith("trend.")
+    }
     assert set(LABEL_TEXTS_NL) == {"all", "group", "in", "via", "mailbox", "short"}
     flat = {"direction": "geen", "p_value": 0.4321}
     assert trend_sentence("Graffiti", flat, texts=texts_of("trend.", "en")) == "Graffiti: no clear trend (p = 0,43)."
@@ -157,39 +172,43 @@ def _store(path, rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     """rows: (utc datetime, category, precision, area, channel, mailbox)."""
     con = open_for_writing(path)
     for n, (when, category, precision, area, channel, mailbox) in enumerate(rows):
-        con.execute("""INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision,
+        con.execute(
+            """INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision,
                        category_code, channel_code, channel_detail, status, area_code, gas_finding, content_hash)
                        VALUES ('canonical', ?, 1, ?, ?, ?, ?, ?, 'open', ?, false, 'h')""",
-                    [f"r{n}", when, precision, category, channel, mailbox, area])
+            [f"r{n}", when, precision, category, channel, mailbox, area],
+        )
     con.close()
     return duckdb.connect(str(path), read_only=True)
 
 
 def test_month_precision_reports_count_in_months_never_in_weeks(db):
-    minute = [datetime(2026, 1, 1, 10, tzinfo=UTC) + timedelta(days=d) for d in range(0, 90, 3)]   # to 29 March
+    minute = [datetime(2026, 1, 1, 10, tzinfo=UTC) + timedelta(days=d) for d in range(0, 90, 3)]  # to 29 March
     rows = [(when, "sluikstort", "minute", "23002A", "email", None) for when in minute]
     # police-uk 'January 2026': stored on its first local day, midnight in Brussels
     rows += [(datetime(2025, 12, 31, 23, tzinfo=UTC), "sluikstort", "month", None, "politie", None)] * 4
     con = _store(db, rows)
     monthly = count_series(con, Selection(category="sluikstort"), "month").set_index("code")["count"]
-    assert list(monthly.index) == ["2026-01", "2026-02"]          # March ends on the 29th: incomplete
+    assert list(monthly.index) == ["2026-01", "2026-02"]  # March ends on the 29th: incomplete
     assert monthly["2026-01"] == sum(w.month == 1 for w in minute) + 4
     weekly = count_series(con, Selection(category="sluikstort"), "week")
-    assert weekly["code"].iloc[0] == "2026-W02" and weekly["code"].iloc[-1] == "2026-W13"   # 5 Jan – 29 Mar
+    assert weekly["code"].iloc[0] == "2026-W02" and weekly["code"].iloc[-1] == "2026-W13"  # 5 Jan – 29 Mar
     assert weekly["count"].sum() == sum(date(2026, 1, 5) <= w.date() <= date(2026, 3, 29) for w in minute)
 
 
 def test_series_show_complete_periods_only_and_cut_weeks_in_brussels_time(db):
     # 2026-10-25 is a Sunday; at 23:30 UTC it is already Monday 00:30 in Brussels (winter time)
-    rows = [(datetime(2026, 9, 28, 12, tzinfo=UTC) + timedelta(days=d), "graffiti", "minute", "23002A", "email", None)
-            for d in range(0, 36)]
+    rows = [
+        (datetime(2026, 9, 28, 12, tzinfo=UTC) + timedelta(days=d), "graffiti", "minute", "23002A", "email", None)
+        for d in range(0, 36)
+    ]
     rows.append((datetime(2026, 10, 25, 23, 30, tzinfo=UTC), "graffiti", "minute", "23002A", "email", None))
     con = _store(db, rows)
     weeks = count_series(con, Selection(category="graffiti"), "week").set_index("code")["count"]
-    assert weeks.index[0] == "2026-W40"        # Monday 28 September: the first full week
-    assert weeks["2026-W43"] == 7              # 19–25 October, the late report not among them
-    assert weeks["2026-W44"] == 8              # 26 October–1 November: seven at noon and the late one
-    assert "2026-W45" not in weeks.index       # 2 November has its Monday only
+    assert weeks.index[0] == "2026-W40"  # Monday 28 September: the first full week
+    assert weeks["2026-W43"] == 7  # 19–25 October, the late report not among them
+    assert weeks["2026-W44"] == 8  # 26 October–1 November: seven at noon and the late one
+    assert "2026-W45" not in weeks.index  # 2 November has its Monday only
     months = count_series(con, Selection(category="graffiti"), "month")
     assert list(months["code"]) == ["2026-10"]  # September and November are partial
 
@@ -215,8 +234,10 @@ def test_channel_mix_shares_and_mailboxes(db):
     rows = [(start + timedelta(days=d), "sluikstort", "minute", "23002A", "probleembox", "07") for d in range(10)]
     rows += [(start + timedelta(days=d), "sluikstort", "minute", "23002A", "email", None) for d in range(30)]
     rows += [(start + timedelta(days=40), "sluikstort", "minute", "23002A", "probleembox", "12")]
-    rows += [(datetime(2026, 2, 28, 12, tzinfo=UTC), "overig", "minute", None, "post", None),
-             (datetime(2026, 5, 1, 12, tzinfo=UTC), "overig", "minute", None, "post", None)]
+    rows += [
+        (datetime(2026, 2, 28, 12, tzinfo=UTC), "overig", "minute", None, "post", None),
+        (datetime(2026, 5, 1, 12, tzinfo=UTC), "overig", "minute", None, "post", None),
+    ]
     con = _store(db, rows)
     mix = channel_mix(con, Selection(category="sluikstort"))
     march = mix[mix["code"] == "2026-03"].set_index("channel")
@@ -242,10 +263,10 @@ def test_demo_band_flags_the_planted_dumping_spike(demo):
     spike = truth["spikes"][0]
     series = trend_series(con, Selection(category=spike["category"]))
     counts = series.frame.set_index("code")["count"]
-    assert counts.to_dict() == spike["monthly"]                 # counted as the demo counted them
+    assert counts.to_dict() == spike["monthly"]  # counted as the demo counted them
     flagged = set(series.frame.loc[series.frame["anomaly"], "code"])
     assert spike["month"] in flagged
-    assert flagged <= {spike["month"]}                          # and nothing else in that series
+    assert flagged <= {spike["month"]}  # and nothing else in that series
     assert series.sentence.startswith("Sluikstort ")
 
 
@@ -255,5 +276,5 @@ def test_demo_small_multiples_compare_areas_with_their_own_band(demo):
     panels = compare_series(con, Selection(category="hondenpoep", area="23002E"), by="area")
     assert {p.selection.area for p in panels} == {"23002A", "23002B", "23002C", "23002D", "23002E", "23002F"}
     zellik = next(p for p in panels if p.selection.area == "23002E")
-    assert zellik.trend["direction"] == "daalt"                 # the campaign took a third off
+    assert zellik.trend["direction"] == "daalt"  # the campaign took a third off
     assert all(len(p.frame) == 24 and p.frame["expected"].notna().all() for p in panels)
