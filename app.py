@@ -144,7 +144,8 @@ def serve(app: dash.Dash, host: str, port: int, threads: int = THREADS) -> None:
     else:
         # A browser keeps up to 6 connections per site open; with waitress's default limit of 100
         # the 17th busy user's new connections would wait unanswered until others time out.
-        # ident="": no `Server: waitress` header; the body limit is checked before waitress buffers a body
+        # ident="": no `Server: waitress` header; the body limit is checked before waitress buffers a body.
+        # The import upload's limit is the largest; auth.require_login keeps every other path to 8 MiB.
         waitress_serve(
             app.server,
             host=host,
@@ -152,7 +153,7 @@ def serve(app: dash.Dash, host: str, port: int, threads: int = THREADS) -> None:
             threads=threads,
             connection_limit=CONNECTION_LIMIT,
             ident="",
-            max_request_body_size=auth.MAX_REQUEST_BYTES,
+            max_request_body_size=auth.UPLOAD_REQUEST_BYTES,
         )
 
 

@@ -26,6 +26,7 @@ CAPABILITIES = {
     "individual_tracks": {"coordinator"},
     "reporter_data": {"coordinator"},  # free-text descriptions, raw rows of imports
     "admin": {"beheerder"},
+    "import": {"coordinator", "beheerder"},  # loading files in the browser (/import)
 }
 # Component id prefixes of the pages that show restricted data (ids are prefixed with the page name).
 RESTRICTED_PREFIXES = {
@@ -34,6 +35,7 @@ RESTRICTED_PREFIXES = {
     "overview-": "individual_tracks",
     "admin-": "admin",  # the users section of /beheer
     "audit-": "admin",  # the audit-log section of /beheer
+    "import-": "import",  # the import page /import
 }
 
 

@@ -49,6 +49,11 @@ HASHING_WAIT_S = 10
 # few kilobytes; an upload page that needs more raises it for its own path.
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 CALLBACK_PATH = "/_dash-update-component"
+# The import page's upload (dcc.Upload sends the file base64-encoded inside its callback): a file of up to
+# 200 MB, plus room so that a file somewhat over the limit still reaches the callback, which answers with a
+# clear message. Only the upload callback, only for a role that may import; every other body keeps 8 MiB.
+UPLOAD_OUTPUT_PREFIX = "import-upload"
+UPLOAD_REQUEST_BYTES = 300 * 1024 * 1024 * 4 // 3 + 1024 * 1024
 
 
 class SessionUser(flask_login.UserMixin):
@@ -230,6 +235,12 @@ def _is_callback(body) -> bool:
     )
 
 
+def _upload_only(body) -> bool:
+    """A callback whose outputs are all the import page's upload step (the one body allowed above 8 MiB)."""
+    outputs = access._component_ids(body.get("outputs", []))
+    return bool(outputs) and all(o.startswith(UPLOAD_OUTPUT_PREFIX) for o in outputs)
+
+
 def _timer_only(body) -> bool:
     """A callback fired only by a timer (the Live page's refresh): it is no sign the user is there (F14)."""
     changed = body.get("changedPropIds") if isinstance(body, dict) else None
@@ -268,8 +279,11 @@ blueprint = flask.Blueprint("auth", __name__, template_folder="templates")
 @blueprint.before_app_request
 def require_login():
     request = flask.request
-    if request.content_length and request.content_length > MAX_REQUEST_BYTES:
-        return _json("verzoek te groot", 413)  # refused before the body is read
+    large = bool(request.content_length and request.content_length > MAX_REQUEST_BYTES)
+    if large and (
+        request.path != CALLBACK_PATH or request.content_length > UPLOAD_REQUEST_BYTES or not access.allowed("import")
+    ):
+        return _json("verzoek te groot", 413)  # refused before the body is read (also without a session)
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
@@ -291,6 +305,8 @@ def require_login():
         body = request.get_json(silent=True)
         if not _is_callback(body):
             return _json("onleesbaar verzoek", 400)
+        if large and not _upload_only(body):
+            return _json("verzoek te groot", 413)
     if not _timer_only(body):
         session["seen"] = now
     refused = _refusal(state.db, path, body)  # first: relabelled restricted outputs are refused and audited
@@ -396,7 +412,7 @@ def install(app, db: Path) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("CIV_HTTPS") == "1",
-        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_CONTENT_LENGTH=UPLOAD_REQUEST_BYTES,  # require_login keeps every other request to MAX_REQUEST_BYTES
     )
     proxies = trusted_proxies()
     if proxies:

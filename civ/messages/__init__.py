@@ -8,9 +8,9 @@ languages from here, and tests/unit/test_i18n.py refuses a key that misses one.
 
 from __future__ import annotations
 
-from civ.messages import admin, coverage, general, hotspots, report, trends
+from civ.messages import admin, coverage, general, hotspots, imports, report, trends
 
-DOMAINS = (general, trends, hotspots, coverage, admin, report)
+DOMAINS = (general, trends, hotspots, coverage, admin, report, imports)
 
 
 def _merged() -> dict[str, dict[str, str]]:

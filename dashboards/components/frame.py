@@ -34,6 +34,7 @@ MENU = [
     ("/live", "nav.live", access.CAPABILITIES["individual_tracks"]),
     ("/overview", "nav.overview", access.CAPABILITIES["individual_tracks"]),
     ("/quarantaine", "nav.quarantine", EVERYONE),
+    ("/import", "nav.import", access.CAPABILITIES["import"]),
     ("/beheer", "nav.admin", access.CAPABILITIES["admin"]),
     ("/instellen", "nav.setup", access.CAPABILITIES["admin"]),
 ]

@@ -2,18 +2,31 @@
 
 Nothing is dropped silently: a coordinator who loaded 1.200 rows and sees 1.186 reports finds the
 14 others here, corrects the file and loads it again. `?batch=N` opens the rows of one import.
+
+The reasons are grouped by template (the values taken out), per import and overall, with the rows per
+label for the coordinator; a click on a reason (`?reason=…`) opens its rows. The refused rows download
+as CSV (for the coordinator the file's own header and rows, to fix in Excel and upload again); the
+coordinator and the beheerder can send an import's refused rows again through the current mapping
+(*opnieuw proberen*: `quarantine retry`, as a background job; ids `import-…`, refused to other roles).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import dash
 import dash_ag_grid as dag
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from analytics import inventory
 from civ.errors import UnusableInput
 from dashboards import access, branding, connection
 from dashboards.components import frame
+from dashboards.components.import_jobs import jobs
+from dashboards.components.reason_groups import group_reasons, has_template
 from dashboards.i18n import fmt_int, grid_locale, kind_label, lang_of, t
 from dashboards.report.contents import summarise_reason
 
@@ -31,17 +44,39 @@ def _batch_param(value) -> int | None:
         return None
 
 
-def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.Div:
+def _reason_counts(con, batch_id: int | None) -> list[tuple[str, int]]:
+    return con.execute(
+        """SELECT reason, count(*) FROM quarantine WHERE ? IS NULL OR batch_id = ?
+                          GROUP BY reason""",
+        [batch_id, batch_id],
+    ).fetchall()
+
+
+def _rows(con, batch_id: int | None, reason: str | None, limit: int | None):
+    """The refused rows (of one reason template when given), raw text only for who may see it."""
+    raw = access.can_see_reporter_data()
+    if not reason:
+        return inventory.quarantine_list(con, batch_id=batch_id, limit=limit or 10**9, include_raw_text=raw)
+    rows = inventory.quarantine_list(con, batch_id=batch_id, limit=10**9, include_raw_text=raw)
+    rows = rows[rows["reason"].map(lambda r: has_template(r, reason))]
+    return rows.head(limit) if limit else rows
+
+
+def layout(batch: str | None = None, lang: str | None = None, reason: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
     batch_id = _batch_param(batch)
+    reason = str(reason)[:300] if reason else None
     try:
         with connection.reader() as con:
             summary = inventory.store_summary(con)
             batches = inventory.quarantine_batches(con)
-            rows = inventory.quarantine_list(
-                con, batch_id=batch_id, limit=LIMIT, include_raw_text=access.can_see_reporter_data()
+            groups = group_reasons(_reason_counts(con, batch_id))
+            rows = _rows(con, batch_id, reason, LIMIT)
+            total = (
+                len(_rows(con, batch_id, reason, None))
+                if reason
+                else inventory.quarantine_count(con, batch_id=batch_id)
             )
-            total = inventory.quarantine_count(con, batch_id=batch_id)
     except UnusableInput as error:
         return _page(lang, [frame.store_problem(error, lang)])
     if inventory.is_empty(summary):
@@ -74,12 +109,96 @@ def layout(batch: str | None = None, lang: str | None = None, **_query) -> html.
         count_text = t("quarantine.count", lang, count=fmt_int(total))
     if not access.can_see_reporter_data():
         notices.append(html.P(t("quarantine.raw_hidden", lang), className="muted", id="quarantine-raw-hidden"))
+    kind = next((b.kind for b in batches.itertuples() if int(b.batch_id) == batch_id), None)
     return _page(
         lang,
-        [*notices, html.Section(_grid(rows, lang), className="panel")],
+        [
+            *notices,
+            _reasons(groups, reason, lang),
+            _actions(batch_id, kind, reason, lang),
+            html.Section(_grid(rows, lang), className="panel"),
+        ],
         options=options,
         value=str(batch_id) if batch_id in known else ALL,
         count_text=count_text,
+    )
+
+
+def _reasons(groups, chosen: str | None, lang: str) -> html.Section:
+    """The reasons by template, most rows first; a click opens the rows of one reason."""
+    show_values = access.can_see_reporter_data()
+    lines = [html.Tr([html.Th(t("col.reason", lang)), html.Th(t("quarantine.rows", lang))])]
+    for index, group in enumerate(groups):
+        values = group.top_values() if show_values else []
+        label_text = ", ".join(f"{value} ({fmt_int(rows)})" for value, rows in values)
+        lines.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            html.Button(
+                                group.template,
+                                id={"type": "quarantine-reason", "index": index},
+                                n_clicks=0,
+                                className="link-button" + (" chosen" if group.template == chosen else ""),
+                                title=t("quarantine.open_reason", lang),
+                            ),
+                            html.P(label_text, className="reason-labels") if label_text else None,
+                        ]
+                    ),
+                    html.Td(fmt_int(group.rows), className="rows"),
+                ]
+            )
+        )
+    # always in the layout (hidden without a chosen reason): a callback with a missing input never runs
+    chosen_line = html.P(
+        [
+            t("quarantine.reason_chosen", lang, reason=chosen) if chosen else "",
+            " ",
+            html.Button(t("quarantine.all_reasons", lang), id="quarantine-all-reasons", n_clicks=0, className="button"),
+        ],
+        id="quarantine-reason-chosen",
+        hidden=not chosen,
+    )
+    return html.Section(
+        [
+            html.H2(t("quarantine.by_reason", lang)),
+            chosen_line,
+            html.Table(lines, className="reason-groups", id="quarantine-reasons"),
+            dcc.Store(id="quarantine-templates", data=[g.template for g in groups]),
+        ],
+        className="panel",
+    )
+
+
+def _actions(batch_id: int | None, kind: str | None, reason: str | None, lang: str) -> html.Div:
+    """Download the refused rows; retry an import's refused reports (coordinator and beheerder)."""
+    items = [
+        html.Button(t("quarantine.download", lang), id="quarantine-download", n_clicks=0, className="button"),
+        dcc.Download(id="quarantine-download-file"),
+        dcc.Store(id="quarantine-selection", data={"batch": batch_id, "reason": reason}),
+    ]
+    if batch_id is not None and kind == "reports" and access.allowed("import"):
+        from etl.profiles import list_profiles
+
+        saved = [p["name"] for p in list_profiles(connection.db_path()) if p["kind"] in (None, "reports")]
+        items += [
+            dcc.Dropdown(
+                id="import-retry-profile",
+                options=saved,
+                placeholder=t("quarantine.retry_profile", lang),
+                style={"minWidth": "260px"},
+            ),
+            html.Button(t("quarantine.retry", lang), id="import-retry", n_clicks=0, className="button"),
+            dcc.Store(id="import-retry-job"),
+            dcc.Interval(id="import-retry-poll", interval=700, disabled=True),
+            html.Span(id="import-retry-message", className="notice-line"),
+        ]
+    return html.Div(
+        items,
+        className="button-row",
+        id="quarantine-actions",
+        style={"display": "flex", "gap": "10px", "alignItems": "center", "margin": "8px 0"},
     )
 
 
@@ -181,3 +300,134 @@ def _grid(rows, lang: str) -> dag.AgGrid:
 def _choose_batch(value, lang):
     """The chosen import goes into the URL; the page then re-renders from it, so links share the view."""
     return frame.href("", lang, batch=None if value == ALL else _batch_param(value))
+
+
+@callback(
+    Output("quarantine-url", "search", allow_duplicate=True),
+    Input({"type": "quarantine-reason", "index": dash.ALL}, "n_clicks"),
+    Input("quarantine-all-reasons", "n_clicks"),
+    State("quarantine-templates", "data"),
+    State("quarantine-selection", "data"),
+    State("quarantine-lang", "data"),
+    prevent_initial_call=True,
+)
+def _choose_reason(clicks, _all, templates, selection, lang):
+    """A click on a reason opens its rows (in the URL, like the import filter)."""
+    trigger = ctx.triggered_id
+    if not ctx.triggered or not any(c for c in clicks or []) and trigger != "quarantine-all-reasons":
+        raise PreventUpdate
+    batch = (selection or {}).get("batch")
+    if trigger == "quarantine-all-reasons":
+        return frame.href("", lang, batch=batch)
+    index = trigger.get("index") if isinstance(trigger, dict) else None
+    if not isinstance(index, int) or not 0 <= index < len(templates or []):
+        raise PreventUpdate
+    return frame.href("", lang, batch=batch, reason=templates[index])
+
+
+@callback(
+    Output("quarantine-download-file", "data"),
+    Input("quarantine-download", "n_clicks"),
+    State("quarantine-selection", "data"),
+    prevent_initial_call=True,
+)
+def _download(_n, selection):
+    """The refused rows as CSV. The coordinator gets, for one import, the file's own header and rows (to fix
+    in Excel and upload again); other roles get row numbers and reasons with the values taken out."""
+    from dashboards.report.contents import summarise_reason
+
+    selection = selection or {}
+    batch_id, reason = _batch_param(selection.get("batch")), selection.get("reason")
+    raw = access.can_see_reporter_data()
+    with connection.reader() as con:
+        rows = _rows(con, batch_id, reason, None)
+        header = store_header(con, batch_id) if raw and batch_id is not None else None
+    out = io.StringIO()
+    if header is not None:
+        out.write(header[1].join(header[0]) + "\n")
+        for text in rows["raw_text"]:
+            out.write((text or "").replace("\r", " ").replace("\n", " ") + "\n")
+    else:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["import", "bestand", "rij", "reden", *(["ruwe_rij"] if raw else [])])
+        for r in rows.itertuples():
+            writer.writerow(
+                [
+                    int(r.batch_id),
+                    r.file_name,
+                    int(r.row_number),
+                    r.reason if raw else summarise_reason(r.reason),
+                    *([r.raw_text] if raw else []),
+                ]
+            )
+    access.audit("quarantine_download", f"import {batch_id if batch_id is not None else 'alle'}: {len(rows)} rijen")
+    name = f"quarantaine-{batch_id if batch_id is not None else 'alle'}.csv"
+    return {"content": "\ufeff" + out.getvalue(), "filename": name, "type": "text/csv"}
+
+
+def store_header(con, batch_id: int):
+    """(the file's header, its separator) as the batch recorded them, or None for an older batch."""
+    try:
+        row = con.execute("SELECT header, delimiter FROM batch_details WHERE batch_id = ?", [batch_id]).fetchone()
+    except Exception:  # a store from before batch details
+        return None
+    if not row or row[0] is None:
+        return None
+    return json.loads(row[0]), row[1] or ";"
+
+
+@callback(
+    Output("import-retry-job", "data"),
+    Output("import-retry-poll", "disabled"),
+    Output("import-retry-message", "children"),
+    Input("import-retry", "n_clicks"),
+    State("import-retry-profile", "value"),
+    State("quarantine-selection", "data"),
+    State("quarantine-lang", "data"),
+    prevent_initial_call=True,
+)
+def _retry(_n, profile_name, selection, lang):
+    """Opnieuw proberen: the import's refused rows through the current profile, aliases and categories."""
+    if not access.allowed("import"):
+        raise PreventUpdate
+    batch_id = _batch_param((selection or {}).get("batch"))
+    if batch_id is None:
+        raise PreventUpdate
+    key = jobs.start(
+        "retry",
+        connection.db_path(),
+        access.current_user_name(),
+        batch_id=batch_id,
+        profile_name=str(profile_name) if profile_name else None,
+    )
+    if key is None:
+        return dash.no_update, True, t("import.busy", lang)
+    access.audit("quarantine_retry", f"import {batch_id}")
+    return key, False, t("import.running", lang, seconds=0)
+
+
+@callback(
+    Output("import-retry-message", "children", allow_duplicate=True),
+    Output("import-retry-poll", "disabled", allow_duplicate=True),
+    Input("import-retry-poll", "n_intervals"),
+    State("import-retry-job", "data"),
+    State("quarantine-lang", "data"),
+    prevent_initial_call=True,
+)
+def _retry_poll(_n, key, lang):
+    if not access.allowed("import"):
+        raise PreventUpdate
+    state, seconds, result, _job = jobs.status(key, access.current_user_name())
+    if state == "running":
+        return t("import.running", lang, seconds=int(seconds)), False
+    if not result:
+        return t("import.failed", lang), True
+    if "error" in result:
+        return t("import.refused", lang, reason=result["error"]), True
+    return t(
+        "quarantine.retried",
+        lang,
+        loaded=fmt_int(result.get("loaded", 0)),
+        batch=result.get("batch_id"),
+        refused=fmt_int(result.get("quarantined", 0)),
+    ), True

@@ -1,0 +1,411 @@
+"""The browser import (/import) on top of the own-exports loaders: no loading logic of its own.
+
+The page hands an uploaded file to `receive` (checked, written to a private temporary folder),
+shows `preview` (the first rows as `etl.tables.read_table` parses them), pre-fills the mapping with
+`suggestion` (the guesses of `profile suggest`), writes the user's choices as a profile (`profile_text`,
+the same TOML as `--profile`), and runs `dry_run`, `load`, `retry` or `undo` in a background job:
+each calls the function the command line calls (`etl.batches.dry_run`, the kind's `load_*_file`,
+`retry_quarantine`, `undo_batch`). The upload is removed after the load (`discard`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from civ.errors import UnusableInput
+
+UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+# Uncompressed size and ratio that an honest export never reaches: an XLSX of 200 MB unpacks to a
+# few GB at most; a zip bomb packs gigabytes into kilobytes.
+MAX_UNPACKED_BYTES = 4 * 1024 * 1024 * 1024
+MAX_RATIO = 200
+PREVIEW_ROWS = 20
+UPLOAD_PREFIX = "civ-upload-"
+SUFFIXES = (".csv", ".txt", ".xlsx", ".gpx", ".nmea", ".geojson", ".json", ".zip")
+KINDS = ("reports", "fixes", "devices", "hotspots", "projects")
+TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
+_ZIP_MAGIC = b"PK\x03\x04"
+# The name a batch keeps for a mapping made on the page and not saved: no saved profile can have it
+# (profile names are letters, digits, . _ -), so a later retry says plainly that it is not saved.
+UNSAVED = "(niet bewaard)"
+
+
+def guessed_kind(file_name: str) -> str:
+    """The kind a file most likely holds by its form: tracks are fixes, geometries hot spots, tables reports."""
+    suffix = Path(file_name).suffix.lower()
+    return {".gpx": "fixes", ".nmea": "fixes", ".geojson": "hotspots", ".json": "hotspots", ".zip": "hotspots"}.get(
+        suffix, "reports"
+    )
+
+
+def _safe_name(file_name: str) -> str:
+    name = Path(str(file_name).replace("\\", "/")).name
+    name = re.sub(r"[^\w.\- ()]+", "_", name).strip(" .") or "bestand"
+    return name[:120]
+
+
+def check_zip(data: bytes, name: str) -> None:
+    """A zip (or XLSX) whose members stay inside the folder and do not unpack to a bomb."""
+    import io
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise UnusableInput(f"{name} is geen geldig zip- of Excel-bestand") from None
+    total = 0
+    for member in members:
+        parts = member.filename.replace("\\", "/").split("/")
+        if member.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", member.filename):
+            raise UnusableInput(f"{name} bevat een pad buiten de map ('{member.filename[:80]}'): geweigerd")
+        total += member.file_size
+        if (
+            member.compress_size
+            and member.file_size / member.compress_size > MAX_RATIO
+            and member.file_size > 10_000_000
+        ):
+            raise UnusableInput(f"{name} pakt verdacht sterk uit ('{member.filename[:80]}'): geweigerd als zip-bom")
+    if total > MAX_UNPACKED_BYTES:
+        raise UnusableInput(f"{name} pakt uit tot meer dan {MAX_UNPACKED_BYTES // 1024**3} GB: geweigerd als zip-bom")
+
+
+def _check_content(data: bytes, name: str) -> None:
+    """The file is what its name claims (a renamed program or image is refused, not parsed)."""
+    suffix = Path(name).suffix.lower()
+    head = data[:4096]
+    if suffix in (".xlsx", ".zip"):
+        if not head.startswith(_ZIP_MAGIC):
+            raise UnusableInput(f"{name} is geen {'Excel-bestand' if suffix == '.xlsx' else 'zip-bestand'}")
+        check_zip(data, name)
+        return
+    if head.startswith(_ZIP_MAGIC):
+        raise UnusableInput(f"{name} is een zip- of Excel-bestand met een andere extensie: geef het de juiste naam")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 text (Excel's "Unicode text")
+    if b"\x00" in head:
+        raise UnusableInput(f"{name} is geen tekstbestand")
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
+    if suffix == ".gpx" and "<gpx" not in text:
+        raise UnusableInput(f"{name} is geen GPX-bestand (geen <gpx>-element)")
+    if suffix in (".geojson", ".json") and not text.startswith("{"):
+        raise UnusableInput(f"{name} is geen GeoJSON-bestand")
+
+
+def receive(file_name: str, contents: str, limit: int = UPLOAD_MAX_BYTES) -> Path:
+    """A dcc.Upload's `contents` (data URL) checked and written to a private temporary folder."""
+    name = _safe_name(file_name)
+    if Path(name).suffix.lower() not in SUFFIXES:
+        raise UnusableInput(f"{name}: dit soort bestand kan niet (wel: {', '.join(SUFFIXES)})")
+    if not isinstance(contents, str) or "," not in contents:
+        raise UnusableInput(f"{name}: de upload is onvolledig")
+    encoded = contents.split(",", 1)[1]
+    if len(encoded) * 3 // 4 > limit + 3:
+        raise UnusableInput(f"{name} is groter dan {limit // (1024 * 1024)} MB: te groot om op te laden")
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise UnusableInput(f"{name}: de upload is onleesbaar") from None
+    if len(data) > limit:
+        raise UnusableInput(f"{name} is groter dan {limit // (1024 * 1024)} MB: te groot om op te laden")
+    if not data:
+        raise UnusableInput(f"{name} is leeg")
+    _check_content(data, name)
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))  # mode 0700: only the server's user reads it
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def discard(path: str | Path | None) -> None:
+    """Remove an upload and its private folder (only a folder `receive` made)."""
+    if not path:
+        return
+    folder = Path(path).parent
+    if folder.name.startswith(UPLOAD_PREFIX) and folder.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def is_table(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in TABLE_SUFFIXES
+
+
+def _known_columns(kind: str) -> set[str]:
+    from etl.profile_suggest import _aliases_for
+
+    return {n for names in _aliases_for(kind).values() for n in names} | {"datum", "tijd", "tijdstip", "uur"}
+
+
+def sheets(path: str | Path) -> list[str]:
+    """The worksheets of an XLSX (empty for any other file)."""
+    if Path(path).suffix.lower() != ".xlsx":
+        return []
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # a damaged file: read_table says what is wrong
+        return []
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def preview(
+    path: str | Path, kind: str, header_row: int | None = None, sheet: str | None = None, encoding: str | None = None
+) -> dict:
+    """The first rows as parsed, with the header line, separator and encoding found (or given)."""
+    from etl.tables import read_table
+
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
+    rows = table.frame.head(PREVIEW_ROWS)
+    return {
+        "header": list(table.header),
+        "columns": list(table.columns),
+        "rows": [
+            {
+                "row_number": int(r["row_number"]),
+                **{h: ("" if _missing(r[c]) else str(r[c])) for h, c in zip(table.header, table.columns)},
+            }
+            for _, r in rows.iterrows()
+        ],
+        "header_row": table.header_line,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "rows_in": table.rows_in,
+    }
+
+
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def suggestion(
+    path: str | Path, kind: str, header_row: int, db, sheet: str | None = None, encoding: str | None = None
+) -> dict:
+    """`profile suggest`'s guesses for the file read at `header_row`: field -> their column(s), and for
+    reports every distinct label of category, channel, status and area with its count and nearest code."""
+    from etl.profile_suggest import _guess
+    from etl.tables import read_table
+
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
+    spelled = dict(zip(table.columns, table.header))
+    found, _ = _guess(table.frame, kind)
+    columns = {field: [spelled[c] for c in cs] for field, cs in found.items()}
+    return {"columns": columns}
+
+
+def labels(
+    path,
+    kind: str,
+    header_row: int,
+    columns: dict[str, list[str]],
+    db,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> dict:
+    """For each value field mapped to a column: [{label, rows, code}] with the known or nearest code."""
+    import difflib
+
+    from civ.reference import normalise_label
+    from etl.profile_suggest import _known_labels
+    from etl.tables import normalise_header, read_table
+
+    if kind != "reports":
+        return {}
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
+    known = _known_labels(db)
+    result = {}
+    for field in ("category", "channel", "status", "area"):
+        chosen = columns.get(field) or []
+        column = normalise_header(chosen[0]) if chosen else None
+        if column not in table.frame.columns:
+            continue
+        values = table.frame[column].dropna().astype(str).str.strip()
+        counts = values[values != ""].value_counts()
+        entries = []
+        for label, count in counts.items():
+            key = normalise_label(label)
+            code = known[field].get(key)
+            if code is None:
+                near = difflib.get_close_matches(key, list(known[field]), n=1, cutoff=0.85)
+                code = known[field][near[0]] if near else None
+            entries.append({"label": str(label), "rows": int(count), "code": code})
+        result[field] = entries
+    return result
+
+
+def codes(db) -> dict[str, list[str]]:
+    """Our codes per value field, for the label dropdowns."""
+    from civ import store
+
+    path = store.db_path(db)
+    with store.reading(path) as con:
+
+        def column(sql):
+            try:
+                return [r[0] for r in con.execute(sql).fetchall()]
+            except Exception:  # an older store without statuses
+                return []
+
+        return {
+            "category": column("SELECT code FROM categories ORDER BY code"),
+            "channel": column("SELECT code FROM channels ORDER BY code"),
+            "status": column("SELECT code FROM statuses ORDER BY code"),
+            "area": column("SELECT name FROM areas ORDER BY name"),
+        }
+
+
+def _toml(text: str) -> str:
+    return json.dumps(str(text), ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def profile_text(
+    kind: str,
+    header_row: int | None,
+    columns: dict[str, list[str]],
+    values: dict[str, dict[str, str]] | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> str:
+    """The user's choices as a profile, the same TOML `--profile` reads."""
+    lines = ["[file]", f"kind = {_toml(kind)}"]
+    if sheet:
+        lines.append(f"sheet = {_toml(sheet)}")
+    if header_row:
+        lines.append(f"header_row = {int(header_row)}")
+    if encoding:
+        lines.append(f"encoding = {_toml(encoding)}")
+    lines += ["", "[columns]"]
+    for field, theirs in columns.items():
+        theirs = [c for c in theirs if c]
+        if theirs:
+            lines.append(
+                f"{field} = " + (_toml(theirs[0]) if len(theirs) == 1 else "[" + ", ".join(map(_toml, theirs)) + "]")
+            )
+    for field, mapping in (values or {}).items():
+        chosen = {label: code for label, code in mapping.items() if code}
+        if chosen:
+            lines += ["", f"[values.{field}]"] + [f"{_toml(label)} = {_toml(code)}" for label, code in chosen.items()]
+    return "\n".join(lines) + "\n"
+
+
+def checked_profile(text: str, kind: str, name: str | None = None):
+    """The profile parsed as `--profile` parses it; a mapping without the fields a load needs is refused."""
+    from etl.profiles import parse
+
+    profile = parse(text, name or UNSAVED, kind)
+    required = {
+        "reports": ("reported_at", "category"),
+        "fixes": (),
+        "devices": ("device_id", "warden"),
+        "hotspots": (),
+        "projects": ("name",),
+    }[kind]
+    missing = [f for f in required if f not in profile.columns]
+    if missing:
+        raise UnusableInput(f"koppel eerst een kolom aan {', '.join(missing)}")
+    return profile
+
+
+def save(db, name: str, text: str) -> dict:
+    """Store the mapping as a named profile (`profile save`), usable as `--profile NAME`."""
+    from etl.profiles import save_profile
+
+    with tempfile.TemporaryDirectory(prefix="civ-profile-") as folder:
+        path = Path(folder) / f"{_safe_name(name)}.toml"
+        path.write_text(text, encoding="utf-8")
+        return save_profile(db, name, str(path))
+
+
+def _loader(kind: str):
+    from etl.devices import load_devices_file
+    from etl.fixes import load_fixes_file
+    from etl.hotspots import load_hotspots_file
+    from etl.projects import load_projects_file
+    from etl.reports import load_reports_file
+
+    return {
+        "reports": load_reports_file,
+        "fixes": load_fixes_file,
+        "devices": load_devices_file,
+        "hotspots": load_hotspots_file,
+        "projects": load_projects_file,
+    }[kind]
+
+
+def _profile_or_none(args: dict):
+    """The job's profile; named as saved (a later `quarantine retry` of the batch finds it by that name)."""
+    text, path = args.get("profile"), args["path"]
+    return checked_profile(text, args["kind"], args.get("profile_name")) if text and is_table(path) else None
+
+
+def run(work: str, db: str, **args) -> dict:
+    """One job's work, in the child process; unusable input is an answer ({"error": …}), not a crash."""
+    from etl import batches
+
+    try:
+        if work == "dry_run":
+            profile = _profile_or_none(args)
+            load = _loader(args["kind"])
+            return batches.dry_run(db, lambda copy: load(copy, args["path"], profile=profile))
+        if work == "load":
+            try:
+                profile = _profile_or_none(args)
+                return _loader(args["kind"])(db, args["path"], profile=profile).as_json()
+            finally:
+                discard(args["path"])
+        if work == "retry":
+            return batches.retry_quarantine(db, int(args["batch_id"]), args.get("profile_name")).as_json()
+        if work == "undo":
+            return batches.undo_batch(db, int(args["batch_id"]), actor=args.get("actor"))
+    except UnusableInput as error:
+        return {"error": str(error)}
+    raise ValueError(f"onbekend werk {work}")
+
+
+def recognised_profile(path: str | Path, kind: str, db) -> dict | None:
+    """The saved profile for this source, recognised by its columns: every column the profile names is in
+    the file's header (read at the profile's header row). The one naming most columns wins.
+    {name, header_row, columns, values} or None."""
+    from etl.profiles import list_profiles, parse, saved_profile_text
+    from etl.tables import normalise_header, read_table
+
+    best = None
+    for saved in list_profiles(db):
+        if saved["kind"] not in (None, kind):
+            continue
+        try:
+            profile = parse(saved_profile_text(db, saved["name"]), saved["name"], kind)
+            table = read_table(
+                path,
+                known=_known_columns(kind),
+                header_row=profile.header_row,
+                sheet=profile.file.get("sheet"),
+                encoding=profile.file.get("encoding"),
+            )
+        except UnusableInput:
+            continue
+        named = {normalise_header(c) for cs in profile.columns.values() for c in cs}
+        if named and named <= set(table.columns) and (best is None or len(named) > best[0]):
+            best = (
+                len(named),
+                {
+                    "name": saved["name"],
+                    "header_row": profile.header_row or table.header_line,
+                    "sheet": profile.file.get("sheet"),
+                    "encoding": profile.file.get("encoding"),
+                    "columns": profile.columns,
+                    "values": profile.values,
+                },
+            )
+    return best[1] if best else None
