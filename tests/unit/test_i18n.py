@@ -149,8 +149,9 @@ def test_every_audit_event_the_code_writes_has_words_in_both_languages():
     root = pathlib.Path(__file__).resolve().parents[2]
     written = set()
     for path in [*root.glob("civ/**/*.py"), *root.glob("etl/**/*.py"), *root.glob("dashboards/**/*.py")]:
-        written |= set(re.findall(r"""audit\((?:con|db), [^,]+, "([a-z_]+)\"""", path.read_text()))
-        written |= set(re.findall(r"""access\.audit\("([a-z_]+)\"""", path.read_text()))
+        # calls may span lines (ruff format): whitespace, newlines included, between the arguments
+        written |= set(re.findall(r"""audit\(\s*(?:con|db),\s*[^,]+,\s*"([a-z_]+)\"""", path.read_text()))
+        written |= set(re.findall(r"""access\.audit\(\s*"([a-z_]+)\"""", path.read_text()))
     assert {"login", "login_failed", "export", "track_view", "user_added"} <= written
     for event in written:
         assert audit_kind(event, "nl") != event or event == "export", event
