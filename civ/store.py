@@ -102,12 +102,6 @@ def _snapshot_of(path: Path) -> Path | None:
     return None
 
 
-def _import_elsewhere(path: Path) -> bool:
-    """An import of another process holds (or is about to take) the file: its readers' copy says so."""
-    snapshot = _snapshot_of(path)
-    return snapshot is not None and snapshot.name != f"{path.name}{SNAPSHOT}{os.getpid()}"
-
-
 def _read_snapshot(path: Path) -> duckdb.DuckDBPyConnection | None:
     snapshot = _snapshot_of(path)
     if snapshot is None:
@@ -150,7 +144,7 @@ def connect(
     delay = 0.01
     try:
         while True:
-            if not read_only and _import_elsewhere(path):
+            if not read_only and import_running(path):
                 # Another process's import holds the file: do not knock on it (repeated opens during its
                 # checkpoint were seen to leave a WAL the store no longer matches, DuckDB 2.0.1).
                 if time.monotonic() > deadline:
@@ -416,8 +410,10 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection, batch_id: int, relation_sql:
 
 
 def import_running(path: str | os.PathLike) -> bool:
-    """Whether an import holds the store or waits for it (it announces itself with its readers' copy).
-    A short writer that can wait (the live positions' flush) stays away meanwhile: trying to open the
-    file again and again while an import checkpoints it was seen to leave a WAL the store no longer
-    matches (DuckDB 2.0.1, see the live ingest's note)."""
-    return _snapshot_of(Path(path)) is not None
+    """Whether another process's import holds the store or waits for it (it announces itself with its
+    readers' copy). Writers stay away meanwhile (`connect` waits; the live flush skips a round): trying to
+    open the file again and again while an import checkpoints it was seen to leave a WAL the store no
+    longer matches (DuckDB 2.0.1)."""
+    path = Path(path)
+    snapshot = _snapshot_of(path)
+    return snapshot is not None and snapshot.name != f"{path.name}{SNAPSHOT}{os.getpid()}"

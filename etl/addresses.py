@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
-from civ import reference, store
+from civ import store, territory
 from civ.errors import UnusableInput
 from etl.geocoding import define_macros
 
@@ -60,14 +60,9 @@ BELGIUM = {"south": 49.45, "north": 51.55, "west": 2.50, "east": 6.45}
 
 
 def territory_municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """NIS codes of the territory: the setting `territory_nis` (comma-separated, civ/territory.py) when there
-    is one, else the store's municipality areas."""
-    configured = reference.setting(con, "territory_nis")
-    if configured:
-        return [code.strip() for code in configured.split(",") if code.strip()]
-    return [
-        row[0] for row in con.execute("SELECT code FROM areas WHERE level = 'municipality' ORDER BY code").fetchall()
-    ]
+    """NIS codes of the territory's municipalities (`etl territory set`); none before it is set."""
+    found = territory.current(con)
+    return [m["nis"] for m in found.municipalities] if found else []
 
 
 @contextmanager

@@ -31,7 +31,6 @@ from civ.store import first_row, reading
 
 # Where the municipality's NIS code is kept once the territory is configurable (issue 15); until then
 # the exporting centre names it with --nis.
-NIS_SETTINGS = ("municipality_nis", "territory_nis")
 LOCAL_MONTH = "strftime(timezone('Europe/Brussels', {column}), '%Y-%m')"  # the month the users count in
 DOSE_MINUTES = 10  # a visit of 10 minutes or more counts as a dose (analytics/coverage)
 
@@ -42,7 +41,7 @@ REPORT_COLUMNS = """source || ':' || source_id AS report_id, reported_at, report
 def resolve_nis(con, given: str | None) -> str:
     """The municipality's NIS code: the --nis flag when given (the user says which municipality these
     reports are, e.g. a store whose territory was never set), else the store's territory."""
-    stored = next((value for key in NIS_SETTINGS if (value := setting(con, key))), None)
+    stored = setting(con, "territory_nis")  # comma-separated for a police zone (civ/territory.py)
     if stored and "," in stored and not given:
         raise UnusableInput(
             f"het grondgebied is een politiezone ({stored}); de export naar het meer gaat per "

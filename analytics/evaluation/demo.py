@@ -21,7 +21,6 @@ What is measured
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.periods import Period
+from civ.geometry import haversine_m
 from civ.store import reading
 
 MATCH_M = 250.0
@@ -37,12 +37,6 @@ DEFAULT_END_MONTH = "2026-10"  # fixed, so the figures in the README can be repr
 DEFAULT_MONTHS = 12
 # The quality bar of issue 4.
 BAR = {"recall": 0.9, "null_false_flags": 1}
-
-
-def _distance_m(lat1, lon1, lat2, lon2) -> float:
-    north = (lat2 - lat1) * 111_320.0
-    east = (lon2 - lon1) * 111_320.0 * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(north, east)
 
 
 def build_store(directory: Path, seed: int, end_month: str, planted: bool) -> tuple[Path, dict]:
@@ -89,7 +83,7 @@ def _months_back(end_month: str, count: int) -> list[str]:
 def _near(results: pd.DataFrame, lat: float, lon: float) -> pd.DataFrame:
     if results.empty:
         return results
-    distance = [_distance_m(lat, lon, a, b) for a, b in zip(results["lat"], results["lon"])]
+    distance = [haversine_m(lat, lon, a, b) for a, b in zip(results["lat"], results["lon"])]
     return results.assign(distance_m=distance)[lambda r: r["distance_m"] <= MATCH_M].sort_values("distance_m")
 
 
@@ -135,7 +129,7 @@ def score(planted: dict[str, pd.DataFrame], truth: dict, null: dict[str, pd.Data
     for month, results in planted.items():
         for row in results[results["emerging"]].to_dict("records"):
             if any(
-                _distance_m(row["lat"], row["lon"], s["centre"]["lat"], s["centre"]["lon"]) <= MATCH_M
+                haversine_m(row["lat"], row["lon"], s["centre"]["lat"], s["centre"]["lon"]) <= MATCH_M
                 and month >= rising_from[s["key"]]
                 for s in emerging_truth
             ):
