@@ -30,6 +30,8 @@ COLUMNS = {
         "ticket",
         "ticketnummer",
         "referentie",
+        "nr",
+        "meldingsnr",
     ],
     "reported_at": [
         "reported_at",
@@ -63,11 +65,12 @@ COLUMNS = {
     "reporter": ["reporter", "melder", "naam_melder"],
     # an address instead of coordinates (etl/geocoding.py places it on the address register)
     "street": ["street", "straat", "straatnaam"],
-    "house_number": ["house_number", "huisnummer", "huisnr", "nr"],
+    "house_number": ["house_number", "huisnummer", "huisnr"],
     "postcode": ["postcode", "postal_code", "zip"],
     "place": ["place", "plaats", "gemeente", "woonplaats", "postname"],
     "address": ["address", "adres", "locatie_adres"],
 }
+MOSTLY = 0.8  # share of a column sample that must have a shape before we read it so
 TIME_COLUMNS = ["tijd", "tijdstip", "uur", "time", "tijdstip_melding", "uur_melding"]
 _TIME_ONLY = re.compile(r"^\d{1,2}\s*[:uUhH.]\s*\d{2}([:.]\d{2}(\.\d+)?)?$")
 _DATE_ONLY = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
@@ -81,7 +84,8 @@ def known_columns() -> set[str]:
 def _sample_matches(frame: pd.DataFrame, column: str, pattern: re.Pattern) -> bool:
     values = frame[column].head(5000).dropna().astype(str).str.strip()  # a sample: a million rows cost seconds
     values = values[values != ""].head(200)
-    return len(values) > 0 and all(pattern.match(v) for v in values)
+    # most, not all: a totals row or a note under the data does not decide what a column holds
+    return len(values) > 0 and sum(bool(pattern.match(v)) for v in values) >= MOSTLY * len(values)
 
 
 def date_and_time(frame: pd.DataFrame, date_names: list[str], time_names: list[str]) -> list[str]:

@@ -256,6 +256,17 @@ def test_without_profile_title_rows_trailing_separator_utf16_date_and_time_colum
     assert result.warnings == []
 
 
+def test_nr_column_is_the_id_and_date_time_are_joined_despite_a_totals_row(db, write_file, query):
+    rows = [("17", "05/01/2026", "9u15", "Sluikstort"), ("18", "06/01/2026", "14h30", "Zwerfvuil")]
+    text = "Nr.;Datum melding;Uur;Categorie\n" + "".join(";".join(r) + "\n" for r in rows)
+    text += "Totaal: 2 meldingen;;;\n"  # a line under the data must not decide what the date column holds
+    result = load_reports_file(db, write_file("leuven.csv", text))
+    assert (result.rows_in, result.loaded, result.quarantined) == (3, 2, 1)
+    assert dict(query("SELECT source_id, reported_at FROM reports")) == {
+        number: utc(day, clock.replace("9u", "09u")) for number, day, clock, _ in rows
+    }
+
+
 def test_a_time_only_column_is_never_the_whole_timestamp(db, write_file, query):
     path = write_file("t.csv", "id;tijdstip;categorie;datum\nT1;16:23;Sluikstort;05/01/2026\n")
     load_reports_file(db, path)
