@@ -24,19 +24,28 @@ class Pack:
     month: Period
     pdf: bytes
     html: str
+    municipality: str | None = None  # NIS code of one municipality of a zone
 
     @property
     def file_name(self) -> str:
-        return f"meeting-pack-{self.month.code}.pdf"
+        suffix = f"-{self.municipality}" if self.municipality else ""
+        return f"meeting-pack-{self.month.code}{suffix}.pdf"
 
 
-def meeting_pack(db: str | os.PathLike, month: Period, lang: str = "nl", now: datetime | None = None) -> Pack:
-    """The pack of `month` (a calendar month) from the store at `db`, as PDF bytes and HTML text."""
+def meeting_pack(
+    db: str | os.PathLike,
+    month: Period,
+    lang: str = "nl",
+    now: datetime | None = None,
+    municipality: str | None = None,
+) -> Pack:
+    """The pack of `month` (a calendar month) from the store at `db`, as PDF bytes and HTML text;
+    `municipality` (NIS code): for that municipality of the territory only."""
     from dashboards.report.contents import gather
     from dashboards.report.documents import write_html, write_pdf
     from dashboards.report.sections import compose
 
     with reading(db) as con:
-        contents = gather(con, month, now=now)
+        contents = gather(con, month, now=now, municipality=municipality)
     document = compose(contents, lang)
-    return Pack(month=month, pdf=write_pdf(document, lang), html=write_html(document, lang))
+    return Pack(month=month, pdf=write_pdf(document, lang), html=write_html(document, lang), municipality=municipality)

@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboards.report",
         description="het CompStat-vergaderpakket van een maand als PDF (A4, alleen totalen), met een HTML-versie "
-        "om te mailen\n\nvoorbeeld: python -m dashboards.report --month 2026-10 --html pakket.html",
+        "om te mailen\n\nvoorbeeld: python -m dashboards.report --month 2026-10 --html pakket.html\n"
+        "één gemeente van een zone: python -m dashboards.report --month 2026-10 --municipality 23052",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--month", required=True, metavar="JJJJ-MM", help="kalendermaand (JJJJ-MM)")
@@ -29,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--html", metavar="FILE.html", help="ook een HTML-versie schrijven (afbeeldingen ingebed)")
     parser.add_argument("--lang", default="nl", choices=["nl", "en"], help="taal van het pakket (standaard nl)")
+    parser.add_argument(
+        "--municipality",
+        metavar="NIS",
+        help="alleen deze gemeente van een politiezone (NIS-code, bv. 23052): cijfers, kaarten en titel",
+    )
     return parser
 
 
@@ -50,11 +56,17 @@ def _write(args) -> int:
     db = db_path(args.db)
     if not db.exists():
         raise UnusableInput(f"database {db} bestaat niet; laad eerst gegevens (python -m etl demo)")
+    if args.municipality:  # an unknown code is refused before the one write below
+        from analytics.municipality_scope import scope_of
+        from civ.store import reading
+
+        with reading(db) as con:
+            scope_of(con, args.municipality)
     try:
         refresh_visits(db)  # the only write: new GPS imports into visits, as `python -m analytics coverage`
     except StoreBusy as error:
         print(f"let op: {error}; de bezoeken zijn niet bijgewerkt met de nieuwste GPS-imports", file=sys.stderr)
-    pack = meeting_pack(db, month, lang=args.lang)
+    pack = meeting_pack(db, month, lang=args.lang, municipality=args.municipality)
     out = Path(args.out or pack.file_name)
     written = [(out, pack.pdf)] + ([(Path(args.html), pack.html.encode("utf-8"))] if args.html else [])
     for path, content in written:

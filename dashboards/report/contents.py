@@ -19,10 +19,11 @@ import pandas as pd
 
 from analytics import effects, inventory, layers, meeting_pack, verdicts, vocabulary
 from analytics import projects as project_register
-from analytics.compstat import compstat_table, key_figures
+from analytics.compstat import Filters, compstat_table, key_figures
 from analytics.coverage import is_pending, pending
 from analytics.coverage.dosage import hotspot_dosage
 from analytics.hotspots.runs import month_results
+from analytics.municipality_scope import MunicipalityScope, dosage_within, geography_within, points_within, scope_of
 from analytics.periods import LOCAL_TZ, Period
 from analytics.trends import Selection, trend_series
 from civ import territory
@@ -151,23 +152,36 @@ def parse_month(text: str) -> Period:
     return period
 
 
-def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None = None) -> MeetingPack:
-    """Everything the pack shows for `month`, on a read-only connection."""
+def gather(
+    con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None = None, municipality: str | None = None
+) -> MeetingPack:
+    """Everything the pack shows for `month`, on a read-only connection.
+
+    `municipality`: the NIS code of one municipality of a police zone; every count, map and the title
+    are then that municipality's (hot spots and dosage: the zone's run, those lying in it)."""
     if month.kind != "month":
         raise UnusableInput("het vergaderpakket is per kalendermaand")
     now = now or datetime.now(timezone.utc)
     summary = inventory.store_summary(con)
     if inventory.is_empty(summary):
         raise UnusableInput("de databank is leeg; laad eerst gegevens (python -m etl demo)")
+    scope = scope_of(con, municipality) if municipality else None
+    filters = Filters(area=scope.nis) if scope else Filters()
     _check_span(con, month)
-    table = compstat_table(con, month, by="category")
+    table = compstat_table(con, month, by="category", filters=filters)
     compstat = [_compstat_row(r) for r in table.to_dict("records")]
     run, results = month_results(con, month.code)
-    hotspots = _hotspots(results)
-    figures = _figures(con, month, compstat, hotspots)
+    hotspots = _hotspots(points_within(results, scope) if scope else results)
+    figures = _figures(con, month, compstat, hotspots, filters)
+    dosage = hotspot_dosage(con, month, now=now)
+    geography = {
+        "municipality": layers.areas_geojson(con, "municipality"),
+        "areas": layers.areas_geojson(con),
+        "hotspots": layers.hotspots_geojson(con),
+    }
     return MeetingPack(
         cover=Cover(
-            municipality=_municipality(con),
+            municipality=_municipality(con, scope),
             month=month,
             made=now,
             reports_until=summary["data_until"],
@@ -183,19 +197,15 @@ def gather(con: duckdb.DuckDBPyConnection, month: Period, now: datetime | None =
             "stored": bool(run.get("stored")),
             "reports_until": _utc(run.get("reports_until")),
         },
-        trends=_trends(con, month, compstat),
+        trends=_trends(con, month, compstat, scope),
         coverage=Coverage(
-            rows=hotspot_dosage(con, month, now=now),
+            rows=dosage_within(dosage, scope) if scope else dosage,
             visits_pending=is_pending(pending(con)),
             has_fixes=summary["fixes"] > 0,
         ),
-        projects=_projects(con, month),
+        projects=_projects(con, month, scope),
         quality=_quality(con, month, figures),
-        geography={
-            "municipality": layers.areas_geojson(con, "municipality"),
-            "areas": layers.areas_geojson(con),
-            "hotspots": layers.hotspots_geojson(con),
-        },
+        geography=geography_within(geography, scope) if scope else geography,
     )
 
 
@@ -224,12 +234,14 @@ def _utc(value) -> datetime | None:
     return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
 
 
-def _municipality(con) -> str:
-    """The organisation the pack is for ('CIV Merchtem'); also pins the names the pack's texts use."""
+def _municipality(con, scope: MunicipalityScope | None = None) -> str:
+    """The organisation the pack is for ('CIV Merchtem'; one municipality of a zone: 'CIV AMOW — Merchtem');
+    also pins the names the pack's texts use."""
     from dashboards import branding
 
     branding.pin(con)
-    return territory.display_name(con) or "CIV"
+    name = territory.display_name(con) or "CIV"
+    return f"{name} — {scope.name}" if scope else name
 
 
 def _number(value) -> int | None:
@@ -280,14 +292,14 @@ def _hotspots(results: pd.DataFrame) -> list[Hotspot]:
     return spots
 
 
-def _figures(con, month: Period, compstat: list[CompstatRow], hotspots: list[Hotspot]) -> KeyFigures:
-    now = key_figures(con, month)
-    last_year = key_figures(con, month.same_period_last_year())
+def _figures(con, month: Period, compstat: list[CompstatRow], hotspots: list[Hotspot], filters: Filters) -> KeyFigures:
+    now = key_figures(con, month, filters)
+    last_year = key_figures(con, month.same_period_last_year(), filters)
     previous = month.previous()
     return KeyFigures(
         reports=int(now["reports"]),
         reports_last_year=int(last_year["reports"]),
-        reports_previous=None if previous is None else int(key_figures(con, previous)["reports"]),
+        reports_previous=None if previous is None else int(key_figures(con, previous, filters)["reports"]),
         open_backlog=int(now["open_backlog"]),
         median_days_to_close=now["median_days_to_close"],
         gas_findings=int(now["gas_findings"]),
@@ -298,14 +310,15 @@ def _figures(con, month: Period, compstat: list[CompstatRow], hotspots: list[Hot
     )
 
 
-def _trends(con, month: Period, compstat: list[CompstatRow]) -> list[Trend]:
+def _trends(con, month: Period, compstat: list[CompstatRow], scope: MunicipalityScope | None) -> list[Trend]:
     """The series of every category flagged up or down, up to the pack's month (no later data)."""
     last_day = month.last_day
     trends = []
     for row in compstat:
         if row.flag == "none":
             continue
-        series = trend_series(con, Selection(category=row.category), kind="month", years=3, until=last_day)
+        selection = Selection(category=row.category, area=scope.nis if scope else None)
+        series = trend_series(con, selection, kind="month", years=3, until=last_day)
         trends.append(
             Trend(
                 category=row.category,
@@ -314,16 +327,18 @@ def _trends(con, month: Period, compstat: list[CompstatRow]) -> list[Trend]:
                 flag=row.flag,
                 trend=series.trend,
                 frame=series.frame,
-                projects=project_register.concerning(con, {row.category}, None),
+                projects=_in_scope(project_register.concerning(con, {row.category}, None), scope),
             )
         )
     return trends
 
 
-def _projects(con, month: Period) -> list[ProjectEffect]:
-    """Projects running at some time in the month, with the effect measured on all data so far."""
+def _projects(con, month: Period, scope: MunicipalityScope | None = None) -> list[ProjectEffect]:
+    """Projects running at some time in the month, with the effect measured on all data so far; for one
+    municipality of a zone, those in its areas and those for the whole territory."""
     first, last = month.start, month.last_day
     running = [p for p in project_register.register(con) if p.start <= last and (p.end is None or p.end >= first)]
+    running = _in_scope(running, scope)
     found = []
     for project in running:
         result = effects.project_effect(con, project.name)
@@ -336,6 +351,13 @@ def _projects(con, month: Period) -> list[ProjectEffect]:
             )
         )
     return found
+
+
+def _in_scope(projects: list, scope: MunicipalityScope | None) -> list:
+    """One municipality of a zone: the projects in its areas and those for the whole territory."""
+    if scope is None:
+        return projects
+    return [p for p in projects if p.submunicipality is None or p.submunicipality in scope.area_codes]
 
 
 # Quoted values and numbers in a quarantine reason come from the refused row itself (a date, an
