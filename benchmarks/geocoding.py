@@ -234,7 +234,10 @@ def register_ours(db: str, register: str, nis: list[str]) -> dict:
 def geocode_ours(db: str, reports: str) -> dict:
     """`python -m etl reports FILE`: the load, with the geocoding inside its transaction."""
     from etl import geocoding as module
+    from etl.demo import ensure_demo_territory
     from etl.reports import load_reports_file
+
+    ensure_demo_territory(db)  # the synthetic reports lie in the demo's territory (not timed)
 
     cpu_inside = []
     locate = module.locate

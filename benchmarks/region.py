@@ -36,7 +36,7 @@ CLUSTERS = (4, 8, 16, 32)
 
 def build_lake(workdir: Path, municipalities: int, reports: int, end_month: str) -> dict:
     """One store per municipality (the loaders the command line uses), exported into one lake."""
-    from etl.demo import write_hotspots
+    from etl.demo import ensure_demo_territory, write_hotspots
     from etl.demo.scaled import write_reports
     from etl.demo.scenario import Timeline
     from etl.hotspots import load_hotspots_file
@@ -58,6 +58,7 @@ def build_lake(workdir: Path, municipalities: int, reports: int, end_month: str)
         db.unlink(missing_ok=True)
         csv = workdir / f"reports-{nis}.csv"
         write_reports(csv, np.random.default_rng(1000 + index), reports, timeline)
+        ensure_demo_territory(db)  # every synthetic municipality's reports are drawn on the demo's map
         load_hotspots_file(db, workdir / "hotspots.geojson", is_demo=True)
         total += load_reports_file(db, csv, fmt="canonical", is_demo=True).loaded
         export_lake(db, lake, nis=nis)

@@ -58,9 +58,11 @@ def load_ours(db: str, file: str, kind: str) -> dict:
 
 def load_support(db: str, hotspots: str, devices: str) -> dict:
     """The hot spots and the devices' warden mapping, which the fixes and visits need (not timed)."""
+    from etl.demo import ensure_demo_territory
     from etl.devices import load_devices_file
     from etl.hotspots import load_hotspots_file
 
+    ensure_demo_territory(db)  # the scaled demo data lie in the demo's territory
     return {"hotspots": load_hotspots_file(db, hotspots).loaded, "devices": load_devices_file(db, devices).loaded}
 
 

@@ -35,8 +35,10 @@ STATBEL_SOURCE = "Statbel (Algemene Directie Statistiek), statistische sectoren 
 # A point this close outside the outline still belongs to the territory: a report on the border
 # street, GPS noise, and the few metres the shipped outlines were simplified by.
 TOLERANCE_M = 100.0
-# The demo's territory, used when a store is loaded before any `territory set` (with a notice).
-DEMO_NIS = ("23002",)
+# A file's located points propose a territory (when none is set) from the municipalities holding at
+# least this share of them: a few stray points in a neighbour do not make it part of the territory.
+PROPOSAL_MIN_SHARE = 0.01
+PROPOSAL_SAMPLE = 20_000  # points looked at, evenly spread over the file: enough to name the municipalities
 M_PER_DEG = 111_320.0
 
 
@@ -342,23 +344,62 @@ def reassign_reports(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     }
 
 
-def require(con: duckdb.DuckDBPyConnection) -> Territory:
-    """The territory a loader checks against. A store loaded before any `territory set` gets the demo's
-    (with a notice on a terminal), so the demo and older scripts keep working."""
+def require(con: duckdb.DuckDBPyConnection, lat=None, lon=None) -> Territory:
+    """The territory a loader checks against. Before any `territory set` a load is refused (never a
+    territory guessed in silence): UnusableInput with the command to run, and, when the file's located
+    points (`lat`, `lon`) lie in shipped municipalities, those NIS codes in it."""
     found = current(con)
     if found is not None:
         return found
-    import sys
+    raise UnusableInput(missing_message(lat, lon))
 
-    municipality_features, areas, name = _statbel_change(list(DEMO_NIS), None)
-    if sys.stderr.isatty():  # a person at a terminal; scripts keep their one-line stderr contract
-        print(
-            f"let op: nog geen grondgebied ingesteld; het demo-grondgebied ({name}) wordt gebruikt. "
-            "Stel het eigen grondgebied in met: python -m etl territory set --nis CODE",
-            file=sys.stderr,
+
+def missing_message(lat=None, lon=None) -> str:
+    """'stel eerst het grondgebied in: python -m etl territory set --nis …', with the NIS codes the
+    points propose (most points first) when there are any."""
+    proposal = proposed_municipalities(lat, lon) if lat is not None and lon is not None else []
+    if not proposal:
+        return (
+            "stel eerst het grondgebied in: python -m etl territory set --nis CODE "
+            "(de NIS-code van de gemeente, bv. 23052; de lijst: python -m etl territory list)"
         )
-    apply_in(con, municipality_features, areas, name, STATBEL_SOURCE, "statbel-deelgemeenten")
-    return current(con)
+    flags = " ".join(f"--nis {p['nis']}" for p in proposal)
+    where = _joined([f"{p['name']} ({p['nis']}, {p['points']} punten)" for p in proposal])
+    return (
+        f"stel eerst het grondgebied in: python -m etl territory set {flags} "
+        f"(de gelokaliseerde rijen van dit bestand liggen in {where})"
+    )
+
+
+@lru_cache(maxsize=1)
+def _municipality_tree() -> tuple[shapely.STRtree, list[dict]]:
+    features = [f for f in boundaries().values() if f["properties"]["level"] == "municipality"]
+    return shapely.STRtree([shapely.geometry.shape(f["geometry"]) for f in features]), features
+
+
+def proposed_municipalities(lat, lon, min_share: float = PROPOSAL_MIN_SHARE) -> list[dict]:
+    """[{nis, name, points}] of the shipped municipalities holding at least `min_share` of the located
+    points (a sample of at most PROPOSAL_SAMPLE of them), most points first."""
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    present = np.flatnonzero(~(np.isnan(lat) | np.isnan(lon)))
+    if not len(present):
+        return []
+    sample = present[np.linspace(0, len(present) - 1, min(len(present), PROPOSAL_SAMPLE)).astype(int)]
+    tree, features = _municipality_tree()
+    _points, holders = tree.query(shapely.points(lon[sample], lat[sample]), predicate="within")
+    if not len(holders):
+        return []
+    counts = np.bincount(holders, minlength=len(features))
+    chosen = [i for i in np.argsort(-counts, kind="stable") if counts[i] and counts[i] >= min_share * len(sample)]
+    return [
+        {
+            "nis": features[i]["properties"]["nis"],
+            "name": features[i]["properties"]["name"],
+            "points": int(round(counts[i] * len(present) / len(sample))),  # the sample's count, scaled up
+        }
+        for i in chosen
+    ]
 
 
 def _statbel_change(nis_codes: list[str], name: str | None) -> tuple[list[dict], list[dict], str]:

@@ -379,7 +379,7 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
     features, used, ignored = _read_features(path, profile)
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        found = territory.require(con)
+        found = territory.require(con, *_centres(features))
         return _store(
             con, batch_id, features, lambda lat, lon: bool(found.outline.contains([lat], [lon])[0]), found.place
         )
@@ -395,6 +395,18 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
     )
     result.columns_used, result.columns_ignored = used, ignored
     return result
+
+
+def _centres(features: list) -> tuple[list[float], list[float]]:
+    """lat, lon of the features' centres that can be read: only to propose a territory when none is set."""
+    lat, lon = [], []
+    for feature in features:
+        try:
+            centre = shapely.geometry.shape(feature["geometry"]).centroid
+            lat.append(centre.y), lon.append(centre.x)
+        except Exception:  # unreadable geometry: that row is refused later with its own reason
+            continue
+    return lat, lon
 
 
 def _placed_by_address(con, features: list) -> dict[int, tuple[dict, dict]]:

@@ -83,17 +83,23 @@ def load_projects_file(
 
 def _resolve(con, staged: pd.DataFrame) -> pd.DataFrame:
     """Category labels and area names to codes; problems as Dutch text per row."""
-    territory.require(con)  # a project's area is one of the territory's
+    found = territory.require(con)  # a project's area is one of the territory's
     aliases = dict(con.execute("SELECT alias, category_code FROM category_aliases WHERE source = '*'").fetchall())
     areas = {
         normalise_label(n): c
         for c, n in con.execute("SELECT code, name FROM areas WHERE level = 'submunicipality'").fetchall()
     }
     areas |= {normalise_label(c): c for c in areas.values()}
-    hotspots = {}
-    for hotspot_id, name in con.execute("SELECT hotspot_id, name FROM hotspots").fetchall():
+    hotspots, outside = {}, set()
+    for hotspot_id, name, lat, lon in con.execute(
+        "SELECT hotspot_id, name, center_lat, center_lon FROM hotspots"
+    ).fetchall():
         hotspots[normalise_label(name)] = hotspot_id
         hotspots[normalise_label(hotspot_id)] = hotspot_id
+        # a hot spot loaded under an earlier territory: checked on the outline, as reports and hot spots are
+        if found.outline is not None and not found.outline.contains([lat], [lon])[0]:
+            outside.add(hotspot_id)
+    elsewhere = _places_elsewhere({m["nis"] for m in found.municipalities})
     codes, areas_out, kinds, problems = [], [], [], []
     for categories, area in zip(staged["categories"], staged["area"]):
         labels = [p.strip() for p in str(categories).split(";") if p.strip()] if pd.notna(categories) else []
@@ -105,13 +111,31 @@ def _resolve(con, staged: pd.DataFrame) -> pd.DataFrame:
             areas_out.append(None), kinds.append(None)
         elif key in areas:
             areas_out.append(areas[key]), kinds.append("area")
+        elif key in hotspots and hotspots[key] in outside:
+            areas_out.append(None), kinds.append(None)
+            problem.append(f"hotspot '{area}' ligt buiten het grondgebied: {found.place}")
         elif key in hotspots:
             areas_out.append(hotspots[key]), kinds.append("hotspot")
+        elif key in elsewhere:
+            areas_out.append(None), kinds.append(None)
+            problem.append(f"gebied '{area}' ligt buiten het grondgebied: {found.place}")
         else:
             areas_out.append(None), kinds.append(None)
             problem.append(f"gebied '{area}' is geen deelgemeente en geen gekende hotspot")
         problems.append("; ".join(problem) or None)
     return staged.assign(category_codes=codes, area_code=areas_out, area_kind=kinds, lookup_problem=problems)
+
+
+def _places_elsewhere(own_municipalities: set[str]) -> set[str]:
+    """Normalised names of the shipped municipalities and deelgemeenten outside the territory's
+    municipalities: a project there is refused as outside the territory, not as an unknown area."""
+    inside = {
+        normalise_label(f["properties"]["name"])
+        for nis, f in territory.boundaries().items()
+        if nis in own_municipalities or f["properties"].get("parent") in own_municipalities
+    }
+    names = {normalise_label(f["properties"]["name"]) for f in territory.boundaries().values()}
+    return names - inside
 
 
 def _load(con, batch_id, staged, malformed) -> store.BatchCounts:

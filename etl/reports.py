@@ -284,14 +284,29 @@ def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series, crs: str = "EPSG:313
     return lat, lon
 
 
-def _territory(con, box) -> tuple[tuple[float, float, float, float], str, territory.Outline | None]:
-    """The box checked in SQL, the name in the reason, and the outline checked after (none with --bbox)."""
+def _territory(
+    con, box, frame: pd.DataFrame
+) -> tuple[tuple[float, float, float, float], str, territory.Outline | None]:
+    """The box checked in SQL, the name in the reason, and the outline checked after (none with --bbox).
+    A store without a territory refuses the load; the file's points (`frame`) propose one."""
     if box:
         return box, f"kader {','.join(str(v) for v in box)}", None
-    found = territory.require(con)
+    found = territory.require(con, *_points_given(frame))
     outline = found.outline
     west, south, east, north = outline.widened_bounds() if outline else found.bbox
     return (west, south, east, north), found.place, outline
+
+
+def _points_given(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """lat, lon as the file gives them (degrees, else Lambert x/y): only to propose a territory."""
+
+    def number(column: str) -> np.ndarray:
+        text = frame[column].astype("string").str.replace(",", ".", regex=False)
+        return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    lat, lon = number("lat_text"), number("lon_text")
+    given = ~np.isnan(lat)
+    return np.where(given, lat, frame["lam_lat"]), np.where(given, lon, frame["lam_lon"])
 
 
 def _check_outline(con, outline: territory.Outline | None, name: str) -> None:
@@ -479,8 +494,8 @@ def _record_geocoding_remarks(con, batch_id: int) -> int:
 def _load_staged(
     con, batch_id, staged, malformed, report_format, zone, box, values=None, crs: str = "EPSG:31370"
 ) -> store.BatchCounts:
-    (west, south, east, north), territory_name, outline = _territory(con, box)
     frame = with_address_columns(_lookups(con, staged, report_format, values, crs))
+    (west, south, east, north), territory_name, outline = _territory(con, box, frame)
     for name in ("stage", "checked", "located_area", "candidates", "resolved"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.register("stage_frame", frame)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -9,8 +10,30 @@ import pytest
 from project_paths import DATA, ROOT  # noqa: F401  (tests of other branches may still import them from here)
 
 
+@pytest.fixture(scope="session")
+def demo_territory_store(tmp_path_factory) -> Path:
+    """A store holding only the demo's territory (Asse), set once per session as `python -m etl territory
+    set --nis 23002` does (etl.demo.ensure_demo_territory); `db` copies it."""
+    from etl.demo import ensure_demo_territory
+
+    path = tmp_path_factory.mktemp("demo-territory") / "civ.duckdb"
+    ensure_demo_territory(path)
+    return path
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, demo_territory_store: Path) -> Path:
+    """A fresh store of the test's own, its territory set to the demo's (Asse): the test files here are
+    Asse's, and a load into a store without a territory is refused. `bare_db` has no store yet."""
+    path = tmp_path / "store" / "civ.duckdb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_territory_store, path)
+    return path
+
+
+@pytest.fixture
+def bare_db(tmp_path: Path) -> Path:
+    """Where a store would be, with nothing there yet: a first load, or input refused before any write."""
     return tmp_path / "store" / "civ.duckdb"
 
 

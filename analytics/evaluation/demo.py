@@ -41,13 +41,14 @@ BAR = {"recall": 0.9, "null_false_flags": 1}
 
 def build_store(directory: Path, seed: int, end_month: str, planted: bool) -> tuple[Path, dict]:
     """Demo files (planted or null) loaded into a fresh store: reports and defined hot spots."""
-    from etl.demo import write_demo_files
+    from etl.demo import ensure_demo_territory, write_demo_files
     from etl.hotspots import load_hotspots_file
     from etl.reports import load_reports_file
 
     directory.mkdir(parents=True, exist_ok=True)
     write_demo_files(directory, seed=seed, end_month=end_month, planted=planted)
     db = directory / "civ.duckdb"
+    ensure_demo_territory(db)
     load_hotspots_file(db, directory / "hotspots.geojson", is_demo=True)
     load_reports_file(db, directory / "reports.csv", fmt="canonical", is_demo=True)
     truth = json.loads((directory / "ground_truth.json").read_text(encoding="utf-8"))

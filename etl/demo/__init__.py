@@ -23,6 +23,7 @@ from etl.demo.reports import CATEGORY_LABELS, CHANNELS
 from etl.demo.scenario import Timeline, projects
 
 DEFAULT_SEED = 20111
+DEMO_NIS = ("23002",)  # the demo's territory: Asse
 FILES = ("hotspots.geojson", "devices.csv", "reports.csv", "fixes.csv", "projects.csv", "ground_truth.json")
 
 
@@ -133,6 +134,19 @@ def write_demo_files(
     }
 
 
+def ensure_demo_territory(db: str | os.PathLike) -> bool:
+    """The demo's data lie in Asse: a store without a territory gets Asse's, set as `python -m etl
+    territory set --nis 23002` would (audited); a store with one keeps it. True when it was set here."""
+    from civ import store, territory
+
+    if Path(db).exists():
+        with store.reading(db) as con:
+            if territory.is_set(con):
+                return False
+    territory.set_territory(db, list(DEMO_NIS), by="demo")
+    return True
+
+
 def load_demo(
     db: str | os.PathLike,
     seed: int = DEFAULT_SEED,
@@ -152,6 +166,7 @@ def load_demo(
     started = time.perf_counter()
     out = Path(out_dir) if out_dir is not None else Path(db).resolve().parent / "demo-files"
     written = write_demo_files(out, seed=seed, end_month=end_month)
+    ensure_demo_territory(db)
     loads = [
         load_hotspots_file(db, out / "hotspots.geojson", is_demo=True),
         load_devices_file(db, out / "devices.csv", is_demo=True),

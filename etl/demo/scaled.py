@@ -122,6 +122,7 @@ def load_scaled(
 ) -> dict:
     """Write the scaled files (default `demo-files-scaleN/` next to the database) and load them with
     the loaders the command line uses, as `load_demo` does for the everyday demo."""
+    from etl.demo import ensure_demo_territory
     from etl.devices import load_devices_file
     from etl.fixes import load_fixes_file
     from etl.hotspots import load_hotspots_file
@@ -130,6 +131,7 @@ def load_scaled(
     started = time.perf_counter()
     out = Path(out_dir) if out_dir is not None else Path(db).resolve().parent / f"demo-files-scale{scale}"
     written = write_scaled_files(out, scale, days=days, seed=seed, end_month=end_month)
+    ensure_demo_territory(db)
     loads = [
         load_hotspots_file(db, written["hotspots"], is_demo=True),
         load_devices_file(db, written["devices"], is_demo=True),

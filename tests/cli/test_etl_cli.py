@@ -59,14 +59,14 @@ def test_quarantine_command_lists_reasons(db, write_file, capsys):
     )
 
 
-def test_garbage_file_exits_2_with_one_line_and_writes_nothing(db, tmp_path, capsys):
+def test_garbage_file_exits_2_with_one_line_and_writes_nothing(bare_db, tmp_path, capsys):
     path = tmp_path / "foto.jpg"
     path.write_bytes(bytes(range(256)) * 20)
-    assert main(["reports", str(path), "--db", str(db), "--json"]) == 2
+    assert main(["reports", str(path), "--bare_db", str(bare_db), "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("fout: ") and captured.err.count("\n") == 1
-    assert not db.exists()
+    assert not bare_db.exists()
 
 
 def test_missing_file_exits_2(db, tmp_path, capsys):

@@ -115,10 +115,10 @@ def test_an_open_period_is_closed_by_the_same_mapping_with_an_end(db, write_file
     ]
 
 
-def test_file_without_warden_column_is_unusable_and_writes_nothing(db, write_file):
+def test_file_without_warden_column_is_unusable_and_writes_nothing(bare_db, write_file):
     with pytest.raises(UnusableInput, match="kolom warden ontbreekt"):
-        load_devices_file(db, write_file("a.csv", "device_id,naam\nT1,Jan\n"))
-    assert not db.exists()
+        load_devices_file(bare_db, write_file("a.csv", "device_id,naam\nT1,Jan\n"))
+    assert not bare_db.exists()
 
 
 def test_fixes_of_an_unmapped_device_move_to_the_warden_when_a_mapping_arrives(db, write_file, query):

@@ -134,28 +134,28 @@ def test_fixes_far_outside_the_territory_are_kept(db, write_file):
 # -- device option, unusable files ---------------------------------------------------------------
 
 
-def test_csv_without_device_column_takes_the_device_option(db, write_file, query):
+def test_csv_without_device_column_takes_the_device_option(bare_db, write_file, query):
     path = write_file("nodevice.csv", "timestamp,lat,lon\n2026-02-01T10:00:00Z,50.91,4.2\n")
     with pytest.raises(UnusableInput, match="--device"):
-        load_fixes_file(db, path)
-    assert not db.exists()
-    assert load_fixes_file(db, path, device="T9").loaded == 1
+        load_fixes_file(bare_db, path)
+    assert not bare_db.exists()
+    assert load_fixes_file(bare_db, path, device="T9").loaded == 1
     assert query("SELECT device_id FROM fixes") == [("T9",)]
 
 
-def test_missing_position_column_is_unusable_and_writes_nothing(db, write_file):
+def test_missing_position_column_is_unusable_and_writes_nothing(bare_db, write_file):
     path = write_file("nolon.csv", "device_id,timestamp,lat\nT1,2026-02-01T10:00:00Z,50.91\n")
     with pytest.raises(UnusableInput, match="kolom lon ontbreekt"):
-        load_fixes_file(db, path)
-    assert not db.exists()
+        load_fixes_file(bare_db, path)
+    assert not bare_db.exists()
 
 
-def test_binary_file_is_unusable_and_writes_nothing(db, tmp_path):
+def test_binary_file_is_unusable_and_writes_nothing(bare_db, tmp_path):
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     with pytest.raises(UnusableInput, match="binaire inhoud"):
-        load_fixes_file(db, path)
-    assert not db.exists()
+        load_fixes_file(bare_db, path)
+    assert not bare_db.exists()
 
 
 def test_unknown_format_name_is_unusable(db, write_file):

@@ -94,10 +94,10 @@ def test_gpx_10_speed_in_metres_per_second_is_stored_in_kmh(db, write_file, quer
     assert query("SELECT round(speed_kmh, 6) FROM fixes") == [(5.4,)]
 
 
-def test_gpx_without_device_option_is_unusable_and_writes_nothing(db):
+def test_gpx_without_device_option_is_unusable_and_writes_nothing(bare_db):
     with pytest.raises(UnusableInput, match="--device"):
-        load_fixes_file(db, GPX_DIR / "cerknicko-jezero.gpx")
-    assert not db.exists()
+        load_fixes_file(bare_db, GPX_DIR / "cerknicko-jezero.gpx")
+    assert not bare_db.exists()
 
 
 @pytest.mark.parametrize(
@@ -108,10 +108,10 @@ def test_gpx_without_device_option_is_unusable_and_writes_nothing(db):
         ('<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>', "geen GPX-bestand"),
     ],
 )
-def test_non_gpx_content_is_unusable_and_writes_nothing(db, write_file, content, message):
+def test_non_gpx_content_is_unusable_and_writes_nothing(bare_db, write_file, content, message):
     with pytest.raises(UnusableInput, match=message):
-        load_fixes_file(db, write_file("track.gpx", content), device="T1")
-    assert not db.exists()
+        load_fixes_file(bare_db, write_file("track.gpx", content), device="T1")
+    assert not bare_db.exists()
 
 
 # -- NMEA ----------------------------------------------------------------------------------------
@@ -162,11 +162,11 @@ def test_nmea_log_rows_void_fixes_bad_checksums_and_noise(db, write_file, query)
     assert query("SELECT raw_text FROM quarantine WHERE row_number = 7") == [("garbage from a crashed logger",)]
 
 
-def test_nmea_without_device_option_is_unusable(db, write_file):
+def test_nmea_without_device_option_is_unusable(bare_db, write_file):
     path = write_file("log.nmea", "$GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W*6A\n")
     with pytest.raises(UnusableInput, match="--device"):
-        load_fixes_file(db, path, fmt="nmea")
-    assert not db.exists()
+        load_fixes_file(bare_db, path, fmt="nmea")
+    assert not bare_db.exists()
 
 
 # -- sniffing --------------------------------------------------------------------------------------

@@ -171,12 +171,12 @@ def test_same_name_twice_in_one_file_is_a_duplicate_or_a_conflict(db, tmp_path, 
         ),
     ],
 )
-def test_file_that_is_not_a_feature_collection_is_unusable_and_writes_nothing(db, tmp_path, content, message):
+def test_file_that_is_not_a_feature_collection_is_unusable_and_writes_nothing(bare_db, tmp_path, content, message):
     path = tmp_path / "h.geojson"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(UnusableInput, match=message):
-        load_hotspots_file(db, path)
-    assert not db.exists()
+        load_hotspots_file(bare_db, path)
+    assert not bare_db.exists()
 
 
 def test_empty_feature_collection_loads_zero_rows(db, tmp_path):

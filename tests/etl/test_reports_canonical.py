@@ -157,11 +157,11 @@ def test_bbox_option_replaces_the_territory(db, write_file, query):
 
 
 @pytest.mark.parametrize("bbox", ["4.3,50.8,4.4", "oost,zuid,west,noord", "4.4,50.8,4.3,50.9"])
-def test_unusable_bbox_is_refused_before_anything_is_written(db, write_file, bbox):
+def test_unusable_bbox_is_refused_before_anything_is_written(bare_db, write_file, bbox):
     path = write_file("e.csv", canonical("D1;01/10/2026 10:00;Sluikstort;post;;;;;;;;"))
     with pytest.raises(UnusableInput, match="bbox"):
-        load_reports_file(db, path, bbox=bbox)
-    assert not db.exists()
+        load_reports_file(bare_db, path, bbox=bbox)
+    assert not bare_db.exists()
 
 
 def test_sub_municipality_comes_from_the_point_or_from_the_area_column(db, write_file, query):
@@ -326,12 +326,12 @@ def test_english_headers_comma_separator_and_iso_dates(db, write_file, query):
         (b"id;datum;kanaal\nA;01/10/2026;post\n", "formaat niet herkend"),
     ],
 )
-def test_unreadable_files_are_refused_and_nothing_is_written(db, tmp_path, content, message):
+def test_unreadable_files_are_refused_and_nothing_is_written(bare_db, tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(UnusableInput, match=message):
-        load_reports_file(db, path)
-    assert not db.exists()
+        load_reports_file(bare_db, path)
+    assert not bare_db.exists()
 
 
 def test_an_empty_file_loads_nothing_and_says_so(db, write_file):
