@@ -22,19 +22,19 @@ def demo_territory_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path, demo_territory_store: Path) -> Path:
-    """A fresh store of the test's own, its territory set to the demo's (Asse): the test files here are
-    Asse's, and a load into a store without a territory is refused. `bare_db` has no store yet."""
-    path = tmp_path / "store" / "civ.duckdb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(demo_territory_store, path)
-    return path
+def bare_db(tmp_path: Path) -> Path:
+    """Where the test's store would be, with nothing there yet: a first load, or input refused before any
+    write. `db` and `query` use the same path."""
+    return tmp_path / "store" / "civ.duckdb"
 
 
 @pytest.fixture
-def bare_db(tmp_path: Path) -> Path:
-    """Where a store would be, with nothing there yet: a first load, or input refused before any write."""
-    return tmp_path / "store" / "civ.duckdb"
+def db(bare_db: Path, demo_territory_store: Path) -> Path:
+    """A fresh store of the test's own, its territory set to the demo's (Asse): the test files here are
+    Asse's, and a load into a store without a territory is refused."""
+    bare_db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_territory_store, bare_db)
+    return bare_db
 
 
 @pytest.fixture
@@ -48,11 +48,12 @@ def write_file(tmp_path: Path):
 
 
 @pytest.fixture
-def query(db: Path):
-    """Read the store the way an independent observer would: a fresh read-only connection."""
+def query(bare_db: Path):
+    """Read the store the way an independent observer would: a fresh read-only connection (to the store
+    at the path of `db` and `bare_db`)."""
 
     def run(sql: str, params=()):
-        con = duckdb.connect(str(db), read_only=True)
+        con = duckdb.connect(str(bare_db), read_only=True)
         try:
             return con.execute(sql, params).fetchall()
         finally:

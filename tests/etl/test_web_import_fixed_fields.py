@@ -61,9 +61,7 @@ def _counts(result: dict) -> dict:
     return {k: result[k] for k in ("rows_in", "loaded", "quarantined", "duplicates", "updated")}
 
 
-def test_gpx_and_geojson_dry_run_like_the_command_line_then_load_and_leave_nothing_on_disk(tmp_path):
-    db = tmp_path / "civ.duckdb"
-    open_for_writing(db).close()
+def test_gpx_and_geojson_dry_run_like_the_command_line_then_load_and_leave_nothing_on_disk(db):
     for name, data, kind, rows in (
         ("rit.gpx", _gpx(), "fixes", POINTS),
         ("pleinen.geojson", _geojson(), "hotspots", 3),
