@@ -19,7 +19,7 @@ END_MONTH = "2026-10"
 
 def build_demo_store() -> tuple[Path, dict]:
     """(path of the DuckDB file, ground truth)."""
-    from etl.demo import write_demo_files
+    from etl.demo import ensure_demo_territory, write_demo_files
     from etl.hotspots import load_hotspots_file
     from etl.projects import load_projects_file
     from etl.reports import load_reports_file
@@ -29,6 +29,7 @@ def build_demo_store() -> tuple[Path, dict]:
     files = folder / "demo-files"
     write_demo_files(files, end_month=END_MONTH)
     db = folder / "civ.duckdb"
+    ensure_demo_territory(db)
     load_hotspots_file(db, files / "hotspots.geojson", is_demo=True)
     load_reports_file(db, files / "reports.csv", fmt="canonical", is_demo=True)
     load_projects_file(db, files / "projects.csv", is_demo=True)

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from app import create_app
 from civ import accounts as users
+from etl.demo import ensure_demo_territory
 from etl.hotspots import load_hotspots_file
 from etl.reports import load_reports_file
 
@@ -105,6 +106,7 @@ def reports():
 def compstat_db(tmp_path_factory, reports):
     folder = tmp_path_factory.mktemp("compstat")
     db = folder / "civ.duckdb"
+    ensure_demo_territory(db)  # the planted reports lie in Asse
     write_csv(folder / "meldingen.csv", reports)
     result = load_reports_file(db, folder / "meldingen.csv")
     assert (result.loaded, result.quarantined) == (len(reports), 0)

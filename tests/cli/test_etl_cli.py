@@ -62,7 +62,7 @@ def test_quarantine_command_lists_reasons(db, write_file, capsys):
 def test_garbage_file_exits_2_with_one_line_and_writes_nothing(bare_db, tmp_path, capsys):
     path = tmp_path / "foto.jpg"
     path.write_bytes(bytes(range(256)) * 20)
-    assert main(["reports", str(path), "--bare_db", str(bare_db), "--json"]) == 2
+    assert main(["reports", str(path), "--db", str(bare_db), "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("fout: ") and captured.err.count("\n") == 1
@@ -80,11 +80,10 @@ def test_unknown_format_is_a_usage_error_exit_2(db, write_file):
     assert stop.value.code == 2
 
 
-def test_db_path_comes_from_the_environment_when_no_flag(tmp_path, write_file, monkeypatch, capsys):
-    target = tmp_path / "elders" / "civ.duckdb"
-    monkeypatch.setenv("CIV_DB", str(target))
+def test_db_path_comes_from_the_environment_when_no_flag(db, write_file, monkeypatch, capsys, query):
+    monkeypatch.setenv("CIV_DB", str(db))
     assert main(["reports", str(write_file("m.csv", REPORTS)), "--json"]) == 0
-    assert target.exists()
+    assert query("SELECT count(*) FROM import_batches WHERE kind = 'reports'") == [(1,)]
 
 
 def test_command_line_runs_as_a_module_in_a_fresh_process(db, write_file):

@@ -100,7 +100,7 @@ def _tracker_files(folder: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def region(tmp_path_factory):
     from analytics.coverage import refresh_visits
-    from etl.demo import write_hotspots
+    from etl.demo import ensure_demo_territory, write_hotspots
 
     folder = tmp_path_factory.mktemp("region")
     lake = folder / "lake"
@@ -110,6 +110,7 @@ def region(tmp_path_factory):
     for seed, nis in enumerate(NIS, start=1):
         db = folder / f"{nis}.duckdb"
         _reports_csv(folder / f"reports-{nis}.csv", seed)
+        ensure_demo_territory(db)  # every municipality's reports here are drawn on the demo's map
         for args in (
             ["hotspots", str(folder / "hotspots.geojson")],
             ["reports", str(folder / f"reports-{nis}.csv")],

@@ -13,6 +13,7 @@ import pytest
 from analytics.compstat import Filters, compstat_table, follow_up, key_figures
 from analytics.grid import grid_counts, reports_in_cell
 from analytics.periods import Period
+from etl.demo import ensure_demo_territory
 from etl.reports import load_reports_file
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -57,6 +58,7 @@ def planted(tmp_path_factory):
     path = folder / "meldingen.csv"
     path.write_text("id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;gas\n" + "\n".join(rows) + "\n")
     db = folder / "civ.duckdb"
+    ensure_demo_territory(db)  # the planted reports lie in Asse
     result = load_reports_file(db, path)
     assert result.loaded == 600
     return db, truth

@@ -18,6 +18,7 @@ from analytics.compstat_model import model_flags, predict
 from analytics.evaluation.compstat_power import simulate, starts
 from analytics.periods import Period
 from analytics.significance import change_flags, conditional_binomial_p
+from etl.demo import ensure_demo_territory
 from etl.reports import load_reports_file
 
 # --- exposure: the period lengths are part of the null -------------------------------------------
@@ -56,6 +57,7 @@ def store(tmp_path_factory):
     path = folder / "meldingen.csv"
     path.write_text("id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;gas\n" + "\n".join(rows) + "\n")
     db = folder / "civ.duckdb"
+    ensure_demo_territory(db)  # the planted reports lie in Asse
     assert load_reports_file(db, path).loaded == len(rows)
     with duckdb.connect(str(db)) as con:
         # what a police-uk row looks like in the store: its month only (stored on the month's first day)

@@ -40,6 +40,7 @@ from analytics.coverage import (
 )
 from analytics.periods import Period
 from civ.store import reading
+from etl.demo import ensure_demo_territory
 from etl.devices import load_devices_file
 from etl.fixes import load_fixes_file
 from etl.hotspots import load_hotspots_file
@@ -66,6 +67,7 @@ def scene(tmp_path_factory):
     """GW-A's morning on TRK-1 with every flaw of a real export, plus a spare tracker TRK-9 with no warden."""
     folder = tmp_path_factory.mktemp("coverage")
     db = folder / "civ.duckdb"
+    ensure_demo_territory(db)  # the scene lies in Asse
     rng = np.random.default_rng(5)
     walk = working_day(DAY)
     stop_start = walk.true_visits(PLEIN)[1][0]
@@ -167,6 +169,7 @@ def test_visit_across_the_autumn_clock_change_has_its_real_length(tmp_path):
     """25/10/2026: 03:00 summer time becomes 02:00 winter time. A stop from 02:40 CEST to 02:30 CET lasts
     50 minutes, not −10; the fixes carry local times with their offsets, as some platforms export."""
     db = tmp_path / "civ.duckdb"
+    ensure_demo_territory(db)  # the scene lies in Asse
     rng = np.random.default_rng(11)
     arrive = datetime(2026, 10, 25, 0, 40, tzinfo=UTC)  # 02:40 CEST
     walk = Walk.start(arrive - timedelta(minutes=10), *offset(PLEIN.lat, PLEIN.lon, 0, -600))
@@ -198,6 +201,7 @@ def test_visit_across_the_autumn_clock_change_has_its_real_length(tmp_path):
 
 def test_sampling_every_60_seconds_stays_within_tolerance(tmp_path):
     db = tmp_path / "civ.duckdb"
+    ensure_demo_territory(db)  # the scene lies in Asse
     rng = np.random.default_rng(3)
     walk = working_day(DAY)
     write_hotspots(tmp_path / "h.geojson", [PLEIN, PARK, NOOIT])
@@ -238,6 +242,7 @@ def test_incremental_refresh_gives_the_same_tables_as_a_full_rebuild(tmp_path):
     """Three days loaded out of order, the middle one split in two batches in the middle of a visit;
     then a changed warden mapping and a redrawn hot spot. After each step: equal to a full rebuild."""
     db = tmp_path / "civ.duckdb"
+    ensure_demo_territory(db)  # the scene lies in Asse
     rng = np.random.default_rng(17)
     write_hotspots(tmp_path / "h.geojson", [PLEIN, PARK, NOOIT])
     load_hotspots_file(db, tmp_path / "h.geojson")

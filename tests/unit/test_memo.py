@@ -22,8 +22,7 @@ def _reports(folder, name: str, ids: range):
     return path
 
 
-def test_a_new_import_is_seen_on_the_next_call_and_answers_are_copies(tmp_path):
-    db = tmp_path / "civ.duckdb"
+def test_a_new_import_is_seen_on_the_next_call_and_answers_are_copies(db, tmp_path):
     load_reports_file(db, _reports(tmp_path, "a.csv", range(5)), fmt="canonical")
     with reading(db) as con:
         first = compstat_table(con, OCTOBER)
@@ -41,8 +40,7 @@ def test_a_new_import_is_seen_on_the_next_call_and_answers_are_copies(tmp_path):
         assert key_figures(con, OCTOBER)["reports"] == 8
 
 
-def test_the_same_question_on_the_same_data_is_asked_once(tmp_path):
-    db = tmp_path / "civ.duckdb"
+def test_the_same_question_on_the_same_data_is_asked_once(db, tmp_path):
     load_reports_file(db, _reports(tmp_path, "a.csv", range(2)), fmt="canonical")
     calls = []
 
@@ -58,10 +56,9 @@ def test_the_same_question_on_the_same_data_is_asked_once(tmp_path):
         assert calls[-1] == "sluikstort" and len(calls) == 5
 
 
-def test_clear_all_forgets_every_kept_answer(tmp_path):
+def test_clear_all_forgets_every_kept_answer(db, tmp_path):
     from analytics import memo
 
-    db = tmp_path / "civ.duckdb"
     load_reports_file(db, _reports(tmp_path, "a.csv", range(2)), fmt="canonical")
     calls = []
 
