@@ -32,6 +32,7 @@ from civ.errors import UnusableInput
 
 BOUNDARIES_FILE = Path(__file__).resolve().parents[1] / "assets" / "geo" / "flanders-brussels-boundaries.geojson.gz"
 STATBEL_SOURCE = "Statbel (Algemene Directie Statistiek), statistische sectoren 2025"
+STATBEL_AREAS = "statbel-deelgemeenten"  # setting `areas_source` when the areas are Statbel's deelgemeenten
 # A point this close outside the outline still belongs to the territory: a report on the border
 # street, GPS noise, and the few metres the shipped outlines were simplified by.
 TOLERANCE_M = 100.0
@@ -163,6 +164,14 @@ def place_name(con: duckdb.DuckDBPyConnection) -> str:
     return _joined([rows.get(nis, nis) for nis in codes if nis])
 
 
+def boundary_source(con: duckdb.DuckDBPyConnection) -> str:
+    """The source of the boundaries a map draws, for its attribution: Statbel's, plus the file of a
+    centre's own areas when they replace the deelgemeenten ('Statbel (…) + wijken.geojson')."""
+    source = setting(con, "territory_source") or STATBEL_SOURCE
+    areas = setting(con, "areas_source")
+    return f"{source} + {areas}" if areas and areas != STATBEL_AREAS else source
+
+
 def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1] if names else ""
 
@@ -239,7 +248,7 @@ def set_territory(db: str | os.PathLike, nis_codes: list[str], name: str | None 
         areas,
         name,
         STATBEL_SOURCE,
-        "statbel-deelgemeenten",
+        STATBEL_AREAS,
         by,
         "territory_set",
         f"{name}: {codes}",
@@ -419,7 +428,7 @@ def upgrade_older_store(con: duckdb.DuckDBPyConnection) -> None:
     municipality_features, areas, name = _statbel_change(codes, None)
     con.execute("BEGIN TRANSACTION")
     try:
-        apply_in(con, municipality_features, areas, name, STATBEL_SOURCE, "statbel-deelgemeenten")
+        apply_in(con, municipality_features, areas, name, STATBEL_SOURCE, STATBEL_AREAS)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

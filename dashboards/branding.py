@@ -28,7 +28,7 @@ def from_store(con) -> dict:
     return {
         "territory": territory.display_name(con),
         "place": territory.place_name(con),
-        "boundary_source": territory.setting(con, "territory_source") or territory.STATBEL_SOURCE,
+        "boundary_source": territory.boundary_source(con),
     }
 
 
@@ -44,10 +44,13 @@ def _current_store() -> str | None:
 _pinned: dict = {}
 
 
-def pin(con) -> None:
-    """For work outside a request (the meeting pack): the names of the store `con` reads."""
+def pin(con, place: str | None = None) -> None:
+    """For work outside a request (the meeting pack): the names of the store `con` reads; `place` instead
+    of the territory's (the pack of one municipality of a zone)."""
     _pinned.clear()
     _pinned.update(from_store(con))
+    if place and _pinned:
+        _pinned["place"] = place
 
 
 def fields(lang: str) -> dict:

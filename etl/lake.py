@@ -49,7 +49,7 @@ def resolve_nis(con, given: str | None) -> str:
         )
     nis = (given or stored or "").strip()
     if not nis:
-        raise UnusableInput("geef de NIS-code van de gemeente met --nis (bv. --nis 23002 voor Asse)")
+        raise UnusableInput("geef de NIS-code van de gemeente met --nis (bv. --nis 23052 voor Merchtem)")
     if not re.fullmatch(r"\d{5}", nis):
         raise UnusableInput(f"NIS-code '{nis}' onbekend: een gemeente heeft een code van vijf cijfers (bv. 23002)")
     return nis

@@ -239,7 +239,7 @@ def _municipality(con, scope: MunicipalityScope | None = None) -> str:
     also pins the names the pack's texts use."""
     from dashboards import branding
 
-    branding.pin(con)
+    branding.pin(con, place=scope.name if scope else None)
     name = territory.display_name(con) or "CIV"
     return f"{name} — {scope.name}" if scope else name
 

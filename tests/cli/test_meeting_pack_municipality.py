@@ -19,6 +19,7 @@ from territory_scenes import AMOW, MERCHTEM, deelgemeenten_of, originals, report
 
 from analytics.periods import Period
 from civ.store import reading
+from dashboards.i18n import t
 from dashboards.report.__main__ import main as report_main
 from dashboards.report.contents import gather
 from etl.cli import main as etl_main
@@ -88,7 +89,9 @@ def test_merchtems_pack_counts_merchtems_reports_only_and_is_framed_on_merchtem(
     assert 0 < in_merchtem < sum(planted.values())
     with reading(db) as con:
         pack = gather(con, Period.parse("2026-10"), municipality=MERCHTEM)
+        place = t("pack.demo_note", "nl")  # the pack's texts name the municipality, not the zone
         zone_pack = gather(con, Period.parse("2026-10"))
+    assert "voor Merchtem:" in place
     assert pack.figures.reports == in_merchtem
     assert sum(row.current for row in pack.compstat) == in_merchtem
     assert zone_pack.figures.reports == sum(planted.values())
