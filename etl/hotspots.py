@@ -289,19 +289,26 @@ def _explain_invalid(geometry) -> str:
     return f"geometrie is ongeldig: {label}{where}"
 
 
+def radius_m(value) -> tuple[float | None, str | None]:
+    """A radius as lists write it ('100', '100 m', '100m', '12,5 meter') in metres, or the Dutch problem."""
+    text = re.sub(r"\s*(m|meter|meters)\.?$", "", str(value).strip(), flags=re.IGNORECASE)
+    try:
+        radius = float(text.replace(",", "."))
+    except ValueError:
+        return None, f"radius_m '{value}' is geen getal"
+    if not RADIUS_MIN_M <= radius <= RADIUS_MAX_M:
+        return None, f"radius_m {value} ligt niet tussen {RADIUS_MIN_M} en {RADIUS_MAX_M} m"
+    return radius, None
+
+
 def _radius(properties: dict, problems: list[str]) -> float | None:
     value = properties.get("radius_m")
     if value is None or str(value).strip() == "":
         problems.append("radius_m ontbreekt (verplicht voor een punt)")
         return None
-    try:
-        radius = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        problems.append(f"radius_m '{value}' is geen getal")
-        return None
-    if not RADIUS_MIN_M <= radius <= RADIUS_MAX_M:
-        problems.append(f"radius_m {value} ligt niet tussen {RADIUS_MIN_M} en {RADIUS_MAX_M} m")
-        return None
+    radius, problem = radius_m(value)
+    if problem:
+        problems.append(problem)
     return radius
 
 
@@ -425,6 +432,8 @@ def _same(row: dict, other: dict) -> bool:
 
 
 def _store(con, batch_id: int, features: list, inside, place: str) -> store.BatchCounts:
+    from etl.geocoding import footprint_problem
+
     stored = {
         r[0]: dict(zip(("hotspot_id", "name", "kind", "geojson", "radius_m"), r))
         for r in con.execute("SELECT hotspot_id, name, kind, geojson, radius_m FROM hotspots").fetchall()
@@ -446,11 +455,11 @@ def _store(con, batch_id: int, features: list, inside, place: str) -> store.Batc
         if "_problem" in extra:
             rejected.append((number, raw, extra["_problem"]))
             continue
-        if location and location["location_source"] not in ("address", "address_nearest_number"):
-            written = extra.get("_address") or (original.get("properties") or {}).get("address") or ""
-            rejected.append(
-                (number, raw, f"adres '{written}' niet geplaatst: " + (location["location_remark"] or "onbekend"))
-            )
+        problem = location and footprint_problem(
+            location, extra.get("_address") or (original.get("properties") or {}).get("address") or ""
+        )
+        if problem:
+            rejected.append((number, raw, problem))
             continue
         row, problems = _row(feature, inside, place)
         if row is not None:
