@@ -444,3 +444,34 @@ def test_a_project_at_an_address_is_placed_on_the_register_point_and_counts_repo
         assert project.design == "hotspot" and project.area_name == "Kerkstraat 12, 1730 Asse (150 m)"
         counted = project_register.counts(con, project, [Period.month(2026, 10)], "month")
     assert (counted["target"].iloc[0], counted["comparison"].iloc[0]) == (inside, len(distances) - inside)
+
+
+def test_a_hot_spot_list_kept_as_lines_of_address_and_radius_loads_every_line(db, write_file, query):
+    from etl.hotspots import load_hotspots_file
+
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    lines = {  # as a coordinator keeps them: no header, the radius with its unit
+        "Kerkstraat 5, 1731 Zellik; 100 m": (point("1002", "5"), 100.0),
+        "Sint-Jansplein 3, 1730 Asse;50m": (point("1004", "3"), 50.0),
+        "Brusselsesteenweg 7, 1730 Asse; 12,5 meter": (point("1003", "7"), 12.5),
+        "Onbekendestraat 1, 1730 Asse; 100 m": (None, None),
+    }
+    result = load_hotspots_file(db, write_file("hotspots.csv", "\n".join(lines) + "\n"))
+    assert (result.rows_in, result.loaded, result.quarantined) == (4, 3, 1)
+    stored = {
+        r[0]: r[1:] for r in query("SELECT name, center_lat, center_lon, radius_m, location_source FROM hotspots")
+    }
+    for line, (expected, radius) in lines.items():
+        address = line.split(";")[0]
+        if expected is None:
+            assert address not in stored
+            continue
+        lat, lon, stored_radius, source = stored[address]
+        assert distance_m((lat, lon), expected) == 0 and stored_radius == radius and source == "address", line
+    assert query("SELECT row_number, reason FROM quarantine") == [
+        (
+            4,
+            "adres 'Onbekendestraat 1, 1730 Asse' niet geplaatst: straat 'Onbekendestraat' niet gevonden in het "
+            "adressenregister (spelling nakijken of een alias maken: python -m etl addresses alias)",
+        )
+    ]
