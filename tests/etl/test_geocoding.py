@@ -475,3 +475,18 @@ def test_a_hot_spot_list_kept_as_lines_of_address_and_radius_loads_every_line(db
             "adressenregister (spelling nakijken of een alias maken: python -m etl addresses alias)",
         )
     ]
+
+
+def test_an_id_the_file_gives_twice_is_kept_once_whatever_its_statuses(db, write_file, query):
+    first, second = dict(REGISTER[0]), dict(REGISTER[1])
+    rows = [r for r in REGISTER] + [
+        {**first, "status": "proposed", "lat": first["lat"] + 0.01},  # current and proposed: current wins
+        {**second, "status": "current", "lat": second["lat"] + 0.02},  # current twice: one of them
+    ]
+    assert main(["addresses", "load", str(write_file("twice.csv", register_csv(rows=rows))), "--db", str(db)]) == 0
+    kept = [r for r in REGISTER if r["status"] != "retired"]
+    assert query("SELECT count(*), count(DISTINCT address_id) FROM addresses")[0] == (len(kept), len(kept))
+    assert query("SELECT lat, status FROM addresses WHERE address_id = ?", [first["address_id"]]) == [
+        (first["lat"], "current")
+    ]
+    assert query("SELECT count(*) FROM addresses WHERE address_id = ?", [second["address_id"]])[0][0] == 1
