@@ -302,4 +302,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A report with only a street (or a number on a side without numbers) is placed at the street's "
         "middle: good enough to count, too coarse to point at a hot spot.",
     },
+    "map.attribution_addresses": {
+        "nl": "Adressen: {sources}, via BeSt-Address (FOD BOSA)",
+        "en": "Addresses: {sources}, via BeSt-Address (FPS BOSA)",
+    },
 }

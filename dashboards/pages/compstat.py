@@ -150,6 +150,7 @@ def _known(con) -> dict:
         "zone": vocabulary.is_zone(con),
         "channels": vocabulary.channels(con),
         "base": {**layers.base_geography(con), "hotspots": layers.hotspots_geojson(con)},
+        "address_sources": layers.address_sources(con),
     }
 
 
@@ -299,6 +300,7 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                                     "compstat-map",
                                     lang=lang,
                                     tiles=civ_map.tile_url(),
+                                    address_sources=known.get("address_sources"),
                                     **known["base"],
                                     overlays=[
                                         civ_map.grid_layer("compstat-map-grid"),

@@ -72,6 +72,10 @@ def test_the_map_leaves_street_level_reports_out_on_request_and_the_link_remembe
     toggle = page.locator("#compstat-street-level input[value='street']")
     expect(caption).to_contain_text(f"{everything} meldingen met locatie")
     expect(toggle).to_be_checked()
+    # the register's licence: its source wherever placed reports are shown
+    expect(page.locator("#compstat-map .leaflet-control-attribution")).to_contain_text(
+        "Adressen: Adressenregister (Digitaal Vlaanderen), via BeSt-Address (FOD BOSA)"
+    )
 
     page.locator("#compstat-street-level label", has_text="Ook meldingen op straatniveau").click()
     expect(caption).to_contain_text(f"{address_level} meldingen met locatie")
