@@ -490,3 +490,20 @@ def test_an_id_the_file_gives_twice_is_kept_once_whatever_its_statuses(db, write
         (first["lat"], "current")
     ]
     assert query("SELECT count(*) FROM addresses WHERE address_id = ?", [second["address_id"]])[0][0] == 1
+
+
+def test_a_projects_profile_names_the_address_columns(db, tmp_path, write_file, query):
+    from etl.profiles import load_profile
+    from etl.projects import load_projects_file
+
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    (tmp_path / "p.toml").write_text(
+        '[columns]\nname = "Actie"\nstart = "Vanaf"\naddress = "Waar"\nradius_m = "Meters rond"\n', encoding="utf-8"
+    )
+    path = write_file(
+        "acties.csv", "Actie;Vanaf;Waar;Meters rond\nCamera kerk;01/09/2026;Kerkstraat 12 bus 1, 1730 Asse;60\n"
+    )
+    result = load_projects_file(db, path, profile=load_profile(str(tmp_path / "p.toml"), "projects"))
+    assert (result.loaded, result.quarantined) == (1, 0)
+    lat, lon, radius, address_id = query("SELECT lat, lon, radius_m, address_id FROM projects")[0]
+    assert distance_m((lat, lon), point("1001", "12", "0001")) == 0 and radius == 60 and address_id == "1001-12-0001"
