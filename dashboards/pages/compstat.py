@@ -287,6 +287,7 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                                 }
                             ],
                             inline=True,
+                            className="compstat-street-level",
                         ),
                     ],
                     className="panel-head",

@@ -17,7 +17,7 @@ from civ.territory import set_territory
 from etl.addresses import load_register
 from etl.reports import load_reports_file
 
-from .served_app import serving
+from .served_app import SHARED_SCREENS, serving
 
 ASSE = (50.9102, 4.1985)  # inside the sub-municipality Asse
 HEADER = (
@@ -80,6 +80,11 @@ def test_the_map_leaves_street_level_reports_out_on_request_and_the_link_remembe
     page.locator("#compstat-street-level label", has_text="Ook meldingen op straatniveau").click()
     expect(caption).to_contain_text(f"{address_level} meldingen met locatie")
     expect(page).to_have_url(re.compile(r"streets=0"))
+    SHARED_SCREENS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)  # let the map finish its transition
+    page.locator("#compstat-map").locator("xpath=ancestor::section").screenshot(
+        path=str(SHARED_SCREENS / "compstat-street-level-off.png")
+    )
     # the month's count keeps them: a street is precise enough to count
     expect(page.locator("#compstat-kpi-reports .kpi-value")).to_have_text(str(everything))
 
