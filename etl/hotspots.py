@@ -261,9 +261,9 @@ def _with_address_header(path: Path, known: set[str], profile) -> Iterator[Path]
     if profile is not None or path.suffix.lower() not in (".csv", ".txt", ""):
         yield path
         return
-    head = path.read_bytes()[:8192]
+    data = path.read_bytes()  # a list of hot spots: small
     try:
-        text = path.read_bytes().decode(detect_encoding(head))
+        text = data.decode(detect_encoding(data[:8192]))
     except UnicodeDecodeError:
         yield path
         return
