@@ -152,3 +152,34 @@ def report_points_columns(points: pd.DataFrame) -> dict:
         index, values = pd.factorize(points[name])
         columns[name], columns[plural] = index.tolist(), [str(v) for v in values]
     return columns
+
+
+# The regional authentic source behind BOSA's BeSt-Address, by the first digits of a NIS code (the
+# province): Brussels 21, Walloon Brabant 25 and the Walloon provinces 5, 6, 8, 9; the rest is Flemish.
+_ADDRESS_SOURCES = {
+    "flanders": "Adressenregister (Digitaal Vlaanderen)",
+    "brussels": "UrbIS (paradigm.brussels)",
+    "wallonia": "ICAR (SPW)",
+}
+
+
+def _region_of(nis: str) -> str:
+    if nis.startswith("21"):
+        return "brussels"
+    if nis.startswith("25") or nis[:1] in ("5", "6", "8", "9"):
+        return "wallonia"
+    return "flanders"
+
+
+def address_sources(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The regional address registers the map's placed reports come from ('Adressenregister (Digitaal
+    Vlaanderen)'), or None when no report was placed by its address. Their licences ask for the source
+    wherever placed reports are shown."""
+    placed = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM reports WHERE location_source IN ('address', 'address_nearest_number', 'street'))"
+    ).fetchall()[0][0]
+    if not placed:
+        return None
+    codes = [r[0] for r in con.execute("SELECT DISTINCT unnest(municipalities) FROM address_register_loads").fetchall()]
+    regions = sorted({_region_of(str(code)) for code in codes}, key=list(_ADDRESS_SOURCES).index)
+    return ", ".join(_ADDRESS_SOURCES[r] for r in regions) or None

@@ -6,6 +6,8 @@ Target and comparison (what the effect estimate compares; analytics/effects.py):
   sub-municipalities over the same periods;
 - a project on a defined hot spot: its categories inside the hot spot's footprint (a point's watched
   radius, or its polygon), against the same categories elsewhere in the territory;
+- a project at an address (placed on the address register, etl/projects.py): the same, with the circle
+  of its `radius_m` around the register's point as the footprint;
 - a project on the whole territory: its categories, against all other categories;
 - a project on every category of the whole territory has nothing to compare with.
 Reports without a location count only in whole-territory designs (they have no place to be in or out).
@@ -40,15 +42,16 @@ class Project:
     end: date | None
     categories: tuple[str, ...]  # empty: every category
     area: str | None  # sub-municipality code or hotspot_id; None: whole territory
-    area_kind: str | None  # 'area', 'hotspot' or None
-    area_name: str  # 'Brussegem', 'Station Merchtem', 'heel Merchtem'
+    area_kind: str | None  # 'area', 'hotspot', 'address' or None
+    area_name: str  # 'Brussegem', 'Station Merchtem', 'heel Merchtem', 'Markt 1, 1785 Merchtem (100 m)'
     submunicipality: str | None  # the sub-municipality it lies in (a hot spot's centre), or None
+    circle: tuple[float, float, float] | None = None  # an address project's lat, lon, radius_m
 
     @property
     def design(self) -> str:
         if self.area_kind == "area":
             return "area"
-        if self.area_kind == "hotspot":
+        if self.area_kind in ("hotspot", "address"):  # a circle around an address is a footprint too
             return "hotspot"
         return "territory" if self.categories else "none"
 
@@ -74,18 +77,36 @@ def register(con: duckdb.DuckDBPyConnection) -> list[Project]:
     shapes = None
     projects = []
     whole = f"heel {territory.place_name(con)}" if territory.is_set(con) else "heel het grondgebied"
-    for name, kind, start, end, categories, area, area_kind in con.execute(
-        "SELECT name, type, start_date, end_date, categories, area, area_kind FROM projects ORDER BY start_date, name"
+    for name, kind, start, end, categories, area, area_kind, *circle in con.execute(
+        "SELECT name, type, start_date, end_date, categories, area, area_kind, lat, lon, radius_m "
+        "FROM projects ORDER BY start_date, name"
     ).fetchall():
         submunicipality, area_name = None, whole
+        centre = None
         if area_kind == "area":
             submunicipality, area_name = area, areas.get(area, area)
         elif area_kind == "hotspot" and area in hotspots:
-            area_name, lat, lon = hotspots[area]
+            area_name, *centre = hotspots[area]
+        elif area_kind == "address" and None not in circle:
+            centre = circle[:2]
+            area_name = f"{area} ({f'{circle[2]:g}'.replace('.', ',')} m)"
+        if centre is not None:
             shapes = shapes if shapes is not None else _area_shapes(con)
-            submunicipality = next((code for code, shape in shapes if shape.contains(shapely.Point(lon, lat))), None)
+            point = shapely.Point(centre[1], centre[0])
+            submunicipality = next((code for code, shape in shapes if shape.contains(point)), None)
         projects.append(
-            Project(name, kind, start, end, tuple(categories or ()), area, area_kind, area_name, submunicipality)
+            Project(
+                name,
+                kind,
+                start,
+                end,
+                tuple(categories or ()),
+                area,
+                area_kind,
+                area_name,
+                submunicipality,
+                tuple(circle) if area_kind == "address" and None not in circle else None,
+            )
         )
     return projects
 
@@ -120,9 +141,14 @@ def phase_of(period: Period, start: date, end: date | None) -> str:
 
 
 # --- counts ----------------------------------------------------------------------------------------
-def _hotspot_shape(con, hotspot_id: str) -> shapely.Geometry:
+def _footprint(con, project: Project) -> shapely.Geometry:
+    """The project's target area in Lambert 72 metres: its hot spot's footprint, or its address's circle."""
+    if project.circle is not None:
+        lat, lon, radius_m = project.circle
+        x, y = _to_metres().transform(lon, lat)
+        return shapely.Point(x, y).buffer(float(radius_m), quad_segs=32)
     geojson, lat, lon, radius_m = con.execute(
-        "SELECT geojson, center_lat, center_lon, radius_m FROM hotspots WHERE hotspot_id = ?", [hotspot_id]
+        "SELECT geojson, center_lat, center_lon, radius_m FROM hotspots WHERE hotspot_id = ?", [project.area]
     ).fetchall()[0]
     geometry = json.loads(geojson)
     transform = _to_metres().transform
@@ -165,7 +191,7 @@ def counts(con: duckdb.DuckDBPyConnection, project: Project, periods: list[Perio
             {base} AND r.lat IS NOT NULL AND {targeted}""",
             [low, high, cats],
         ).df()
-        shape = _hotspot_shape(con, project.area)
+        shape = _footprint(con, project)
         x, y = _to_metres().transform(located["lon"].to_numpy(), located["lat"].to_numpy())
         inside = shapely.contains_xy(shape, np.asarray(x), np.asarray(y)) if len(located) else np.array([], bool)
         rows = (

@@ -429,6 +429,17 @@ def locate_addresses(con: duckdb.DuckDBPyConnection, entries: list[dict]) -> lis
     return [dict(zip(keys, row)) for row in rows]
 
 
+ADDRESS_LEVEL = ("address", "address_nearest_number")
+
+
+def footprint_problem(answer: dict, written: str) -> str | None:
+    """Why a hot spot's or a project's footprint cannot take this answer of `locate_addresses`, in Dutch;
+    None when it can. Only an address-level point will do: a street's middle is too vague for a circle."""
+    if answer["location_source"] in ADDRESS_LEVEL:
+        return None
+    return f"adres '{written}' niet geplaatst: " + (answer["location_remark"] or "onbekend")
+
+
 def _text(value) -> str | None:
     text = str(value).strip() if value is not None else ""
     return text or None

@@ -29,7 +29,10 @@ from __future__ import annotations
 import json
 import math
 import re
+import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -167,20 +170,21 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
     mapping = profile.normalised_columns() if profile else {}
     known = {a for names in _TABLE_ALIASES.values() for a in names} | {c for cs in mapping.values() for c in cs}
     options = profile.file if profile else {}
-    table = read_table(
-        path,
-        known=known,
-        header_row=options.get("header_row"),
-        encoding=options.get("encoding"),
-        sheet=options.get("sheet"),
-    )
+    with _with_address_header(path, known, profile) as readable:
+        table = read_table(
+            readable,
+            known=known,
+            header_row=options.get("header_row"),
+            encoding=options.get("encoding"),
+            sheet=options.get("sheet"),
+        )
     if profile:
         profile.check_columns(table.columns)
     columns = {
         ours: mapping.get(ours) or next(([a] for a in aliases if a in table.columns), [])
         for ours, aliases in _TABLE_ALIASES.items()
     }
-    if not columns["name"]:
+    if not columns["name"] and not (columns["address"] or columns["street"]):
         raise UnusableInput(
             f"{path.name}: geen kolom met de naam van de hotspot (Naam, name); gevonden: {', '.join(table.header)}"
         )
@@ -196,7 +200,9 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
             text = values[ours].iloc[i]
             return None if text is pd.NA or text is None else str(text)
 
-        properties = {"name": value("name"), "radius_m": value("radius_m"), "kind": value("kind")}
+        # a list kept as addresses names each hot spot by its address
+        name = value("name") or value("address") or " ".join(v for v in (value("street"), value("house_number")) if v)
+        properties = {"name": name or None, "radius_m": value("radius_m"), "kind": value("kind")}
         geometry = None
         lat, lon, x, y = value("lat"), value("lon"), value("x"), value("y")
         try:
@@ -241,6 +247,37 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
     used = {ours: [spelled[c] for c in names] for ours, names in columns.items() if names}
     taken = {c for names in columns.values() for c in names}
     return features, used, [spelled[c] for c in table.columns if c not in taken]
+
+
+_ADDRESS_LINE = re.compile(r"^\s*(?P<address>[^;\t]*[A-Za-z][^;\t]*\d[^;\t]*)[;\t]\s*(?P<radius>[^;\t]+?)\s*$")
+
+
+@contextmanager
+def _with_address_header(path: Path, known: set[str], profile) -> Iterator[Path]:
+    """A list kept as lines of address and radius (`Markt 1, 1785 Merchtem; 100 m`) has no header line:
+    read it as the columns `adres;straal`. Any other file as it is."""
+    from etl.tables import detect_encoding, normalise_header
+
+    if profile is not None or path.suffix.lower() not in (".csv", ".txt", ""):
+        yield path
+        return
+    data = path.read_bytes()  # a list of hot spots: small
+    try:
+        text = data.decode(detect_encoding(data[:8192]))
+    except UnicodeDecodeError:
+        yield path
+        return
+    first = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    line = _ADDRESS_LINE.match(first)
+    fields = re.split(r"[;\t]", first)
+    if not line or radius_m(line["radius"])[1] or any(normalise_header(f) in known for f in fields):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="civ-hotspots-") as folder:
+        headed = Path(folder) / path.name
+        delimiter = ";" if ";" in first else "\t"
+        headed.write_text(f"adres{delimiter}straal\n" + text.lstrip("\ufeff"), encoding="utf-8")
+        yield headed
 
 
 def _read_collection(path: Path) -> list:
@@ -289,19 +326,26 @@ def _explain_invalid(geometry) -> str:
     return f"geometrie is ongeldig: {label}{where}"
 
 
+def radius_m(value) -> tuple[float | None, str | None]:
+    """A radius as lists write it ('100', '100 m', '100m', '12,5 meter') in metres, or the Dutch problem."""
+    text = re.sub(r"\s*(m|meter|meters)\.?$", "", str(value).strip(), flags=re.IGNORECASE)
+    try:
+        radius = float(text.replace(",", "."))
+    except ValueError:
+        return None, f"radius_m '{value}' is geen getal"
+    if not RADIUS_MIN_M <= radius <= RADIUS_MAX_M:
+        return None, f"radius_m {value} ligt niet tussen {RADIUS_MIN_M} en {RADIUS_MAX_M} m"
+    return radius, None
+
+
 def _radius(properties: dict, problems: list[str]) -> float | None:
     value = properties.get("radius_m")
     if value is None or str(value).strip() == "":
         problems.append("radius_m ontbreekt (verplicht voor een punt)")
         return None
-    try:
-        radius = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        problems.append(f"radius_m '{value}' is geen getal")
-        return None
-    if not RADIUS_MIN_M <= radius <= RADIUS_MAX_M:
-        problems.append(f"radius_m {value} ligt niet tussen {RADIUS_MIN_M} en {RADIUS_MAX_M} m")
-        return None
+    radius, problem = radius_m(value)
+    if problem:
+        problems.append(problem)
     return radius
 
 
@@ -437,6 +481,8 @@ def _same(row: dict, other: dict) -> bool:
 
 
 def _store(con, batch_id: int, features: list, inside, place: str) -> store.BatchCounts:
+    from etl.geocoding import footprint_problem
+
     stored = {
         r[0]: dict(zip(("hotspot_id", "name", "kind", "geojson", "radius_m"), r))
         for r in con.execute("SELECT hotspot_id, name, kind, geojson, radius_m FROM hotspots").fetchall()
@@ -458,11 +504,11 @@ def _store(con, batch_id: int, features: list, inside, place: str) -> store.Batc
         if "_problem" in extra:
             rejected.append((number, raw, extra["_problem"]))
             continue
-        if location and location["location_source"] not in ("address", "address_nearest_number"):
-            written = extra.get("_address") or (original.get("properties") or {}).get("address") or ""
-            rejected.append(
-                (number, raw, f"adres '{written}' niet geplaatst: " + (location["location_remark"] or "onbekend"))
-            )
+        problem = location and footprint_problem(
+            location, extra.get("_address") or (original.get("properties") or {}).get("address") or ""
+        )
+        if problem:
+            rejected.append((number, raw, problem))
             continue
         row, problems = _row(feature, inside, place)
         if row is not None:

@@ -48,7 +48,7 @@ FIELDS = {
     "fixes": ("device_id", "timestamp", "lat", "lon", "speed_kmh", "accuracy_m"),
     "devices": ("device_id", "warden", "valid_from", "valid_to"),
     "hotspots": ("name", "radius_m", "kind", "lat", "lon", "x", "y", *ADDRESS_FIELDS),
-    "projects": ("name", "type", "start", "end", "categories", "area"),
+    "projects": ("name", "type", "start", "end", "categories", "area", "radius_m", *ADDRESS_FIELDS),
 }
 FILE_KEYS = (
     "sheet",

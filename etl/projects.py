@@ -3,6 +3,12 @@
 CSV or XLSX with columns `name,type,start,end,categories,area`: `categories` separated by `;`
 (Dutch labels or codes; empty = all categories), `area` a sub-municipality or a defined hot spot
 (empty = the whole territory). A project with the same name again replaces the earlier version.
+
+A project at an address (`address`: 'Markt 1, 1785 Merchtem', or `street` + `house_number`, with
+`postcode` and `place` as for reports) is placed on the address register's point like a report or a hot
+spot (etl/geocoding.py); its footprint is the circle of `radius_m` (default 100 m) around that point.
+Like a hot spot it needs an address-level point: a street's middle or no match is quarantined with the
+geocoder's remark; `area` then only tells equal street names apart.
 """
 
 from __future__ import annotations
@@ -27,7 +33,23 @@ COLUMNS = {
     "end": ["end", "einde", "einddatum", "tot"],
     "categories": ["categories", "categorieen", "categorie", "category"],
     "area": ["area", "gebied", "deelgemeente", "hotspot"],
+    "address": ["address", "adres", "locatie"],
+    "street": ["street", "straat", "straatnaam"],
+    "house_number": ["house_number", "huisnummer", "huisnr", "nr"],
+    "postcode": ["postcode"],
+    "place": ["place", "plaats", "woonplaats"],
+    "radius_m": ["radius_m", "radius", "straal", "straal_m"],
 }
+ADDRESS_COLUMNS = ("address", "street", "house_number", "postcode", "place")
+PLACE_COLUMNS = {
+    "lat": "Float64",
+    "lon": "Float64",
+    "radius_m": "Float64",
+    "location_source": "string",
+    "address_id": "string",
+    "location_remark": "string",
+}
+PROJECT_RADIUS_M = 100.0  # the footprint around an address when the file gives no radius
 
 
 def load_projects_file(
@@ -100,14 +122,18 @@ def _resolve(con, staged: pd.DataFrame) -> pd.DataFrame:
         if found.outline is not None and not found.outline.contains([lat], [lon])[0]:
             outside.add(hotspot_id)
     elsewhere = _places_elsewhere({m["nis"] for m in found.municipalities})
+    located = _placed_by_address(con, staged)
     codes, areas_out, kinds, problems = [], [], [], []
-    for categories, area in zip(staged["categories"], staged["area"]):
+    for categories, area, (written, placement) in zip(staged["categories"], staged["area"], located):
         labels = [p.strip() for p in str(categories).split(";") if p.strip()] if pd.notna(categories) else []
         unknown = [label for label in labels if normalise_label(label) not in aliases]
         codes.append(sorted({aliases[normalise_label(label)] for label in labels if label not in unknown}))
         problem = [f"categorie '{label}' is onbekend" for label in unknown]
         key = normalise_label(area) if pd.notna(area) else None
-        if key is None:
+        if written is not None:  # the address is the place; `area` only helped choose the street
+            areas_out.append(written), kinds.append("address")
+            problem += placement["problems"]
+        elif key is None:
             areas_out.append(None), kinds.append(None)
         elif key in areas:
             areas_out.append(areas[key]), kinds.append("area")
@@ -123,7 +149,53 @@ def _resolve(con, staged: pd.DataFrame) -> pd.DataFrame:
             areas_out.append(None), kinds.append(None)
             problem.append(f"gebied '{area}' is geen deelgemeente en geen gekende hotspot")
         problems.append("; ".join(problem) or None)
-    return staged.assign(category_codes=codes, area_code=areas_out, area_kind=kinds, lookup_problem=problems)
+    return staged.assign(
+        category_codes=codes,
+        area_code=areas_out,
+        area_kind=kinds,
+        lookup_problem=problems,
+        **{
+            column: pd.Series([placement.get(column) for _, placement in located], index=staged.index, dtype=dtype)
+            for column, dtype in PLACE_COLUMNS.items()
+        },
+    )
+
+
+def _placed_by_address(con, staged: pd.DataFrame) -> list[tuple[str | None, dict]]:
+    """Per row: the address as written (None: the row gives none) and where the register puts it, with
+    the Dutch problems that keep it out (not placed at address level, a bad radius)."""
+    from etl.geocoding import footprint_problem, locate_addresses
+    from etl.hotspots import radius_m
+
+    def text(value) -> str | None:
+        return None if value is None or pd.isna(value) or not str(value).strip() else str(value).strip()
+
+    rows = staged.to_dict("records")
+    entries, wanted = [], []
+    for i, row in enumerate(rows):
+        fields = {column: text(row.get(column)) for column in ADDRESS_COLUMNS}
+        if fields["address"] or fields["street"]:
+            # equal street names are told apart by the place, else by the project's sub-municipality
+            fields["place"] = fields["place"] or text(row.get("area"))
+            entries.append({**fields, "address_text": fields.pop("address")})
+            wanted.append(i)
+    answers = dict(zip(wanted, locate_addresses(con, entries)))
+    located = []
+    for i, row in enumerate(rows):
+        if i not in answers:
+            located.append((None, {}))
+            continue
+        answer = answers[i]
+        written = text(row.get("address")) or " ".join(
+            v for v in (text(row.get(c)) for c in ("street", "house_number", "postcode", "place")) if v
+        )
+        problems = [p for p in [footprint_problem(answer, written)] if p]
+        radius, radius_problem = (
+            (PROJECT_RADIUS_M, None) if text(row.get("radius_m")) is None else radius_m(row.get("radius_m"))
+        )
+        problems += [radius_problem] if radius_problem else []
+        located.append((written, {**answer, "radius_m": radius, "problems": problems}))
+    return located
 
 
 def _places_elsewhere(own_municipalities: set[str]) -> set[str]:
@@ -168,12 +240,15 @@ def _load(con, batch_id, staged, malformed) -> store.BatchCounts:
                e.name IS NOT NULL AND e.type IS NOT DISTINCT FROM p.type
                  AND e.start_date = CAST(timezone('Europe/Brussels', p.start_ts) AS DATE)
                  AND e.end_date IS NOT DISTINCT FROM CAST(timezone('Europe/Brussels', p.end_ts) AS DATE)
-                 AND e.categories = p.category_codes AND e.area IS NOT DISTINCT FROM p.area_code AS same
+                 AND e.categories = p.category_codes AND e.area IS NOT DISTINCT FROM p.area_code
+                 AND e.lat IS NOT DISTINCT FROM p.lat AND e.lon IS NOT DISTINCT FROM p.lon
+                 AND e.radius_m IS NOT DISTINCT FROM p.radius_m AS same,
+               p.lat, p.lon, p.radius_m, p.location_source, p.address_id, p.location_remark
         FROM project_stage p LEFT JOIN projects e ON e.name = p.name
         WHERE p.reason IS NULL ORDER BY p.row_number""").fetchall()
-    loaded = updated = duplicates = 0
+    loaded = updated = duplicates = remarks = 0
     first_row: dict[str, int] = {}
-    for row_number, raw_text, name, kind, start_date, end_date, codes, area, area_kind, existed, same in rows:
+    for row_number, raw_text, name, kind, start_date, end_date, codes, area, area_kind, existed, same, *place in rows:
         if name in first_row:
             con.execute(
                 "INSERT INTO quarantine VALUES (?, ?, ?, ?)",
@@ -188,15 +263,24 @@ def _load(con, batch_id, staged, malformed) -> store.BatchCounts:
         if existed:
             remember_replaced(con, batch_id, "projects", "name = ?", [name])  # for etl batches undo
         con.execute(
-            "INSERT OR REPLACE INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [name, kind, start_date, end_date, codes, area, area_kind, batch_id],
+            "INSERT OR REPLACE INTO projects (name, type, start_date, end_date, categories, area, area_kind, "
+            "batch_id, lat, lon, radius_m, location_source, address_id, location_remark) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [name, kind, start_date, end_date, codes, area, area_kind, batch_id, *place],
         )
         loaded += 1
         updated += bool(existed)
+        if place[-1] is not None:  # placed on the nearest number: loaded with the geocoder's remark
+            con.execute(
+                "INSERT INTO row_remarks (batch_id, row_number, record_key, remark) VALUES (?, ?, ?, ?)",
+                [batch_id, row_number, name, place[-1]],
+            )
+            remarks += 1
     return store.BatchCounts(
         rows_in=len(staged) + len(malformed),
         loaded=loaded,
         quarantined=quarantined,
         duplicates=duplicates,
         updated=updated,
+        remarks=remarks,
     )

@@ -292,4 +292,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "month_short.10": {"nl": "okt", "en": "Oct"},
     "month_short.11": {"nl": "nov", "en": "Nov"},
     "month_short.12": {"nl": "dec", "en": "Dec"},
+    "map.street_level": {
+        "nl": "Ook meldingen op straatniveau",
+        "en": "Also reports at street level",
+    },
+    "map.street_level_title": {
+        "nl": "Een melding met alleen een straat (of een huisnummer aan een kant zonder nummers) staat in het "
+        "midden van de straat: goed genoeg om te tellen, te grof om een hotspot aan te wijzen.",
+        "en": "A report with only a street (or a number on a side without numbers) is placed at the street's "
+        "middle: good enough to count, too coarse to point at a hot spot.",
+    },
+    "map.attribution_addresses": {
+        "nl": "Adressen: {sources}, via BeSt-Address (FOD BOSA)",
+        "en": "Addresses: {sources}, via BeSt-Address (FPS BOSA)",
+    },
 }

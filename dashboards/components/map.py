@@ -69,6 +69,7 @@ def asse_map(
     lang: str,
     tiles: str | None = None,
     height: str = MAP_HEIGHT,
+    address_sources: str | None = None,
 ) -> html.Div:
     """The map: optional tiles, boundaries, `overlays` (report layers), hot spots on top of them.
 
@@ -109,7 +110,14 @@ def asse_map(
         dl.Pane([], name="civ-points", style={"zIndex": 660}),  # civMap.reportPoint/reportCluster draw here
         dl.ScaleControl(position="bottomleft", imperial=False),
         # The Statbel licence asks for the source of the boundaries on every map that shows them.
-        dl.AttributionControl(position="bottomright", prefix=f"Leaflet | {t('map.attribution', lang)}"),
+        # So do the address registers for reports placed by their address (analytics.layers.address_sources).
+        dl.AttributionControl(
+            position="bottomright",
+            prefix=" | ".join(
+                ["Leaflet", t("map.attribution", lang)]
+                + ([t("map.attribution_addresses", lang, sources=address_sources)] if address_sources else [])
+            ),
+        ),
     ]
     # The view is fitted to the territory once; no viewport tracking (no callback needs it, and dash-leaflet's
     # tracker expects a `center` that would override the bounds).

@@ -10,7 +10,7 @@ writes them back without reloading the page (the map keeps its zoom).
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 
 import dash
@@ -77,6 +77,11 @@ def _filters(area, group, channel) -> Filters:
     )
 
 
+def _map_filters(area, group, channel, streets) -> Filters:
+    """The map's filters: the page's, and without the street-level points unless they are asked for."""
+    return replace(_filters(area, group, channel), address_level_only=not streets)
+
+
 # --- layout ----------------------------------------------------------------------------------------
 def layout(
     period: str | None = None,
@@ -86,6 +91,7 @@ def layout(
     by: str | None = None,
     map: str | None = None,  # `map`: the URL key
     lang: str | None = None,
+    streets: str | None = None,  # '0': the map leaves reports placed at a street's middle out
     **_query,
 ) -> html.Div:
     lang = lang_of(lang)
@@ -111,7 +117,7 @@ def layout(
         ]
     )
     options = _filter_options(known, lang)
-    values = {}
+    values = {"streets": streets != "0"}
     for name, value in (("area", area), ("group", group), ("channel", channel)):
         valid = {o["value"] for o in options[name]}
         values[name] = value if value in valid else ALL
@@ -144,6 +150,7 @@ def _known(con) -> dict:
         "zone": vocabulary.is_zone(con),
         "channels": vocabulary.channels(con),
         "base": {**layers.base_geography(con), "hotspots": layers.hotspots_geojson(con)},
+        "address_sources": layers.address_sources(con),
     }
 
 
@@ -268,6 +275,20 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                             className="segmented",
                             options=[{"label": t(f"map.mode.{m}", lang), "value": m} for m in MAP_MODES],
                         ),
+                        dcc.Checklist(
+                            id="compstat-street-level",
+                            value=["street"] if values["streets"] else [],
+                            options=[
+                                {
+                                    "label": html.Span(
+                                        t("map.street_level", lang), title=t("map.street_level_title", lang)
+                                    ),
+                                    "value": "street",
+                                }
+                            ],
+                            inline=True,
+                            className="compstat-street-level",
+                        ),
                     ],
                     className="panel-head",
                 ),
@@ -280,6 +301,7 @@ def _body(lang: str, chosen, known: dict, options: dict, values: dict, by, mode)
                                     "compstat-map",
                                     lang=lang,
                                     tiles=civ_map.tile_url(),
+                                    address_sources=known.get("address_sources"),
                                     **known["base"],
                                     overlays=[
                                         civ_map.grid_layer("compstat-map-grid"),
@@ -370,10 +392,11 @@ def _choose_kind(kind, value, first, lang):
     *FILTERS,
     Input("compstat-by", "value"),
     Input("compstat-map-mode", "value"),
+    Input("compstat-street-level", "value"),
     State("compstat-lang", "data"),
     prevent_initial_call=True,
 )
-def _remember(period, area, group, channel, by, mode, lang):
+def _remember(period, area, group, channel, by, mode, streets, lang):
     """The view goes into the URL (without reloading the page), so the address can be shared."""
 
     def keep(value, default):
@@ -388,6 +411,7 @@ def _remember(period, area, group, channel, by, mode, lang):
         channel=keep(channel, ALL),
         by=keep(by, "category"),
         map=keep(mode, "markers"),
+        streets=None if streets else "0",
     )
 
 
@@ -512,11 +536,12 @@ def _kpis(figures: dict, lang: str) -> list:
     Output("compstat-map-caption", "children"),
     *FILTERS,
     Input("compstat-map-mode", "value"),
+    Input("compstat-street-level", "value"),
     State("compstat-lang", "data"),
 )
-def _map(period_code, area, group, channel, mode, lang):
+def _map(period_code, area, group, channel, mode, streets, lang):
     period = period_picker.parse(period_code)[0]
-    filters = _filters(area, group, channel)
+    filters = _map_filters(area, group, channel, streets)
     with _store() as con:
         if mode in ("count", "change"):
             cells = grid_counts(con, period, filters)
@@ -557,10 +582,11 @@ clientside_callback(
     Input("compstat-map-grid", "clickData"),
     *FILTERS,
     Input("compstat-map-mode", "value"),
+    Input("compstat-street-level", "value"),
     State("compstat-lang", "data"),
     prevent_initial_call=True,
 )
-def _clicked(point, cell, period_code, area, group, channel, mode, lang):
+def _clicked(point, cell, period_code, area, group, channel, mode, streets, lang):
     """The reports of the clicked marker or grid cell; a new filter clears the list."""
     hint = html.P(t("reports.hint", lang), className="muted")
     clicked = (
@@ -580,7 +606,10 @@ def _clicked(point, cell, period_code, area, group, channel, mode, lang):
         }
         if "cell" in properties:
             found = reports_in_cell(
-                con, period_picker.parse(period_code)[0], properties["cell"], _filters(area, group, channel)
+                con,
+                period_picker.parse(period_code)[0],
+                properties["cell"],
+                _map_filters(area, group, channel, streets),
             )
             rows = [
                 {

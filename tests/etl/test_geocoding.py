@@ -373,3 +373,137 @@ def test_the_load_summary_names_the_placed_the_street_level_and_the_unknown_stre
     address_level = sum(1 for _, _, s in CASES.values() if s in ("address", "address_nearest_number"))
     assert f"op adres geplaatst   {address_level}" in out and "op straatniveau      2" in out
     assert "niet geplaatst       4" in out and "  Onbekendestraat: 1" in out
+
+
+PROJECT_HEADER = "naam;soort;start;einde;categorieen;gebied;adres;straat;huisnummer;straal\n"
+PROJECT_ROWS = {
+    # name: (area, address, street, number, radius) -> the register point, or the reason it is refused
+    "Kerk Asse": ("", "Kerkstraat 12, 1730 Asse", "", "", "150 m", point("1001", "12")),
+    "Kerk Zellik": ("Zellik", "", "Kerkstraat", "5", "", point("1002", "5")),  # the area tells the two apart
+    "Nummer 16": ("Asse", "", "Kerkstraat", "16", "80", nearest_same_side("1001", 16)),  # 16 is retired
+    "Steenweg": ("", "Brusselsesteenweg, 1730 Asse", "", "", "100", "midden van de straat"),
+    "Onbekend": ("", "Onbekendestraat 1, 1730 Asse", "", "", "100", "niet gevonden in het adressenregister"),
+    "Dubbel": ("", "", "Kerkstraat", "5", "", "komt meermaals voor"),
+    "Te ver": ("", "Sint-Jansplein 5, 1730 Asse", "", "", "5000", "ligt niet tussen 5 en 2000 m"),
+    "Zellik": ("Zellik", "", "", "", "", None),  # a sub-municipality, as before
+}
+
+
+def _projects_csv() -> str:
+    rows = [
+        f"{name};preventie;01/09/2026;;Sluikstort;{area};{address};{street};{number};{radius}"
+        for name, (area, address, street, number, radius, _) in PROJECT_ROWS.items()
+    ]
+    return PROJECT_HEADER + "\n".join(rows) + "\n"
+
+
+def test_a_project_at_an_address_is_placed_on_the_register_point_and_counts_reports_in_its_circle(
+    db, write_file, query
+):
+    from analytics import projects as project_register
+    from analytics.periods import Period
+    from civ import store
+    from etl.projects import PROJECT_RADIUS_M, load_projects_file
+
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    load_reports_file(db, write_file("meldingen.csv", reports_csv()))
+    result = load_projects_file(db, write_file("projecten.csv", _projects_csv()))
+    refused = {name: row[-1] for name, row in PROJECT_ROWS.items() if isinstance(row[-1], str)}
+    assert (result.rows_in, result.loaded, result.quarantined) == (len(PROJECT_ROWS), 4, len(refused))
+    assert result.remarks == 1  # number 16 placed on 14
+
+    stored = {
+        r[0]: r[1:]
+        for r in query("SELECT name, area_kind, lat, lon, radius_m, location_source, location_remark FROM projects")
+    }
+    for name, (*_, radius, expected) in PROJECT_ROWS.items():
+        if isinstance(expected, tuple):
+            area_kind, lat, lon, stored_radius, source, remark = stored[name]
+            assert area_kind == "address" and distance_m((lat, lon), expected) == 0, name
+            assert stored_radius == (float(radius.removesuffix(" m")) if radius else PROJECT_RADIUS_M), name
+            assert (source == "address_nearest_number") == (name == "Nummer 16") and (remark is None) == (
+                source == "address"
+            )
+    assert query("SELECT area, area_kind FROM projects WHERE name = 'Zellik'") == [("23002E", "area")]
+    reasons = {raw.split(";")[0]: reason for raw, reason in query("SELECT raw_text, reason FROM quarantine")}
+    for name, expected_reason in refused.items():
+        assert expected_reason in reasons[name], (name, reasons[name])
+    assert query("SELECT record_key, remark FROM row_remarks WHERE record_key = 'Nummer 16'")[0][1].startswith(
+        "huisnummer 16 niet in het adressenregister"
+    )
+
+    # the effect estimate counts the October reports inside the circle, against the rest of the territory
+    centre, radius = point("1001", "12"), 150.0
+    located = query("SELECT lat, lon FROM reports WHERE lat IS NOT NULL AND category_code = 'sluikstort'")
+    distances = [distance_m(centre, p) for p in located]
+    assert all(abs(d - radius) > 2 for d in distances)  # no point on the edge, where the two projections differ
+    inside = sum(d < radius for d in distances)
+    assert 0 < inside < len(distances)
+    with store.reading(db) as con:
+        project = project_register.find(con, "Kerk Asse")
+        assert project.design == "hotspot" and project.area_name == "Kerkstraat 12, 1730 Asse (150 m)"
+        counted = project_register.counts(con, project, [Period.month(2026, 10)], "month")
+    assert (counted["target"].iloc[0], counted["comparison"].iloc[0]) == (inside, len(distances) - inside)
+
+
+def test_a_hot_spot_list_kept_as_lines_of_address_and_radius_loads_every_line(db, write_file, query):
+    from etl.hotspots import load_hotspots_file
+
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    lines = {  # as a coordinator keeps them: no header, the radius with its unit
+        "Kerkstraat 5, 1731 Zellik; 100 m": (point("1002", "5"), 100.0),
+        "Sint-Jansplein 3, 1730 Asse;50m": (point("1004", "3"), 50.0),
+        "Brusselsesteenweg 7, 1730 Asse; 12,5 meter": (point("1003", "7"), 12.5),
+        "Onbekendestraat 1, 1730 Asse; 100 m": (None, None),
+    }
+    result = load_hotspots_file(db, write_file("hotspots.csv", "\n".join(lines) + "\n"))
+    assert (result.rows_in, result.loaded, result.quarantined) == (4, 3, 1)
+    stored = {
+        r[0]: r[1:] for r in query("SELECT name, center_lat, center_lon, radius_m, location_source FROM hotspots")
+    }
+    for line, (expected, radius) in lines.items():
+        address = line.split(";")[0]
+        if expected is None:
+            assert address not in stored
+            continue
+        lat, lon, stored_radius, source = stored[address]
+        assert distance_m((lat, lon), expected) == 0 and stored_radius == radius and source == "address", line
+    assert query("SELECT row_number, reason FROM quarantine") == [
+        (
+            4,
+            "adres 'Onbekendestraat 1, 1730 Asse' niet geplaatst: straat 'Onbekendestraat' niet gevonden in het "
+            "adressenregister (spelling nakijken of een alias maken: python -m etl addresses alias)",
+        )
+    ]
+
+
+def test_an_id_the_file_gives_twice_is_kept_once_whatever_its_statuses(db, write_file, query):
+    first, second = dict(REGISTER[0]), dict(REGISTER[1])
+    rows = [r for r in REGISTER] + [
+        {**first, "status": "proposed", "lat": first["lat"] + 0.01},  # current and proposed: current wins
+        {**second, "status": "current", "lat": second["lat"] + 0.02},  # current twice: one of them
+    ]
+    assert main(["addresses", "load", str(write_file("twice.csv", register_csv(rows=rows))), "--db", str(db)]) == 0
+    kept = [r for r in REGISTER if r["status"] != "retired"]
+    assert query("SELECT count(*), count(DISTINCT address_id) FROM addresses")[0] == (len(kept), len(kept))
+    assert query("SELECT lat, status FROM addresses WHERE address_id = ?", [first["address_id"]]) == [
+        (first["lat"], "current")
+    ]
+    assert query("SELECT count(*) FROM addresses WHERE address_id = ?", [second["address_id"]])[0][0] == 1
+
+
+def test_a_projects_profile_names_the_address_columns(db, tmp_path, write_file, query):
+    from etl.profiles import load_profile
+    from etl.projects import load_projects_file
+
+    main(["addresses", "load", str(write_file("register.csv", register_csv())), "--db", str(db)])
+    (tmp_path / "p.toml").write_text(
+        '[columns]\nname = "Actie"\nstart = "Vanaf"\naddress = "Waar"\nradius_m = "Meters rond"\n', encoding="utf-8"
+    )
+    path = write_file(
+        "acties.csv", "Actie;Vanaf;Waar;Meters rond\nCamera kerk;01/09/2026;Kerkstraat 12 bus 1, 1730 Asse;60\n"
+    )
+    result = load_projects_file(db, path, profile=load_profile(str(tmp_path / "p.toml"), "projects"))
+    assert (result.loaded, result.quarantined) == (1, 0)
+    lat, lon, radius, address_id = query("SELECT lat, lon, radius_m, address_id FROM projects")[0]
+    assert distance_m((lat, lon), point("1001", "12", "0001")) == 0 and radius == 60 and address_id == "1001-12-0001"

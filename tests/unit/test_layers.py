@@ -153,3 +153,32 @@ def test_no_report_points_is_empty_columns():
     empty = pd.DataFrame(columns=["report", "lat", "lon", "reported_at", "category", "channel", "status"])
     columns = layers.report_points_columns(empty)
     assert columns["lon"] == [] and columns["categories"] == []
+
+
+@pytest.mark.parametrize(
+    "municipalities, placed, expected",
+    [
+        (["23002"], True, "Adressenregister (Digitaal Vlaanderen)"),
+        (["21004", "23002"], True, "Adressenregister (Digitaal Vlaanderen), UrbIS (paradigm.brussels)"),
+        (["25072", "62063"], True, "ICAR (SPW)"),  # Walloon Brabant and Liège
+        (["23002"], False, None),  # a register, but no report placed by it: nothing to name
+    ],
+)
+def test_the_map_names_the_address_registers_its_placed_reports_come_from(store, municipalities, placed, expected):
+    con = open_for_writing(store)
+    try:
+        con.execute(
+            "INSERT INTO address_register_loads (file_name, file_sha256, loaded_at, projection, municipalities, "
+            "rows_in, kept) VALUES ('openaddress.zip', 'x', now(), 'EPSG:31370', ?, 1, 1)",
+            [municipalities],
+        )
+        con.execute(
+            "INSERT INTO reports (source, source_id, batch_id, reported_at, reported_precision, category_code, "
+            "channel_code, status, lat, lon, gas_finding, content_hash, location_source) "
+            "VALUES ('canonical', 'r1', 1, now(), 'minute', 'sluikstort', 'email', 'open', 50.91, 4.2, false, 'h', ?)",
+            ["address_nearest_number" if placed else "given"],
+        )
+    finally:
+        con.close()
+    with reading(store) as con:
+        assert layers.address_sources(con) == expected
