@@ -172,4 +172,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quarantine.retry_profile": {"nl": "met het profiel van de import", "en": "with the import's profile"},
     "import.sheet": {"nl": "Werkblad", "en": "Sheet"},
     "import.encoding": {"nl": "Tekenset", "en": "Encoding"},
+    "quarantine.download_xlsx": {
+        "nl": "Geweigerde rijen downloaden (Excel)",
+        "en": "Download the refused rows (Excel)",
+    },
 }

@@ -5,15 +5,13 @@ Nothing is dropped silently: a coordinator who loaded 1.200 rows and sees 1.186 
 
 The reasons are grouped by template (the values taken out), per import and overall, with the rows per
 label for the coordinator; a click on a reason (`?reason=…`) opens its rows. The refused rows download
-as CSV (for the coordinator the file's own header and rows, to fix in Excel and upload again); the
+as CSV or XLSX (for the coordinator the file's own header and rows, to fix in Excel and upload again); the
 coordinator and the beheerder can send an import's refused rows again through the current mapping
 (*opnieuw proberen*: `quarantine retry`, as a background job; ids `import-…`, refused to other roles).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import dash
@@ -175,6 +173,7 @@ def _actions(batch_id: int | None, kind: str | None, reason: str | None, lang: s
     """Download the refused rows; retry an import's refused reports (coordinator and beheerder)."""
     items = [
         html.Button(t("quarantine.download", lang), id="quarantine-download", n_clicks=0, className="button"),
+        html.Button(t("quarantine.download_xlsx", lang), id="quarantine-download-xlsx", n_clicks=0, className="button"),
         dcc.Download(id="quarantine-download-file"),
         dcc.Store(id="quarantine-selection", data={"batch": batch_id, "reason": reason}),
     ]
@@ -328,12 +327,15 @@ def _choose_reason(clicks, _all, templates, selection, lang):
 @callback(
     Output("quarantine-download-file", "data"),
     Input("quarantine-download", "n_clicks"),
+    Input("quarantine-download-xlsx", "n_clicks"),
     State("quarantine-selection", "data"),
     prevent_initial_call=True,
 )
-def _download(_n, selection):
-    """The refused rows as CSV. The coordinator gets, for one import, the file's own header and rows (to fix
-    in Excel and upload again); other roles get row numbers and reasons with the values taken out."""
+def _download(_csv, _xlsx, selection):
+    """The refused rows as CSV or XLSX. The coordinator gets, for one import, the file's own header and rows
+    (to fix in Excel and upload again; the XLSX adds the reason as a last column); other roles get row
+    numbers and reasons with the values taken out."""
+    from dashboards.components import refused_rows
     from dashboards.report.contents import summarise_reason
 
     selection = selection or {}
@@ -342,27 +344,17 @@ def _download(_n, selection):
     with connection.reader() as con:
         rows = _rows(con, batch_id, reason, None)
         header = store_header(con, batch_id) if raw and batch_id is not None else None
-    out = io.StringIO()
-    if header is not None:
-        out.write(header[1].join(header[0]) + "\n")
-        for text in rows["raw_text"]:
-            out.write((text or "").replace("\r", " ").replace("\n", " ") + "\n")
-    else:
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow(["import", "bestand", "rij", "reden", *(["ruwe_rij"] if raw else [])])
-        for r in rows.itertuples():
-            writer.writerow(
-                [
-                    int(r.batch_id),
-                    r.file_name,
-                    int(r.row_number),
-                    r.reason if raw else summarise_reason(r.reason),
-                    *([r.raw_text] if raw else []),
-                ]
-            )
-    access.audit("quarantine_download", f"import {batch_id if batch_id is not None else 'alle'}: {len(rows)} rijen")
-    name = f"quarantaine-{batch_id if batch_id is not None else 'alle'}.csv"
-    return {"content": "\ufeff" + out.getvalue(), "filename": name, "type": "text/csv"}
+    columns, cells, own_file = refused_rows.table(rows, header, raw, summarise_reason)
+    xlsx = ctx.triggered_id == "quarantine-download-xlsx"
+    access.audit(
+        "quarantine_download",
+        f"import {batch_id if batch_id is not None else 'alle'}: {len(rows)} rijen ({'XLSX' if xlsx else 'CSV'})",
+    )
+    name = f"quarantaine-{batch_id if batch_id is not None else 'alle'}"
+    if xlsx:
+        return dcc.send_bytes(refused_rows.as_xlsx(columns, cells), f"{name}.xlsx")
+    content = refused_rows.as_csv(columns, cells, own_file, header[1] if header else ";")
+    return {"content": content, "filename": f"{name}.csv", "type": "text/csv"}
 
 
 def store_header(con, batch_id: int):
