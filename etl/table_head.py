@@ -122,6 +122,20 @@ def _rows(sheet, limit: int) -> list[list[str]]:
     return lines
 
 
+def _utf8(path: Path, encoding: str) -> tuple[Path, bool]:
+    """The file as UTF-8 for DuckDB's reader: itself, or a copy beside it decoded as the load decodes it
+    (Windows-1252, UTF-16: DuckDB reads neither as the load does). (path, whether it is a copy)."""
+    if encoding.startswith("utf-8"):
+        return path, False
+    copy = path.with_name(path.name + ".utf8.tmp")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with path.open("rb") as source, copy.open("w", encoding="utf-8", newline="") as target:
+        while chunk := source.read(_COUNT_CHUNK):
+            target.write(decoder.decode(chunk))
+        target.write(decoder.decode(b"", final=True))
+    return copy, True
+
+
 def count_labels(path: str | Path, head: Head, columns: list[str]) -> dict[str, list[tuple[str, int]]]:
     """column -> [(label, rows)], most rows first, for the named (normalised) columns of a delimited file,
     counted by DuckDB over the whole file after the header line. Labels are trimmed; empty cells are no label."""
@@ -131,15 +145,12 @@ def count_labels(path: str | Path, head: Head, columns: list[str]) -> dict[str, 
     indexes = {c: table.columns.index(c) for c in columns if c in table.columns}
     if not indexes:
         return {}
-    encoding = table.encoding
-    duck_encoding = (
-        "utf-8" if encoding.startswith("utf-8") else "utf-16" if encoding.startswith("utf-16") else "latin-1"
-    )
     # one more column than the header: rows with a trailing separator still fit
     names = {f"c{i}": "VARCHAR" for i in range(len(table.columns) + 1)}
     # one scan of the file: each row gives one (column, label) pair per label column
     cells = ", ".join(f"trim(c{index}, ' \t\r\n')" for index in indexes.values())
     positions = ", ".join(str(i) for i in range(len(indexes)))
+    source, transcoded = _utf8(Path(path), table.encoding)
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
@@ -153,15 +164,14 @@ def count_labels(path: str | Path, head: Head, columns: list[str]) -> dict[str, 
                 )
                 SELECT col, label, count(*) AS n FROM pairs WHERE label <> ''
                 GROUP BY col, label ORDER BY col, n DESC, label""",
-            [str(path), table.delimiter, table.header_line, duck_encoding],
+            [str(source), table.delimiter, table.header_line, "utf-8"],
         ).fetchall()
     finally:
         con.close()
+        if transcoded:
+            source.unlink(missing_ok=True)
     result: dict[str, list[tuple[str, int]]] = {c: [] for c in indexes}
     names_by_position = list(indexes)
     for position, label, rows in found:
-        if duck_encoding == "latin-1" and encoding != "latin-1":
-            # DuckDB reads bytes as Latin-1; the load reads Windows-1252 (’ € …): the same bytes, read right
-            label = label.encode("latin-1").decode("cp1252", errors="replace")
         result[names_by_position[position]].append((label, int(rows)))
     return result
