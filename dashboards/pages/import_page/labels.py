@@ -168,6 +168,8 @@ def _open_new_category(values, ids, open_for, lang):
         raise PreventUpdate  # the form is open for this label: keep what the user typed
     with connection.reader() as con:
         groups = [r[0] for r in con.execute("SELECT DISTINCT category_group FROM categories ORDER BY 1").fetchall()]
+    # the groups `categories add` accepts (a reference group such as 'openbare ruimte' has a space it refuses)
+    groups = [g for g in groups if re.fullmatch(r"[a-z][a-z0-9_]{1,39}", g)]
     return (
         {"display": "block"},
         label,
