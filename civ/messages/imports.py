@@ -219,4 +219,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Category {code} added; '{label}' is mapped to it.",
     },
     "audit.kind.import_category_added": {"nl": "categorie toegevoegd bij import", "en": "category added on import"},
+    "quarantine.fix_mapping": {"nl": "De koppeling aanpassen", "en": "Fix the mapping"},
+    "import.fix.title": {
+        "nl": "De koppeling van import {batch} ({file}) aanpassen",
+        "en": "Fix the mapping of import {batch} ({file})",
+    },
+    "import.fix.lead": {
+        "nl": "Deze labels waren onbekend. Kies per label een code (of maak een nieuwe categorie); "
+        "'Opnieuw proberen' bewaart ze in het profiel {profile} en laadt de geweigerde rijen opnieuw.",
+        "en": "These labels were unknown. Choose a code per label (or make a new category); "
+        "'Try again' saves them in the profile {profile} and loads the refused rows again.",
+    },
+    "import.fix.none": {
+        "nl": "Deze import heeft geen rijen met een onbekende categorie.",
+        "en": "This import has no rows with an unknown category.",
+    },
+    "import.fix.retrying": {
+        "nl": "Koppeling bewaard in profiel {profile}; de geweigerde rijen worden opnieuw geprobeerd…",
+        "en": "Mapping saved in profile {profile}; the refused rows are tried again…",
+    },
+    "audit.kind.import_fix_mapping": {
+        "nl": "koppeling aangepast vanuit quarantaine",
+        "en": "mapping fixed from quarantine",
+    },
 }

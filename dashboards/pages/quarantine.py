@@ -31,6 +31,7 @@ from dashboards.report.contents import summarise_reason
 dash.register_page(__name__, path="/quarantaine", name="Quarantaine", title=branding.page_title("Quarantaine"), order=1)
 
 LIMIT = 500
+UNKNOWN_CATEGORY_TEMPLATE = "categorie '…' is onbekend"
 ALL = "all"
 
 
@@ -112,7 +113,7 @@ def layout(batch: str | None = None, lang: str | None = None, reason: str | None
         lang,
         [
             *notices,
-            _reasons(groups, reason, lang),
+            _reasons(groups, reason, lang, _fix_href(batch_id, kind, lang)),
             _actions(batch_id, kind, reason, lang),
             html.Section(_grid(rows, lang), className="panel"),
         ],
@@ -122,8 +123,16 @@ def layout(batch: str | None = None, lang: str | None = None, reason: str | None
     )
 
 
-def _reasons(groups, chosen: str | None, lang: str) -> html.Section:
-    """The reasons by template, most rows first; a click opens the rows of one reason."""
+def _fix_href(batch_id: int | None, kind: str | None, lang: str) -> str | None:
+    """The import page's mapping step for this import's unknown labels (coordinator and beheerder)."""
+    if batch_id is None or kind != "reports" or not access.allowed("import"):
+        return None
+    return frame.href("/import", lang, batch=batch_id)
+
+
+def _reasons(groups, chosen: str | None, lang: str, fix_href: str | None = None) -> html.Section:
+    """The reasons by template, most rows first; a click opens the rows of one reason. An unknown category
+    links to the import page's mapping step for that import (*De koppeling aanpassen*)."""
     show_values = access.can_see_reporter_data()
     lines = [html.Tr([html.Th(t("col.reason", lang)), html.Th(t("quarantine.rows", lang))])]
     for index, group in enumerate(groups):
@@ -142,6 +151,9 @@ def _reasons(groups, chosen: str | None, lang: str) -> html.Section:
                                 title=t("quarantine.open_reason", lang),
                             ),
                             html.P(label_text, className="reason-labels") if label_text else None,
+                            dcc.Link(t("quarantine.fix_mapping", lang), href=fix_href, id="quarantine-fix-mapping")
+                            if fix_href and group.template == UNKNOWN_CATEGORY_TEMPLATE
+                            else None,
                         ]
                     ),
                     html.Td(fmt_int(group.rows), className="rows"),

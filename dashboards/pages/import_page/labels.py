@@ -33,7 +33,7 @@ from dashboards.pages.import_page.common import (
 LABEL_FIELDS = ("category", "channel", "status", "area")
 
 
-def _options(field: str, ours: dict, lang: str) -> list:
+def label_options(field: str, ours: dict, lang: str) -> list:
     options = [{"label": code, "value": code} for code in ours[field]]
     if field == "category":
         options.append({"label": t("import.new_category", lang), "value": NEW_CATEGORY})
@@ -90,7 +90,7 @@ def _labels(values, ids, token, row, kind, picked, picked_ids, recognised, shown
             value = kept.get((field, entry["label"]), saved.get(field, {}).get(_label(entry["label"]), entry["code"]))
             dropdown = dcc.Dropdown(
                 id={"type": "import-label", "field": field, "label": entry["label"]},
-                options=_options(field, ours, lang),
+                options=label_options(field, ours, lang),
                 value=value,
                 placeholder=t("import.unmapped", lang),
                 className="label-dropdown",
@@ -216,7 +216,7 @@ def _add_category(_n, label, code, label_nl, label_en, group, ids, values, lang)
         return unchanged, unchanged, t("import.refused", lang, reason=str(error)), dash.no_update
     access.audit("import_category_added", f"{code}: {str(label_nl).strip()} / {str(label_en).strip()} ({label})")
     ours = codes(connection.db_path())
-    options = [_options(i["field"], ours, lang) if i["field"] == "category" else dash.no_update for i in ids]
+    options = [label_options(i["field"], ours, lang) if i["field"] == "category" else dash.no_update for i in ids]
     # the label gets its new code; another label left on "nieuwe categorie…" goes back to unmapped
     picked = [
         code if i["field"] == "category" and i["label"] == label else None if v == NEW_CATEGORY else dash.no_update

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboards import access, branding
 from dashboards.i18n import grid_locale, kind_label, lang_of, t
-from dashboards.pages.import_page import batches, labels, preview, run  # noqa: F401  (their callbacks)
+from dashboards.pages.import_page import batches, fix, labels, preview, run  # noqa: F401  (their callbacks)
 from dashboards.pages.import_page.common import CRS_CODES, DECIMALS, DELIMITERS, ENCODINGS, KINDS, POLL_MS
 
 dash.register_page(__name__, path="/import", name="Importeren", title=branding.page_title("Importeren"), order=15)
@@ -67,7 +67,7 @@ def _file_controls(lang: str) -> list:
     ]
 
 
-def layout(lang: str | None = None, **_query) -> html.Div:
+def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.Div:
     lang = lang_of(lang)
     if not access.allowed("import"):
         return html.Div(
@@ -86,6 +86,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             dcc.Store(id="import-recognised"),
             dcc.Store(id="import-labels-key"),
             dcc.Interval(id="import-poll", interval=POLL_MS, disabled=True),
+            # from the quarantine (?batch=N): the labels that import refused, to map and retry
+            *([fix.section(batch, lang)] if batch is not None else []),
             html.Section(
                 [
                     html.H2(t("import.step.upload", lang)),
