@@ -298,6 +298,27 @@ def codes(db) -> dict[str, list[str]]:
         }
 
 
+def load_rate(db, kind: str, batches: int = 10) -> float | None:
+    """Rows per second of this store's recent loads of `kind` (the last `batches` of 1.000 rows or more):
+    what a running load's progress is estimated from. None without such loads."""
+    from civ import store
+
+    try:
+        with store.reading(store.db_path(db)) as con:
+            row = store.first_row(
+                con,
+                """SELECT sum(rows_in), sum(epoch(finished_at) - epoch(started_at)) FROM (
+                       SELECT rows_in, started_at, finished_at FROM import_batches
+                       WHERE kind = ? AND rows_in >= 1000 AND finished_at > started_at
+                       ORDER BY finished_at DESC LIMIT ?)""",
+                [kind, batches],
+            )
+    except UnusableInput:
+        return None
+    rows, seconds = row or (None, None)
+    return float(rows) / float(seconds) if rows and seconds else None
+
+
 def _toml(text: str) -> str:
     return json.dumps(str(text), ensure_ascii=False)  # a JSON string is a valid TOML basic string
 

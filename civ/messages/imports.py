@@ -242,4 +242,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "koppeling aangepast vanuit quarantaine",
         "en": "mapping fixed from quarantine",
     },
+    "import.running_rows": {"nl": "Bezig met {rows} rijen… {seconds} s", "en": "Working on {rows} rows… {seconds} s"},
+    "import.running_progress": {
+        "nl": "Bezig… ongeveer {done} van {rows} rijen (geschat uit de vorige imports), {seconds} s",
+        "en": "Working… about {done} of {rows} rows (estimated from the previous imports), {seconds} s",
+    },
 }

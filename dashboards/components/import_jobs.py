@@ -117,6 +117,25 @@ class ImportJobs:
             self._jobs[key] = Job(key, work, user, future, time.monotonic(), dict(args))
             return key
 
+    def note(self, key: str, **detail) -> None:
+        """What the page knows of a job beside its arguments: the file's rows, the store's load rate."""
+        job = self._jobs.get(key)
+        if job is not None:
+            job.detail.update(detail)
+
+    @staticmethod
+    def progress(job: Job, elapsed_s: float) -> tuple[int | None, int] | None:
+        """(rows done, rows in the file) of a running job, or None when its rows are not known. The rows
+        done are estimated from the store's recent load rate (None without one): the loader reports no
+        progress of its own, so the estimate stops short of the end until the job is done."""
+        rows = job.detail.get("rows")
+        if not rows:
+            return None
+        rate = job.detail.get("rate")
+        if not rate:
+            return None, int(rows)
+        return min(int(elapsed_s * rate), int(rows * 0.99)), int(rows)
+
     def status(self, key, user: str | None) -> tuple[str, float, dict | None, Job | None]:
         """('running', seconds, None, job), ('done', seconds, result, job) or ('failed', 0, None, None).
         A job is only shown to the user who started it."""

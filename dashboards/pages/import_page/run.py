@@ -19,6 +19,7 @@ from dashboards.pages.import_page.common import (
     file_options,
     guard,
     profile_from,
+    read_options,
 )
 from dashboards.pages.import_page.common import header_row as found_header_row
 
@@ -81,8 +82,34 @@ def _run(
     key = jobs.start(work, connection.db_path(), user, **args)
     if key is None:
         return dash.no_update, t("import.busy", lang), True
+    _note_rows(key, upload.path, kind, options if is_table(upload.path) else {}, work)
     access.audit("import_dry_run" if work == "dry_run" else "import_load", f"{upload.path.name} ({kind})")
     return key, t("import.running", lang, seconds=0), False
+
+
+def _note_rows(key: str, path, kind: str, options: dict, work: str) -> None:
+    """The job's rows (the preview's count, read from the file's start) and the store's load rate, for the
+    progress the poll shows."""
+    from etl.web_import import is_table, load_rate, preview
+
+    if not is_table(path):
+        return
+    try:
+        rows = preview(path, kind, options.get("header_row"), **read_options(options))["rows_in"]
+    except (UnusableInput, ValueError):
+        return
+    jobs.note(key, rows=rows, rate=load_rate(connection.db_path(), kind) if work == "load" else None)
+
+
+def running_text(job, seconds: float, lang: str) -> str:
+    """'Bezig… 12 s' with the rows: 'ongeveer 430.000 van 1.000.000 rijen (geschat)' or '1.000.000 rijen'."""
+    progress = jobs.progress(job, seconds) if job is not None else None
+    if progress is None:
+        return t("import.running", lang, seconds=int(seconds))
+    done, rows = progress
+    if done is None:
+        return t("import.running_rows", lang, rows=fmt_int(rows), seconds=int(seconds))
+    return t("import.running_progress", lang, done=fmt_int(done), rows=fmt_int(rows), seconds=int(seconds))
 
 
 def _saved_text(name: str) -> str | None:
@@ -108,7 +135,7 @@ def _poll(_n, key, lang):
     guard()
     state, seconds, result, job = jobs.status(key, access.current_user_name())
     if state == "running":
-        return dash.no_update, False, dash.no_update, t("import.running", lang, seconds=int(seconds))
+        return dash.no_update, False, dash.no_update, running_text(job, seconds, lang)
     if result is None:
         return html.P(t("import.failed", lang), className="notice"), True, dash.no_update, ""
     if "error" in result:
