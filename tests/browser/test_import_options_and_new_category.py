@@ -15,7 +15,7 @@ from civ import accounts
 from civ.store import open_for_writing, reading
 from dashboards.components.import_jobs import jobs
 
-from .served_app import choose, fill_store, serving
+from .served_app import SHARED_SCREENS, choose, fill_store, serving
 
 LAT, LON = 50.9105, 4.1985  # Asse centre, inside the territory
 HEADER = ["Nummer", "Datum (dag, maand, jaar, uur, minuut)", "Onderwerp, soort", "X", "Y"]
@@ -103,6 +103,8 @@ def test_separator_decimal_and_crs_reach_the_profile_and_the_load_and_a_label_be
         expect(page.locator("#import-newcat-code")).to_have_value("kapotte_zitbank")
         expect(page.locator("#import-newcat-nl")).to_have_value("Kapotte zitbank")
         page.locator("#import-newcat-en").fill("Broken bench")
+        SHARED_SCREENS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHARED_SCREENS / "import-11-options-new-category.png"), full_page=True)
         choose(page, "import-newcat-group", "overlast")
         page.locator("#import-newcat-add").click()
         expect(page.locator("#import-newcat-message")).to_contain_text("Categorie kapotte_zitbank toegevoegd")

@@ -16,7 +16,7 @@ from etl.profiles import load_profile
 from etl.reports import load_reports_file
 from etl.web_import import checked_profile, profile_text, save
 
-from .served_app import fill_store, logged_in_client, page_callback_body, serving
+from .served_app import SHARED_SCREENS, fill_store, logged_in_client, page_callback_body, serving
 
 # (number, label); the bench and the bin have no code in the profile
 ROWS = [
@@ -79,6 +79,8 @@ def test_fix_the_mapping_from_the_quarantine_then_retry_loads_the_refused_rows(l
         page.locator("#import-fix-retry").click()
         expect(page.locator("#import-fix-message")).to_contain_text("gemeente-meldingen")
         expect(page.locator("#import-outcome")).to_be_visible(timeout=120_000)
+        SHARED_SCREENS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHARED_SCREENS / "import-12-fix-mapping-retried.png"), full_page=True)
         assert int(page.locator("#import-count-loaded").inner_text()) == refused["Kapotte zitbank"]
         assert int(page.locator("#import-count-quarantined").inner_text()) == refused["Omgevallen vuilbak"]
     profile = load_profile("gemeente-meldingen", "reports", db)

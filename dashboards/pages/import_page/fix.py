@@ -15,8 +15,9 @@ from dashboards.pages.import_page.common import NEW_CATEGORY, guard
 from dashboards.pages.import_page.labels import label_options
 
 
-def section(batch, lang: str) -> html.Section | None:
-    """The labels of import `batch` to map, or None when the query names no import of reports."""
+def section(batch, lang: str, new_category_form=None) -> html.Section | None:
+    """The labels of import `batch` to map (with the form for a new category), or None when the query
+    names no import."""
     from etl.mapping_fix import refused_labels
     from etl.web_import import codes
 
@@ -50,6 +51,7 @@ def section(batch, lang: str) -> html.Section | None:
             ),
             dcc.Store(id="import-fix-batch", data=batch_id),
             *body,
+            new_category_form,
             html.Button(t("quarantine.retry", lang), id="import-fix-retry", className="button"),
             html.P(id="import-fix-message", className="notice-line"),
         ],

@@ -53,12 +53,12 @@ def _file_controls(lang: str) -> list:
             [
                 *_choice(t("import.sheet", lang), "import-sheet", [], lang),
                 *_choice(t("import.encoding", lang), "import-encoding", ENCODINGS, lang),
-                *_choice(t("import.separator", lang), "import-delimiter", separators, lang),
             ],
             className="filter-bar",
         ),
         html.Div(
             [
+                *_choice(t("import.separator", lang), "import-delimiter", separators, lang),
                 *_choice(t("import.decimal", lang), "import-decimal", decimals, lang),
                 *_choice(t("import.crs", lang), "import-crs", systems, lang),
             ],
@@ -77,6 +77,10 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
     from etl.web_import import UPLOAD_MAX_BYTES
 
     kinds = [{"label": kind_label(k, lang), "value": k} for k in KINDS]
+    # from the quarantine (?batch=N): the labels that import refused, to map and retry; the upload steps
+    # stay in the layout (their callbacks need them) but out of sight
+    fixing = fix.section(batch, lang, labels.new_category_form(lang)) if batch is not None else None
+    upload_steps = {"display": "none"} if fixing is not None else None
     return html.Div(
         [
             _header(lang),
@@ -86,8 +90,7 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
             dcc.Store(id="import-recognised"),
             dcc.Store(id="import-labels-key"),
             dcc.Interval(id="import-poll", interval=POLL_MS, disabled=True),
-            # from the quarantine (?batch=N): the labels that import refused, to map and retry
-            *([fix.section(batch, lang)] if batch is not None else []),
+            fixing,
             html.Section(
                 [
                     html.H2(t("import.step.upload", lang)),
@@ -122,6 +125,7 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
                     html.P(id="import-upload-message", className="notice-line"),
                 ],
                 className="panel",
+                style=upload_steps,
             ),
             html.Section(
                 [
@@ -143,6 +147,7 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
                     ),
                 ],
                 className="panel",
+                style=upload_steps,
             ),
             html.Section(
                 [
@@ -150,9 +155,10 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
                     html.Div(id="import-mapping", className="mapping-grid"),
                     html.H3(t("import.labels", lang)),
                     html.Div(id="import-labels"),
-                    labels.new_category_form(lang),
+                    labels.new_category_form(lang) if fixing is None else None,
                 ],
                 className="panel",
+                style=upload_steps,
             ),
             html.Section(
                 [
@@ -163,6 +169,7 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
                             html.Button(t("import.load", lang), id="import-load", className="button"),
                         ],
                         className="button-row",
+                        style=upload_steps,
                     ),
                     html.P(id="import-action-message", className="notice-line"),
                     html.Div(id="import-result"),
@@ -174,6 +181,7 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
                             html.Button(t("import.save_profile", lang), id="import-save-profile", className="button"),
                         ],
                         className="button-row",
+                        style=upload_steps,
                     ),
                     html.P(id="import-profile-message", className="notice-line"),
                 ],
