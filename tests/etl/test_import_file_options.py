@@ -112,3 +112,14 @@ def test_a_small_file_previews_whole_with_its_exact_row_count(tmp_path):
     shown = web_import.preview(path, "reports")
     assert shown["rows_exact"] and shown["rows_in"] == 30 and len(shown["rows"]) == web_import.PREVIEW_ROWS
     assert shown["rows"][0]["Onderwerp"] == records[1][2]
+
+
+def test_profile_suggest_without_a_store_answers_without_area_labels(tmp_path, capsys):
+    from etl.cli import main
+
+    export = tmp_path / "export.csv"
+    export.write_text("Nummer;Datum;Onderwerp\nA1;05/01/2026 10:00;Sluikstorten\n", encoding="utf-8")
+    code = main(["profile", "suggest", str(export), "--db", str(tmp_path / "geen" / "civ.duckdb")])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert 'category = "Onderwerp"' in out and "sluikstort" in out  # the label matched from the reference data
