@@ -233,6 +233,7 @@ def labels(
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    elsewhere=None,
 ) -> dict:
     """For each value field mapped to a column: [{label, rows, code}] with the known or nearest code.
 
@@ -243,7 +244,7 @@ def labels(
     from civ.reference import normalise_label
     from etl.profile_suggest import _known_labels
     from etl.table_head import count_labels
-    from etl.tables import normalise_header, read_table
+    from etl.tables import normalise_header
 
     if kind != "reports":
         return {}
@@ -255,11 +256,11 @@ def labels(
         if column in head.table.columns:
             wanted[field] = column
     if head.table.encoding == "xlsx":
-        table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet)
-        counted = {}
-        for column in set(wanted.values()):
-            values = table.frame[column].dropna().astype(str).str.strip()
-            counted[column] = list(values[values != ""].value_counts().items())
+        # a worksheet is read whole by openpyxl: in `elsewhere` (the page passes a child process), so the
+        # interpreter lock stays with the server's other requests
+        counted = (elsewhere or _call)(
+            sheet_label_counts, str(path), kind, header_row, sheet, sorted(set(wanted.values()))
+        )
     else:
         counted = count_labels(path, head, list(set(wanted.values())))
     known = _known_labels(db)
@@ -275,6 +276,22 @@ def labels(
             entries.append({"label": str(label), "rows": int(count), "code": code})
         result[field] = entries
     return result
+
+
+def _call(function, *args):
+    return function(*args)
+
+
+def sheet_label_counts(path: str, kind: str, header_row: int, sheet: str | None, columns: list[str]) -> dict:
+    """column -> [(label, rows)] of a worksheet, read whole as the load reads it."""
+    from etl.tables import read_table
+
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet)
+    counted = {}
+    for column in columns:
+        values = table.frame[column].dropna().astype(str).str.strip()
+        counted[column] = [(str(label), int(rows)) for label, rows in values[values != ""].value_counts().items()]
+    return counted
 
 
 def codes(db) -> dict[str, list[str]]:

@@ -47,6 +47,7 @@ class ImportJobs:
     def __init__(self, workers: int = WORKERS):
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._reader: ProcessPoolExecutor | None = None
         self._jobs: dict[str, Job] = {}
         self._uploads: dict[str, Upload] = {}
         self._lock = threading.Lock()
@@ -55,6 +56,13 @@ class ImportJobs:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
+
+    def in_child(self, function, *args):
+        """`function(*args)` in a child process that only reads uploads (a worksheet read whole for its
+        labels); the request waits without the interpreter lock, the other users' requests go on."""
+        if self._reader is None:
+            self._reader = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return self._reader.submit(function, *args).result()
 
     # uploads ------------------------------------------------------------------------------------
     def keep_upload(self, path: Path, user: str | None, kind: str) -> str:

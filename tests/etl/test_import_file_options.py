@@ -123,3 +123,30 @@ def test_profile_suggest_without_a_store_answers_without_area_labels(tmp_path, c
     assert code == 0
     out = capsys.readouterr().out
     assert 'category = "Onderwerp"' in out and "sluikstort" in out  # the label matched from the reference data
+
+
+def test_a_worksheets_labels_are_counted_elsewhere_and_a_csvs_in_duckdb(tmp_path, db):
+    from openpyxl import Workbook
+
+    from civ.store import open_for_writing
+
+    open_for_writing(db).close()
+    book = Workbook()
+    book.active.append(["Nummer", "Datum", "Onderwerp"])
+    rows = [("X1", "Sluikstorten"), ("X2", "Graffiti"), ("X3", "Sluikstorten")]
+    for number, label in rows:
+        book.active.append([number, "05/01/2026 10:00", label])
+    sheet = tmp_path / "blad.xlsx"
+    book.save(sheet)
+    csv_file = tmp_path / "blad.csv"
+    csv_file.write_text("Nummer;Datum;Onderwerp\n" + "".join(f"{n};05/01/2026;{c}\n" for n, c in rows))
+    calls = []
+
+    def elsewhere(function, *args):
+        calls.append(function.__name__)
+        return function(*args)
+
+    for path in (sheet, csv_file):
+        found = web_import.labels(path, "reports", 1, {"category": ["Onderwerp"]}, db, elsewhere=elsewhere)
+        assert {e["label"]: e["rows"] for e in found["category"]} == Counter(label for _, label in rows)
+    assert calls == ["sheet_label_counts"]  # only the worksheet left the request

@@ -76,7 +76,9 @@ def _labels(values, ids, token, row, kind, picked, picked_ids, recognised, shown
     try:
         options = file_options(row, chosen_options(sheet, encoding, delimiter, None, None), recognised)
         at = header_row(options, upload.path, kind)
-        found = labels(upload.path, kind, at, chosen, connection.db_path(), **read_options(options))
+        found = labels(
+            upload.path, kind, at, chosen, connection.db_path(), **read_options(options), elsewhere=jobs.in_child
+        )
     except (UnusableInput, ValueError):
         return [], key
     ours = codes(connection.db_path())
