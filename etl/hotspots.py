@@ -177,6 +177,7 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
             header_row=options.get("header_row"),
             encoding=options.get("encoding"),
             sheet=options.get("sheet"),
+            delimiter=options.get("delimiter"),
         )
     if profile:
         profile.check_columns(table.columns)

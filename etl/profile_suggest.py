@@ -70,9 +70,7 @@ def _known_labels(db) -> dict[str, dict[str, str]]:
         for row in rows(name):
             if row["source"] == "*":
                 labels[field][reference.normalise_label(row["alias"])] = row[code]
-    for feature in reference._features(reference.SUBMUNICIPALITY_FILE):
-        area = reference.area_name(feature["properties"]["naam"])
-        labels["area"][area.lower()] = area
+    # without a store there is no territory yet (`etl territory set`), so no areas to match
     return labels
 
 

@@ -4,7 +4,9 @@ A profile is TOML (read with the standard library's `tomllib`), in the spirit of
 options, sqlite-utils' `--convert`, QGIS's delimited-text dialog and Esri's field map:
 
     [file]      sheet, header_row (1-based), encoding, crs, timezone, skip_rows_matching,
-                line_buffer_m (hot spots), source (the name reports keep their ids under)
+                line_buffer_m (hot spots), source (the name reports keep their ids under),
+                delimiter (";", ",", "\t" or "|"; else the one found in the header line),
+                decimal ("," or "."; x/y written with thousands separators, as 150.123,45)
     [columns]   our field = their column, or a list of columns joined with a space before parsing
     [values.F]  their label = our code, for F in category, channel, status, area (reports)
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civ.errors import UnusableInput
-from etl.tables import normalise_header
+from etl.tables import DELIMITERS, normalise_header
 
 # Our fields per kind of file. street … address are carried for the geocoding of the address issue.
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "place", "address")
@@ -60,6 +62,8 @@ FILE_KEYS = (
     "line_buffer_m",
     "source",
     "kind",
+    "delimiter",
+    "decimal",
 )
 VALUE_FIELDS = ("category", "channel", "status", "area")
 
@@ -218,6 +222,13 @@ def _check_file_values(profile: Profile) -> None:
             raise UnusableInput(
                 f"{profile.where('file', 'skip_rows_matching')}: geen geldige reguliere expressie ({error})"
             ) from None
+    if "delimiter" in part and part["delimiter"] not in DELIMITERS:
+        raise UnusableInput(
+            f"{profile.where('file', 'delimiter')}: scheidingsteken is een van "
+            + ", ".join(repr(d) for d in DELIMITERS)
+        )
+    if "decimal" in part and part["decimal"] not in (",", "."):
+        raise UnusableInput(f"{profile.where('file', 'decimal')}: decimaalteken is ',' of '.'")
     if "line_buffer_m" in part and not (isinstance(part["line_buffer_m"], (int, float)) and part["line_buffer_m"] > 0):
         raise UnusableInput(f"{profile.where('file', 'line_buffer_m')}: line_buffer_m is een getal in meter (> 0)")
 

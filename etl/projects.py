@@ -64,6 +64,7 @@ def load_projects_file(
         header_row=file_options.get("header_row"),
         encoding=file_options.get("encoding"),
         sheet=file_options.get("sheet"),
+        delimiter=file_options.get("delimiter"),
     )
     if profile:
         profile.check_columns(table.columns)

@@ -98,6 +98,8 @@ def load_reports_file(
         header_row=file_options.get("header_row"),
         encoding=file_options.get("encoding"),
         sheet=file_options.get("sheet"),
+        delimiter=file_options.get("delimiter"),
+        decimal=file_options.get("decimal"),
     )
     if profile:
         profile.check_columns(table.columns)

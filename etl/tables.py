@@ -39,6 +39,7 @@ class RawTable:
     header: list[str] = field(default_factory=list)  # the header as the file spells it
     title_lines: int = 0  # non-blank lines above the header
     header_line: int = 1  # 1-based line (XLSX: row) of the header
+    decimal: str | None = None  # the decimal sign the user stated (',' or '.'); None: either is read
 
     @property
     def rows_in(self) -> int:
@@ -73,24 +74,30 @@ def detect_encoding(head: bytes) -> str:
 
 
 def find_header(
-    lines: list[str], known: set[str] | None = None, header_row: int | None = None, max_lines: int = 30
+    lines: list[str],
+    known: set[str] | None = None,
+    header_row: int | None = None,
+    max_lines: int = 30,
+    delimiter: str | None = None,
 ) -> tuple[int, str]:
     """(index of the header line in `lines`, separator).
 
     With `header_row` (1-based, as a profile says) that line. Else the first line among the first
     `max_lines` whose cells match most of the `known` column names; when none matches, the first
     line with the most non-empty cells. Title rows ("Meldingen januari 2026", an empty row) sit
-    above it and are not data."""
+    above it and are not data. A `delimiter` the user chose (a profile's `delimiter`) is taken as it is;
+    else the one that occurs most in the line."""
+    separator_of = (lambda _line: delimiter) if delimiter else _best_separator
     if header_row is not None:
         index = header_row - 1
         if not 0 <= index < len(lines) or not lines[index].strip():
             raise UnusableInput(f"header_row = {header_row}: die regel is leeg of bestaat niet")
-        return index, _best_separator(lines[index])
+        return index, separator_of(lines[index])
     best = None
     for index, line in enumerate(lines[:max_lines]):
         if not line.strip():
             continue
-        separator = _best_separator(line)
+        separator = separator_of(line)
         cells = [normalise_header(c) for c in next(csv.reader([line], delimiter=separator), [])]
         filled = sum(1 for c in cells if c)
         matches = sum(1 for c in cells if known and c in known)
@@ -99,7 +106,7 @@ def find_header(
             best = (score, index, separator)
     if best is None:
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-        return first, _best_separator(lines[first]) if lines else ","
+        return first, separator_of(lines[first]) if lines else ","
     return best[1], best[2]
 
 
@@ -113,20 +120,27 @@ def read_table(
     header_row: int | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
 ) -> RawTable:
-    """Every record of a CSV or XLSX as text; `known` column names help find the header line."""
+    """Every record of a CSV or XLSX as text; `known` column names help find the header line; `delimiter`
+    (a CSV's separator as the user chose it) overrides the one found in the header line; `decimal` is
+    kept with the table for the loaders that read numbers written with thousands separators."""
     path = Path(path)
     try:
         head = path.open("rb").read(8192)
     except OSError as error:
         raise UnusableInput(f"kan {path} niet lezen: {error.strerror}") from error
     if head.startswith(_ZIP_MAGIC):
-        return _read_xlsx(path, known, header_row, sheet)
-    encoding = encoding or detect_encoding(head)
-    if b"\x00" in head and not encoding.startswith("utf-16"):
-        raise UnusableInput(f"{path.name} is geen tekstbestand (CSV) en geen Excel-bestand (XLSX)")
-    text = _decode(path, encoding)
-    return _read_delimited(text, encoding.replace("-sig", ""), path.name, known, header_row)
+        table = _read_xlsx(path, known, header_row, sheet)
+    else:
+        encoding = encoding or detect_encoding(head)
+        if b"\x00" in head and not encoding.startswith("utf-16"):
+            raise UnusableInput(f"{path.name} is geen tekstbestand (CSV) en geen Excel-bestand (XLSX)")
+        text = _decode(path, encoding)
+        table = _read_delimited(text, encoding.replace("-sig", ""), path.name, known, header_row, delimiter)
+    table.decimal = decimal
+    return table
 
 
 def _decode(path: Path, encoding: str) -> str:
@@ -142,12 +156,19 @@ def _decode(path: Path, encoding: str) -> str:
 
 
 def _read_delimited(
-    text: str, encoding: str, name: str, known: set[str] | None = None, header_row: int | None = None
+    text: str,
+    encoding: str,
+    name: str,
+    known: set[str] | None = None,
+    header_row: int | None = None,
+    chosen_delimiter: str | None = None,
 ) -> RawTable:
     lines = text.split("\n", 200)[:200]
     if not any(line.strip() for line in lines):
         return _empty(encoding)
-    header_at, delimiter = find_header([line.rstrip("\r") for line in lines], known, header_row)
+    header_at, delimiter = find_header(
+        [line.rstrip("\r") for line in lines], known, header_row, delimiter=chosen_delimiter
+    )
     if header_at == 0 and not any(d in lines[0] for d in DELIMITERS) and header_row is None:
         raise UnusableInput(f"{name}: geen kolommen gevonden in de kopregel (scheidingsteken ; , tab of |)")
     title_lines = sum(1 for line in lines[:header_at] if line.strip(" \r" + delimiter))
@@ -186,6 +207,15 @@ def _read_delimited(
     return RawTable(
         columns, frame, malformed, delimiter, encoding, [h.strip() for h in header], title_lines, header_at + 1
     )
+
+
+def plain_number(text: pd.Series, decimal: str | None) -> pd.Series:
+    """Numbers as written with a stated decimal sign, without thousands separators: with decimal ','
+    '150.123,45' -> '150123,45'; with decimal '.' '150,123.45' -> '150123.45'. Without a stated sign the
+    text is left as it is (the loaders read ',' and '.' both as the decimal sign)."""
+    if decimal not in (",", "."):
+        return text
+    return text.str.replace("." if decimal == "," else ",", "", regex=False)
 
 
 def joined_fields(frame: pd.DataFrame, columns: list[str], delimiter: str) -> pd.Series:

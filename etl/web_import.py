@@ -31,6 +31,7 @@ UPLOAD_PREFIX = "civ-upload-"
 SUFFIXES = (".csv", ".txt", ".xlsx", ".gpx", ".nmea", ".geojson", ".json", ".zip")
 KINDS = ("reports", "fixes", "devices", "hotspots", "projects")
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
+VALUE_FIELDS = ("category", "channel", "status", "area")
 _ZIP_MAGIC = b"PK\x03\x04"
 # The name a batch keeps for a mapping made on the page and not saved: no saved profile can have it
 # (profile names are letters, digits, . _ -), so a later retry says plainly that it is not saved.
@@ -158,13 +159,26 @@ def sheets(path: str | Path) -> list[str]:
         book.close()
 
 
-def preview(
-    path: str | Path, kind: str, header_row: int | None = None, sheet: str | None = None, encoding: str | None = None
-) -> dict:
-    """The first rows as parsed, with the header line, separator and encoding found (or given)."""
-    from etl.tables import read_table
+def _head(path, kind: str, header_row=None, sheet=None, encoding=None, delimiter=None):
+    from etl.table_head import read_head
 
-    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
+    return read_head(
+        path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding, delimiter=delimiter
+    )
+
+
+def preview(
+    path: str | Path,
+    kind: str,
+    header_row: int | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> dict:
+    """The first rows as parsed, with the header line, separator and encoding found (or given). Only the
+    file's start is read (etl/table_head.py): a million-row export previews as fast as a small one."""
+    head = _head(path, kind, header_row, sheet, encoding, delimiter)
+    table = head.table
     rows = table.frame.head(PREVIEW_ROWS)
     return {
         "header": list(table.header),
@@ -179,7 +193,8 @@ def preview(
         "header_row": table.header_line,
         "encoding": table.encoding,
         "delimiter": table.delimiter,
-        "rows_in": table.rows_in,
+        "rows_in": head.rows_estimate,
+        "rows_exact": head.whole,
     }
 
 
@@ -190,14 +205,19 @@ def _missing(value) -> bool:
 
 
 def suggestion(
-    path: str | Path, kind: str, header_row: int, db, sheet: str | None = None, encoding: str | None = None
+    path: str | Path,
+    kind: str,
+    header_row: int,
+    db,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> dict:
-    """`profile suggest`'s guesses for the file read at `header_row`: field -> their column(s), and for
-    reports every distinct label of category, channel, status and area with its count and nearest code."""
+    """`profile suggest`'s guesses for the file read at `header_row` (from the first rows): field -> their
+    column(s)."""
     from etl.profile_suggest import _guess
-    from etl.tables import read_table
 
-    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
+    table = _head(path, kind, header_row, sheet, encoding, delimiter).table
     spelled = dict(zip(table.columns, table.header))
     found, _ = _guess(table.frame, kind)
     columns = {field: [spelled[c] for c in cs] for field, cs in found.items()}
@@ -212,28 +232,42 @@ def labels(
     db,
     sheet: str | None = None,
     encoding: str | None = None,
+    delimiter: str | None = None,
+    elsewhere=None,
 ) -> dict:
-    """For each value field mapped to a column: [{label, rows, code}] with the known or nearest code."""
+    """For each value field mapped to a column: [{label, rows, code}] with the known or nearest code.
+
+    A CSV's labels are counted by DuckDB streaming over the file (etl/table_head.py `count_labels`), never
+    read whole into the request; a worksheet (at most Excel's 1.048.576 rows) is read as the load reads it."""
     import difflib
 
     from civ.reference import normalise_label
     from etl.profile_suggest import _known_labels
-    from etl.tables import normalise_header, read_table
+    from etl.table_head import count_labels
+    from etl.tables import normalise_header
 
     if kind != "reports":
         return {}
-    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet, encoding=encoding)
-    known = _known_labels(db)
-    result = {}
-    for field in ("category", "channel", "status", "area"):
+    head = _head(path, kind, header_row, sheet, encoding, delimiter)
+    wanted = {}
+    for field in VALUE_FIELDS:
         chosen = columns.get(field) or []
         column = normalise_header(chosen[0]) if chosen else None
-        if column not in table.frame.columns:
-            continue
-        values = table.frame[column].dropna().astype(str).str.strip()
-        counts = values[values != ""].value_counts()
+        if column in head.table.columns:
+            wanted[field] = column
+    if head.table.encoding == "xlsx":
+        # a worksheet is read whole by openpyxl: in `elsewhere` (the page passes a child process), so the
+        # interpreter lock stays with the server's other requests
+        counted = (elsewhere or _call)(
+            sheet_label_counts, str(path), kind, header_row, sheet, sorted(set(wanted.values()))
+        )
+    else:
+        counted = count_labels(path, head, list(set(wanted.values())))
+    known = _known_labels(db)
+    result = {}
+    for field, column in wanted.items():
         entries = []
-        for label, count in counts.items():
+        for label, count in counted.get(column, []):
             key = normalise_label(label)
             code = known[field].get(key)
             if code is None:
@@ -242,6 +276,22 @@ def labels(
             entries.append({"label": str(label), "rows": int(count), "code": code})
         result[field] = entries
     return result
+
+
+def _call(function, *args):
+    return function(*args)
+
+
+def sheet_label_counts(path: str, kind: str, header_row: int, sheet: str | None, columns: list[str]) -> dict:
+    """column -> [(label, rows)] of a worksheet, read whole as the load reads it."""
+    from etl.tables import read_table
+
+    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet)
+    counted = {}
+    for column in columns:
+        values = table.frame[column].dropna().astype(str).str.strip()
+        counted[column] = [(str(label), int(rows)) for label, rows in values[values != ""].value_counts().items()]
+    return counted
 
 
 def codes(db) -> dict[str, list[str]]:
@@ -265,6 +315,27 @@ def codes(db) -> dict[str, list[str]]:
         }
 
 
+def load_rate(db, kind: str, batches: int = 10) -> float | None:
+    """Rows per second of this store's recent loads of `kind` (the last `batches` of 1.000 rows or more):
+    what a running load's progress is estimated from. None without such loads."""
+    from civ import store
+
+    try:
+        with store.reading(store.db_path(db)) as con:
+            row = store.first_row(
+                con,
+                """SELECT sum(rows_in), sum(epoch(finished_at) - epoch(started_at)) FROM (
+                       SELECT rows_in, started_at, finished_at FROM import_batches
+                       WHERE kind = ? AND rows_in >= 1000 AND finished_at > started_at
+                       ORDER BY finished_at DESC LIMIT ?)""",
+                [kind, batches],
+            )
+    except UnusableInput:
+        return None
+    rows, seconds = row or (None, None)
+    return float(rows) / float(seconds) if rows and seconds else None
+
+
 def _toml(text: str) -> str:
     return json.dumps(str(text), ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
@@ -276,6 +347,9 @@ def profile_text(
     values: dict[str, dict[str, str]] | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    crs: str | None = None,
 ) -> str:
     """The user's choices as a profile, the same TOML `--profile` reads."""
     lines = ["[file]", f"kind = {_toml(kind)}"]
@@ -283,8 +357,9 @@ def profile_text(
         lines.append(f"sheet = {_toml(sheet)}")
     if header_row:
         lines.append(f"header_row = {int(header_row)}")
-    if encoding:
-        lines.append(f"encoding = {_toml(encoding)}")
+    for key, value in (("encoding", encoding), ("delimiter", delimiter), ("decimal", decimal), ("crs", crs)):
+        if value:
+            lines.append(f"{key} = {_toml(value)}")
     lines += ["", "[columns]"]
     for field, theirs in columns.items():
         theirs = [c for c in theirs if c]
@@ -378,7 +453,7 @@ def recognised_profile(path: str | Path, kind: str, db) -> dict | None:
     the file's header (read at the profile's header row). The one naming most columns wins.
     {name, header_row, columns, values} or None."""
     from etl.profiles import list_profiles, parse, saved_profile_text
-    from etl.tables import normalise_header, read_table
+    from etl.tables import normalise_header
 
     best = None
     for saved in list_profiles(db):
@@ -386,13 +461,14 @@ def recognised_profile(path: str | Path, kind: str, db) -> dict | None:
             continue
         try:
             profile = parse(saved_profile_text(db, saved["name"]), saved["name"], kind)
-            table = read_table(
+            table = _head(
                 path,
-                known=_known_columns(kind),
+                kind,
                 header_row=profile.header_row,
                 sheet=profile.file.get("sheet"),
                 encoding=profile.file.get("encoding"),
-            )
+                delimiter=profile.file.get("delimiter"),
+            ).table
         except UnusableInput:
             continue
         named = {normalise_header(c) for cs in profile.columns.values() for c in cs}
@@ -404,6 +480,9 @@ def recognised_profile(path: str | Path, kind: str, db) -> dict | None:
                     "header_row": profile.header_row or table.header_line,
                     "sheet": profile.file.get("sheet"),
                     "encoding": profile.file.get("encoding"),
+                    "delimiter": profile.file.get("delimiter"),
+                    "decimal": profile.file.get("decimal"),
+                    "crs": profile.file.get("crs"),
                     "columns": profile.columns,
                     "values": profile.values,
                 },

@@ -172,4 +172,79 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quarantine.retry_profile": {"nl": "met het profiel van de import", "en": "with the import's profile"},
     "import.sheet": {"nl": "Werkblad", "en": "Sheet"},
     "import.encoding": {"nl": "Tekenset", "en": "Encoding"},
+    "quarantine.download_xlsx": {
+        "nl": "Geweigerde rijen downloaden (Excel)",
+        "en": "Download the refused rows (Excel)",
+    },
+    "import.separator": {"nl": "Scheidingsteken", "en": "Separator"},
+    "import.separator.0": {"nl": "puntkomma (;)", "en": "semicolon (;)"},
+    "import.separator.1": {"nl": "komma (,)", "en": "comma (,)"},
+    "import.separator.2": {"nl": "tab", "en": "tab"},
+    "import.separator.3": {"nl": "verticale streep (|)", "en": "vertical bar (|)"},
+    "import.decimal": {"nl": "Decimaalteken", "en": "Decimal sign"},
+    "import.decimal.0": {"nl": "komma (150.123,45)", "en": "comma (150.123,45)"},
+    "import.decimal.1": {"nl": "punt (150,123.45)", "en": "point (150,123.45)"},
+    "import.decimal.either": {"nl": "komma of punt", "en": "comma or point"},
+    "import.crs": {"nl": "Coördinatenstelsel (x/y)", "en": "Coordinate system (x/y)"},
+    "import.crs.EPSG_31370": {"nl": "Lambert 72 (EPSG:31370)", "en": "Lambert 72 (EPSG:31370)"},
+    "import.crs.EPSG_3812": {"nl": "Lambert 2008 (EPSG:3812)", "en": "Lambert 2008 (EPSG:3812)"},
+    "import.crs.EPSG_25831": {"nl": "UTM zone 31N (EPSG:25831)", "en": "UTM zone 31N (EPSG:25831)"},
+    "import.crs.EPSG_4326": {"nl": "WGS84 in graden (EPSG:4326)", "en": "WGS84 in degrees (EPSG:4326)"},
+    "import.rows_about": {"nl": "ongeveer {rows}", "en": "about {rows}"},
+    "import.detected_numbers": {
+        "nl": "Decimaalteken {decimal}; x/y in {crs}.",
+        "en": "Decimal sign {decimal}; x/y in {crs}.",
+    },
+    "import.new_category": {"nl": "nieuwe categorie…", "en": "new category…"},
+    "import.new_category.title": {"nl": "Nieuwe categorie", "en": "New category"},
+    "import.new_category.for": {
+        "nl": "Voor het label '{label}' uit het bestand; het label wordt een alias van de nieuwe categorie.",
+        "en": "For the label '{label}' in the file; the label becomes an alias of the new category.",
+    },
+    "import.new_category.code": {"nl": "Code (kleine letters, cijfers, _)", "en": "Code (lower case, digits, _)"},
+    "import.new_category.nl": {"nl": "Naam in het Nederlands", "en": "Name in Dutch"},
+    "import.new_category.en": {"nl": "Naam in het Engels", "en": "Name in English"},
+    "import.new_category.group": {"nl": "Groep", "en": "Group"},
+    "import.new_category.add": {"nl": "Categorie toevoegen", "en": "Add the category"},
+    "import.new_category.pick": {
+        "nl": "kies eerst 'nieuwe categorie…' bij een label",
+        "en": "first choose 'new category…' for a label",
+    },
+    "import.new_category.exists": {
+        "nl": "de categorie '{code}' bestaat al: kies ze in de lijst",
+        "en": "the category '{code}' exists already: pick it in the list",
+    },
+    "import.new_category.added": {
+        "nl": "Categorie {code} toegevoegd; '{label}' is eraan gekoppeld.",
+        "en": "Category {code} added; '{label}' is mapped to it.",
+    },
+    "audit.kind.import_category_added": {"nl": "categorie toegevoegd bij import", "en": "category added on import"},
+    "quarantine.fix_mapping": {"nl": "De koppeling aanpassen", "en": "Fix the mapping"},
+    "import.fix.title": {
+        "nl": "De koppeling van import {batch} ({file}) aanpassen",
+        "en": "Fix the mapping of import {batch} ({file})",
+    },
+    "import.fix.lead": {
+        "nl": "Deze labels waren onbekend. Kies per label een code (of maak een nieuwe categorie); "
+        "'Opnieuw proberen' bewaart ze in het profiel {profile} en laadt de geweigerde rijen opnieuw.",
+        "en": "These labels were unknown. Choose a code per label (or make a new category); "
+        "'Try again' saves them in the profile {profile} and loads the refused rows again.",
+    },
+    "import.fix.none": {
+        "nl": "Deze import heeft geen rijen met een onbekende categorie.",
+        "en": "This import has no rows with an unknown category.",
+    },
+    "import.fix.retrying": {
+        "nl": "Koppeling bewaard in profiel {profile}; de geweigerde rijen worden opnieuw geprobeerd…",
+        "en": "Mapping saved in profile {profile}; the refused rows are tried again…",
+    },
+    "audit.kind.import_fix_mapping": {
+        "nl": "koppeling aangepast vanuit quarantaine",
+        "en": "mapping fixed from quarantine",
+    },
+    "import.running_rows": {"nl": "Bezig met {rows} rijen… {seconds} s", "en": "Working on {rows} rows… {seconds} s"},
+    "import.running_progress": {
+        "nl": "Bezig… ongeveer {done} van {rows} rijen (geschat uit de vorige imports), {seconds} s",
+        "en": "Working… about {done} of {rows} rows (estimated from the previous imports), {seconds} s",
+    },
 }

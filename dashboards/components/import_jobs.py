@@ -47,6 +47,7 @@ class ImportJobs:
     def __init__(self, workers: int = WORKERS):
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._reader: ProcessPoolExecutor | None = None
         self._jobs: dict[str, Job] = {}
         self._uploads: dict[str, Upload] = {}
         self._lock = threading.Lock()
@@ -55,6 +56,13 @@ class ImportJobs:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
+
+    def in_child(self, function, *args):
+        """`function(*args)` in a child process that only reads uploads (a worksheet read whole for its
+        labels); the request waits without the interpreter lock, the other users' requests go on."""
+        if self._reader is None:
+            self._reader = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return self._reader.submit(function, *args).result()
 
     # uploads ------------------------------------------------------------------------------------
     def keep_upload(self, path: Path, user: str | None, kind: str) -> str:
@@ -116,6 +124,25 @@ class ImportJobs:
             future = self._executor().submit(run, work, str(db), **args)
             self._jobs[key] = Job(key, work, user, future, time.monotonic(), dict(args))
             return key
+
+    def note(self, key: str, **detail) -> None:
+        """What the page knows of a job beside its arguments: the file's rows, the store's load rate."""
+        job = self._jobs.get(key)
+        if job is not None:
+            job.detail.update(detail)
+
+    @staticmethod
+    def progress(job: Job, elapsed_s: float) -> tuple[int | None, int] | None:
+        """(rows done, rows in the file) of a running job, or None when its rows are not known. The rows
+        done are estimated from the store's recent load rate (None without one): the loader reports no
+        progress of its own, so the estimate stops short of the end until the job is done."""
+        rows = job.detail.get("rows")
+        if not rows:
+            return None
+        rate = job.detail.get("rate")
+        if not rate:
+            return None, int(rows)
+        return min(int(elapsed_s * rate), int(rows * 0.99)), int(rows)
 
     def status(self, key, user: str | None) -> tuple[str, float, dict | None, Job | None]:
         """('running', seconds, None, job), ('done', seconds, result, job) or ('failed', 0, None, None).

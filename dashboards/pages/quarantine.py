@@ -5,15 +5,13 @@ Nothing is dropped silently: a coordinator who loaded 1.200 rows and sees 1.186 
 
 The reasons are grouped by template (the values taken out), per import and overall, with the rows per
 label for the coordinator; a click on a reason (`?reason=…`) opens its rows. The refused rows download
-as CSV (for the coordinator the file's own header and rows, to fix in Excel and upload again); the
+as CSV or XLSX (for the coordinator the file's own header and rows, to fix in Excel and upload again); the
 coordinator and the beheerder can send an import's refused rows again through the current mapping
 (*opnieuw proberen*: `quarantine retry`, as a background job; ids `import-…`, refused to other roles).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import dash
@@ -33,6 +31,7 @@ from dashboards.report.contents import summarise_reason
 dash.register_page(__name__, path="/quarantaine", name="Quarantaine", title=branding.page_title("Quarantaine"), order=1)
 
 LIMIT = 500
+UNKNOWN_CATEGORY_TEMPLATE = "categorie '…' is onbekend"
 ALL = "all"
 
 
@@ -114,7 +113,7 @@ def layout(batch: str | None = None, lang: str | None = None, reason: str | None
         lang,
         [
             *notices,
-            _reasons(groups, reason, lang),
+            _reasons(groups, reason, lang, _fix_href(batch_id, kind, lang)),
             _actions(batch_id, kind, reason, lang),
             html.Section(_grid(rows, lang), className="panel"),
         ],
@@ -124,8 +123,16 @@ def layout(batch: str | None = None, lang: str | None = None, reason: str | None
     )
 
 
-def _reasons(groups, chosen: str | None, lang: str) -> html.Section:
-    """The reasons by template, most rows first; a click opens the rows of one reason."""
+def _fix_href(batch_id: int | None, kind: str | None, lang: str) -> str | None:
+    """The import page's mapping step for this import's unknown labels (coordinator and beheerder)."""
+    if batch_id is None or kind != "reports" or not access.allowed("import"):
+        return None
+    return frame.href("/import", lang, batch=batch_id)
+
+
+def _reasons(groups, chosen: str | None, lang: str, fix_href: str | None = None) -> html.Section:
+    """The reasons by template, most rows first; a click opens the rows of one reason. An unknown category
+    links to the import page's mapping step for that import (*De koppeling aanpassen*)."""
     show_values = access.can_see_reporter_data()
     lines = [html.Tr([html.Th(t("col.reason", lang)), html.Th(t("quarantine.rows", lang))])]
     for index, group in enumerate(groups):
@@ -144,6 +151,9 @@ def _reasons(groups, chosen: str | None, lang: str) -> html.Section:
                                 title=t("quarantine.open_reason", lang),
                             ),
                             html.P(label_text, className="reason-labels") if label_text else None,
+                            dcc.Link(t("quarantine.fix_mapping", lang), href=fix_href, id="quarantine-fix-mapping")
+                            if fix_href and group.template == UNKNOWN_CATEGORY_TEMPLATE
+                            else None,
                         ]
                     ),
                     html.Td(fmt_int(group.rows), className="rows"),
@@ -175,6 +185,7 @@ def _actions(batch_id: int | None, kind: str | None, reason: str | None, lang: s
     """Download the refused rows; retry an import's refused reports (coordinator and beheerder)."""
     items = [
         html.Button(t("quarantine.download", lang), id="quarantine-download", n_clicks=0, className="button"),
+        html.Button(t("quarantine.download_xlsx", lang), id="quarantine-download-xlsx", n_clicks=0, className="button"),
         dcc.Download(id="quarantine-download-file"),
         dcc.Store(id="quarantine-selection", data={"batch": batch_id, "reason": reason}),
     ]
@@ -328,12 +339,15 @@ def _choose_reason(clicks, _all, templates, selection, lang):
 @callback(
     Output("quarantine-download-file", "data"),
     Input("quarantine-download", "n_clicks"),
+    Input("quarantine-download-xlsx", "n_clicks"),
     State("quarantine-selection", "data"),
     prevent_initial_call=True,
 )
-def _download(_n, selection):
-    """The refused rows as CSV. The coordinator gets, for one import, the file's own header and rows (to fix
-    in Excel and upload again); other roles get row numbers and reasons with the values taken out."""
+def _download(_csv, _xlsx, selection):
+    """The refused rows as CSV or XLSX. The coordinator gets, for one import, the file's own header and rows
+    (to fix in Excel and upload again; the XLSX adds the reason as a last column); other roles get row
+    numbers and reasons with the values taken out."""
+    from dashboards.components import refused_rows
     from dashboards.report.contents import summarise_reason
 
     selection = selection or {}
@@ -342,27 +356,17 @@ def _download(_n, selection):
     with connection.reader() as con:
         rows = _rows(con, batch_id, reason, None)
         header = store_header(con, batch_id) if raw and batch_id is not None else None
-    out = io.StringIO()
-    if header is not None:
-        out.write(header[1].join(header[0]) + "\n")
-        for text in rows["raw_text"]:
-            out.write((text or "").replace("\r", " ").replace("\n", " ") + "\n")
-    else:
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow(["import", "bestand", "rij", "reden", *(["ruwe_rij"] if raw else [])])
-        for r in rows.itertuples():
-            writer.writerow(
-                [
-                    int(r.batch_id),
-                    r.file_name,
-                    int(r.row_number),
-                    r.reason if raw else summarise_reason(r.reason),
-                    *([r.raw_text] if raw else []),
-                ]
-            )
-    access.audit("quarantine_download", f"import {batch_id if batch_id is not None else 'alle'}: {len(rows)} rijen")
-    name = f"quarantaine-{batch_id if batch_id is not None else 'alle'}.csv"
-    return {"content": "\ufeff" + out.getvalue(), "filename": name, "type": "text/csv"}
+    columns, cells, own_file = refused_rows.table(rows, header, raw, summarise_reason)
+    xlsx = ctx.triggered_id == "quarantine-download-xlsx"
+    access.audit(
+        "quarantine_download",
+        f"import {batch_id if batch_id is not None else 'alle'}: {len(rows)} rijen ({'XLSX' if xlsx else 'CSV'})",
+    )
+    name = f"quarantaine-{batch_id if batch_id is not None else 'alle'}"
+    if xlsx:
+        return dcc.send_bytes(refused_rows.as_xlsx(columns, cells), f"{name}.xlsx")
+    content = refused_rows.as_csv(columns, cells, own_file, header[1] if header else ";")
+    return {"content": content, "filename": f"{name}.csv", "type": "text/csv"}
 
 
 def store_header(con, batch_id: int):

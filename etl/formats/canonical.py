@@ -14,7 +14,7 @@ import pandas as pd
 
 from etl.formats import ReportFormat, require_columns, staging_frame
 from etl.geocoding import ADDRESS_FIELDS
-from etl.tables import RawTable
+from etl.tables import RawTable, plain_number
 
 COLUMNS = {
     "id": [
@@ -152,8 +152,8 @@ def stage_mapped(table: RawTable, resolved: dict[str, list[str]]) -> pd.DataFram
         status_text=field("status"),
         lat_text=field("lat"),
         lon_text=field("lon"),
-        x_text=field("x"),
-        y_text=field("y"),
+        x_text=plain_number(field("x"), table.decimal),
+        y_text=plain_number(field("y"), table.decimal),
         area_text=field("area"),
         description=field("description"),
         gas_text=field("gas"),
