@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 import dash
 import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboards import access, branding
 from dashboards.i18n import grid_locale, kind_label, lang_of, t
-from dashboards.pages.import_page import batches, fix, labels, preview, run  # noqa: F401  (their callbacks)
 from dashboards.pages.import_page.common import CRS_CODES, DECIMALS, DELIMITERS, ENCODINGS, KINDS, POLL_MS
+
+
+def _declare_callbacks() -> None:
+    """Dash executes this file once per app it builds (tests build several in one process) and hands the
+    callbacks declared meanwhile to that app; the page's other modules are cached after their first import,
+    so they are executed again here, once each, for every app after the first."""
+    names = [f"dashboards.pages.import_page.{n}" for n in ("batches", "fix", "labels", "preview", "run")]
+    cached = [name for name in names if name in sys.modules]
+    for name in names:
+        module = importlib.import_module(name)
+        if name in cached:
+            importlib.reload(module)
+
+
+_declare_callbacks()
+from dashboards.pages.import_page import batches, fix, labels  # executed above, for this app
 
 dash.register_page(__name__, path="/import", name="Importeren", title=branding.page_title("Importeren"), order=15)
 
