@@ -204,9 +204,21 @@ def _remove(con, batch_id: int, kind: str) -> dict:
         "hotspots": "hotspots",
         "projects": "projects",
     }.get(kind)
+    if kind == "fixes":
+        # the time span per device of the fixes that go: the fixes left inside it, and the nearest one on
+        # each side, get new neighbours, so their outlier flags are judged again (etl/outliers.py)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE fx_ranges AS
+            SELECT device_id, min(ts) AS lo, max(ts) AS hi FROM fixes WHERE batch_id = ? GROUP BY device_id""",
+            [batch_id],
+        )
     if table:
         counts["removed"] = store.scalar(con, f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+    if kind == "fixes":
+        from etl.outliers import reflag_after_removal
+
+        counts["outlier_flags_changed"] = reflag_after_removal(con)
     if kind == "reports":
         from etl.reports import REPORT_COLUMNS
 
