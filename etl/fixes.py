@@ -16,7 +16,9 @@ What happens to a row:
 - the same device, time and position again (in the file or already stored) → duplicate;
 - the same device and time with another position → quarantine: a tracker is in one place at a time;
 - otherwise stored, with an outlier flag when it is a physically impossible jump (etl/outliers.py).
-No territory check: a tracker may leave the territory and its fixes are still true measurements.
+- a position outside the territory (its outline widened by the reports' tolerance, or `--bbox`) →
+  quarantine, with the territory's name in the reason: the store holds the centre's work, not a
+  tracker's trip home (etl/territory_check.py does it for millions of rows).
 Fixes of a device without a warden mapping are stored as they are; `fixes_attributed` names them
 after the device until a mapping arrives.
 """
@@ -30,7 +32,7 @@ import pandas as pd
 
 from civ import reference, store
 from civ.errors import UnusableInput
-from etl import outliers
+from etl import outliers, territory_check
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
@@ -104,12 +106,19 @@ def detect_format(path: str | Path) -> str:
 
 
 def load_fixes_file(
-    db: str | Path, path: str | Path, fmt: str = "auto", device: str | None = None, is_demo: bool = False, profile=None
+    db: str | Path,
+    path: str | Path,
+    fmt: str = "auto",
+    device: str | None = None,
+    is_demo: bool = False,
+    profile=None,
+    box: tuple[float, float, float, float] | None = None,
 ) -> store.LoadResult:
     """Load one file of tracker fixes as one batch; see the module docstring for the rules.
 
     `device` names the tracker of a GPX or NMEA file (required there) and of a CSV without a
-    device_id column; a CSV's own device_id column wins over it.
+    device_id column; a CSV's own device_id column wins over it. `box` (W, S, E, N) replaces the
+    territory's outline, for a file from elsewhere.
     """
     path = Path(path)
     if not path.is_file():
@@ -143,9 +152,9 @@ def load_fixes_file(
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
-        return _check_and_store(con, batch_id, profile.timezone if profile else None)
+        return _check_and_store(con, batch_id, profile.timezone if profile else None, box)
 
-    options = {"device": device, "profile": profile_hash(profile)}
+    options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
     if fmt == "csv" and source is not None:
         result.columns_used, result.columns_ignored = source.used(), source.ignored()
@@ -219,10 +228,11 @@ def _number_problems(
 _CLEAN_ROW = """(read_problem IS NULL AND device_id IS NOT NULL AND ts IS NOT NULL
                 AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 AND NOT (lat = 0 AND lon = 0)
                 AND (accuracy_text IS NULL OR (isfinite(accuracy_m) AND accuracy_m >= 0))
-                AND (speed_text IS NULL OR (isfinite(speed_kmh) AND speed_kmh >= 0)))"""
+                AND (speed_text IS NULL OR (isfinite(speed_kmh) AND speed_kmh >= 0))
+                AND territory_class <> 0)"""
 
 
-def _validation_sql(zone: str | None = None) -> str:
+def _validation_sql(check: territory_check.TerritoryCheck, zone: str | None = None) -> str:
     parsed_ts = timestamp_sql("ts_text", zone, epoch_seconds=True)
     problems = [
         "CASE WHEN device_id IS NULL THEN 'toestel-id ontbreekt' END",
@@ -234,6 +244,9 @@ def _validation_sql(zone: str | None = None) -> str:
         "CASE WHEN lat = 0 AND lon = 0 THEN 'positie 0,0 (\"null island\"): de tracker had geen echte positie' END",
         *_number_problems("accuracy_text", "accuracy_m", "nauwkeurigheid (m)", required=False),
         *_number_problems("speed_text", "speed_kmh", "snelheid (km/u)", required=False),
+        # a position that is no position at all already has its reason
+        "CASE WHEN territory_class = 0 AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 "
+        f"AND NOT (lat = 0 AND lon = 0) THEN {territory_check.outside_reason_sql('lat', 'lon', 'name')} END",
     ]
     return f"""
         WITH s AS (
@@ -249,17 +262,25 @@ def _validation_sql(zone: str | None = None) -> str:
                    try_cast(replace(lon_text, ',', '.') AS DOUBLE) AS lon,
                    try_cast(replace(accuracy_text, ',', '.') AS DOUBLE) AS accuracy_m,
                    try_cast(replace(speed_text, ',', '.') AS DOUBLE) AS speed_kmh
-            FROM s)
-        SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh,
+            FROM s),
+        t AS (
+            SELECT p.*, {territory_check.class_sql(check, "g", "lat", "lon")} AS territory_class, g.name
+            FROM p CROSS JOIN fx_territory g)
+        SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh, territory_class,
                -- the reasons are spelled out only for rows that have one: on millions of clean rows
                -- the dozen CASEs of the full text cost more than reading the file
                CASE WHEN {_CLEAN_ROW} THEN NULL
                     ELSE coalesce(read_problem, nullif(concat_ws('; ', {", ".join(problems)}), '')) END AS reason
-        FROM p"""
+        FROM t"""
 
 
-def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None) -> store.BatchCounts:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(zone)}")
+def _check_and_store(
+    con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None, box=None
+) -> store.BatchCounts:
+    check = territory_check.for_store(con, box)
+    territory_check.prepare(con, check, "fx_territory")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(check, zone)}")
+    _refine_edge_positions(con, check)
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
     _classify(con)
     quarantined = store.quarantine_rows(
@@ -285,6 +306,20 @@ def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | 
     max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
     outliers.store_with_flags(con, batch_id, max_speed)
     return store.BatchCounts(rows_in=rows_in, loaded=valid - set_aside, quarantined=quarantined, duplicates=duplicates)
+
+
+def _refine_edge_positions(con: duckdb.DuckDBPyConnection, check: territory_check.TerritoryCheck) -> None:
+    """Positions in a grid cell the territory's edge crosses, tested against the outline itself."""
+    outside = territory_check.refine(
+        con, check, "SELECT row_number, lat, lon FROM fx_checked WHERE reason IS NULL AND territory_class = 2"
+    )
+    if not len(outside):
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE fx_outside (row_number BIGINT)")
+    con.executemany("INSERT INTO fx_outside VALUES (?)", [[int(n)] for n in outside])
+    reason = territory_check.outside_reason_sql("lat", "lon", "(SELECT name FROM fx_territory)")
+    con.execute(f"""UPDATE fx_checked SET reason = {reason}, territory_class = 0
+                    WHERE row_number IN (SELECT row_number FROM fx_outside)""")
 
 
 def _classify(con: duckdb.DuckDBPyConnection) -> None:
