@@ -32,7 +32,7 @@ import pandas as pd
 
 from civ import reference, store
 from civ.errors import UnusableInput
-from etl import outliers, territory_check
+from etl import batches, outliers, territory_check
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
@@ -152,7 +152,13 @@ def load_fixes_file(
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
-        return _check_and_store(con, batch_id, profile.timezone if profile else None, box)
+        counts = _check_and_store(con, batch_id, profile.timezone if profile else None, box)
+        if fmt == "csv" and source is not None:
+            batches.record_source(con, batch_id, source.spelled, source.separator, profile)
+        if fmt != "csv" or (source is not None and source.index("device_id") is None):
+            # the tracker came from --device or a GPX track's name, not from the refused row's own text
+            batches.record_devices(con, batch_id, "SELECT row_number, device_id FROM fx_staging")
+        return counts
 
     options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
@@ -384,4 +390,6 @@ def load_rows(con: duckdb.DuckDBPyConnection, batch_id: int, rows: list[tuple]) 
     """Check and store rows already read (STAGING_COLUMNS, fields as text) inside the caller's
     transaction and batch: the live positions go through exactly the rules of a file import."""
     _stage_rows(con, rows)
-    return _check_and_store(con, batch_id)
+    counts = _check_and_store(con, batch_id)
+    batches.record_devices(con, batch_id, "SELECT row_number, device_id FROM fx_staging")
+    return counts

@@ -151,5 +151,160 @@ def test_a_live_position_inside_the_margin_but_outside_the_outline_is_refused_at
         assert query("SELECT reason FROM quarantine WHERE batch_id = ?", [result["batch_id"]]) == [
             ("positie 50,96 / 4,25 ligt buiten het grondgebied: Asse",)
         ]
+        # a retry reads the refused live position again, with its phone as the tracker
+        add_merchtem(db)
+        retry = retried(db, result["batch_id"])
+        assert (retry["loaded"], retry["quarantined"]) == (1, 0)
+        assert query("SELECT device_id, lat, lon FROM fixes WHERE batch_id = ?", [retry["batch_id"]]) == [
+            (device, *outside)
+        ]
     finally:
         live.close_ingest(db)
+
+
+# -- quarantine retry, for every kind of batch -----------------------------------------------------
+
+MERCHTEM = (50.9590, 4.2310)  # the centre of Merchtem, north of Asse
+ASSE_CENTRE = (50.9100, 4.2000)
+
+
+def retried(db: Path, batch_id: int) -> dict:
+    from etl.batches import retry_quarantine
+
+    return retry_quarantine(db, batch_id).as_json()
+
+
+def refused_rows(query, batch_id: int) -> list[int]:
+    return [n for (n,) in query("SELECT row_number FROM quarantine WHERE batch_id = ? ORDER BY 1", [batch_id])]
+
+
+def add_merchtem(db: Path) -> None:
+    """The store's territory grows from Asse to Asse and Merchtem: what was outside is now inside."""
+    from civ import territory
+
+    territory.set_territory(db, ["23002", "23052"])
+
+
+def test_retry_of_a_fixes_csv_loads_the_rows_the_larger_territory_now_holds(tmp_path, db, query):
+    assert metres_outside_asse([MERCHTEM])[0] > 1000
+    rows = [
+        ("T1", START, *ASSE_CENTRE),
+        ("T1", START + dt.timedelta(minutes=1), *MERCHTEM),  # row 2: outside Asse
+        ("T2", START + dt.timedelta(minutes=2), *MERCHTEM),  # row 3: outside Asse
+        ("T2", START + dt.timedelta(minutes=3), 48.8566, 2.3522),  # row 4: Paris, outside both
+    ]
+    first = load_fixes_file(db, fixes_csv(tmp_path / "f.csv", rows))
+    assert (first.loaded, first.quarantined, refused_rows(query, first.batch_id)) == (1, 3, [2, 3, 4])
+    add_merchtem(db)
+    retry = retried(db, first.batch_id)
+    assert (retry["rows_in"], retry["loaded"], retry["quarantined"]) == (3, 2, 1)
+    assert query("SELECT retry_of FROM batch_details WHERE batch_id = ?", [retry["batch_id"]]) == [(first.batch_id,)]
+    assert query("SELECT device_id, lat FROM fixes WHERE batch_id = ? ORDER BY device_id", [retry["batch_id"]]) == [
+        ("T1", MERCHTEM[0]),
+        ("T2", MERCHTEM[0]),
+    ]
+    assert refused_rows(query, first.batch_id) == [4]  # what is still refused stays with the first batch
+
+
+def test_retry_of_a_gpx_with_two_named_tracks_keeps_each_point_with_its_tracker(tmp_path, db, query):
+    def point(seconds, lat, lon):
+        moment = (START + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f'<trkpt lat="{lat}" lon="{lon}"><time>{moment}</time></trkpt>'
+
+    tracks = {
+        "356938035643809": [point(0, *ASSE_CENTRE), point(60, *MERCHTEM), point(120, *MERCHTEM)],
+        "356938035643810": [point(0, *MERCHTEM), point(60, *ASSE_CENTRE)],
+    }
+    text = '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+    for imei, points in tracks.items():
+        text += f"<trk><name>{imei}</name><trkseg>{''.join(points)}</trkseg></trk>"
+    (tmp_path / "portal.gpx").write_text(text + "</gpx>", encoding="utf-8")
+    first = load_fixes_file(db, tmp_path / "portal.gpx")
+    assert (first.loaded, first.quarantined) == (2, 3)
+    add_merchtem(db)
+    retry = retried(db, first.batch_id)
+    assert (retry["rows_in"], retry["loaded"], retry["quarantined"]) == (3, 3, 0)
+    assert query(
+        "SELECT device_id, count(*) FROM fixes WHERE lat = ? GROUP BY device_id ORDER BY 1", [MERCHTEM[0]]
+    ) == [("356938035643809", 2), ("356938035643810", 1)]
+    assert refused_rows(query, first.batch_id) == []
+
+
+def test_retry_of_an_nmea_log_loads_with_the_device_it_was_given(tmp_path, db, query):
+    from functools import reduce
+
+    def sentence(body: str) -> str:
+        return f"${body}*{reduce(lambda acc, byte: acc ^ byte, body.encode(), 0):02X}"
+
+    # 50°57.540' N 4°13.860' E is Merchtem (50.959, 4.231); 50°54.600' N 4°12.000' E is Asse (50.91, 4.2)
+    log = [
+        sentence("GPRMC,083000.00,A,5054.600,N,00412.000,E,0.0,0.0,150326,,,A"),
+        sentence("GPRMC,083100.00,A,5057.540,N,00413.860,E,0.0,0.0,150326,,,A"),
+    ]
+    (tmp_path / "log.nmea").write_text("\n".join(log) + "\n", encoding="utf-8")
+    first = load_fixes_file(db, tmp_path / "log.nmea", device="NM-7")
+    assert (first.loaded, first.quarantined) == (1, 1)
+    add_merchtem(db)
+    retry = retried(db, first.batch_id)
+    assert (retry["loaded"], retry["quarantined"]) == (1, 0)
+    assert query("SELECT device_id, round(lat, 3) FROM fixes WHERE batch_id = ?", [retry["batch_id"]]) == [
+        ("NM-7", 50.959)
+    ]
+
+
+def test_retry_of_hot_spots_from_a_list_and_from_geojson(tmp_path, db, query):
+    from etl.hotspots import load_hotspots_file
+
+    (tmp_path / "lijst.csv").write_text(
+        "Naam;Lat;Lon;Straal (m)\n"
+        f"Station Asse;{ASSE_CENTRE[0]};{ASSE_CENTRE[1]};150\n"
+        f"Markt Merchtem;{MERCHTEM[0]};{MERCHTEM[1]};120\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "kaart.geojson").write_text(
+        '{"type": "FeatureCollection", "features": ['
+        f'{{"type": "Feature", "properties": {{"Naam": "Kerk Merchtem", "radius": 80}}, '
+        f'"geometry": {{"type": "Point", "coordinates": [{MERCHTEM[1]}, {MERCHTEM[0]}]}}}}]}}',
+        encoding="utf-8",
+    )
+    listed = load_hotspots_file(db, tmp_path / "lijst.csv")
+    drawn = load_hotspots_file(db, tmp_path / "kaart.geojson")
+    assert (listed.loaded, listed.quarantined, drawn.loaded, drawn.quarantined) == (1, 1, 0, 1)
+    add_merchtem(db)
+    assert (retried(db, listed.batch_id)["loaded"], retried(db, drawn.batch_id)["loaded"]) == (1, 1)
+    assert query("SELECT name, radius_m FROM hotspots ORDER BY name") == [
+        ("Kerk Merchtem", 80.0),
+        ("Markt Merchtem", 120.0),
+        ("Station Asse", 150.0),
+    ]
+
+
+def test_retry_of_projects_loads_those_whose_area_the_territory_now_has(tmp_path, db, query):
+    from etl.projects import load_projects_file
+
+    (tmp_path / "projecten.csv").write_text(
+        "naam;type;start;einde;gebied\nCamera Asse;camera;01/02/2026;;Asse\nCamera Brussegem;camera;01/02/2026;;Brussegem\n",
+        encoding="utf-8",
+    )
+    first = load_projects_file(db, tmp_path / "projecten.csv")
+    assert (first.loaded, first.quarantined) == (1, 1)
+    add_merchtem(db)
+    retry = retried(db, first.batch_id)
+    assert (retry["loaded"], retry["quarantined"]) == (1, 0)
+    assert sorted(n for (n,) in query("SELECT name FROM projects")) == ["Camera Asse", "Camera Brussegem"]
+
+
+def test_retry_of_devices_after_the_overlapping_mapping_was_undone(tmp_path, db, query):
+    from etl.devices import load_devices_file
+
+    (tmp_path / "a.csv").write_text("device_id,warden,valid_from,valid_to\nT1,GW-A,01/01/2026,\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(
+        "device_id,warden,valid_from,valid_to\nT2,GW-C,01/01/2026,\nT1,GW-B,01/02/2026,\n", encoding="utf-8"
+    )
+    wrong = load_devices_file(db, tmp_path / "a.csv")
+    second = load_devices_file(db, tmp_path / "b.csv")
+    assert (second.loaded, second.quarantined, refused_rows(query, second.batch_id)) == (1, 1, [2])
+    undo_batch(db, wrong.batch_id)
+    retry = retried(db, second.batch_id)
+    assert (retry["loaded"], retry["quarantined"]) == (1, 0)
+    assert query("SELECT device_id, warden_code FROM devices ORDER BY 1") == [("T1", "GW-B"), ("T2", "GW-C")]
