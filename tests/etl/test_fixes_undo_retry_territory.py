@@ -308,3 +308,41 @@ def test_retry_of_devices_after_the_overlapping_mapping_was_undone(tmp_path, db,
     retry = retried(db, second.batch_id)
     assert (retry["loaded"], retry["quarantined"]) == (1, 0)
     assert query("SELECT device_id, warden_code FROM devices ORDER BY 1") == [("T1", "GW-B"), ("T2", "GW-C")]
+
+
+# -- one header reader -----------------------------------------------------------------------------
+
+HEADERS = {
+    "title rows and a trailing separator": "Export trackers januari\n\nIMEI;Datum;Tijd;Breedtegraad;Lengtegraad;\n",
+    "spelled with units and accents": "Toestel,Datum/tijd,Breedtegraad,Lengtegraad,Snelheid (km/u),Nauwkeurigheid\n",
+    "a repeated column": "device_id;timestamp;lat;lon;lat\n",
+    "an empty column in the middle": "device_id;timestamp;;lat;lon\n",
+    "no separator at all": "device_id timestamp lat lon\n",
+}
+
+
+def test_fixes_and_reports_read_every_header_alike(tmp_path):
+    """The fixes reader (DuckDB, line by line) and the reports reader (etl/tables.py) find, split and
+    normalise a header in the same way, or refuse it with the same sentence."""
+    import pytest
+
+    from civ.errors import UnusableInput
+    from etl.fixes import CSV_ALIASES, CSV_TEMPLATE
+    from etl.formats import delimited
+    from etl.tables import read_table
+
+    known = {a for names in CSV_ALIASES.values() for a in names}
+    for case, header in HEADERS.items():
+        path = tmp_path / "kop.csv"
+        path.write_text(header + "T1;2026-03-01T10:00:00Z;50.91;4.2;5\n", encoding="utf-8")
+        try:
+            table = read_table(path, known=known)
+        except UnusableInput as refused:
+            with pytest.raises(UnusableInput) as also:
+                delimited.inspect(path, CSV_ALIASES, (), CSV_TEMPLATE)
+            assert str(also.value) == str(refused), case
+            continue
+        fixes = delimited.inspect(path, CSV_ALIASES, (), CSV_TEMPLATE)
+        assert (fixes.header, fixes.spelled, fixes.header_lines) == (table.columns, table.header, table.header_line), (
+            case
+        )
