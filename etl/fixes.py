@@ -150,15 +150,20 @@ def load_fixes_file(
         def stage(con):
             _stage_rows(con, rows)
 
+    # the tracker of a refused row, when its own text does not name it (--device, a GPX track's name)
+    devices_sql = (
+        "SELECT row_number, device_id FROM fx_staging"
+        if fmt != "csv"
+        else "SELECT row_number, (SELECT device_id FROM fx_device) AS device_id FROM fx_raw"
+        if source is not None and source.index("device_id") is None
+        else None
+    )
+
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
-        counts = _check_and_store(con, batch_id, profile.timezone if profile else None, box)
         if fmt == "csv" and source is not None:
             batches.record_source(con, batch_id, source.spelled, source.separator, profile)
-        if fmt != "csv" or (source is not None and source.index("device_id") is None):
-            # the tracker came from --device or a GPX track's name, not from the refused row's own text
-            batches.record_devices(con, batch_id, "SELECT row_number, device_id FROM fx_staging")
-        return counts
+        return _check_and_store(con, batch_id, profile.timezone if profile else None, box, devices_sql)
 
     options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
@@ -172,6 +177,8 @@ def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) 
         _stage_rows(con, [])
         return
     delimited.load_lines(con, source, "fx_lines")
+    # the raw text of a row without splitting it into fields: what the quarantine keeps
+    con.execute("CREATE OR REPLACE TEMP VIEW fx_raw AS SELECT row_number, raw_text FROM fx_lines_numbered")
     # The --device value reaches the view through a one-row table: a parameter, never SQL text.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE fx_device AS SELECT ?::VARCHAR AS device_id", [device.strip() if device else None]
@@ -206,6 +213,7 @@ def _stage_rows(con, rows: list[tuple]) -> None:
         f"CREATE OR REPLACE TEMP TABLE fx_staging AS "
         f"SELECT CAST(row_number AS BIGINT) AS row_number, {text_columns} FROM fx_rows"
     )
+    con.execute("CREATE OR REPLACE TEMP VIEW fx_raw AS SELECT row_number, raw_text FROM fx_staging")
     con.unregister("fx_rows")
 
 
@@ -281,32 +289,39 @@ def _validation_sql(check: territory_check.TerritoryCheck, zone: str | None = No
 
 
 def _check_and_store(
-    con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None, box=None
+    con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None, box=None, devices_sql: str | None = None
 ) -> store.BatchCounts:
+    """Validate the staged rows, quarantine the refused ones (with their tracker from `devices_sql`, for a
+    retry, when their text does not name it), store the rest with their outlier flags."""
     check = territory_check.for_store(con, box)
     territory_check.prepare(con, check, "fx_territory")
     con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(check, zone)}")
     _refine_edge_positions(con, check)
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
     _classify(con)
-    quarantined = store.quarantine_rows(
-        con,
-        batch_id,
-        """
-        SELECT q.row_number, st.raw_text, q.reason
-        FROM (SELECT row_number, reason FROM fx_checked WHERE reason IS NOT NULL
-              UNION ALL
-              SELECT row_number, conflict_reason FROM fx_class WHERE outcome = 'conflict') q
-        JOIN fx_staging st ON st.row_number = q.row_number
-        ORDER BY q.row_number""",
-    )
-    valid, set_aside, duplicates = store.first_row(
+    valid, set_aside, duplicates, conflicts = store.first_row(
         con,
         """
         SELECT (SELECT count(*) FROM fx_checked WHERE reason IS NULL),
-               count(*) FILTER (WHERE outcome <> 'load'), count(*) FILTER (WHERE outcome = 'duplicate')
+               count(*) FILTER (WHERE outcome <> 'load'), count(*) FILTER (WHERE outcome = 'duplicate'),
+               count(*) FILTER (WHERE outcome = 'conflict')
         FROM fx_class""",
     )
+    quarantined = 0
+    if rows_in - valid + conflicts:  # a clean file of millions of rows skips the join with its text
+        quarantined = store.quarantine_rows(
+            con,
+            batch_id,
+            """
+            SELECT q.row_number, r.raw_text, q.reason
+            FROM (SELECT row_number, reason FROM fx_checked WHERE reason IS NOT NULL
+                  UNION ALL
+                  SELECT row_number, conflict_reason FROM fx_class WHERE outcome = 'conflict') q
+            JOIN fx_raw r ON r.row_number = q.row_number
+            ORDER BY q.row_number""",
+        )
+        if devices_sql:
+            batches.record_devices(con, batch_id, devices_sql)
     # A big file's text is no longer needed: free it before the series work.
     con.execute("DROP TABLE IF EXISTS fx_lines_text")
     max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
@@ -390,6 +405,4 @@ def load_rows(con: duckdb.DuckDBPyConnection, batch_id: int, rows: list[tuple]) 
     """Check and store rows already read (STAGING_COLUMNS, fields as text) inside the caller's
     transaction and batch: the live positions go through exactly the rules of a file import."""
     _stage_rows(con, rows)
-    counts = _check_and_store(con, batch_id)
-    batches.record_devices(con, batch_id, "SELECT row_number, device_id FROM fx_staging")
-    return counts
+    return _check_and_store(con, batch_id, devices_sql="SELECT row_number, device_id FROM fx_staging")

@@ -45,7 +45,8 @@ def for_store(con: duckdb.DuckDBPyConnection, box: tuple[float, float, float, fl
 
 def prepare(con: duckdb.DuckDBPyConnection, check: TerritoryCheck, table: str) -> None:
     """One-row temp table `table` with the grid: origin and cell size in the outline's metric frame,
-    the number of columns, the classes as a list and the name for the reason."""
+    the number of columns and rows inside the border, the classes (row by row, with the border) as a
+    list and the name for the reason."""
     if check.outline is None:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT ?::DOUBLE AS west, ?::DOUBLE AS south,
@@ -61,9 +62,14 @@ def prepare(con: duckdb.DuckDBPyConnection, check: TerritoryCheck, table: str) -
     ys = y0 + np.arange(rows) * cell
     left, bottom = (a.ravel() for a in np.meshgrid(xs, ys))  # row by row: index = row * columns + column
     boxes = shapely.box(left, bottom, left + cell, bottom + cell)
-    classes = np.where(
+    inner = np.where(
         shapely.contains(widened, boxes), IN, np.where(shapely.intersects(widened, boxes), EDGE, OUT)
     ).astype(np.uint8)
+    # a border of OUT cells all round: a point beyond the grid is clamped onto it, so the SQL reads each
+    # coordinate once (no range test beside the lookup)
+    classes = np.full((rows + 2, columns + 2), OUT, dtype=np.uint8)
+    classes[1:-1, 1:-1] = inner.reshape(rows, columns)
+    classes = classes.ravel()
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
             SELECT ?::DOUBLE AS scale_x, ?::DOUBLE AS x0, ?::DOUBLE AS y0, ?::DOUBLE AS cell, ?::BIGINT AS columns,
@@ -73,17 +79,16 @@ def prepare(con: duckdb.DuckDBPyConnection, check: TerritoryCheck, table: str) -
 
 
 def class_sql(check: TerritoryCheck, table: str, lat: str, lon: str) -> str:
-    """SQL for the class of a position (0 out, 1 in, 2 near the edge: test it with `refine`); NULL when
-    lat or lon is NULL. Needs `table` from `prepare` joined as `g` (CROSS JOIN {table} g)."""
+    """SQL for the class of a position (0 out, 1 in, 2 near the edge: test it with `refine`). Needs the
+    table of `prepare` joined as `g` (CROSS JOIN fx_territory g); reads `lat` and `lon` once each,
+    because they may be expressions DuckDB computes again at every mention."""
     if check.outline is None:
         return f"CASE WHEN {lat} BETWEEN g.south AND g.north AND {lon} BETWEEN g.west AND g.east THEN 1 ELSE 0 END"
-    column = f"floor(({lon} * g.scale_x - g.x0) / g.cell)::BIGINT"
-    row = f"floor(({lat} * {territory.M_PER_DEG} - g.y0) / g.cell)::BIGINT"
-    return (
-        f"CASE WHEN {lat} IS NULL OR {lon} IS NULL THEN NULL "
-        f"WHEN {column} BETWEEN 0 AND g.columns - 1 AND {row} BETWEEN 0 AND g.rows - 1 "
-        f"THEN g.classes[{row} * g.columns + {column} + 1] ELSE 0 END"
-    )
+    # clamped in DOUBLE before the cast: NaN and infinity become the border too, never a cast error;
+    # greatest() skips NULL, so a missing coordinate reads as the border (OUT): such a row has its reason
+    column = f"(least(greatest(floor(({lon} * g.scale_x - g.x0) / g.cell), -1), g.columns) + 1)::BIGINT"
+    row = f"(least(greatest(floor(({lat} * {territory.M_PER_DEG} - g.y0) / g.cell), -1), g.rows) + 1)::BIGINT"
+    return f"g.classes[{row} * (g.columns + 2) + {column} + 1]"
 
 
 def outside_reason_sql(lat: str, lon: str, name: str) -> str:

@@ -346,3 +346,17 @@ def test_fixes_and_reports_read_every_header_alike(tmp_path):
         assert (fixes.header, fixes.spelled, fixes.header_lines) == (table.columns, table.header, table.header_line), (
             case
         )
+
+
+def test_retry_of_a_csv_without_device_column_uses_the_device_it_was_loaded_with(tmp_path, db, query):
+    (tmp_path / "een-tracker.csv").write_text(
+        f"timestamp;lat;lon\n2026-03-02T08:00:00Z;{ASSE_CENTRE[0]};{ASSE_CENTRE[1]}\n"
+        f"2026-03-02T08:01:00Z;{MERCHTEM[0]};{MERCHTEM[1]}\n",
+        encoding="utf-8",
+    )
+    first = load_fixes_file(db, tmp_path / "een-tracker.csv", device="TRK-9")
+    assert (first.loaded, first.quarantined) == (1, 1)
+    add_merchtem(db)
+    retry = retried(db, first.batch_id)
+    assert (retry["loaded"], retry["quarantined"]) == (1, 0)
+    assert query("SELECT device_id, lat FROM fixes WHERE batch_id = ?", [retry["batch_id"]]) == [("TRK-9", MERCHTEM[0])]
