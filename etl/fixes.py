@@ -143,7 +143,7 @@ def load_fixes_file(
             )
 
         def stage(con):
-            _stage_csv(con, source, device)
+            _stage_csv(con, source, device, profile.skip_pattern if profile else None)
     else:
         rows = read_gpx(path, device) if fmt == "gpx" else read_nmea(path, device)
 
@@ -172,7 +172,7 @@ def load_fixes_file(
     return result
 
 
-def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) -> None:
+def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None, skip=None) -> None:
     if source is None:  # a file with no text at all: zero rows, not an error
         _stage_rows(con, [])
         return
@@ -188,8 +188,23 @@ def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) 
         if source.index("device_id") is not None
         else "(SELECT device_id FROM fx_device)"
     )
+    # the profile's skip_rows_matching (a totals row): quarantined with that reason, as for reports; the
+    # pattern reaches SQL as data in a one-row table, never as SQL text
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fx_skip AS SELECT ?::VARCHAR AS pattern, ?::VARCHAR AS reason",
+        [
+            skip.pattern if skip else None,
+            f"rij overgeslagen: past bij skip_rows_matching '{skip.pattern}' van het profiel" if skip else None,
+        ],
+    )
+    read_problem = delimited.field_count_problem_sql(source)
+    if skip:
+        read_problem = (
+            "CASE WHEN regexp_matches(raw_text, (SELECT pattern FROM fx_skip)) THEN (SELECT reason FROM fx_skip) "
+            f"ELSE {read_problem} END"
+        )
     con.execute(f"""CREATE OR REPLACE TEMP VIEW fx_staging AS
-        SELECT row_number, raw_text, {delimited.field_count_problem_sql(source)} AS read_problem,
+        SELECT row_number, raw_text, {read_problem} AS read_problem,
                {device_sql} AS device_id,
                {_timestamp_field_sql(source)} AS ts_text,
                {delimited.field_sql(source, "lat")} AS lat_text,

@@ -360,3 +360,18 @@ def test_retry_of_a_csv_without_device_column_uses_the_device_it_was_loaded_with
     retry = retried(db, first.batch_id)
     assert (retry["loaded"], retry["quarantined"]) == (1, 0)
     assert query("SELECT device_id, lat FROM fixes WHERE batch_id = ?", [retry["batch_id"]]) == [("TRK-9", MERCHTEM[0])]
+
+
+def test_a_fixes_profile_skips_a_totals_row_into_the_quarantine(tmp_path, db, query):
+    from etl.profiles import load_profile
+
+    (tmp_path / "p.toml").write_text('[file]\nskip_rows_matching = "^Totaal"\n', encoding="utf-8")
+    lines = [f"T1;2026-03-02T08:0{m}:00Z;{ASSE_CENTRE[0]};{ASSE_CENTRE[1]}" for m in range(3)]
+    (tmp_path / "portaal.csv").write_text(
+        "device_id;timestamp;lat;lon\n" + "\n".join(lines) + "\nTotaal;3 posities;;\n", encoding="utf-8"
+    )
+    result = load_fixes_file(db, tmp_path / "portaal.csv", profile=load_profile(str(tmp_path / "p.toml"), "fixes"))
+    assert (result.rows_in, result.loaded, result.quarantined) == (len(lines) + 1, len(lines), 1)
+    assert query("SELECT row_number, raw_text, reason FROM quarantine") == [
+        (4, "Totaal;3 posities;;", "rij overgeslagen: past bij skip_rows_matching '^Totaal' van het profiel")
+    ]
