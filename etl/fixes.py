@@ -32,7 +32,7 @@ import pandas as pd
 
 from civ import reference, store
 from civ.errors import UnusableInput
-from etl import batches, outliers, territory_check
+from etl import outliers, retry, territory_check
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
@@ -162,7 +162,7 @@ def load_fixes_file(
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
         if fmt == "csv" and source is not None:
-            batches.record_source(con, batch_id, source.spelled, source.separator, profile)
+            retry.record_source(con, batch_id, source.spelled, source.separator, profile)
         return _check_and_store(con, batch_id, profile.timezone if profile else None, box, devices_sql)
 
     options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
@@ -336,7 +336,7 @@ def _check_and_store(
             ORDER BY q.row_number""",
         )
         if devices_sql:
-            batches.record_devices(con, batch_id, devices_sql)
+            retry.record_devices(con, batch_id, devices_sql)
     # A big file's text is no longer needed: free it before the series work.
     con.execute("DROP TABLE IF EXISTS fx_lines_text")
     max_speed = float(reference.setting(con, "max_speed_kmh") or 130)

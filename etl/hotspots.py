@@ -42,7 +42,7 @@ import shapely.validation
 from civ import store, territory
 from civ.errors import UnusableInput
 from civ.geometry import box_around, haversine_m
-from etl import batches
+from etl import retry
 from etl.batches import remember_replaced
 
 RADIUS_MIN_M, RADIUS_MAX_M = 5, 2000
@@ -381,7 +381,7 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         if source is not None:
-            batches.record_source(con, batch_id, source[0], source[1], profile)
+            retry.record_source(con, batch_id, source[0], source[1], profile)
         found = territory.require(con)
         return _store(
             con, batch_id, features, lambda lat, lon: bool(found.outline.contains([lat], [lon])[0]), found.place

@@ -14,7 +14,7 @@ import pandas as pd
 
 from civ import store, territory
 from civ.reference import normalise_label
-from etl import batches
+from etl import retry
 from etl.batches import remember_replaced
 from etl.formats import require_columns
 from etl.profiles import joined, profile_hash
@@ -63,7 +63,7 @@ def load_projects_file(
     )
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        batches.record_source(con, batch_id, table.header or table.columns, table.delimiter, profile)
+        retry.record_source(con, batch_id, table.header or table.columns, table.delimiter, profile)
         return _load(con, batch_id, staged, table.malformed)
 
     result = store.run_batch(
