@@ -89,16 +89,17 @@ def inside_asse(lat: float, lon: float) -> bool:
 
 
 def walk_inside(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A walk whose straight line between two places cuts across a bend of Asse's border waits at its
-    last position inside instead (a walk starting outside, at its first one): the loader refuses fixes
-    outside the territory, and a demo warden works inside it."""
-    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-    inside = shapely.contains_xy(_asse(), lon, lat)
-    if inside.all() or not inside.any():
-        return lat, lon
-    last_inside = np.maximum.accumulate(np.where(inside, np.arange(lat.size), -1))
-    source = np.where(last_inside >= 0, last_inside, np.flatnonzero(inside)[0])
-    return lat[source], lon[source]
+    """Positions of a route that cuts across a bend of Asse's border follow the border there instead
+    (the nearest point on it): the loader refuses fixes outside the territory, and a demo warden works
+    inside it. The border moves continuously, so no jump appears where a route leaves and re-enters."""
+    lat, lon = np.asarray(lat, dtype=float).copy(), np.asarray(lon, dtype=float).copy()
+    outside = np.flatnonzero(~shapely.contains_xy(_asse(), lon, lat))
+    if outside.size:
+        border = _asse().boundary
+        points = shapely.points(lon[outside], lat[outside])
+        on_border = shapely.line_interpolate_point(border, shapely.line_locate_point(border, points))
+        lon[outside], lat[outside] = shapely.get_x(on_border), shapely.get_y(on_border)
+    return lat, lon
 
 
 MIN_SPIKE_M = 2500.0  # at a fix every 10-60 s, still far beyond any warden's speed
