@@ -7,8 +7,9 @@
   replaced_rows); its quarantine and remarks go; hot-spot runs computed on it are dropped (the upkeep
   computes them again) and visits are rebuilt on the next refresh. Audited. A batch whose reports
   a later import changed again can only be undone after that later one.
-- `retry_quarantine`: a batch's refused rows through the current profile, aliases and categories;
-  rows that now pass are loaded in a new batch linked to the first, and leave its quarantine.
+- `retry_quarantine`: a batch's refused rows (any kind: reports, fixes, devices, hot spots, projects)
+  through the current profile, aliases, categories and territory; rows that now pass are loaded in a new
+  batch linked to the first, and leave its quarantine (etl/retry.py).
 """
 
 from __future__ import annotations
@@ -204,9 +205,21 @@ def _remove(con, batch_id: int, kind: str) -> dict:
         "hotspots": "hotspots",
         "projects": "projects",
     }.get(kind)
+    if kind == "fixes":
+        # the time span per device of the fixes that go: the fixes left inside it, and the nearest one on
+        # each side, get new neighbours, so their outlier flags are judged again (etl/outliers.py)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE fx_ranges AS
+            SELECT device_id, min(ts) AS lo, max(ts) AS hi FROM fixes WHERE batch_id = ? GROUP BY device_id""",
+            [batch_id],
+        )
     if table:
         counts["removed"] = store.scalar(con, f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+    if kind == "fixes":
+        from etl.outliers import reflag_after_removal
+
+        counts["outlier_flags_changed"] = reflag_after_removal(con)
     if kind == "reports":
         from etl.reports import REPORT_COLUMNS
 
@@ -232,6 +245,7 @@ def _remove(con, batch_id: int, kind: str) -> dict:
     con.execute("DELETE FROM replaced_rows WHERE replaced_by_batch = ?", [batch_id])
     con.execute("DELETE FROM quarantine WHERE batch_id = ?", [batch_id])
     con.execute("DELETE FROM row_remarks WHERE batch_id = ?", [batch_id])
+    con.execute("DELETE FROM quarantine_devices WHERE batch_id = ?", [batch_id])
     now = dt.datetime.now(dt.timezone.utc)
     if kind in ("reports", "hotspots"):
         # runs that saw this import are a cache of a state that no longer exists: the upkeep redoes them
@@ -266,76 +280,7 @@ def remember_replaced(con, batch_id: int, table_name: str, where_sql: str, param
 
 
 def retry_quarantine(db: str | Path, batch_id: int, profile_spec: str | None = None) -> store.LoadResult:
-    """The refused rows of a reports batch, through the current profile, aliases and categories."""
-    from etl.profiles import load_profile
-    from etl.reports import load_reports_file
+    """A batch's refused rows through the current rules: see etl/retry.py."""
+    from etl.retry import retry_quarantine as retry
 
-    path = store.db_path(db)
-    if not path.exists():
-        raise UnusableInput(f"database {path} bestaat niet")
-    with store.reading(path) as con:
-        batch = store.first_row(
-            con,
-            """SELECT b.kind, b.file_name, d.header, d.delimiter, d.profile_name
-                                        FROM import_batches b LEFT JOIN batch_details d USING (batch_id)
-                                        WHERE b.batch_id = ?""",
-            [batch_id],
-        )
-        if batch is None:
-            raise UnusableInput(f"import {batch_id} bestaat niet (zie python -m etl batches list)")
-        kind, file_name, header, delimiter, profile_name = batch
-        if kind != "reports" or header is None:
-            raise UnusableInput(
-                f"import {batch_id} ({kind}): opnieuw proberen kan voor meldingen geladen met deze versie"
-            )
-        rows = con.execute(
-            "SELECT row_number, raw_text FROM quarantine WHERE batch_id = ? ORDER BY row_number", [batch_id]
-        ).fetchall()
-    if not rows:
-        raise UnusableInput(f"import {batch_id} heeft geen geweigerde rijen")
-    profile = load_profile(profile_spec or profile_name, "reports", db)
-    if profile is not None:
-        profile.file.pop("header_row", None)  # the retry file has its header on the first line
-        profile.file.pop("sheet", None)
-        profile.file.pop("encoding", None)
-    with tempfile.TemporaryDirectory(prefix="civ-retry-") as folder:
-        retry_file = Path(folder) / f"opnieuw-{batch_id}-{Path(file_name).stem}.csv"
-        with retry_file.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(delimiter.join(json.loads(header)) + "\n")
-            for _, raw in rows:
-                handle.write((raw or "").replace("\r", " ").replace("\n", " ") + "\n")
-        result = load_reports_file(path, retry_file, profile=profile, fmt="auto")
-    if result.status == "already-loaded":
-        return result
-    _link_retry(path, batch_id, result.batch_id, [number for number, _ in rows])
-    return result
-
-
-def _link_retry(db: Path, original: int, retry: int, original_rows: list[int]) -> None:
-    """The retry batch points to the first; rows that now loaded leave the first batch's quarantine."""
-    con = store.open_for_writing(db)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        still_refused = {
-            r[0] for r in con.execute("SELECT row_number FROM quarantine WHERE batch_id = ?", [retry]).fetchall()
-        }
-        passed = [original_rows[i - 1] for i in range(1, len(original_rows) + 1) if i not in still_refused]
-        if passed:
-            # the first batch's counts stay as its load found them (history); its quarantine lists what is
-            # still refused
-            con.execute(
-                f"DELETE FROM quarantine WHERE batch_id = ? AND row_number IN ({', '.join('?' * len(passed))})",
-                [original, *passed],
-            )
-        con.execute(
-            """INSERT INTO batch_details (batch_id, retry_of, row_numbers) VALUES (?, ?, ?)
-                       ON CONFLICT (batch_id) DO UPDATE SET retry_of = excluded.retry_of,
-                                                            row_numbers = excluded.row_numbers""",
-            [retry, original, json.dumps(original_rows)],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+    return retry(db, batch_id, profile_spec)

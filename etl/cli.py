@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fixes.add_argument("--format", default="auto", choices=["auto", "csv", "gpx", "nmea"])
     fixes.add_argument("--device", metavar="ID", help="tracker-id (nodig voor GPX en NMEA)")
+    fixes.add_argument(
+        "--bbox",
+        metavar="W,S,E,N",
+        help="kader in graden dat het grondgebied vervangt (voor testbestanden van elders; "
+        "standaard: de omtrek van het grondgebied)",
+    )
 
     devices = _loader(
         commands,
@@ -551,9 +557,14 @@ def _reports(args) -> int:
 
 def _fixes(args) -> int:
     from etl.fixes import load_fixes_file
+    from etl.reports import parse_bbox
 
+    box = parse_bbox(args.bbox)  # a wrong box is unusable input before anything is read
     return _run_load(
-        args, lambda db, profile: load_fixes_file(db, args.file, fmt=args.format, device=args.device, profile=profile)
+        args,
+        lambda db, profile: load_fixes_file(
+            db, args.file, fmt=args.format, device=args.device, profile=profile, box=box
+        ),
     )
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from civ import store
 from civ.errors import UnusableInput
+from etl import retry
 from etl.batches import remember_replaced
 from etl.formats import delimited
 from etl.profiles import profile_hash
@@ -95,6 +96,7 @@ def load_devices_file(db: str | Path, path: str | Path, is_demo: bool = False, p
             return store.BatchCounts(0, 0, 0, 0)
         delimited.load_lines(con, source, "dv_lines")
         con.execute(f"CREATE OR REPLACE TEMP TABLE dv_checked AS {_validation_sql(source)}")
+        retry.record_source(con, batch_id, source.spelled, source.separator, profile)
         return _apply_in_order(con, batch_id)
 
     options = {"profile": profile_hash(profile)}

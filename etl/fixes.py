@@ -16,7 +16,9 @@ What happens to a row:
 - the same device, time and position again (in the file or already stored) → duplicate;
 - the same device and time with another position → quarantine: a tracker is in one place at a time;
 - otherwise stored, with an outlier flag when it is a physically impossible jump (etl/outliers.py).
-No territory check: a tracker may leave the territory and its fixes are still true measurements.
+- a position outside the territory (its outline widened by the reports' tolerance, or `--bbox`) →
+  quarantine, with the territory's name in the reason: the store holds the centre's work, not a
+  tracker's trip home (etl/territory_check.py does it for millions of rows).
 Fixes of a device without a warden mapping are stored as they are; `fixes_attributed` names them
 after the device until a mapping arrives.
 """
@@ -30,7 +32,7 @@ import pandas as pd
 
 from civ import reference, store
 from civ.errors import UnusableInput
-from etl import outliers
+from etl import outliers, retry, territory_check
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
@@ -104,12 +106,19 @@ def detect_format(path: str | Path) -> str:
 
 
 def load_fixes_file(
-    db: str | Path, path: str | Path, fmt: str = "auto", device: str | None = None, is_demo: bool = False, profile=None
+    db: str | Path,
+    path: str | Path,
+    fmt: str = "auto",
+    device: str | None = None,
+    is_demo: bool = False,
+    profile=None,
+    box: tuple[float, float, float, float] | None = None,
 ) -> store.LoadResult:
     """Load one file of tracker fixes as one batch; see the module docstring for the rules.
 
     `device` names the tracker of a GPX or NMEA file (required there) and of a CSV without a
-    device_id column; a CSV's own device_id column wins over it.
+    device_id column; a CSV's own device_id column wins over it. `box` (W, S, E, N) replaces the
+    territory's outline, for a file from elsewhere.
     """
     path = Path(path)
     if not path.is_file():
@@ -134,29 +143,42 @@ def load_fixes_file(
             )
 
         def stage(con):
-            _stage_csv(con, source, device)
+            _stage_csv(con, source, device, profile.skip_pattern if profile else None)
     else:
         rows = read_gpx(path, device) if fmt == "gpx" else read_nmea(path, device)
 
         def stage(con):
             _stage_rows(con, rows)
 
+    # the tracker of a refused row, when its own text does not name it (--device, a GPX track's name)
+    devices_sql = (
+        "SELECT row_number, device_id FROM fx_staging"
+        if fmt != "csv"
+        else "SELECT row_number, (SELECT device_id FROM fx_device) AS device_id FROM fx_raw"
+        if source is not None and source.index("device_id") is None
+        else None
+    )
+
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
-        return _check_and_store(con, batch_id, profile.timezone if profile else None)
+        if fmt == "csv" and source is not None:
+            retry.record_source(con, batch_id, source.spelled, source.separator, profile)
+        return _check_and_store(con, batch_id, profile.timezone if profile else None, box, devices_sql)
 
-    options = {"device": device, "profile": profile_hash(profile)}
+    options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
     if fmt == "csv" and source is not None:
         result.columns_used, result.columns_ignored = source.used(), source.ignored()
     return result
 
 
-def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) -> None:
+def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None, skip=None) -> None:
     if source is None:  # a file with no text at all: zero rows, not an error
         _stage_rows(con, [])
         return
     delimited.load_lines(con, source, "fx_lines")
+    # the raw text of a row without splitting it into fields: what the quarantine keeps
+    con.execute("CREATE OR REPLACE TEMP VIEW fx_raw AS SELECT row_number, raw_text FROM fx_lines_numbered")
     # The --device value reaches the view through a one-row table: a parameter, never SQL text.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE fx_device AS SELECT ?::VARCHAR AS device_id", [device.strip() if device else None]
@@ -166,8 +188,23 @@ def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None) 
         if source.index("device_id") is not None
         else "(SELECT device_id FROM fx_device)"
     )
+    # the profile's skip_rows_matching (a totals row): quarantined with that reason, as for reports; the
+    # pattern reaches SQL as data in a one-row table, never as SQL text
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fx_skip AS SELECT ?::VARCHAR AS pattern, ?::VARCHAR AS reason",
+        [
+            skip.pattern if skip else None,
+            f"rij overgeslagen: past bij skip_rows_matching '{skip.pattern}' van het profiel" if skip else None,
+        ],
+    )
+    read_problem = delimited.field_count_problem_sql(source)
+    if skip:
+        read_problem = (
+            "CASE WHEN regexp_matches(raw_text, (SELECT pattern FROM fx_skip)) THEN (SELECT reason FROM fx_skip) "
+            f"ELSE {read_problem} END"
+        )
     con.execute(f"""CREATE OR REPLACE TEMP VIEW fx_staging AS
-        SELECT row_number, raw_text, {delimited.field_count_problem_sql(source)} AS read_problem,
+        SELECT row_number, raw_text, {read_problem} AS read_problem,
                {device_sql} AS device_id,
                {_timestamp_field_sql(source)} AS ts_text,
                {delimited.field_sql(source, "lat")} AS lat_text,
@@ -191,6 +228,7 @@ def _stage_rows(con, rows: list[tuple]) -> None:
         f"CREATE OR REPLACE TEMP TABLE fx_staging AS "
         f"SELECT CAST(row_number AS BIGINT) AS row_number, {text_columns} FROM fx_rows"
     )
+    con.execute("CREATE OR REPLACE TEMP VIEW fx_raw AS SELECT row_number, raw_text FROM fx_staging")
     con.unregister("fx_rows")
 
 
@@ -219,10 +257,11 @@ def _number_problems(
 _CLEAN_ROW = """(read_problem IS NULL AND device_id IS NOT NULL AND ts IS NOT NULL
                 AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 AND NOT (lat = 0 AND lon = 0)
                 AND (accuracy_text IS NULL OR (isfinite(accuracy_m) AND accuracy_m >= 0))
-                AND (speed_text IS NULL OR (isfinite(speed_kmh) AND speed_kmh >= 0)))"""
+                AND (speed_text IS NULL OR (isfinite(speed_kmh) AND speed_kmh >= 0))
+                AND territory_class <> 0)"""
 
 
-def _validation_sql(zone: str | None = None) -> str:
+def _validation_sql(check: territory_check.TerritoryCheck, zone: str | None = None) -> str:
     parsed_ts = timestamp_sql("ts_text", zone, epoch_seconds=True)
     problems = [
         "CASE WHEN device_id IS NULL THEN 'toestel-id ontbreekt' END",
@@ -234,6 +273,9 @@ def _validation_sql(zone: str | None = None) -> str:
         "CASE WHEN lat = 0 AND lon = 0 THEN 'positie 0,0 (\"null island\"): de tracker had geen echte positie' END",
         *_number_problems("accuracy_text", "accuracy_m", "nauwkeurigheid (m)", required=False),
         *_number_problems("speed_text", "speed_kmh", "snelheid (km/u)", required=False),
+        # a position that is no position at all already has its reason
+        "CASE WHEN territory_class = 0 AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 "
+        f"AND NOT (lat = 0 AND lon = 0) THEN {territory_check.outside_reason_sql('lat', 'lon', 'name')} END",
     ]
     return f"""
         WITH s AS (
@@ -249,42 +291,71 @@ def _validation_sql(zone: str | None = None) -> str:
                    try_cast(replace(lon_text, ',', '.') AS DOUBLE) AS lon,
                    try_cast(replace(accuracy_text, ',', '.') AS DOUBLE) AS accuracy_m,
                    try_cast(replace(speed_text, ',', '.') AS DOUBLE) AS speed_kmh
-            FROM s)
-        SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh,
+            FROM s),
+        t AS (
+            SELECT p.*, {territory_check.class_sql(check, "g", "lat", "lon")} AS territory_class, g.name
+            FROM p CROSS JOIN fx_territory g)
+        SELECT row_number, device_id, ts, lat, lon, accuracy_m, speed_kmh, territory_class,
                -- the reasons are spelled out only for rows that have one: on millions of clean rows
                -- the dozen CASEs of the full text cost more than reading the file
                CASE WHEN {_CLEAN_ROW} THEN NULL
                     ELSE coalesce(read_problem, nullif(concat_ws('; ', {", ".join(problems)}), '')) END AS reason
-        FROM p"""
+        FROM t"""
 
 
-def _check_and_store(con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None) -> store.BatchCounts:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(zone)}")
+def _check_and_store(
+    con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None, box=None, devices_sql: str | None = None
+) -> store.BatchCounts:
+    """Validate the staged rows, quarantine the refused ones (with their tracker from `devices_sql`, for a
+    retry, when their text does not name it), store the rest with their outlier flags."""
+    check = territory_check.for_store(con, box)
+    territory_check.prepare(con, check, "fx_territory")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(check, zone)}")
+    _refine_edge_positions(con, check)
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
     _classify(con)
-    quarantined = store.quarantine_rows(
-        con,
-        batch_id,
-        """
-        SELECT q.row_number, st.raw_text, q.reason
-        FROM (SELECT row_number, reason FROM fx_checked WHERE reason IS NOT NULL
-              UNION ALL
-              SELECT row_number, conflict_reason FROM fx_class WHERE outcome = 'conflict') q
-        JOIN fx_staging st ON st.row_number = q.row_number
-        ORDER BY q.row_number""",
-    )
-    valid, set_aside, duplicates = store.first_row(
+    valid, set_aside, duplicates, conflicts = store.first_row(
         con,
         """
         SELECT (SELECT count(*) FROM fx_checked WHERE reason IS NULL),
-               count(*) FILTER (WHERE outcome <> 'load'), count(*) FILTER (WHERE outcome = 'duplicate')
+               count(*) FILTER (WHERE outcome <> 'load'), count(*) FILTER (WHERE outcome = 'duplicate'),
+               count(*) FILTER (WHERE outcome = 'conflict')
         FROM fx_class""",
     )
+    quarantined = 0
+    if rows_in - valid + conflicts:  # a clean file of millions of rows skips the join with its text
+        quarantined = store.quarantine_rows(
+            con,
+            batch_id,
+            """
+            SELECT q.row_number, r.raw_text, q.reason
+            FROM (SELECT row_number, reason FROM fx_checked WHERE reason IS NOT NULL
+                  UNION ALL
+                  SELECT row_number, conflict_reason FROM fx_class WHERE outcome = 'conflict') q
+            JOIN fx_raw r ON r.row_number = q.row_number
+            ORDER BY q.row_number""",
+        )
+        if devices_sql:
+            retry.record_devices(con, batch_id, devices_sql)
     # A big file's text is no longer needed: free it before the series work.
     con.execute("DROP TABLE IF EXISTS fx_lines_text")
     max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
     outliers.store_with_flags(con, batch_id, max_speed)
     return store.BatchCounts(rows_in=rows_in, loaded=valid - set_aside, quarantined=quarantined, duplicates=duplicates)
+
+
+def _refine_edge_positions(con: duckdb.DuckDBPyConnection, check: territory_check.TerritoryCheck) -> None:
+    """Positions in a grid cell the territory's edge crosses, tested against the outline itself."""
+    outside = territory_check.refine(
+        con, check, "SELECT row_number, lat, lon FROM fx_checked WHERE reason IS NULL AND territory_class = 2"
+    )
+    if not len(outside):
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE fx_outside (row_number BIGINT)")
+    con.executemany("INSERT INTO fx_outside VALUES (?)", [[int(n)] for n in outside])
+    reason = territory_check.outside_reason_sql("lat", "lon", "(SELECT name FROM fx_territory)")
+    con.execute(f"""UPDATE fx_checked SET reason = {reason}, territory_class = 0
+                    WHERE row_number IN (SELECT row_number FROM fx_outside)""")
 
 
 def _classify(con: duckdb.DuckDBPyConnection) -> None:
@@ -349,4 +420,4 @@ def load_rows(con: duckdb.DuckDBPyConnection, batch_id: int, rows: list[tuple]) 
     """Check and store rows already read (STAGING_COLUMNS, fields as text) inside the caller's
     transaction and batch: the live positions go through exactly the rules of a file import."""
     _stage_rows(con, rows)
-    return _check_and_store(con, batch_id)
+    return _check_and_store(con, batch_id, devices_sql="SELECT row_number, device_id FROM fx_staging")

@@ -45,6 +45,7 @@ import shapely.validation
 from civ import store, territory
 from civ.errors import UnusableInput
 from civ.geometry import box_around, haversine_m
+from etl import retry
 from etl.batches import remember_replaced
 
 RADIUS_MIN_M, RADIUS_MAX_M = 5, 2000
@@ -247,7 +248,7 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
     spelled = dict(zip(table.columns, table.header))
     used = {ours: [spelled[c] for c in names] for ours, names in columns.items() if names}
     taken = {c for names in columns.values() for c in names}
-    return features, used, [spelled[c] for c in table.columns if c not in taken]
+    return features, used, [spelled[c] for c in table.columns if c not in taken], (table.header, table.delimiter)
 
 
 _ADDRESS_LINE = re.compile(r"^\s*(?P<address>[^;\t]*[A-Za-z][^;\t]*\d[^;\t]*)[;\t]\s*(?P<radius>[^;\t]+?)\s*$")
@@ -303,9 +304,9 @@ def _read_collection(path: Path) -> list:
     return document
 
 
-def _read_features(path: Path, profile) -> tuple[list, dict | None, list | None]:
+def _read_features(path: Path, profile) -> tuple[list, dict | None, list | None, tuple | None]:
     """Features in WGS84 with our property names, from GeoJSON or from a list (CSV/XLSX); for a list
-    also the columns used and ignored."""
+    also the columns used and ignored, and its header and delimiter (for a retry of refused rows)."""
     from etl.profiles import crs_transformer
 
     head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -316,7 +317,7 @@ def _read_features(path: Path, profile) -> tuple[list, dict | None, list | None]
     crs = options.get("crs") or _declared_crs(document, path)
     transformer = crs_transformer(str(crs)) if crs and not _wgs84_crs(str(crs)) else None
     buffer_m = float(options.get("line_buffer_m", LINE_BUFFER_M))
-    return [_prepared(f, transformer, buffer_m) for f in document["features"]], None, None
+    return [_prepared(f, transformer, buffer_m) for f in document["features"]], None, None, None
 
 
 def _explain_invalid(geometry) -> str:
@@ -421,9 +422,11 @@ def load_hotspots_file(db: str | Path, path: str | Path, is_demo: bool = False, 
     path = Path(path)
     if not path.is_file():
         raise UnusableInput(f"bestand {path} bestaat niet")
-    features, used, ignored = _read_features(path, profile)
+    features, used, ignored, source = _read_features(path, profile)
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
+        if source is not None:
+            retry.record_source(con, batch_id, source[0], source[1], profile)
         found = territory.require(con, *_centres(features))
         return _store(
             con, batch_id, features, lambda lat, lon: bool(found.outline.contains([lat], [lon])[0]), found.place

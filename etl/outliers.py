@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import duckdb
 
-from civ import store
+from civ import reference, store
 from civ.geometry import haversine_sql
 
 JUMP_MIN_M = 100
@@ -46,7 +46,7 @@ CREATE OR REPLACE TEMP MACRO fx_jump_text(metres, seconds) AS
 """
 
 
-def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_kmh: float) -> None:
+def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int | None, max_speed_kmh: float) -> int:
     """Insert the rows of fx_load into fixes, flagged; re-flag stored neighbours.
 
     Needs the temp tables of etl.fixes: fx_load (the batch's rows to store), fx_ranges (per device:
@@ -118,6 +118,23 @@ def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_km
                    ORDER BY l.ts""",
         [batch_id],
     )
+    return _update_stored_flags(con)
+
+
+def reflag_after_removal(con: duckdb.DuckDBPyConnection) -> int:
+    """After fixes were deleted (an undone batch), judge again the stored fixes whose neighbours
+    changed: those left inside each device's removed span (fx_ranges) and the nearest one on each
+    side. The same series rule as a load, with no new rows; returns how many flags changed."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE fx_stored AS
+        SELECT f.device_id, f.ts, f.lat, f.lon, f.is_outlier, f.outlier_reason
+        FROM fixes f JOIN fx_ranges r ON f.device_id = r.device_id AND f.ts BETWEEN r.lo AND r.hi""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE fx_load AS
+        SELECT device_id, ts, lat, lon, accuracy_m, speed_kmh FROM fixes LIMIT 0""")
+    max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
+    return store_with_flags(con, None, max_speed)
+
+
+def _update_stored_flags(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("""CREATE OR REPLACE TEMP TABLE fx_reflag AS
         SELECT device_id, ts, is_outlier, outlier_reason FROM fx_flags WHERE NOT is_new""")
     lo, hi = store.first_row(con, "SELECT min(ts), max(ts) FROM fx_reflag")
@@ -128,3 +145,4 @@ def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int, max_speed_km
                        WHERE fixes.device_id = r.device_id AND fixes.ts = r.ts AND fixes.ts BETWEEN ? AND ?""",
             [lo, hi],
         )
+    return store.scalar(con, "SELECT count(*) FROM fx_reflag")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from civ import store, territory
 from civ.reference import normalise_label
+from etl import retry
 from etl.batches import remember_replaced
 from etl.formats import require_columns
 from etl.profiles import joined, profile_hash
@@ -85,6 +86,7 @@ def load_projects_file(
     )
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
+        retry.record_source(con, batch_id, table.header or table.columns, table.delimiter, profile)
         return _load(con, batch_id, staged, table.malformed)
 
     result = store.run_batch(

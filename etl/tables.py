@@ -110,6 +110,47 @@ def find_header(
     return best[1], best[2]
 
 
+@dataclass
+class Header:
+    """The header line of a delimited text as found and normalised, the same for every kind of file."""
+
+    index: int  # 0-based line of the header among the lines given
+    separator: str
+    spelled: list[str]  # the names as the file spells them (stripped)
+    names: list[str]  # normalised (normalise_header)
+    trailing_empty: int  # empty cells after the last name (a trailing separator)
+    title_lines: int  # non-blank lines above the header
+
+
+def read_header(
+    lines: list[str],
+    name: str,
+    known: set[str] | None = None,
+    header_row: int | None = None,
+    delimiter: str | None = None,
+) -> Header | None:
+    """Find the header among `lines` (find_header), split it, drop a trailing empty column and normalise
+    the names; None for text without any line. Every reader of delimited text (reports, fixes, devices,
+    hot spots, projects; CSV and XLSX) calls this one function, so a header means the same everywhere.
+
+    Unusable (UnusableInput): a first line without any separator when no header row was given, and
+    empty or repeated column names."""
+    if not any(line.strip() for line in lines):
+        return None
+    index, separator = find_header(lines, known, header_row, delimiter=delimiter)
+    if index == 0 and header_row is None and delimiter is None and not any(d in lines[0] for d in DELIMITERS):
+        raise UnusableInput(f"{name}: geen kolommen gevonden in de kopregel (scheidingsteken ; , tab of |)")
+    cells = next(csv.reader([lines[index]], delimiter=separator), [])
+    trailing = 0
+    while cells and not cells[-1].strip():
+        cells, trailing = cells[:-1], trailing + 1  # a trailing separator, as the data rows have it
+    names = [normalise_header(c) for c in cells]
+    if len(set(names)) != len(names) or "" in names:
+        raise UnusableInput(f"{name}: de kopregel heeft lege of dubbele kolomnamen: {[c.strip() for c in cells]}")
+    title_lines = sum(1 for line in lines[:index] if line.strip(" \r" + separator))
+    return Header(index, separator, [c.strip() for c in cells], names, trailing, title_lines)
+
+
 def _best_separator(line: str) -> str:
     return max(DELIMITERS, key=line.count)
 
@@ -164,22 +205,13 @@ def _read_delimited(
     chosen_delimiter: str | None = None,
 ) -> RawTable:
     lines = text.split("\n", 200)[:200]
-    if not any(line.strip() for line in lines):
+    found = read_header([line.rstrip("\r") for line in lines], name, known, header_row, chosen_delimiter)
+    if found is None:
         return _empty(encoding)
-    header_at, delimiter = find_header(
-        [line.rstrip("\r") for line in lines], known, header_row, delimiter=chosen_delimiter
-    )
-    if header_at == 0 and not any(d in lines[0] for d in DELIMITERS) and header_row is None:
-        raise UnusableInput(f"{name}: geen kolommen gevonden in de kopregel (scheidingsteken ; , tab of |)")
-    title_lines = sum(1 for line in lines[:header_at] if line.strip(" \r" + delimiter))
+    header_at, delimiter, header, columns = found.index, found.separator, found.spelled, found.names
     body = text.split("\n", header_at)[header_at] if header_at else text
     records = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    header = next(records)
-    while header and not header[-1].strip():
-        header = header[:-1]  # a trailing separator on the header line (as the data rows have it)
-    columns = [normalise_header(h) for h in header]
-    if len(set(columns)) != len(columns) or "" in columns:
-        raise UnusableInput(f"{name}: de kopregel heeft lege of dubbele kolomnamen: {header}")
+    next(records)  # the header itself, read above
     width = len(columns)
     good: list[list[str]] = []
     good_numbers: list[int] = []
@@ -204,9 +236,7 @@ def _read_delimited(
     frame["row_number"] = pd.Series(good_numbers, dtype="int64")
     frame["raw_text"] = joined_fields(frame, columns, delimiter)
     malformed = pd.DataFrame(bad, columns=["row_number", "raw_text", "reason"])
-    return RawTable(
-        columns, frame, malformed, delimiter, encoding, [h.strip() for h in header], title_lines, header_at + 1
-    )
+    return RawTable(columns, frame, malformed, delimiter, encoding, header, found.title_lines, header_at + 1)
 
 
 def plain_number(text: pd.Series, decimal: str | None) -> pd.Series:

@@ -88,6 +88,47 @@ def inside_asse(lat: float, lon: float) -> bool:
     return bool(shapely.contains_xy(_asse(), lon, lat))
 
 
+def walk_inside(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of a route that cuts across a bend of Asse's border follow the border there instead
+    (the nearest point on it): the loader refuses fixes outside the territory, and a demo warden works
+    inside it. The border moves continuously, so no jump appears where a route leaves and re-enters."""
+    lat, lon = np.asarray(lat, dtype=float).copy(), np.asarray(lon, dtype=float).copy()
+    outside = np.flatnonzero(~shapely.contains_xy(_asse(), lon, lat))
+    if outside.size:
+        border = _asse().boundary
+        points = shapely.points(lon[outside], lat[outside])
+        on_border = shapely.line_interpolate_point(border, shapely.line_locate_point(border, points))
+        lon[outside], lat[outside] = shapely.get_x(on_border), shapely.get_y(on_border)
+    return lat, lon
+
+
+MIN_SPIKE_M = 2500.0  # at a fix every 10-60 s, still far beyond any warden's speed
+
+
+def spikes_inside(lat, lon, jump_m, angle):
+    """Receiver errors thrown `jump_m` along `angle` that land inside Asse: the loader refuses a fix
+    outside the territory, so a spike meant to show the outlier flag must stay in. Where the drawn
+    throw leaves Asse, the eight compass turns of it, then half the distance (not below MIN_SPIKE_M),
+    are tried in turn, without drawing again: the rest of the demo stays as its seed makes it.
+    Returns (lat, lon, jump_m) as arrays; a spike with no landing inside keeps its drawn place."""
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    out_lat, out_lon, out_jump = lat.copy(), lon.copy(), np.asarray(jump_m, dtype=float).copy()
+    for i, (la, lo, jump, turn) in enumerate(zip(lat, lon, out_jump, angle)):
+        tries = [
+            (distance, turn + k * np.pi / 4)
+            for distance in (jump, max(jump / 2, MIN_SPIKE_M), MIN_SPIKE_M)
+            for k in range(8)
+        ]
+        for distance, direction in tries:
+            north, east = offset(la, lo, distance * np.cos(direction), distance * np.sin(direction))
+            if inside_asse(north, east):
+                out_lat[i], out_lon[i], out_jump[i] = north, east, distance
+                break
+        else:
+            out_lat[i], out_lon[i] = offset(la, lo, jump * np.cos(turn), jump * np.sin(turn))
+    return out_lat, out_lon, out_jump
+
+
 def sample_near(
     rng: np.random.Generator,
     area_idx: np.ndarray,

@@ -56,6 +56,7 @@ def remove_demo(db: str | os.PathLike, by: str | None = None) -> dict:
             # what an undo of those imports would have needed (etl/batches.py): gone with them
             con.execute("DELETE FROM row_remarks WHERE batch_id IN (SELECT batch_id FROM demo_batches)")
             con.execute("DELETE FROM batch_details WHERE batch_id IN (SELECT batch_id FROM demo_batches)")
+            con.execute("DELETE FROM quarantine_devices WHERE batch_id IN (SELECT batch_id FROM demo_batches)")
             for table in ("report_versions", "replaced_rows"):
                 con.execute(f"DELETE FROM {table} WHERE replaced_by_batch IN (SELECT batch_id FROM demo_batches)")
             for table in DERIVED_TABLES:

@@ -220,7 +220,7 @@ def _shift(rng: np.random.Generator, spot_lat: np.ndarray, spot_lon: np.ndarray)
         lat.append(to_lat)
         lon.append(to_lon)
     grid = np.arange(FIXES_PER_SHIFT) * FIX_EVERY_S
-    return np.interp(grid, t, lat), np.interp(grid, t, lon)
+    return geo.walk_inside(np.interp(grid, t, lat), np.interp(grid, t, lon))
 
 
 def write_fixes(path: Path, rng: np.random.Generator, devices: list[str], days: list[dt.date]) -> int:
@@ -259,7 +259,7 @@ def _fix_chunk(rng, trackers: int, days: list[dt.date], spot_lat, spot_lon) -> p
     lon = np.concatenate(lons) + rng.normal(0, 4, n) / geo.M_PER_DEG_LON
     spikes = rng.random(n) < SPIKE_SHARE
     angle, jump = rng.uniform(0, 2 * np.pi, spikes.sum()), rng.uniform(3000, 25000, spikes.sum())
-    lat[spikes], lon[spikes] = geo.offset(lat[spikes], lon[spikes], jump * np.cos(angle), jump * np.sin(angle))
+    lat[spikes], lon[spikes], _ = geo.spikes_inside(lat[spikes], lon[spikes], jump, angle)
     accuracy = np.where(rng.random(n) < 0.03, rng.uniform(15, 45, n), rng.uniform(3, 9, n))
     order = np.sort(np.concatenate([np.arange(n), np.flatnonzero(rng.random(n) < DUPLICATE_SHARE)]), kind="stable")
     return pd.DataFrame(

@@ -35,9 +35,7 @@ def _plant_errors(rng, fixes: Fixes) -> tuple[np.ndarray, list[dict], np.ndarray
     repeat = np.sort(chosen[SPIKES:])
     angle = rng.uniform(0, 2 * np.pi, SPIKES)
     jump = rng.uniform(3000, 25000, SPIKES)
-    fixes.lat[spikes], fixes.lon[spikes] = geo.offset(
-        fixes.lat[spikes], fixes.lon[spikes], jump * np.cos(angle), jump * np.sin(angle)
-    )
+    fixes.lat[spikes], fixes.lon[spikes], jump = geo.spikes_inside(fixes.lat[spikes], fixes.lon[spikes], jump, angle)
     planted = [
         {
             "device_id": fixes.devices[fixes.device[i]],

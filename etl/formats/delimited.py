@@ -7,7 +7,7 @@ line as one VARCHAR (fast, parallel, order kept) and SQL splits it; only lines t
 quote take the slower quote-aware path.
 
 Rules a user can rely on:
-- the header is found as for every other file (etl/tables.py `find_header`): the first line whose
+- the header is found as for every other file (etl/tables.py `read_header`): the first line whose
   names match the loader's columns best, so title rows above it are skipped; names are normalised
   by the one header normaliser (`Datum/tijd` = `datum_tijd`, `Snelheid (km/u)` = `snelheid_km_u`),
   and each loader lists the aliases it accepts; a mapping profile can name the columns instead,
@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from civ.errors import UnusableInput
-from etl.tables import detect_encoding, find_header, normalise_header
+from etl.tables import detect_encoding, read_header
 
 SNIFF_BYTES = 1 << 16
 SEPARATOR_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab", "|": "verticale streep"}
@@ -43,10 +43,6 @@ def sniff(path: str | Path) -> bytes:
     if b"\x00" in head or control > len(head) // 100:
         raise UnusableInput(f"{Path(path).name} is geen tekstbestand (binaire inhoud)")
     return head
-
-
-def normalise_name(name: str) -> str:
-    return normalise_header(name)
 
 
 @dataclass
@@ -93,18 +89,21 @@ def inspect(
     )
     text = head.decode("latin-1" if encoding == "latin-1" else python_encoding, errors="replace").lstrip("\ufeff")
     lines = [line.rstrip("\r") for line in text.split("\n")]  # as DuckDB counts lines
-    if not any(line.strip() for line in lines):
-        return None
     mapping = profile.normalised_columns() if profile else {}
     known = {a for names in aliases.values() for a in names} | {c for cs in mapping.values() for c in cs}
-    header_at, separator = find_header(
-        lines[:-1] if len(lines) > 1 else lines, known, profile.header_row if profile else None
+    # the last line of the sample may be cut in the middle: never a header
+    found = read_header(
+        lines[:-1] if len(lines) > 1 else lines, path.name, known, profile.header_row if profile else None
     )
-    cells = next(csv.reader([lines[header_at]], delimiter=separator))
-    trailing = 0
-    while cells and not cells[-1].strip():
-        cells, trailing = cells[:-1], trailing + 1
-    header = [normalise_name(name) for name in cells]
+    if found is None:
+        return None
+    header_at, separator, header, cells, trailing = (
+        found.index,
+        found.separator,
+        found.names,
+        found.spelled,
+        found.trailing_empty,
+    )
     if profile:
         profile.check_columns(header)
     columns, joined = {}, {}
@@ -122,9 +121,7 @@ def inspect(
             f"(gevonden: {', '.join(header)}; verwacht {expected}"
             f"{'' if profile else ', of geef de kolommen op in een profiel: --profile'})"
         )
-    return DelimitedFile(
-        path, separator, encoding, header_at + 1, header, columns, joined, [c.strip() for c in cells], trailing
-    )
+    return DelimitedFile(path, separator, encoding, header_at + 1, header, columns, joined, cells, trailing)
 
 
 def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) -> None:

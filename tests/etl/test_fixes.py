@@ -126,9 +126,12 @@ def test_unreadable_values_are_quarantined_with_dutch_reasons(db, write_file, qu
     assert query("SELECT raw_text FROM quarantine WHERE row_number = 5") == [("T1,2026-02-01T10:00:04Z,91.2,4.2,,",)]
 
 
-def test_fixes_far_outside_the_territory_are_kept(db, write_file):
+def test_fixes_far_outside_the_territory_are_refused_naming_it_and_kept_inside_a_given_box(db, write_file, query):
     path = write_file("paris.csv", "device_id,timestamp,lat,lon\nT1,2026-02-01T10:00:00Z,48.8566,2.3522\n")
-    assert load_fixes_file(db, path).loaded == 1
+    result = load_fixes_file(db, path)
+    assert (result.loaded, result.quarantined) == (0, 1)
+    assert query("SELECT reason FROM quarantine") == [("positie 48,8566 / 2,3522 ligt buiten het grondgebied: Asse",)]
+    assert load_fixes_file(db, path, box=(2.0, 48.0, 3.0, 49.0)).loaded == 1
 
 
 # -- device option, unusable files ---------------------------------------------------------------
@@ -211,7 +214,7 @@ def test_fixes_already_stored_are_duplicates_and_other_positions_then_are_quaran
         "b.csv",
         "device_id,timestamp,lat,lon\n"
         "T1,2026-02-01T10:00:10Z,50.9101,4.2\n"  # stored: duplicate
-        "T1,2026-02-01T10:00:00Z,50.95,4.2\n"  # stored time, other place
+        "T1,2026-02-01T10:00:00Z,50.93,4.2\n"  # stored time, other place
         "T1,2026-02-01T10:00:20Z,50.9102,4.2\n",
     )  # new
     load_fixes_file(db, first)
@@ -241,7 +244,7 @@ def flags(query) -> list[tuple[int, bool, str | None]]:
     ]
 
 
-LAT, LON = 50.91, 4.20
+LAT, LON = 50.89, 4.20  # south of Asse, so the spike 4,2 km north is still in the territory
 SPIKE_LAT = LAT + 4200 / METRES_PER_DEGREE_LAT  # 4.2 km due north
 
 
