@@ -46,21 +46,36 @@ def design(starts: list[date], kind: str, harmonics: int) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def predict(history, starts: list[date], now: date, kind: str) -> dict | None:
-    """Expected count, 95 % range and the p-value function for the period starting `now`, from the
-    counts of the periods starting at `starts` (before `now`); None when there is too little."""
-    y = np.asarray(history, dtype=float)
-    if len(y) < MIN_MODEL_PERIODS[kind] or y.sum() <= 0:
+def _design_for(starts: list[date], now: date, kind: str) -> np.ndarray | None:
+    """The design of the periods `starts` plus the period judged (last row); None when too short."""
+    if len(starts) < MIN_MODEL_PERIODS[kind]:
         return None
-    harmonics = 2 if len(y) / periods_per_year(kind) >= 1.9 else 0
-    X = design(list(starts) + [now], kind, harmonics)
+    harmonics = 2 if len(starts) / periods_per_year(kind) >= 1.9 else 0
+    return design(list(starts) + [now], kind, harmonics)
+
+
+def _fit(y: np.ndarray, X: np.ndarray) -> tuple[float, float, float] | None:
+    """(mean, log-scale variance of the mean, phi) for the last row of `X`, fitted on the rows before."""
+    if y.sum() <= 0:
+        return None
     fit = fit_glm(X[:-1], y)
     x_now = X[-1]
     eta = float(x_now @ fit.coef)
     eta_variance = float(x_now @ fit.cov_unscaled @ x_now) * fit.phi
-    mean = float(np.exp(np.clip(eta, -30.0, 30.0)))
-    low, high, p_of = predictive_interval(np.array([mean]), np.array([eta_variance]), fit.phi, LEVEL)
-    return {"expected": mean, "low": int(low[0]), "high": int(high[0]), "p_of": p_of, "phi": fit.phi}
+    return float(np.exp(np.clip(eta, -30.0, 30.0))), eta_variance, fit.phi
+
+
+def predict(history, starts: list[date], now: date, kind: str) -> dict | None:
+    """Expected count, 95 % range and the p-value function for the period starting `now`, from the
+    counts of the periods starting at `starts` (before `now`); None when there is too little."""
+    y = np.asarray(history, dtype=float)
+    X = _design_for(list(starts), now, kind) if len(y) == len(starts) else None
+    fitted = None if X is None else _fit(y, X)
+    if fitted is None:
+        return None
+    mean, eta_variance, phi = fitted
+    low, high, p_of = predictive_interval(np.array([mean]), np.array([eta_variance]), phi, LEVEL)
+    return {"expected": mean, "low": int(low[0]), "high": int(high[0]), "p_of": p_of, "phi": phi}
 
 
 def model_flags(
@@ -71,12 +86,18 @@ def model_flags(
     current = np.asarray(current, dtype=float)
     n = len(current)
     expected, low, high, p = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    for i in range(n):
-        model = predict(histories[i], starts, now, kind)
-        if model is None:
-            continue
-        expected[i], low[i], high[i] = model["expected"], model["low"], model["high"]
-        p[i] = float(model["p_of"](np.array([current[i]]))[0])
+    # One design for every row (they share the periods) and one predictive distribution for all rows
+    # (scipy's per-call overhead): per row only the fit itself. The same numbers as `predict` row by row.
+    histories = np.asarray(histories, dtype=float)
+    X = _design_for(list(starts), now, kind) if n and histories.shape[1] == len(starts) else None
+    fitted = [None if X is None else _fit(histories[i], X) for i in range(n)]
+    rows = [i for i, f in enumerate(fitted) if f is not None]
+    if rows:
+        means, eta_variances, phis = (np.array(column, dtype=float) for column in zip(*(fitted[i] for i in rows)))
+        # phi differs per row: predictive_interval works element-wise, so an array of them is one per row
+        lows, highs, p_of = predictive_interval(means, eta_variances, phis, LEVEL)
+        expected[rows], low[rows], high[rows] = means, lows, highs
+        p[rows] = p_of(current[rows])
     tested = ~np.isnan(p)
     q = np.full(n, np.nan)
     if tested.any():
