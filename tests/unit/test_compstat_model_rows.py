@@ -3,13 +3,22 @@ distribution for every row instead of one per row); each row must keep exactly w
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.compstat_model import model_flags, predict
+from analytics.compstat_model import history_counts, model_flags, predict
 from analytics.evaluation.compstat_power import starts
+from analytics.periods import Period
 from analytics.significance import benjamini_hochberg
+from etl.reports import load_reports_file
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def test_every_row_of_a_table_gets_what_it_gets_on_its_own():
@@ -49,3 +58,50 @@ def test_a_table_with_no_rows_or_too_short_a_history_has_no_model():
     assert model_flags([], np.zeros((0, 36)), first[:-1], first[-1], "month").empty
     short = model_flags([9, 40], np.full((2, 11), 10.0), first[:11], first[11], "month")
     assert short["model_flag"].isna().all()
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory):
+    """Reports from January 2025 to November 2026 (none in the future) in two categories, some without a place (no area), and some at the edges of
+    Brussels months in winter and in summer time."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(700):
+        stamp = datetime(2025, 1, 1, tzinfo=BRUSSELS) + timedelta(minutes=int(rng.integers(0, 698 * 24 * 60)))
+        rows.append((stamp, "Sluikstort" if i % 3 else "Geluidshinder", i % 5 != 0))
+    for day in ("31/03/2026 23:30", "01/04/2026 00:30", "31/10/2026 23:59", "01/11/2026 00:01", "31/12/2025 23:45"):
+        rows.append((datetime.strptime(day, "%d/%m/%Y %H:%M").replace(tzinfo=BRUSSELS), "Sluikstort", True))
+    lines = [
+        f"R{i};{stamp:%d/%m/%Y %H:%M};{category};post;{'50,91' if placed else ''};{'4,19' if placed else ''};open;;nee"
+        for i, (stamp, category, placed) in enumerate(rows)
+    ]
+    folder = tmp_path_factory.mktemp("history")
+    path = folder / "meldingen.csv"
+    path.write_text("id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;gas\n" + "\n".join(lines) + "\n")
+    db = folder / "civ.duckdb"
+    assert load_reports_file(db, path).loaded == len(rows)
+    return db
+
+
+@pytest.mark.parametrize("keys", [["category_code"], ["area_code"], ["category_code", "area_code"]])
+def test_the_history_counts_each_brussels_month_of_each_row(two_years, keys):
+    period = Period.parse("2027-01")
+    with duckdb.connect(str(two_years), read_only=True) as con:
+        history, starts = history_counts(con, period, keys, "true", [], "true")
+        stored = con.execute("SELECT reported_at, category_code, area_code FROM reports").fetchall()
+    # independent: each report's month in Brussels by zoneinfo, counted per key; no key, no history
+    expected = Counter()
+    for reported_at, category, area in stored:
+        key = tuple({"category_code": category, "area_code": area}[k] for k in keys)
+        if None not in key:
+            local = reported_at.astimezone(BRUSSELS)
+            expected[key + (date(local.year, local.month, 1),)] += 1
+    assert starts[0] == date(2025, 1, 1) and starts[-1] == date(2026, 12, 1) and len(starts) == 24
+    found = Counter()
+    for record in history.to_dict("records"):
+        key = tuple(record[k] for k in keys)
+        for i, start in enumerate(starts):
+            if record[f"h{i}"]:
+                found[key + (start,)] = record[f"h{i}"]
+    assert found == expected
+    assert sum(expected.values()) > 500
