@@ -20,13 +20,13 @@ their flag stays the comparison with the same period last year (analytics/signif
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
 from analytics.glm import fit_glm, predictive_interval
-from analytics.periods import Period, bin_sql, periods_per_year
+from analytics.periods import Period, periods_per_year
 from analytics.significance import benjamini_hochberg
 
 MODEL_PERIODS = {"month": 36, "week": 156}
@@ -138,36 +138,57 @@ def history_counts(
     start, as 'h0', 'h1', …) and the periods' first days. Periods before the first report in the
     store are left out (unknown, not zero)."""
     periods = history_periods(period)
-    start, _ = periods[0].utc_bounds()
-    end, _ = period.utc_bounds()
+    edges = [p.utc_bounds()[0] for p in periods] + [period.utc_bounds()[0]]
     first = con.execute("SELECT min(reported_at) FROM reports").fetchone()[0]
-    cut = bin_sql("r.reported_at", period.kind)
-    # one row per key with its periods and counts as lists: filling the array here is a few loops of
-    # numpy, where pandas' pivot_table took a third of the table's time. A row without a key (a report
+    days = _days_to_periods(edges)
+    # One row per key with its periods' numbers and counts as lists: filling the array here is a few loops
+    # of numpy, where pandas' pivot_table took a third of the table's time. A row without a key (a report
     # without an area, per area) has no history, as pivot_table, which leaves missing keys out, had it.
     frame = con.execute(
         f"""
+        WITH days AS (SELECT unnest(?::BIGINT[]) AS day, unnest(?::INTEGER[]) AS before_cut,
+                             unnest(?::INTEGER[]) AS after_cut, unnest(?::BIGINT[]) AS cut_us)
         SELECT {", ".join(keys)}, list(bin) AS bins, list(n) AS counts
-        FROM (SELECT {", ".join((key_sql or {}).get(k, "r." + k) for k in keys)}, {cut} AS bin, count(*) AS n
-              FROM reports r
+        FROM (SELECT {", ".join((key_sql or {}).get(k, "r." + k) for k in keys)},
+                     CASE WHEN epoch_us(r.reported_at) >= d.cut_us THEN d.after_cut ELSE d.before_cut END AS bin,
+                     count(*) AS n
+              FROM reports r JOIN days d ON d.day = epoch_us(r.reported_at) // {DAY_US}
               WHERE r.reported_at >= ? AND r.reported_at < ? AND {precision_clause} AND {where}
               GROUP BY ALL)
         WHERE {" AND ".join(f"{k} IS NOT NULL" for k in keys)}
         GROUP BY ALL ORDER BY ALL""",
-        [start, end] + params,
+        [*days, edges[0], edges[-1]] + params,
     ).df()
     if first is not None:
         first_day = pd.Timestamp(first).tz_convert("Europe/Brussels").date()
         periods = [p for p in periods if p.end > first_day]
+    skipped = len(edges) - 1 - len(periods)  # the periods before the first report: a prefix
     starts = [p.start for p in periods]
     if frame.empty:
         return pd.DataFrame(columns=keys), starts
-    position = {pd.Timestamp(start): i for i, start in enumerate(starts)}
-    counts = np.zeros((len(frame), len(starts)), dtype=np.int64)
+    counts = np.zeros((len(frame), len(edges) - 1), dtype=np.int64)
     for row, (bins, ns) in enumerate(zip(frame["bins"], frame["counts"])):
-        for day, n in zip(bins, ns):
-            column = position.get(pd.Timestamp(day))
-            if column is not None:
-                counts[row, column] = n
-    history = pd.DataFrame(counts, columns=[f"h{i}" for i in range(len(starts))])
+        counts[row, np.asarray(bins, dtype=np.int64)] = ns
+    history = pd.DataFrame(counts[:, skipped:], columns=[f"h{i}" for i in range(len(starts))])
     return pd.concat([frame[keys].reset_index(drop=True), history], axis=1), starts
+
+
+DAY_US = 86_400_000_000
+
+
+def _days_to_periods(edges: list) -> tuple[list[int], list[int], list[int], list[int]]:
+    """For every UTC day from the first edge to the last: the period (index into the edges) its first
+    moment falls in, the period its last moment falls in, and the UTC microsecond where the second begins.
+    A report's period is then one join on its UTC day and one comparison, the same cut as Brussels' local
+    midnight (the edges are local midnights, from Period.utc_bounds) without converting every report's
+    time zone, which was most of the history's query. A day holds at most one edge: periods last a week
+    or more."""
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    edges_us = np.array([(edge - epoch) // timedelta(microseconds=1) for edge in edges], dtype=np.int64)
+    days = np.arange(edges_us[0] // DAY_US, (edges_us[-1] - 1) // DAY_US + 1, dtype=np.int64)
+    before = np.searchsorted(edges_us, days * DAY_US, side="right") - 1
+    after = np.searchsorted(edges_us, days * DAY_US + DAY_US - 1, side="right") - 1
+    if np.any(after - before > 1):
+        raise ValueError("a period shorter than a day")
+    cut = np.where(after > before, edges_us[np.clip(after, 0, len(edges_us) - 1)], days * DAY_US)
+    return days.tolist(), before.tolist(), after.tolist(), cut.tolist()

@@ -69,7 +69,10 @@ def two_years(tmp_path_factory):
     for i in range(700):
         stamp = datetime(2025, 1, 1, tzinfo=BRUSSELS) + timedelta(minutes=int(rng.integers(0, 698 * 24 * 60)))
         rows.append((stamp, "Sluikstort" if i % 3 else "Geluidshinder", i % 5 != 0))
-    for day in ("31/03/2026 23:30", "01/04/2026 00:30", "31/10/2026 23:59", "01/11/2026 00:01", "31/12/2025 23:45"):
+    edges = ["31/03/2026 23:30", "01/04/2026 00:30", "31/10/2026 23:59", "01/11/2026 00:01", "31/12/2025 23:45"]
+    # the Sundays the clocks change and the Mondays after them (ISO weeks)
+    edges += ["29/03/2026 23:30", "30/03/2026 00:15", "25/10/2026 23:59", "26/10/2026 00:01", "25/10/2026 02:30"]
+    for day in edges:
         rows.append((datetime.strptime(day, "%d/%m/%Y %H:%M").replace(tzinfo=BRUSSELS), "Sluikstort", True))
     lines = [
         f"R{i};{stamp:%d/%m/%Y %H:%M};{category};post;{'50,91' if placed else ''};{'4,19' if placed else ''};open;;nee"
@@ -83,20 +86,33 @@ def two_years(tmp_path_factory):
     return db
 
 
-@pytest.mark.parametrize("keys", [["category_code"], ["area_code"], ["category_code", "area_code"]])
-def test_the_history_counts_each_brussels_month_of_each_row(two_years, keys):
-    period = Period.parse("2027-01")
+@pytest.mark.parametrize(
+    "keys, period",
+    [
+        (["category_code"], "2027-01"),
+        (["area_code"], "2027-01"),
+        (["category_code", "area_code"], "2027-01"),
+        (["category_code"], "2026-W49"),
+    ],
+)
+def test_the_history_counts_each_brussels_period_of_each_row(two_years, keys, period):
+    judged = Period.parse(period)
     with duckdb.connect(str(two_years), read_only=True) as con:
-        history, starts = history_counts(con, period, keys, "true", [], "true")
+        history, starts = history_counts(con, judged, keys, "true", [], "true")
         stored = con.execute("SELECT reported_at, category_code, area_code FROM reports").fetchall()
-    # independent: each report's month in Brussels by zoneinfo, counted per key; no key, no history
+    # independent: each report's month or ISO week in Brussels by zoneinfo, counted per key; no key, no
+    # history; only the periods before the one judged
     expected = Counter()
     for reported_at, category, area in stored:
         key = tuple({"category_code": category, "area_code": area}[k] for k in keys)
-        if None not in key:
-            local = reported_at.astimezone(BRUSSELS)
-            expected[key + (date(local.year, local.month, 1),)] += 1
-    assert starts[0] == date(2025, 1, 1) and starts[-1] == date(2026, 12, 1) and len(starts) == 24
+        local = reported_at.astimezone(BRUSSELS).date()
+        first_day = date(local.year, local.month, 1) if judged.kind == "month" else local - timedelta(local.weekday())
+        if None not in key and first_day < judged.start:
+            expected[key + (first_day,)] += 1
+    if judged.kind == "month":
+        assert starts[0] == date(2025, 1, 1) and starts[-1] == date(2026, 12, 1) and len(starts) == 24
+    else:
+        assert starts[0] == date(2024, 12, 30) and starts[-1] == date(2026, 11, 23) and len(starts) == 100
     found = Counter()
     for record in history.to_dict("records"):
         key = tuple(record[k] for k in keys)
