@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics.compstat_model import MODEL_PERIODS, history_counts, model_flags
@@ -125,17 +126,19 @@ def compstat_table(
     labels = con.execute("SELECT code, label_nl, label_en, category_group FROM categories").df()
     areas = con.execute("SELECT code, name FROM areas").df()
     frame = counts.rename(columns={"category_code": "category", "area_code": "area", "municipality_code": "area"})
+    # labels by a lookup per column: a table has tens of rows, for which pandas' merge cost more than the counting
     if "category" in frame:
-        frame = frame.merge(
-            labels.rename(columns={"code": "category", "label_nl": "category_label", "label_en": "category_label_en"}),
-            on="category",
-            how="left",
-        )
+        by_code = labels.set_index("code")
+        for column, label in (
+            ("category_label", "label_nl"),
+            ("category_label_en", "label_en"),
+            ("category_group", None),
+        ):
+            frame[column] = frame["category"].map(by_code[label or column])
     else:
         frame["category"] = None
     if "area" in frame:
-        frame = frame.merge(areas.rename(columns={"code": "area", "name": "area_name"}), on="area", how="left")
-        frame["area_name"] = frame["area_name"].fillna("zonder locatie")
+        frame["area_name"] = frame["area"].map(areas.set_index("code")["name"]).fillna("zonder locatie")
     else:
         frame["area"] = None
     frame = frame[(frame[["current", "last_year", "ytd", "ytd_last_year"]].sum(axis=1) > 0)].reset_index(drop=True)
@@ -165,10 +168,12 @@ def _with_model(con, frame: pd.DataFrame, period: Period, by: str, filters: Filt
     history = history.rename(columns=names)
     on = [names[k] for k in keys]
     columns = [f"h{i}" for i in range(len(starts))]
-    merged = (
-        frame[on].merge(history, on=on, how="left") if len(history) else frame[on].assign(**{c: 0 for c in columns})
+    # each row's history by its key (a row without one, e.g. no area, has none: zeros, so no model)
+    rows = pd.MultiIndex.from_frame(frame[on]) if len(on) > 1 else pd.Index(frame[on[0]])
+    wide = history.set_index(on if len(on) > 1 else on[0]).reindex(columns=columns) if len(history) else None
+    counts = (
+        wide.reindex(rows).fillna(0).to_numpy(dtype=float) if wide is not None else np.zeros((len(frame), len(columns)))
     )
-    counts = merged.reindex(columns=columns).fillna(0).to_numpy(dtype=float)
     model = model_flags(frame["current"].to_numpy(), counts, starts, period.start, period.kind, alpha)
     frame = pd.concat([frame, model], axis=1)
     has_model = model["model_flag"].notna()

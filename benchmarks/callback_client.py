@@ -38,13 +38,20 @@ class Callbacks:
         self.map = app.callback_map
 
     def request(self, output: str, values: dict, changed: str) -> tuple[float, int, float]:
-        key = next(k for k in self.map if output in k)
+        return self.post(next(k for k in self.map if output in k), values, changed)
+
+    def fired_by(self, prop: str) -> list[str]:
+        """The server-side callbacks (keys of the callback map) a change of `prop` ("id.property") fires."""
+        return [k for k, spec in self.map.items() if any(f"{i['id']}.{i['property']}" == prop for i in spec["inputs"])]
+
+    def post(self, key: str, values: dict, changed: str) -> tuple[float, int, float]:
+        """Post callback `key`: (milliseconds, response bytes, CPU milliseconds of this process meanwhile)."""
         body = callback_body(key, self.map[key], values, [changed])
         began, cpu = time.perf_counter(), time.process_time()
         response = self.client.post("/_dash-update-component", json=body)
         elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
         if response.status_code not in (200, 204):
-            raise RuntimeError(f"{output}: HTTP {response.status_code}: {response.get_data(as_text=True)[:500]}")
+            raise RuntimeError(f"{key}: HTTP {response.status_code}: {response.get_data(as_text=True)[:500]}")
         return elapsed * 1000, len(response.get_data()), cpu * 1000
 
 
@@ -118,3 +125,41 @@ class HttpUser:
             for prop, value in props.items()
         }
         return elapsed, "200", new
+
+
+class AtOnce:
+    """The callbacks one change fires, posted at once as the browser does (it opens up to 6 connections per
+    host): one logged-in client per connection, all answering in the same server process. A change takes
+    the wall time until its last callback answered."""
+
+    CONNECTIONS = 6
+
+    def __init__(self, app, db: Path, role: str = "kerngroep"):
+        from concurrent.futures import ThreadPoolExecutor
+        from queue import SimpleQueue
+
+        self.idle: SimpleQueue = SimpleQueue()  # a connection serves one callback at a time
+        clients = [Callbacks(app, db, role) for _ in range(self.CONNECTIONS)]
+        for client in clients:
+            self.idle.put(client)
+        self.fired_by = clients[0].fired_by
+        self.pool = ThreadPoolExecutor(max_workers=self.CONNECTIONS)
+
+    def _post(self, key: str, values: dict, prop: str) -> tuple[float, int, float]:
+        client = self.idle.get()
+        try:
+            return client.post(key, values, prop)
+        finally:
+            self.idle.put(client)
+
+    def change(self, prop: str, values: dict) -> tuple[float, int, float, float, int]:
+        """Change `prop` to its value in `values`: (wall ms, response bytes, CPU ms of the process, the sum of
+        the callbacks' own times in ms, callbacks posted)."""
+        keys = self.fired_by(prop)
+        began, cpu = time.perf_counter(), time.process_time()
+        answers = list(self.pool.map(lambda key: self._post(key, values, prop), keys))
+        wall, cpu = (time.perf_counter() - began) * 1000, (time.process_time() - cpu) * 1000
+        return wall, sum(n for _, n, _ in answers), cpu, sum(ms for ms, _, _ in answers), len(keys)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)

@@ -288,7 +288,12 @@ def rows(run: Run) -> list[dict]:
                 "target": f"p95 < {target_ms} ms" + (f", < {DAILY_OVERVIEW_TARGET_KB} kB" if daily else ""),
                 "ok": f["p95_ms"] < target_ms and (not daily or f["kb"] < DAILY_OVERVIEW_TARGET_KB),
                 "spread": f"median {f['median_ms']:.0f} ms, p95 {f['p95_ms']:.0f} ms, max {f['max_ms']:.0f} ms "
-                f"({f['calls']} calls; CPU median {f['cpu_ms']:.0f} ms)",
+                f"({f['calls']} calls; CPU median {f['cpu_ms']:.0f} ms"
+                + (
+                    f"; {f['callbacks']} callbacks at once, one after the other median {f['sum_median_ms']:.0f} ms)"
+                    if "callbacks" in f
+                    else ")"
+                ),
                 "throughput": f"{f['kb']:.0f} kB/response",
                 "memory": "–",
             }

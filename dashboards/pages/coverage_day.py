@@ -290,7 +290,6 @@ def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, 
     """One row per warden: the duty span as a thin bar, visits in the warden's colour, standing still and
     no signal in grey and sand. Local times on the axis. A figure as plotly's dict: the bar traces are
     built as plain dicts, since plotly's validation of thousands of bars cost more than the queries."""
-    fig = go.Figure()
     traces = []
     holders = sorted(duty["holder"]) if not duty.empty else []
     # rows by number, labelled by tick text: thousands of bars repeat no warden's code
@@ -308,7 +307,7 @@ def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, 
             return
         start, end = local(frame["start"]), local(frame["end"])
         # the third value: the minutes of a bar, the warden of a duty span (whose tip names the warden)
-        third = (fmt_int(m) for m in frame["minutes"]) if "minutes" in frame else frame["holder"]
+        third = _minutes_texts(frame["minutes"]) if "minutes" in frame else frame["holder"]
         traces.append(
             dict(
                 type="bar",
@@ -360,34 +359,62 @@ def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, 
     if not duty.empty:
         first = min(first, local(duty["first_fix"]).min().floor("h"))
         last = max(last, local(duty["last_fix"]).max().ceil("h"))
-    fig.update_layout(
-        barmode="overlay",
-        height=140 + 70 * max(len(holders), 1),
-        margin=dict(l=90, r=16, t=8, b=40),
-        font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=15, color="#1d2733"),
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        separators=",.",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
-        xaxis=dict(type="date", range=[first, last], tickformat="%H:%M", gridcolor="#e3e8ee", dtick=3600 * 1000),
-        yaxis=dict(
-            tickmode="array",
-            tickvals=list(row_of.values()),
-            ticktext=list(row_of),
-            range=[len(row_of) - 0.5, -0.5],
-            title=None,
-            zeroline=False,
-            showgrid=False,
-        ),
-    )
+    # the layout as the plain dict plotly makes of it (with its default template), built without plotly's
+    # validation, which took as long as the day's queries; tests/unit/test_day_timeline_figure.py checks
+    # that plotly reads it back unchanged
+    layout = {
+        "template": _default_template(),
+        "barmode": "overlay",
+        "height": 140 + 70 * max(len(holders), 1),
+        "margin": {"l": 90, "r": 16, "t": 8, "b": 40},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 15, "color": "#1d2733"},
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "separators": ",.",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        "xaxis": {
+            "type": "date",
+            "range": [first, last],
+            "tickformat": "%H:%M",
+            "gridcolor": "#e3e8ee",
+            "dtick": 3600 * 1000,
+        },
+        "yaxis": {
+            "tickmode": "array",
+            "tickvals": list(row_of.values()),
+            "ticktext": list(row_of),
+            "range": [len(row_of) - 0.5, -0.5],
+            "zeroline": False,
+            "showgrid": False,
+        },
+    }
     if not holders:
-        fig.add_annotation(
-            text=t("day.none", lang),
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            font=dict(size=16, color="#4a5868"),
-        )
-    return {**fig.to_plotly_json(), "data": traces}
+        layout["annotations"] = [
+            {
+                "font": {"color": "#4a5868", "size": 16},
+                "showarrow": False,
+                "text": t("day.none", lang),
+                "x": 0.5,
+                "xref": "paper",
+                "y": 0.5,
+                "yref": "paper",
+            }
+        ]
+    return {"data": traces, "layout": layout}
+
+
+def _minutes_texts(minutes: pd.Series) -> list[str]:
+    """fmt_int of each bar's minutes; a day's thousands of bars have a few hundred different values."""
+    texts: dict = {}
+    return [texts[m] if m in texts else texts.setdefault(m, fmt_int(m)) for m in minutes]
+
+
+_TEMPLATE: list = []
+
+
+def _default_template() -> dict:
+    """plotly's default template as a figure's JSON carries it, made once; shared by every figure, so
+    nothing may change it (Dash only serialises it)."""
+    if not _TEMPLATE:
+        _TEMPLATE.append(go.Figure().to_plotly_json()["layout"]["template"])
+    return _TEMPLATE[0]

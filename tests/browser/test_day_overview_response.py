@@ -113,3 +113,24 @@ def test_daily_overview_keeps_wardens_duty_time_and_distance_and_draws_tracks_wi
     assert [row[2] for row in duty["customdata"]] == ["GW-A", "GW-B", "GW-C"]
     assert [figure["layout"]["yaxis"]["ticktext"][y] for y in duty["y"]] == ["GW-A", "GW-B", "GW-C"]
     assert [row[0] for row in duty["customdata"]] == [rows[w]["from"] for w in ("GW-A", "GW-B", "GW-C")]
+
+
+@pytest.mark.parametrize("day, wardens", [(DAY, 3), ("2026-10-07", 0)])
+def test_the_timeline_is_a_figure_plotly_reads_back_unchanged(store, day, wardens):
+    # The timeline's layout is written as a plain dict (plotly's validation was too slow for 100 wardens):
+    # plotly itself is the judge that it is valid and already in plotly's own form, template included.
+    import json
+
+    import plotly.graph_objects as go
+    from plotly.utils import PlotlyJSONEncoder
+
+    def as_sent(fig: go.Figure) -> dict:  # as Dash sends a figure (plotly's encoder)
+        return json.loads(json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder))
+
+    body = callback_body(store["app"], "day-duty.rowData", {"day-date.date": day, "day-lang.data": "nl"})
+    figure = store["client"].post("/_dash-update-component", json=body).get_json()["response"]["day-timeline"]["figure"]
+    layout = figure["layout"]
+    assert as_sent(go.Figure(figure))["layout"] == layout  # go.Figure validates: an unknown key raises
+    assert layout["template"] == as_sent(go.Figure())["layout"]["template"]
+    assert len(layout["yaxis"]["ticktext"]) == wardens
+    assert ("annotations" in layout) == (wardens == 0)
