@@ -13,6 +13,7 @@ import pytest
 
 from civ import store
 from civ.errors import UnusableInput
+from etl.demo import ensure_demo_territory
 from etl.fixes import load_fixes_file
 
 UTC = dt.timezone.utc
@@ -142,6 +143,7 @@ def test_csv_without_device_column_takes_the_device_option(bare_db, write_file, 
     with pytest.raises(UnusableInput, match="--device"):
         load_fixes_file(bare_db, path)
     assert not bare_db.exists()
+    ensure_demo_territory(bare_db)  # the fix lies in Asse
     assert load_fixes_file(bare_db, path, device="T9").loaded == 1
     assert query("SELECT device_id FROM fixes") == [("T9",)]
 

@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 
 from etl.batches import undo_batch
+from etl.demo import ensure_demo_territory
 from etl.fixes import load_fixes_file
 
 ASSE = (50.8950, 4.2000)  # in the south of Asse (the demo territory): spikes to the north stay inside
@@ -60,6 +61,8 @@ def test_undo_of_a_fixes_batch_restores_the_outlier_flags_of_the_fixes_left(tmp_
     second_file = fixes_csv(tmp_path / "tweede.csv", second)
 
     undone, never = tmp_path / "undone.duckdb", tmp_path / "never.duckdb"
+    for db in (undone, never):
+        ensure_demo_territory(db)  # the fixes lie in Asse
     load_fixes_file(undone, first_file)
     batch = load_fixes_file(undone, second_file)
     load_fixes_file(never, first_file)

@@ -16,6 +16,7 @@ from analytics.compstat_model import history_counts, model_flags, predict
 from analytics.evaluation.compstat_power import starts
 from analytics.periods import Period
 from analytics.significance import benjamini_hochberg
+from etl.demo import ensure_demo_territory
 from etl.reports import load_reports_file
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -82,6 +83,7 @@ def two_years(tmp_path_factory):
     path = folder / "meldingen.csv"
     path.write_text("id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;gas\n" + "\n".join(lines) + "\n")
     db = folder / "civ.duckdb"
+    ensure_demo_territory(db)  # the located rows lie in Asse
     assert load_reports_file(db, path).loaded == len(rows)
     return db
 
