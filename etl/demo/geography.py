@@ -88,6 +88,26 @@ def inside_asse(lat: float, lon: float) -> bool:
     return bool(shapely.contains_xy(_asse(), lon, lat))
 
 
+@lru_cache(maxsize=1)
+def _asse_and_its_border_streets() -> shapely.Geometry:
+    # about 30-45 m beyond the border: a street along it still counts as walking inside (the loader
+    # allows 100 m; the rest is room for the GPS error)
+    widened = _asse().buffer(0.0004)
+    shapely.prepare(widened)
+    return widened
+
+
+def path_inside(points: list[tuple[float, float]], step_m: float = 25.0) -> bool:
+    """Whether the straight pieces between `points` (lat, lon) stay inside Asse or on a street along its
+    border, looked at every `step_m`."""
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:]):
+        n = max(2, int(metres(lat1, lon1, lat2, lon2) / step_m) + 1)
+        lon, lat = np.linspace(lon1, lon2, n), np.linspace(lat1, lat2, n)
+        if not shapely.contains_xy(_asse_and_its_border_streets(), lon, lat).all():
+            return False
+    return True
+
+
 def walk_inside(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions of a route that cuts across a bend of Asse's border follow the border there instead
     (the nearest point on it): the loader refuses fixes outside the territory, and a demo warden works
@@ -286,6 +306,9 @@ VILLAGE_CORES: dict[str, tuple[tuple[float, float, float, float], ...]] = {
     "Zellik": ((50.8885, 4.2745, 650, 0.70), (50.8800, 4.2800, 450, 0.30)),
     "Bekkerzeel": ((50.8850, 4.2380, 450, 1.0),),
 }
+
+# The village centres a walk goes by when no straight or L-shaped way between two places stays inside Asse.
+CENTRES = tuple(cores[0][:2] for cores in VILLAGE_CORES.values())
 
 # Share of the reports with a location per sub-municipality (roughly its share of inhabitants).
 AREA_WEIGHTS = {"Asse": 0.42, "Zellik": 0.27, "Mollem": 0.10, "Kobbegem": 0.08, "Relegem": 0.07, "Bekkerzeel": 0.06}

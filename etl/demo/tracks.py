@@ -159,23 +159,57 @@ class Route:
 
     def go(self, lat: float, lon: float, destination: geo.HotSpot | None = None):
         """Along two street-like legs (first north-south or east-west, by chance) to the target,
-        taking the other corner (or the straight line) when one would cross an avoided hot spot."""
+        taking the other corner (or the straight line) when one would cross an avoided hot spot.
+        A warden works inside the municipality: legs that stay inside Asse's border are preferred, and
+        where none does (Asse bends) the walk goes by way of a village centre."""
         straight = geo.metres(self.lat[-1], self.lon[-1], lat, lon)
         if straight < 5:
             return
         kmh = float(self.rng.uniform(*(BIKE_KMH if (self.bike or straight > BIKE_FROM_M) else WALK_KMH)))
         here = (self.lat[-1], self.lon[-1])
+        flip = self.rng.random() < 0.5
+        clear = self._options(here, (lat, lon), destination, flip)
+        legs = next((o for o in clear if geo.path_inside([here, *o])), None)
+        if legs is None and straight > 150:
+            legs = self._by_way_of_a_centre(here, (lat, lon), destination, flip)
+        for leg_lat, leg_lon in legs or clear[0]:
+            metres = geo.metres(self.lat[-1], self.lon[-1], leg_lat, leg_lon)
+            if metres >= 1:
+                self._knot(metres / (kmh / 3.6), leg_lat, leg_lon, kmh)
+
+    @staticmethod
+    def _options(here, there, destination, flip: bool) -> list[list[tuple[float, float]]]:
+        (lat, lon), straight = there, geo.metres(*here, *there)
         options = [[(lat, here[1]), (lat, lon)], [(here[0], lon), (lat, lon)]]
-        if self.rng.random() < 0.5:
+        if flip:
             options.reverse()
         options.append([(lat, lon)])
         if straight <= 150:
             options = [[(lat, lon)]]
-        legs = next((o for o in options if clear_of_avoided(here, o, destination)), options[0])
-        for leg_lat, leg_lon in legs:
-            metres = geo.metres(self.lat[-1], self.lon[-1], leg_lat, leg_lon)
-            if metres >= 1:
-                self._knot(metres / (kmh / 3.6), leg_lat, leg_lon, kmh)
+        return [o for o in options if clear_of_avoided(here, o, destination)] or options[:1]
+
+    def _by_way_of_a_centre(self, here, there, destination, flip: bool):
+        """Legs from `here` to `there` through as few village centres as needed, each piece inside Asse
+        (a breadth-first search over the centres); None when no such way exists."""
+
+        def inside_legs(a, b, avoid_for):
+            return next((o for o in self._options(a, b, avoid_for, flip) if geo.path_inside([a, *o])), None)
+
+        paths = {here: []}
+        frontier = [here]
+        while frontier:
+            reached = []
+            for place in frontier:
+                end = inside_legs(place, there, destination)
+                if end is not None and place != here:
+                    return paths[place] + end
+                for centre in geo.CENTRES:
+                    legs = None if centre in paths else inside_legs(place, centre, None)
+                    if legs is not None:
+                        paths[centre] = paths[place] + legs
+                        reached.append(centre)
+            frontier = reached
+        return None
 
     def stay(self, seconds: float, around_m: float = 0.0):
         """Stand or stroll within `around_m` of the current place (a few slow knots)."""
@@ -185,6 +219,8 @@ class Route:
             if around_m > 0 and k < pieces - 1:
                 north, east = self.rng.uniform(-around_m, around_m, 2).tolist()
                 lat, lon = geo.offset(lat0, lon0, north, east)
+                if not geo.inside_asse(lat, lon):  # a stroll at a hot spot on the border stays on our side
+                    lat, lon = lat0, lon0
             else:
                 lat, lon = lat0, lon0
             metres = geo.metres(self.lat[-1], self.lon[-1], lat, lon)
@@ -193,6 +229,8 @@ class Route:
     def visit(self, spot: geo.HotSpot):
         north, east = (self.rng.uniform(-0.3, 0.3, 2) * spot.radius_m).tolist()
         lat, lon = geo.offset(spot.lat, spot.lon, north, east)
+        if not geo.inside_asse(lat, lon):
+            lat, lon = spot.lat, spot.lon
         self.go(lat, lon, destination=spot)
         arrival = self.now
         self.stay(float(self.rng.uniform(*STOP_MINUTES)) * 60, around_m=spot.radius_m * 0.3)

@@ -305,6 +305,15 @@ def test_fix_speeds_are_walking_or_cycling_except_the_planted_spikes(fixes, trut
     assert (jumps / np.maximum(fixes.loc[is_spike, "t"].to_numpy() - before["t"].to_numpy(), 1) * 3.6 > 150).all()
 
 
+def test_every_fix_but_the_planted_spikes_lies_inside_asse(fixes, truth, sub_municipalities):
+    # a warden works inside the municipality: the loader refuses positions outside the territory (100 m)
+    spikes = {(s["device_id"], s["timestamp"]) for s in truth["fixes"]["spikes"]}
+    walked = fixes[~pd.Series(list(zip(fixes["device_id"], fixes["timestamp"]))).isin(spikes).to_numpy()]
+    asse = shapely.union_all(list(sub_municipalities.values()))
+    outside = ~shapely.contains_xy(asse.buffer(100 / 70_000), walked["lon"].to_numpy(), walked["lat"].to_numpy())
+    assert outside.sum() == 0, walked[outside].head()
+
+
 def test_the_tracker_swap_is_a_validity_period_and_the_spare_tracker_is_unmapped(demo, fixes, truth):
     with open(demo / "devices.csv", encoding="utf-8", newline="") as handle:
         devices = {d["device_id"]: d for d in csv.DictReader(handle)}
