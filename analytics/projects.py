@@ -173,23 +173,24 @@ def counts(con: duckdb.DuckDBPyConnection, project: Project, periods: list[Perio
         return frame.assign(target=[], comparison=[])
     low, high = periods[0].utc_bounds()[0], periods[-1].utc_bounds()[1]
     precision = "r.reported_precision <> 'month'" if kind == "week" else "true"
-    targeted = "list_contains(?, r.category_code)"
+    # no categories named: the project concerns every category (as the projects file documents)
+    targeted = "true" if not project.categories else "list_contains(?, r.category_code)"
     base = f"FROM reports r WHERE r.reported_at >= ? AND r.reported_at < ? AND {precision}"
-    cats = list(project.categories)
+    cats = [list(project.categories)] if project.categories else []
     if project.design == "area":
         rows = con.execute(
             f"""
             SELECT {bin_sql("r.reported_at", kind)} AS start, count(*) FILTER (WHERE r.area_code = ?) AS target,
                    count(*) FILTER (WHERE r.area_code <> ?) AS comparison
             {base} AND r.area_code IS NOT NULL AND {targeted} GROUP BY 1""",
-            [project.area, project.area, low, high, cats],
+            [project.area, project.area, low, high, *cats],
         ).df()
     elif project.design == "hotspot":
         located = con.execute(
             f"""
             SELECT {bin_sql("r.reported_at", kind)} AS start, r.lat, r.lon
             {base} AND r.lat IS NOT NULL AND {targeted}""",
-            [low, high, cats],
+            [low, high, *cats],
         ).df()
         shape = _footprint(con, project)
         x, y = _to_metres().transform(located["lon"].to_numpy(), located["lat"].to_numpy())
@@ -205,7 +206,7 @@ def counts(con: duckdb.DuckDBPyConnection, project: Project, periods: list[Perio
             SELECT {bin_sql("r.reported_at", kind)} AS start, count(*) FILTER (WHERE {targeted}) AS target,
                    count(*) FILTER (WHERE NOT {targeted}) AS comparison
             {base} GROUP BY 1""",
-            [cats, cats, low, high],
+            [*cats, *cats, low, high],
         ).df()
     else:
         rows = con.execute(

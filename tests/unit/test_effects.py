@@ -186,6 +186,14 @@ def test_hot_spot_target_is_the_footprint_and_comparison_the_rest(db):
         project = Project("p", None, date(2026, 1, 1), None, ("sluikstort",), hotspot, "hotspot", hotspot, "23002A")
         counts = projects.counts(con, project, periods, "month")
         assert (counts["target"].sum(), counts["comparison"].sum()) == (target, comparison)
+    # no categories named means every category: the graffiti report at the point counts too
+    everything = Project("p", None, date(2026, 1, 1), None, (), "plein", "hotspot", "plein", "23002A")
+    counts = projects.counts(con, everything, periods, "month")
+    located = [p for p in points if p[0] is not None]
+    inside = sum(1 for lat, lon, _ in located if abs(lat - 50.91) < 100 * metre_lat and abs(lon - 4.2) < 1e-9)
+    assert (counts["target"].sum(), counts["comparison"].sum()) == (inside, len(located) - inside) == (2, 3)
+    area = Project("a", None, date(2026, 1, 1), None, (), "23002A", "area", "Asse", "23002A")
+    assert projects.counts(con, area, periods, "month")["target"].sum() == len(points)
 
 
 # --- words ---------------------------------------------------------------------------------------------
