@@ -31,6 +31,19 @@ def is_zone(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute("SELECT count(*) FROM areas WHERE level = 'municipality'").fetchone()[0] > 1
 
 
+def municipality_of_area(con: duckdb.DuckDBPyConnection, code: str | None) -> str | None:
+    """In a police zone, the municipality (NIS code) an area filter's choice lies in: the municipality
+    itself or the one holding the chosen deelgemeente. None for one municipality or for the whole zone."""
+    if not code or not is_zone(con):
+        return None
+    found = con.execute(
+        """SELECT CASE WHEN level = 'municipality' THEN code ELSE parent_code END FROM areas
+           WHERE code = ? AND level IN ('municipality', 'submunicipality')""",
+        [code],
+    ).fetchone()
+    return found[0] if found else None
+
+
 def category_groups(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The category groups ('afval', 'overlast', ...) in alphabetical order."""
     return [

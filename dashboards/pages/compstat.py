@@ -647,14 +647,20 @@ def _clicked(point, cell, period_code, area, group, channel, mode, streets, lang
     Input("compstat-pack", "n_clicks"),
     State("compstat-period", "value"),
     State("compstat-lang", "data"),
+    State("compstat-area", "value"),
     prevent_initial_call=True,
 )
-def _start_pack(_clicks, period_code, lang):
+def _start_pack(_clicks, period_code, lang, area=None):
     """The monthly meeting pack of the chosen month (of the month a week or year-to-date ends in) is made
-    in the background, shared with everyone asking for the same month and data (dashboards.report.jobs)."""
+    in the background, shared with everyone asking for the same month and data (dashboards.report.jobs).
+    In a police zone with a municipality (or one of its deelgemeenten) chosen, the pack is that municipality's."""
     month = month_of(period_picker.parse(period_code)[0])
     try:
-        job = pack_jobs.start(connection.db_path(), month, lang_of(lang), access.current_user_name())
+        with connection.reader() as con:
+            municipality = vocabulary.municipality_of_area(con, area if area != ALL else None)
+        job = pack_jobs.start(
+            connection.db_path(), month, lang_of(lang), access.current_user_name(), municipality=municipality
+        )
     except UnusableInput:
         raise PreventUpdate from None
     if job is None:

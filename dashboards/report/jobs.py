@@ -27,11 +27,11 @@ PER_USER = 1
 KEPT = 12  # finished packs kept in memory (a few hundred kilobytes each)
 
 
-def _make(db: str, month_code: str, lang: str) -> tuple[bytes, str]:
-    """In the child process: the pack's PDF and file name."""
+def _make(db: str, month_code: str, lang: str, municipality: str | None = None) -> tuple[bytes, str]:
+    """In the child process: the pack's PDF and file name (of one municipality of a zone when given)."""
     from dashboards.report import meeting_pack
 
-    pack = meeting_pack(db, Period.parse(month_code), lang=lang)
+    pack = meeting_pack(db, Period.parse(month_code), lang=lang, municipality=municipality)
     return pack.pdf, pack.file_name
 
 
@@ -60,12 +60,14 @@ class PackJobs:
         for job in sorted(done, key=lambda j: j.started)[: max(0, len(done) - KEPT)]:
             del self._jobs[job.key]
 
-    def start(self, db: Path, month: Period, lang: str, user: str | None) -> str | None:
+    def start(
+        self, db: Path, month: Period, lang: str, user: str | None, municipality: str | None = None
+    ) -> str | None:
         """The id of the job that makes (or made) this pack, joined or started; None when `user` already
-        has another pack in the making."""
+        has another pack in the making. `municipality` (NIS code): the pack of one municipality of a zone."""
         with reading(db) as con:
             version = data_version(con)
-        key = hashlib.sha256(repr((str(db), month.code, lang, version)).encode()).hexdigest()[:20]
+        key = hashlib.sha256(repr((str(db), month.code, lang, version, municipality)).encode()).hexdigest()[:20]
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and not (job.future.done() and job.future.exception() is not None):
@@ -75,7 +77,7 @@ class PackJobs:
             if len(mine) >= PER_USER:
                 return None
             self._forget_old()
-            future = self._executor().submit(_make, str(db), month.code, lang)
+            future = self._executor().submit(_make, str(db), month.code, lang, municipality)
             self._jobs[key] = Job(key, future, time.monotonic(), {user})
             return key
 

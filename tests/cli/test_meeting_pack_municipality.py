@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import time
 
 import numpy as np
 import pytest
@@ -142,3 +143,45 @@ def test_a_municipality_outside_the_territory_exits_2_with_one_line(zone, tmp_pa
     assert code == 2 and err.startswith("fout: ") and len(err.strip().splitlines()) == 1
     assert "11002" in err and "23052 (Merchtem)" in err
     assert not out.exists()
+
+
+def test_the_compstat_pack_button_makes_the_pack_of_the_municipality_the_area_filter_holds(zone):
+    """In the zone, the page's pack follows the area filter: Merchtem or one of its deelgemeenten gives
+    Merchtem's pack, the whole zone the zone's (the file name carries the NIS code, as the command line's)."""
+    from browser.served_app import callback_body, logged_in_client
+
+    from app import create_app
+    from dashboards.report.jobs import jobs as pack_jobs
+
+    db, _, _ = zone
+    app = create_app(db)
+    with reading(db) as con:
+        brussegem = con.execute(
+            "SELECT code FROM areas WHERE parent_code = ? AND level = 'submunicipality' LIMIT 1", [MERCHTEM]
+        ).fetchone()[0]
+    client = logged_in_client(app, "kerngroep")
+    names = {}
+    for area in (MERCHTEM, brussegem, "all"):
+        body = callback_body(
+            app,
+            "compstat-pack-job.data",
+            {
+                "compstat-pack.n_clicks": 1,
+                "compstat-period.value": "2026-10",
+                "compstat-lang.data": "nl",
+                "compstat-area.value": area,
+            },
+        )
+        answer = client.post("/_dash-update-component", json=body)
+        assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+        job = json.loads(answer.get_data(as_text=True))["response"]["compstat-pack-job"]["data"]["job"]
+        deadline = time.monotonic() + 300
+        while (state := pack_jobs.status(job))[0] == "running" and time.monotonic() < deadline:
+            time.sleep(1)
+        assert state[0] == "done"
+        names[area] = state[2][1]
+    assert names == {
+        MERCHTEM: "meeting-pack-2026-10-23052.pdf",
+        brussegem: "meeting-pack-2026-10-23052.pdf",
+        "all": "meeting-pack-2026-10.pdf",
+    }
