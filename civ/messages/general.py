@@ -292,4 +292,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "month_short.10": {"nl": "okt", "en": "Oct"},
     "month_short.11": {"nl": "nov", "en": "Nov"},
     "month_short.12": {"nl": "dec", "en": "Dec"},
+    "flag.tip_model": {
+        "nl": "Seizoensmodel: verwacht {expected} (95 %: {low}–{high}); p-waarde {p}; na correctie voor het aantal "
+        "rijen {q}. Vorig jaar {last_year} (p-waarde {p_last_year})",
+        "en": "Seasonal model: expected {expected} (95 %: {low}–{high}); p-value {p}; after correction for the number "
+        "of rows {q}. Last year {last_year} (p-value {p_last_year})",
+    },
 }
