@@ -140,3 +140,52 @@ def test_a_repeated_fix_counts_once():
     assert (
         twice[["start_ms", "end_ms", "fixes"]].values.tolist() == once[["start_ms", "end_ms", "fixes"]].values.tolist()
     )
+
+
+# --- a visit is one tracker in one hot spot in one window -----------------------------------------------
+
+SPOT_2 = HotSpot("H2", "Park", None, LAT + 0.01, LON, 50.0, None, (LAT + 0.009, LON - 0.001, LAT + 0.011, LON + 0.001))
+
+
+def _rows(hotspot_id: str, device: str, seconds: list[float], lat: float, window: int = 0) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "hotspot_id": hotspot_id,
+            "device_id": device,
+            "window": window,
+            "t": [int(s * 1000) for s in seconds],
+            "lat": lat,
+            "lon": LON,
+        }
+    )
+
+
+def test_visits_never_run_across_trackers_hot_spots_or_windows():
+    # every 10 s, so each fix stands for 5 s either side:
+    # TRK-A at the square 0…100 s, TRK-B there 100…200 s (its first fix at TRK-A's last instant);
+    # TRK-A then in the park 300…400 s; TRK-C at the square in window 0 (0…100 s) and window 1 (160…260 s),
+    # 50 s apart, which would be one visit within one window
+    fixes = pd.concat(
+        [
+            _rows("H1", "TRK-A", _seconds(0, 10, 11), LAT),
+            _rows("H1", "TRK-B", _seconds(100, 10, 11), LAT),
+            _rows("H2", "TRK-A", _seconds(300, 10, 11), SPOT_2.lat),
+            _rows("H1", "TRK-C", _seconds(0, 10, 11), LAT, window=0),
+            _rows("H1", "TRK-C", _seconds(160, 10, 11), LAT, window=1),
+        ],
+        ignore_index=True,
+    )  # in this order: TRK-B's first fix comes right after TRK-A's last at the same instant
+    found = visits_from_fixes(fixes, [SPOT, SPOT_2])
+    visits = sorted(
+        (h, d, w, s / 1000, e / 1000, n)
+        for h, d, w, s, e, n in found[["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes"]].itertuples(
+            index=False
+        )
+    )
+    assert visits == [
+        ("H1", "TRK-A", 0, -5.0, 105.0, 11),
+        ("H1", "TRK-B", 0, 95.0, 205.0, 11),
+        ("H1", "TRK-C", 0, -5.0, 105.0, 11),
+        ("H1", "TRK-C", 1, 155.0, 265.0, 11),
+        ("H2", "TRK-A", 0, 295.0, 405.0, 11),
+    ]
