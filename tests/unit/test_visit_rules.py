@@ -189,3 +189,10 @@ def test_visits_never_run_across_trackers_hot_spots_or_windows():
         ("H1", "TRK-C", 1, 155.0, 265.0, 11),
         ("H2", "TRK-A", 0, 295.0, 405.0, 11),
     ]
+
+
+def test_fixes_that_never_enter_a_hot_spot_give_no_visit_and_the_usual_columns():
+    # a tracker walking past 220 m away: candidates near the hot spot, none inside
+    found = visits_from_fixes(_fixes([], _seconds(0, 10, 30)), [SPOT])
+    assert found.empty
+    assert list(found.columns) == ["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes", "minutes"]
