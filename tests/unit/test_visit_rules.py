@@ -93,23 +93,27 @@ def test_a_neighbour_exactly_a_minute_away_still_counts():
     assert visits == [pytest.approx((970, 1050), abs=0.001)]
 
 
-# --- stays less than 5 minutes apart are one visit --------------------------------------------------
+# --- stays at most 5 minutes apart are one visit ------------------------------------------------
 
 
-@pytest.mark.parametrize(("gap_s", "visits_expected"), [(290, 1), (310, 2)])
-def test_stays_less_than_five_minutes_apart_are_one_visit(gap_s, visits_expected):
+@pytest.mark.parametrize(("gap_s", "visits_expected"), [(290, 1), (300, 1), (300.001, 2), (310, 2)])
+def test_stays_up_to_five_minutes_apart_are_one_visit(gap_s, visits_expected):
     # sampled every 10 s: a stay 0…120 s (its span ends at 125 s), a walk outside, a second stay of
-    # 7 fixes whose span starts gap_s after the first one's end
+    # 7 fixes whose span starts gap_s after the first one's end (its last outside fix 10 s before it);
+    # exactly 5 minutes is still one visit, a millisecond more is two
     first = _seconds(0, 10, 13)
     second = _seconds(125 + gap_s + 5, 10, 7)
-    outside = _seconds(130, 10, int((second[0] - 130) / 10)) + [second[-1] + 10]
+    outside = sorted({*_seconds(130, 10, int((second[0] - 140) / 10)), second[0] - 10, second[-1] + 10})
     visits = _visits(first + second, outside)
     assert len(visits) == visits_expected
     if visits_expected == 1:
         # the merged visit's length counts the gap: from the first span's start to the second's end
-        assert visits[0] == pytest.approx((-5, second[-1] + 5), abs=0.001)
+        assert visits[0] == pytest.approx((-5, second[-1] + 5), abs=0.0001)
     else:
-        assert visits == [pytest.approx((-5, 125), abs=0.001), pytest.approx((125 + gap_s, second[-1] + 5), abs=0.001)]
+        assert visits == [
+            pytest.approx((-5, 125), abs=0.0001),
+            pytest.approx((125 + gap_s, second[-1] + 5), abs=0.0001),
+        ]
 
 
 # --- under 1 minute, or a single fix, is a pass-through ----------------------------------------------
@@ -182,6 +186,7 @@ def test_visits_never_run_across_trackers_hot_spots_or_windows():
             index=False
         )
     )
+    assert found["start_ms"].dtype == "int64" and found["end_ms"].dtype == "int64"  # whole milliseconds
     assert visits == [
         ("H1", "TRK-A", 0, -5.0, 105.0, 11),
         ("H1", "TRK-B", 0, 95.0, 205.0, 11),
@@ -196,3 +201,17 @@ def test_fixes_that_never_enter_a_hot_spot_give_no_visit_and_the_usual_columns()
     found = visits_from_fixes(_fixes([], _seconds(0, 10, 30)), [SPOT])
     assert found.empty
     assert list(found.columns) == ["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes", "minutes"]
+
+
+def test_no_fixes_give_an_empty_table_with_the_stored_types():
+    found = visits_from_fixes(pd.DataFrame(), [SPOT])
+    assert found.empty
+    assert {c: str(t) for c, t in found.dtypes.items()} == {
+        "hotspot_id": "object",
+        "device_id": "object",
+        "window": "int64",
+        "start_ms": "int64",
+        "end_ms": "int64",
+        "fixes": "int64",
+        "minutes": "float64",
+    }
