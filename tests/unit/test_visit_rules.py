@@ -67,6 +67,7 @@ def test_a_visit_sampled_at_uneven_intervals_has_the_length_of_the_half_interval
     found = visits_from_fixes(_fixes(inside, [10, 150]), [SPOT])
     assert found["minutes"].tolist() == pytest.approx([(125 - 20) / 60], abs=ROUNDING_MINUTES)
     assert found["fixes"].tolist() == [4]
+    assert found["window"].tolist() == [0] and found["window"].dtype == "int64"  # no window column: window 0
 
 
 # --- at most 30 s either side: a neighbour more than 60 s away is none --------------------------------
