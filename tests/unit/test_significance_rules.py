@@ -1,0 +1,42 @@
+"""CompStat's last-year comparison carries the period lengths into every figure of its row, not only
+into the flag: the p-value is the conditional binomial's with the exposure share, and the expected
+range is the stated Gamma–Poisson predictive interval (NegBin(reference + 1, 1 / (1 + ratio))) with
+ratio = this period's days / the reference's days. Both computed here with scipy from those rules.
+
+Written for the mutants of analytics/significance.py that survived `make mutate` (benchmarks/results.md):
+dropping either period length from the p-value, or the ratio from the expected range.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scipy import stats
+
+from analytics.significance import change_flags
+
+
+def _two_sided_binomial(current: int, reference: int, share: float) -> float:
+    n = current + reference
+    return min(1.0, 2 * min(stats.binom.cdf(current, n, share), stats.binom.sf(current - 1, n, share)))
+
+
+def _range(reference: int, ratio: float) -> tuple[int, int]:
+    low, high = stats.nbinom(reference + 1, 1 / (1 + ratio)).ppf([0.025, 0.975]).astype(int)
+    return int(low), int(high)
+
+
+@pytest.mark.parametrize(
+    ("current", "reference", "current_days", "reference_days"),
+    [(20, 10, 20, 10), (31, 12, 31, 30), (5, 30, 7, 28)],
+)
+def test_p_value_and_expected_range_use_both_period_lengths(current, reference, current_days, reference_days):
+    row = change_flags([current], [reference], current_days=[current_days], reference_days=[reference_days]).iloc[0]
+    share = current_days / (current_days + reference_days)
+    assert row["p_value"] == pytest.approx(_two_sided_binomial(current, reference, share))
+    assert (row["expected_low"], row["expected_high"]) == _range(reference, current_days / reference_days)
+
+
+def test_equal_lengths_give_the_plain_comparison():
+    row = change_flags([20], [10]).iloc[0]
+    assert row["p_value"] == pytest.approx(_two_sided_binomial(20, 10, 0.5))
+    assert (row["expected_low"], row["expected_high"]) == _range(10, 1.0)
