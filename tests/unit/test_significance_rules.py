@@ -40,3 +40,19 @@ def test_equal_lengths_give_the_plain_comparison():
     row = change_flags([20], [10]).iloc[0]
     assert row["p_value"] == pytest.approx(_two_sided_binomial(20, 10, 0.5))
     assert (row["expected_low"], row["expected_high"]) == _range(10, 1.0)
+
+
+def test_no_rows_give_an_empty_table_with_whole_number_ranges():
+    # a filter without any report: the page shows an empty table, not an error
+    flags = change_flags([], [])
+    assert flags.empty
+    assert list(flags.columns) == [
+        "p_value",
+        "q_value",
+        "flag",
+        "expected_low",
+        "expected_high",
+        "pct_change",
+        "too_few",
+    ]
+    assert str(flags["expected_low"].dtype) == "int64" and str(flags["expected_high"].dtype) == "int64"
