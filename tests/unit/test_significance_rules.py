@@ -56,3 +56,11 @@ def test_no_rows_give_an_empty_table_with_whole_number_ranges():
         "too_few",
     ]
     assert str(flags["expected_low"].dtype) == "int64" and str(flags["expected_high"].dtype) == "int64"
+
+
+@pytest.mark.parametrize(("reference", "pct"), [(4, None), (5, 100.0), (6, 100.0)])
+def test_a_percentage_needs_at_least_five_reports_last_year(reference, pct):
+    # README: with fewer than 5 reports last year no percentage; 5 is enough
+    row = change_flags([2 * reference], [reference]).iloc[0]
+    assert row["pct_change"] == pct
+    assert bool(row["too_few"]) is (pct is None)
