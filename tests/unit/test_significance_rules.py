@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from scipy import stats
 
-from analytics.significance import change_flags
+from analytics.significance import change_flags, conditional_binomial_p
 
 
 def _two_sided_binomial(current: int, reference: int, share: float) -> float:
@@ -64,3 +64,12 @@ def test_a_percentage_needs_at_least_five_reports_last_year(reference, pct):
     row = change_flags([2 * reference], [reference]).iloc[0]
     assert row["pct_change"] == pct
     assert bool(row["too_few"]) is (pct is None)
+
+
+def test_a_single_report_is_tested_with_its_exposure_and_no_report_at_all_is_no_change():
+    # 0 now against 1 before, this period 9 days, the reference 1: under no change the report falls in
+    # this period with probability 0,9, so none here has probability 0,1; two-sided: 0,2
+    assert conditional_binomial_p(0, 1, 9, 1) == pytest.approx(0.2)
+    assert conditional_binomial_p(0, 0, 9, 1) == 1.0
+    # one pair in, one number out (a float, as the tables and the JSON carry it)
+    assert isinstance(conditional_binomial_p(3, 4), float)
