@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from scipy import stats
 
-from analytics.significance import change_flags, conditional_binomial_p
+from analytics.significance import change_flags, conditional_binomial_p, expected_range
 
 
 def _two_sided_binomial(current: int, reference: int, share: float) -> float:
@@ -34,6 +34,22 @@ def test_p_value_and_expected_range_use_both_period_lengths(current, reference, 
     share = current_days / (current_days + reference_days)
     assert row["p_value"] == pytest.approx(_two_sided_binomial(current, reference, share))
     assert (row["expected_low"], row["expected_high"]) == _range(reference, current_days / reference_days)
+    assert row["q_value"] == pytest.approx(row["p_value"])  # one row: Benjamini–Hochberg leaves p as it is
+
+
+def test_ranges_are_whole_numbers_for_a_table_and_for_one_row():
+    flags = change_flags([20, 7], [10, 6], current_days=[20, 31], reference_days=[10, 30])
+    assert str(flags["expected_low"].dtype) == "int64" and str(flags["expected_high"].dtype) == "int64"
+    low, high = expected_range(10, 2.0)
+    assert (type(low), type(high)) == (int, int) and (low, high) == _range(10, 2.0)
+
+
+def test_the_percentage_is_against_the_exposure_adjusted_expectation_to_one_decimal():
+    # 7 against 6 over equal periods: +16,666… % shown as 16,7; over 31 against 30 days 6 · 31/30 = 6,2 expected
+    assert change_flags([7], [6]).iloc[0]["pct_change"] == 16.7
+    assert change_flags([7], [6], current_days=[31], reference_days=[30]).iloc[0]["pct_change"] == round(
+        (7 - 6 * 31 / 30) / (6 * 31 / 30) * 100, 1
+    )
 
 
 def test_equal_lengths_give_the_plain_comparison():
