@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from scipy import stats
 
-from analytics.significance import change_flags, conditional_binomial_p, expected_range
+from analytics.significance import change_flags, conditional_binomial_p, expected_range, mann_kendall, sen_slope
 
 
 def _two_sided_binomial(current: int, reference: int, share: float) -> float:
@@ -89,3 +89,34 @@ def test_a_single_report_is_tested_with_its_exposure_and_no_report_at_all_is_no_
     assert conditional_binomial_p(0, 0, 9, 1) == 1.0
     # one pair in, one number out (a float, as the tables and the JSON carry it)
     assert isinstance(conditional_binomial_p(3, 4), float)
+
+
+# --- the trend tests at the short end of a series ------------------------------------------------------
+
+
+def test_mann_kendall_starts_at_three_values_and_says_nothing_below():
+    # two values (gaps dropped): no test, every figure neutral, all keys present
+    assert mann_kendall([1.0, float("nan"), 5.0]) == {
+        "s": 0,
+        "var_s": 0.0,
+        "z": 0.0,
+        "p_value": 1.0,
+        "tau": 0.0,
+        "n": 2,
+    }
+    # three rising values: S = 3, Var(S) = 3·2·11/18, z = (3 − 1)/√Var, tau 1 (by hand from the formulas)
+    result = mann_kendall([1.0, 2.0, 3.0])
+    var_s = 3 * 2 * 11 / 18
+    assert (result["s"], result["n"], result["tau"]) == (3, 3, 1.0)
+    assert result["var_s"] == pytest.approx(var_s)
+    assert result["z"] == pytest.approx(2 / var_s**0.5)
+    assert result["p_value"] == pytest.approx(2 * stats.norm.sf(2 / var_s**0.5))
+    # no change at all: S = 0 and z = 0, not a division by a zero variance
+    assert mann_kendall([4.0, 4.0, 4.0])["z"] == 0.0
+
+
+def test_sen_slope_starts_at_two_values():
+    assert all(v != v for v in sen_slope([7.0]))  # one value: no slope (NaN)
+    slope, low, high = sen_slope([1.0, 2.0, 4.0])  # pairwise slopes 1, 1,5 and 2: the median 1,5 per step
+    assert slope == pytest.approx(1.5) and low <= slope <= high
+    assert sen_slope([3.0, 1.0]) == (-2.0, -2.0, -2.0)
