@@ -7,7 +7,7 @@ halfway to the fix after it; a neighbour more than two `edge_cap_seconds` away c
 that side takes the interval of the other side (a tracker that fell silent is not assumed to have
 stayed, and a fix's span depends only on the fixes within a minute of it). Robust to sampling every 10-60 s: the boundary crossing is
 estimated at half an interval, never at a whole one. Fixes inside the same hot spot whose spans
-are less than `merge_gap_minutes` apart are one visit (GPS scatter at the edge, a step outside);
+are at most `merge_gap_minutes` apart are one visit (GPS scatter at the edge, a step outside);
 a visit shorter than `min_visit_minutes` or with a single fix is a pass-through and not counted.
 A visit's `minutes` is its length from start to end, merged gaps included.
 

@@ -306,4 +306,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Adressen: {sources}, via BeSt-Address (FOD BOSA)",
         "en": "Addresses: {sources}, via BeSt-Address (FPS BOSA)",
     },
+    "flag.tip_model": {
+        "nl": "Seizoensmodel: verwacht {expected} (95 %: {low}–{high}); p-waarde {p}; na correctie voor het aantal "
+        "rijen {q}. Vorig jaar {last_year} (p-waarde {p_last_year})",
+        "en": "Seasonal model: expected {expected} (95 %: {low}–{high}); p-value {p}; after correction for the number "
+        "of rows {q}. Last year {last_year} (p-value {p_last_year})",
+    },
 }

@@ -61,14 +61,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pack.figures.located_note": {"nl": "van de meldingen", "en": "of the reports"},
     "pack.figures.up": {"nl": "Categorieën gestegen", "en": "Categories up"},
     "pack.figures.down": {"nl": "Categorieën gedaald", "en": "Categories down"},
-    "pack.figures.flag_note": {"nl": "echte verandering tegenover vorig jaar", "en": "a real change against last year"},
+    "pack.figures.flag_note": {
+        "nl": "echte verandering tegenover het seizoensmodel",
+        "en": "a real change against the seasonal model",
+    },
     "pack.figures.emerging": {"nl": "Opkomende hotspots", "en": "Emerging hot spots"},
     "pack.figures.emerging_note": {"nl": "nieuw of toenemend", "en": "new or intensifying"},
     "pack.compstat.lead": {
-        "nl": "{month} tegenover {previous} en {last_year}. ▲ en ▼: een echte verandering tegenover "
-        "vorig jaar; de verwachte band is wat we zonder echte verandering zouden zien (95 %).",
-        "en": "{month} against {previous} and {last_year}. ▲ and ▼: a real change against last year; "
-        "the expected range is what we would see without a real change (95 %).",
+        "nl": "{month} tegenover {previous} en {last_year}. ▲ en ▼: een echte verandering tegenover het "
+        "seizoensmodel van de maanden ervoor (zonder model: tegenover vorig jaar); ‘verwacht’ is de verwachting van "
+        "de vlag met haar band, wat we zonder echte verandering zouden zien (95 %).",
+        "en": "{month} against {previous} and {last_year}. ▲ and ▼: a real change against the seasonal model of "
+        "the months before (without a model: against last year); ‘expected’ is the flag's expectation with its "
+        "range, what we would see without a real change (95 %).",
     },
     "pack.col.current": {"nl": "Deze maand", "en": "This month"},
     "pack.col.previous": {"nl": "Vorige maand", "en": "Previous month"},

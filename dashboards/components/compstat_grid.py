@@ -5,7 +5,7 @@ shown the Belgian way; the change flag in words with its p-value one hover away.
 from __future__ import annotations
 
 from analytics.periods import Period
-from dashboards.i18n import fmt_int, fmt_p, t
+from dashboards.i18n import fmt_float, fmt_int, fmt_p, t
 
 NUMBER = {
     "type": "rightAligned",
@@ -44,8 +44,27 @@ def row(record: dict, lang: str) -> dict:
         "too_few": bool(record["too_few"]),
         "flag": record["flag"],
         "flag_text": t(f"flag.{record['flag']}", lang),
-        "flag_tip": t("flag.tip", lang, p=fmt_p(record["p_value"]), q=fmt_p(record["q_value"])),
+        "flag_tip": flag_tip(record, lang),
     }
+
+
+def flag_tip(record: dict, lang: str) -> str:
+    """The hover text of the flag: the test that set it. A model's flag names the model's expectation,
+    range and p-values, with last year's count and its own p-value beside it (the comparison people
+    know); a row without a model (short history, year to date) has last year's test only."""
+    if record.get("flag_test") == "model":
+        return t(
+            "flag.tip_model",
+            lang,
+            expected=fmt_float(record["model_expected"]),
+            low=fmt_int(record["model_low"]),
+            high=fmt_int(record["model_high"]),
+            p=fmt_p(record["model_p"]),
+            q=fmt_p(record["model_q"]),
+            last_year=fmt_int(record["last_year"]),
+            p_last_year=fmt_p(record["p_value"]),
+        )
+    return t("flag.tip", lang, p=fmt_p(record["p_value"]), q=fmt_p(record["q_value"]))
 
 
 def columns(by: str, period: Period, lang: str) -> list[dict]:

@@ -69,6 +69,7 @@ class CompstatRow:
     too_few: bool
     flag: str  # 'up', 'down', 'none'
     p_value: float
+    expected: float | None = None  # the seasonal model's expectation where it sets the flag
 
 
 @dataclass
@@ -250,6 +251,9 @@ def _number(value) -> int | None:
 
 def _compstat_row(r: dict) -> CompstatRow:
     pct = r.get("pct_change")
+    # the flag's own yardstick: the seasonal model's expectation, range and p where it sets the flag,
+    # else last year's test (last year's count stays in its own column)
+    model = r.get("flag_test") == "model"
     return CompstatRow(
         category=r["category"],
         label=r.get("category_label") or r["category"],
@@ -257,12 +261,13 @@ def _compstat_row(r: dict) -> CompstatRow:
         current=int(r["current"]),
         previous=_number(r.get("previous")),
         last_year=int(r["last_year"]),
-        expected_low=int(r["expected_low"]),
-        expected_high=int(r["expected_high"]),
+        expected_low=int(r["model_low" if model else "expected_low"]),
+        expected_high=int(r["model_high" if model else "expected_high"]),
         pct_change=None if pct is None or pct != pct else float(pct),
         too_few=bool(r["too_few"]),
         flag=str(r["flag"]),
-        p_value=float(r["p_value"]),
+        p_value=float(r["model_p" if model else "p_value"]),
+        expected=float(r["model_expected"]) if model else None,
     )
 
 

@@ -154,6 +154,12 @@ def _figures(pack: MeetingPack, lang: str) -> list:
     ]
 
 
+def expected_text(row) -> str:
+    """'38 (19–62)': the model's expectation and its 95 % range; last year's range alone without a model."""
+    band = f"{fmt_int(row.expected_low)}–{fmt_int(row.expected_high)}"
+    return band if row.expected is None else f"{fmt_int(round(row.expected))} ({band})"
+
+
 def _compstat(pack: MeetingPack, lang: str) -> list:
     month = pack.cover.month
     previous = month.previous()
@@ -166,7 +172,7 @@ def _compstat(pack: MeetingPack, lang: str) -> list:
                 fmt_int(r.current),
                 fmt_int(r.previous),
                 fmt_int(r.last_year),
-                f"{fmt_int(r.expected_low)}–{fmt_int(r.expected_high)}",
+                expected_text(r),
                 change,
                 t(f"flag.{r.flag}", lang) if r.flag != "none" else "–",
                 fmt_p(r.p_value),
@@ -174,11 +180,11 @@ def _compstat(pack: MeetingPack, lang: str) -> list:
         )
         tones.append(r.flag if r.flag != "none" else None)
     columns = [
-        Column(t("col.category", lang), 0.25),
+        Column(t("col.category", lang), 0.22),
         Column(t("pack.col.current", lang), 0.09, "right"),
         Column(t("pack.col.previous", lang), 0.10, "right"),
         Column(t("pack.col.last_year", lang), 0.09, "right"),
-        Column(t("pack.col.expected", lang), 0.10, "right"),
+        Column(t("pack.col.expected", lang), 0.13, "right"),
         Column(t("pack.col.change", lang), 0.12, "right"),
         Column(t("pack.col.flag", lang), 0.14, "center"),
         Column(t("pack.col.p", lang), 0.11, "right"),
