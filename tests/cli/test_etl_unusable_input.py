@@ -24,19 +24,19 @@ def _refused(argv: list[str], capsys) -> str:
 
 
 @pytest.mark.parametrize("command", ["fixes", "devices", "hotspots", "projects"])
-def test_a_file_that_is_no_table_is_refused_and_no_store_is_made(command, db, tmp_path, capsys):
+def test_a_file_that_is_no_table_is_refused_and_no_store_is_made(command, bare_db, tmp_path, capsys):
     path = tmp_path / "foto.jpg"
     path.write_bytes(GARBAGE)
-    error = _refused([command, str(path), "--db", str(db), "--json"], capsys)
+    error = _refused([command, str(path), "--db", str(bare_db), "--json"], capsys)
     assert "foto.jpg" in error  # the coordinator learns which file
-    assert not db.exists()
+    assert not bare_db.exists()
 
 
-def test_projects_without_their_required_columns_are_refused(db, write_file, capsys):
+def test_projects_without_their_required_columns_are_refused(bare_db, write_file, capsys):
     path = write_file("projecten.csv", "name;type\nBuurtpreventie;preventie\n")
-    error = _refused(["projects", str(path), "--db", str(db), "--json"], capsys)
+    error = _refused(["projects", str(path), "--db", str(bare_db), "--json"], capsys)
     assert "start" in error  # the missing column is named
-    assert not db.exists()
+    assert not bare_db.exists()
 
 
 def test_retention_refuses_a_negative_period_and_deletes_nothing(db, write_file, capsys):
@@ -58,7 +58,7 @@ def test_retention_refuses_a_negative_period_and_deletes_nothing(db, write_file,
     "argv",
     [["demo", "--end-month", "2026-13"], ["demo", "--write-only"], ["demo", "--seed", "7", "--end-month", "oktober"]],
 )
-def test_demo_with_unusable_options_is_refused_and_writes_nothing(argv, db, capsys):
-    _refused([*argv, "--db", str(db), "--json"], capsys)
-    assert not db.exists()
-    assert not (db.parent / "demo-files").exists()
+def test_demo_with_unusable_options_is_refused_and_writes_nothing(argv, bare_db, capsys):
+    _refused([*argv, "--db", str(bare_db), "--json"], capsys)
+    assert not bare_db.exists()
+    assert not (bare_db.parent / "demo-files").exists()

@@ -12,6 +12,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from etl.demo import ensure_demo_territory
 from etl.projects import load_projects_file
 
 HEADER = ["name", "type", "start", "end", "categories", "area"]
@@ -62,6 +63,7 @@ def _outcome(db):
 @pytest.mark.parametrize("write", [_csv, _xlsx], ids=["csv", "xlsx"])
 def test_every_project_row_is_loaded_or_quarantined_with_its_reason(write, tmp_path):
     db = tmp_path / "civ.duckdb"
+    ensure_demo_territory(db)  # the projects name Asse's deelgemeenten
     result = load_projects_file(db, write(tmp_path))
     assert (result.rows_in, result.loaded, result.quarantined, result.duplicates) == (len(ROWS), 1, len(REASONS), 0)
     projects, reasons = _outcome(db)
@@ -74,6 +76,7 @@ def test_every_project_row_is_loaded_or_quarantined_with_its_reason(write, tmp_p
 
 def test_a_changed_project_replaces_the_stored_one_and_an_unchanged_one_is_a_duplicate(tmp_path):
     db = tmp_path / "civ.duckdb"
+    ensure_demo_territory(db)
     load_projects_file(db, _csv(tmp_path))
     changed = tmp_path / "projecten-2.csv"
     changed.write_text(
