@@ -292,7 +292,7 @@ def _passage_columns(lang: str) -> list[dict]:
         {"field": "day", "headerName": t("ov.col.day", lang), "width": 150, "comparator": order},
         {"field": "start", "headerName": t("ov.col.start", lang), "width": 110},
         {"field": "end", "headerName": t("ov.col.end", lang), "width": 110},
-        {"field": "minutes", "headerName": t("ov.col.minutes", lang), "width": 120, "type": "rightAligned"},
+        {"field": "minutes", "headerName": t("ov.col.minutes", lang), "width": 120, **NUMBER},
     ]
 
 
@@ -429,7 +429,8 @@ def _passage_rows(passages: pd.DataFrame, lang: str) -> list[dict]:
             "day": _day_text(p.started_at, lang),
             "start": _clock(p.started_at),
             "end": _clock(p.ended_at),
-            "minutes": fmt_float(p.minutes) if p.minutes < 10 else fmt_int(p.minutes),
+            # a number, not text: the grid formats it the Belgian way, the CSV and xlsx keep it a number
+            "minutes": round(float(p.minutes), 1) if p.minutes < 10 else int(round(p.minutes)),
         }
         for p in passages.itertuples()
     ]

@@ -20,6 +20,7 @@ from dashboards.components import compstat_grid
 from dashboards.i18n import fmt_float, fmt_int, fmt_p
 from dashboards.report.contents import _compstat_row
 from dashboards.report.sections import expected_text
+from etl.demo import ensure_demo_territory
 from etl.reports import load_reports_file
 
 HEADER = "id;datum;categorie;kanaal;lat;lon;status;afgesloten_op;gas"
@@ -41,6 +42,7 @@ def table(tmp_path_factory):
     path = folder / "meldingen.csv"
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
     db = folder / "civ.duckdb"
+    ensure_demo_territory(db)  # the located rows lie in Asse
     assert load_reports_file(db, path).loaded == len(rows)
     with duckdb.connect(str(db), read_only=True) as con:
         month = compstat_table(con, Period.parse("2026-10"))
