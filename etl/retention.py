@@ -45,11 +45,11 @@ def plan_or_apply(
     actor: str | None = None,
     now: datetime | None = None,
 ) -> RetentionPlan:
+    if days is not None and days < 1:  # checked before the store is opened: a refusal writes nothing
+        raise UnusableInput("de bewaartermijn moet minstens 1 dag zijn")
     con = store.open_for_writing(db)
     try:
-        days = days or retention_days(con)
-        if days < 1:
-            raise UnusableInput("de bewaartermijn moet minstens 1 dag zijn")
+        days = retention_days(con) if days is None else days
         cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
         count, devices, oldest = store.first_row(
             con, "SELECT count(*), count(DISTINCT device_id), min(ts) FROM fixes WHERE ts < ?", [cutoff]
