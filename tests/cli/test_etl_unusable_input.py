@@ -50,13 +50,14 @@ def test_retention_refuses_a_negative_period_and_deletes_nothing(db, write_file,
         before = con.execute("SELECT count(*) FROM fixes").fetchone()[0]
     assert before == 2  # years old: a real retention run would delete both
     for days in ("-5", "0"):  # 0 is no period either, not "the default"
-        _refused(["retention", "--days", days, "--apply", "--db", str(db), "--json"], capsys)
+        error = _refused(["retention", "--days", days, "--apply", "--db", str(db), "--json"], capsys)
+        assert "minstens 1 dag" in error
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM fixes").fetchone()[0] == before
 
 
 def test_retention_refusal_makes_no_store(bare_db, capsys):
-    _refused(["retention", "--days", "0", "--db", str(bare_db), "--json"], capsys)
+    assert "minstens 1 dag" in _refused(["retention", "--days", "0", "--db", str(bare_db), "--json"], capsys)
     assert not bare_db.exists()
 
 
