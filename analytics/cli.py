@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     hotspots.add_argument(
         "--category", metavar="C", help="alleen deze categorie (code, bv. sluikstort) of groep (bv. afval)"
     )
+    hotspots.add_argument(
+        "--street-level",
+        action="store_true",
+        help="ook meldingen die alleen op het midden van hun straat geplaatst zijn (adres zonder bestaand "
+        "huisnummer); standaard niet: een lange straat zou ze tot een hotspot bundelen die nergens ligt",
+    )
     add_db_arg(hotspots)
     add_json_arg(hotspots)
     hotspots.set_defaults(handler=_hotspots)
@@ -239,11 +245,11 @@ def _hotspots(args) -> int:
 
     db = db_path(args.db)
     try:
-        run, results = hotspots_for_month(db, args.month, args.category)
+        run, results = hotspots_for_month(db, args.month, args.category, street_level=args.street_level)
     except StoreBusy as error:
         # computed, but another process held the store: show the figures, say they were not kept
         print(f"let op: {error}; de run is niet bewaard", file=sys.stderr)
-        run, results = hotspots_for_month(db, args.month, args.category, save=False)
+        run, results = hotspots_for_month(db, args.month, args.category, save=False, street_level=args.street_level)
     rows = [
         {
             key: _clean(row.get(key)) if key not in ("geometry", "categories", "history") else row.get(key)

@@ -180,17 +180,22 @@ def list_runs(con: duckdb.DuckDBPyConnection, month: str | None = None) -> pd.Da
 
 
 def detect(
-    con: duckdb.DuckDBPyConnection, month: str, category: str | None = None, params: dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    month: str,
+    category: str | None = None,
+    params: dict | None = None,
+    street_level: bool = False,
 ) -> tuple[dict, pd.DataFrame]:
-    """Run the detector on the store (read-only is enough); nothing is written."""
+    """Run the detector on the store (read-only is enough); nothing is written. `street_level`: also the
+    reports placed only at a street's middle (report_frame)."""
     period = Period.parse(month)
     estimator = EmergingHotspots(**(params or {}))
     category = resolve_category(con, category)
     cutoff = data_cutoff(con)
     started = time.perf_counter()
-    frame = report_frame(con, period, int(estimator.history_months), category)
+    frame = report_frame(con, period, int(estimator.history_months), category, street_level=street_level)
     estimator.fit(frame, month=period, defined_hotspots=defined_hotspots(con), data_start=data_start(con))
-    parameters = _parameters(estimator)
+    parameters = _with_street_level(_parameters(estimator), street_level)
     run = {
         "run_id": None,
         "created_at": datetime.now(timezone.utc),
@@ -263,25 +268,36 @@ def _insert_run(con: duckdb.DuckDBPyConnection, run: dict, results: pd.DataFrame
     return run_id
 
 
+def _with_street_level(parameters: dict, street_level: bool) -> dict:
+    # recorded only when asked for, so the default runs keep the keys they were stored under
+    return {**parameters, "street_level": True} if street_level else parameters
+
+
 def hotspots_for_month(
-    db: str | os.PathLike, month: str, category: str | None = None, params: dict | None = None, save: bool = True
+    db: str | os.PathLike,
+    month: str,
+    category: str | None = None,
+    params: dict | None = None,
+    save: bool = True,
+    street_level: bool = False,
 ) -> tuple[dict, pd.DataFrame]:
     """The stored run for this month, parameters and data cut-off; else a new run, stored when `save`.
 
-    The returned run dict has `reused` (True when it came from the store) and `stored`.
+    The returned run dict has `reused` (True when it came from the store) and `stored`. `street_level`: the
+    reports placed only at a street's middle count too (a run of its own; off by default).
     """
     with reading(db) as con:
         period = Period.parse(month)
         if period.kind != "month":
             raise UnusableInput("hotspots werken per kalendermaand: gebruik --month JJJJ-MM")
         checked = resolve_category(con, category)
-        parameters = _parameters(EmergingHotspots(**(params or {})))
+        parameters = _with_street_level(_parameters(EmergingHotspots(**(params or {}))), street_level)
         key = run_key(period.code, checked, parameters, data_cutoff(con))
         existing = find_run(con, key)
         if existing is not None:
             run, results = load_run(con, existing)
             return {**run, "reused": True, "stored": True}, results
-        run, results = detect(con, period.code, checked, params)
+        run, results = detect(con, period.code, checked, params, street_level=street_level)
     if save:
         run["run_id"] = store_run(db, run, results)
     return {**run, "reused": False, "stored": save}, results

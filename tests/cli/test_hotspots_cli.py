@@ -146,3 +146,21 @@ def test_evaluate_json_last_line_has_the_figures(capsys):
 def test_evaluate_refuses_more_months_than_the_demo_can_test(capsys):
     assert main(["evaluate", "--months", "13"]) == 2
     assert capsys.readouterr().err.startswith("fout: --months moet tussen 1 en 12 liggen")
+
+
+def test_street_level_reports_count_only_when_asked_and_make_a_run_of_their_own(db, write_file, capsys, query):
+    from civ.store import open_for_writing
+
+    _load(db, write_file, "meldingen.csv", _store_rows())
+    con = open_for_writing(db)  # the site's reports were placed at their street's middle by the register
+    con.execute("UPDATE reports SET location_source = 'street' WHERE source_id LIKE 'S%'")
+    con.close()
+    assert main(["hotspots", "--month", "2026-10", "--db", str(db), "--json"]) == 0
+    default = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert not any(row["emerging"] for row in default)  # a street's middle points at no place
+    assert main(["hotspots", "--month", "2026-10", "--street-level", "--db", str(db), "--json"]) == 0
+    asked = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert [(r["class"], r["current"]) for r in asked if r["emerging"]] == [("new", 9)]
+    used = dict(query("SELECT run_id, reports_used FROM hotspot_runs"))
+    street = query("SELECT count(*) FROM reports WHERE location_source = 'street'")[0][0]
+    assert used[2] - used[1] == street == 9  # run 1 without them, run 2 with them
