@@ -16,7 +16,7 @@ import functools
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +44,39 @@ class RawTable:
     @property
     def rows_in(self) -> int:
         return len(self.frame) + len(self.malformed)
+
+
+def skip_matching_rows(table: RawTable, profile) -> RawTable:
+    """Rows matching the profile's skip_rows_matching (a totals row) go to the quarantine with that
+    reason: accounted for, never loaded, never silently gone."""
+    pattern = profile.skip_pattern if profile else None
+    if pattern is None or table.frame.empty:
+        return table
+    hit = table.frame["raw_text"].fillna("").map(lambda text: bool(pattern.search(text)))
+    skipped = table.frame.loc[hit, ["row_number", "raw_text"]].assign(reason=skip_reason(pattern))
+    malformed = pd.concat([table.malformed, skipped], ignore_index=True) if len(skipped) else table.malformed
+    return replace(table, frame=table.frame.loc[~hit].reset_index(drop=True), malformed=malformed)
+
+
+def skip_reason(pattern: re.Pattern) -> str:
+    """The quarantine reason of a row the profile's skip_rows_matching skips, the same for every kind."""
+    return f"rij overgeslagen: past bij skip_rows_matching '{pattern.pattern}' van het profiel"
+
+
+def skip_problem_sql(con, pattern: re.Pattern | None, read_problem: str, name: str) -> str:
+    """For the loaders that split lines in SQL (fixes, devices): `read_problem` (SQL over `raw_text`)
+    with the skip reason first for a line matching the pattern; the pattern reaches SQL as data in the
+    one-row temp table `name`, never as SQL text."""
+    if pattern is None:
+        return read_problem
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT ?::VARCHAR AS pattern, ?::VARCHAR AS reason",
+        [pattern.pattern, skip_reason(pattern)],
+    )
+    return (
+        f"CASE WHEN regexp_matches(raw_text, (SELECT pattern FROM {name})) THEN (SELECT reason FROM {name}) "
+        f"ELSE {read_problem} END"
+    )
 
 
 def normalise_header(name: str) -> str:
