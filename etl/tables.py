@@ -205,7 +205,7 @@ def read_table(
         head = path.open("rb").read(8192)
     except OSError as error:
         raise UnusableInput(f"kan {path} niet lezen: {error.strerror}") from error
-    if head.startswith(_ZIP_MAGIC):
+    if is_xlsx(head):
         table = _read_xlsx(path, known, header_row, sheet)
     else:
         encoding = encoding or detect_encoding(head)
@@ -320,6 +320,18 @@ def _sheet_lines(sheet) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet_name: str | None) -> RawTable:
+    return _read_delimited(xlsx_as_text(path, known, sheet_name), "xlsx", path.name, known, header_row)
+
+
+def is_xlsx(head: bytes) -> bool:
+    """An XLSX (a zip) from its first bytes."""
+    return head.startswith(_ZIP_MAGIC)
+
+
+def xlsx_as_text(path: Path, known: set[str] | None, sheet_name: str | None, one_line_cells: bool = False) -> str:
+    """The sheet (by name, else the one whose header matches `known` best) as `;`-separated text, one
+    line per sheet row, empty rows kept as blank lines so row numbers stay those of the sheet.
+    `one_line_cells`: a line break inside a cell becomes a space, for the loaders that read line by line."""
     import openpyxl  # only when an XLSX arrives
 
     try:
@@ -339,6 +351,8 @@ def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet
             lines = max(candidates, key=lambda rows: _header_matches(rows, known))
     finally:
         book.close()
+    if one_line_cells:
+        lines = [[re.sub(r"\s*[\r\n]+\s*", " ", cell) for cell in cells] for cells in lines]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     width = max((len(cells) for cells in lines[:30]), default=0)
@@ -346,7 +360,7 @@ def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet
         # empty rows keep their place (the header row number counts them); empty trailing cells are
         # simply absent in XLSX: pad to the widest row near the top
         writer.writerow(cells + [""] * (width - len(cells)) if any(cells) else [])
-    return _read_delimited(buffer.getvalue(), "xlsx", path.name, known, header_row)
+    return buffer.getvalue()
 
 
 def _header_matches(rows: list[list[str]], known: set[str] | None) -> int:
