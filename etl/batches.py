@@ -173,14 +173,7 @@ def undo_batch(db: str | Path, batch_id: int, actor: str | None = None) -> dict:
             )
         con.execute("BEGIN TRANSACTION")
         try:
-            counts = _remove(con, batch_id, kind)
-            now = dt.datetime.now(dt.timezone.utc)
-            con.execute(
-                """INSERT INTO batch_details (batch_id, undone_at, undone_by) VALUES (?, ?, ?)
-                           ON CONFLICT (batch_id) DO UPDATE SET undone_at = excluded.undone_at,
-                                                                undone_by = excluded.undone_by""",
-                [batch_id, now, actor],
-            )
+            counts = undo_in_transaction(con, batch_id, kind, actor)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -194,6 +187,19 @@ def undo_batch(db: str | Path, batch_id: int, actor: str | None = None) -> dict:
         json.dumps({"batch_id": batch_id, "kind": kind, "file": file_name, **counts}, ensure_ascii=False),
     )
     return {"batch_id": batch_id, "kind": kind, "file": file_name, "status": "undone", **counts}
+
+
+def undo_in_transaction(con, batch_id: int, kind: str, actor: str) -> dict:
+    """Undo one import inside the caller's transaction (`undo_batch`, `demo remove`): its rows go, the rows
+    it replaced come back, outlier flags of the fixes left are judged again; the batch is marked undone."""
+    counts = _remove(con, batch_id, kind)
+    con.execute(
+        """INSERT INTO batch_details (batch_id, undone_at, undone_by) VALUES (?, ?, ?)
+                   ON CONFLICT (batch_id) DO UPDATE SET undone_at = excluded.undone_at,
+                                                        undone_by = excluded.undone_by""",
+        [batch_id, dt.datetime.now(dt.timezone.utc), actor],
+    )
+    return counts
 
 
 def _remove(con, batch_id: int, kind: str) -> dict:

@@ -33,6 +33,7 @@ from etl import retry
 from etl.batches import remember_replaced
 from etl.formats import delimited
 from etl.profiles import profile_hash
+from etl.tables import skip_problem_sql
 from etl.timestamps import DEFAULT_TZ, timestamp_problem_sql, timestamp_sql
 
 CSV_TEMPLATE = "device_id,warden[,valid_from,valid_to]"
@@ -95,7 +96,11 @@ def load_devices_file(db: str | Path, path: str | Path, is_demo: bool = False, p
         if source is None:
             return store.BatchCounts(0, 0, 0, 0)
         delimited.load_lines(con, source, "dv_lines")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE dv_checked AS {_validation_sql(source)}")
+        # the profile's skip_rows_matching (a totals row): quarantined with that reason, as for reports
+        read_problem = skip_problem_sql(
+            con, profile.skip_pattern if profile else None, delimited.field_count_problem_sql(source), "dv_skip"
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE dv_checked AS {_validation_sql(source, read_problem)}")
         retry.record_source(con, batch_id, source.spelled, source.separator, profile)
         return _apply_in_order(con, batch_id)
 
@@ -106,7 +111,7 @@ def load_devices_file(db: str | Path, path: str | Path, is_demo: bool = False, p
     return result
 
 
-def _validation_sql(source: delimited.DelimitedFile) -> str:
+def _validation_sql(source: delimited.DelimitedFile, read_problem: str) -> str:
     field = lambda name: f"nullif(trim({delimited.field_sql(source, name)}), '')"
     problems = [
         "CASE WHEN device_id IS NULL THEN 'toestel-id ontbreekt' END",
@@ -120,7 +125,7 @@ def _validation_sql(source: delimited.DelimitedFile) -> str:
     ]
     return f"""
         WITH s AS (
-            SELECT row_number, {delimited.field_count_problem_sql(source)} AS read_problem,
+            SELECT row_number, {read_problem} AS read_problem,
                    {field("device_id")} AS device_id, {field("warden")} AS warden_text,
                    upper({field("warden")}) AS warden_code,
                    {field("valid_from")} AS from_text, {field("valid_to")} AS to_text

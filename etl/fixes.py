@@ -37,6 +37,7 @@ from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
 from etl.profiles import profile_hash
+from etl.tables import skip_problem_sql
 from etl.timestamps import hours_minutes_sql, timestamp_problem_sql, timestamp_sql
 
 FORMATS = ("csv", "gpx", "nmea")
@@ -188,21 +189,8 @@ def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None, 
         if source.index("device_id") is not None
         else "(SELECT device_id FROM fx_device)"
     )
-    # the profile's skip_rows_matching (a totals row): quarantined with that reason, as for reports; the
-    # pattern reaches SQL as data in a one-row table, never as SQL text
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE fx_skip AS SELECT ?::VARCHAR AS pattern, ?::VARCHAR AS reason",
-        [
-            skip.pattern if skip else None,
-            f"rij overgeslagen: past bij skip_rows_matching '{skip.pattern}' van het profiel" if skip else None,
-        ],
-    )
-    read_problem = delimited.field_count_problem_sql(source)
-    if skip:
-        read_problem = (
-            "CASE WHEN regexp_matches(raw_text, (SELECT pattern FROM fx_skip)) THEN (SELECT reason FROM fx_skip) "
-            f"ELSE {read_problem} END"
-        )
+    # the profile's skip_rows_matching (a totals row): quarantined with that reason, as for reports
+    read_problem = skip_problem_sql(con, skip, delimited.field_count_problem_sql(source), "fx_skip")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW fx_staging AS
         SELECT row_number, raw_text, {read_problem} AS read_problem,
                {device_sql} AS device_id,

@@ -166,7 +166,7 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
     """Rows of a CSV/XLSX list of hot spots as features (raw text kept for the quarantine), the
     columns used per field and the columns ignored."""
     from etl.profiles import crs_transformer
-    from etl.tables import read_table
+    from etl.tables import read_table, skip_matching_rows
 
     mapping = profile.normalised_columns() if profile else {}
     known = {a for names in _TABLE_ALIASES.values() for a in names} | {c for cs in mapping.values() for c in cs}
@@ -182,6 +182,7 @@ def _read_table_features(path: Path, profile) -> tuple[list, dict, list]:
         )
     if profile:
         profile.check_columns(table.columns)
+    table = skip_matching_rows(table, profile)
     columns = {
         ours: mapping.get(ours) or next(([a] for a in aliases if a in table.columns), [])
         for ours, aliases in _TABLE_ALIASES.items()

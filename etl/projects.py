@@ -24,7 +24,7 @@ from etl import retry
 from etl.batches import remember_replaced
 from etl.formats import require_columns
 from etl.profiles import joined, profile_hash
-from etl.tables import read_table
+from etl.tables import read_table, skip_matching_rows
 from etl.timestamps import timestamp_problem_sql, timestamp_sql
 
 COLUMNS = {
@@ -69,6 +69,7 @@ def load_projects_file(
     )
     if profile:
         profile.check_columns(table.columns)
+    table = skip_matching_rows(table, profile)
     columns = {
         key: mapping.get(key) or next(([a] for a in aliases if a in table.columns), [])
         for key, aliases in COLUMNS.items()
@@ -152,11 +153,13 @@ def _resolve(con, staged: pd.DataFrame) -> pd.DataFrame:
             areas_out.append(None), kinds.append(None)
             problem.append(f"gebied '{area}' is geen deelgemeente en geen gekende hotspot")
         problems.append("; ".join(problem) or None)
+    # as text even with no rows (a file whose rows were all skipped): SQL then still sees VARCHAR columns
+    as_text = lambda values: pd.Series(values, index=staged.index, dtype=object)
     return staged.assign(
         category_codes=codes,
-        area_code=areas_out,
-        area_kind=kinds,
-        lookup_problem=problems,
+        area_code=as_text(areas_out),
+        area_kind=as_text(kinds),
+        lookup_problem=as_text(problems),
         **{
             column: pd.Series([placement.get(column) for _, placement in located], index=staged.index, dtype=dtype)
             for column, dtype in PLACE_COLUMNS.items()

@@ -30,7 +30,7 @@ from etl.formats import ReportFormat, canonical, detect, require_columns
 from etl.geocoding import place_reports, with_address_columns
 from etl.profiles import Profile, check_values, profile_hash
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
-from etl.tables import RawTable, joined_fields, normalise_header, read_table
+from etl.tables import RawTable, joined_fields, normalise_header, read_table, skip_matching_rows
 from etl.timestamps import (
     checked_zone,
     hours_minutes_sql,
@@ -167,20 +167,6 @@ def load_reports_file(
         taken = {c for cs in used.values() for c in cs}
         result.columns_ignored = [h for h, c in zip(table.header, table.columns) if c not in taken]
     return result
-
-
-def skip_matching_rows(table: RawTable, profile: Profile | None) -> RawTable:
-    """Rows matching the profile's skip_rows_matching (a totals row) go to the quarantine with that
-    reason: accounted for, never loaded, never silently gone."""
-    pattern = profile.skip_pattern if profile else None
-    if pattern is None or table.frame.empty:
-        return table
-    hit = table.frame["raw_text"].fillna("").map(lambda text: bool(pattern.search(text)))
-    skipped = table.frame.loc[hit, ["row_number", "raw_text"]].assign(
-        reason=f"rij overgeslagen: past bij skip_rows_matching '{pattern.pattern}' van het profiel"
-    )
-    malformed = pd.concat([table.malformed, skipped], ignore_index=True) if len(skipped) else table.malformed
-    return dataclasses.replace(table, frame=table.frame.loc[~hit].reset_index(drop=True), malformed=malformed)
 
 
 def _record_details(con, batch_id: int, table: RawTable, profile: Profile | None) -> None:

@@ -16,7 +16,7 @@ import functools
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +44,39 @@ class RawTable:
     @property
     def rows_in(self) -> int:
         return len(self.frame) + len(self.malformed)
+
+
+def skip_matching_rows(table: RawTable, profile) -> RawTable:
+    """Rows matching the profile's skip_rows_matching (a totals row) go to the quarantine with that
+    reason: accounted for, never loaded, never silently gone."""
+    pattern = profile.skip_pattern if profile else None
+    if pattern is None or table.frame.empty:
+        return table
+    hit = table.frame["raw_text"].fillna("").map(lambda text: bool(pattern.search(text)))
+    skipped = table.frame.loc[hit, ["row_number", "raw_text"]].assign(reason=skip_reason(pattern))
+    malformed = pd.concat([table.malformed, skipped], ignore_index=True) if len(skipped) else table.malformed
+    return replace(table, frame=table.frame.loc[~hit].reset_index(drop=True), malformed=malformed)
+
+
+def skip_reason(pattern: re.Pattern) -> str:
+    """The quarantine reason of a row the profile's skip_rows_matching skips, the same for every kind."""
+    return f"rij overgeslagen: past bij skip_rows_matching '{pattern.pattern}' van het profiel"
+
+
+def skip_problem_sql(con, pattern: re.Pattern | None, read_problem: str, name: str) -> str:
+    """For the loaders that split lines in SQL (fixes, devices): `read_problem` (SQL over `raw_text`)
+    with the skip reason first for a line matching the pattern; the pattern reaches SQL as data in the
+    one-row temp table `name`, never as SQL text."""
+    if pattern is None:
+        return read_problem
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT ?::VARCHAR AS pattern, ?::VARCHAR AS reason",
+        [pattern.pattern, skip_reason(pattern)],
+    )
+    return (
+        f"CASE WHEN regexp_matches(raw_text, (SELECT pattern FROM {name})) THEN (SELECT reason FROM {name}) "
+        f"ELSE {read_problem} END"
+    )
 
 
 def normalise_header(name: str) -> str:
@@ -172,7 +205,7 @@ def read_table(
         head = path.open("rb").read(8192)
     except OSError as error:
         raise UnusableInput(f"kan {path} niet lezen: {error.strerror}") from error
-    if head.startswith(_ZIP_MAGIC):
+    if is_xlsx(head):
         table = _read_xlsx(path, known, header_row, sheet)
     else:
         encoding = encoding or detect_encoding(head)
@@ -287,6 +320,18 @@ def _sheet_lines(sheet) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet_name: str | None) -> RawTable:
+    return _read_delimited(xlsx_as_text(path, known, sheet_name), "xlsx", path.name, known, header_row)
+
+
+def is_xlsx(head: bytes) -> bool:
+    """An XLSX (a zip) from its first bytes."""
+    return head.startswith(_ZIP_MAGIC)
+
+
+def xlsx_as_text(path: Path, known: set[str] | None, sheet_name: str | None, one_line_cells: bool = False) -> str:
+    """The sheet (by name, else the one whose header matches `known` best) as `;`-separated text, one
+    line per sheet row, empty rows kept as blank lines so row numbers stay those of the sheet.
+    `one_line_cells`: a line break inside a cell becomes a space, for the loaders that read line by line."""
     import openpyxl  # only when an XLSX arrives
 
     try:
@@ -306,6 +351,8 @@ def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet
             lines = max(candidates, key=lambda rows: _header_matches(rows, known))
     finally:
         book.close()
+    if one_line_cells:
+        lines = [[re.sub(r"\s*[\r\n]+\s*", " ", cell) for cell in cells] for cells in lines]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     width = max((len(cells) for cells in lines[:30]), default=0)
@@ -313,7 +360,7 @@ def _read_xlsx(path: Path, known: set[str] | None, header_row: int | None, sheet
         # empty rows keep their place (the header row number counts them); empty trailing cells are
         # simply absent in XLSX: pad to the widest row near the top
         writer.writerow(cells + [""] * (width - len(cells)) if any(cells) else [])
-    return _read_delimited(buffer.getvalue(), "xlsx", path.name, known, header_row)
+    return buffer.getvalue()
 
 
 def _header_matches(rows: list[list[str]], known: set[str] | None) -> int:

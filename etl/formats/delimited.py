@@ -23,22 +23,28 @@ Rules a user can rely on:
 from __future__ import annotations
 
 import csv
+import functools
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from civ.errors import UnusableInput
-from etl.tables import detect_encoding, read_header
+from etl.tables import detect_encoding, is_xlsx, read_header, xlsx_as_text
 
 SNIFF_BYTES = 1 << 16
 SEPARATOR_NAMES = {";": "puntkomma", ",": "komma", "\t": "tab", "|": "verticale streep"}
 
 
 def sniff(path: str | Path) -> bytes:
-    """The first 64 KB; UnusableInput when they look binary (a zip, an image, a database)."""
+    """The first 64 KB; UnusableInput when they look binary (a zip, an image, a database) and are
+    not an XLSX (which `inspect` reads as its text)."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
+    if is_xlsx(head):
+        return head
     control = sum(1 for b in head if b < 9 or 13 < b < 32)
     if b"\x00" in head or control > len(head) // 100:
         raise UnusableInput(f"{Path(path).name} is geen tekstbestand (binaire inhoud)")
@@ -79,6 +85,37 @@ def inspect(
     """
     path = Path(path)
     head = sniff(path)
+    mapping = profile.normalised_columns() if profile else {}
+    known = {a for names in aliases.values() for a in names} | {c for cs in mapping.values() for c in cs}
+    if not is_xlsx(head):
+        return _inspect_text(path, head, path.name, known, mapping, aliases, required, expected, profile)
+    # a tracker portal's Excel export: its sheet as `;` text in a temporary file, read as a CSV
+    text_path = _xlsx_as_csv_file(path, known, profile.file.get("sheet") if profile else None)
+    try:
+        file = _inspect_text(
+            text_path,
+            text_path.read_bytes()[:SNIFF_BYTES],
+            path.name,
+            known,
+            mapping,
+            aliases,
+            required,
+            expected,
+            profile,
+        )
+    except BaseException:
+        text_path.unlink(missing_ok=True)
+        raise
+    if file is None:
+        text_path.unlink(missing_ok=True)
+    else:  # gone when the loader no longer holds the file, or at exit
+        weakref.finalize(file, functools.partial(text_path.unlink, missing_ok=True))
+    return file
+
+
+def _inspect_text(
+    path: Path, head: bytes, file_name: str, known: set[str], mapping: dict, aliases, required, expected, profile
+) -> DelimitedFile | None:
     python_encoding = (profile.file.get("encoding") if profile else None) or detect_encoding(head)
     encoding = (
         "utf-16"
@@ -89,11 +126,9 @@ def inspect(
     )
     text = head.decode("latin-1" if encoding == "latin-1" else python_encoding, errors="replace").lstrip("\ufeff")
     lines = [line.rstrip("\r") for line in text.split("\n")]  # as DuckDB counts lines
-    mapping = profile.normalised_columns() if profile else {}
-    known = {a for names in aliases.values() for a in names} | {c for cs in mapping.values() for c in cs}
     # the last line of the sample may be cut in the middle: never a header
     found = read_header(
-        lines[:-1] if len(lines) > 1 else lines, path.name, known, profile.header_row if profile else None
+        lines[:-1] if len(lines) > 1 else lines, file_name, known, profile.header_row if profile else None
     )
     if found is None:
         return None
@@ -117,11 +152,20 @@ def inspect(
     missing = [name for name in required if name not in columns]
     if missing:
         raise UnusableInput(
-            f"{path.name}: kolom {', '.join(missing)} ontbreekt in de kopregel "
+            f"{file_name}: kolom {', '.join(missing)} ontbreekt in de kopregel "
             f"(gevonden: {', '.join(header)}; verwacht {expected}"
             f"{'' if profile else ', of geef de kolommen op in een profiel: --profile'})"
         )
     return DelimitedFile(path, separator, encoding, header_at + 1, header, columns, joined, cells, trailing)
+
+
+def _xlsx_as_csv_file(path: Path, known: set[str], sheet: str | None) -> Path:
+    """The XLSX's sheet as a temporary UTF-8 text file (`inspect` removes it with its DelimitedFile)."""
+    text = xlsx_as_text(path, known, sheet, one_line_cells=True)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", prefix="civ-xlsx-", delete=False)
+    with handle:
+        handle.write(text)
+    return Path(handle.name)
 
 
 def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) -> None:
