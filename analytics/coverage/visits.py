@@ -151,7 +151,7 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
         found = with_holder(con, visits_in_windows(con, rules, spots))
         con.register("cv_new_visits", found)
         try:
-            if attempt == 0:
+            if attempt == 0 and not _whole_series(con):
                 # An edge matters only where the device has fixes just outside it (a day's first fix at a
                 # hot spot, after a night without fixes, is the true start of that visit).
                 lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
@@ -187,6 +187,16 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
             return
         finally:
             con.unregister("cv_new_visits")
+
+
+def _whole_series(con) -> bool:
+    """Does every window of cv_fetch hold all of its device's stored fixes (cv_span)? Then no visit can go on
+    outside a window and the edge check, a scan of the fixes, is skipped (a full rebuild: about a tenth of it)."""
+    return not store.scalar(
+        con,
+        """SELECT count(*) FROM cv_fetch w LEFT JOIN cv_span s ON s.device_id = w.device_id
+           WHERE s.device_id IS NULL OR w.flo > s.first_ts OR w.fhi < s.last_ts""",
+    )
 
 
 def _redo_days(con, rules: VisitRules) -> None:
