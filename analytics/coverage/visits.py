@@ -151,7 +151,7 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
         found = with_holder(con, visits_in_windows(con, rules, spots))
         con.register("cv_new_visits", found)
         try:
-            if attempt == 0:
+            if attempt == 0 and not _whole_series(con):
                 # An edge matters only where the device has fixes just outside it (a day's first fix at a
                 # hot spot, after a night without fixes, is the true start of that visit).
                 lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
@@ -189,6 +189,16 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
             con.unregister("cv_new_visits")
 
 
+def _whole_series(con) -> bool:
+    """Does every window of cv_fetch hold all of its device's stored fixes (cv_span)? Then no visit can go on
+    outside a window and the edge check, a scan of the fixes, is skipped (a full rebuild: about a tenth of it)."""
+    return not store.scalar(
+        con,
+        """SELECT count(*) FROM cv_fetch w LEFT JOIN cv_span s ON s.device_id = w.device_id
+           WHERE s.device_id IS NULL OR w.flo > s.first_ts OR w.fhi < s.last_ts""",
+    )
+
+
 def _redo_days(con, rules: VisitRules) -> None:
     """Replace duty days and presence cells of the local days touched by cv_work(device_id, lo, hi)."""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_dayspan AS
@@ -210,12 +220,13 @@ def _redo_days(con, rules: VisitRules) -> None:
         WITH m AS (
             -- count(*): the loader never stores two fixes of one device at one instant (count DISTINCT
             -- would cost five times as much on ten million fixes)
-            SELECT f.device_id, time_bucket(INTERVAL 1 MINUTE, f.ts) AS minute, min(f.ts) AS first_ts,
+            -- the minute as an integer (epoch minutes): half the cost of time_bucket on a TIMESTAMPTZ
+            SELECT f.device_id, epoch_ms(f.ts) // 60000 AS minute, min(f.ts) AS first_ts,
                    max(f.ts) AS last_ts, count(*) AS fixes, avg(f.lat) AS lat, avg(f.lon) AS lon
             FROM fixes f JOIN cv_days w ON f.device_id = w.device_id AND f.ts >= w.flo AND f.ts < w.fhi
             WHERE f.ts >= $lo AND f.ts < $hi AND {clean_fix_clause()}
             GROUP BY ALL)
-        SELECT m.*, coalesce(d.warden_code, m.device_id) AS holder, {local_day_sql("m.minute")} AS day
+        SELECT m.*, coalesce(d.warden_code, m.device_id) AS holder, {local_day_sql("m.first_ts")} AS day
         FROM m LEFT JOIN devices d ON d.device_id = m.device_id
          AND (d.valid_from IS NULL OR m.first_ts >= d.valid_from) AND (d.valid_to IS NULL OR m.first_ts < d.valid_to)""",
         {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m},
@@ -224,10 +235,11 @@ def _redo_days(con, rules: VisitRules) -> None:
     step = geometry.haversine_sql("prev_lat", "prev_lon", "lat", "lon")
     con.execute(
         f"""INSERT INTO duty_days
-        WITH s AS (SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon FROM cv_minutes
-                   WINDOW w AS (PARTITION BY device_id, holder, day ORDER BY minute))
+        WITH p AS (SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon FROM cv_minutes
+                   WINDOW w AS (PARTITION BY device_id, holder, day ORDER BY minute)),
+        s AS (SELECT *, {step} AS step FROM p)  -- the step once, not once per use
         SELECT device_id, holder, day, min(first_ts), max(last_ts), sum(fixes), count(*),
-               coalesce(sum({step}) FILTER (WHERE prev_lat IS NOT NULL AND {step} >= $min_step), 0) / 1000
+               coalesce(sum(step) FILTER (WHERE prev_lat IS NOT NULL AND step >= $min_step), 0) / 1000
         FROM s GROUP BY device_id, holder, day ORDER BY day""",
         {"min_step": rules.min_step_m},
     )
