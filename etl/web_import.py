@@ -424,19 +424,34 @@ def _profile_or_none(args: dict):
     return checked_profile(text, args["kind"], args.get("profile_name")) if text and is_table(path) else None
 
 
+# the loaders that report their own progress (etl.progress)
+REPORTING_PROGRESS = ("reports", "fixes")
+
+
+def _progress_args(args: dict) -> dict:
+    """`progress=` for a loader that reports it, when the job was given a file to write it to."""
+    from etl.progress import ProgressFile
+
+    if args.get("progress_file") and args["kind"] in REPORTING_PROGRESS:
+        return {"progress": ProgressFile(args["progress_file"])}
+    return {}
+
+
 def run(work: str, db: str, **args) -> dict:
-    """One job's work, in the child process; unusable input is an answer ({"error": …}), not a crash."""
+    """One job's work, in the child process; unusable input is an answer ({"error": …}), not a crash.
+    With `progress_file`, a reports or fixes load writes its stages there for the page's poll."""
     from etl import batches
 
     try:
         if work == "dry_run":
             profile = _profile_or_none(args)
             load = _loader(args["kind"])
-            return batches.dry_run(db, lambda copy: load(copy, args["path"], profile=profile))
+            extra = _progress_args(args)
+            return batches.dry_run(db, lambda copy: load(copy, args["path"], profile=profile, **extra))
         if work == "load":
             try:
                 profile = _profile_or_none(args)
-                return _loader(args["kind"])(db, args["path"], profile=profile).as_json()
+                return _loader(args["kind"])(db, args["path"], profile=profile, **_progress_args(args)).as_json()
             finally:
                 discard(args["path"])
         if work == "retry":

@@ -121,6 +121,9 @@ class ImportJobs:
             for job in done[: max(0, len(done) - KEPT)]:
                 del self._jobs[job.key]
             key = secrets.token_urlsafe(12)
+            if args.get("path") and work in ("load", "dry_run"):
+                # next to the upload, in its private folder: removed with it
+                args["progress_file"] = str(Path(args["path"]).parent / f".progress-{key}.json")
             future = self._executor().submit(run, work, str(db), **args)
             self._jobs[key] = Job(key, work, user, future, time.monotonic(), dict(args))
             return key
@@ -143,6 +146,14 @@ class ImportJobs:
         if not rate:
             return None, int(rows)
         return min(int(elapsed_s * rate), int(rows * 0.99)), int(rows)
+
+    @staticmethod
+    def reported(job: Job) -> dict | None:
+        """The loader's own last progress of a running job ({"stage", "step", "done", "rows_in"}), or None
+        before its first report (or for a loader that reports none)."""
+        from etl.progress import read_progress
+
+        return read_progress(job.detail.get("progress_file"))
 
     def status(self, key, user: str | None) -> tuple[str, float, dict | None, Job | None]:
         """('running', seconds, None, job), ('done', seconds, result, job) or ('failed', 0, None, None).
