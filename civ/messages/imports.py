@@ -254,4 +254,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.stage.read": {"nl": "ingelezen", "en": "read"},
     "import.stage.checked": {"nl": "gecontroleerd", "en": "checked"},
     "import.stage.stored": {"nl": "opgeslagen", "en": "stored"},
+    "import.labels.counting": {
+        "nl": "De labels van het werkblad worden geteld… de tabel verschijnt zodra dat klaar is.",
+        "en": "Counting the worksheet's labels… the table appears when that is done.",
+    },
 }
