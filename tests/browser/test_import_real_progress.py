@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from playwright.sync_api import expect
@@ -48,6 +49,29 @@ def test_a_running_dry_run_shows_the_step_and_the_rows_of_the_loader(app, page, 
             timeout=120_000,
         )
         expect(page.locator("#import-count-rows_in")).to_have_text(rows, timeout=180_000)
+    for token in list(jobs._uploads):
+        jobs.forget_upload(token)
+    assert page.console.errors == []
+
+
+def test_a_worksheets_label_table_fills_when_its_background_count_is_done(app, page, tmp_path):
+    import openpyxl
+
+    export = tmp_path / "werkblad-export.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nummer", "Datum", "Onderwerp"])
+    labels = [LABELS[i * 7 % 11 % 5] for i in range(5_000)]
+    for i, label in enumerate(labels):
+        sheet.append([f"M-{i}", f"{1 + i % 28:02d}/01/2026 10:00", label])
+    book.save(export)
+    with serving(app, "coordinator") as url:
+        page.goto(url + "/import")
+        page.locator("#import-upload-file input[type=file]").set_input_files(str(export))
+        expect(page.locator("#import-upload-message")).to_contain_text("werkblad-export.xlsx ontvangen", timeout=60_000)
+        table = page.locator("#import-labels")
+        for label, rows in Counter(labels).items():
+            expect(table.locator("tr", has_text=label)).to_contain_text(f"{rows:,}".replace(",", "."), timeout=60_000)
     for token in list(jobs._uploads):
         jobs.forget_upload(token)
     assert page.console.errors == []
