@@ -63,11 +63,6 @@ class ImportJobs:
             self._reader = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         return self._reader
 
-    def in_child(self, function, *args):
-        """`function(*args)` in a child process that only reads uploads; the request waits without the
-        interpreter lock, the other users' requests go on."""
-        return self._reader_pool().submit(function, *args).result()
-
     def start_reading(self, user: str | None, function, *args) -> str:
         """`function(*args)` in the reading child process, in the background: the key to ask `reading` for
         its answer (a worksheet's labels counted while the request has long returned)."""
