@@ -37,6 +37,8 @@ from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
 from etl.profiles import profile_hash
+from etl.progress import Progress
+from etl.progress import report as report_progress
 from etl.tables import skip_problem_sql
 from etl.timestamps import hours_minutes_sql, timestamp_problem_sql, timestamp_sql
 
@@ -114,12 +116,14 @@ def load_fixes_file(
     is_demo: bool = False,
     profile=None,
     box: tuple[float, float, float, float] | None = None,
+    progress: Progress | None = None,
 ) -> store.LoadResult:
     """Load one file of tracker fixes as one batch; see the module docstring for the rules.
 
     `device` names the tracker of a GPX or NMEA file (required there) and of a CSV without a
     device_id column; a CSV's own device_id column wins over it. `box` (W, S, E, N) replaces the
-    territory's outline, for a file from elsewhere.
+    territory's outline, for a file from elsewhere. `progress(stage, rows done, rows in)` is called when
+    the file is read, its rows checked and stored (etl.progress).
     """
     path = Path(path)
     if not path.is_file():
@@ -162,9 +166,12 @@ def load_fixes_file(
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         stage(con)
+        if progress is not None:
+            rows_read = store.scalar(con, "SELECT count(*) FROM fx_raw")
+            report_progress(progress, "read", rows_read, rows_read)
         if fmt == "csv" and source is not None:
             retry.record_source(con, batch_id, source.spelled, source.separator, profile)
-        return _check_and_store(con, batch_id, profile.timezone if profile else None, box, devices_sql)
+        return _check_and_store(con, batch_id, profile.timezone if profile else None, box, devices_sql, progress)
 
     options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
@@ -292,7 +299,12 @@ def _validation_sql(check: territory_check.TerritoryCheck, zone: str | None = No
 
 
 def _check_and_store(
-    con: duckdb.DuckDBPyConnection, batch_id: int, zone: str | None = None, box=None, devices_sql: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    zone: str | None = None,
+    box=None,
+    devices_sql: str | None = None,
+    progress: Progress | None = None,
 ) -> store.BatchCounts:
     """Validate the staged rows, quarantine the refused ones (with their tracker from `devices_sql`, for a
     retry, when their text does not name it), store the rest with their outlier flags."""
@@ -301,6 +313,7 @@ def _check_and_store(
     con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(check, zone)}")
     _refine_edge_positions(con, check)
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
+    report_progress(progress, "checked", rows_in, rows_in)
     _classify(con)
     valid, set_aside, duplicates, conflicts = store.first_row(
         con,
@@ -329,6 +342,7 @@ def _check_and_store(
     con.execute("DROP TABLE IF EXISTS fx_lines_text")
     max_speed = float(reference.setting(con, "max_speed_kmh") or 130)
     outliers.store_with_flags(con, batch_id, max_speed)
+    report_progress(progress, "stored", rows_in, rows_in)
     return store.BatchCounts(rows_in=rows_in, loaded=valid - set_aside, quarantined=quarantined, duplicates=duplicates)
 
 

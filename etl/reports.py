@@ -29,6 +29,8 @@ from civ.reference import normalise_labels, per_distinct
 from etl.formats import ReportFormat, canonical, detect, require_columns
 from etl.geocoding import place_reports, with_address_columns
 from etl.profiles import Profile, check_values, profile_hash
+from etl.progress import Progress
+from etl.progress import report as report_progress
 from etl.pseudonyms import load_key, pseudonym, pseudonymise
 from etl.tables import RawTable, joined_fields, normalise_header, read_table, skip_matching_rows
 from etl.timestamps import (
@@ -88,7 +90,10 @@ def load_reports_file(
     is_demo: bool = False,
     profile: Profile | None = None,
     id_column: str | None = None,
+    progress: Progress | None = None,
 ) -> store.LoadResult:
+    """Load one file of reports as one batch; `progress(stage, rows done, rows in)` is called when the
+    file is read, its rows checked and stored (etl.progress)."""
     mapping = profile.normalised_columns() if profile else {}
     file_options = profile.file if profile else {}
     known = canonical.known_columns() | _OTHER_FORMAT_COLUMNS | {c for cs in mapping.values() for c in cs}
@@ -133,6 +138,8 @@ def load_reports_file(
     else:
         staged = report_format.stage(table)
     values = profile.values if profile else {}
+    rows_in = len(staged) + len(table.malformed)
+    report_progress(progress, "read", rows_in, rows_in)
 
     placed = []
 
@@ -149,10 +156,12 @@ def load_reports_file(
             box,
             values,
             str(file_options.get("crs", "EPSG:31370")),
+            progress,
         )
         placed.append(place_reports(con, batch_id))  # addresses to points, in the same transaction
         if placed[-1].considered:
             counts.remarks = _record_geocoding_remarks(con, batch_id)
+        report_progress(progress, "stored", counts.rows_in, counts.rows_in)
         return counts
 
     options = {"tz": zone, "bbox": bbox, "profile": profile_hash(profile), "id_column": id_column}
@@ -480,7 +489,7 @@ def _record_geocoding_remarks(con, batch_id: int) -> int:
 
 
 def _load_staged(
-    con, batch_id, staged, malformed, report_format, zone, box, values=None, crs: str = "EPSG:31370"
+    con, batch_id, staged, malformed, report_format, zone, box, values=None, crs: str = "EPSG:31370", progress=None
 ) -> store.BatchCounts:
     frame = with_address_columns(_lookups(con, staged, report_format, values, crs))
     (west, south, east, north), territory_name, outline = _territory(con, box, frame)
@@ -503,6 +512,7 @@ def _load_staged(
         con.register("malformed_frame", malformed)
         quarantined += store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM malformed_frame")
         con.unregister("malformed_frame")
+    report_progress(progress, "checked", len(staged) + len(malformed), len(staged) + len(malformed))
 
     con.execute("""
         CREATE TEMP TABLE candidates AS

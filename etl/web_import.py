@@ -234,11 +234,13 @@ def labels(
     encoding: str | None = None,
     delimiter: str | None = None,
     elsewhere=None,
+    counted: dict | None = None,
 ) -> dict:
     """For each value field mapped to a column: [{label, rows, code}] with the known or nearest code.
 
     A CSV's labels are counted by DuckDB streaming over the file (etl/table_head.py `count_labels`), never
-    read whole into the request; a worksheet (at most Excel's 1.048.576 rows) is read as the load reads it."""
+    read whole into the request; a worksheet's by `sheet_label_counts` (openpyxl streaming its rows), in
+    `elsewhere`, or given as `counted` (its answer from a background job: `sheet_count_args`)."""
     import difflib
 
     from civ.reference import normalise_label
@@ -256,11 +258,10 @@ def labels(
         if column in head.table.columns:
             wanted[field] = column
     if head.table.encoding == "xlsx":
-        # a worksheet is read whole by openpyxl: in `elsewhere` (the page passes a child process), so the
-        # interpreter lock stays with the server's other requests
-        counted = (elsewhere or _call)(
-            sheet_label_counts, str(path), kind, header_row, sheet, sorted(set(wanted.values()))
-        )
+        if counted is None:
+            counted = (elsewhere or _call)(
+                sheet_label_counts, str(path), kind, header_row, sheet, sorted(set(wanted.values()))
+            )
     else:
         counted = count_labels(path, head, list(set(wanted.values())))
     known = _known_labels(db)
@@ -278,20 +279,62 @@ def labels(
     return result
 
 
+def sheet_count_args(
+    path, kind: str, header_row: int, columns: dict[str, list[str]], sheet=None, encoding=None, delimiter=None
+) -> tuple | None:
+    """The arguments of `sheet_label_counts` for a worksheet's label columns (None for a text file: DuckDB
+    counts those at once). Only the file's start is read here."""
+    from etl.tables import normalise_header
+
+    if kind != "reports":
+        return None
+    head = _head(path, kind, header_row, sheet, encoding, delimiter)
+    if head.table.encoding != "xlsx":
+        return None
+    wanted = {normalise_header(cs[0]) for f in VALUE_FIELDS if (cs := columns.get(f))}
+    return str(path), kind, header_row, sheet, sorted(wanted & set(head.table.columns))
+
+
 def _call(function, *args):
     return function(*args)
 
 
 def sheet_label_counts(path: str, kind: str, header_row: int, sheet: str | None, columns: list[str]) -> dict:
-    """column -> [(label, rows)] of a worksheet, read whole as the load reads it."""
-    from etl.tables import read_table
+    """column -> [(label, rows)] of a worksheet, most rows first. The header is found as the load finds it
+    (etl/table_head.py, the sheet's start only); the rows below it are streamed by openpyxl's read_only
+    reader and counted one cell at a time, so a sheet of a million rows is never held in memory."""
+    from collections import Counter
 
-    table = read_table(path, known=_known_columns(kind), header_row=header_row, sheet=sheet)
-    counted = {}
-    for column in columns:
-        values = table.frame[column].dropna().astype(str).str.strip()
-        counted[column] = [(str(label), int(rows)) for label, rows in values[values != ""].value_counts().items()]
-    return counted
+    import openpyxl
+
+    from etl import table_head, tables
+
+    known = _known_columns(kind)
+    head = table_head.read_head(path, known, header_row, sheet=sheet)
+    header_line = head.table.header_line
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        candidates = [book[sheet]] if sheet is not None else list(book.worksheets)
+        # the sheet the head (and the load) takes: the best header match, the first on a tie
+        chosen = max(
+            candidates, key=lambda s: tables._header_matches(table_head._rows(s, table_head.HEAD_SHEET_ROWS), known)
+        )
+        header = table_head._rows(chosen, header_line)[header_line - 1]
+        positions = {}
+        for index, cell in enumerate(header):
+            positions.setdefault(tables.normalise_header(cell), index)
+        wanted = {column: positions[column] for column in columns if column in positions}
+        counters = {column: Counter() for column in wanted}
+        for row in chosen.iter_rows(min_row=header_line + 1, values_only=True):
+            for column, index in wanted.items():
+                text = tables._cell_text(row[index]).strip() if index < len(row) else ""
+                if text:
+                    counters[column][text] += 1
+    finally:
+        book.close()
+    return {
+        column: [(label, int(rows)) for label, rows in counted.most_common()] for column, counted in counters.items()
+    }
 
 
 def codes(db) -> dict[str, list[str]]:
@@ -424,19 +467,34 @@ def _profile_or_none(args: dict):
     return checked_profile(text, args["kind"], args.get("profile_name")) if text and is_table(path) else None
 
 
+# the loaders that report their own progress (etl.progress)
+REPORTING_PROGRESS = ("reports", "fixes")
+
+
+def _progress_args(args: dict) -> dict:
+    """`progress=` for a loader that reports it, when the job was given a file to write it to."""
+    from etl.progress import ProgressFile
+
+    if args.get("progress_file") and args["kind"] in REPORTING_PROGRESS:
+        return {"progress": ProgressFile(args["progress_file"])}
+    return {}
+
+
 def run(work: str, db: str, **args) -> dict:
-    """One job's work, in the child process; unusable input is an answer ({"error": …}), not a crash."""
+    """One job's work, in the child process; unusable input is an answer ({"error": …}), not a crash.
+    With `progress_file`, a reports or fixes load writes its stages there for the page's poll."""
     from etl import batches
 
     try:
         if work == "dry_run":
             profile = _profile_or_none(args)
             load = _loader(args["kind"])
-            return batches.dry_run(db, lambda copy: load(copy, args["path"], profile=profile))
+            extra = _progress_args(args)
+            return batches.dry_run(db, lambda copy: load(copy, args["path"], profile=profile, **extra))
         if work == "load":
             try:
                 profile = _profile_or_none(args)
-                return _loader(args["kind"])(db, args["path"], profile=profile).as_json()
+                return _loader(args["kind"])(db, args["path"], profile=profile, **_progress_args(args)).as_json()
             finally:
                 discard(args["path"])
         if work == "retry":

@@ -247,4 +247,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Bezig… ongeveer {done} van {rows} rijen (geschat uit de vorige imports), {seconds} s",
         "en": "Working… about {done} of {rows} rows (estimated from the previous imports), {seconds} s",
     },
+    "import.running_stage": {
+        "nl": "Bezig… stap {step} van 3: {done} van {rows} rijen {stage}, {seconds} s",
+        "en": "Working… step {step} of 3: {done} of {rows} rows {stage}, {seconds} s",
+    },
+    "import.stage.read": {"nl": "ingelezen", "en": "read"},
+    "import.stage.checked": {"nl": "gecontroleerd", "en": "checked"},
+    "import.stage.stored": {"nl": "opgeslagen", "en": "stored"},
+    "import.labels.counting": {
+        "nl": "De labels van het werkblad worden geteld… de tabel verschijnt zodra dat klaar is.",
+        "en": "Counting the worksheet's labels… the table appears when that is done.",
+    },
 }

@@ -50,6 +50,7 @@ class ImportJobs:
         self._reader: ProcessPoolExecutor | None = None
         self._jobs: dict[str, Job] = {}
         self._uploads: dict[str, Upload] = {}
+        self._readings: dict[str, tuple[str | None, Future]] = {}
         self._lock = threading.Lock()
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -57,12 +58,32 @@ class ImportJobs:
             self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
 
-    def in_child(self, function, *args):
-        """`function(*args)` in a child process that only reads uploads (a worksheet read whole for its
-        labels); the request waits without the interpreter lock, the other users' requests go on."""
+    def _reader_pool(self) -> ProcessPoolExecutor:
         if self._reader is None:
             self._reader = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        return self._reader.submit(function, *args).result()
+        return self._reader
+
+    def start_reading(self, user: str | None, function, *args) -> str:
+        """`function(*args)` in the reading child process, in the background: the key to ask `reading` for
+        its answer (a worksheet's labels counted while the request has long returned)."""
+        key = secrets.token_urlsafe(12)
+        with self._lock:
+            for old in [k for k, (_, f) in self._readings.items() if f.done()][: max(0, len(self._readings) - KEPT)]:
+                del self._readings[old]
+            self._readings[key] = (user, self._reader_pool().submit(function, *args))
+        return key
+
+    def reading(self, key, user: str | None) -> tuple[str, object]:
+        """('running', None), ('done', answer) or ('failed', error); only for the user who started it."""
+        user_and_future = self._readings.get(key) if isinstance(key, str) else None
+        if user_and_future is None or user_and_future[0] != user:
+            return "failed", None
+        future = user_and_future[1]
+        if not future.done():
+            return "running", None
+        if future.exception() is not None:
+            return "failed", future.exception()
+        return "done", future.result()
 
     # uploads ------------------------------------------------------------------------------------
     def keep_upload(self, path: Path, user: str | None, kind: str) -> str:
@@ -121,6 +142,9 @@ class ImportJobs:
             for job in done[: max(0, len(done) - KEPT)]:
                 del self._jobs[job.key]
             key = secrets.token_urlsafe(12)
+            if args.get("path") and work in ("load", "dry_run"):
+                # next to the upload, in its private folder: removed with it
+                args["progress_file"] = str(Path(args["path"]).parent / f".progress-{key}.json")
             future = self._executor().submit(run, work, str(db), **args)
             self._jobs[key] = Job(key, work, user, future, time.monotonic(), dict(args))
             return key
@@ -143,6 +167,14 @@ class ImportJobs:
         if not rate:
             return None, int(rows)
         return min(int(elapsed_s * rate), int(rows * 0.99)), int(rows)
+
+    @staticmethod
+    def reported(job: Job) -> dict | None:
+        """The loader's own last progress of a running job ({"stage", "step", "done", "rows_in"}), or None
+        before its first report (or for a loader that reports none)."""
+        from etl.progress import read_progress
+
+        return read_progress(job.detail.get("progress_file"))
 
     def status(self, key, user: str | None) -> tuple[str, float, dict | None, Job | None]:
         """('running', seconds, None, job), ('done', seconds, result, job) or ('failed', 0, None, None).

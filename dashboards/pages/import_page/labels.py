@@ -43,6 +43,8 @@ def label_options(field: str, ours: dict, lang: str) -> list:
 @callback(
     Output("import-labels", "children"),
     Output("import-labels-key", "data"),
+    Output("import-labels-counting", "data"),
+    Output("import-labels-poll", "disabled"),
     Input({"type": "import-field", "field": ALL}, "value"),
     State({"type": "import-field", "field": ALL}, "id"),
     State("import-upload-token", "data"),
@@ -60,14 +62,16 @@ def label_options(field: str, ours: dict, lang: str) -> list:
 )
 def _labels(values, ids, token, row, kind, picked, picked_ids, recognised, shown_key, sheet, encoding, delimiter, lang):
     """A table per value field: every label in the file, its rows, a dropdown of our codes (pre-filled with
-    the known or nearest code; a code the user already picked stays when another column changes)."""
+    the known or nearest code; a code the user already picked stays when another column changes).
+    A worksheet's labels are counted in a background job (`_counted_labels` fills the tables): the request
+    returns at once."""
     guard()
-    from etl.profiles import _label
-    from etl.web_import import codes, labels
+    from etl.web_import import labels, sheet_count_args, sheet_label_counts
 
-    upload = jobs.upload(token, access.current_user_name())
+    user = access.current_user_name()
+    upload = jobs.upload(token, user)
     if upload is None or kind != "reports":
-        return [], None
+        return [], None, None, True
     chosen = chosen_columns(values, ids)
     # redrawn only when a label column changes: a redraw while the user picks codes would lose the pick
     key = json.dumps([token, row, sheet, encoding, delimiter, {f: chosen.get(f) for f in LABEL_FIELDS}])
@@ -76,11 +80,69 @@ def _labels(values, ids, token, row, kind, picked, picked_ids, recognised, shown
     try:
         options = file_options(row, chosen_options(sheet, encoding, delimiter, None, None), recognised)
         at = header_row(options, upload.path, kind)
+        reading = read_options(options)
+        sheet_args = sheet_count_args(upload.path, kind, at, chosen, **reading)
+        if sheet_args is not None:
+            counting = {"job": jobs.start_reading(user, sheet_label_counts, *sheet_args), "header_row": at}
+            counting.update(columns=chosen, options=reading, key=key)
+            return (
+                html.P(t("import.labels.counting", lang), id="import-labels-wait", className="muted"),
+                key,
+                counting,
+                False,
+            )
+        found = labels(upload.path, kind, at, chosen, connection.db_path(), **reading)
+    except (UnusableInput, ValueError):
+        return [], key, None, True
+    return _label_tables(found, picked, picked_ids, recognised, lang), key, None, True
+
+
+@callback(
+    Output("import-labels", "children", allow_duplicate=True),
+    Output("import-labels-poll", "disabled", allow_duplicate=True),
+    Input("import-labels-poll", "n_intervals"),
+    State("import-labels-counting", "data"),
+    State("import-labels-key", "data"),
+    State("import-upload-token", "data"),
+    State({"type": "import-label", "field": ALL, "label": ALL}, "value"),
+    State({"type": "import-label", "field": ALL, "label": ALL}, "id"),
+    State("import-recognised", "data"),
+    State("import-lang", "data"),
+    prevent_initial_call=True,
+)
+def _counted_labels(_n, counting, shown_key, token, picked, picked_ids, recognised, lang):
+    """The label tables of a worksheet once its background count is done (a later column choice wins)."""
+    guard()
+    from etl.web_import import labels
+
+    user = access.current_user_name()
+    upload = jobs.upload(token, user)
+    if not counting or upload is None or counting.get("key") != shown_key:
+        return dash.no_update, True
+    state, answer = jobs.reading(counting["job"], user)
+    if state == "running":
+        raise PreventUpdate
+    if state == "failed":
+        return [], True
+    try:
         found = labels(
-            upload.path, kind, at, chosen, connection.db_path(), **read_options(options), elsewhere=jobs.in_child
+            upload.path,
+            "reports",
+            counting["header_row"],
+            counting["columns"],
+            connection.db_path(),
+            **counting["options"],
+            counted=answer,
         )
     except (UnusableInput, ValueError):
-        return [], key
+        return [], True
+    return _label_tables(found, picked, picked_ids, recognised, lang), True
+
+
+def _label_tables(found: dict, picked, picked_ids, recognised, lang: str) -> list:
+    from etl.profiles import _label
+    from etl.web_import import codes
+
     ours = codes(connection.db_path())
     saved = (recognised or {}).get("values") or {}  # the recognised profile's codes, by normalised label
     kept = {(i["field"], i["label"]): v for v, i in zip(picked or [], picked_ids or [])}
@@ -99,7 +161,7 @@ def _labels(values, ids, token, row, kind, picked, picked_ids, recognised, shown
             )
             rows.append(html.Tr([html.Td(entry["label"]), html.Td(fmt_int(entry["rows"])), html.Td(dropdown)]))
         tables.append(html.Div([html.H4(t(f"import.field.{field}", lang)), html.Table(rows, className="label-table")]))
-    return tables, key
+    return tables
 
 
 def new_category_form(lang: str) -> html.Div:

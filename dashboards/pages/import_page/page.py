@@ -107,6 +107,8 @@ def layout(lang: str | None = None, batch: str | None = None, **_query) -> html.
             dcc.Store(id="import-job"),
             dcc.Store(id="import-recognised"),
             dcc.Store(id="import-labels-key"),
+            dcc.Store(id="import-labels-counting"),
+            dcc.Interval(id="import-labels-poll", interval=POLL_MS, disabled=True),
             dcc.Interval(id="import-poll", interval=POLL_MS, disabled=True),
             fixing,
             html.Section(

@@ -102,7 +102,19 @@ def _note_rows(key: str, path, kind: str, options: dict, work: str) -> None:
 
 
 def running_text(job, seconds: float, lang: str) -> str:
-    """'Bezig… 12 s' with the rows: 'ongeveer 430.000 van 1.000.000 rijen (geschat)' or '1.000.000 rijen'."""
+    """The loader's own progress once it reported: 'stap 2 van 3: 600.000 van 1.000.000 rijen gecontroleerd';
+    before that 'Bezig… 12 s' with the rows: 'ongeveer 430.000 van 1.000.000 rijen (geschat)' or '1.000.000 rijen'."""
+    reported = jobs.reported(job) if job is not None else None
+    if reported is not None and reported["step"] is not None:
+        return t(
+            "import.running_stage",
+            lang,
+            step=reported["step"],
+            done=fmt_int(reported["done"]),
+            rows=fmt_int(reported["rows_in"]),
+            stage=t(f"import.stage.{reported['stage']}", lang),
+            seconds=int(seconds),
+        )
     progress = jobs.progress(job, seconds) if job is not None else None
     if progress is None:
         return t("import.running", lang, seconds=int(seconds))
