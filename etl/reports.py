@@ -28,6 +28,7 @@ from civ.errors import UnusableInput
 from civ.reference import normalise_labels, per_distinct
 from etl.formats import ReportFormat, canonical, detect, require_columns
 from etl.geocoding import place_reports, with_address_columns
+from etl.number_shapes import belgian_crs
 from etl.profiles import Profile, check_values, profile_hash
 from etl.progress import Progress
 from etl.progress import report as report_progress
@@ -142,6 +143,8 @@ def load_reports_file(
     report_progress(progress, "read", rows_in, rows_in)
 
     placed = []
+    # x/y in the system the profile states, else the one their size shows (Lambert 72 when unclear)
+    coordinate_system = str(file_options.get("crs") or belgian_crs(staged["x_text"], staged["y_text"]) or "EPSG:31370")
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         check_values(profile, con)
@@ -155,7 +158,7 @@ def load_reports_file(
             zone,
             box,
             values,
-            str(file_options.get("crs", "EPSG:31370")),
+            coordinate_system,
             progress,
         )
         placed.append(place_reports(con, batch_id))  # addresses to points, in the same transaction

@@ -258,4 +258,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "De labels van het werkblad worden geteld… de tabel verschijnt zodra dat klaar is.",
         "en": "Counting the worksheet's labels… the table appears when that is done.",
     },
+    "import.found": {"nl": "{value} (gevonden in het bestand)", "en": "{value} (found in the file)"},
 }

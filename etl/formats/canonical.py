@@ -14,6 +14,7 @@ import pandas as pd
 
 from etl.formats import ReportFormat, require_columns, staging_frame
 from etl.geocoding import ADDRESS_FIELDS
+from etl.number_shapes import decimal_sign
 from etl.tables import RawTable, plain_number
 
 COLUMNS = {
@@ -140,6 +141,8 @@ def stage_mapped(table: RawTable, resolved: dict[str, list[str]]) -> pd.DataFram
         return joined(frame, resolved.get(name, []))
 
     category = field("category")
+    # x/y written with thousands separators ('150.123,45') are read by the decimal sign stated, else shown
+    xy_decimal = table.decimal or decimal_sign(pd.concat([field("x"), field("y")], ignore_index=True))
     staged = staging_frame(
         table,
         source_id=field("id"),
@@ -152,8 +155,8 @@ def stage_mapped(table: RawTable, resolved: dict[str, list[str]]) -> pd.DataFram
         status_text=field("status"),
         lat_text=field("lat"),
         lon_text=field("lon"),
-        x_text=plain_number(field("x"), table.decimal),
-        y_text=plain_number(field("y"), table.decimal),
+        x_text=plain_number(field("x"), xy_decimal),
+        y_text=plain_number(field("y"), xy_decimal),
         area_text=field("area"),
         description=field("description"),
         gas_text=field("gas"),

@@ -454,3 +454,20 @@ def test_an_own_status_of_class_closed_leaves_the_open_backlog(db, write_file):
         figures = key_figures.__wrapped__(con, Period.parse("2026-01"))
     # none has a closing date: A is closed by its own status's class, B and C are still open
     assert figures["open_backlog"] == 2
+
+
+@pytest.mark.parametrize("crs", ["EPSG:31370", "EPSG:3812"])
+def test_x_y_without_a_stated_system_are_read_in_the_one_their_size_shows(db, write_file, query, crs):
+    from pyproj import Transformer
+
+    points = [(LAT, LON), (LAT + 0.004, LON - 0.006)]
+    to_crs = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    lines = ["id;datum;categorie;x;y"]
+    for n, (lat, lon) in enumerate(points):
+        x, y = to_crs.transform(lon, lat)
+        lines.append(f"P{n};05/01/2026 10:00;Sluikstort;{x:.2f}".replace(".", ",") + f";{y:.2f}".replace(".", ","))
+    result = load_reports_file(db, write_file("xy.csv", "\n".join(lines) + "\n"))
+    assert (result.loaded, result.quarantined) == (2, 0)
+    stored = query("SELECT lat, lon FROM reports ORDER BY source_id")
+    for (lat, lon), (want_lat, want_lon) in zip(stored, points):
+        assert abs(lat - want_lat) < 1e-5 and abs(lon - want_lon) < 1e-5  # about a metre

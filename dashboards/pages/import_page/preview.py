@@ -70,7 +70,7 @@ def _field_control(field: str, header: list[str], chosen: list[str], lang: str) 
     )
 
 
-def _detected(shown: dict, options: dict, lang: str) -> str:
+def _detected(shown: dict, options: dict, lang: str, found: dict | None = None) -> str:
     """What was found (or chosen): header line, encoding, separator, decimal sign, CRS, rows."""
     rows = fmt_int(shown["rows_in"])
     rows = rows if shown["rows_exact"] else t("import.rows_about", lang, rows=rows)
@@ -81,9 +81,34 @@ def _detected(shown: dict, options: dict, lang: str) -> str:
         text = t(
             "import.detected", lang, row=shown["header_row"], encoding=shown["encoding"], separator=separator, rows=rows
         )
-    decimal = options.get("decimal")
-    decimal = t(f"import.decimal.{DECIMALS.index(decimal)}", lang) if decimal else t("import.decimal.either", lang)
-    return text + " " + t("import.detected_numbers", lang, decimal=decimal, crs=options.get("crs") or "EPSG:31370")
+    found = found or {}
+    decimal, crs = options.get("decimal"), options.get("crs")
+    if decimal:
+        decimal = t(f"import.decimal.{DECIMALS.index(decimal)}", lang)
+    elif found.get("decimal"):  # not chosen: what the file's numbers show, as the load reads them
+        decimal = t("import.found", lang, value=t(f"import.decimal.{DECIMALS.index(found['decimal'])}", lang))
+    else:
+        decimal = t("import.decimal.either", lang)
+    if not crs and found.get("crs"):
+        crs = t("import.found", lang, value=found["crs"])
+    return text + " " + t("import.detected_numbers", lang, decimal=decimal, crs=crs or "EPSG:31370")
+
+
+def _numbers_found(rows: list[dict], columns: dict[str, list[str]]) -> dict:
+    """The decimal sign and x/y system the previewed rows show, from the columns mapped to coordinates
+    (etl/number_shapes.py, the same rules the load uses for x/y)."""
+    import pandas as pd
+
+    from etl.number_shapes import belgian_crs, decimal_sign
+
+    frame = pd.DataFrame(rows)
+
+    def values(field: str) -> pd.Series:
+        names = [c for c in columns.get(field, []) if c in frame]
+        return frame[names[0]] if names else pd.Series([], dtype=object)
+
+    coordinates = pd.concat([values(f) for f in ("x", "y", "lat", "lon")], ignore_index=True)
+    return {"decimal": decimal_sign(coordinates), "crs": belgian_crs(values("x"), values("y"))}
 
 
 @callback(
@@ -132,7 +157,7 @@ def _preview(token, header_row, kind, sheet, encoding, delimiter, decimal, crs, 
     columns = [{"field": "row_number", "headerName": "#", "width": 70, "pinned": "left"}] + [
         {"field": h, "headerName": h} for h in shown["header"]
     ]
-    detected = _detected(shown, options, lang)
+    detected = _detected(shown, options, lang, _numbers_found(shown["rows"], guess["columns"]))
     mapping = [_field_control(f, shown["header"], guess["columns"].get(f, []), lang) for f in FIELDS[kind]]
     if known:
         detected = [
