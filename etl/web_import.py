@@ -38,12 +38,27 @@ _ZIP_MAGIC = b"PK\x03\x04"
 UNSAVED = "(niet bewaard)"
 
 
-def guessed_kind(file_name: str) -> str:
-    """The kind a file most likely holds by its form: tracks are fixes, geometries hot spots, tables reports."""
+KINDS_BY_ORDER = ("reports", "fixes", "devices", "hotspots", "projects")
+
+
+def guessed_kind(file_name: str, path: str | Path | None = None) -> str:
+    """The kind a file most likely holds: tracks are fixes, geometries hot spots; a table is the kind whose
+    fields its header names most (a portal's IMEI/Breedtegraad/Snelheid are fixes, Naam/Straal hot spots),
+    reports when that does not decide. Only the file's start is read."""
     suffix = Path(file_name).suffix.lower()
-    return {".gpx": "fixes", ".nmea": "fixes", ".geojson": "hotspots", ".json": "hotspots", ".zip": "hotspots"}.get(
-        suffix, "reports"
-    )
+    by_form = {".gpx": "fixes", ".nmea": "fixes", ".geojson": "hotspots", ".json": "hotspots", ".zip": "hotspots"}
+    if suffix in by_form or path is None or not is_table(path):
+        return by_form.get(suffix, "reports")
+    from etl.profile_suggest import _aliases_for
+    from etl.table_head import read_head
+
+    aliases = {kind: _aliases_for(kind) for kind in KINDS_BY_ORDER}
+    try:
+        columns = set(read_head(path, known=set().union(*map(_known_columns, KINDS_BY_ORDER))).table.columns)
+    except (UnusableInput, ValueError, OSError):
+        return "reports"
+    named = {kind: sum(1 for names in fields.values() if columns & set(names)) for kind, fields in aliases.items()}
+    return max(KINDS_BY_ORDER, key=lambda kind: (named[kind], -KINDS_BY_ORDER.index(kind)))
 
 
 def _safe_name(file_name: str) -> str:
@@ -480,6 +495,20 @@ def _progress_args(args: dict) -> dict:
     return {}
 
 
+def _keep_mapping(db, batch_id: int, text: str) -> None:
+    """A mapping made on the page and loaded without saving is kept as profile `import-N` and named in the
+    batch, so the quarantine can fix its labels and retry it (the columns it mapped are known)."""
+    from civ import store
+
+    name = f"import-{batch_id}"
+    save(db, name, text)
+    con = store.open_for_writing(store.db_path(db))
+    try:
+        con.execute("UPDATE batch_details SET profile_name = ? WHERE batch_id = ?", [name, batch_id])
+    finally:
+        con.close()
+
+
 def run(work: str, db: str, **args) -> dict:
     """One job's work, in the child process; unusable input is an answer ({"error": …}), not a crash.
     With `progress_file`, a reports or fixes load writes its stages there for the page's poll."""
@@ -494,7 +523,10 @@ def run(work: str, db: str, **args) -> dict:
         if work == "load":
             try:
                 profile = _profile_or_none(args)
-                return _loader(args["kind"])(db, args["path"], profile=profile, **_progress_args(args)).as_json()
+                result = _loader(args["kind"])(db, args["path"], profile=profile, **_progress_args(args))
+                if profile is not None and profile.name == UNSAVED and result.batch_id:
+                    _keep_mapping(db, result.batch_id, args["profile"])
+                return result.as_json()
             finally:
                 discard(args["path"])
         if work == "retry":

@@ -259,4 +259,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Counting the worksheet's labels… the table appears when that is done.",
     },
     "import.found": {"nl": "{value} (gevonden in het bestand)", "en": "{value} (found in the file)"},
+    "import.detected_decimal": {"nl": "Decimaalteken {decimal}.", "en": "Decimal sign {decimal}."},
 }

@@ -152,3 +152,47 @@ def test_a_worksheets_labels_are_counted_elsewhere_and_a_csvs_in_duckdb(tmp_path
         found = web_import.labels(path, "reports", 1, {"category": ["Onderwerp"]}, db, elsewhere=elsewhere)
         assert {e["label"]: e["rows"] for e in found["category"]} == Counter(label for _, label in rows)
     assert calls == ["sheet_label_counts"]  # only the worksheet left the request
+
+
+@pytest.mark.parametrize(
+    "name, text, kind",
+    [
+        (
+            "portaal.csv",
+            "IMEI;Datum;Tijd;Breedtegraad;Lengtegraad;Snelheid\n356938035643809;05/11/2026;09:00:00;50,91;4,19;4\n",
+            "fixes",
+        ),
+        ("lijst.csv", "Naam;Breedtegraad;Lengtegraad;Straal (m);Soort\nMarkt;50,91;4,19;100;plein\n", "hotspots"),
+        ("export.csv", "Titel export\n\nNummer;Datum;Onderwerp\nA1;05/11/2026 10:00;Sluikstort\n", "reports"),
+        ("toestellen.csv", "toestel;gemeenschapswacht;vanaf\nTRK-9;GW-C;01/11/2026\n", "devices"),
+        (
+            "acties.csv",
+            "naam;soort;startdatum;einddatum;categorieen;gebied\nActie;GAS;01/11/2026;;sluikstort;Zellik\n",
+            "projects",
+        ),
+        ("sporen.gpx", "<gpx/>", "fixes"),
+    ],
+)
+def test_the_upload_proposes_the_kind_the_header_names_most(write_file, name, text, kind):
+    assert web_import.guessed_kind(name, write_file(name, text)) == kind
+
+
+def test_a_mapping_loaded_from_the_page_without_saving_can_still_be_fixed_from_the_quarantine(db, write_file):
+    from etl import batches
+    from etl.mapping_fix import fix_labels
+
+    labels = ["Sluikstorten", "Kapotte zitbank", "Kapotte zitbank"]
+    lines = ["Nummer;Datum;Onderwerp"] + [f"N{i};{5 + i:02d}/01/2026 10:00;{label}" for i, label in enumerate(labels)]
+    path = write_file("pagina.csv", "\n".join(lines) + "\n")
+    text = web_import.profile_text(
+        "reports",
+        1,
+        {"id": ["Nummer"], "reported_at": ["Datum"], "category": ["Onderwerp"]},
+        {"category": {"Sluikstorten": "sluikstort"}},
+    )
+    loaded = web_import.run("load", str(db), kind="reports", path=str(path), profile=text)  # never saved
+    assert (loaded["loaded"], loaded["quarantined"]) == (1, 2)
+    name = fix_labels(db, loaded["batch_id"], {"Kapotte zitbank": "defect_openbaar_domein"})
+    assert name == f"import-{loaded['batch_id']}"
+    retried = batches.retry_quarantine(db, loaded["batch_id"], name).as_json()
+    assert retried["loaded"] == labels.count("Kapotte zitbank")

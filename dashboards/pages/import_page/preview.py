@@ -44,7 +44,7 @@ def _upload(contents, file_name, previous, lang):
     except UnusableInput as error:
         access.audit("import_refused", f"{str(file_name)[:80]}: {str(error)[:200]}")
         return None, t("import.refused", lang, reason=str(error)), dash.no_update
-    kind = guessed_kind(path.name)
+    kind = guessed_kind(path.name, path)
     token = jobs.keep_upload(path, user, kind)
     access.audit("import_upload", f"{path.name} ({fmt_int(path.stat().st_size)} bytes)")
     return token, t("import.received", lang, file=path.name, size=fmt_int(path.stat().st_size)), kind
@@ -91,6 +91,8 @@ def _detected(shown: dict, options: dict, lang: str, found: dict | None = None) 
         decimal = t("import.decimal.either", lang)
     if not crs and found.get("crs"):
         crs = t("import.found", lang, value=found["crs"])
+    if not crs and found and not found.get("xy"):  # no x/y columns: their system is not a question here
+        return text + " " + t("import.detected_decimal", lang, decimal=decimal)
     return text + " " + t("import.detected_numbers", lang, decimal=decimal, crs=crs or "EPSG:31370")
 
 
@@ -108,7 +110,11 @@ def _numbers_found(rows: list[dict], columns: dict[str, list[str]]) -> dict:
         return frame[names[0]] if names else pd.Series([], dtype=object)
 
     coordinates = pd.concat([values(f) for f in ("x", "y", "lat", "lon")], ignore_index=True)
-    return {"decimal": decimal_sign(coordinates), "crs": belgian_crs(values("x"), values("y"))}
+    return {
+        "decimal": decimal_sign(coordinates),
+        "crs": belgian_crs(values("x"), values("y")),
+        "xy": bool(columns.get("x") or columns.get("y")),
+    }
 
 
 @callback(
