@@ -9,6 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from etl.tables import plain_number
+
 # Belgium's extent in each system a Belgian export uses for x/y (metres), with room for the border
 BELGIAN_EXTENTS = {
     "EPSG:31370": ((10_000, 310_000), (10_000, 260_000)),  # Lambert 72
@@ -35,21 +37,16 @@ def decimal_sign(values: pd.Series) -> str | None:
     return None
 
 
-def as_plain_decimal(values: pd.Series, sign: str | None) -> pd.Series:
-    """Text numbers with a point as the decimal sign and no thousands separators: with sign ','
-    '150.123,45' -> '150123.45'; with '.' '150,123.45' -> '150123.45'; without, a comma is the decimal sign."""
-    text = values.astype(str)
-    if sign == ",":
-        return text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    if sign == ".":
-        return text.str.replace(",", "", regex=False)
-    return text.str.replace(",", ".", regex=False)
-
-
 def belgian_crs(x: pd.Series, y: pd.Series) -> str | None:
     """The system whose Belgian extent holds (nearly) every x/y pair, or None when none or several do."""
     sign = decimal_sign(pd.concat([x, y], ignore_index=True))
-    xs, ys = (pd.to_numeric(as_plain_decimal(v.head(SAMPLE), sign), errors="coerce") for v in (x, y))
+    # thousands separators out (etl/tables.plain_number), then a comma left is the decimal sign
+    xs, ys = (
+        pd.to_numeric(
+            plain_number(v.head(SAMPLE).astype(str), sign).str.replace(",", ".", regex=False), errors="coerce"
+        )
+        for v in (x, y)
+    )
     both = xs.notna() & ys.notna()
     if not both.any():
         return None
