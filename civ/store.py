@@ -125,11 +125,12 @@ def _hold_back_for_writers(path: Path, deadline: float) -> duckdb.DuckDBPyConnec
 
 
 def connect(
-    path: str | os.PathLike, read_only: bool = False, wait_seconds: float = LOCK_RETRY_SECONDS
+    path: str | os.PathLike, read_only: bool = False, wait_seconds: float | None = None
 ) -> duckdb.DuckDBPyConnection:
     """Open the store, retrying while another process holds the write lock (a writer announces itself
-    while it waits, so readers let it in)."""
+    while it waits, so readers let it in) for `wait_seconds` (default LOCK_RETRY_SECONDS)."""
     path = Path(path)
+    wait_seconds = LOCK_RETRY_SECONDS if wait_seconds is None else wait_seconds
     if read_only and not path.exists():
         raise UnusableInput(f"database {path} bestaat niet; laad eerst gegevens (python -m etl demo)")
     if not read_only:
@@ -229,7 +230,7 @@ def migrate(con: duckdb.DuckDBPyConnection, package: str = "civ.schema") -> int:
     return max(applied | {v for v, _, _ in files})
 
 
-def open_for_writing(path: str | os.PathLike, wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+def open_for_writing(path: str | os.PathLike, wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
     """A writing connection on an up-to-date schema with the current release's reference data."""
     con = connect(path, wait_seconds=wait_seconds)
     migrate(con)
