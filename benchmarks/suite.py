@@ -22,7 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from benchmarks import geocoding
+from benchmarks import geocoding, service
 from benchmarks.callbacks import DAILY_OVERVIEW
 from etl.demo.scaled import REPORT_MONTHS
 
@@ -154,6 +154,7 @@ def measure(run: Run) -> dict:
     )
     run.child("callbacks", "callbacks", db=db, calls=run.sizes.calls)
     run.child("hotspots", "hotspot_detection", db=db, month=written["end_month"], repeat=run.sizes.repeat)
+    service.measure(run, store, written["end_month"])
     if run.sizes.region:
         run.child(
             "region", "region_engines", workdir=str(run.workdir / "region"), municipalities=run.sizes.region, targets=3
@@ -349,7 +350,7 @@ def rows(run: Run) -> list[dict]:
             "memory": _gb(loads[worst]),
         }
     )
-    return result + geocoding.rows(run)
+    return result + geocoding.rows(run) + service.rows(run)
 
 
 def write_results(run: Run, path: Path, info: dict, written: dict, started: datetime, wall_s: float) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.geocoding import TASKS as GEOCODING_TASKS
+from benchmarks.service import TASKS as SERVICE_TASKS
 
 FIX_COLUMNS = {
     "device_id": "VARCHAR",
@@ -232,6 +233,7 @@ TASKS = {
     )
 }
 TASKS.update(GEOCODING_TASKS)  # the address register and geocoding (benchmarks/geocoding.py)
+TASKS.update(SERVICE_TASKS)  # the meeting pack, the load test, live positions (benchmarks/service.py)
 
 
 def main(argv: list[str] | None = None) -> int:

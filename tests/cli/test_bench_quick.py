@@ -26,6 +26,7 @@ ROWS = [
     "coverage: daily overview (every warden's track and timeline of a day)",
     "emerging hot-spot detection, one month",
     "peak memory of any load (ours)",
+    "meeting pack of a month (PDF + HTML, cold)",
 ]
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
