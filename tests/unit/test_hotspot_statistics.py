@@ -222,3 +222,54 @@ def test_trend_p_values_are_the_normal_tails_rising_and_falling():
     rising, falling = hs.trend_p_values(z)
     assert rising == pytest.approx([0.5 * math.erfc(v / math.sqrt(2)) for v in z])
     assert falling == pytest.approx([0.5 * math.erfc(-v / math.sqrt(2)) for v in z])
+
+
+# The detector hands these functions shapes normalised to a sum of one, with unequal months: the cases
+# below are in that form, so a rule that holds only for weights of about one a month would show.
+NORMALISED = np.array([0.05, 0.1, 0.2, 0.15, 0.1, 0.25, 0.15])
+
+
+def test_dispersion_with_a_normalised_shape():
+    restless = [0, 3, 9, 1, 0, 12, 2]
+    measured = hs.dispersion(np.array(restless), NORMALISED)
+    assert measured == pytest.approx(dispersion_by_hand(restless, NORMALISED.tolist())) and measured > 1
+
+
+def test_the_excess_test_with_a_normalised_shape_and_a_single_report():
+    expected, p = hs.excess_test(4, 10, 0.2, 0.8)
+    assert expected == pytest.approx(2.5)
+    assert p == pytest.approx(stats.binomtest(4, 14, 0.2, alternative="greater").pvalue, rel=1e-9)
+    expected, p = hs.excess_test(1, 0, 1.0, 12.0)  # one report where none came before
+    assert (expected, p) == (0.0, pytest.approx(1 / 13))
+
+
+def test_reports_in_a_month_the_shape_gives_no_weight_are_as_unlikely_as_can_be():
+    assert hs.excess_test(3, 10, 0.0, 5.0) == (0.0, 0.0)
+    assert hs.excess_test(3, 10, 0.0, 0.0) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("last_weight", [0.3, 2.0])
+def test_the_current_month_is_judged_against_its_own_weight_of_the_earlier_level(last_weight):
+    weights = [1.0, 1.0, 1.0, 0.5, 0.7, last_weight]
+    earlier = 12  # 4 a month over weight 3
+    level_now = earlier * last_weight / 3  # 1,2 or 8 expected this month
+    for current in (math.floor(level_now), math.floor(level_now) + 1):
+        counts = [4, 4, 4, 6, 6, current]
+        p = hs.recent_level_p(np.array(counts), np.array(weights), 3)
+        assert p == pytest.approx(recent_by_hand(counts, weights, 3), rel=1e-9)
+        assert (p == 1.0) == (current <= level_now)
+
+
+def test_the_recent_level_with_a_normalised_shape_and_a_quiet_start():
+    counts = [0, 0, 0, 2, 1, 2, 3, 5, 6]
+    weights = [0.0, 0.0, 0.0, 0.1, 0.1, 0.1, 0.2, 0.2, 0.3]  # the earliest months weigh nothing
+    p = hs.recent_level_p(np.array(counts), np.array(weights), 3)
+    assert p == pytest.approx(recent_by_hand(counts, weights, 3), rel=1e-9)
+    assert p < 1.0
+
+
+def test_adjusted_counts_equal_to_nine_decimals_are_ties():
+    near = [1.0, 1.0 + 3e-10, 2.0, 3.0]  # one value divided by a shape that differs in its last digits
+    tied = [1.0, 1.0, 2.0, 3.0]
+    assert hs.mann_kendall_z(np.array(near)) == pytest.approx(kendall_z_by_hand(tied))
+    assert hs.mann_kendall_z(np.array(near)) != pytest.approx(hs.mann_kendall_z(np.array([1.0, 1.1, 2.0, 3.0])))
