@@ -155,7 +155,10 @@ def compstat_table(
     frame["flag_test"] = "last_year"
     if period.kind in MODEL_PERIODS:
         frame = _with_model(con, frame, period, by, filters, alpha)
-    return frame.sort_values(["current", "last_year"], ascending=False).reset_index(drop=True)
+    # ties in the counts in a fixed order (category, then area), so a table, its export and the pack agree
+    keys = ["current", "last_year"] + [k for k in ("category", "area") if k in frame and frame[k].notna().any()]
+    ascending = [False, False] + [True] * (len(keys) - 2)
+    return frame.sort_values(keys, ascending=ascending, na_position="last").reset_index(drop=True)
 
 
 def _with_model(con, frame: pd.DataFrame, period: Period, by: str, filters: Filters, alpha: float) -> pd.DataFrame:

@@ -152,3 +152,15 @@ def test_grid_cells_hold_every_located_report_and_list_them(con, planted):
     assert len(grid) == 2  # the two planted points lie in two different 250 m cells
     busiest = grid.iloc[0]
     assert len(reports_in_cell(con, period, busiest["cell"])) == busiest["current"]
+
+
+@pytest.mark.parametrize("code", ["2026-10", "2026-W43", "ytd:2026-10", "2026-01"])
+@pytest.mark.parametrize("by", ["category", "area", "category,area"])
+def test_rows_come_by_count_then_last_year_and_ties_by_code(con, code, by):
+    """The order a person reads: most reports first; equal counts always in the same order (category code,
+    then area code), so the page, its export and the meeting pack list the rows alike."""
+    table = compstat_table(con, Period.parse(code), by=by)
+    keys = [k for k in ("category", "area") if k in table and table[k].notna().any()]
+    rows = [(-r["current"], -r["last_year"], *(r[k] for k in keys)) for _, r in table.iterrows()]
+    assert rows == sorted(rows)
+    assert len(set(rows)) == len(rows)  # the keys tell every row apart: the order is total
