@@ -246,6 +246,7 @@ def test_the_excess_test_with_a_normalised_shape_and_a_single_report():
 def test_reports_in_a_month_the_shape_gives_no_weight_are_as_unlikely_as_can_be():
     assert hs.excess_test(3, 10, 0.0, 5.0) == (0.0, 0.0)
     assert hs.excess_test(3, 10, 0.0, 0.0) == (0.0, 0.0)
+    assert hs.excess_test(0, 10, 0.0, 5.0) == (0.0, 1.0)  # and none there is no news at all
 
 
 @pytest.mark.parametrize("last_weight", [0.3, 2.0])
