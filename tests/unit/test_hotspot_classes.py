@@ -102,3 +102,12 @@ def test_the_sentence_of_each_class(case, lang):
 def test_the_radius_is_said_to_ten_metres_and_never_under_ten(radius, said):
     sentence = reason(evidence(NONE, 9), "new", "sluikstort", "oktober 2026", radius, "nl")
     assert f"binnen {said}," in sentence
+
+
+def test_without_a_rising_share_the_sentence_does_not_say_so_and_dutch_is_the_default():
+    intensifying = evidence(HALF, 9, expected=2.5, excess=True)
+    assert classify(intensifying) == "intensifying"
+    assert reason(intensifying, "intensifying", "sluikstort", "oktober 2026", 77.6) == (
+        "9 meldingen sluikstort in oktober 2026 binnen 80 m, verwacht 2,5; "
+        "6 van de 12 vorige maanden een concentratie, nu duidelijk meer: toenemend"
+    )
