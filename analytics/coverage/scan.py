@@ -1,0 +1,453 @@
+"""Visits, duty days and presence cells from one scan of the fixes (issue 19).
+
+The clean fixes of the windows being recomputed are read from DuckDB once, as numbers only: an integer
+device code (never the device's text in a join, sort or window), the instant in microseconds, lat and
+lon, put in device and time order (usually they already are). From those arrays numpy makes both
+- the candidates of the visits: the fixes inside a hot spot's box widened by the neighbour margin, in
+  the order the visit rules (`detection._spans`) read them (hot spot, device, window, time), and
+- the 1-minute mean positions of the trackers, and from them the duty days and the presence cells,
+  with the same definitions as the SQL they replace (`VisitRules`, analytics.grid's frame).
+DuckDB selects the fixes and stores what comes out; nothing is sorted or grouped by text.
+
+Trackers are independent of each other, so the trackers are read a group at a time (about
+`FIXES_PER_PASS` fixes) to bound the memory numpy needs on tens of millions of fixes.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.coverage import footprint
+from analytics.coverage.detection import VISIT_COLUMNS, VisitRules, _spans, clean_fix_clause
+from analytics.grid import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, ORIGIN_LAT, ORIGIN_LON
+from analytics.periods import LOCAL_TZ_NAME
+from civ import store
+from civ.geometry import haversine_m
+
+FIXES_PER_PASS = 8_000_000  # fixes read and worked on at once (memory, not speed: ~0,5 GB per million)
+US_PER_MINUTE = 60_000_000
+US_PER_HOUR = 3_600_000_000
+US_PER_DAY = 86_400_000_000
+
+
+def islands(con, source: str, target: str) -> None:
+    """Merge overlapping [lo, hi] ranges per device of `source` into `target` (window, device_id, flo, fhi)."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {target} AS
+        WITH o AS (SELECT device_id, lo, hi,
+                          max(hi) OVER (PARTITION BY device_id ORDER BY lo, hi
+                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach FROM {source}),
+        g AS (SELECT *, sum(CASE WHEN reach IS NULL OR lo > reach THEN 1 ELSE 0 END)
+                        OVER (PARTITION BY device_id ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS island FROM o)
+        SELECT CAST(row_number() OVER (ORDER BY device_id, min(lo)) AS BIGINT) AS "window",
+               device_id, min(lo) AS flo, max(hi) AS fhi
+        FROM g GROUP BY device_id, island""")
+
+
+@dataclass
+class Scanned:
+    """What one scan found: visits as `visits_in_windows` gives them; duty days and presence cells
+    with integer codes (`dev` into `devices`, `holder` into `holders`, `day` in days since 1970-01-01)."""
+
+    visits: pd.DataFrame
+    duty_days: dict[str, np.ndarray]
+    cells: dict[str, np.ndarray]
+    devices: list[str]
+    holders: list[str]
+
+
+def scan_windows(
+    con,
+    rules: VisitRules,
+    spots: list[footprint.HotSpot],
+    visit_windows: str | None = "cv_fetch",
+    day_windows: str | None = None,
+) -> Scanned:
+    """Visits of the fixes inside temp table `visit_windows` (window, device_id, flo, fhi; both ends
+    included) near `spots`, and duty days and presence cells of the fixes inside `day_windows` (device_id,
+    flo, fhi; local midnights, the end excluded), from one read of the fixes of both."""
+    with _without_huge_pages():
+        return _scan(con, rules, spots, visit_windows, day_windows)
+
+
+@contextmanager
+def _without_huge_pages():
+    """numpy asks the kernel for transparent huge pages for every array over 4 MB (madvise). Where the kernel
+    then compacts memory on the spot (THP defrag "madvise", as on the benchmark machine) a new array of a few
+    MB can stall for tens of milliseconds, and a scan makes a hundred: 1,6 s instead of 0,4 s for the
+    candidates of 3M fixes. Only a hint to the kernel, so off while scanning, as it was afterwards."""
+    switch = getattr(np._core.multiarray, "_set_madvise_hugepage", None) if hasattr(np, "_core") else None
+    if switch is None:
+        yield
+        return
+    before = switch(False)
+    try:
+        yield
+    finally:
+        switch(before)
+
+
+def _scan(con, rules, spots, visit_windows, day_windows) -> Scanned:
+    sources = [f"SELECT device_id, flo AS lo, fhi AS hi FROM {t}" for t in (visit_windows, day_windows) if t]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cv_scan_ranges AS {' UNION ALL '.join(sources)}")
+    islands(con, "cv_scan_ranges", "cv_scan_islands")
+    devices = [r[0] for r in con.execute("SELECT DISTINCT device_id FROM cv_scan_islands ORDER BY 1").fetchall()]
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE cv_scan_devices AS
+           SELECT unnest($d) AS device_id, CAST(generate_subscripts($d, 1) - 1 AS INTEGER) AS dev""",
+        {"d": devices},
+    )
+    con.execute("""CREATE OR REPLACE TEMP TABLE cv_scan AS
+                   SELECT d.dev, i.device_id, i.flo, i.fhi FROM cv_scan_islands i JOIN cv_scan_devices d USING (device_id)""")
+    try:
+        visit_ranges = _ranges(con, visit_windows, '"window"') if visit_windows and spots else None
+        day_ranges = _ranges(con, day_windows, "0") if day_windows else None
+        holders, mappings = _holders(con, devices) if day_windows else (list(devices), None)
+        boxes = _BucketedBoxes(footprint.box_frame(spots, rules.neighbour_margin_m)) if visit_ranges else None
+        kept_day = _last_kept_day(con) if day_windows else None
+        parts = []
+        for first, last in _device_groups(con, devices, FIXES_PER_PASS):
+            dev, t, lat, lon = _read_fixes(con, rules, first, last)
+            part = {}
+            if visit_ranges is not None:
+                window = _window_of(dev, t, *visit_ranges, last_included=True)
+                part["spans"] = _visit_spans(dev, window, t, lat, lon, spots, rules, boxes)
+            if day_ranges is not None:
+                inside = _window_of(dev, t, *day_ranges, last_included=False) >= 0
+                if not inside.all():
+                    dev, t, lat, lon = (a[inside] for a in (dev, t, lat, lon))
+                part["days"] = _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules)
+            del dev, t, lat, lon
+            parts.append(part)
+    finally:
+        for temp in ("cv_scan_ranges", "cv_scan_islands", "cv_scan_devices", "cv_scan"):
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
+    visits = _visit_frame([p["spans"] for p in parts if "spans" in p], spots, devices, rules)
+    duty = _concat([p["days"][0] for p in parts if "days" in p], _DUTY_FIELDS)
+    cells = _concat([p["days"][1] for p in parts if "days" in p], _CELL_FIELDS)
+    return Scanned(visits, duty, cells, devices, holders)
+
+
+def visits_in_windows(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> pd.DataFrame:
+    """Visits of the fixes inside temp table cv_fetch(window, device_id, flo, fhi) near `spots`."""
+    return scan_windows(con, rules, spots, "cv_fetch", None).visits
+
+
+def store_days(con, scanned: Scanned) -> None:
+    """Insert the scanned duty days and presence cells (their old rows already deleted by the caller)."""
+    names = pd.DataFrame({"code": np.arange(len(scanned.holders), dtype=np.int64), "name": scanned.holders})
+    devices = pd.DataFrame({"code": np.arange(len(scanned.devices), dtype=np.int64), "name": scanned.devices})
+    con.register("cv_holder_names", names)
+    con.register("cv_device_names", devices)
+    con.register("cv_duty", pd.DataFrame(scanned.duty_days))
+    con.register("cv_cells", pd.DataFrame(scanned.cells))
+    day = "DATE '1970-01-01' + CAST(x.day AS INTEGER)"
+    names_join = "JOIN cv_device_names d ON d.code = x.dev JOIN cv_holder_names h ON h.code = x.holder"
+    try:
+        con.execute(f"""INSERT INTO duty_days
+            SELECT d.name, h.name, {day}, make_timestamptz(x.first_us), make_timestamptz(x.last_us),
+                   x.fixes, x.minutes, x.distance_km
+            FROM cv_duty x {names_join} ORDER BY x.day""")
+        con.execute(f"""INSERT INTO presence_cells
+            SELECT d.name, h.name, {day}, x.cell_x, x.cell_y, x.minutes
+            FROM cv_cells x {names_join} ORDER BY x.day""")
+    finally:
+        for view in ("cv_holder_names", "cv_device_names", "cv_duty", "cv_cells"):
+            con.unregister(view)
+
+
+# --- reading the fixes -------------------------------------------------------------------------
+def _device_groups(con, devices: list[str], most: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of device codes holding about `most` fixes of the scanned ranges each (a device
+    with more is a range of its own). A store that small reads everything at once, without counting."""
+    if not devices:
+        return []
+    if store.scalar(con, "SELECT count(*) FROM fixes") <= most:
+        return [(0, len(devices) - 1)]
+    counts = con.execute(
+        """SELECT s.dev, count(*) FROM fixes f JOIN cv_scan s ON f.device_id = s.device_id
+                                                AND f.ts BETWEEN s.flo AND s.fhi
+           GROUP BY s.dev ORDER BY s.dev"""
+    ).fetchall()
+    groups, first, previous, total = [], None, None, 0
+    for dev, n in counts:
+        if first is not None and total + n > most:
+            groups.append((first, previous))
+            first, total = None, 0
+        first = dev if first is None else first
+        total += n
+        previous = dev
+    if first is not None:
+        groups.append((first, previous))
+    return groups
+
+
+def _read_fixes(con, rules: VisitRules, first: int, last: int) -> tuple[np.ndarray, ...]:
+    """The clean fixes of devices `first`..`last` inside cv_scan: dev, t (µs), lat, lon, by device and time."""
+    lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_scan WHERE dev BETWEEN ? AND ?", [first, last])
+    columns = con.execute(
+        f"""SELECT s.dev, epoch_us(f.ts) AS t, f.lat, f.lon
+            FROM fixes f JOIN cv_scan s ON f.device_id = s.device_id AND f.ts BETWEEN s.flo AND s.fhi
+            WHERE f.ts BETWEEN $lo AND $hi AND s.dev BETWEEN $first AND $last AND {clean_fix_clause()}""",
+        {"lo": lo, "hi": hi, "first": first, "last": last, "accuracy": rules.accuracy_max_m},
+    ).fetchnumpy()
+    dev, t, lat, lon = (np.asarray(columns[c]) for c in ("dev", "t", "lat", "lon"))
+    del columns
+    same = dev[1:] == dev[:-1]
+    if not np.all((dev[1:] > dev[:-1]) | (same & (t[1:] >= t[:-1]))):
+        order = np.lexsort((t, dev))
+        dev, t, lat, lon = dev[order], t[order], lat[order], lon[order]
+    return dev, t, lat, lon
+
+
+def _ranges(con, table: str, window: str) -> tuple[np.ndarray, ...]:
+    """The time ranges of a window table as arrays: device code, first and last µs, window number."""
+    rows = con.execute(f"""SELECT d.dev, epoch_us(w.flo), epoch_us(w.fhi), CAST({window} AS BIGINT)
+                           FROM {table} w JOIN cv_scan_devices d USING (device_id)""").fetchnumpy()
+    return tuple(np.asarray(rows[c]) for c in rows)
+
+
+def _window_of(dev, t, wdev, wlo, whi, wnumber, last_included: bool) -> np.ndarray:
+    """Per fix (sorted by device and time): the number of the range of its device holding it, else -1.
+    The ranges of one device never overlap (they are islands)."""
+    result = np.full(t.size, -1, dtype=np.int64)
+    dev_first = np.searchsorted(dev, wdev, "left")
+    dev_last = np.searchsorted(dev, wdev, "right")
+    for a, b, lo, hi, number in zip(dev_first, dev_last, wlo, whi, wnumber):
+        times = t[a:b]
+        start = a + np.searchsorted(times, lo, "left")
+        end = a + np.searchsorted(times, hi, "right" if last_included else "left")
+        result[start:end] = number
+    return result
+
+
+# --- visits ------------------------------------------------------------------------------------
+class _BucketedBoxes:
+    """The hot spots' widened boxes by bucket (footprint's buckets of about 550 x 580 m): each fix meets
+    only the boxes of its own bucket, then the exact box test, as the SQL bucket join did."""
+
+    def __init__(self, boxes: pd.DataFrame):
+        self.lo_lat, self.hi_lat, self.lo_lon, self.hi_lon = (
+            boxes[c].to_numpy(float) for c in ("lo_lat", "hi_lat", "lo_lon", "hi_lon")
+        )
+        keys, spots = [], []
+        for h in range(len(boxes)):
+            gy = np.arange(_bucket_y(self.lo_lat[h]), _bucket_y(self.hi_lat[h]) + 1)
+            gx = np.arange(_bucket_x(self.lo_lon[h]), _bucket_x(self.hi_lon[h]) + 1)
+            keys.append(_bucket_key(np.repeat(gy, gx.size), np.tile(gx, gy.size)))
+            spots.append(np.full(gy.size * gx.size, h, dtype=np.int64))
+        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        spots = np.concatenate(spots) if spots else np.zeros(0, dtype=np.int64)
+        order = np.lexsort((spots, keys))
+        self.keys, self.spots = keys[order], spots[order]  # a bucket's hot spots: one run of equal keys
+
+    def candidates(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (hot spot index, row) of rows inside a widened box, sorted by hot spot, then row."""
+        key = _bucket_key(_bucket_y(lat), _bucket_x(lon))
+        first = np.searchsorted(self.keys, key, "left")
+        count = np.searchsorted(self.keys, key, "right") - first
+        rows = np.flatnonzero(count)
+        count = count[rows]
+        pair_row = np.repeat(rows, count)
+        # the k-th hot spot of a row's bucket: the bucket's first entry plus k
+        within = np.arange(pair_row.size) - np.repeat(np.cumsum(count) - count, count)
+        pair_h = self.spots[np.repeat(first[rows], count) + within]
+        y, x = lat[pair_row], lon[pair_row]
+        inside = (y >= self.lo_lat[pair_h]) & (y <= self.hi_lat[pair_h])
+        inside &= (x >= self.lo_lon[pair_h]) & (x <= self.hi_lon[pair_h])
+        pair_h, pair_row = pair_h[inside], pair_row[inside]
+        order = np.argsort(pair_h.astype(np.int16 if len(self.lo_lat) < 2**15 else np.int64), kind="stable")
+        return pair_h[order], pair_row[order]
+
+
+def _bucket_y(lat):
+    return np.floor(np.asarray(lat) * footprint.BUCKETS_PER_DEGREE_LAT).astype(np.int64)
+
+
+def _bucket_x(lon):
+    return np.floor(np.asarray(lon) * footprint.BUCKETS_PER_DEGREE_LON).astype(np.int64)
+
+
+def _bucket_key(gy, gx):
+    return gy * (1 << 32) + (gx + (1 << 31))
+
+
+def _visit_spans(dev, window, t, lat, lon, spots, rules: VisitRules, boxes: _BucketedBoxes) -> dict[str, np.ndarray]:
+    """The visit rules on the fixes of the visit windows: candidates near each hot spot in (hot spot,
+    device, window, time) order (the fixes are in device and time order and a device's windows follow its time)."""
+    in_window = np.flatnonzero(window >= 0)
+    h, rows = boxes.candidates(lat[in_window], lon[in_window])
+    rows = in_window[rows]
+    return _spans(h, dev[rows], window[rows], t[rows] // 1000, lat[rows], lon[rows], spots, rules)
+
+
+def _visit_frame(parts: list[dict], spots, devices: list[str], rules: VisitRules) -> pd.DataFrame:
+    spans = (
+        {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+        if parts
+        else _spans(*(np.zeros(0, dtype=np.int64) for _ in range(6)), spots, rules)
+    )
+    return pd.DataFrame(
+        {
+            "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
+            "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
+            "window": spans["window"],
+            "start_ms": spans["start_ms"],
+            "end_ms": spans["end_ms"],
+            "fixes": spans["fixes"],
+            "minutes": spans["minutes"],
+        }
+    )[VISIT_COLUMNS]
+
+
+# --- duty days and presence cells ----------------------------------------------------------------
+_DUTY_FIELDS = {
+    "dev": np.int64,
+    "holder": np.int64,
+    "day": np.int64,
+    "first_us": np.int64,
+    "last_us": np.int64,
+    "fixes": np.int64,
+    "minutes": np.int64,
+    "distance_km": float,
+}
+_CELL_FIELDS = {
+    "dev": np.int64,
+    "holder": np.int64,
+    "day": np.int64,
+    "cell_x": np.int32,
+    "cell_y": np.int32,
+    "minutes": np.int64,
+}
+
+
+def _concat(parts: list[dict], fields: dict) -> dict[str, np.ndarray]:
+    if not parts:
+        return {k: np.zeros(0, dtype=v) for k, v in fields.items()}
+    return {k: np.concatenate([p[k] for p in parts]) for k in fields}
+
+
+def _holders(con, devices: list[str]) -> tuple[list[str], tuple[np.ndarray, ...]]:
+    """Holder names (the devices first, code = device code, then the wardens) and the warden mappings of
+    the scanned devices as arrays: device code, holder code, valid from / to in µs (None: open)."""
+    rows = con.execute("""SELECT s.dev, d.warden_code, epoch_us(d.valid_from), epoch_us(d.valid_to)
+                          FROM devices d JOIN cv_scan_devices s USING (device_id)
+                          ORDER BY s.dev, d.valid_from NULLS FIRST""").fetchall()
+    wardens = sorted({r[1] for r in rows})
+    code = {w: len(devices) + i for i, w in enumerate(wardens)}
+    return list(devices) + wardens, [(dev, code[w], lo, hi) for dev, w, lo, hi in rows]
+
+
+def _last_kept_day(con) -> int | None:
+    """cv_kept's last kept local day in days since 1970-01-01; None without retention."""
+    return store.scalar(
+        con, "SELECT CASE WHEN isfinite(last_kept_day) THEN last_kept_day - DATE '1970-01-01' END FROM cv_kept"
+    )
+
+
+def _local_days(con, t: np.ndarray) -> np.ndarray:
+    """The local (Brussels) day of each instant (µs), in days since 1970-01-01. DuckDB gives the offset
+    of every UTC hour in the range, the same time-zone rules as analytics.periods.local_day_sql (Brussels
+    changes its offset only on whole UTC hours)."""
+    if t.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    hours = t // US_PER_HOUR
+    first = int(hours.min())
+    offsets = con.execute(
+        f"""SELECT epoch_us(CAST(timezone('{LOCAL_TZ_NAME}', make_timestamptz(h * {US_PER_HOUR})) AS TIMESTAMP))
+                   - h * {US_PER_HOUR} AS offset_us
+            FROM range($first, $last + 1) r(h) ORDER BY h""",
+        {"first": first, "last": int(hours.max())},
+    ).fetchnumpy()["offset_us"]
+    return (t + np.asarray(offsets)[hours - first]) // US_PER_DAY
+
+
+def _sums_in_order(columns: tuple[np.ndarray, ...], starts: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+    """Per run of rows (`starts`, `counts`), the sum of each column added one row after the other, as DuckDB's
+    avg does: numpy's reduceat associates the terms otherwise, and a mean position a last bit away may
+    fall in the next presence cell (a mean of 50,92 exactly, the grid's origin, did)."""
+    sums = [column[starts] for column in columns]
+    active = np.flatnonzero(counts > 1)
+    offset = 1
+    while active.size:
+        rows = starts[active] + offset
+        for total, column in zip(sums, columns):
+            total[active] += column[rows]
+        offset += 1
+        active = active[counts[active] > offset]
+    return sums
+
+
+def _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules: VisitRules) -> tuple[dict, dict]:
+    """Duty days and presence cells of the clean fixes of the day windows (sorted by device and time).
+
+    As the SQL it replaces: one row per tracker and minute (epoch minute) with its mean position, first
+    and last fix and number of fixes; the holder (warden mapping) and the local day of the minute's
+    first fix; minutes of kept days (retention) left out. A duty day's distance: the steps between the
+    minute positions of one (device, holder, day) in time order, steps under `min_step_m` not counted."""
+    minute = t // US_PER_MINUTE
+    new = np.ones(t.size, dtype=bool)
+    new[1:] = (minute[1:] != minute[:-1]) | (dev[1:] != dev[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], t.size)
+    fixes = ends - starts
+    m_dev, first_us, last_us = dev[starts], t[starts], t[ends - 1]
+    m_lat, m_lon = (total / fixes for total in _sums_in_order((lat, lon), starts, fixes))
+    holder = m_dev.astype(np.int64)
+    for code, warden, valid_from, valid_to in mappings:
+        a, b = np.searchsorted(m_dev, code, "left"), np.searchsorted(m_dev, code, "right")
+        times = first_us[a:b]
+        lo = a + (0 if valid_from is None else np.searchsorted(times, valid_from, "left"))
+        hi = b if valid_to is None else a + np.searchsorted(times, valid_to, "left")
+        holder[lo:hi] = warden
+    day = _local_days(con, first_us)
+    if kept_day is not None:
+        keep = day > kept_day
+        m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon = (
+            a[keep] for a in (m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon)
+        )
+    # (device, holder, day) groups, each in minute order (a device's minutes are; a stable sort keeps it)
+    order = np.lexsort((day, holder, m_dev))
+    m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon = (
+        a[order] for a in (m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon)
+    )
+    new = np.ones(m_dev.size, dtype=bool)
+    new[1:] = (m_dev[1:] != m_dev[:-1]) | (holder[1:] != holder[:-1]) | (day[1:] != day[:-1])
+    g_starts = np.flatnonzero(new)
+    g_ends = np.append(g_starts[1:], m_dev.size)
+    step = np.zeros(m_dev.size)
+    if m_dev.size > 1:
+        step[1:] = haversine_m(m_lat[:-1], m_lon[:-1], m_lat[1:], m_lon[1:])
+    counted = np.where(~new & (step >= rules.min_step_m), step, 0.0)
+    duty = {
+        "dev": m_dev[g_starts].astype(np.int64),
+        "holder": holder[g_starts],
+        "day": day[g_starts],
+        "first_us": first_us[g_starts],
+        "last_us": last_us[g_ends - 1],
+        "fixes": np.add.reduceat(fixes, g_starts) if g_starts.size else np.zeros(0, dtype=np.int64),
+        "minutes": g_ends - g_starts,
+        "distance_km": (np.add.reduceat(counted, g_starts) if g_starts.size else np.zeros(0)) / 1000,
+    }
+    cell = float(rules.cell_m)
+    cell_x = np.floor((m_lon - ORIGIN_LON) * METRES_PER_DEGREE_LON / cell).astype(np.int64)
+    cell_y = np.floor((m_lat - ORIGIN_LAT) * METRES_PER_DEGREE_LAT / cell).astype(np.int64)
+    group = np.cumsum(new) - 1
+    keys = np.lexsort((cell_y, cell_x, group))
+    group, cell_x, cell_y = group[keys], cell_x[keys], cell_y[keys]
+    new = np.ones(group.size, dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (cell_x[1:] != cell_x[:-1]) | (cell_y[1:] != cell_y[:-1])
+    c_starts = np.flatnonzero(new)
+    owner = g_starts[group[c_starts]]  # the group's first minute: its device, holder and day
+    cells = {
+        "dev": m_dev[owner].astype(np.int64),
+        "holder": holder[owner],
+        "day": day[owner],
+        "cell_x": cell_x[c_starts].astype(np.int32),
+        "cell_y": cell_y[c_starts].astype(np.int32),
+        "minutes": np.diff(np.append(c_starts, group.size)),
+    }
+    return duty, cells
