@@ -15,6 +15,7 @@ Trackers are independent of each other, so the trackers are read a group at a ti
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -109,19 +110,27 @@ def _scan(con, rules, spots, visit_windows, day_windows) -> Scanned:
         boxes = _BucketedBoxes(footprint.box_frame(spots, rules.neighbour_margin_m)) if visit_ranges else None
         kept_day = _last_kept_day(con) if day_windows else None
         parts = []
-        for first, last in _device_groups(con, devices, FIXES_PER_PASS):
-            dev, t, lat, lon = _read_fixes(con, rules, first, last)
-            part = {}
-            if visit_ranges is not None:
-                window = _window_of(dev, t, *visit_ranges, last_included=True)
-                part["spans"] = _visit_spans(dev, window, t, lat, lon, spots, rules, boxes)
-            if day_ranges is not None:
-                inside = _window_of(dev, t, *day_ranges, last_included=False) >= 0
-                if not inside.all():
-                    dev, t, lat, lon = (a[inside] for a in (dev, t, lat, lon))
-                part["days"] = _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules)
-            del dev, t, lat, lon
-            parts.append(part)
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            for first, last in _device_groups(con, devices, FIXES_PER_PASS):
+                dev, t, lat, lon, bucket = _read_fixes(con, rules, first, last, boxes)
+                part = {}
+                # the visits (numpy and shapely, which let go of the GIL) in a thread while the duty days are
+                # made here (they ask DuckDB for the time zone, on this thread's connection)
+                visits = None
+                if visit_ranges is not None:
+                    window = _window_of(dev, t, *visit_ranges, last_included=True)
+                    visits = helper.submit(_visit_spans, dev, window, t, lat, lon, bucket, spots, rules, boxes)
+                if day_ranges is not None:
+                    inside = _window_of(dev, t, *day_ranges, last_included=False) >= 0
+                    if inside.all():
+                        part["days"] = _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules)
+                    else:
+                        fixes = (a[inside] for a in (dev, t, lat, lon))
+                        part["days"] = _days_and_cells(con, *fixes, mappings, kept_day, rules)
+                if visits is not None:
+                    part["spans"] = visits.result()
+                del dev, t, lat, lon, bucket, visits
+                parts.append(part)
     finally:
         for temp in ("cv_scan_ranges", "cv_scan_islands", "cv_scan_devices", "cv_scan"):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
@@ -185,22 +194,24 @@ def _device_groups(con, devices: list[str], most: int) -> list[tuple[int, int]]:
     return groups
 
 
-def _read_fixes(con, rules: VisitRules, first: int, last: int) -> tuple[np.ndarray, ...]:
-    """The clean fixes of devices `first`..`last` inside cv_scan: dev, t (µs), lat, lon, by device and time."""
+def _read_fixes(con, rules: VisitRules, first: int, last: int, boxes: _BucketedBoxes | None) -> tuple:
+    """The clean fixes of devices `first`..`last` inside cv_scan: dev, t (µs), lat, lon and the number of
+    their bucket in `boxes` (None without), sorted by device and time."""
     lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_scan WHERE dev BETWEEN ? AND ?", [first, last])
+    bucket = boxes.bucket_sql("f") if boxes is not None else None
     columns = con.execute(
-        f"""SELECT s.dev, epoch_us(f.ts) AS t, f.lat, f.lon
+        f"""SELECT s.dev, epoch_us(f.ts) AS t, f.lat, f.lon{f", {bucket} AS bucket" if bucket else ""}
             FROM fixes f JOIN cv_scan s ON f.device_id = s.device_id AND f.ts BETWEEN s.flo AND s.fhi
             WHERE f.ts BETWEEN $lo AND $hi AND s.dev BETWEEN $first AND $last AND {clean_fix_clause()}""",
         {"lo": lo, "hi": hi, "first": first, "last": last, "accuracy": rules.accuracy_max_m},
     ).fetchnumpy()
-    dev, t, lat, lon = (np.asarray(columns[c]) for c in ("dev", "t", "lat", "lon"))
+    arrays = [np.asarray(columns[c]) for c in ("dev", "t", "lat", "lon", "bucket") if c in columns]
     del columns
-    same = dev[1:] == dev[:-1]
-    if not np.all((dev[1:] > dev[:-1]) | (same & (t[1:] >= t[:-1]))):
+    dev, t = arrays[0], arrays[1]
+    if not np.all((dev[1:] > dev[:-1]) | ((dev[1:] == dev[:-1]) & (t[1:] >= t[:-1]))):
         order = np.lexsort((t, dev))
-        dev, t, lat, lon = dev[order], t[order], lat[order], lon[order]
-    return dev, t, lat, lon
+        arrays = [a[order] for a in arrays]
+    return (*arrays, None) if bucket is None else tuple(arrays)
 
 
 def _ranges(con, table: str, window: str) -> tuple[np.ndarray, ...]:
@@ -226,41 +237,89 @@ def _window_of(dev, t, wdev, wlo, whi, wnumber, last_included: bool) -> np.ndarr
 
 # --- visits ------------------------------------------------------------------------------------
 class _BucketedBoxes:
-    """The hot spots' widened boxes by bucket (footprint's buckets of about 550 x 580 m): each fix meets
-    only the boxes of its own bucket, then the exact box test, as the SQL bucket join did."""
+    """The hot spots' widened boxes on footprint's buckets (about 550 x 580 m): each fix meets only the
+    boxes of its own bucket, then the exact box test, as the SQL bucket join did. The buckets the boxes
+    cover are one small dense table (a few hundred for a municipality), looked up by position."""
+
+    MOST_BUCKETS = 4_000_000  # hot spots spread wider than this: every box is tested on every fix
 
     def __init__(self, boxes: pd.DataFrame):
         self.lo_lat, self.hi_lat, self.lo_lon, self.hi_lon = (
             boxes[c].to_numpy(float) for c in ("lo_lat", "hi_lat", "lo_lon", "hi_lon")
         )
-        keys, spots = [], []
+        self.spots_count = len(boxes)
+        if not len(boxes):
+            self.table = None
+            return
+        gy_lo, gy_hi = _bucket_y(self.lo_lat), _bucket_y(self.hi_lat)
+        gx_lo, gx_hi = _bucket_x(self.lo_lon), _bucket_x(self.hi_lon)
+        self.gy0, self.gx0 = float(gy_lo.min()), float(gx_lo.min())
+        self.ny, self.nx = int(gy_hi.max() - gy_lo.min()) + 1, int(gx_hi.max() - gx_lo.min()) + 1
+        if self.ny * self.nx > self.MOST_BUCKETS:
+            self.table = None
+            return
+        buckets, spots = [], []
         for h in range(len(boxes)):
-            gy = np.arange(_bucket_y(self.lo_lat[h]), _bucket_y(self.hi_lat[h]) + 1)
-            gx = np.arange(_bucket_x(self.lo_lon[h]), _bucket_x(self.hi_lon[h]) + 1)
-            keys.append(_bucket_key(np.repeat(gy, gx.size), np.tile(gx, gy.size)))
+            gy = np.arange(gy_lo[h], gy_hi[h] + 1) - int(self.gy0)
+            gx = np.arange(gx_lo[h], gx_hi[h] + 1) - int(self.gx0)
+            buckets.append((gy[:, None] * self.nx + gx[None, :]).ravel())
             spots.append(np.full(gy.size * gx.size, h, dtype=np.int64))
-        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-        spots = np.concatenate(spots) if spots else np.zeros(0, dtype=np.int64)
-        order = np.lexsort((spots, keys))
-        self.keys, self.spots = keys[order], spots[order]  # a bucket's hot spots: one run of equal keys
+        buckets, spots = np.concatenate(buckets), np.concatenate(spots)
+        order = np.argsort(buckets, kind="stable")  # per bucket its hot spots, in hot-spot order
+        self.spots = spots[order]
+        self.count = np.bincount(buckets + 1, minlength=self.ny * self.nx + 1)  # number 0: no bucket
+        self.first = np.cumsum(self.count) - self.count
+        self.table = True
 
-    def candidates(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (hot spot index, row) of rows inside a widened box, sorted by hot spot, then row."""
-        key = _bucket_key(_bucket_y(lat), _bucket_x(lon))
-        first = np.searchsorted(self.keys, key, "left")
-        count = np.searchsorted(self.keys, key, "right") - first
+    def bucket_sql(self, alias: str) -> str | None:
+        """SQL for a fix's bucket number in this table, 0 outside it (DuckDB computes it while reading the
+        fixes, on every core). floor(lat * 200) is a whole number below 2**53: minus the table's first
+        bucket it stays exact, the same number numpy gives the boxes' edges."""
+        if self.table is None:
+            return None
+        y = f"(floor({alias}.lat * {footprint.BUCKETS_PER_DEGREE_LAT}) - {self.gy0!r})"
+        x = f"(floor({alias}.lon * {footprint.BUCKETS_PER_DEGREE_LON}) - {self.gx0!r})"
+        return (
+            f"CASE WHEN {y} >= 0 AND {y} < {self.ny} AND {x} >= 0 AND {x} < {self.nx} "
+            f"THEN CAST({y} * {self.nx} + {x} AS INTEGER) + 1 ELSE 0 END"
+        )
+
+    def candidates(self, bucket, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs (hot spot index, row) of rows inside a widened box, sorted by hot spot, then row. `bucket`:
+        the rows' numbers from bucket_sql (None when the table is too wide: then every box on every row)."""
+        if bucket is None:
+            return self._every_box(lat, lon)
+        count = self.count[bucket]
         rows = np.flatnonzero(count)
         count = count[rows]
-        pair_row = np.repeat(rows, count)
-        # the k-th hot spot of a row's bucket: the bucket's first entry plus k
-        within = np.arange(pair_row.size) - np.repeat(np.cumsum(count) - count, count)
-        pair_h = self.spots[np.repeat(first[rows], count) + within]
-        y, x = lat[pair_row], lon[pair_row]
-        inside = (y >= self.lo_lat[pair_h]) & (y <= self.hi_lat[pair_h])
-        inside &= (x >= self.lo_lon[pair_h]) & (x <= self.hi_lon[pair_h])
-        pair_h, pair_row = pair_h[inside], pair_row[inside]
-        order = np.argsort(pair_h.astype(np.int16 if len(self.lo_lat) < 2**15 else np.int64), kind="stable")
-        return pair_h[order], pair_row[order]
+        first = self.first[bucket[rows]]
+        if count.size and count.max() > 1:  # buckets shared by hot spots: a pair for each
+            rows, first = np.repeat(rows, count), np.repeat(first, count)
+            first += np.arange(rows.size) - np.repeat(np.cumsum(count) - count, count)
+        h = self.spots[first]
+        return self._sorted_inside(h, rows, lat[rows], lon[rows])
+
+    def _every_box(self, lat, lon):
+        h, rows = [], []
+        for spot in range(self.spots_count):
+            inside = np.flatnonzero(
+                (lat >= self.lo_lat[spot])
+                & (lat <= self.hi_lat[spot])
+                & (lon >= self.lo_lon[spot])
+                & (lon <= self.hi_lon[spot])
+            )
+            rows.append(inside)
+            h.append(np.full(inside.size, spot, dtype=np.int64))
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(h), np.concatenate(rows)
+
+    def _sorted_inside(self, h, rows, y, x):
+        inside = (y >= self.lo_lat[h]) & (y <= self.hi_lat[h])
+        inside &= (x >= self.lo_lon[h]) & (x <= self.hi_lon[h])
+        h, rows = h[inside], rows[inside]
+        order = np.argsort(h.astype(np.int16 if self.spots_count < 2**15 else np.int64), kind="stable")
+        return h[order], rows[order]
 
 
 def _bucket_y(lat):
@@ -271,16 +330,17 @@ def _bucket_x(lon):
     return np.floor(np.asarray(lon) * footprint.BUCKETS_PER_DEGREE_LON).astype(np.int64)
 
 
-def _bucket_key(gy, gx):
-    return gy * (1 << 32) + (gx + (1 << 31))
-
-
-def _visit_spans(dev, window, t, lat, lon, spots, rules: VisitRules, boxes: _BucketedBoxes) -> dict[str, np.ndarray]:
+def _visit_spans(
+    dev, window, t, lat, lon, bucket, spots, rules: VisitRules, boxes: _BucketedBoxes
+) -> dict[str, np.ndarray]:
     """The visit rules on the fixes of the visit windows: candidates near each hot spot in (hot spot,
     device, window, time) order (the fixes are in device and time order and a device's windows follow its time)."""
     in_window = np.flatnonzero(window >= 0)
-    h, rows = boxes.candidates(lat[in_window], lon[in_window])
-    rows = in_window[rows]
+    if in_window.size == t.size:  # a full rebuild: every fix is in a window
+        h, rows = boxes.candidates(bucket, lat, lon)
+    else:
+        h, rows = boxes.candidates(None if bucket is None else bucket[in_window], lat[in_window], lon[in_window])
+        rows = in_window[rows]
     return _spans(h, dev[rows], window[rows], t[rows] // 1000, lat[rows], lon[rows], spots, rules)
 
 
@@ -365,6 +425,22 @@ def _local_days(con, t: np.ndarray) -> np.ndarray:
     return (t + np.asarray(offsets)[hours - first]) // US_PER_DAY
 
 
+def _stable_order(*columns: np.ndarray) -> np.ndarray:
+    """The stable order that sorts rows by integer columns, the first column first: one int64 key when the
+    columns' ranges fit in it (a stable sort of keys that are mostly in order already is quick), else lexsort."""
+    if not columns[0].size:
+        return np.zeros(0, dtype=np.int64)
+    key, span = np.zeros(columns[0].size, dtype=np.int64), 1
+    for column in columns:
+        lowest, width = int(column.min()), int(column.max()) - int(column.min()) + 1
+        span *= width
+        if span >= 2**62:
+            return np.lexsort(columns[::-1])
+        key *= width
+        key += column - lowest
+    return np.argsort(key, kind="stable")
+
+
 def _sums_in_order(columns: tuple[np.ndarray, ...], starts: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
     """Per run of rows (`starts`, `counts`), the sum of each column added one row after the other, as DuckDB's
     avg does: numpy's reduceat associates the terms otherwise, and a mean position a last bit away may
@@ -410,7 +486,7 @@ def _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules: VisitRules
             a[keep] for a in (m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon)
         )
     # (device, holder, day) groups, each in minute order (a device's minutes are; a stable sort keeps it)
-    order = np.lexsort((day, holder, m_dev))
+    order = _stable_order(m_dev, holder, day)
     m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon = (
         a[order] for a in (m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon)
     )
@@ -436,7 +512,7 @@ def _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules: VisitRules
     cell_x = np.floor((m_lon - ORIGIN_LON) * METRES_PER_DEGREE_LON / cell).astype(np.int64)
     cell_y = np.floor((m_lat - ORIGIN_LAT) * METRES_PER_DEGREE_LAT / cell).astype(np.int64)
     group = np.cumsum(new) - 1
-    keys = np.lexsort((cell_y, cell_x, group))
+    keys = _stable_order(group, cell_x, cell_y)
     group, cell_x, cell_y = group[keys], cell_x[keys], cell_y[keys]
     new = np.ones(group.size, dtype=bool)
     new[1:] = (group[1:] != group[:-1]) | (cell_x[1:] != cell_x[:-1]) | (cell_y[1:] != cell_y[:-1])
