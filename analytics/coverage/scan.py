@@ -104,6 +104,7 @@ def _scan(con, rules, spots, visit_windows, day_windows) -> Scanned:
     con.execute("""CREATE OR REPLACE TEMP TABLE cv_scan AS
                    SELECT d.dev, i.device_id, i.flo, i.fhi FROM cv_scan_islands i JOIN cv_scan_devices d USING (device_id)""")
     try:
+        scan_ranges = _ranges(con, "cv_scan", "0")
         visit_ranges = _ranges(con, visit_windows, '"window"') if visit_windows and spots else None
         day_ranges = _ranges(con, day_windows, "0") if day_windows else None
         holders, mappings = _holders(con, devices) if day_windows else (list(devices), None)
@@ -112,7 +113,7 @@ def _scan(con, rules, spots, visit_windows, day_windows) -> Scanned:
         parts = []
         with ThreadPoolExecutor(max_workers=1) as helper:
             for first, last in _device_groups(con, devices, FIXES_PER_PASS):
-                dev, t, lat, lon, bucket = _read_fixes(con, rules, first, last, boxes)
+                dev, t, lat, lon, bucket = _read_fixes(con, rules, devices, first, last, boxes, scan_ranges)
                 part = {}
                 # the visits (numpy and shapely, which let go of the GIL) in a thread while the duty days are
                 # made here (they ask DuckDB for the time zone, on this thread's connection)
@@ -194,23 +195,39 @@ def _device_groups(con, devices: list[str], most: int) -> list[tuple[int, int]]:
     return groups
 
 
-def _read_fixes(con, rules: VisitRules, first: int, last: int, boxes: _BucketedBoxes | None) -> tuple:
-    """The clean fixes of devices `first`..`last` inside cv_scan: dev, t (µs), lat, lon and the number of
-    their bucket in `boxes` (None without), sorted by device and time."""
-    lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_scan WHERE dev BETWEEN ? AND ?", [first, last])
+def _read_fixes(con, rules: VisitRules, devices: list[str], first: int, last: int, boxes, ranges) -> tuple:
+    """The clean fixes of devices `first`..`last` inside their ranges: dev, t (µs), lat,
+    lon and the number of their bucket in `boxes` (None without), sorted by device and time. `ranges`: cv_scan as arrays.
+
+    The device code comes from a cast to an ENUM of the group's devices, not from a join: a join hands the
+    rows over in a different order on every core, a cast keeps the store's order, which for fixes loaded
+    in time order is time order per device already, so a stable sort by device code (a radix sort) is all
+    the sorting left. Fixes loaded out of order are sorted by device and time in full."""
+    names = ", ".join("'" + name.replace("'", "''") + "'" for name in devices[first : last + 1])
+    in_group = (ranges[0] >= first) & (ranges[0] <= last)
+    lo, hi = int(ranges[1][in_group].min()), int(ranges[2][in_group].max())
     bucket = boxes.bucket_sql("f") if boxes is not None else None
     columns = con.execute(
-        f"""SELECT s.dev, epoch_us(f.ts) AS t, f.lat, f.lon{f", {bucket} AS bucket" if bucket else ""}
-            FROM fixes f JOIN cv_scan s ON f.device_id = s.device_id AND f.ts BETWEEN s.flo AND s.fhi
-            WHERE f.ts BETWEEN $lo AND $hi AND s.dev BETWEEN $first AND $last AND {clean_fix_clause()}""",
-        {"lo": lo, "hi": hi, "first": first, "last": last, "accuracy": rules.accuracy_max_m},
+        f"""SELECT * FROM (
+                SELECT CAST(enum_code(TRY_CAST(f.device_id AS ENUM({names}))) AS INTEGER) + {first} AS dev,
+                       epoch_us(f.ts) AS t, f.lat, f.lon{f", {bucket} AS bucket" if bucket else ""}
+                FROM fixes f
+                WHERE f.ts BETWEEN make_timestamptz($lo) AND make_timestamptz($hi) AND {clean_fix_clause()})
+            WHERE dev IS NOT NULL""",
+        {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m},
     ).fetchnumpy()
     arrays = [np.asarray(columns[c]) for c in ("dev", "t", "lat", "lon", "bucket") if c in columns]
     del columns
+    dev = arrays[0]
+    order = np.argsort(dev.astype(np.int16) if last - first < 2**15 else dev, kind="stable")
+    arrays = [a[order] for a in arrays]
     dev, t = arrays[0], arrays[1]
-    if not np.all((dev[1:] > dev[:-1]) | ((dev[1:] == dev[:-1]) & (t[1:] >= t[:-1]))):
+    if not np.all((t[1:] >= t[:-1]) | (dev[1:] != dev[:-1])):
         order = np.lexsort((t, dev))
         arrays = [a[order] for a in arrays]
+    inside = _window_of(arrays[0], arrays[1], *ranges, last_included=True) >= 0
+    if not inside.all():  # fixes of the time range outside the device's own ranges
+        arrays = [a[inside] for a in arrays]
     return (*arrays, None) if bucket is None else tuple(arrays)
 
 
@@ -464,6 +481,8 @@ def _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules: VisitRules
     and last fix and number of fixes; the holder (warden mapping) and the local day of the minute's
     first fix; minutes of kept days (retention) left out. A duty day's distance: the steps between the
     minute positions of one (device, holder, day) in time order, steps under `min_step_m` not counted."""
+    if not t.size:
+        return _concat([], _DUTY_FIELDS), _concat([], _CELL_FIELDS)
     minute = t // US_PER_MINUTE
     new = np.ones(t.size, dtype=bool)
     new[1:] = (minute[1:] != minute[:-1]) | (dev[1:] != dev[:-1])
@@ -485,6 +504,8 @@ def _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules: VisitRules
         m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon = (
             a[keep] for a in (m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon)
         )
+        if not m_dev.size:
+            return _concat([], _DUTY_FIELDS), _concat([], _CELL_FIELDS)
     # (device, holder, day) groups, each in minute order (a device's minutes are; a stable sort keeps it)
     order = _stable_order(m_dev, holder, day)
     m_dev, holder, day, first_us, last_us, fixes, m_lat, m_lon = (
@@ -504,9 +525,9 @@ def _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules: VisitRules
         "day": day[g_starts],
         "first_us": first_us[g_starts],
         "last_us": last_us[g_ends - 1],
-        "fixes": np.add.reduceat(fixes, g_starts) if g_starts.size else np.zeros(0, dtype=np.int64),
+        "fixes": np.add.reduceat(fixes, g_starts),
         "minutes": g_ends - g_starts,
-        "distance_km": (np.add.reduceat(counted, g_starts) if g_starts.size else np.zeros(0)) / 1000,
+        "distance_km": np.add.reduceat(counted, g_starts) / 1000,
     }
     cell = float(rules.cell_m)
     cell_x = np.floor((m_lon - ORIGIN_LON) * METRES_PER_DEGREE_LON / cell).astype(np.int64)
