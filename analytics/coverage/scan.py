@@ -119,11 +119,11 @@ def _scan(con, rules, spots, visit_windows, day_windows) -> Scanned:
                 # made here (they ask DuckDB for the time zone, on this thread's connection)
                 visits = None
                 if visit_ranges is not None:
-                    window = _window_of(dev, t, *visit_ranges, last_included=True)
-                    visits = helper.submit(_visit_spans, dev, window, t, lat, lon, bucket, spots, rules, boxes)
+                    windows = _slices(dev, t, *visit_ranges, last_included=True)
+                    visits = helper.submit(_visit_spans, dev, t, lat, lon, bucket, windows, spots, rules, boxes)
                 if day_ranges is not None:
-                    inside = _window_of(dev, t, *day_ranges, last_included=False) >= 0
-                    if inside.all():
+                    inside = _inside(t.size, _slices(dev, t, *day_ranges, last_included=False))
+                    if inside is None:
                         part["days"] = _days_and_cells(con, dev, t, lat, lon, mappings, kept_day, rules)
                     else:
                         fixes = (a[inside] for a in (dev, t, lat, lon))
@@ -225,8 +225,8 @@ def _read_fixes(con, rules: VisitRules, devices: list[str], first: int, last: in
     if not np.all((t[1:] >= t[:-1]) | (dev[1:] != dev[:-1])):
         order = np.lexsort((t, dev))
         arrays = [a[order] for a in arrays]
-    inside = _window_of(arrays[0], arrays[1], *ranges, last_included=True) >= 0
-    if not inside.all():  # fixes of the time range outside the device's own ranges
+    inside = _inside(dev.size, _slices(arrays[0], arrays[1], *ranges, last_included=True))
+    if inside is not None:  # fixes of the time range outside the device's own ranges
         arrays = [a[inside] for a in arrays]
     return (*arrays, None) if bucket is None else tuple(arrays)
 
@@ -238,18 +238,30 @@ def _ranges(con, table: str, window: str) -> tuple[np.ndarray, ...]:
     return tuple(np.asarray(rows[c]) for c in rows)
 
 
-def _window_of(dev, t, wdev, wlo, whi, wnumber, last_included: bool) -> np.ndarray:
-    """Per fix (sorted by device and time): the number of the range of its device holding it, else -1.
-    The ranges of one device never overlap (they are islands)."""
-    result = np.full(t.size, -1, dtype=np.int64)
+def _slices(dev, t, wdev, wlo, whi, wnumber, last_included: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows (sorted by device and time) inside each range of their device, as slices: first rows, ends
+    and the ranges' numbers, in row order. The ranges of one device never overlap (they are islands)."""
     dev_first = np.searchsorted(dev, wdev, "left")
     dev_last = np.searchsorted(dev, wdev, "right")
-    for a, b, lo, hi, number in zip(dev_first, dev_last, wlo, whi, wnumber):
+    starts, ends = np.zeros(len(wdev), dtype=np.int64), np.zeros(len(wdev), dtype=np.int64)
+    for i, (a, b, lo, hi) in enumerate(zip(dev_first, dev_last, wlo, whi)):
         times = t[a:b]
-        start = a + np.searchsorted(times, lo, "left")
-        end = a + np.searchsorted(times, hi, "right" if last_included else "left")
-        result[start:end] = number
-    return result
+        starts[i] = a + np.searchsorted(times, lo, "left")
+        ends[i] = a + np.searchsorted(times, hi, "right" if last_included else "left")
+    used = np.flatnonzero(ends > starts)
+    order = used[np.argsort(starts[used])]
+    return starts[order], ends[order], np.asarray(wnumber)[order]
+
+
+def _inside(rows: int, slices) -> np.ndarray | None:
+    """A mask of the rows inside the slices, or None when that is every row (a full rebuild)."""
+    starts, ends, _ = slices
+    if int((ends - starts).sum()) == rows:
+        return None
+    mask = np.zeros(rows, dtype=bool)
+    for a, b in zip(starts, ends):
+        mask[a:b] = True
+    return mask
 
 
 # --- visits ------------------------------------------------------------------------------------
@@ -284,8 +296,9 @@ class _BucketedBoxes:
         buckets, spots = np.concatenate(buckets), np.concatenate(spots)
         order = np.argsort(buckets, kind="stable")  # per bucket its hot spots, in hot-spot order
         self.spots = spots[order]
-        self.count = np.bincount(buckets + 1, minlength=self.ny * self.nx + 1)  # number 0: no bucket
-        self.first = np.cumsum(self.count) - self.count
+        count = np.bincount(buckets + 1, minlength=self.ny * self.nx + 1)  # number 0: no bucket
+        self.first = np.cumsum(count) - count
+        self.count = count.astype(np.int32)  # gathered for every fix: the narrower the quicker
         self.table = True
 
     def bucket_sql(self, alias: str) -> str | None:
@@ -347,18 +360,20 @@ def _bucket_x(lon):
     return np.floor(np.asarray(lon) * footprint.BUCKETS_PER_DEGREE_LON).astype(np.int64)
 
 
-def _visit_spans(
-    dev, window, t, lat, lon, bucket, spots, rules: VisitRules, boxes: _BucketedBoxes
-) -> dict[str, np.ndarray]:
-    """The visit rules on the fixes of the visit windows: candidates near each hot spot in (hot spot,
-    device, window, time) order (the fixes are in device and time order and a device's windows follow its time)."""
-    in_window = np.flatnonzero(window >= 0)
-    if in_window.size == t.size:  # a full rebuild: every fix is in a window
+def _visit_spans(dev, t, lat, lon, bucket, windows, spots, rules: VisitRules, boxes) -> dict[str, np.ndarray]:
+    """The visit rules on the fixes of the visit windows (`windows`: their slices of the rows): candidates
+    near each hot spot in (hot spot, device, window, time) order, since the fixes are in device and time
+    order and a device's windows follow its time."""
+    inside = _inside(t.size, windows)
+    if inside is None:  # a full rebuild: every fix is in a window
         h, rows = boxes.candidates(bucket, lat, lon)
     else:
+        in_window = np.flatnonzero(inside)
         h, rows = boxes.candidates(None if bucket is None else bucket[in_window], lat[in_window], lon[in_window])
         rows = in_window[rows]
-    return _spans(h, dev[rows], window[rows], t[rows] // 1000, lat[rows], lon[rows], spots, rules)
+    starts, _, numbers = windows
+    window = numbers[np.searchsorted(starts, rows, "right") - 1]
+    return _spans(h, dev[rows], window, t[rows] // 1000, lat[rows], lon[rows], spots, rules)
 
 
 def _visit_frame(parts: list[dict], spots, devices: list[str], rules: VisitRules) -> pd.DataFrame:
