@@ -152,6 +152,11 @@ def visits_from_fixes(
         spots,
         rules,
     )
+    return visit_frame(spans, spots, device_names)
+
+
+def visit_frame(spans: dict[str, np.ndarray], spots: list[footprint.HotSpot], device_names) -> pd.DataFrame:
+    """The visits of `_spans` as a frame of VISIT_COLUMNS: hot spot and device by their ids."""
     return pd.DataFrame(
         {
             "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],

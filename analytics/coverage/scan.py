@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.coverage import footprint
-from analytics.coverage.detection import VISIT_COLUMNS, VisitRules, _spans, clean_fix_clause
+from analytics.coverage.detection import VisitRules, _spans, clean_fix_clause, visit_frame
 from analytics.grid import METRES_PER_DEGREE_LAT, METRES_PER_DEGREE_LON, ORIGIN_LAT, ORIGIN_LON
 from analytics.periods import LOCAL_TZ_NAME
 from civ import store
@@ -382,17 +382,7 @@ def _visit_frame(parts: list[dict], spots, devices: list[str], rules: VisitRules
         if parts
         else _spans(*(np.zeros(0, dtype=np.int64) for _ in range(6)), spots, rules)
     )
-    return pd.DataFrame(
-        {
-            "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
-            "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
-            "window": spans["window"],
-            "start_ms": spans["start_ms"],
-            "end_ms": spans["end_ms"],
-            "fixes": spans["fixes"],
-            "minutes": spans["minutes"],
-        }
-    )[VISIT_COLUMNS]
+    return visit_frame(spans, spots, devices)
 
 
 # --- duty days and presence cells ----------------------------------------------------------------
