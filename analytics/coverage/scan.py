@@ -1,13 +1,16 @@
 """Visits, duty days and presence cells from one scan of the fixes (issue 19).
 
 The clean fixes of the windows being recomputed are read from DuckDB once, as numbers only: an integer
-device code (never the device's text in a join, sort or window), the instant in microseconds, lat and
-lon, put in device and time order (usually they already are). From those arrays numpy makes both
+device code (a cast to an ENUM of the devices, never the device's text in a join, sort or window), the
+instant in microseconds, lat, lon and the fix's bucket number for the hot-spot boxes (computed by
+DuckDB while reading). They come in the store's order, which is time order per device when fixes were
+loaded in time order, so a radix sort by device code puts them in device and time order. From those
+arrays numpy makes both
 - the candidates of the visits: the fixes inside a hot spot's box widened by the neighbour margin, in
   the order the visit rules (`detection._spans`) read them (hot spot, device, window, time), and
 - the 1-minute mean positions of the trackers, and from them the duty days and the presence cells,
-  with the same definitions as the SQL they replace (`VisitRules`, analytics.grid's frame).
-DuckDB selects the fixes and stores what comes out; nothing is sorted or grouped by text.
+  with the same definitions as the SQL they replace (`VisitRules`, analytics.grid's frame), row for row.
+The two run side by side (the visits in a helper thread). DuckDB then stores what came out.
 
 Trackers are independent of each other, so the trackers are read a group at a time (about
 `FIXES_PER_PASS` fixes) to bound the memory numpy needs on tens of millions of fixes.
@@ -29,7 +32,7 @@ from analytics.periods import LOCAL_TZ_NAME
 from civ import store
 from civ.geometry import haversine_m
 
-FIXES_PER_PASS = 8_000_000  # fixes read and worked on at once (memory, not speed: ~0,5 GB per million)
+FIXES_PER_PASS = 8_000_000  # fixes read and worked on at once (memory, not speed: ~0,15 GB per million)
 US_PER_MINUTE = 60_000_000
 US_PER_HOUR = 3_600_000_000
 US_PER_DAY = 86_400_000_000
