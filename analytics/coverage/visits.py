@@ -2,6 +2,8 @@
 
 **A visit** (one tracker continuously inside one defined hot spot) is defined in
 analytics/coverage/detection.py, with the rules and the numpy that finds visits in candidate fixes.
+analytics/coverage/scan.py reads the fixes of the recomputed windows once and makes the visits, duty
+days and presence cells from that one read.
 
 **Duty days** (per tracker, holder and Brussels date): first and last fix, minutes with a fix, and
 distance — the path through the tracker's 1-minute mean positions, steps under `min_step_m`
