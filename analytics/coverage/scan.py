@@ -269,27 +269,33 @@ def _inside(rows: int, slices) -> np.ndarray | None:
 
 # --- visits ------------------------------------------------------------------------------------
 class _BucketedBoxes:
-    """The hot spots' widened boxes on footprint's buckets (about 550 x 580 m): each fix meets only the
-    boxes of its own bucket, then the exact box test, as the SQL bucket join did. The buckets the boxes
-    cover are one small dense table (a few hundred for a municipality), looked up by position."""
+    """The hot spots' widened boxes on a grid of cells: each fix meets only the boxes of its own cell, then
+    the exact box test. The cells are footprint's buckets divided as finely as a dense table of at most
+    MOST_BUCKETS cells allows (about 70 x 70 m around a municipality's hot spots): fine cells send few
+    fixes outside a box to its test and seldom hold two boxes. Looked up by position."""
 
-    MOST_BUCKETS = 4_000_000  # hot spots spread wider than this: every box is tested on every fix
+    MOST_BUCKETS = 4_000_000  # hot spots spread wider than this at the coarsest grid: every box on every fix
+    FINENESS = (8, 4, 2, 1)  # cells per footprint bucket along each axis, the finest that fits first
 
     def __init__(self, boxes: pd.DataFrame):
         self.lo_lat, self.hi_lat, self.lo_lon, self.hi_lon = (
             boxes[c].to_numpy(float) for c in ("lo_lat", "hi_lat", "lo_lon", "hi_lon")
         )
         self.spots_count = len(boxes)
+        self.table = None
         if not len(boxes):
-            self.table = None
             return
-        gy_lo, gy_hi = _bucket_y(self.lo_lat), _bucket_y(self.hi_lat)
-        gx_lo, gx_hi = _bucket_x(self.lo_lon), _bucket_x(self.hi_lon)
+        for fineness in self.FINENESS:
+            self.per_lat = footprint.BUCKETS_PER_DEGREE_LAT * fineness
+            self.per_lon = footprint.BUCKETS_PER_DEGREE_LON * fineness
+            gy_lo, gy_hi = (np.floor(v * self.per_lat).astype(np.int64) for v in (self.lo_lat, self.hi_lat))
+            gx_lo, gx_hi = (np.floor(v * self.per_lon).astype(np.int64) for v in (self.lo_lon, self.hi_lon))
+            self.ny, self.nx = int(gy_hi.max() - gy_lo.min()) + 1, int(gx_hi.max() - gx_lo.min()) + 1
+            if self.ny * self.nx <= self.MOST_BUCKETS:
+                break
+        else:
+            return
         self.gy0, self.gx0 = float(gy_lo.min()), float(gx_lo.min())
-        self.ny, self.nx = int(gy_hi.max() - gy_lo.min()) + 1, int(gx_hi.max() - gx_lo.min()) + 1
-        if self.ny * self.nx > self.MOST_BUCKETS:
-            self.table = None
-            return
         buckets, spots = [], []
         for h in range(len(boxes)):
             gy = np.arange(gy_lo[h], gy_hi[h] + 1) - int(self.gy0)
@@ -297,21 +303,22 @@ class _BucketedBoxes:
             buckets.append((gy[:, None] * self.nx + gx[None, :]).ravel())
             spots.append(np.full(gy.size * gx.size, h, dtype=np.int64))
         buckets, spots = np.concatenate(buckets), np.concatenate(spots)
-        order = np.argsort(buckets, kind="stable")  # per bucket its hot spots, in hot-spot order
+        order = np.argsort(buckets, kind="stable")  # per cell its hot spots, in hot-spot order
         self.spots = spots[order]
-        count = np.bincount(buckets + 1, minlength=self.ny * self.nx + 1)  # number 0: no bucket
+        count = np.bincount(buckets + 1, minlength=self.ny * self.nx + 1)  # number 0: no cell
         self.first = np.cumsum(count) - count
         self.count = count.astype(np.int32)  # gathered for every fix: the narrower the quicker
         self.table = True
 
     def bucket_sql(self, alias: str) -> str | None:
-        """SQL for a fix's bucket number in this table, 0 outside it (DuckDB computes it while reading the
-        fixes, on every core). floor(lat * 200) is a whole number below 2**53: minus the table's first
-        bucket it stays exact, the same number numpy gives the boxes' edges."""
+        """SQL for a fix's cell number in this table, 0 outside it (DuckDB computes it while reading the
+        fixes, on every core). floor(lat * 1600) is a whole number below 2**53: minus the table's first
+        cell it stays exact, the same number numpy gives the boxes' edges (x -> floor(x * c) is monotone,
+        so a fix inside a box always lies in one of the box's cells)."""
         if self.table is None:
             return None
-        y = f"(floor({alias}.lat * {footprint.BUCKETS_PER_DEGREE_LAT}) - {self.gy0!r})"
-        x = f"(floor({alias}.lon * {footprint.BUCKETS_PER_DEGREE_LON}) - {self.gx0!r})"
+        y = f"(floor({alias}.lat * {self.per_lat}) - {self.gy0!r})"
+        x = f"(floor({alias}.lon * {self.per_lon}) - {self.gx0!r})"
         return (
             f"CASE WHEN {y} >= 0 AND {y} < {self.ny} AND {x} >= 0 AND {x} < {self.nx} "
             f"THEN CAST({y} * {self.nx} + {x} AS INTEGER) + 1 ELSE 0 END"
@@ -326,11 +333,15 @@ class _BucketedBoxes:
         rows = np.flatnonzero(count)
         count = count[rows]
         first = self.first[bucket[rows]]
-        if count.size and count.max() > 1:  # buckets shared by hot spots: a pair for each
-            rows, first = np.repeat(rows, count), np.repeat(first, count)
-            first += np.arange(rows.size) - np.repeat(np.cumsum(count) - count, count)
-        h = self.spots[first]
-        return self._sorted_inside(h, rows, lat[rows], lon[rows])
+        shared = count > 1
+        if not shared.any():
+            return self._sorted_inside(self.spots[first], rows, lat, lon)
+        alone = self._sorted_inside(self.spots[first[~shared]], rows[~shared], lat, lon)
+        # the few rows in cells shared by hot spots: a pair for each hot spot of the cell
+        rows, first, count = rows[shared], first[shared], count[shared]
+        rows, first = np.repeat(rows, count), np.repeat(first, count)
+        first += np.arange(rows.size) - np.repeat(np.cumsum(count) - count, count)
+        return _merged(alone, self._sorted_inside(self.spots[first], rows, lat, lon), lat.size)
 
     def _every_box(self, lat, lon):
         h, rows = [], []
@@ -347,7 +358,8 @@ class _BucketedBoxes:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(h), np.concatenate(rows)
 
-    def _sorted_inside(self, h, rows, y, x):
+    def _sorted_inside(self, h, rows, lat, lon):
+        y, x = lat[rows], lon[rows]
         inside = (y >= self.lo_lat[h]) & (y <= self.hi_lat[h])
         inside &= (x >= self.lo_lon[h]) & (x <= self.hi_lon[h])
         h, rows = h[inside], rows[inside]
@@ -355,12 +367,18 @@ class _BucketedBoxes:
         return h[order], rows[order]
 
 
-def _bucket_y(lat):
-    return np.floor(np.asarray(lat) * footprint.BUCKETS_PER_DEGREE_LAT).astype(np.int64)
-
-
-def _bucket_x(lon):
-    return np.floor(np.asarray(lon) * footprint.BUCKETS_PER_DEGREE_LON).astype(np.int64)
+def _merged(many, few, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two lists of distinct (hot spot, row) pairs, each sorted, as one sorted list (the few placed by search)."""
+    many_key, few_key = (h * rows + r for h, r in (many, few))
+    at = np.searchsorted(many_key, few_key) + np.arange(few_key.size)
+    from_many = np.ones(many_key.size + few_key.size, dtype=bool)
+    from_many[at] = False
+    merged = []
+    for column in range(2):
+        out = np.empty(from_many.size, dtype=np.int64)
+        out[from_many], out[at] = many[column], few[column]
+        merged.append(out)
+    return merged[0], merged[1]
 
 
 def _visit_spans(dev, t, lat, lon, bucket, windows, spots, rules: VisitRules, boxes) -> dict[str, np.ndarray]:
