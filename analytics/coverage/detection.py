@@ -12,10 +12,11 @@ a visit shorter than `min_visit_minutes` or with a single fix is a pass-through 
 A visit's `minutes` is its length from start to end, merged gaps included.
 
 The neighbour of a fix is looked for among the tracker's fixes in the hot spot's box widened by
-`neighbour_margin_m`, so only those candidates are read (a bbox join in DuckDB), never all fixes in
-Python; the exact inside test is numpy (circles, haversine) and shapely (polygons).
+`neighbour_margin_m` (the candidates); the exact inside test is numpy (circles, haversine) and shapely
+(polygons).
 
-analytics/coverage/visits.py keeps the materialised tables up to date with these functions.
+analytics/coverage/scan.py selects the candidates from one read of the fixes and applies these rules;
+analytics/coverage/visits.py keeps the materialised tables up to date with them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from analytics.coverage import footprint
-from civ import store
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,6 @@ DEFAULT_RULES = VisitRules()
 
 # --- visits from candidate fixes (numpy) -------------------------------------------------------
 VISIT_COLUMNS = ["hotspot_id", "device_id", "window", "start_ms", "end_ms", "fixes", "minutes"]
-CANDIDATES_PER_PASS = 3_000_000  # fixes near hot spots handed to numpy at once (memory, not speed)
 
 
 def _spans(
@@ -153,6 +152,11 @@ def visits_from_fixes(
         spots,
         rules,
     )
+    return visit_frame(spans, spots, device_names)
+
+
+def visit_frame(spans: dict[str, np.ndarray], spots: list[footprint.HotSpot], device_names) -> pd.DataFrame:
+    """The visits of `_spans` as a frame of VISIT_COLUMNS: hot spot and device by their ids."""
     return pd.DataFrame(
         {
             "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
@@ -168,80 +172,6 @@ def visits_from_fixes(
 
 def clean_fix_clause(alias: str = "f") -> str:
     return f"NOT {alias}.is_outlier AND ({alias}.accuracy_m IS NULL OR {alias}.accuracy_m <= $accuracy)"
-
-
-def visits_in_windows(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> pd.DataFrame:
-    """Visits of the fixes inside temp table cv_fetch(window, device_id, flo, fhi) near `spots`.
-
-    DuckDB selects the candidates (bucket join on the hot spots' widened boxes, clean fixes only) and
-    hands them over as numbers, sorted; numpy and shapely do the rest."""
-    if not spots:
-        return visits_from_fixes(pd.DataFrame(), spots, rules)
-    con.register("cv_boxes", footprint.box_frame(spots, rules.neighbour_margin_m))
-    gy, gx = footprint.bucket_of_sql("f")
-    try:
-        lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_fetch")
-        devices = [r[0] for r in con.execute("SELECT DISTINCT device_id FROM cv_fetch ORDER BY 1").fetchall()]
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE cv_candidates AS
-            WITH d AS (SELECT unnest($devices) AS device_id, CAST(generate_subscripts($devices, 1) - 1 AS INTEGER) AS dev)
-            SELECT b.h, d.dev, w."window", epoch_ms(f.ts) AS t, f.lat, f.lon
-            FROM fixes f
-            JOIN cv_fetch w ON f.device_id = w.device_id AND f.ts BETWEEN w.flo AND w.fhi
-            JOIN d ON d.device_id = f.device_id
-            JOIN {footprint.bucket_sql("cv_boxes")} b ON {gy} = b.gy AND {gx} = b.gx
-            WHERE f.ts BETWEEN $lo AND $hi AND {clean_fix_clause()}
-              AND {footprint.bbox_join_sql("f", "b")}""",
-            {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m, "devices": devices},
-        )
-        # A series (hot spot, device, window) never spans two devices, so the devices are taken a group
-        # at a time: 50 million fixes of trackers that spend their day at hot spots gave 25 million
-        # candidates, and numpy's working arrays for all of them at once peaked at 6 GB.
-        parts = []
-        for first, last in _device_groups(con, CANDIDATES_PER_PASS):
-            columns = con.execute(
-                'SELECT * FROM cv_candidates WHERE dev BETWEEN ? AND ? ORDER BY h, dev, "window", t', [first, last]
-            ).fetchnumpy()
-            parts.append(
-                _spans(*(np.asarray(columns[c]) for c in ("h", "dev", "window", "t", "lat", "lon")), spots, rules)
-            )
-            del columns
-    finally:
-        con.unregister("cv_boxes")
-        con.execute("DROP TABLE IF EXISTS cv_candidates")
-    spans = (
-        {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
-        if parts
-        else _spans(*(np.zeros(0, dtype=np.int64) for _ in range(6)), spots, rules)
-    )
-    return pd.DataFrame(
-        {
-            "hotspot_id": np.asarray([s.hotspot_id for s in spots], dtype=object)[spans["h"]],
-            "device_id": np.asarray(devices, dtype=object)[spans["dev"]],
-            "window": spans["window"],
-            "start_ms": spans["start_ms"],
-            "end_ms": spans["end_ms"],
-            "fixes": spans["fixes"],
-            "minutes": spans["minutes"],
-        }
-    )[VISIT_COLUMNS]
-
-
-def _device_groups(con, most: int) -> list[tuple[int, int]]:
-    """Consecutive ranges of cv_candidates' device numbers holding about `most` candidates each (a
-    device with more is a range of its own)."""
-    counts = con.execute("SELECT dev, count(*) FROM cv_candidates GROUP BY dev ORDER BY dev").fetchall()
-    groups, first, previous, total = [], None, None, 0
-    for dev, n in counts:
-        if first is not None and total + n > most:
-            groups.append((first, previous))
-            first, total = None, 0
-        first = dev if first is None else first
-        total += n
-        previous = dev
-    if first is not None:
-        groups.append((first, previous))
-    return groups
 
 
 def with_holder(con, found: pd.DataFrame) -> pd.DataFrame:

@@ -83,8 +83,8 @@ def hotspot_boxes(
     ).reset_index(drop=True)
 
 
-# Buckets of about 550 x 580 m for the box join: fixes and boxes meet on equal bucket numbers (a hash
-# join DuckDB does in a fraction of the time of a range join over millions of fixes), then the box test.
+# Buckets of about 550 x 580 m for the candidates of visits (analytics/coverage/scan.py): a fix meets only
+# the boxes of its own bucket, then the box test.
 BUCKETS_PER_DEGREE_LAT = 200
 BUCKETS_PER_DEGREE_LON = 120
 
@@ -99,25 +99,6 @@ def box_frame(spots: list[HotSpot], margin_m: float = 0.0) -> pd.DataFrame:
         rows.append((h, spot.hotspot_id, south - dlat, north + dlat, west - dlon, east + dlon))
     return pd.DataFrame(rows, columns=["h", "hotspot_id", "lo_lat", "hi_lat", "lo_lon", "hi_lon"]).astype(
         {"h": "int32"}
-    )
-
-
-def bucket_sql(boxes: str) -> str:
-    """SQL for the boxes of table `boxes` (box_frame) spread over the buckets they touch: columns of the
-    table plus `gy`, `gx`. Join fixes on `bucket_of_sql(...)`, then test the box itself."""
-    return (
-        f"(SELECT *, unnest(range(CAST(floor(lo_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER), "
-        f"CAST(floor(hi_lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER) + 1)) AS gx FROM ("
-        f"SELECT *, unnest(range(CAST(floor(lo_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER), "
-        f"CAST(floor(hi_lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER) + 1)) AS gy FROM {boxes}))"
-    )
-
-
-def bucket_of_sql(points: str) -> tuple[str, str]:
-    """The (gy, gx) bucket numbers of a point alias's lat and lon, as SQL."""
-    return (
-        f"CAST(floor({points}.lat * {BUCKETS_PER_DEGREE_LAT}) AS INTEGER)",
-        f"CAST(floor({points}.lon * {BUCKETS_PER_DEGREE_LON}) AS INTEGER)",
     )
 
 

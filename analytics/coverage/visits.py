@@ -2,6 +2,8 @@
 
 **A visit** (one tracker continuously inside one defined hot spot) is defined in
 analytics/coverage/detection.py, with the rules and the numpy that finds visits in candidate fixes.
+analytics/coverage/scan.py reads the fixes of the recomputed windows once and makes the visits, duty
+days and presence cells from that one read.
 
 **Duty days** (per tracker, holder and Brussels date): first and last fix, minutes with a fix, and
 distance — the path through the tracker's 1-minute mean positions, steps under `min_step_m`
@@ -40,23 +42,12 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
-from analytics.coverage import footprint
-from analytics.coverage.detection import (
-    DEFAULT_RULES,
-    VisitRules,
-    clean_fix_clause,
-    visits_in_windows,
-    with_holder,
-)
+from analytics.coverage import footprint, scan
+from analytics.coverage.detection import DEFAULT_RULES, VisitRules, with_holder
 from analytics.coverage.outdated import device_prints, hotspot_prints, is_pending, pending
-from analytics.grid import (
-    METRES_PER_DEGREE_LAT,
-    METRES_PER_DEGREE_LON,
-    ORIGIN_LAT,
-    ORIGIN_LON,
-)
+from analytics.coverage.scan import islands
 from analytics.periods import local_date, local_day_sql, local_midnight_sql
-from civ import geometry, reference, store
+from civ import reference, store
 from civ.errors import UnusableInput
 
 NEIGHBOUR_SEARCH = timedelta(days=4)  # where the fix before or after a new batch is looked for first (weekends)
@@ -77,19 +68,6 @@ class RefreshResult:
 
 
 # --- the incremental refresh --------------------------------------------------------------------
-def _islands(con, source: str, target: str) -> None:
-    """Merge overlapping [lo, hi] ranges per device of `source` into `target` (window, device_id, flo, fhi)."""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {target} AS
-        WITH o AS (SELECT device_id, lo, hi,
-                          max(hi) OVER (PARTITION BY device_id ORDER BY lo, hi
-                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach FROM {source}),
-        g AS (SELECT *, sum(CASE WHEN reach IS NULL OR lo > reach THEN 1 ELSE 0 END)
-                        OVER (PARTITION BY device_id ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS island FROM o)
-        SELECT CAST(row_number() OVER (ORDER BY device_id, min(lo)) AS BIGINT) AS "window",
-               device_id, min(lo) AS flo, max(hi) AS fhi
-        FROM g GROUP BY device_id, island""")
-
-
 def _device_spans(con, devices: list[str] | None = None) -> None:
     """Temp table cv_span(device_id, first_ts, last_ts): every stored fix of the devices."""
     where = "" if devices is None else "WHERE device_id IN (SELECT unnest($devices))"
@@ -135,20 +113,23 @@ def _fetch_windows(con, rules: VisitRules) -> None:
         con.execute("ALTER TABLE cv_padded_next RENAME TO cv_padded")
         if not grown:
             break
-    _islands(con, "cv_padded", "cv_fetch")
+    islands(con, "cv_padded", "cv_fetch")
 
 
-def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None:
-    """Replace the stored visits overlapping the ranges of temp table cv_work(device_id, lo, hi).
+def _redo(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None:
+    """Replace the stored visits overlapping the ranges of temp table cv_work(device_id, lo, hi), and the
+    duty days and presence cells of the local days those ranges touch, from one scan of the fixes.
 
     Every visit found in a window is stored and every stored visit overlapping a window is replaced.
-    A found visit that reaches a window's edge might go on outside it: then that device's windows
+    A found visit that reaches a window's edge might go on outside it: then that device's ranges
     become its whole series and everything is computed once more (rare: the windows already hold
     every stored visit they touch)."""
-    _fetch_windows(con, rules)
     reach = _reach(rules)
     for attempt in range(2):
-        found = with_holder(con, visits_in_windows(con, rules, spots))
+        _fetch_windows(con, rules)
+        has_days = _day_windows(con)
+        scanned = scan.scan_windows(con, rules, spots, "cv_fetch", "cv_days" if has_days else None)
+        found = with_holder(con, scanned.visits)
         con.register("cv_new_visits", found)
         try:
             if attempt == 0 and not _whole_series(con):
@@ -178,15 +159,20 @@ def _redo_visits(con, rules: VisitRules, spots: list[footprint.HotSpot]) -> None
                                    WHERE device_id IN (SELECT unnest($d))""",
                         {"d": cut},
                     )
-                    _fetch_windows(con, rules)
                     continue
             con.execute(f"""DELETE FROM visits USING cv_fetch w
                             WHERE visits.device_id = w.device_id AND visits.started_at <= w.fhi
                               AND visits.ended_at >= w.flo AND {_AFTER_CUTOFF}""")
             _store_visits(con, "cv_new_visits")
-            return
         finally:
             con.unregister("cv_new_visits")
+        if has_days:
+            for table in ("duty_days", "presence_cells"):
+                con.execute(f"""DELETE FROM {table} USING cv_days w
+                                WHERE {table}.device_id = w.device_id AND {table}.{_DAY_AFTER_CUTOFF}
+                                  AND {table}.day BETWEEN {local_day_sql("w.flo")} AND {local_day_sql("w.fhi")} - 1""")
+            scan.store_days(con, scanned)
+        return
 
 
 def _whole_series(con) -> bool:
@@ -199,57 +185,16 @@ def _whole_series(con) -> bool:
     )
 
 
-def _redo_days(con, rules: VisitRules) -> None:
-    """Replace duty days and presence cells of the local days touched by cv_work(device_id, lo, hi)."""
+def _day_windows(con) -> bool:
+    """cv_days(window, device_id, flo, fhi): the local days touched by cv_work(device_id, lo, hi), from local
+    midnight to local midnight, merged per device. False when there are none."""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_dayspan AS
         SELECT device_id, {local_day_sql("lo")} AS first_day, {local_day_sql("hi")} AS last_day FROM cv_work""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE cv_dayrange AS
         SELECT device_id, {local_midnight_sql("first_day")} AS lo,
                {local_midnight_sql("last_day + INTERVAL 1 DAY")} AS hi FROM cv_dayspan""")
-    _islands(con, "cv_dayrange", "cv_days")
-    lo, hi = store.first_row(con, "SELECT min(flo), max(fhi) FROM cv_days")
-    if lo is None:
-        return
-    for table in ("duty_days", "presence_cells"):
-        con.execute(f"""DELETE FROM {table} USING cv_days w
-                        WHERE {table}.device_id = w.device_id AND {table}.{_DAY_AFTER_CUTOFF}
-                          AND {table}.day BETWEEN {local_day_sql("w.flo")} AND {local_day_sql("w.fhi")} - 1""")
-    # One row per tracker and minute: the mean position of its fixes in that minute.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cv_minutes AS
-        WITH m AS (
-            -- count(*): the loader never stores two fixes of one device at one instant (count DISTINCT
-            -- would cost five times as much on ten million fixes)
-            -- the minute as an integer (epoch minutes): half the cost of time_bucket on a TIMESTAMPTZ
-            SELECT f.device_id, epoch_ms(f.ts) // 60000 AS minute, min(f.ts) AS first_ts,
-                   max(f.ts) AS last_ts, count(*) AS fixes, avg(f.lat) AS lat, avg(f.lon) AS lon
-            FROM fixes f JOIN cv_days w ON f.device_id = w.device_id AND f.ts >= w.flo AND f.ts < w.fhi
-            WHERE f.ts >= $lo AND f.ts < $hi AND {clean_fix_clause()}
-            GROUP BY ALL)
-        SELECT m.*, coalesce(d.warden_code, m.device_id) AS holder, {local_day_sql("m.first_ts")} AS day
-        FROM m LEFT JOIN devices d ON d.device_id = m.device_id
-         AND (d.valid_from IS NULL OR m.first_ts >= d.valid_from) AND (d.valid_to IS NULL OR m.first_ts < d.valid_to)""",
-        {"lo": lo, "hi": hi, "accuracy": rules.accuracy_max_m},
-    )
-    con.execute(f"DELETE FROM cv_minutes WHERE NOT {_DAY_AFTER_CUTOFF}")
-    step = geometry.haversine_sql("prev_lat", "prev_lon", "lat", "lon")
-    con.execute(
-        f"""INSERT INTO duty_days
-        WITH p AS (SELECT *, lag(lat) OVER w AS prev_lat, lag(lon) OVER w AS prev_lon FROM cv_minutes
-                   WINDOW w AS (PARTITION BY device_id, holder, day ORDER BY minute)),
-        s AS (SELECT *, {step} AS step FROM p)  -- the step once, not once per use
-        SELECT device_id, holder, day, min(first_ts), max(last_ts), sum(fixes), count(*),
-               coalesce(sum(step) FILTER (WHERE prev_lat IS NOT NULL AND step >= $min_step), 0) / 1000
-        FROM s GROUP BY device_id, holder, day ORDER BY day""",
-        {"min_step": rules.min_step_m},
-    )
-    cell = float(rules.cell_m)
-    con.execute(f"""INSERT INTO presence_cells
-        SELECT device_id, holder, day,
-               CAST(floor((lon - {ORIGIN_LON}) * {METRES_PER_DEGREE_LON} / {cell}) AS INTEGER),
-               CAST(floor((lat - {ORIGIN_LAT}) * {METRES_PER_DEGREE_LAT} / {cell}) AS INTEGER), count(*)
-        FROM cv_minutes GROUP BY ALL ORDER BY day""")
-    con.execute("DROP TABLE cv_minutes")
+    islands(con, "cv_dayrange", "cv_days")
+    return store.scalar(con, "SELECT count(*) FROM cv_days WHERE flo IS NOT NULL") > 0
 
 
 def _work_from_batches(con, batches: list[int]) -> None:
@@ -383,13 +328,12 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
                     con.execute("""CREATE OR REPLACE TEMP TABLE cv_fetch AS
                                    SELECT CAST(row_number() OVER (ORDER BY device_id) AS BIGINT) AS "window",
                                           device_id, first_ts AS flo, last_ts AS fhi FROM cv_span""")
-                    con.register("cv_redone", with_holder(con, visits_in_windows(con, rules, redo)))
+                    con.register("cv_redone", with_holder(con, scan.visits_in_windows(con, rules, redo)))
                     _store_visits(con, "cv_redone")
                     con.unregister("cv_redone")
                 result.hotspots = status["hotspots"]
         if store.scalar(con, "SELECT count(*) FROM cv_work"):
-            _redo_visits(con, rules, spots)
-            _redo_days(con, rules)
+            _redo(con, rules, spots)
         result.devices = sorted(r[0] for r in con.execute("SELECT DISTINCT device_id FROM cv_work").fetchall())
         result.batches = status["batches"]
         con.execute("""INSERT INTO coverage_batches
@@ -416,7 +360,6 @@ def refresh(con: duckdb.DuckDBPyConnection, rules: VisitRules = DEFAULT_RULES) -
             "cv_days",
             "cv_batch_ranges",
             "cv_neighbours",
-            "cv_minutes",
             "cv_padded_next",
         ):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
