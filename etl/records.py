@@ -67,8 +67,10 @@ class RecordFile:
 
 
 def sql_strip(expression: str) -> str:
-    """SQL for Python's `text.strip()` of `expression`."""
-    return f"trim({expression}, '{WHITESPACE}')"
+    """SQL for Python's `text.strip()` of `expression`. Trimming a set of characters costs ten times a
+    plain copy, so only a text that begins or ends with one of them is trimmed (nearly none is)."""
+    edge = f"contains('{WHITESPACE}', left({expression}, 1)) OR contains('{WHITESPACE}', right({expression}, 1))"
+    return f"CASE WHEN {edge} THEN trim({expression}, '{WHITESPACE}') ELSE {expression} END"
 
 
 def quoted(name: str) -> str:

@@ -209,49 +209,39 @@ def stage_canonical(con: duckdb.DuckDBPyConnection, source: Source, used: dict[s
     def field(name: str) -> str:
         return _field_sql(used.get(name, []), source.columns)
 
-    fields = {name: field(name) for name in list(canonical.COLUMNS) if name not in ("x", "y")}
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE rd_xy AS SELECT row_number, {field('x')} AS x, {field('y')} AS y FROM {RECORDS}"
-    )
+    fields = {name: field(name) for name in canonical.COLUMNS}
     # x/y written with thousands separators ('150.123,45') are read by the decimal sign stated, else shown
     sign = source.decimal or decimal_sign(
-        pd.Series(
-            [
-                r[0]
-                for r in con.execute(
-                    f"SELECT x FROM rd_xy WHERE x IS NOT NULL ORDER BY row_number LIMIT {SAMPLE}"
-                ).fetchall()
-            ]
-            + [
-                r[0]
-                for r in con.execute(
-                    f"SELECT y FROM rd_xy WHERE y IS NOT NULL ORDER BY row_number LIMIT {SAMPLE}"
-                ).fetchall()
-            ],
-            dtype="string",
-        )
+        pd.Series(_first_values(con, fields["x"]) + _first_values(con, fields["y"]), dtype="string")
     )
     thousands = {",": "'.'", ".": "','"}.get(sign)
-
-    def plain(column: str) -> str:
-        return f"replace({column}, {thousands}, '')" if thousands else column
-
+    for name in ("x", "y"):
+        fields[name] = f"replace({fields[name]}, {thousands}, '')" if thousands else fields[name]
     # a deelgemeente column also tells equal street names apart (etl/geocoding.with_address_columns)
     fields["place"] = f"coalesce({fields['place']}, {fields['area']})"
     address = ", ".join(f"{fields[name]} AS {column}" for name, column in ADDRESS_FIELDS.items())
+    # a view: each query computes only the fields it reads, and the checks read them all once
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE stage_input AS
-            SELECT r.row_number, r.raw_text, {fields["id"]} AS source_id, {fields["reported_at"]} AS reported_text,
+        f"""CREATE OR REPLACE TEMP VIEW stage_input AS
+            SELECT row_number, raw_text, {fields["id"]} AS source_id, {fields["reported_at"]} AS reported_text,
                    {fields["closed_at"]} AS closed_text, {fields["category"]} AS category_text,
                    {fields["category"]} AS source_category, {fields["channel"]} AS channel_text,
                    {fields["mailbox"]} AS channel_detail, {fields["status"]} AS status_text,
                    {fields["lat"]} AS lat_text, {fields["lon"]} AS lon_text,
-                   {plain("xy.x")} AS x_text, {plain("xy.y")} AS y_text,
+                   {fields["x"]} AS x_text, {fields["y"]} AS y_text,
                    {fields["area"]} AS area_text, {fields["description"]} AS description, {fields["gas"]} AS gas_text,
                    {fields["reporter"]} AS reporter_text, {address}
-            FROM {RECORDS} r JOIN rd_xy xy USING (row_number)"""
+            FROM {RECORDS}"""
     )
-    con.execute("DROP TABLE rd_xy")
+
+
+def _first_values(con: duckdb.DuckDBPyConnection, field_sql: str) -> list[str]:
+    """The first SAMPLE non-empty values of a field, in file order."""
+    rows = con.execute(
+        f"""SELECT value FROM (SELECT row_number, {field_sql} AS value FROM {RECORDS})
+            WHERE value IS NOT NULL ORDER BY row_number LIMIT {SAMPLE}"""
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def stage_frame(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> None:
@@ -300,8 +290,9 @@ def _codes(con: duckdb.DuckDBPyConnection, column: str, name: str, transform: Ca
         r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM stage_input WHERE {column} IS NOT NULL").fetchall()
     ]
     distinct = pd.Series(values, dtype="string")
-    frame = pd.DataFrame({"text": distinct, **transform(distinct)})
-    con.register(name, frame)
+    con.register(f"{name}_frame", pd.DataFrame({"text": distinct, **transform(distinct)}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
+    con.unregister(f"{name}_frame")
 
 
 def lookups(
@@ -359,11 +350,14 @@ def lookups(
     located = xy[xy["x_text"].notna() & xy["y_text"].notna()]
     lat, lon = lambert_to_wgs84(located["x_text"], located["y_text"], crs)
     con.register(
-        "lambert_points", pd.DataFrame({"row_number": located["row_number"].to_numpy(), "lam_lat": lat, "lam_lon": lon})
+        "lambert_frame",
+        pd.DataFrame({"row_number": located["row_number"].to_numpy(), "lam_lat": lat, "lam_lon": lon}),
     )
-    con.execute("DROP TABLE IF EXISTS stage")
+    con.execute("CREATE OR REPLACE TEMP TABLE lambert_points AS SELECT * FROM lambert_frame")
+    con.unregister("lambert_frame")
+    # a view: the checks read it once (etl/reports.py)
     con.execute("""
-        CREATE TEMP TABLE stage AS
+        CREATE OR REPLACE TEMP VIEW stage AS
         SELECT s.* REPLACE (coalesce(s.channel_detail, ch.mailbox) AS channel_detail),
                cat.code AS category_code, ch.code AS channel_code, st.code AS status_code, gas.value AS gas_value,
                ar.code AS area_code_given, lp.lam_lat::DOUBLE AS lam_lat, lp.lam_lon::DOUBLE AS lam_lon
@@ -374,9 +368,6 @@ def lookups(
         LEFT JOIN codes_gas gas ON s.gas_text = gas.text
         LEFT JOIN codes_area ar ON s.area_text = ar.text
         LEFT JOIN lambert_points lp ON s.row_number = lp.row_number""")
-    for name in ("codes_category", "codes_channel", "codes_status", "codes_gas", "codes_area", "lambert_points"):
-        con.unregister(name)
-    con.execute("DROP TABLE stage_input")
 
 
 def discard(source: Source | None) -> None:

@@ -420,8 +420,9 @@ def _load_staged(
 ) -> store.BatchCounts:
     """The temp table `stage` (etl/report_staging.py) checked, quarantined, deduplicated and stored."""
     (west, south, east, north), territory_name, outline = _territory(con, box)
-    for name in ("checked", "located_area", "candidates", "resolved"):
+    for name in ("checked", "located_area", "candidates", "repeated"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute("DROP VIEW IF EXISTS resolved")
     con.execute(
         _validation_sql(report_format, zone),
         {"west": west, "south": south, "east": east, "north": north, "territory": territory_name},
@@ -436,12 +437,20 @@ def _load_staged(
         quarantined += store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM rd_malformed")
     report_progress(progress, "checked", staged_rows + malformed_rows, staged_rows + malformed_rows)
 
-    con.execute("""
+    # a generated id (content hash + occurrence) only for the rows without one: numbering the repeats of
+    # each raw text sorts every row, which a file with ids does not need
+    generated = store.scalar(con, "SELECT count(*) FROM checked WHERE reason IS NULL AND source_id IS NULL")
+    sid = (
+        "coalesce(c.source_id, 'gen-' || md5(c.raw_text) || '-' || "
+        "row_number() OVER (PARTITION BY c.source_id IS NULL, c.raw_text ORDER BY c.row_number))"
+        if generated
+        else "c.source_id"
+    )
+    con.execute(
+        f"""
         CREATE TEMP TABLE candidates AS
         WITH valid AS (
-            SELECT c.*, coalesce(c.area_code_given, a.area_code) AS area_code,
-                   coalesce(c.source_id, 'gen-' || md5(c.raw_text) || '-' ||
-                            row_number() OVER (PARTITION BY c.source_id IS NULL, c.raw_text ORDER BY c.row_number)) AS sid,
+            SELECT c.*, coalesce(c.area_code_given, a.area_code) AS area_code, {sid} AS sid,
                    coalesce(c.status_code, CASE WHEN c.status_text IS NOT NULL THEN 'onbekend'
                                                 WHEN c.closed_at IS NOT NULL THEN 'afgesloten' ELSE 'open' END)
                        AS final_status
@@ -454,29 +463,32 @@ def _load_staged(
                                     address_text)) AS content_hash
             FROM valid
         )
-        SELECT *, row_number() OVER w AS occurrence, first_value(row_number) OVER w AS first_row,
-               first_value(content_hash) OVER w AS first_hash
-        FROM hashed WINDOW w AS (PARTITION BY sid ORDER BY row_number)""")
+        SELECT h.*, CASE WHEN r.source_id IS NULL THEN 'insert'
+                         WHEN r.content_hash = h.content_hash THEN 'same' ELSE 'update' END AS action
+        FROM hashed h LEFT JOIN reports r ON r.source = ? AND r.source_id = h.sid""",
+        [report_format.name],
+    )
+    # an id again later in the file: the same data is a repeat, other data a conflict (quarantined)
+    con.execute("""
+        CREATE TEMP TABLE repeated AS
+        SELECT c.row_number, c.raw_text, c.sid, d.first_row, c.content_hash = f.content_hash AS same
+        FROM (SELECT sid, min(row_number) AS first_row FROM candidates GROUP BY sid HAVING count(*) > 1) d
+        JOIN candidates c ON c.sid = d.sid AND c.row_number > d.first_row
+        JOIN candidates f ON f.row_number = d.first_row""")
     conflicts = store.quarantine_rows(
         con,
         batch_id,
         """
         SELECT row_number, raw_text,
                'melding-id ' || sid || ' staat al op rij ' || first_row || ' van dit bestand, met andere gegevens' AS reason
-        FROM candidates WHERE occurrence > 1 AND content_hash <> first_hash""",
+        FROM repeated WHERE NOT same""",
     )
     quarantined += conflicts
-    in_file_repeats = store.scalar(
-        con, "SELECT count(*) FROM candidates WHERE occurrence > 1 AND content_hash = first_hash"
-    )
+    in_file_repeats = store.scalar(con, "SELECT count(*) FROM repeated WHERE same")
+    # the first row of each id (all rows when no id repeats): what is inserted, updated or a duplicate
     con.execute(
-        """
-        CREATE TEMP TABLE resolved AS
-        SELECT c.*, CASE WHEN r.source_id IS NULL THEN 'insert'
-                         WHEN r.content_hash = c.content_hash THEN 'same' ELSE 'update' END AS action
-        FROM candidates c LEFT JOIN reports r ON r.source = ? AND r.source_id = c.sid
-        WHERE c.occurrence = 1""",
-        [report_format.name],
+        "CREATE TEMP VIEW resolved AS SELECT * FROM candidates"
+        + (" ANTI JOIN repeated USING (row_number)" if store.scalar(con, "SELECT count(*) FROM repeated") else "")
     )
     actions = dict(con.execute("SELECT action, count(*) FROM resolved GROUP BY action").fetchall())
     # the version an update replaces is kept, so `etl batches undo` can put it back
@@ -488,9 +500,10 @@ def _load_staged(
                     WHERE c.action = 'update'""",
         [batch_id, report_format.name],
     )
+    # a plain INSERT when no stored report is replaced: no conflict handling per row
     con.execute(
         f"""
-        INSERT OR REPLACE INTO reports ({columns})
+        INSERT {"OR REPLACE " if actions.get("update") else ""}INTO reports ({columns})
         SELECT ?, sid, ?, reported_at, ?, category_code, source_category,
                coalesce(channel_code, 'onbekend'), channel_detail, final_status,
                closed_at, lat, lon, area_code, description, coalesce(gas_value, false), reporter_text, content_hash,
