@@ -256,7 +256,8 @@ _DATE_ONLY_SQL = r"'^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{5})
 
 
 def _joined(parts: list[str]) -> str:
-    return f"nullif(array_to_string(list_filter([{', '.join(parts)}], lambda p: p IS NOT NULL), '; '), '')"
+    """The parts that are not NULL joined by '; ', NULL when none is (concat_ws skips NULLs: no list per row)."""
+    return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
 
 
 def _validation_sql(report_format: ReportFormat, zone: str) -> str:
@@ -341,7 +342,10 @@ def _validation_sql(report_format: ReportFormat, zone: str) -> str:
         ), judged AS (
             SELECT *, {closed_remark} AS closed_remark FROM flagged
         )
-        SELECT * EXCLUDE (lat, lon, closed_parsed),
+        -- only what the later steps read: every column kept is a million values written once more
+        SELECT row_number, raw_text, source_id, reported_at, category_code, source_category, channel_code,
+               channel_detail, status_code, status_text, description, gas_value, reporter_text, street_text,
+               house_number_text, postcode_text, place_text, address_text, area_code_given,
                CASE WHEN coordinate_remark IS NULL THEN lat END AS lat,
                CASE WHEN coordinate_remark IS NULL THEN lon END AS lon,
                CASE WHEN closed_remark IS NULL THEN closed_parsed
@@ -446,11 +450,25 @@ def _load_staged(
         if generated
         else "c.source_id"
     )
+    # an id already stored makes the row an update or a duplicate; the first load of a source has none
+    earlier = store.scalar(
+        con, "SELECT count(*) FROM (SELECT 1 FROM reports WHERE source = ? LIMIT 1)", [report_format.name]
+    )
+    stored = (
+        """SELECT h.*, CASE WHEN r.source_id IS NULL THEN 'insert'
+                            WHEN r.content_hash = h.content_hash THEN 'same' ELSE 'update' END AS action
+           FROM hashed h LEFT JOIN reports r ON r.source = ? AND r.source_id = h.sid"""
+        if earlier
+        else "SELECT *, 'insert' AS action FROM hashed"
+    )
     con.execute(
         f"""
         CREATE TEMP TABLE candidates AS
         WITH valid AS (
-            SELECT c.*, coalesce(c.area_code_given, a.area_code) AS area_code, {sid} AS sid,
+            SELECT c.row_number, c.raw_text, c.remark, c.reported_at, c.category_code, c.source_category,
+                   c.channel_code, c.channel_detail, c.closed_at, c.lat, c.lon, c.description, c.gas_value,
+                   c.reporter_text, c.street_text, c.house_number_text, c.postcode_text, c.place_text,
+                   c.address_text, coalesce(c.area_code_given, a.area_code) AS area_code, {sid} AS sid,
                    coalesce(c.status_code, CASE WHEN c.status_text IS NOT NULL THEN 'onbekend'
                                                 WHEN c.closed_at IS NOT NULL THEN 'afgesloten' ELSE 'open' END)
                        AS final_status
@@ -463,10 +481,8 @@ def _load_staged(
                                     address_text)) AS content_hash
             FROM valid
         )
-        SELECT h.*, CASE WHEN r.source_id IS NULL THEN 'insert'
-                         WHEN r.content_hash = h.content_hash THEN 'same' ELSE 'update' END AS action
-        FROM hashed h LEFT JOIN reports r ON r.source = ? AND r.source_id = h.sid""",
-        [report_format.name],
+        {stored}""",
+        [report_format.name] if earlier else [],
     )
     # an id again later in the file: the same data is a repeat, other data a conflict (quarantined)
     con.execute("""
