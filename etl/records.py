@@ -99,13 +99,27 @@ def inspect(
         raise UnusableInput(f"{path.name} is geen tekstbestand (CSV) en geen Excel-bestand (XLSX)")
     text, as_read = _decode(data, encoding, path.name)
     del data
+    return inspect_text(
+        text, path.name, encoding.replace("-sig", ""), known, header_row, delimiter, path if as_read else None
+    )
+
+
+def inspect_text(
+    text: str,
+    name: str,
+    encoding: str,
+    known: set[str] | None = None,
+    header_row: int | None = None,
+    delimiter: str | None = None,
+    same_file: Path | None = None,
+) -> RecordFile | None:
+    """`inspect` for a text already in memory (an XLSX sheet as text, the head of a file); `same_file`: a
+    UTF-8 file with exactly this text, which DuckDB then reads instead of a copy."""
     head_lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
-    found = read_header([line.rstrip("\r") for line in head_lines], path.name, known, header_row, delimiter)
+    found = read_header([line.rstrip("\r") for line in head_lines], name, known, header_row, delimiter)
     if found is None:
         return None
-    file = RecordFile(
-        found.names, found.spelled, found.separator, encoding.replace("-sig", ""), found.title_lines, found.index + 1
-    )
+    file = RecordFile(found.names, found.spelled, found.separator, encoding, found.title_lines, found.index + 1)
     crlf = text.count("\r\n")
     if text.count("\r") != crlf or 0 < crlf < text.count("\n"):  # lone carriage returns, mixed line ends
         file.whole_text = _records_of_text(text, found.index, found.separator)
@@ -113,7 +127,7 @@ def inspect(
     file.newline = "\r\n" if crlf else "\n"
     file.ends_with_newline = text.endswith("\n")
     file.skip_lines = found.index + _header_record_lines(head_lines, found.index, found.separator)
-    file.text_file, file.copied = (path, False) if as_read else (_utf8_copy(text), True)
+    file.text_file, file.copied = (same_file, False) if same_file else (_utf8_copy(text), True)
     return file
 
 
@@ -128,6 +142,27 @@ def read_records(con: duckdb.DuckDBPyConnection, file: RecordFile, table: str) -
         _store_records(con, table, continued, records, file.delimiter, file.columns)
     return tuple(
         con.execute(f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM {table}_malformed)").fetchall()[0]
+    )
+
+
+def as_table(file: RecordFile):
+    """The records as an etl/tables.RawTable (every cell as text), for the loaders that work in pandas."""
+    from etl.tables import RawTable
+
+    con = duckdb.connect()
+    try:
+        read_records(con, file, "rd")
+        names = ", ".join(quoted(c) for c in file.columns)
+        frame = con.execute(
+            f"SELECT {names}{', ' if names else ''}row_number, raw_text FROM rd ORDER BY row_number"
+        ).df()
+        malformed = con.execute("SELECT row_number, raw_text, reason FROM rd_malformed ORDER BY row_number").df()
+    finally:
+        con.close()
+        file.remove_copy()
+    frame = frame.astype({c: "string" for c in file.columns + ["raw_text"]} | {"row_number": "int64"})
+    return RawTable(
+        file.columns, frame, malformed, file.delimiter, file.encoding, file.header, file.title_lines, file.header_line
     )
 
 
