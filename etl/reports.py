@@ -14,9 +14,11 @@ area (the area of the point), a GAS value that is not yes or no (no).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -128,11 +130,14 @@ def _load_source(db, path, source, fmt, bbox, tz, is_demo, profile, id_column, p
         "category/categorie": canonical.COLUMNS["category"],
     }
     is_canonical = report_format.stage is canonical.FORMAT.stage
-    missing = (
+    if (
         is_canonical
         and not mapping
         and any(not any(a in source.columns for a in aliases) for aliases in required.values())
-    )
+    ):
+        # refused only when the file has rows, which only reading it shows (before the store is opened)
+        with _rows_apart(source, profile) as con:
+            require_columns(report_staging.counted_table(con, source), "canonical", required)
     key = load_key(db)
     warnings, found = [], []
 
@@ -142,8 +147,6 @@ def _load_source(db, path, source, fmt, bbox, tz, is_demo, profile, id_column, p
         report_staging.skip_matching_rows(con, profile.skip_pattern if profile else None)
         report_staging.pseudonymise(con, source, key)
         if is_canonical:
-            if missing:  # refused only when the file has rows, which only reading it shows
-                require_columns(report_staging.counted_table(con, source), "canonical", required)
             used = canonical.resolve_columns(report_staging.sample_table(con, source), mapping)
             report_staging.stage_canonical(con, source, used)
         else:
@@ -185,14 +188,19 @@ def _load_source(db, path, source, fmt, bbox, tz, is_demo, profile, id_column, p
     return result
 
 
-def _columns_of_loaded_file(source: report_staging.Source, profile: Profile | None, mapping: dict) -> dict | None:
+def _columns_of_loaded_file(source: report_staging.Source, profile: Profile | None, mapping: dict) -> dict:
     """The columns each field comes from, for a file loaded before (the load did not run again)."""
-    if source.sheet is None and source.text is None:
-        return None
+    with _rows_apart(source, profile) as con:
+        return canonical.resolve_columns(report_staging.sample_table(con, source), mapping)
+
+
+@contextlib.contextmanager
+def _rows_apart(source: report_staging.Source, profile: Profile | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file's rows read into a DuckDB of their own (not the store), the profile's skipped rows apart."""
     with duckdb.connect() as con:
         report_staging.read_rows(con, source)
         report_staging.skip_matching_rows(con, profile.skip_pattern if profile else None)
-        return canonical.resolve_columns(report_staging.sample_table(con, source), mapping)
+        yield con
 
 
 def _record_details(con, batch_id: int, source: report_staging.Source, profile: Profile | None) -> None:
