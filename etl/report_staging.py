@@ -203,8 +203,19 @@ def _field_sql(columns: list[str], present: list[str]) -> str:
     return f"nullif({text}, '')"
 
 
-def stage_canonical(con: duckdb.DuckDBPyConnection, source: Source, used: dict[str, list[str]]) -> None:
-    """etl/formats/canonical.stage_mapped in SQL: temp table `stage_input` from `rd`."""
+# the staging columns whose labels become codes, and the canonical field each comes from
+LABEL_FIELDS = {
+    "category_text": "category",
+    "channel_text": "channel",
+    "status_text": "status",
+    "gas_text": "gas",
+    "area_text": "area",
+}
+
+
+def stage_canonical(con: duckdb.DuckDBPyConnection, source: Source, used: dict[str, list[str]]) -> dict[str, str]:
+    """etl/formats/canonical.stage_mapped in SQL: temp view `stage_input` from `rd`. Returns, per label
+    column, SQL for its distinct values: the field computed on the distinct texts of its columns only."""
 
     def field(name: str) -> str:
         return _field_sql(used.get(name, []), source.columns)
@@ -233,6 +244,15 @@ def stage_canonical(con: duckdb.DuckDBPyConnection, source: Source, used: dict[s
                    {fields["reporter"]} AS reporter_text, {address}
             FROM {RECORDS}"""
     )
+    distinct = {}
+    for column, name in LABEL_FIELDS.items():
+        present = [quoted(c) for c in used.get(name, []) if c in source.columns]
+        distinct[column] = (
+            f"SELECT DISTINCT {fields[name]} AS value FROM (SELECT DISTINCT {', '.join(present)} FROM {RECORDS})"
+            if present
+            else "SELECT NULL::VARCHAR AS value"
+        )
+    return distinct
 
 
 def _first_values(con: duckdb.DuckDBPyConnection, field_sql: str) -> list[str]:
@@ -244,8 +264,9 @@ def _first_values(con: duckdb.DuckDBPyConnection, field_sql: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def stage_frame(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> None:
-    """A format's staging frame (etl/formats) as the temp table `stage_input`."""
+def stage_frame(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> dict[str, str]:
+    """A format's staging frame (etl/formats) as the temp table `stage_input`; returns, per label column,
+    SQL for its distinct values."""
     frame = with_address_columns(staged)
     con.register("stage_frame", frame)
     text = ", ".join(f"{c}::VARCHAR AS {c}" for c in _TEXT_COLUMNS)
@@ -253,6 +274,7 @@ def stage_frame(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> None:
         f"CREATE OR REPLACE TEMP TABLE stage_input AS SELECT row_number::BIGINT AS row_number, {text} FROM stage_frame"
     )
     con.unregister("stage_frame")
+    return {column: f"SELECT DISTINCT {column} AS value FROM stage_input" for column in LABEL_FIELDS}
 
 
 def coordinate_system(con: duckdb.DuckDBPyConnection, stated: str | None) -> tuple[str, pd.DataFrame]:
@@ -283,12 +305,12 @@ def lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series, crs: str = "EPSG:3137
     return lat, lon
 
 
-def _codes(con: duckdb.DuckDBPyConnection, column: str, name: str, transform: Callable[[pd.Series], dict]) -> None:
-    """Temp view `name`(text, …): each distinct value of `column` once, with what `transform` (string
+def _codes(
+    con: duckdb.DuckDBPyConnection, distinct_sql: str, name: str, transform: Callable[[pd.Series], dict]
+) -> None:
+    """Temp table `name`(text, …): each distinct value (`distinct_sql`) once, with what `transform` (string
     Series of the distinct values -> columns) makes of it."""
-    values = [
-        r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM stage_input WHERE {column} IS NOT NULL").fetchall()
-    ]
+    values = [r[0] for r in con.execute(f"SELECT value FROM ({distinct_sql}) WHERE value IS NOT NULL").fetchall()]
     distinct = pd.Series(values, dtype="string")
     con.register(f"{name}_frame", pd.DataFrame({"text": distinct, **transform(distinct)}))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
@@ -301,6 +323,7 @@ def lookups(
     values: dict[str, dict[str, str]] | None,
     xy: pd.DataFrame,
     crs: str,
+    distinct: dict[str, str],
 ) -> None:
     """Temp table `stage`: `stage_input` with labels mapped to codes (a profile's [values.…] tables come
     first) and Lambert x/y as degrees."""
@@ -342,11 +365,18 @@ def lookups(
         key = normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True)
         return {"code": key.map(area_names).astype("string")}
 
-    _codes(con, "category_text", "codes_category", category)
-    _codes(con, "channel_text", "codes_channel", channel)
-    _codes(con, "status_text", "codes_status", lambda t: {"code": normalise_labels(t).map(statuses).astype("string")})
-    _codes(con, "gas_text", "codes_gas", lambda t: {"value": normalise_labels(t).map(YES_NO).astype("boolean")})
-    _codes(con, "area_text", "codes_area", area)
+    _codes(con, distinct["category_text"], "codes_category", category)
+    _codes(con, distinct["channel_text"], "codes_channel", channel)
+    _codes(
+        con,
+        distinct["status_text"],
+        "codes_status",
+        lambda t: {"code": normalise_labels(t).map(statuses).astype("string")},
+    )
+    _codes(
+        con, distinct["gas_text"], "codes_gas", lambda t: {"value": normalise_labels(t).map(YES_NO).astype("boolean")}
+    )
+    _codes(con, distinct["area_text"], "codes_area", area)
     located = xy[xy["x_text"].notna() & xy["y_text"].notna()]
     lat, lon = lambert_to_wgs84(located["x_text"], located["y_text"], crs)
     con.register(

@@ -148,10 +148,10 @@ def _load_source(db, path, source, fmt, bbox, tz, is_demo, profile, id_column, p
         report_staging.pseudonymise(con, source, key)
         if is_canonical:
             used = canonical.resolve_columns(report_staging.sample_table(con, source), mapping)
-            report_staging.stage_canonical(con, source, used)
+            distinct = report_staging.stage_canonical(con, source, used)
         else:
             used = None
-            report_staging.stage_frame(con, report_format.stage(report_staging.whole_table(con, source)))
+            distinct = report_staging.stage_frame(con, report_format.stage(report_staging.whole_table(con, source)))
         staged_rows, malformed_rows = con.execute(
             "SELECT (SELECT count(*) FROM stage_input), (SELECT count(*) FROM rd_malformed)"
         ).fetchall()[0]
@@ -161,7 +161,7 @@ def _load_source(db, path, source, fmt, bbox, tz, is_demo, profile, id_column, p
         report_progress(progress, "read", rows_in, rows_in)
         # x/y in the system the profile states, else the one their size shows (Lambert 72 when unclear)
         crs, xy = report_staging.coordinate_system(con, file_options.get("crs"))
-        report_staging.lookups(con, report_format, profile.values if profile else {}, xy, crs)
+        report_staging.lookups(con, report_format, profile.values if profile else {}, xy, crs, distinct)
         _record_details(con, batch_id, source, profile)
         found.append(used)
         counts = _load_staged(con, batch_id, staged_rows, malformed_rows, report_format, zone, box, progress)
