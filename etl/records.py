@@ -18,7 +18,8 @@ reads back).
 
 Text: UTF-8 (with or without BOM) is read as it is; UTF-16, Windows-1252 (or a file that is not valid
 UTF-8) and a profile's stated encoding are first written out as UTF-8. A file whose lines end in a lone
-carriage return (old Mac) or mix line ends is read by `csv.reader` whole: DuckDB's lines would differ.
+carriage return (old Mac) or mix line ends (or holds the control character \x01) is read by `csv.reader`
+whole: DuckDB's lines would differ.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class RecordFile:
     title_lines: int = 0
     header_line: int = 1
     text_file: Path | None = None  # the file DuckDB reads (a UTF-8 copy when the file is not UTF-8)
-    copied: bool = False  # text_file is a temporary copy, removed once read
+    copied: bool = False  # text_file is a temporary copy, removed by remove_copy
     skip_lines: int = 1  # lines up to and including the header record
     newline: str = "\n"
     ends_with_newline: bool = True
@@ -121,7 +122,9 @@ def inspect_text(
         return None
     file = RecordFile(found.names, found.spelled, found.separator, encoding, found.title_lines, found.index + 1)
     crlf = text.count("\r\n")
-    if text.count("\r") != crlf or 0 < crlf < text.count("\n"):  # lone carriage returns, mixed line ends
+    # lone carriage returns or mixed line ends (DuckDB's lines would differ), or the character DuckDB's
+    # line reader splits at (_read_lines): csv.reader reads the whole text
+    if text.count("\r") != crlf or 0 < crlf < text.count("\n") or "\x01" in text:
         file.whole_text = _records_of_text(text, found.index, found.separator)
         return file
     file.newline = "\r\n" if crlf else "\n"
