@@ -14,10 +14,12 @@ area (the area of the point), a GAS value that is not yes or no (no).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
-import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -25,40 +27,20 @@ import pandas as pd
 
 from civ import store, territory
 from civ.errors import UnusableInput
-from civ.reference import normalise_labels, per_distinct
+from etl import records, report_staging
 from etl.formats import ReportFormat, canonical, detect, require_columns
-from etl.geocoding import place_reports, with_address_columns
-from etl.number_shapes import belgian_crs
+from etl.geocoding import place_reports
 from etl.profiles import Profile, check_values, profile_hash
 from etl.progress import Progress
 from etl.progress import report as report_progress
-from etl.pseudonyms import load_key, pseudonym, pseudonymise
-from etl.tables import RawTable, joined_fields, normalise_header, read_table, skip_matching_rows
+from etl.pseudonyms import load_key
+from etl.tables import is_xlsx, normalise_header, read_table
 from etl.timestamps import (
     checked_zone,
     hours_minutes_sql,
     timestamp_problem_sql,
     timestamp_sql,
 )
-
-_YES_NO = {
-    "ja": True,
-    "j": True,
-    "yes": True,
-    "y": True,
-    "true": True,
-    "waar": True,
-    "1": True,
-    "x": True,
-    "nee": False,
-    "n": False,
-    "no": False,
-    "false": False,
-    "onwaar": False,
-    "0": False,
-}
-_MAILBOX = re.compile(r"^pro\W?bleem\s*box\W*(\d{1,2})$")
-_PERSONAL_COLUMNS = ("reporter", "melder", "naam_melder")
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -98,71 +80,93 @@ def load_reports_file(
     mapping = profile.normalised_columns() if profile else {}
     file_options = profile.file if profile else {}
     known = canonical.known_columns() | _OTHER_FORMAT_COLUMNS | {c for cs in mapping.values() for c in cs}
-    table = read_table(
-        path,
-        known=known,
-        header_row=file_options.get("header_row"),
-        encoding=file_options.get("encoding"),
-        sheet=file_options.get("sheet"),
-        delimiter=file_options.get("delimiter"),
-        decimal=file_options.get("decimal"),
+    source = _open_source(path, known, file_options)
+    try:
+        return _load_source(db, path, source, fmt, bbox, tz, is_demo, profile, id_column, progress, mapping)
+    finally:
+        report_staging.discard(source)
+
+
+def _open_source(path, known: set[str], file_options: dict) -> report_staging.Source:
+    """The file's header (a CSV: its rows are read in the store's transaction) or a whole XLSX sheet,
+    before the store is opened: an unusable file writes nothing."""
+    try:
+        head = Path(path).open("rb").read(8)
+    except OSError as error:
+        raise UnusableInput(f"kan {path} niet lezen: {error.strerror}") from error
+    options = {k: file_options.get(k) for k in ("header_row", "encoding", "delimiter")}
+    if is_xlsx(head):
+        sheet = read_table(path, known=known, sheet=file_options.get("sheet"), **options)
+        return report_staging.Source(sheet.columns, sheet.header, sheet.delimiter, sheet=sheet)
+    text = records.inspect(path, known, **options)
+    if text is None:  # no text at all: no rows
+        sheet = read_table(path, known=known, **options)
+        return report_staging.Source(sheet.columns, sheet.header, sheet.delimiter, sheet=sheet)
+    return report_staging.Source(
+        text.columns, text.header, text.delimiter, text=text, decimal=file_options.get("decimal")
     )
+
+
+def _load_source(db, path, source, fmt, bbox, tz, is_demo, profile, id_column, progress, mapping) -> store.LoadResult:
+    file_options = profile.file if profile else {}
+    if source.sheet is not None:
+        source.decimal = file_options.get("decimal")
     if profile:
-        profile.check_columns(table.columns)
+        profile.check_columns(source.columns)
     if id_column:
-        if normalise_header(id_column) not in table.columns:
-            raise UnusableInput(f"--id-column '{id_column}' staat niet in het bestand (wel: {', '.join(table.header)})")
+        if normalise_header(id_column) not in source.columns:
+            raise UnusableInput(
+                f"--id-column '{id_column}' staat niet in het bestand (wel: {', '.join(source.header)})"
+            )
         mapping["id"] = [normalise_header(id_column)]
-    table = skip_matching_rows(table, profile)
     if mapping:
         report_format = dataclasses.replace(canonical.FORMAT, name=str(file_options.get("source", "canonical")))
     else:
-        report_format = detect(table, fmt)
+        report_format = detect(source, fmt)
     zone = checked_zone(tz or (profile.timezone if profile else None) or report_format.default_tz)
     box = parse_bbox(bbox)
-    table = _pseudonymise_personal_columns(table, load_key(db))
-    warnings, used = [], None
-    if report_format.stage is canonical.FORMAT.stage:
-        if not mapping:
-            require_columns(
-                table,
-                "canonical",
-                {
-                    "reported_at/datum": canonical.COLUMNS["reported_at"],
-                    "category/categorie": canonical.COLUMNS["category"],
-                },
-            )
-        used = canonical.resolve_columns(table, mapping)
-        staged = canonical.stage_mapped(table, used)
-        if "id" not in used and len(staged):
-            warnings.append(NO_ID_WARNING)
-    else:
-        staged = report_format.stage(table)
-    values = profile.values if profile else {}
-    rows_in = len(staged) + len(table.malformed)
-    report_progress(progress, "read", rows_in, rows_in)
-
-    placed = []
-    # x/y in the system the profile states, else the one their size shows (Lambert 72 when unclear)
-    coordinate_system = str(file_options.get("crs") or belgian_crs(staged["x_text"], staged["y_text"]) or "EPSG:31370")
+    required = {
+        "reported_at/datum": canonical.COLUMNS["reported_at"],
+        "category/categorie": canonical.COLUMNS["category"],
+    }
+    is_canonical = report_format.stage is canonical.FORMAT.stage
+    if (
+        is_canonical
+        and not mapping
+        and any(not any(a in source.columns for a in aliases) for aliases in required.values())
+    ):
+        # refused only when the file has rows, which only reading it shows (before the store is opened)
+        with _rows_apart(source, profile) as con:
+            require_columns(report_staging.counted_table(con, source), "canonical", required)
+    key = load_key(db)
+    warnings, found = [], []
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
         check_values(profile, con)
-        _record_details(con, batch_id, table, profile)
-        counts = _load_staged(
-            con,
-            batch_id,
-            staged,
-            table.malformed,
-            report_format,
-            zone,
-            box,
-            values,
-            coordinate_system,
-            progress,
-        )
-        placed.append(place_reports(con, batch_id))  # addresses to points, in the same transaction
-        if placed[-1].considered:
+        report_staging.read_rows(con, source)
+        report_staging.skip_matching_rows(con, profile.skip_pattern if profile else None)
+        report_staging.pseudonymise(con, source, key)
+        if is_canonical:
+            used = canonical.resolve_columns(report_staging.sample_table(con, source), mapping)
+            distinct = report_staging.stage_canonical(con, source, used)
+        else:
+            used = None
+            distinct = report_staging.stage_frame(con, report_format.stage(report_staging.whole_table(con, source)))
+        staged_rows, malformed_rows = con.execute(
+            "SELECT (SELECT count(*) FROM stage_input), (SELECT count(*) FROM rd_malformed)"
+        ).fetchall()[0]
+        if used is not None and "id" not in used and staged_rows:
+            warnings.append(NO_ID_WARNING)
+        rows_in = staged_rows + malformed_rows
+        report_progress(progress, "read", rows_in, rows_in)
+        # x/y in the system the profile states, else the one their size shows (Lambert 72 when unclear)
+        crs, xy = report_staging.coordinate_system(con, file_options.get("crs"))
+        report_staging.lookups(con, report_format, profile.values if profile else {}, xy, crs, distinct)
+        _record_details(con, batch_id, source, profile)
+        found.append(used)
+        counts = _load_staged(con, batch_id, staged_rows, malformed_rows, report_format, zone, box, progress)
+        found.append(place_reports(con, batch_id))  # addresses to points, in the same transaction
+        if found[-1].considered:
             counts.remarks = _record_geocoding_remarks(con, batch_id)
         report_progress(progress, "stored", counts.rows_in, counts.rows_in)
         return counts
@@ -172,126 +176,54 @@ def load_reports_file(
         db, kind="reports", file=path, fmt=report_format.name, options=options, load=load, is_demo=is_demo
     )
     result.warnings = warnings
-    if placed and placed[-1].considered:
-        result.geocoding = placed[-1].as_json()
+    if found and found[-1].considered:
+        result.geocoding = found[-1].as_json()
+    used = found[0] if found else (_columns_of_loaded_file(source, profile, mapping) if is_canonical else None)
     if used is not None:
-        result.columns_used = {field: [table.header[table.columns.index(c)] for c in cs] for field, cs in used.items()}
+        result.columns_used = {
+            field: [source.header[source.columns.index(c)] for c in cs] for field, cs in used.items()
+        }
         taken = {c for cs in used.values() for c in cs}
-        result.columns_ignored = [h for h, c in zip(table.header, table.columns) if c not in taken]
+        result.columns_ignored = [h for h, c in zip(source.header, source.columns) if c not in taken]
     return result
 
 
-def _record_details(con, batch_id: int, table: RawTable, profile: Profile | None) -> None:
+def _columns_of_loaded_file(source: report_staging.Source, profile: Profile | None, mapping: dict) -> dict:
+    """The columns each field comes from, for a file loaded before (the load did not run again)."""
+    with _rows_apart(source, profile) as con:
+        return canonical.resolve_columns(report_staging.sample_table(con, source), mapping)
+
+
+@contextlib.contextmanager
+def _rows_apart(source: report_staging.Source, profile: Profile | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file's rows read into a DuckDB of their own (not the store), the profile's skipped rows apart."""
+    with duckdb.connect() as con:
+        report_staging.read_rows(con, source)
+        report_staging.skip_matching_rows(con, profile.skip_pattern if profile else None)
+        yield con
+
+
+def _record_details(con, batch_id: int, source: report_staging.Source, profile: Profile | None) -> None:
     """What `quarantine retry` needs to read this batch's refused rows again."""
     con.execute(
         "INSERT OR REPLACE INTO batch_details (batch_id, header, delimiter, profile_name) VALUES (?, ?, ?, ?)",
         [
             batch_id,
-            json.dumps(table.header or table.columns, ensure_ascii=False),
-            table.delimiter,
+            json.dumps(source.header or source.columns, ensure_ascii=False),
+            source.delimiter,
             profile.name if profile else None,
         ],
     )
 
 
-def _pseudonymise_personal_columns(table: RawTable, key: bytes) -> RawTable:
-    """Replace reporter identities by pseudonyms before anything is staged, raw text included."""
-    personal = [c for c in table.columns if c in _PERSONAL_COLUMNS]
-    if not personal:
-        return table
-    frame = table.frame.copy()
-    for column in personal:
-        frame[column] = pseudonymise(frame[column], key).fillna("")
-    frame["raw_text"] = joined_fields(frame, table.columns, table.delimiter)
-    malformed = table.malformed.copy()
-    if len(malformed):
-        positions = [table.columns.index(c) for c in personal]
-        malformed["raw_text"] = [_mask_fields(text, table.delimiter, positions, key) for text in malformed["raw_text"]]
-    return dataclasses.replace(table, frame=frame, malformed=malformed)
-
-
-def _mask_fields(text: str, delimiter: str, positions: list[int], key: bytes) -> str:
-    fields = text.split(delimiter)
-    for position in positions:
-        if position < len(fields) and fields[position].strip():
-            fields[position] = pseudonym(key, fields[position])
-    return delimiter.join(fields)
-
-
-def _lookups(
-    con: duckdb.DuckDBPyConnection,
-    staged: pd.DataFrame,
-    report_format: ReportFormat,
-    values: dict[str, dict[str, str]] | None = None,
-    crs: str = "EPSG:31370",
-) -> pd.DataFrame:
-    """Map labels to codes (a few distinct values each, so Python dictionaries); a profile's
-    [values.…] tables come first."""
-    values = values or {}
-
-    def aliases(table: str, code: str) -> dict[str, str]:
-        rows = con.execute(
-            f"SELECT alias, {code}, source FROM {table} WHERE source IN ('*', ?) ORDER BY source = '*' DESC",
-            [report_format.name],
-        ).fetchall()
-        return {alias: value for alias, value, _ in rows}  # format-specific rows come last and win
-
-    frame = staged.copy()
-    categories = aliases("category_aliases", "category_code") | values.get("category", {})
-    category_key = normalise_labels(frame["category_text"])
-    frame["category_code"] = category_key.map(categories).astype("string")
-    if report_format.unknown_category:
-        frame["category_code"] = frame["category_code"].mask(
-            frame["category_code"].isna() & frame["category_text"].notna(), report_format.unknown_category
-        )
-
-    channels = aliases("channel_aliases", "channel_code") | values.get("channel", {})
-    channel_key = normalise_labels(frame["channel_text"])
-    mailbox = per_distinct(channel_key, lambda key: key.str.extract(_MAILBOX, expand=False))
-    frame["channel_detail"] = frame["channel_detail"].fillna(mailbox.str.zfill(2)).astype("string")
-    frame["channel_code"] = channel_key.map(channels).astype("string").mask(mailbox.notna(), "probleembox")
-    statuses = aliases("status_aliases", "status_code") | values.get("status", {})
-    frame["status_code"] = normalise_labels(frame["status_text"]).map(statuses).astype("string")
-    frame["gas_value"] = normalise_labels(frame["gas_text"]).map(_YES_NO).astype("boolean")
-
-    areas = con.execute("SELECT code, name, level FROM areas ORDER BY level = 'submunicipality'").fetchall()
-    area_names = {}
-    for code, name, _level in areas:  # sub-municipalities come last and win a shared name (Merchtem)
-        area_names[name.lower()] = code
-        area_names[code.lower()] = code
-    for label, target in values.get("area", {}).items():
-        area_names[label] = area_names.get(target.lower(), target)
-    area_key = per_distinct(
-        frame["area_text"], lambda text: normalise_labels(text).str.replace(r"\s*\(.*\)$", "", regex=True)
-    )
-    frame["area_code_given"] = area_key.map(area_names).astype("string")
-    frame["lam_lat"], frame["lam_lon"] = _lambert_to_wgs84(frame["x_text"], frame["y_text"], crs)
-    return frame
-
-
-def _lambert_to_wgs84(x_text: pd.Series, y_text: pd.Series, crs: str = "EPSG:31370") -> tuple[np.ndarray, np.ndarray]:
-    """x/y in Lambert 72, or in the profile's `crs`, as WGS84 lat/lon."""
-    x = pd.to_numeric(x_text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    y = pd.to_numeric(y_text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    lat = np.full(len(x), np.nan)
-    lon = np.full(len(x), np.nan)
-    present = ~(np.isnan(x) | np.isnan(y))
-    if present.any():
-        from etl.profiles import crs_transformer
-
-        to_wgs84 = crs_transformer(crs)
-        lon[present], lat[present] = to_wgs84.transform(x[present], y[present])
-    return lat, lon
-
-
-def _territory(
-    con, box, frame: pd.DataFrame
-) -> tuple[tuple[float, float, float, float], str, territory.Outline | None]:
+def _territory(con, box) -> tuple[tuple[float, float, float, float], str, territory.Outline | None]:
     """The box checked in SQL, the name in the reason, and the outline checked after (none with --bbox).
-    A store without a territory refuses the load; the file's points (`frame`) propose one."""
+    A store without a territory refuses the load; the file's points (temp table `stage`) propose one."""
     if box:
         return box, f"kader {','.join(str(v) for v in box)}", None
-    found = territory.require(con, *_points_given(frame))
+    found = territory.current(con) or territory.require(
+        con, *_points_given(con.execute("SELECT lat_text, lon_text, lam_lat, lam_lon FROM stage").df())
+    )
     outline = found.outline
     west, south, east, north = outline.widened_bounds() if outline else found.bbox
     return (west, south, east, north), found.place, outline
@@ -332,7 +264,8 @@ _DATE_ONLY_SQL = r"'^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{5})
 
 
 def _joined(parts: list[str]) -> str:
-    return f"nullif(array_to_string(list_filter([{', '.join(parts)}], lambda p: p IS NOT NULL), '; '), '')"
+    """The parts that are not NULL joined by '; ', NULL when none is (concat_ws skips NULLs: no list per row)."""
+    return f"nullif(concat_ws('; ', {', '.join(parts)}), '')"
 
 
 def _validation_sql(report_format: ReportFormat, zone: str) -> str:
@@ -417,7 +350,10 @@ def _validation_sql(report_format: ReportFormat, zone: str) -> str:
         ), judged AS (
             SELECT *, {closed_remark} AS closed_remark FROM flagged
         )
-        SELECT * EXCLUDE (lat, lon, closed_parsed),
+        -- only what the later steps read: every column kept is a million values written once more
+        SELECT row_number, raw_text, source_id, reported_at, category_code, source_category, channel_code,
+               channel_detail, status_code, status_text, description, gas_value, reporter_text, street_text,
+               house_number_text, postcode_text, place_text, address_text, area_code_given,
                CASE WHEN coordinate_remark IS NULL THEN lat END AS lat,
                CASE WHEN coordinate_remark IS NULL THEN lon END AS lon,
                CASE WHEN closed_remark IS NULL THEN closed_parsed
@@ -492,15 +428,13 @@ def _record_geocoding_remarks(con, batch_id: int) -> int:
 
 
 def _load_staged(
-    con, batch_id, staged, malformed, report_format, zone, box, values=None, crs: str = "EPSG:31370", progress=None
+    con, batch_id, staged_rows: int, malformed_rows: int, report_format, zone, box, progress=None
 ) -> store.BatchCounts:
-    frame = with_address_columns(_lookups(con, staged, report_format, values, crs))
-    (west, south, east, north), territory_name, outline = _territory(con, box, frame)
-    for name in ("stage", "checked", "located_area", "candidates", "resolved"):
+    """The temp table `stage` (etl/report_staging.py) checked, quarantined, deduplicated and stored."""
+    (west, south, east, north), territory_name, outline = _territory(con, box)
+    for name in ("checked", "located_area", "candidates", "repeated"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
-    con.register("stage_frame", frame)
-    con.execute("CREATE TEMP TABLE stage AS SELECT * FROM stage_frame")
-    con.unregister("stage_frame")
+    con.execute("DROP VIEW IF EXISTS resolved")
     con.execute(
         _validation_sql(report_format, zone),
         {"west": west, "south": south, "east": east, "north": north, "territory": territory_name},
@@ -511,18 +445,38 @@ def _load_staged(
     quarantined = store.quarantine_rows(
         con, batch_id, "SELECT row_number, raw_text, reason FROM checked WHERE reason IS NOT NULL"
     )
-    if len(malformed):
-        con.register("malformed_frame", malformed)
-        quarantined += store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM malformed_frame")
-        con.unregister("malformed_frame")
-    report_progress(progress, "checked", len(staged) + len(malformed), len(staged) + len(malformed))
+    if malformed_rows:
+        quarantined += store.quarantine_rows(con, batch_id, "SELECT row_number, raw_text, reason FROM rd_malformed")
+    report_progress(progress, "checked", staged_rows + malformed_rows, staged_rows + malformed_rows)
 
-    con.execute("""
+    # a generated id (content hash + occurrence) only for the rows without one: numbering the repeats of
+    # each raw text sorts every row, which a file with ids does not need
+    generated = store.scalar(con, "SELECT count(*) FROM checked WHERE reason IS NULL AND source_id IS NULL")
+    sid = (
+        "coalesce(c.source_id, 'gen-' || md5(c.raw_text) || '-' || "
+        "row_number() OVER (PARTITION BY c.source_id IS NULL, c.raw_text ORDER BY c.row_number))"
+        if generated
+        else "c.source_id"
+    )
+    # an id already stored makes the row an update or a duplicate; the first load of a source has none
+    earlier = store.scalar(
+        con, "SELECT count(*) FROM (SELECT 1 FROM reports WHERE source = ? LIMIT 1)", [report_format.name]
+    )
+    stored = (
+        """SELECT h.*, CASE WHEN r.source_id IS NULL THEN 'insert'
+                            WHEN r.content_hash = h.content_hash THEN 'same' ELSE 'update' END AS action
+           FROM hashed h LEFT JOIN reports r ON r.source = ? AND r.source_id = h.sid"""
+        if earlier
+        else "SELECT *, 'insert' AS action FROM hashed"
+    )
+    con.execute(
+        f"""
         CREATE TEMP TABLE candidates AS
         WITH valid AS (
-            SELECT c.*, coalesce(c.area_code_given, a.area_code) AS area_code,
-                   coalesce(c.source_id, 'gen-' || md5(c.raw_text) || '-' ||
-                            row_number() OVER (PARTITION BY c.source_id IS NULL, c.raw_text ORDER BY c.row_number)) AS sid,
+            SELECT c.row_number, c.raw_text, c.remark, c.reported_at, c.category_code, c.source_category,
+                   c.channel_code, c.channel_detail, c.closed_at, c.lat, c.lon, c.description, c.gas_value,
+                   c.reporter_text, c.street_text, c.house_number_text, c.postcode_text, c.place_text,
+                   c.address_text, coalesce(c.area_code_given, a.area_code) AS area_code, {sid} AS sid,
                    coalesce(c.status_code, CASE WHEN c.status_text IS NOT NULL THEN 'onbekend'
                                                 WHEN c.closed_at IS NOT NULL THEN 'afgesloten' ELSE 'open' END)
                        AS final_status
@@ -535,29 +489,30 @@ def _load_staged(
                                     address_text)) AS content_hash
             FROM valid
         )
-        SELECT *, row_number() OVER w AS occurrence, first_value(row_number) OVER w AS first_row,
-               first_value(content_hash) OVER w AS first_hash
-        FROM hashed WINDOW w AS (PARTITION BY sid ORDER BY row_number)""")
+        {stored}""",
+        [report_format.name] if earlier else [],
+    )
+    # an id again later in the file: the same data is a repeat, other data a conflict (quarantined)
+    con.execute("""
+        CREATE TEMP TABLE repeated AS
+        SELECT c.row_number, c.raw_text, c.sid, d.first_row, c.content_hash = f.content_hash AS same
+        FROM (SELECT sid, min(row_number) AS first_row FROM candidates GROUP BY sid HAVING count(*) > 1) d
+        JOIN candidates c ON c.sid = d.sid AND c.row_number > d.first_row
+        JOIN candidates f ON f.row_number = d.first_row""")
     conflicts = store.quarantine_rows(
         con,
         batch_id,
         """
         SELECT row_number, raw_text,
                'melding-id ' || sid || ' staat al op rij ' || first_row || ' van dit bestand, met andere gegevens' AS reason
-        FROM candidates WHERE occurrence > 1 AND content_hash <> first_hash""",
+        FROM repeated WHERE NOT same""",
     )
     quarantined += conflicts
-    in_file_repeats = store.scalar(
-        con, "SELECT count(*) FROM candidates WHERE occurrence > 1 AND content_hash = first_hash"
-    )
+    in_file_repeats = store.scalar(con, "SELECT count(*) FROM repeated WHERE same")
+    # the first row of each id (all rows when no id repeats): what is inserted, updated or a duplicate
     con.execute(
-        """
-        CREATE TEMP TABLE resolved AS
-        SELECT c.*, CASE WHEN r.source_id IS NULL THEN 'insert'
-                         WHEN r.content_hash = c.content_hash THEN 'same' ELSE 'update' END AS action
-        FROM candidates c LEFT JOIN reports r ON r.source = ? AND r.source_id = c.sid
-        WHERE c.occurrence = 1""",
-        [report_format.name],
+        "CREATE TEMP VIEW resolved AS SELECT * FROM candidates"
+        + (" ANTI JOIN repeated USING (row_number)" if store.scalar(con, "SELECT count(*) FROM repeated") else "")
     )
     actions = dict(con.execute("SELECT action, count(*) FROM resolved GROUP BY action").fetchall())
     # the version an update replaces is kept, so `etl batches undo` can put it back
@@ -569,9 +524,10 @@ def _load_staged(
                     WHERE c.action = 'update'""",
         [batch_id, report_format.name],
     )
+    # a plain INSERT when no stored report is replaced: no conflict handling per row
     con.execute(
         f"""
-        INSERT OR REPLACE INTO reports ({columns})
+        INSERT {"OR REPLACE " if actions.get("update") else ""}INTO reports ({columns})
         SELECT ?, sid, ?, reported_at, ?, category_code, source_category,
                coalesce(channel_code, 'onbekend'), channel_detail, final_status,
                closed_at, lat, lon, area_code, description, coalesce(gas_value, false), reporter_text, content_hash,
@@ -590,7 +546,7 @@ def _load_staged(
     loaded = actions.get("insert", 0) + actions.get("update", 0)
     duplicates = in_file_repeats + actions.get("same", 0)
     return store.BatchCounts(
-        rows_in=len(staged) + len(malformed),
+        rows_in=staged_rows + malformed_rows,
         loaded=loaded,
         quarantined=quarantined,
         duplicates=duplicates,

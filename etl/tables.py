@@ -208,25 +208,15 @@ def read_table(
     if is_xlsx(head):
         table = _read_xlsx(path, known, header_row, sheet)
     else:
-        encoding = encoding or detect_encoding(head)
-        if b"\x00" in head and not encoding.startswith("utf-16"):
-            raise UnusableInput(f"{path.name} is geen tekstbestand (CSV) en geen Excel-bestand (XLSX)")
-        text = _decode(path, encoding)
-        table = _read_delimited(text, encoding.replace("-sig", ""), path.name, known, header_row, delimiter)
+        # the one CSV reader (etl/records.py: DuckDB, csv.reader's records); here its rows become a DataFrame
+        from etl import records
+
+        file = records.inspect(path, known, header_row, encoding, delimiter)
+        table = (
+            _empty((encoding or detect_encoding(head)).replace("-sig", "")) if file is None else records.as_table(file)
+        )
     table.decimal = decimal
     return table
-
-
-def _decode(path: Path, encoding: str) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode(encoding).lstrip("\ufeff")
-    except (UnicodeDecodeError, LookupError):
-        try:
-            # Belgian Excel exports are often Windows-1252; it decodes every byte but five
-            return data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise UnusableInput(f"{path.name}: tekens niet leesbaar als {encoding} of Windows-1252") from error
 
 
 def _read_delimited(
@@ -237,39 +227,11 @@ def _read_delimited(
     header_row: int | None = None,
     chosen_delimiter: str | None = None,
 ) -> RawTable:
-    lines = text.split("\n", 200)[:200]
-    found = read_header([line.rstrip("\r") for line in lines], name, known, header_row, chosen_delimiter)
-    if found is None:
-        return _empty(encoding)
-    header_at, delimiter, header, columns = found.index, found.separator, found.spelled, found.names
-    body = text.split("\n", header_at)[header_at] if header_at else text
-    records = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    next(records)  # the header itself, read above
-    width = len(columns)
-    good: list[list[str]] = []
-    good_numbers: list[int] = []
-    bad: list[tuple[int, str, str]] = []
-    number = 0
-    for record in records:
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue  # blank lines are not records
-        number += 1
-        if len(record) > width and not any(v.strip() for v in record[width:]):
-            record = record[:width]  # trailing separators, as Excel writes them
-        if len(record) != width:
-            bad.append((number, delimiter.join(record), f"rij heeft {len(record)} velden in plaats van {width}"))
-            continue
-        good.append(record)
-        good_numbers.append(number)
-    frame = (
-        pd.DataFrame(good, columns=columns, dtype="string")
-        if good
-        else pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
-    )
-    frame["row_number"] = pd.Series(good_numbers, dtype="int64")
-    frame["raw_text"] = joined_fields(frame, columns, delimiter)
-    malformed = pd.DataFrame(bad, columns=["row_number", "raw_text", "reason"])
-    return RawTable(columns, frame, malformed, delimiter, encoding, header, found.title_lines, header_at + 1)
+    """A delimited text in memory (an XLSX sheet as text, the head of a file) read by the one CSV reader."""
+    from etl import records
+
+    file = records.inspect_text(text, name, encoding, known, header_row, chosen_delimiter)
+    return _empty(encoding) if file is None else records.as_table(file)
 
 
 def plain_number(text: pd.Series, decimal: str | None) -> pd.Series:

@@ -106,6 +106,14 @@ def timestamp_sql(
         f"WHEN regexp_matches({column}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}[T ].*{_OFFSET}') "
         f"THEN try_cast(replace({column}, 'Z', '+00:00') AS TIMESTAMPTZ)",
     ]
+    if day_first:
+        # the template's dd/mm/jjjj uu:mm (a million reports): one strptime instead of the shapes below,
+        # which pick this format for such a text anyway (none before it in the list can read it)
+        branches.append(
+            f"WHEN length({column}) = 16 AND {column}[3] = '/' AND {column}[6] = '/' AND {column}[14] = ':' "
+            f"THEN timezone('{zone}', coalesce(try_strptime({column}, '%d/%m/%Y %H:%M'), "
+            f"try_strptime({column}, {_formats_sql(formats)})))"
+        )
     if excel_serial:
         # Excel counts days from 30/12/1899; 20000..80000 covers 1954..2119
         branches.append(
@@ -142,7 +150,9 @@ def timestamp_problem_sql(column: str, parsed: str, label: str, expected: str = 
 
 def hours_minutes_sql(column: str) -> str:
     """SQL: '16u23' / '14h30' / '16 u 23' as '16:23' (how Flemish exports write a time)."""
+    # the letters are looked for first: most texts have none, and a search for a letter is cheaper than a regex
+    letters = " OR ".join(f"contains({column}, '{letter}')" for letter in "uUhH")
     return (
-        rf"CASE WHEN regexp_matches({column}, '\d\s*[uUhH]\s*\d') "
+        rf"CASE WHEN ({letters}) AND regexp_matches({column}, '\d\s*[uUhH]\s*\d') "
         rf"THEN regexp_replace({column}, '(\d{{1,2}})\s*[uUhH]\s*(\d{{2}})', '\1:\2', 'g') ELSE {column} END"
     )
