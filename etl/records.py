@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ def inspect(
     )
 
 
+_UNIVERSAL_NEWLINE = re.compile(r"\r\n?")
+
+
 def inspect_text(
     text: str,
     name: str,
@@ -116,6 +120,10 @@ def inspect_text(
 ) -> RecordFile | None:
     """`inspect` for a text already in memory (an XLSX sheet as text, the head of a file); `same_file`: a
     UTF-8 file with exactly this text, which DuckDB then reads instead of a copy."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        # lone carriage returns end lines too (Excel for Mac's "CSV (Macintosh)"): universal newlines, as
+        # Python's own text files read them; the copy DuckDB reads is then this text, not the file
+        text, same_file = _UNIVERSAL_NEWLINE.sub("\n", text), None
     head_lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
     found = read_header([line.rstrip("\r") for line in head_lines], name, known, header_row, delimiter)
     if found is None:
