@@ -168,12 +168,13 @@ def _xlsx_as_csv_file(path: Path, known: set[str], sheet: str | None) -> Path:
     return Path(handle.name)
 
 
-def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) -> None:
+def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str, rows: str | None = None) -> None:
     """Temp view `table`(row_number, raw_text, fields) with one row per non-blank data line.
 
     Only the line text is stored (table `table`_text); the row number and the split into fields
     are views, so a 50-million-line file is held once, and a query that needs only raw_text (the
-    quarantine) never splits.
+    quarantine) never splits. `rows` (SQL giving row_number) keeps only those lines: the few a
+    typed read left for the line reader.
     """
     sep = file.separator
     # \x01 as delimiter and no quoting: DuckDB hands over each line whole.
@@ -193,6 +194,11 @@ def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) 
         -- = trim(line) <> '' (trim removes spaces only), with trim only for lines that start with one:
         -- five times faster on millions of lines
         WHERE line <> '' AND (NOT starts_with(line, ' ') OR trim(line) <> '')""")
+    if rows is not None:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_kept AS
+            SELECT * FROM {table}_numbered SEMI JOIN ({rows}) r USING (row_number)""")
+        con.execute(f"DROP TABLE {table}_text")  # the view above goes with it: the kept lines replace it
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_numbered AS SELECT * FROM {table}_kept")
     # the separator is one of ',', ';', tab or '|' (never user text); only '|' is special in a regex
     pattern_sep = "\\|" if sep == "|" else sep
     quoted_field = f'(?:^|{pattern_sep})("(?:[^"]|"")*"|[^{pattern_sep}"]*)'
