@@ -23,6 +23,7 @@ reader for the whole file instead.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ import duckdb
 from civ import store
 from etl import territory_check
 from etl.formats import delimited
-from etl.timestamps import timestamp_sql
+from etl.timestamps import untrimmed_timestamp_sql
 
 NUMBER_FIELDS = {"lat": "lat", "lon": "lon", "accuracy_m": "accuracy_m", "speed_kmh": "speed_kmh"}
 # in the reason column of fx_checked for a row the line reader must judge; replaced before anything is stored
@@ -63,6 +64,27 @@ def read_typed(
     columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in types.items()) + "}"
     for table in ("fx_rejects", "fx_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
+    # the lines are counted while DuckDB reads (it leaves the interpreter free meanwhile)
+    with ThreadPoolExecutor(1) as pool:
+        lines = pool.submit(data_lines, source.path, source.header_lines)
+        _read(con, source, columns)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fx_skipped AS SELECT DISTINCT line - ? AS row_number FROM fx_rejects",
+        [source.header_lines],
+    )
+    first_rowid, rows = store.first_row(con, "SELECT coalesce(min(rowid), 0), count(*) FROM fx_typed")
+    skipped = store.scalar(con, "SELECT count(*) FROM fx_skipped")
+    if rows + skipped != lines.result():
+        # empty lines in the middle: the typed rows' line numbers are unknown
+        for table in ("fx_typed", "fx_skipped", "fx_rejects", "fx_reject_scans"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        return None
+    text_columns = [name for name, kind in types.items() if kind == "VARCHAR"]
+    return TypedRead(source, device, text_columns, int(first_rowid), int(skipped))
+
+
+def _read(con: duckdb.DuckDBPyConnection, source: delimited.DelimitedFile, columns: str) -> None:
+    # no quote and no escape: one line is one row, as for the line reader
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE fx_typed AS
         SELECT * FROM read_csv(?, delim = ?, quote = '', escape = '', header = false, skip = ?,
@@ -71,19 +93,6 @@ def read_typed(
                                rejects_scan = 'fx_reject_scans')""",
         [str(source.path), source.separator, source.header_lines],
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE fx_skipped AS SELECT DISTINCT line - ? AS row_number FROM fx_rejects",
-        [source.header_lines],
-    )
-    first_rowid, rows = store.first_row(con, "SELECT coalesce(min(rowid), 0), count(*) FROM fx_typed")
-    skipped = store.scalar(con, "SELECT count(*) FROM fx_skipped")
-    if rows + skipped != data_lines(source.path, source.header_lines):
-        # empty lines in the middle: the typed rows' line numbers are unknown
-        for table in ("fx_typed", "fx_skipped", "fx_rejects", "fx_reject_scans"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-        return None
-    text_columns = [name for name, kind in types.items() if kind == "VARCHAR"]
-    return TypedRead(source, device, text_columns, int(first_rowid), int(skipped))
 
 
 def _plain(source: delimited.DelimitedFile | None, skip) -> bool:
@@ -105,7 +114,7 @@ def data_lines(path: Path, header_lines: int) -> int:
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 24):
             newlines += chunk.count(b"\n")
-            tail = (tail + chunk)[-4096:]
+            tail = (tail[-4096:] + chunk[-4096:])[-4096:]
     trailing = tail[len(tail.rstrip(b"\r\n")) :].count(b"\n")
     return max(0, newlines - trailing + 1 - header_lines)
 
@@ -142,7 +151,7 @@ def checked_sql(typed: TypedRead, check: territory_check.TerritoryCheck, zone: s
     return f"""
         WITH t AS (
             SELECT rowid - {typed.first_rowid} + 1 AS ordinal, {device} AS device_id,
-                   {timestamp_sql(f"nullif(trim({column('timestamp')}), '')", zone, epoch_seconds=True)} AS ts,
+                   {untrimmed_timestamp_sql(column("timestamp"), zone, epoch_seconds=True)} AS ts,
                    {column("lat")} AS lat, {column("lon")} AS lon,
                    {column("accuracy_m")}::DOUBLE AS accuracy_m, {column("speed_kmh")}::DOUBLE AS speed_kmh,
                    {no_quotes} AND {blank_extras} AS plain
