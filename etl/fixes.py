@@ -165,8 +165,8 @@ def load_fixes_file(
     )
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        skip = profile.skip_pattern if profile else None
-        typed = fixes_reader.read_typed(con, source, device, skip) if fmt == "csv" else None
+        skip, zone = (profile.skip_pattern, profile.timezone) if profile else (None, None)
+        typed = fixes_reader.read_typed(con, source, device, skip, zone) if fmt == "csv" else None
         if typed is None:
             stage(con)
             if progress is not None:
@@ -176,7 +176,6 @@ def load_fixes_file(
             _device_table(con, device)
         if fmt == "csv" and source is not None:
             retry.record_source(con, batch_id, source.spelled, source.separator, profile)
-        zone = profile.timezone if profile else None
         return _check_and_store(con, batch_id, zone, box, devices_sql, progress, typed)
 
     options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
@@ -371,7 +370,7 @@ _REFUSED_ROWS = """SELECT row_number FROM fx_checked WHERE reason IS NOT NULL
 def _check_typed(con, typed: fixes_reader.TypedRead, check, zone: str | None, progress: Progress | None) -> None:
     """fx_checked from a typed read: its clean rows as they are, the suspects and the rejected lines
     judged by the line reader's own rules on their text (_validation_sql), so reasons never differ."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {fixes_reader.checked_sql(typed, check, zone)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {fixes_reader.checked_sql(typed, check)}")
     suspects = """SELECT row_number FROM fx_checked WHERE reason = ?
                   UNION ALL SELECT row_number FROM fx_skipped"""
     con.execute(f"CREATE OR REPLACE TEMP TABLE fx_suspects AS {suspects}", [fixes_reader.SUSPECT])

@@ -42,20 +42,24 @@ _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d*,\d+\s*$")
 
 @dataclass
 class TypedRead:
-    """What the typed read left: fx_typed (one row per accepted line, in file order, columns c0..) and
+    """What the typed read left: fx_typed (one row per accepted line, in file order) and
     fx_skipped (row_number of each rejected line)."""
 
     source: delimited.DelimitedFile
     device: str | None  # --device, for a file without a device column
-    text_columns: list[str]  # the columns read as text, to check for quotes
     first_rowid: int
     skipped: int
 
 
 def read_typed(
-    con: duckdb.DuckDBPyConnection, source: delimited.DelimitedFile | None, device: str | None, skip
+    con: duckdb.DuckDBPyConnection,
+    source: delimited.DelimitedFile | None,
+    device: str | None,
+    skip,
+    zone: str | None = None,
 ) -> TypedRead | None:
-    """Read `source` typed into fx_typed; None (nothing left behind) when the file needs the line reader."""
+    """Read `source` typed into fx_typed (device_id, ts, lat, lon, accuracy_m, speed_kmh, plain: no
+    quote and no stray field); None (nothing left behind) when the file needs the line reader."""
     if not _plain(source, skip):
         return None
     width = len(source.header) + source.trailing_empty
@@ -67,7 +71,7 @@ def read_typed(
     # the lines are counted while DuckDB reads (it leaves the interpreter free meanwhile)
     with ThreadPoolExecutor(1) as pool:
         lines = pool.submit(data_lines, source.path, source.header_lines)
-        _read(con, source, columns)
+        _read(con, source, columns, _fields_sql(source, [n for n, kind in types.items() if kind == "VARCHAR"], zone))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE fx_skipped AS SELECT DISTINCT line - ? AS row_number FROM fx_rejects",
         [source.header_lines],
@@ -79,15 +83,33 @@ def read_typed(
         for table in ("fx_typed", "fx_skipped", "fx_rejects", "fx_reject_scans"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
-    text_columns = [name for name, kind in types.items() if kind == "VARCHAR"]
-    return TypedRead(source, device, text_columns, int(first_rowid), int(skipped))
+    return TypedRead(source, device, int(first_rowid), int(skipped))
 
 
-def _read(con: duckdb.DuckDBPyConnection, source: delimited.DelimitedFile, columns: str) -> None:
-    # no quote and no escape: one line is one row, as for the line reader
+def _fields_sql(source: delimited.DelimitedFile, text_columns: list[str], zone: str | None) -> str:
+    """The fields fx_typed keeps: the time parsed at once (its text would double the table), the device
+    trimmed as the line reader trims it, and whether the line is plain."""
+
+    def column(name: str) -> str:
+        index = source.index(name)
+        return "NULL" if index is None else f"c{index}"
+
+    extra = [f"c{i}" for i in range(len(source.header), len(source.header) + source.trailing_empty)]
+    # the line reader unquotes a field and splits a line with a quote by another rule: such a line is a suspect
+    no_quotes = " AND ".join(f"NOT coalesce(contains({c}, '\"'), false)" for c in text_columns) or "true"
+    blank_extras = " AND ".join(f"coalesce(trim({c}), '') = ''" for c in extra) or "true"
+    return f"""nullif(trim({column("device_id")}), '') AS device_id,
+               {untrimmed_timestamp_sql(column("timestamp"), zone, epoch_seconds=True)} AS ts,
+               {column("lat")} AS lat, {column("lon")} AS lon,
+               {column("accuracy_m")}::DOUBLE AS accuracy_m, {column("speed_kmh")}::DOUBLE AS speed_kmh,
+               {no_quotes} AND {blank_extras} AS plain"""
+
+
+def _read(con: duckdb.DuckDBPyConnection, source: delimited.DelimitedFile, columns: str, fields: str) -> None:
+    # no quote and no escape: one line is one row, as for the line reader; a projection keeps the order
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE fx_typed AS
-        SELECT * FROM read_csv(?, delim = ?, quote = '', escape = '', header = false, skip = ?,
+        SELECT {fields} FROM read_csv(?, delim = ?, quote = '', escape = '', header = false, skip = ?,
                                auto_detect = false, columns = {columns}, encoding = 'utf-8',
                                store_rejects = true, rejects_table = 'fx_rejects',
                                rejects_scan = 'fx_reject_scans')""",
@@ -119,24 +141,14 @@ def data_lines(path: Path, header_lines: int) -> int:
     return max(0, newlines - trailing + 1 - header_lines)
 
 
-def checked_sql(typed: TypedRead, check: territory_check.TerritoryCheck, zone: str | None) -> str:
+def checked_sql(typed: TypedRead, check: territory_check.TerritoryCheck) -> str:
     """fx_checked's rows (the shape of etl.fixes._validation_sql) from fx_typed: the clean rows with
     reason NULL, every other one with reason SUSPECT."""
-    source = typed.source
-
-    def column(name: str) -> str:
-        index = source.index(name)
-        return "NULL" if index is None else f"c{index}"
-
     device = (
-        f"nullif(trim({column('device_id')}), '')"
-        if source.index("device_id") is not None
+        "device_id"
+        if typed.source.index("device_id") is not None
         else "(SELECT nullif(trim(device_id), '') FROM fx_device)"
     )
-    extra = [f"c{i}" for i in range(len(source.header), len(source.header) + source.trailing_empty)]
-    # the line reader unquotes a field and splits a line with a quote by another rule: such a line is a suspect
-    no_quotes = " AND ".join(f"NOT coalesce(contains({c}, '\"'), false)" for c in typed.text_columns) or "true"
-    blank_extras = " AND ".join(f"coalesce(trim({c}), '') = ''" for c in extra) or "true"
     # the n-th typed row is the n-th line neither rejected nor empty: add the rejected lines before it
     row_number = "ordinal + coalesce(k.before, 0)" if typed.skipped else "ordinal"
     skips = (
@@ -151,10 +163,7 @@ def checked_sql(typed: TypedRead, check: territory_check.TerritoryCheck, zone: s
     return f"""
         WITH t AS (
             SELECT rowid - {typed.first_rowid} + 1 AS ordinal, {device} AS device_id,
-                   {untrimmed_timestamp_sql(column("timestamp"), zone, epoch_seconds=True)} AS ts,
-                   {column("lat")} AS lat, {column("lon")} AS lon,
-                   {column("accuracy_m")}::DOUBLE AS accuracy_m, {column("speed_kmh")}::DOUBLE AS speed_kmh,
-                   {no_quotes} AND {blank_extras} AS plain
+                   ts, lat, lon, accuracy_m, speed_kmh, plain
             FROM fx_typed),
         g AS (
             SELECT t.*, {territory_check.class_sql(check, "g", "lat", "lon")} AS territory_class
