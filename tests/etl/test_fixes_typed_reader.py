@@ -262,3 +262,23 @@ def test_untrimmed_times_read_as_the_trimmed_ones(text):
     untrimmed = untrimmed_timestamp_sql("t", "Europe/Brussels", epoch_seconds=True)
     got = con.execute(f"SELECT {trimmed}, {untrimmed} FROM (SELECT ?::VARCHAR AS t)", [text]).fetchall()[0]
     assert got[0] == got[1]
+
+
+def test_title_rows_above_the_header_and_trailing_separators_keep_the_row_numbers(db, write_file, query, spy):
+    text = (
+        "Export van het trackerportaal\r\nGegenereerd op 02/03/2026\r\n\r\n"
+        "Tracker;Tijd;Latitude;Longitude;Nauwkeurigheid;\r\n"
+        "T1;2026-03-02T08:00:00Z;50.9100;4.2000;5;\r\n"  # 1
+        "T1;2026-03-02T08:00:15Z;50.91x;4.2001;5;\r\n"  # 2 not a number: rejected by the typed read
+        "T1;2026-03-02T08:00:30Z;50.9102;4.2002;5\r\n"  # 3 no trailing separator: rejected, fine as text
+        "T1;2026-03-02T08:00:45Z;0;0;5;\r\n"  # 4 null island
+        "T1;2026-03-02T08:01:00Z;50.9104;4.2004;;\r\n"  # 5 no accuracy
+    )
+    result = load_fixes_file(db, write_file("portaal.csv", text))
+    assert spy == [True]
+    assert (result.rows_in, result.loaded, result.quarantined) == (5, 3, 2)
+    assert query("SELECT row_number, raw_text FROM quarantine ORDER BY row_number") == [
+        (2, "T1;2026-03-02T08:00:15Z;50.91x;4.2001;5;"),
+        (4, "T1;2026-03-02T08:00:45Z;0;0;5;"),
+    ]
+    assert query("SELECT accuracy_m FROM fixes ORDER BY ts") == [(5.0,), (5.0,), (None,)]
