@@ -4,7 +4,8 @@ Why not `read_csv` with typed columns: every line of the file must reach the sto
 quarantine with its exact text and its line number, including lines with a wrong field count,
 which `read_csv` would drop (or report apart, with approximate line text). So DuckDB reads each
 line as one VARCHAR (fast, parallel, order kept) and SQL splits it; only lines that contain a
-quote take the slower quote-aware path.
+quote take the slower quote-aware path. (The fixes loader reads a plain file typed, etl/fixes_reader.py,
+and sends only the lines it cannot vouch for here, with `load_lines(..., rows=)`.)
 
 Rules a user can rely on:
 - the header is found as for every other file (etl/tables.py `read_header`): the first line whose
