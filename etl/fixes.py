@@ -32,7 +32,7 @@ import pandas as pd
 
 from civ import reference, store
 from civ.errors import UnusableInput
-from etl import outliers, retry, territory_check
+from etl import fixes_reader, outliers, retry, territory_check
 from etl.formats import delimited
 from etl.formats.gpx import read_gpx
 from etl.formats.nmea import read_nmea
@@ -165,13 +165,18 @@ def load_fixes_file(
     )
 
     def load(con: duckdb.DuckDBPyConnection, batch_id: int) -> store.BatchCounts:
-        stage(con)
-        if progress is not None:
-            rows_read = store.scalar(con, "SELECT count(*) FROM fx_raw")
-            report_progress(progress, "read", rows_read, rows_read)
+        skip, zone = (profile.skip_pattern, profile.timezone) if profile else (None, None)
+        typed = fixes_reader.read_typed(con, source, device, skip, zone) if fmt == "csv" else None
+        if typed is None:
+            stage(con)
+            if progress is not None:
+                rows_read = store.scalar(con, "SELECT count(*) FROM fx_raw")
+                report_progress(progress, "read", rows_read, rows_read)
+        else:
+            _device_table(con, device)
         if fmt == "csv" and source is not None:
             retry.record_source(con, batch_id, source.spelled, source.separator, profile)
-        return _check_and_store(con, batch_id, profile.timezone if profile else None, box, devices_sql, progress)
+        return _check_and_store(con, batch_id, zone, box, devices_sql, progress, typed)
 
     options = {"device": device, "profile": profile_hash(profile), "bbox": ",".join(map(str, box)) if box else None}
     result = store.run_batch(db, kind="fixes", file=path, fmt=fmt, options=options, load=load, is_demo=is_demo)
@@ -180,17 +185,22 @@ def load_fixes_file(
     return result
 
 
-def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None, skip=None) -> None:
-    if source is None:  # a file with no text at all: zero rows, not an error
-        _stage_rows(con, [])
-        return
-    delimited.load_lines(con, source, "fx_lines")
-    # the raw text of a row without splitting it into fields: what the quarantine keeps
-    con.execute("CREATE OR REPLACE TEMP VIEW fx_raw AS SELECT row_number, raw_text FROM fx_lines_numbered")
-    # The --device value reaches the view through a one-row table: a parameter, never SQL text.
+def _device_table(con, device: str | None) -> None:
+    # The --device value reaches the SQL through a one-row table: a parameter, never SQL text.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE fx_device AS SELECT ?::VARCHAR AS device_id", [device.strip() if device else None]
     )
+
+
+def _stage_csv(con, source: delimited.DelimitedFile | None, device: str | None, skip=None, rows=None) -> None:
+    """fx_staging from the line reader: every line of `source`, or only the row numbers `rows` (SQL)."""
+    if source is None:  # a file with no text at all: zero rows, not an error
+        _stage_rows(con, [])
+        return
+    delimited.load_lines(con, source, "fx_lines", rows)
+    # the raw text of a row without splitting it into fields: what the quarantine keeps
+    con.execute("CREATE OR REPLACE TEMP VIEW fx_raw AS SELECT row_number, raw_text FROM fx_lines_numbered")
+    _device_table(con, device)
     device_sql = (
         delimited.field_sql(source, "device_id")
         if source.index("device_id") is not None
@@ -305,12 +315,17 @@ def _check_and_store(
     box=None,
     devices_sql: str | None = None,
     progress: Progress | None = None,
+    typed: fixes_reader.TypedRead | None = None,
 ) -> store.BatchCounts:
-    """Validate the staged rows, quarantine the refused ones (with their tracker from `devices_sql`, for a
-    retry, when their text does not name it), store the rest with their outlier flags."""
+    """Validate the staged rows (or the `typed` read's), quarantine the refused ones (with their tracker
+    from `devices_sql`, for a retry, when their text does not name it), store the rest with their
+    outlier flags."""
     check = territory_check.for_store(con, box)
     territory_check.prepare(con, check, "fx_territory")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(check, zone)}")
+    if typed is None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {_validation_sql(check, zone)}")
+    else:
+        _check_typed(con, typed, check, zone, progress)
     _refine_edge_positions(con, check)
     rows_in = store.scalar(con, "SELECT count(*) FROM fx_checked")
     report_progress(progress, "checked", rows_in, rows_in)
@@ -325,6 +340,8 @@ def _check_and_store(
     )
     quarantined = 0
     if rows_in - valid + conflicts:  # a clean file of millions of rows skips the join with its text
+        if typed is not None:  # the typed read kept no text: the refused lines are read again
+            _stage_csv(con, typed.source, typed.device, rows=_REFUSED_ROWS)
         quarantined = store.quarantine_rows(
             con,
             batch_id,
@@ -344,6 +361,28 @@ def _check_and_store(
     outliers.store_with_flags(con, batch_id, max_speed)
     report_progress(progress, "stored", rows_in, rows_in)
     return store.BatchCounts(rows_in=rows_in, loaded=valid - set_aside, quarantined=quarantined, duplicates=duplicates)
+
+
+_REFUSED_ROWS = """SELECT row_number FROM fx_checked WHERE reason IS NOT NULL
+                   UNION ALL SELECT row_number FROM fx_class WHERE outcome = 'conflict'"""
+
+
+def _check_typed(con, typed: fixes_reader.TypedRead, check, zone: str | None, progress: Progress | None) -> None:
+    """fx_checked from a typed read: its clean rows as they are, the suspects and the rejected lines
+    judged by the line reader's own rules on their text (_validation_sql), so reasons never differ."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_checked AS {fixes_reader.checked_sql(typed, check)}")
+    suspects = """SELECT row_number FROM fx_checked WHERE reason = ?
+                  UNION ALL SELECT row_number FROM fx_skipped"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE fx_suspects AS {suspects}", [fixes_reader.SUSPECT])
+    if store.scalar(con, "SELECT count(*) FROM fx_suspects"):
+        _stage_csv(con, typed.source, typed.device, rows="SELECT row_number FROM fx_suspects")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fx_judged AS {_validation_sql(check, zone)}")
+        con.execute("DELETE FROM fx_checked WHERE reason = ?", [fixes_reader.SUSPECT])
+        con.execute("INSERT INTO fx_checked SELECT * FROM fx_judged")
+    con.execute("DROP TABLE fx_typed")
+    if progress is not None:
+        rows_read = store.scalar(con, "SELECT count(*) FROM fx_checked")
+        report_progress(progress, "read", rows_read, rows_read)
 
 
 def _refine_edge_positions(con: duckdb.DuckDBPyConnection, check: territory_check.TerritoryCheck) -> None:

@@ -22,13 +22,20 @@ from __future__ import annotations
 import duckdb
 
 from civ import reference, store
-from civ.geometry import haversine_sql
+from civ.geometry import EARTH_RADIUS_M, haversine_sql
 
 JUMP_MIN_M = 100
 # No least()/greatest() here: they skip NULLs, and a missing neighbour must stay NULL, not become a jump.
 _MACROS = f"""
 CREATE OR REPLACE TEMP MACRO fx_distance_m(lat1, lon1, lat2, lon2) AS
     {haversine_sql("lat1", "lon1", "lat2", "lon2")};
+-- The distance where it can matter, else 0: both are "not a jump" (100 m or less). The bound
+-- R·(|Δlat| + |Δlon|) (radians) is never shorter than the great circle (along a meridian, then a
+-- parallel); at 99 m it leaves the haversine's rounding a metre, and it spares the trigonometry of
+-- the millions of steps a walking warden makes.
+CREATE OR REPLACE TEMP MACRO fx_step_m(lat1, lon1, lat2, lon2) AS
+    CASE WHEN {EARTH_RADIUS_M} * radians(abs(lat2 - lat1) + abs(lon2 - lon1)) <= {JUMP_MIN_M - 1} THEN 0
+         ELSE fx_distance_m(lat1, lon1, lat2, lon2) END;
 CREATE OR REPLACE TEMP MACRO fx_kmh(metres, seconds) AS
     metres / (CASE WHEN seconds < 0.001 THEN 0.001 ELSE seconds END) * 3.6;
 CREATE OR REPLACE TEMP MACRO fx_is_jump(metres, seconds, max_kmh) AS
@@ -85,9 +92,9 @@ def store_with_flags(con: duckdb.DuckDBPyConnection, batch_id: int | None, max_s
                       lead(lat) OVER w AS next_lat, lead(lon) OVER w AS next_lon, lead(ts) OVER w AS next_ts
             FROM series WINDOW w AS (PARTITION BY device_id ORDER BY ts)),
         d AS (
-            SELECT *, fx_distance_m(prev_lat, prev_lon, lat, lon) AS prev_m,
+            SELECT *, fx_step_m(prev_lat, prev_lon, lat, lon) AS prev_m,
                       (epoch_us(ts) - epoch_us(prev_ts)) / 1e6 AS prev_s,
-                      fx_distance_m(lat, lon, next_lat, next_lon) AS next_m,
+                      fx_step_m(lat, lon, next_lat, next_lon) AS next_m,
                       (epoch_us(next_ts) - epoch_us(ts)) / 1e6 AS next_s
             FROM n),
         j AS (

@@ -101,8 +101,7 @@ def timestamp_sql(
     branches = [
         # what trackers and our own exports write (2026-10-19T05:00:14Z): one strptime, no regex and
         # no general parse, a second saved per 10 million fixes; an impossible date is NULL either way
-        f"WHEN length({column}) = 20 AND ends_with({column}, 'Z') AND {column}[11] = 'T' "
-        f"THEN timezone('UTC', try_strptime({column}, '%Y-%m-%dT%H:%M:%SZ'))",
+        f"WHEN {_utc_z_shape(column)} THEN {_utc_z_value(column)}",
         f"WHEN regexp_matches({column}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}[T ].*{_OFFSET}') "
         f"THEN try_cast(replace({column}, 'Z', '+00:00') AS TIMESTAMPTZ)",
     ]
@@ -128,6 +127,24 @@ def timestamp_sql(
         )
     branches.append(f"ELSE timezone('{zone}', {_strptime_sql(column, formats)})")
     return "(CASE " + " ".join(branches) + " END)"
+
+
+def _utc_z_shape(column: str) -> str:
+    return f"length({column}) = 20 AND ends_with({column}, 'Z') AND {column}[11] = 'T'"
+
+
+def _utc_z_value(column: str) -> str:
+    return f"timezone('UTC', try_strptime({column}, '%Y-%m-%dT%H:%M:%SZ'))"
+
+
+def untrimmed_timestamp_sql(column: str, tz: str | None = None, **options) -> str:
+    """timestamp_sql(nullif(trim(column), ''), tz, **options), with the trackers' 2026-10-19T05:00:14Z
+    read straight from the untrimmed text: a text that starts with a digit and ends in Z has nothing to
+    trim, and trimming every other use of the column costs more than the parse (1 s per 2 million)."""
+    return (
+        f"(CASE WHEN {column}[1] BETWEEN '0' AND '9' AND {_utc_z_shape(column)} THEN {_utc_z_value(column)} "
+        f"ELSE {timestamp_sql(f'nullif(trim({column}), {chr(39) * 2})', tz, **options)} END)"
+    )
 
 
 def date_shape_sql(column: str) -> str:

@@ -4,7 +4,8 @@ Why not `read_csv` with typed columns: every line of the file must reach the sto
 quarantine with its exact text and its line number, including lines with a wrong field count,
 which `read_csv` would drop (or report apart, with approximate line text). So DuckDB reads each
 line as one VARCHAR (fast, parallel, order kept) and SQL splits it; only lines that contain a
-quote take the slower quote-aware path.
+quote take the slower quote-aware path. (The fixes loader reads a plain file typed, etl/fixes_reader.py,
+and sends only the lines it cannot vouch for here, with `load_lines(..., rows=)`.)
 
 Rules a user can rely on:
 - the header is found as for every other file (etl/tables.py `read_header`): the first line whose
@@ -168,12 +169,13 @@ def _xlsx_as_csv_file(path: Path, known: set[str], sheet: str | None) -> Path:
     return Path(handle.name)
 
 
-def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) -> None:
+def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str, rows: str | None = None) -> None:
     """Temp view `table`(row_number, raw_text, fields) with one row per non-blank data line.
 
     Only the line text is stored (table `table`_text); the row number and the split into fields
     are views, so a 50-million-line file is held once, and a query that needs only raw_text (the
-    quarantine) never splits.
+    quarantine) never splits. `rows` (SQL giving row_number) keeps only those lines: the few a
+    typed read left for the line reader.
     """
     sep = file.separator
     # \x01 as delimiter and no quoting: DuckDB hands over each line whole.
@@ -193,6 +195,11 @@ def load_lines(con: duckdb.DuckDBPyConnection, file: DelimitedFile, table: str) 
         -- = trim(line) <> '' (trim removes spaces only), with trim only for lines that start with one:
         -- five times faster on millions of lines
         WHERE line <> '' AND (NOT starts_with(line, ' ') OR trim(line) <> '')""")
+    if rows is not None:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_kept AS
+            SELECT * FROM {table}_numbered SEMI JOIN ({rows}) r USING (row_number)""")
+        con.execute(f"DROP TABLE {table}_text")  # the view above goes with it: the kept lines replace it
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_numbered AS SELECT * FROM {table}_kept")
     # the separator is one of ',', ';', tab or '|' (never user text); only '|' is special in a regex
     pattern_sep = "\\|" if sep == "|" else sep
     quoted_field = f'(?:^|{pattern_sep})("(?:[^"]|"")*"|[^{pattern_sep}"]*)'
