@@ -88,10 +88,13 @@ def inspect(
     head = sniff(path)
     mapping = profile.normalised_columns() if profile else {}
     known = {a for names in aliases.values() for a in names} | {c for cs in mapping.values() for c in cs}
-    if not is_xlsx(head):
+    if is_xlsx(head):
+        # a tracker portal's Excel export: its sheet as `;` text in a temporary file, read as a CSV
+        text_path = _xlsx_as_csv_file(path, known, profile.file.get("sheet") if profile else None)
+    elif _lone_carriage_returns(head):
+        text_path = _universal_newlines_file(path)  # Excel for Mac's "CSV (Macintosh)"
+    else:
         return _inspect_text(path, head, path.name, known, mapping, aliases, required, expected, profile)
-    # a tracker portal's Excel export: its sheet as `;` text in a temporary file, read as a CSV
-    text_path = _xlsx_as_csv_file(path, known, profile.file.get("sheet") if profile else None)
     try:
         file = _inspect_text(
             text_path,
@@ -158,6 +161,21 @@ def _inspect_text(
             f"{'' if profile else ', of geef de kolommen op in een profiel: --profile'})"
         )
     return DelimitedFile(path, separator, encoding, header_at + 1, header, columns, joined, cells, trailing)
+
+
+def _lone_carriage_returns(head: bytes) -> bool:
+    """Lines ended by a carriage return alone (not UTF-16, whose bytes this does not read)."""
+    return b"\x00" not in head and head.count(b"\r") != head.count(b"\r\n")
+
+
+def _universal_newlines_file(path: Path) -> Path:
+    """A temporary copy of `path` whose lines end in a newline, as Python's text files read them: DuckDB's
+    line reader then counts the same lines (`inspect` removes it with its DelimitedFile)."""
+    data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    handle = tempfile.NamedTemporaryFile("wb", suffix=path.suffix or ".csv", prefix="civ-lines-", delete=False)
+    with handle:
+        handle.write(data)
+    return Path(handle.name)
 
 
 def _xlsx_as_csv_file(path: Path, known: set[str], sheet: str | None) -> Path:

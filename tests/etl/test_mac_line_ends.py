@@ -59,3 +59,38 @@ def test_the_import_preview_reads_a_mac_file(tmp_path):
     table = read_table(path, known={"datum", "categorie"})
     assert table.header == ["datum", "categorie", "omschrijving", "lat", "lon"]
     assert table.rows_in == 4
+
+
+FIXES = [
+    "device_id,timestamp,lat,lon",
+    "TRK-001,2026-11-02T10:00:00Z,50.9105,4.1983",
+    "TRK-001,2026-11-02T10:00:15Z,50.9106,4.1984",
+    "TRK-001,2026-11-02T10:00:30Z,niet,4.1984",  # refused: no number
+    "TRK-002,2026-11-02T10:00:00Z,50.9110,4.1990",
+]
+DEVICES = ["device_id,warden,valid_from,valid_to", "TRK-001,GW-001,,", "TRK-002,GW-002,,", "TRK-003,,,"]
+
+
+@pytest.mark.parametrize(("command", "lines"), [("fixes", FIXES), ("devices", DEVICES)])
+def test_tracker_files_with_mac_line_ends_load_as_with_unix_ones(
+    command, lines, tmp_path, demo_territory_store, capsys
+):
+    import json
+    import shutil
+
+    from etl.cli import main
+
+    counts = {}
+    for name, line_end in (("unix", "\n"), ("mac", "\r")):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(line_end.join(lines) + line_end, encoding="utf-8")
+        store = tmp_path / name / "civ.duckdb"
+        store.parent.mkdir()
+        shutil.copyfile(demo_territory_store, store)
+        assert main([command, str(path), "--db", str(store), "--json"]) == 0
+        result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        with duckdb.connect(str(store), read_only=True) as con:
+            refused = con.execute("SELECT row_number, reason FROM quarantine ORDER BY 1").fetchall()
+        counts[name] = (result["rows_in"], result["loaded"], result["quarantined"], refused)
+    assert counts["mac"] == counts["unix"]
+    assert counts["unix"][0] == len(lines) - 1  # every record read, none lost to a line end
