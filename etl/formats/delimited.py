@@ -23,6 +23,7 @@ Rules a user can rely on:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import tempfile
@@ -128,6 +129,8 @@ def _inspect_text(
         if python_encoding.lower().replace("_", "-").startswith("utf-8")
         else "latin-1"
     )
+    if encoding == "utf-8" and not (profile and profile.file.get("encoding")) and not _utf8_throughout(path):
+        encoding = "latin-1"  # UTF-8 in the head only: a Windows export whose first accented letter comes late
     text = head.decode("latin-1" if encoding == "latin-1" else python_encoding, errors="replace").lstrip("\ufeff")
     lines = [line.rstrip("\r") for line in text.split("\n")]  # as DuckDB counts lines
     # the last line of the sample may be cut in the middle: never a header
@@ -161,6 +164,21 @@ def _inspect_text(
             f"{'' if profile else ', of geef de kolommen op in een profiel: --profile'})"
         )
     return DelimitedFile(path, separator, encoding, header_at + 1, header, columns, joined, cells, trailing)
+
+
+def _utf8_throughout(path: Path, chunk: int = 1 << 24) -> bool:
+    """Whether the whole file is UTF-8 (DuckDB stops at the first byte that is not). Blocks of plain ASCII
+    are only looked at, so a file of ten million fixes costs about the time to read it from the cache."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(chunk):
+                if not (block.isascii() and not decoder.getstate()[0]):  # ASCII needs no decoding
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _lone_carriage_returns(head: bytes) -> bool:
