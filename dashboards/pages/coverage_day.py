@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import dash
 import dash_ag_grid as dag
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html
@@ -299,35 +300,46 @@ def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, 
     def local(series):
         return pd.to_datetime(series, utc=True).dt.tz_convert(LOCAL_TZ.key).dt.tz_localize(None)
 
+    def with_local_ms(frame: pd.DataFrame) -> pd.DataFrame:
+        """`start_ms`/`end_ms`: local clock time as milliseconds since 1970, converted once for all of a
+        frame's bars (a conversion per trace cost more than the rest of the figure)."""
+        if frame.empty:
+            return frame
+        return frame.assign(
+            start_ms=((local(frame["start"]) - EPOCH) // pd.Timedelta(milliseconds=1)).to_numpy(),
+            end_ms=((local(frame["end"]) - EPOCH) // pd.Timedelta(milliseconds=1)).to_numpy(),
+        )
+
     def add(frame: pd.DataFrame, name: str, colour, width: float, hover: str, legend: bool = True):
         """One trace of bars. Compact for 100 wardens' thousands of bars: the starts as milliseconds
         and lengths as whole milliseconds, the rows by number, the tip one template with only the clock
         times and minutes per bar."""
         if frame.empty:
             return
-        start, end = local(frame["start"]), local(frame["end"])
+        start, end = frame["start_ms"].to_numpy(), frame["end_ms"].to_numpy()
         # the third value: the minutes of a bar, the warden of a duty span (whose tip names the warden)
         third = _minutes_texts(frame["minutes"]) if "minutes" in frame else frame["holder"]
         traces.append(
             dict(
                 type="bar",
                 y=frame["holder"].map(row_of).tolist(),
-                base=((start - EPOCH) // pd.Timedelta(milliseconds=1)).tolist(),
-                x=((end - start) // pd.Timedelta(milliseconds=1)).tolist(),
+                base=start.tolist(),
+                x=(end - start).tolist(),
                 orientation="h",
                 marker={"color": colour},
                 width=width,
                 name=name,
                 showlegend=legend,
                 legendgroup=name,
-                customdata=list(zip(start.dt.strftime("%H:%M"), end.dt.strftime("%H:%M"), third)),
+                customdata=list(zip(_clock_texts(start), _clock_texts(end), third)),
                 hovertemplate=hover + "<extra></extra>",
             )
         )
 
+    bars = with_local_ms(bars)
     if not duty.empty:
         add(
-            duty.rename(columns={"first_fix": "start", "last_fix": "end"}),
+            with_local_ms(duty.rename(columns={"first_fix": "start", "last_fix": "end"})),
             t("day.kind.duty", lang),
             "#d5dce4",
             0.8,
@@ -360,7 +372,7 @@ def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, 
         first = min(first, local(duty["first_fix"]).min().floor("h"))
         last = max(last, local(duty["last_fix"]).max().ceil("h"))
     # the layout as the plain dict plotly makes of it (with its default template), built without plotly's
-    # validation, which took as long as the day's queries; tests/unit/test_day_timeline_figure.py checks
+    # validation, which took as long as the day's queries; tests/browser/test_day_overview_response.py checks
     # that plotly reads it back unchanged
     layout = {
         "template": _default_template(),
@@ -401,6 +413,14 @@ def _timeline(bars: pd.DataFrame, duty: pd.DataFrame, colours: dict, day: date, 
             }
         ]
     return {"data": traces, "layout": layout}
+
+
+_CLOCK = np.array([f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60)], dtype=object)
+
+
+def _clock_texts(local_ms: np.ndarray) -> list[str]:
+    """'HH:MM' of local clock times given as milliseconds since 1970 (strftime of each bar was slower)."""
+    return _CLOCK[(local_ms // 60_000) % 1440].tolist()
 
 
 def _minutes_texts(minutes: pd.Series) -> list[str]:
