@@ -92,6 +92,8 @@ def detect(table: RawTable, requested: str) -> ReportFormat:
     for name in ("police-uk", "open311", "canonical"):
         if formats[name].recognises(table.columns):
             return formats[name]
+    if not table.columns:
+        raise UnusableInput("het bestand is leeg: geen kopregel en geen rijen")
     raise UnusableInput(
         "formaat niet herkend: verwacht de kolommen van het sjabloon (zie README), "
         f"police-uk of open311; gevonden: {', '.join(table.columns[:8])}"

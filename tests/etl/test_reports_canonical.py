@@ -324,6 +324,8 @@ def test_english_headers_comma_separator_and_iso_dates(db, write_file, query):
         (b"PK\x03\x04 not really a workbook", "geen leesbaar Excel-bestand"),
         (b"kolom_a;kolom_b\n1;2\n", "formaat niet herkend"),
         (b"id;datum;kanaal\nA;01/10/2026;post\n", "formaat niet herkend"),
+        (b"", "het bestand is leeg"),  # not "format not recognised, found: (nothing)"
+        (b"\n\n  \r\n", "het bestand is leeg"),
     ],
 )
 def test_unreadable_files_are_refused_and_nothing_is_written(bare_db, tmp_path, content, message):
