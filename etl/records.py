@@ -133,7 +133,7 @@ def inspect_text(
     # lone carriage returns or mixed line ends (DuckDB's lines would differ), or the character DuckDB's
     # line reader splits at (_read_lines): csv.reader reads the whole text
     if text.count("\r") != crlf or 0 < crlf < text.count("\n") or "\x01" in text:
-        file.whole_text = _records_of_text(text, found.index, found.separator)
+        file.whole_text = _records_of_text(text, found.index, found.separator, len(found.names))
         return file
     file.newline = "\r\n" if crlf else "\n"
     file.ends_with_newline = text.endswith("\n")
@@ -149,7 +149,9 @@ def read_records(con: duckdb.DuckDBPyConnection, file: RecordFile, table: str) -
         _store_records(con, table, None, file.whole_text, file.delimiter, file.columns)
     else:
         _read_lines(con, table, file.text_file, file.skip_lines)
-        records, continued = _quoted_records(con, table, file.delimiter, file.newline, file.ends_with_newline)
+        records, continued = _quoted_records(
+            con, table, file.delimiter, file.newline, file.ends_with_newline, len(file.columns)
+        )
         _store_records(con, table, continued, records, file.delimiter, file.columns)
     return tuple(
         con.execute(f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM {table}_malformed)").fetchall()[0]
@@ -225,12 +227,13 @@ def _read_lines(con: duckdb.DuckDBPyConnection, table: str, source: Path, header
 
 
 def _quoted_records(
-    con: duckdb.DuckDBPyConnection, table: str, separator: str, newline: str, ends_with_newline: bool
+    con: duckdb.DuckDBPyConnection, table: str, separator: str, newline: str, ends_with_newline: bool, width: int
 ) -> tuple[list[tuple[int, list[str]]] | None, list[int]]:
     """The records `csv.reader` reads from the lines SQL does not split (with a quote, or without the
     separator), as (first line, fields), blank records left out; and the lines a quoted field took from
     the lines SQL would split (they belong to the record above them). None for the records when every
-    line is one SQL splits (the usual export)."""
+    line is one SQL splits (the usual export). A quote left open swallows lines (`unclosed_quote`): those
+    lines are then read one by one, SQL splitting the ones it can."""
     flagged = con.execute(
         f"""SELECT line_no, line FROM {table}_lines
             WHERE line IS NOT NULL AND (contains(line, '"') OR NOT contains(line, ?)) ORDER BY line_no""",
@@ -253,7 +256,9 @@ def _quoted_records(
 
     records: list[tuple[int, list[str]]] = []
     continued: list[int] = []
-    state = {"open_at": None, "line": 0}  # the line a record began on, while csv.reader still reads it
+    # the line a record began on while csv.reader still reads it, and the lines it was given for it
+    # (number, text, whether SQL would have split it)
+    state = {"open_at": None, "line": 0, "own": []}
 
     def terminated(line_no: int, line: str) -> str:
         return line + newline if line_no < last_line or ends_with_newline else line
@@ -265,34 +270,77 @@ def _quoted_records(
                 for between in range(state["line"] + 1, number):
                     continued.append(between)
                     state["line"] = between
+                    state["own"].append((between, text_of(between), True))
                     yield terminated(between, text_of(between))
             else:
-                state["open_at"] = number
+                state["open_at"], state["own"] = number, []
             state["line"] = number
+            state["own"].append((number, line or "", False))
             yield terminated(number, line or "")
         if state["open_at"] is not None:  # a quote never closed: csv.reader reads to the end of the file
             for between in range(state["line"] + 1, last_line + 1):
                 continued.append(between)
+                state["own"].append((between, text_of(between), True))
                 yield terminated(between, text_of(between))
 
     reader = csv.reader(lines(), delimiter=separator)
     for record in reader:
-        began = state["open_at"]
+        began, own = state["open_at"], state["own"]
         state["open_at"] = None
-        if record and not (len(record) == 1 and not record[0].strip()):
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue
+        if not unclosed_quote(record, [text for _, text, _ in own], separator, width):
             records.append((began, record))
+            continue
+        split_by_sql = {number for number, _, by_sql in own if by_sql}
+        continued[:] = [number for number in continued if number not in split_by_sql]
+        records.extend((number, text.split(separator)) for number, text, by_sql in own if not by_sql and text.strip())
     return records, continued
 
 
-def _records_of_text(text: str, header_index: int, separator: str) -> list[tuple[int, list[str]]]:
-    """Every record of the text after the header line, by `csv.reader` alone, numbered in order."""
-    import io
+def _fits(fields: list[str], width: int) -> bool:
+    """The header's number of fields, or more with only empty ones past it (Excel's trailing separators)."""
+    return len(fields) == width or (len(fields) > width and not any(f.strip() for f in fields[width:]))
 
+
+def unclosed_quote(record: list[str], lines: list[str], separator: str, width: int) -> bool:
+    """Whether a record is a quote that was never meant to open a field: it runs over several lines, its first
+    line alone has the header's number of fields, and either the record does not have them or its quotes do
+    not pair up (an odd number: one was never closed, and took the rest of the file). The quote is then a
+    character of the text, as in `5" scherm` or `"Grote hoop`: its lines are read one by one with the quote
+    as a character, so the rows it would swallow are not lost inside one refused row."""
+    if len(lines) < 2 or not _fits(lines[0].split(separator), width):
+        return False
+    return not _fits(record, width) or sum(line.count('"') for line in lines) % 2 == 1
+
+
+def _records_of_text(text: str, header_index: int, separator: str, width: int) -> list[tuple[int, list[str]]]:
+    """Every record of the text after the header line, by `csv.reader` alone, numbered in order (a quote
+    left open: its lines one by one, as `_quoted_records` reads them)."""
     body = text.split("\n", header_index)[header_index] if header_index else text
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator)
+    own: list[str] = []
+
+    def lines():
+        for line in _LINES.findall(body):
+            own.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=separator)
     next(reader, None)  # the header, read apart
-    records = (r for r in reader if r and not (len(r) == 1 and not r[0].strip()))
+    own.clear()
+    records = []
+    for record in reader:
+        given, own[:] = [_LINE_END.sub("", line) for line in own], []
+        if not unclosed_quote(record, given, separator, width):
+            records.append(record)
+        else:
+            records.extend(line.split(separator) for line in given)
+    records = [r for r in records if r and not (len(r) == 1 and not r[0].strip())]
     return list(zip(itertools.count(1), records))
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_LINE_END = re.compile(r"(?:\r\n|\r|\n)$")
 
 
 def _store_records(

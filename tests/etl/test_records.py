@@ -6,8 +6,8 @@ out here with csv.reader itself."""
 from __future__ import annotations
 
 import csv
-import io
 import random
+import re
 
 import duckdb
 import pytest
@@ -16,14 +16,40 @@ from etl import records
 
 
 def expected_records(text: str, separator: str = ";") -> tuple[list[tuple], list[tuple]]:
-    """The rule as the coordinator sees it: csv.reader's records after the header line; blank records
+    """The rule as the coordinator sees it: csv.reader's records after the header line (a quote left open:
+    its lines one by one, see below); blank records
     (nothing, or one field of spaces) are skipped and take no number; a record with the header's number of
     fields (empty fields after the last one dropped) is a row, its raw text the fields joined; any other
     record is malformed with its count."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    physical = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+    taken: list[str] = []
+
+    def lines():
+        for line in physical:
+            taken.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=separator)
     width = len(next(reader))
-    rows, malformed, number = [], [], 0
+    taken.clear()  # the header's lines
+
+    def fits(fields):
+        return len(fields) == width or (len(fields) > width and not any(v.strip() for v in fields[width:]))
+
+    read = []
     for record in reader:
+        given = [re.sub(r"(\r\n|\r|\n)$", "", line) for line in taken]
+        taken.clear()
+        # a quote that opens a field and is never closed where the file meant it: a record over several
+        # lines whose first line alone has the header's fields, while the record has not or its quotes do
+        # not pair up; its lines are read one by one
+        odd_quotes = sum(line.count('"') for line in given) % 2 == 1
+        if len(given) > 1 and fits(given[0].split(separator)) and (not fits(record) or odd_quotes):
+            read.extend(line.split(separator) for line in given)
+        else:
+            read.append(record)
+    rows, malformed, number = [], [], 0
+    for record in read:
         if not record or (len(record) == 1 and not record[0].strip()):
             continue
         number += 1
@@ -129,3 +155,44 @@ def test_a_control_character_in_a_field_stays_in_it(tmp_path):
     path = tmp_path / "m.csv"
     path.write_text(text, encoding="utf-8")
     assert read(path) == expected_records(text) == ([(1, "M1;a\x01b", "M1", "a\x01b"), (2, "M2;c", "M2", "c")], [])
+
+
+def test_a_quote_never_closed_does_not_swallow_the_rows_after_it(tmp_path):
+    text = (
+        "id;datum;omschrijving\n"
+        "M1;01/12/2021 10:00;gewoon\n"
+        'M2;01/12/2021 11:00;"Grote hoop afval aan de glasbak\n'  # a quote that is a character of the text
+        "M3;01/12/2021 12:00;zakken\n"
+        "\n"
+        "M4;01/12/2021 13:00;nog een\n"
+    )
+    path = tmp_path / "m.csv"
+    path.write_text(text, encoding="utf-8")
+    rows, malformed = read(path)
+    assert (rows, malformed) == expected_records(text)
+    assert malformed == []
+    assert [r[:2] for r in rows] == [
+        (1, "M1;01/12/2021 10:00;gewoon"),
+        (2, 'M2;01/12/2021 11:00;"Grote hoop afval aan de glasbak'),
+        (3, "M3;01/12/2021 12:00;zakken"),
+        (4, "M4;01/12/2021 13:00;nog een"),
+    ]
+
+
+def test_a_stray_quote_closed_by_a_later_quote_is_read_line_by_line_up_to_there(tmp_path):
+    # the stray quote of M2 (one in the middle of a field, as in 5" scherm, is a character for csv.reader
+    # already; this one opens the field) is closed by the first quote of M4: csv.reader would make one row
+    # of M2, M3 and M4 with four fields; line by line M2 and M3 load and M4, whose quote pairing is lost, is refused with
+    # its own text (before, all three were one refused row)
+    text = (
+        "id;datum;omschrijving\n"
+        'M2;01/12/2021 11:00;"Grote hoop afval\n'
+        "M3;01/12/2021 12:00;zakken\n"
+        'M4;01/12/2021 13:00;"netjes; gequoot"\n'
+        "M5;01/12/2021 14:00;laatste\n"
+    )
+    path = tmp_path / "m.csv"
+    path.write_text(text, encoding="utf-8")
+    rows, malformed = read(path)
+    assert (rows, malformed) == expected_records(text)
+    assert [r[0] for r in rows] == [1, 2, 4] and [m[0] for m in malformed] == [3]
