@@ -17,9 +17,9 @@ text is the record's fields joined by the separator (what the quarantine shows a
 reads back).
 
 Text: UTF-8 (with or without BOM) is read as it is; UTF-16, Windows-1252 (or a file that is not valid
-UTF-8) and a profile's stated encoding are first written out as UTF-8. A file whose lines end in a lone
-carriage return (old Mac) or mix line ends (or holds the control character \x01) is read by `csv.reader`
-whole: DuckDB's lines would differ.
+UTF-8) and a profile's stated encoding are first written out as UTF-8. Lines ended by a lone carriage return
+(Excel for Mac) are read as ordinary line ends; a file that mixes line ends (or holds the control character
+\x01) is read by `csv.reader` whole: DuckDB's lines would differ.
 """
 
 from __future__ import annotations
@@ -130,9 +130,9 @@ def inspect_text(
         return None
     file = RecordFile(found.names, found.spelled, found.separator, encoding, found.title_lines, found.index + 1)
     crlf = text.count("\r\n")
-    # lone carriage returns or mixed line ends (DuckDB's lines would differ), or the character DuckDB's
+    # mixed line ends (DuckDB's lines would differ), or the character DuckDB's
     # line reader splits at (_read_lines): csv.reader reads the whole text
-    if text.count("\r") != crlf or 0 < crlf < text.count("\n") or "\x01" in text:
+    if 0 < crlf < text.count("\n") or "\x01" in text:
         file.whole_text = _records_of_text(text, found.index, found.separator, len(found.names))
         return file
     file.newline = "\r\n" if crlf else "\n"
